@@ -1,0 +1,21 @@
+/** What a fetch returns: the final URL, the media type and the body bytes. */
+export interface FetchedResource {
+  readonly url: string;
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+export interface FetchOptions {
+  /** Accept header; defaults to JSON-ish media types. */
+  readonly accept?: string;
+}
+
+/**
+ * The Fetcher port: the only way the credential core reaches the network (keys, did:web
+ * documents, status lists). Tests inject one that serves local files.
+ * Implementations throw `CredstackError` with a `FETCH_*` code.
+ */
+export interface Fetcher {
+  fetch(url: string, options?: FetchOptions): Promise<FetchedResource>;
+}
