@@ -1,0 +1,276 @@
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { CredstackError } from '#shared/core/errors.ts';
+
+/**
+ * Verification side of the VC-JWT proof format as Open Badges 3.0 defines it: a compact JWS
+ * whose payload is the credential itself plus the registered claims `iss`, `jti`, `sub`,
+ * `nbf`, `exp` (VCDM 2.0), or — in the older VCDM 1.1 form — a `vc` claim holding it.
+ *
+ * Signatures are checked with node:crypto directly and synchronously: verification
+ * throughput is a product requirement, and the WebCrypto path adds a promise hop and key
+ * import per call that costs more than the rest of the pipeline together.
+ */
+
+/** Algorithms a VC-JWT may use. `none` and every HMAC algorithm are refused by construction. */
+export const JWT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Registered JWT claims: they secure the credential but are not credential terms. */
+export const JWT_REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const;
+
+const MAX_HEADER_BYTES = 16 * 1024;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+export interface DecodedJws {
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+  /** ASCII bytes of `header.payload`, the JWS signing input. */
+  readonly signingInput: Buffer;
+  readonly signature: Buffer;
+}
+
+function decodeSegment(segment: string, what: string, maxBytes: number): Record<string, unknown> {
+  if (!BASE64URL.test(segment)) {
+    throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not base64url`);
+  }
+  if (segment.length > Math.ceil((maxBytes * 4) / 3)) {
+    throw new CredstackError('INPUT_TOO_LARGE', `the JWS ${what} is larger than ${maxBytes} bytes`);
+  }
+  const text = Buffer.from(segment, 'base64url').toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not JSON`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Splits and decodes a compact JWS without verifying it.
+ *
+ * @example
+ * const { header, payload } = decodeCompactJws(jwt);
+ */
+export function decodeCompactJws(jws: string, maxPayloadBytes = 1024 * 1024): DecodedJws {
+  const first = jws.indexOf('.');
+  const last = jws.lastIndexOf('.');
+  if (first <= 0 || last === first || jws.indexOf('.', first + 1) !== last) {
+    throw new CredstackError(
+      'INPUT_MALFORMED',
+      'a compact JWS has exactly three dot-separated parts',
+    );
+  }
+  const header = decodeSegment(jws.slice(0, first), 'header', MAX_HEADER_BYTES);
+  const payload = decodeSegment(jws.slice(first + 1, last), 'payload', maxPayloadBytes);
+  const signatureSegment = jws.slice(last + 1).trim();
+  if (!BASE64URL.test(signatureSegment)) {
+    throw new CredstackError('INPUT_MALFORMED', 'the JWS signature is not base64url');
+  }
+  return {
+    header,
+    payload,
+    signingInput: Buffer.from(jws.slice(0, last), 'latin1'),
+    signature: Buffer.from(signatureSegment, 'base64url'),
+  };
+}
+
+export type HeaderCheck =
+  | { readonly ok: true; readonly alg: JwtAlgorithm; readonly reason: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Checks the JOSE header of a VC-JWT: an allowed asymmetric `alg`, no `crit` we do not
+ * understand, and a `typ` compatible with a JWT.
+ *
+ * @example
+ * const check = checkJwtHeader({ alg: 'ES256', kid: 'did:web:example.com#key-1', typ: 'JWT' });
+ */
+export function checkJwtHeader(header: Record<string, unknown>): HeaderCheck {
+  const alg = header.alg;
+  if (typeof alg !== 'string') return { ok: false, reason: 'the JWS header has no alg' };
+  if (alg.toLowerCase() === 'none') {
+    return { ok: false, reason: 'alg "none" means the credential is unsigned; it is refused' };
+  }
+  if (/^HS/i.test(alg)) {
+    return {
+      ok: false,
+      reason: `alg "${alg}" is a shared-secret MAC: an issuer signature needs an asymmetric algorithm`,
+    };
+  }
+  if (!(JWT_ALGORITHMS as readonly string[]).includes(alg)) {
+    return { ok: false, reason: `alg "${alg}" is not one of ${JWT_ALGORITHMS.join(', ')}` };
+  }
+  if (header.crit !== undefined) {
+    return {
+      ok: false,
+      reason: 'the JWS header has critical extensions (crit) this verifier does not implement',
+    };
+  }
+  const typ = header.typ;
+  if (
+    typ !== undefined &&
+    typeof typ === 'string' &&
+    !/^(JWT|vc\+jwt|vc\+ld\+json\+jwt)$/i.test(typ)
+  ) {
+    return { ok: false, reason: `typ "${typ}" is not a JWT type` };
+  }
+  if (header.kid === undefined && header.jwk === undefined) {
+    return { ok: false, reason: 'the JWS header names no key: it has neither kid nor jwk' };
+  }
+  return { ok: true, alg: alg as JwtAlgorithm, reason: `alg ${alg}` };
+}
+
+/**
+ * Why a key cannot be used with an algorithm, or undefined when it can. Binding the key type
+ * to the algorithm is what stops algorithm-confusion attacks (a public key used as an HMAC
+ * secret, an RSA key offered for ES256).
+ */
+export function keyAlgorithmMismatch(key: KeyObject, alg: JwtAlgorithm): string | undefined {
+  const type = key.asymmetricKeyType;
+  if (alg === 'ES256') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (type !== 'ec' || curve !== 'prime256v1')
+      return `ES256 needs a P-256 key, not ${type}${curve ? ` ${curve}` : ''}`;
+  } else if (alg === 'RS256') {
+    if (type !== 'rsa') return `RS256 needs an RSA key, not ${type}`;
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+      return 'RS256 keys must be at least 2048 bits';
+  } else if (type !== 'ed25519') {
+    return `EdDSA needs an Ed25519 key, not ${type}`;
+  }
+  return undefined;
+}
+
+/**
+ * Verifies the JWS signature with `key`; false for any mismatch, never throws for bad input.
+ *
+ * @example
+ * const ok = verifyJwsSignature(decodeCompactJws(jwt), 'ES256', publicKey);
+ */
+export function verifyJwsSignature(jws: DecodedJws, alg: JwtAlgorithm, key: KeyObject): boolean {
+  if (keyAlgorithmMismatch(key, alg) !== undefined) return false;
+  try {
+    if (alg === 'ES256') {
+      if (jws.signature.length !== 64) return false;
+      return cryptoVerify(
+        'sha256',
+        jws.signingInput,
+        { key, dsaEncoding: 'ieee-p1363' },
+        jws.signature,
+      );
+    }
+    if (alg === 'RS256') return cryptoVerify('sha256', jws.signingInput, key, jws.signature);
+    return cryptoVerify(null, jws.signingInput, key, jws.signature);
+  } catch {
+    // OpenSSL rejects some malformed signatures by throwing rather than returning false.
+    return false;
+  }
+}
+
+export interface JwtCredential {
+  readonly credential: Record<string, unknown>;
+  /** `vcdm2`: the payload is the credential; `vcdm1`: the credential sits in the `vc` claim. */
+  readonly form: 'vcdm2' | 'vcdm1';
+}
+
+/**
+ * Takes the credential out of a VC-JWT payload, dropping the registered JWT claims that
+ * travel beside it in the VCDM 2.0 form.
+ *
+ * @example
+ * const { credential, form } = credentialFromJwtPayload(payload);
+ */
+export function credentialFromJwtPayload(payload: Record<string, unknown>): JwtCredential {
+  const vc = payload.vc;
+  if (
+    typeof vc === 'object' &&
+    vc !== null &&
+    !Array.isArray(vc) &&
+    payload['@context'] === undefined
+  ) {
+    return { credential: vc as Record<string, unknown>, form: 'vcdm1' };
+  }
+  const credential: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (!(JWT_REGISTERED_CLAIMS as readonly string[]).includes(name)) credential[name] = value;
+  }
+  return { credential, form: 'vcdm2' };
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const id = (value as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
+
+function seconds(date: unknown): number | undefined {
+  if (typeof date !== 'string') return undefined;
+  const ms = Date.parse(date);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+export interface ClaimsCheck {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  /** Registered claims the JWT carries, for the report. */
+  readonly present: readonly string[];
+}
+
+/**
+ * Checks that the registered claims agree with the credential they secure: `iss` with the
+ * issuer id, `jti` with the credential id, `sub` with the subject id, `nbf` with
+ * validFrom (issuanceDate in VCDM 1.1), `exp` with validUntil (expirationDate). A claim that
+ * is absent is not a disagreement; one that is present must match exactly (to the second).
+ *
+ * @example
+ * const { ok, problems } = checkJwtClaims(payload, credential);
+ */
+export function checkJwtClaims(
+  payload: Record<string, unknown>,
+  credential: Record<string, unknown>,
+): ClaimsCheck {
+  const problems: string[] = [];
+  const present = JWT_REGISTERED_CLAIMS.filter((claim) => payload[claim] !== undefined);
+  const expectString = (claim: string, expected: string | undefined, what: string): void => {
+    const actual = payload[claim];
+    if (actual === undefined) return;
+    if (typeof actual !== 'string') problems.push(`${claim} must be a string`);
+    else if (expected === undefined)
+      problems.push(`${claim} is "${actual}" but the credential has no ${what}`);
+    else if (actual !== expected)
+      problems.push(`${claim} is "${actual}" but the ${what} is "${expected}"`);
+  };
+  const expectTime = (claim: string, expected: number | undefined, what: string): void => {
+    const actual = payload[claim];
+    if (actual === undefined) return;
+    if (typeof actual !== 'number' || !Number.isFinite(actual))
+      problems.push(`${claim} must be a NumericDate`);
+    else if (expected === undefined)
+      problems.push(`${claim} is set but the credential has no ${what}`);
+    else if (Math.floor(actual) !== expected) {
+      problems.push(
+        `${claim} is ${new Date(actual * 1000).toISOString()} but the ${what} is ${new Date(expected * 1000).toISOString()}`,
+      );
+    }
+  };
+  expectString('iss', idOf(credential.issuer), 'issuer id');
+  expectString(
+    'jti',
+    typeof credential.id === 'string' ? credential.id : undefined,
+    'credential id',
+  );
+  const subject = Array.isArray(credential.credentialSubject)
+    ? credential.credentialSubject[0]
+    : credential.credentialSubject;
+  expectString('sub', idOf(subject), 'credentialSubject id');
+  expectTime('nbf', seconds(credential.validFrom ?? credential.issuanceDate), 'validFrom');
+  expectTime('exp', seconds(credential.validUntil ?? credential.expirationDate), 'validUntil');
+  return { ok: problems.length === 0, problems, present };
+}

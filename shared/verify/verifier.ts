@@ -1,0 +1,538 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { type Clock, systemClock } from '#shared/core/clock.ts';
+import { describeError } from '#shared/core/errors.ts';
+import { parseJsonSafely } from '#shared/core/safe-json.ts';
+import { checkCredentialRules } from '#shared/credential/rules.ts';
+import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
+import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
+import type { ResolvedKey } from '#shared/keys/key-resolver.ts';
+import { verifyDataIntegrityProof } from '#shared/proof/data-integrity.ts';
+import {
+  checkJwtClaims,
+  checkJwtHeader,
+  credentialFromJwtPayload,
+  type DecodedJws,
+  decodeCompactJws,
+  keyAlgorithmMismatch,
+  verifyJwsSignature,
+} from '#shared/proof/vc-jwt-verify.ts';
+import { checkCredentialStatus } from '#shared/status/status-check.ts';
+import { type CredentialInput, readCredentialInput } from './input.ts';
+import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
+import type { IssuerBinding, VerificationReport } from './report.ts';
+import { ReportBuilder } from './report-builder.ts';
+import { checkContext, checkType, type ExpectedKind } from './structure-checks.ts';
+
+export interface VerifierOptions {
+  /** The only door to the network (keys, DID documents, status lists). */
+  readonly fetcher: Fetcher;
+  readonly clock?: Clock;
+  /** Largest input accepted, in bytes (default 2 MiB: a baked PNG with a large image). */
+  readonly maxInputBytes?: number;
+  /** Tolerance for clocks that disagree, applied to validFrom and validUntil (default 60 s). */
+  readonly clockSkewSeconds?: number;
+  /** Whether to fetch and check status lists (default true). */
+  readonly checkStatus?: boolean;
+  /** A key lookup to share between verifiers; one is built over `fetcher` when absent. */
+  readonly keyLookup?: KeyLookup;
+}
+
+export interface VerifyOptions {
+  /** What kind of credential is expected at the top level (default: an achievement credential). */
+  readonly kind?: ExpectedKind;
+}
+
+/** What can be handed to the verifier: raw bytes of a file, a JSON/JWS string, or a parsed object. */
+export type VerifierInput = Uint8Array | string | Record<string, unknown>;
+
+export interface Verifier {
+  verify(input: VerifierInput, options?: VerifyOptions): Promise<VerificationReport>;
+}
+
+const MAX_ENDORSEMENT_DEPTH = 2;
+const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function issuerIdOf(credential: Record<string, unknown>): string | undefined {
+  const issuer = credential.issuer;
+  if (typeof issuer === 'string') return issuer;
+  return isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : undefined;
+}
+
+/**
+ * Builds the Open Badges 3.0 verifier. It follows the OB 3.0 verification algorithm —
+ * structure (context, type, schema, rules, terms), proof, validity window, status,
+ * endorsements — and records every check in the report; the first failed check decides.
+ *
+ * @example
+ * const verifier = createVerifier({ fetcher: new CachingFetcher(new HttpsFetcher()) });
+ * const report = await verifier.verify(await readFile('badge.png'));
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const clock = options.clock ?? systemClock;
+  const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const skewMs = (options.clockSkewSeconds ?? 60) * 1000;
+  const statusEnabled = options.checkStatus ?? true;
+  const keys = options.keyLookup ?? createKeyLookup({ fetcher: options.fetcher });
+
+  async function verifyJwt(
+    jws: string,
+    report: ReportBuilder,
+  ): Promise<Record<string, unknown> | undefined> {
+    let decoded: DecodedJws;
+    try {
+      decoded = decodeCompactJws(jws, maxInputBytes);
+    } catch (error) {
+      report.fail('format', `the VC-JWT cannot be decoded: ${describeError(error)}`);
+      return undefined;
+    }
+    report.proof = 'vc-jwt';
+    const { credential, form } = credentialFromJwtPayload(decoded.payload);
+    report.pass(
+      'format',
+      form === 'vcdm1'
+        ? 'VC-JWT with the credential in its vc claim (VCDM 1.1)'
+        : 'VC-JWT (VCDM 2.0)',
+    );
+    report.credential = credential;
+    const header = checkJwtHeader(decoded.header);
+    if (header.ok) report.pass('jwt.header', header.reason);
+    else report.fail('jwt.header', header.reason);
+    return credential;
+  }
+
+  async function checkJwtProof(
+    jws: string,
+    credential: Record<string, unknown>,
+    report: ReportBuilder,
+  ): Promise<boolean> {
+    const decoded = decodeCompactJws(jws, maxInputBytes);
+    const header = checkJwtHeader(decoded.header);
+    if (!header.ok) {
+      report.skip('proof', 'the JWS header was refused, so the signature was not checked');
+      return false;
+    }
+    let key: KeyObject;
+    let resolved: ResolvedKey | undefined;
+    const kid = decoded.header.kid;
+    const jwk = decoded.header.jwk;
+    try {
+      if (typeof kid === 'string') {
+        resolved = await keys.resolve(kid);
+        key = resolved.key;
+      } else if (isObject(jwk)) {
+        if ('d' in jwk || 'k' in jwk)
+          throw new Error('the embedded jwk carries private or symmetric key material');
+        key = createPublicKey({ key: jwk as never, format: 'jwk' });
+      } else {
+        throw new Error('kid must be a string');
+      }
+    } catch (error) {
+      report.fail('key', `the signing key could not be obtained: ${describeError(error)}`);
+      return false;
+    }
+    const mismatch = keyAlgorithmMismatch(key, header.alg);
+    if (mismatch !== undefined) {
+      report.fail('key', `the key named by the header cannot verify ${header.alg}: ${mismatch}`);
+      return false;
+    }
+    const binding = bindingFor(
+      credential,
+      resolved,
+      typeof kid === 'string' ? kid : 'embedded jwk',
+    );
+    if (!recordKey(binding, resolved, report)) return false;
+    if (!verifyJwsSignature(decoded, header.alg, key)) {
+      report.fail(
+        'proof',
+        `the ${header.alg} signature does not match the header and payload: the JWT was altered or signed with another key`,
+      );
+      return false;
+    }
+    report.pass('proof', `${header.alg} signature verified`);
+    report.binding = binding;
+    const claims = checkJwtClaims(decoded.payload, credential);
+    if (claims.ok) {
+      report.pass(
+        'jwt.claims',
+        claims.present.length > 0
+          ? `${claims.present.join(', ')} agree with the credential`
+          : 'no registered claims to compare',
+      );
+    } else {
+      report.fail(
+        'jwt.claims',
+        `the JWT claims disagree with the credential: ${claims.problems.join('; ')}`,
+      );
+    }
+    return claims.ok;
+  }
+
+  function bindingFor(
+    credential: Record<string, unknown>,
+    resolved: ResolvedKey | undefined,
+    keyId: string,
+  ): IssuerBinding {
+    const issuerId = issuerIdOf(credential);
+    if (resolved === undefined) {
+      return {
+        bound: false,
+        keyId,
+        reason:
+          'the key travels inside the credential (an embedded jwk): it proves integrity, not who the issuer is',
+      };
+    }
+    if (issuerId === undefined)
+      return {
+        bound: false,
+        keyId: resolved.id,
+        reason: 'the credential names no issuer id to bind the key to',
+      };
+    return bindKeyToIssuer(issuerId, resolved);
+  }
+
+  /**
+   * A key reference that resolves to a key someone other than the issuer controls is a
+   * failed check; a key that merely travels with the credential is reported as unbound.
+   */
+  function recordKey(
+    binding: IssuerBinding,
+    resolved: ResolvedKey | undefined,
+    report: ReportBuilder,
+  ): boolean {
+    const travelling =
+      resolved === undefined ||
+      resolved.source === 'url-fragment' ||
+      resolved.source === 'embedded-jwk';
+    if (!binding.bound && !travelling) {
+      report.fail('key', `the key ${binding.keyId ?? ''} is not the issuer's: ${binding.reason}`);
+      return false;
+    }
+    report.pass(
+      'key',
+      binding.bound
+        ? `key ${binding.keyId ?? ''} is the issuer's: ${binding.reason}`
+        : `key ${binding.keyId ?? ''} resolved, not bound to the issuer: ${binding.reason}`,
+    );
+    return true;
+  }
+
+  async function checkEmbeddedProofs(
+    credential: Record<string, unknown>,
+    report: ReportBuilder,
+  ): Promise<boolean> {
+    const proofs = asArray(credential.proof);
+    if (proofs.length === 0) {
+      report.proof = 'none';
+      report.fail(
+        'proof',
+        'the credential has no proof: it is neither a VC-JWT nor signed with an embedded proof',
+      );
+      return false;
+    }
+    let verified = 0;
+    for (const [index, proof] of proofs.entries()) {
+      const path = Array.isArray(credential.proof) ? `/proof/${index}` : '/proof';
+      if (!isObject(proof)) {
+        report.fail('proof', 'a proof must be an object', path);
+        return false;
+      }
+      const kind = proof.type === 'DataIntegrityProof' ? proof.cryptosuite : proof.type;
+      if (kind !== 'eddsa-rdfc-2022' && kind !== 'eddsa-2022' && kind !== 'Ed25519Signature2020') {
+        if (proofs.length > 1) {
+          report.warn(
+            'proof',
+            `proof of type ${JSON.stringify(kind ?? proof.type)} is not one this verifier knows; it was not used`,
+            path,
+          );
+          continue;
+        }
+        report.proof = 'unknown';
+        report.fail(
+          'proof',
+          `proof type ${JSON.stringify(kind ?? proof.type)} is not supported (eddsa-rdfc-2022, eddsa-2022, Ed25519Signature2020 are)`,
+          path,
+        );
+        return false;
+      }
+      report.proof ??= kind;
+      const method = proof.verificationMethod;
+      if (typeof method !== 'string') {
+        report.fail('key', 'the proof has no verificationMethod', `${path}/verificationMethod`);
+        return false;
+      }
+      let resolved: ResolvedKey;
+      try {
+        resolved = await keys.resolve(method);
+      } catch (error) {
+        report.fail(
+          'key',
+          `the verification method ${method} could not be resolved: ${describeError(error)}`,
+          `${path}/verificationMethod`,
+        );
+        return false;
+      }
+      const binding = bindingFor(credential, resolved, method);
+      if (!recordKey(binding, resolved, report)) return false;
+      const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key);
+      if (!result.ok) {
+        report.fail('proof', `${result.suite}: ${result.reason}`, path);
+        return false;
+      }
+      if (result.legacy)
+        report.warn(
+          'proof',
+          `${result.suite} verified; it is a legacy suite, eddsa-rdfc-2022 is current`,
+          path,
+        );
+      else report.pass('proof', `${result.suite} proof verified`);
+      if (!report.binding.bound) report.binding = binding;
+      verified += 1;
+    }
+    if (verified === 0) {
+      report.fail('proof', 'none of the proofs is of a type this verifier knows');
+      return false;
+    }
+    return true;
+  }
+
+  function checkValidity(credential: Record<string, unknown>, report: ReportBuilder): void {
+    const now = clock.now().getTime();
+    const from = credential.validFrom ?? credential.issuanceDate;
+    const fromName = credential.validFrom !== undefined ? 'validFrom' : 'issuanceDate';
+    const fromMs = typeof from === 'string' ? Date.parse(from) : Number.NaN;
+    if (!Number.isNaN(fromMs) && fromMs - skewMs > now)
+      report.fail('issued', `${fromName} ${String(from)} is in the future`, `/${fromName}`);
+    else
+      report.pass(
+        'issued',
+        Number.isNaN(fromMs) ? `no ${fromName}` : `${fromName} ${String(from)} has passed`,
+      );
+    const until = credential.validUntil ?? credential.expirationDate;
+    const untilName = credential.validUntil !== undefined ? 'validUntil' : 'expirationDate';
+    if (until === undefined) {
+      report.pass('expiration', 'the credential does not expire');
+      return;
+    }
+    const untilMs = typeof until === 'string' ? Date.parse(until) : Number.NaN;
+    if (!Number.isNaN(untilMs) && untilMs + skewMs < now)
+      report.fail(
+        'expiration',
+        `the credential expired: ${untilName} ${String(until)} has passed`,
+        `/${untilName}`,
+      );
+    else report.pass('expiration', `${untilName} ${String(until)} has not passed`);
+  }
+
+  async function checkStatus(
+    credential: Record<string, unknown>,
+    report: ReportBuilder,
+  ): Promise<void> {
+    if (credential.credentialStatus === undefined) {
+      report.pass('status', 'the credential has no status entry: it cannot be revoked');
+      return;
+    }
+    if (!statusEnabled) {
+      report.skip('status', 'status checking is turned off');
+      return;
+    }
+    if (report.failed) {
+      report.skip('status', 'not fetched: the credential already failed verification');
+      return;
+    }
+    const results = await checkCredentialStatus(credential, {
+      fetcher: options.fetcher,
+      clock,
+      verifyStatusListCredential: async (listCredential: unknown) => {
+        const listReport = await verifyParsed(listCredential, 'status-list', 0);
+        const ok = listReport.verdict === 'valid';
+        return {
+          ok,
+          reason: ok
+            ? 'status list credential verified'
+            : `status list credential not valid: ${listReport.checks.find((c) => c.outcome === 'failed')?.reason ?? ''}`,
+        };
+      },
+    });
+    for (const result of results) {
+      const what = `${result.type}${result.purpose ? ` (${result.purpose})` : ''}`;
+      if (result.outcome === 'active') report.pass('status', `${what}: ${result.reason}`);
+      else if (
+        result.outcome === 'revoked' ||
+        result.outcome === 'suspended' ||
+        result.outcome === 'error'
+      )
+        report.fail('status', `${what}: ${result.reason}`);
+      else report.warn('status', `${what}: ${result.reason}`);
+    }
+  }
+
+  async function checkEndorsements(
+    credential: Record<string, unknown>,
+    report: ReportBuilder,
+    depth: number,
+  ): Promise<void> {
+    const holders: [string, unknown][] = [
+      ['', credential],
+      ['/issuer', credential.issuer],
+      [
+        '/credentialSubject/achievement',
+        isObject(credential.credentialSubject)
+          ? credential.credentialSubject.achievement
+          : undefined,
+      ],
+    ];
+    const found: { path: string; value: unknown }[] = [];
+    for (const [base, holder] of holders) {
+      if (!isObject(holder)) continue;
+      for (const [index, value] of asArray(holder.endorsement).entries())
+        found.push({ path: `${base}/endorsement/${index}`, value });
+      for (const [index, value] of asArray(holder.endorsementJwt).entries())
+        found.push({ path: `${base}/endorsementJwt/${index}`, value });
+    }
+    if (found.length === 0) return;
+    if (depth >= MAX_ENDORSEMENT_DEPTH) {
+      report.warn(
+        'endorsement',
+        `endorsements nested deeper than ${MAX_ENDORSEMENT_DEPTH} levels were not verified`,
+      );
+      return;
+    }
+    report.endorsements = [];
+    for (const { path, value } of found) {
+      const endorsement = await verifyParsed(value, 'endorsement', depth + 1);
+      report.endorsements.push(endorsement);
+      if (endorsement.verdict === 'valid')
+        report.pass('endorsement', `endorsement at ${path} verified`);
+      else {
+        const why = endorsement.checks.find((check) => check.outcome === 'failed');
+        report.fail(
+          'endorsement',
+          `endorsement at ${path} is not valid: ${why?.reason ?? endorsement.verdict}`,
+          path,
+        );
+      }
+    }
+  }
+
+  async function runPipeline(
+    credential: Record<string, unknown>,
+    jws: string | undefined,
+    kind: ExpectedKind | 'status-list',
+    report: ReportBuilder,
+    depth: number,
+  ): Promise<void> {
+    checkContext(credential, report, { requireOpenBadges: kind !== 'status-list' });
+    if (kind !== 'status-list') {
+      checkType(credential, kind, report);
+      const schema = validateOb3Schema(credential);
+      if (schema.ok)
+        report.pass('schema', 'the credential matches the Open Badges 3.0 JSON Schema');
+      else {
+        const first = schema.errors[0];
+        report.fail(
+          'schema',
+          `the credential does not match the Open Badges 3.0 JSON Schema: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
+          first?.path,
+        );
+      }
+      const rules = checkCredentialRules(credential);
+      for (const warning of rules.warnings) report.warn('rules', warning.message, warning.path);
+      if (rules.ok)
+        report.pass('rules', 'identifiers, dates and typed entries follow the data model');
+      else
+        for (const problem of rules.problems) report.fail('rules', problem.message, problem.path);
+    }
+    try {
+      const undefinedTerms = await findUndefinedTerms(credential);
+      if (undefinedTerms.length === 0)
+        report.pass('terms', "every term is defined by the credential's contexts");
+      else {
+        for (const term of undefinedTerms)
+          report.fail(
+            'terms',
+            `"${term.term}" is not defined by any of the credential's contexts`,
+            term.path,
+          );
+      }
+    } catch (error) {
+      report.fail('terms', `the credential's terms could not be checked: ${describeError(error)}`);
+    }
+    const proofOk =
+      jws === undefined
+        ? await checkEmbeddedProofs(credential, report)
+        : await checkJwtProof(jws, credential, report);
+    checkValidity(credential, report);
+    if (kind !== 'status-list') await checkStatus(credential, report);
+    if (proofOk && kind !== 'status-list') await checkEndorsements(credential, report, depth);
+  }
+
+  async function verifyParsed(
+    value: unknown,
+    kind: ExpectedKind | 'status-list',
+    depth: number,
+  ): Promise<VerificationReport> {
+    const report = new ReportBuilder();
+    if (typeof value === 'string') {
+      report.format = 'jwt';
+      report.pass('input', 'a compact JWS');
+      const credential = await verifyJwt(value.trim(), report);
+      if (credential) await runPipeline(credential, value.trim(), kind, report, depth);
+      return report.build();
+    }
+    report.format = 'json';
+    if (!isObject(value)) {
+      report.fail('format', 'the credential must be a JSON object');
+      return report.build();
+    }
+    report.pass('input', 'a JSON object');
+    report.pass('format', 'credential with an embedded proof');
+    report.credential = value;
+    await runPipeline(value, undefined, kind, report, depth);
+    return report.build();
+  }
+
+  async function verify(
+    input: VerifierInput,
+    verifyOptions: VerifyOptions = {},
+  ): Promise<VerificationReport> {
+    const kind = verifyOptions.kind ?? 'achievement';
+    if (isObject(input)) return verifyParsed(input, kind, 0);
+    const report = new ReportBuilder();
+    let read: CredentialInput;
+    try {
+      const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+      read = readCredentialInput(bytes, { maxBytes: maxInputBytes });
+    } catch (error) {
+      report.fail('input', `the input cannot be read as a credential: ${describeError(error)}`);
+      return report.build();
+    }
+    const embedded = read.format === 'png' || read.format === 'svg' ? read.embedded : read.format;
+    if (embedded === 'jwt') {
+      const inner = await verifyParsed(read.text, kind, 0);
+      return { ...inner, input: { ...inner.input, format: read.format } };
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseJsonSafely(read.text, { maxBytes: maxInputBytes });
+    } catch (error) {
+      report.format = read.format;
+      report.fail('input', `the credential JSON cannot be read: ${describeError(error)}`);
+      return report.build();
+    }
+    const inner = await verifyParsed(parsed, kind, 0);
+    return { ...inner, input: { ...inner.input, format: read.format } };
+  }
+
+  return { verify };
+}
