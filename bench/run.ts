@@ -1,0 +1,189 @@
+import { createPrivateKey, createPublicKey, verify as cryptoVerify, type KeyObject, sign as cryptoSign } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compactVerify, importJWK } from 'jose';
+import { fixedClock } from '#shared/core/clock.ts';
+import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
+import { generateLocalKey, type LocalSigner } from '#shared/crypto/local-signer.ts';
+import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
+import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
+import { decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
+import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { createBitstring, encodeBitstring, setBit } from '#shared/status/bitstring.ts';
+import { createVerifier } from '#shared/verify/verifier.ts';
+import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
+import { compareRates, formatRate } from './measure.ts';
+
+/**
+ * `npm run bench`: each figure next to a baseline measured in the same run, on one core.
+ * Results go to stdout and to bench/RESULTS.md (with the date and the machine).
+ */
+
+const CREDENTIALS = 1000;
+const DI_CREDENTIALS = 50;
+const ISSUER_DID = `did:web:${DEMO_ISSUER_DOMAIN}`;
+const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
+const clock = fixedClock('2026-06-01T12:00:00Z');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000);
+
+interface Row {
+  readonly metric: string;
+  readonly value: number;
+  readonly baselineName: string;
+  readonly baseline: number;
+  readonly target?: string;
+}
+
+function didDocument(signers: readonly { kid: string; jwk: object }[]): object {
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: ISSUER_DID,
+    verificationMethod: signers.map(({ kid, jwk }) => ({ id: kid, type: 'JsonWebKey', controller: ISSUER_DID, publicKeyJwk: jwk })),
+    assertionMethod: signers.map(({ kid }) => kid),
+  };
+}
+
+function credentialInput(index: number, status: boolean) {
+  const achievement = DEMO_ACHIEVEMENTS[index % DEMO_ACHIEVEMENTS.length]!;
+  return {
+    id: `https://${DEMO_ISSUER_DOMAIN}/credentials/${index.toString().padStart(8, '0')}`,
+    issuer: demoIssuer(ISSUER_DID),
+    recipient: { email: `learner${index}@mail.example`, salt: `salt-${index}` },
+    achievement,
+    result: achievement.resultDescription ? [{ resultDescription: achievement.resultDescription[0]!.id, value: String(70 + (index % 30)) }] : [],
+    creditsEarned: achievement.creditsAvailable,
+    evidence: [{ id: `https://${DEMO_ISSUER_DOMAIN}/evidence/${index}`, name: 'Assessment record', narrative: 'Assessed in person by two instructors.' }],
+    validFrom: '2026-01-15T09:00:00Z',
+    awardedDate: '2026-01-15T09:00:00Z',
+    ...(status
+      ? {
+          credentialStatus: {
+            id: `${STATUS_URL}#${1000 + index}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation',
+            statusListIndex: String(1000 + index),
+            statusListCredential: STATUS_URL,
+          },
+        }
+      : {}),
+  };
+}
+
+async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> {
+  const bits = createBitstring(131_072);
+  for (const revoked of [3, 17, 99, 500]) setBit(bits, revoked, true);
+  return signVcJwt(
+    {
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      id: STATUS_URL,
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      issuer: ISSUER_DID,
+      validFrom: '2026-01-01T00:00:00Z',
+      credentialSubject: { id: `${STATUS_URL}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: encodeBitstring(bits) },
+    },
+    signer,
+    { kid },
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'credstack-bench-'));
+  try {
+    const es256 = await generateLocalKey(dir, 'ES256');
+    const ed25519 = await generateLocalKey(dir, 'EdDSA');
+    const rs256 = await generateLocalKey(dir, 'RS256');
+    const es256Jwk = await es256.publicJwk();
+    const edJwk = await ed25519.publicJwk();
+    const es256Kid = `${ISSUER_DID}#${es256Jwk.kid}`;
+    const edKid = `${ISSUER_DID}#${edJwk.kid}`;
+    const fetcher = new CachingFetcher(
+      new StaticFetcher({
+        [`https://${DEMO_ISSUER_DOMAIN}/.well-known/did.json`]: {
+          body: JSON.stringify(didDocument([{ kid: es256Kid, jwk: es256Jwk }, { kid: edKid, jwk: edJwk }])),
+          contentType: 'application/did+json',
+        },
+        [STATUS_URL]: { body: await statusListJwt(es256, es256Kid), contentType: 'application/vc+jwt' },
+      }),
+    );
+    const verifier = createVerifier({ fetcher, clock });
+
+    // ES256 VC-JWT: the full pipeline against raw P-256 verification of the same inputs.
+    const jwts: string[] = [];
+    for (let i = 0; i < CREDENTIALS; i += 1) {
+      jwts.push(await signVcJwt(buildOpenBadgeCredential(credentialInput(i, true), { clock }) as never, es256, { kid: es256Kid }));
+    }
+    const meanBytes = jwts.reduce((sum, jwt) => sum + jwt.length, 0) / jwts.length;
+    for (const jwt of jwts.slice(0, 20)) {
+      const report = await verifier.verify(jwt);
+      if (report.verdict !== 'valid') throw new Error(`benchmark credential not valid: ${JSON.stringify(report.checks.filter((c) => c.outcome !== 'passed'))}`);
+    }
+    const decoded = jwts.map((jwt) => decodeCompactJws(jwt));
+    const publicKey: KeyObject = createPublicKey({ key: es256Jwk as never, format: 'jwk' });
+    const joseKey = await importJWK(es256Jwk, 'ES256');
+    const [full, raw, jose] = await compareRates(
+      [
+        (i) => verifier.verify(jwts[i % CREDENTIALS]!),
+        (i) => {
+          const jws = decoded[i % CREDENTIALS]!;
+          if (!cryptoVerify('sha256', jws.signingInput, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jws.signature)) throw new Error('raw verify failed');
+        },
+        (i) => compactVerify(jwts[i % CREDENTIALS]!, joseKey),
+      ],
+      { rounds, roundMs },
+    );
+
+    // Data Integrity eddsa-rdfc-2022: verification against raw Ed25519 verification.
+    const signed: Record<string, unknown>[] = [];
+    for (let i = 0; i < DI_CREDENTIALS; i += 1) {
+      const credential = buildOpenBadgeCredential(credentialInput(i, false), { clock }) as unknown as Record<string, unknown>;
+      signed.push(await createEddsaRdfc2022Proof(credential, ed25519, { verificationMethod: edKid, created: '2026-01-15T09:00:00Z' }));
+    }
+    const check = await verifier.verify(signed[0]!);
+    if (check.verdict !== 'valid') throw new Error(`DI benchmark credential not valid: ${JSON.stringify(check.checks.filter((c) => c.outcome !== 'passed'))}`);
+    const edPublic = createPublicKey({ key: edJwk as never, format: 'jwk' });
+    const message = Buffer.alloc(64, 7);
+    const edSignature = await ed25519.sign(message);
+    const [di, rawEd] = await compareRates(
+      [(i) => verifier.verify(signed[i % DI_CREDENTIALS]!), () => cryptoVerify(null, message, edPublic, edSignature)],
+      { rounds: Math.max(3, Math.floor(rounds / 2)), roundMs },
+    );
+
+    // Signatures with the local signer against raw node:crypto signing.
+    const input = decoded[0]!.signingInput;
+    const rows: Row[] = [
+      { metric: `ES256 VC-JWT verification, full pipeline (${Math.round(meanBytes)} B JWT)`, value: full!.perSecond, baselineName: 'raw node:crypto P-256 verify', baseline: raw!.perSecond, target: '≥ 60%' },
+      { metric: 'jose compactVerify (reference)', value: jose!.perSecond, baselineName: 'raw node:crypto P-256 verify', baseline: raw!.perSecond },
+      { metric: 'Data Integrity eddsa-rdfc-2022 verification', value: di!.perSecond, baselineName: 'raw node:crypto Ed25519 verify', baseline: rawEd!.perSecond },
+    ];
+    const privateKeyOf = async (signer: LocalSigner) => createPrivateKey(await readFile(signer.path!));
+    const [esKey, edKey, rsKey] = [await privateKeyOf(es256), await privateKeyOf(ed25519), await privateKeyOf(rs256)];
+    for (const [name, signer, rawSign] of [
+      ['ES256', es256, (data: Uint8Array) => cryptoSign('sha256', data, { key: esKey, dsaEncoding: 'ieee-p1363' })],
+      ['EdDSA', ed25519, (data: Uint8Array) => cryptoSign(null, data, edKey)],
+      ['RS256', rs256, (data: Uint8Array) => cryptoSign('sha256', data, rsKey)],
+    ] as const) {
+      const [local, direct] = await compareRates([() => signer.sign(input), () => rawSign(input)], { rounds: 3, roundMs: Math.min(roundMs, 700) });
+      rows.push({ metric: `${name} signatures, local signer`, value: local!.perSecond, baselineName: `raw node:crypto ${name} sign`, baseline: direct!.perSecond });
+    }
+    await report(rows);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function report(rows: readonly Row[]): Promise<void> {
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const header = '| measure | rate | baseline (same run) | baseline rate | ratio | target |\n|---|---|---|---|---|---|';
+  const lines = rows.map((row) => `| ${row.metric} | ${formatRate(row.value)} | ${row.baselineName} | ${formatRate(row.baseline)} | ${((row.value / row.baseline) * 100).toFixed(1)}% | ${row.target ?? ''} |`);
+  const table = `${header}\n${lines.join('\n')}`;
+  process.stdout.write(`\n${machine}\n\n${table}\n`);
+  if (process.env.BENCH_WRITE !== '0') {
+    const text = `# Benchmark results\n\nLatest \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}; one core (one Node process), median of alternating rounds.\n\n${table}\n`;
+    await writeFile(new URL('./RESULTS.md', import.meta.url), text);
+  }
+}
+
+await main();
