@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { KNOWN_CONTEXTS, VC_V2_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
+import { shapeSignature, valueSensitiveTerms } from '#shared/jsonld/shape-signature.ts';
+
+const sensitive = valueSensitiveTerms(KNOWN_CONTEXTS);
+
+const doc = {
+  '@context': [VC_V2_CONTEXT_URL],
+  id: 'urn:example:1',
+  type: ['VerifiableCredential'],
+  name: 'One',
+  credentialSubject: { id: 'did:example:a', score: 1 },
+  proof: { type: 'DataIntegrityProof', proofPurpose: 'assertionMethod', created: '2024-01-01' },
+};
+
+function variant(change: (copy: typeof doc) => void): typeof doc {
+  const copy = structuredClone(doc);
+  change(copy);
+  return copy;
+}
+
+describe('valueSensitiveTerms', () => {
+  it('holds @type, its aliases and the "@type": "@vocab" terms of the known contexts', () => {
+    expect([...sensitive].sort()).toEqual(['@type', 'proofPurpose', 'type']);
+  });
+});
+
+describe('shapeSignature', () => {
+  it('ignores scalar values that cannot change which terms are defined', () => {
+    const other = variant((d) => {
+      d.id = 'urn:example:2';
+      d.name = 'Two';
+      d.credentialSubject.score = 99;
+      d.proof.created = '2030-12-31';
+    });
+
+    expect(shapeSignature(other, sensitive)).toBe(shapeSignature(doc, sensitive));
+  });
+
+  it('ignores key order', () => {
+    const reordered = Object.fromEntries(Object.entries(doc).reverse());
+
+    expect(shapeSignature(reordered, sensitive)).toBe(shapeSignature(doc, sensitive));
+  });
+
+  it.each([
+    ['a context', (d: typeof doc) => d['@context'].push('https://example.org/ctx')],
+    ['a key', (d: typeof doc) => Object.assign(d.credentialSubject, { extra: 1 })],
+    ['a type value', (d: typeof doc) => d.type.push('OpenBadgeCredential')],
+    ['a "@type": "@vocab" value', (d: typeof doc) => Object.assign(d.proof, { proofPurpose: 'x' })],
+    ['a value kind', (d: typeof doc) => Object.assign(d, { name: { value: 'One' } })],
+    ['a scalar kind', (d: typeof doc) => Object.assign(d.credentialSubject, { score: '1' })],
+    ['an array length', (d: typeof doc) => Object.assign(d, { name: ['One', 'Uno'] })],
+  ])('changes with %s', (_what, change) => {
+    expect(shapeSignature(variant(change), sensitive)).not.toBe(shapeSignature(doc, sensitive));
+  });
+
+  it('is a SHA-256 hex digest', () => {
+    expect(shapeSignature(doc, sensitive)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses documents with an inline context anywhere', () => {
+    const inline = variant((d) =>
+      Object.assign(d.credentialSubject, { '@context': { score: 'https://example.org/score' } }),
+    );
+
+    expect(shapeSignature(inline, sensitive)).toBeUndefined();
+  });
+});
