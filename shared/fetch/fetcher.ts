@@ -4,6 +4,8 @@ export interface FetchedResource {
   readonly status: number;
   readonly contentType: string;
   readonly body: Uint8Array;
+  /** Response headers with lower-case names, when the fetcher has them (used for caching). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface FetchOptions {
