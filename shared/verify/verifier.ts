@@ -52,10 +52,11 @@ export interface Verifier {
 }
 
 const MAX_ENDORSEMENT_DEPTH = 2;
+const SELF_CERTIFYING_SOURCES: ReadonlySet<ResolvedKey['source']> = new Set(['url-fragment', 'embedded-jwk', 'did:key', 'did:jwk']);
 const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 * 1024;
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
 function asArray(value: unknown): unknown[] {
@@ -202,19 +203,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /**
-   * A key reference that resolves to a key someone other than the issuer controls is a
-   * failed check; a key that merely travels with the credential is reported as unbound.
+   * A key looked up in a published document (did:web, HTTPS) that someone other than the
+   * issuer controls is a failed check. A self-certifying key — an embedded jwk, a key read
+   * from a URL fragment, a did:key or did:jwk — proves integrity whoever holds it, so it is
+   * reported as unbound and left to the caller's policy.
    */
   function recordKey(
     binding: IssuerBinding,
     resolved: ResolvedKey | undefined,
     report: ReportBuilder,
   ): boolean {
-    const travelling =
-      resolved === undefined ||
-      resolved.source === 'url-fragment' ||
-      resolved.source === 'embedded-jwk';
-    if (!binding.bound && !travelling) {
+    const selfCertifying = resolved === undefined || SELF_CERTIFYING_SOURCES.has(resolved.source);
+    if (!binding.bound && !selfCertifying) {
       report.fail('key', `the key ${binding.keyId ?? ''} is not the issuer's: ${binding.reason}`);
       return false;
     }
@@ -286,7 +286,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (!recordKey(binding, resolved, report)) return false;
       const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key);
       if (!result.ok) {
-        report.fail('proof', `${result.suite}: ${result.reason}`, path);
+        report.fail(result.failure === 'key' ? 'key' : 'proof', `${result.suite}: ${result.reason}`, path);
         return false;
       }
       if (result.legacy)
@@ -334,6 +334,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
     else report.pass('expiration', `${untilName} ${String(until)} has not passed`);
   }
 
+  // One callback for the verifier's lifetime: the status module remembers verdicts per
+  // callback and per fetched list, so a list shared by many credentials is verified once.
+  async function verifyStatusListCredential(
+    listCredential: unknown,
+  ): Promise<{ ok: boolean; reason: string }> {
+    const listReport = await verifyParsed(listCredential, 'status-list', 0);
+    const ok = listReport.verdict === 'valid';
+    const why = listReport.checks.find((check) => check.outcome === 'failed')?.reason ?? '';
+    return { ok, reason: ok ? 'status list credential verified' : `status list credential not valid: ${why}` };
+  }
+
   async function checkStatus(
     credential: Record<string, unknown>,
     report: ReportBuilder,
@@ -353,16 +364,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const results = await checkCredentialStatus(credential, {
       fetcher: options.fetcher,
       clock,
-      verifyStatusListCredential: async (listCredential: unknown) => {
-        const listReport = await verifyParsed(listCredential, 'status-list', 0);
-        const ok = listReport.verdict === 'valid';
-        return {
-          ok,
-          reason: ok
-            ? 'status list credential verified'
-            : `status list credential not valid: ${listReport.checks.find((c) => c.outcome === 'failed')?.reason ?? ''}`,
-        };
-      },
+      verifyStatusListCredential,
     });
     for (const result of results) {
       const what = `${result.type}${result.purpose ? ` (${result.purpose})` : ''}`;
@@ -455,15 +457,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     try {
       const undefinedTerms = await findUndefinedTerms(credential);
-      if (undefinedTerms.length === 0)
-        report.pass('terms', "every term is defined by the credential's contexts");
+      const first = undefinedTerms[0];
+      if (first === undefined) report.pass('terms', "every term is defined by the credential's contexts");
       else {
-        for (const term of undefinedTerms)
-          report.fail(
-            'terms',
-            `"${term.term}" is not defined by any of the credential's contexts`,
-            term.path,
-          );
+        const listed = undefinedTerms.map((term) => `"${term.term}" (at ${term.path})`).join(', ');
+        report.fail('terms', `terms not defined by any of the credential's contexts: ${listed}`, first.path);
       }
     } catch (error) {
       report.fail('terms', `the credential's terms could not be checked: ${describeError(error)}`);
