@@ -2,8 +2,6 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { describeError } from '#shared/core/errors.ts';
 import { parseJsonSafely } from '#shared/core/safe-json.ts';
-import { checkCredentialRules } from '#shared/credential/rules.ts';
-import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
@@ -23,7 +21,7 @@ import { type CredentialInput, readCredentialInput } from './input.ts';
 import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
 import type { IssuerBinding, VerificationReport } from './report.ts';
 import { ReportBuilder } from './report-builder.ts';
-import { checkContext, checkType, type ExpectedKind } from './structure-checks.ts';
+import { checkStructure, type ExpectedKind } from './structure-checks.ts';
 
 export interface VerifierOptions {
   /** The only door to the network (keys, DID documents, status lists). */
@@ -41,7 +39,7 @@ export interface VerifierOptions {
 
 export interface VerifyOptions {
   /** What kind of credential is expected at the top level (default: an achievement credential). */
-  readonly kind?: ExpectedKind;
+  readonly kind?: Exclude<ExpectedKind, 'status-list'>;
 }
 
 /** What can be handed to the verifier: raw bytes of a file, a JSON/JWS string, or a parsed object. */
@@ -430,31 +428,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function runPipeline(
     credential: Record<string, unknown>,
     jws: string | undefined,
-    kind: ExpectedKind | 'status-list',
+    kind: ExpectedKind,
     report: ReportBuilder,
     depth: number,
   ): Promise<void> {
-    checkContext(credential, report, { requireOpenBadges: kind !== 'status-list' });
-    if (kind !== 'status-list') {
-      checkType(credential, kind, report);
-      const schema = validateOb3Schema(credential);
-      if (schema.ok)
-        report.pass('schema', 'the credential matches the Open Badges 3.0 JSON Schema');
-      else {
-        const first = schema.errors[0];
-        report.fail(
-          'schema',
-          `the credential does not match the Open Badges 3.0 JSON Schema: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
-          first?.path,
-        );
-      }
-      const rules = checkCredentialRules(credential);
-      for (const warning of rules.warnings) report.warn('rules', warning.message, warning.path);
-      if (rules.ok)
-        report.pass('rules', 'identifiers, dates and typed entries follow the data model');
-      else
-        for (const problem of rules.problems) report.fail('rules', problem.message, problem.path);
-    }
+    checkStructure(credential, kind, report);
     try {
       const undefinedTerms = await findUndefinedTerms(credential);
       const first = undefinedTerms[0];
@@ -477,7 +455,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verifyParsed(
     value: unknown,
-    kind: ExpectedKind | 'status-list',
+    kind: ExpectedKind,
     depth: number,
   ): Promise<VerificationReport> {
     const report = new ReportBuilder();
