@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, verify as cryptoVerify, type KeyObject, sign as cryptoSign } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +15,8 @@ import { generateLocalKey, type LocalSigner } from '#shared/crypto/local-signer.
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
-import { decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
 import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
 import { createBitstring, encodeBitstring, setBit } from '#shared/status/bitstring.ts';
 import { createVerifier } from '#shared/verify/verifier.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
@@ -41,7 +47,12 @@ function didDocument(signers: readonly { kid: string; jwk: object }[]): object {
   return {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
     id: ISSUER_DID,
-    verificationMethod: signers.map(({ kid, jwk }) => ({ id: kid, type: 'JsonWebKey', controller: ISSUER_DID, publicKeyJwk: jwk })),
+    verificationMethod: signers.map(({ kid, jwk }) => ({
+      id: kid,
+      type: 'JsonWebKey',
+      controller: ISSUER_DID,
+      publicKeyJwk: jwk,
+    })),
     assertionMethod: signers.map(({ kid }) => kid),
   };
 }
@@ -53,9 +64,22 @@ function credentialInput(index: number, status: boolean) {
     issuer: demoIssuer(ISSUER_DID),
     recipient: { email: `learner${index}@mail.example`, salt: `salt-${index}` },
     achievement,
-    result: achievement.resultDescription ? [{ resultDescription: achievement.resultDescription[0]!.id, value: String(70 + (index % 30)) }] : [],
+    result: achievement.resultDescription
+      ? [
+          {
+            resultDescription: achievement.resultDescription[0]!.id,
+            value: String(70 + (index % 30)),
+          },
+        ]
+      : [],
     creditsEarned: achievement.creditsAvailable,
-    evidence: [{ id: `https://${DEMO_ISSUER_DOMAIN}/evidence/${index}`, name: 'Assessment record', narrative: 'Assessed in person by two instructors.' }],
+    evidence: [
+      {
+        id: `https://${DEMO_ISSUER_DOMAIN}/evidence/${index}`,
+        name: 'Assessment record',
+        narrative: 'Assessed in person by two instructors.',
+      },
+    ],
     validFrom: '2026-01-15T09:00:00Z',
     awardedDate: '2026-01-15T09:00:00Z',
     ...(status
@@ -82,7 +106,12 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       issuer: ISSUER_DID,
       validFrom: '2026-01-01T00:00:00Z',
-      credentialSubject: { id: `${STATUS_URL}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: encodeBitstring(bits) },
+      credentialSubject: {
+        id: `${STATUS_URL}#list`,
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: encodeBitstring(bits),
+      },
     },
     signer,
     { kid },
@@ -102,10 +131,18 @@ async function main(): Promise<void> {
     const fetcher = new CachingFetcher(
       new StaticFetcher({
         [`https://${DEMO_ISSUER_DOMAIN}/.well-known/did.json`]: {
-          body: JSON.stringify(didDocument([{ kid: es256Kid, jwk: es256Jwk }, { kid: edKid, jwk: edJwk }])),
+          body: JSON.stringify(
+            didDocument([
+              { kid: es256Kid, jwk: es256Jwk },
+              { kid: edKid, jwk: edJwk },
+            ]),
+          ),
           contentType: 'application/did+json',
         },
-        [STATUS_URL]: { body: await statusListJwt(es256, es256Kid), contentType: 'application/vc+jwt' },
+        [STATUS_URL]: {
+          body: await statusListJwt(es256, es256Kid),
+          contentType: 'application/vc+jwt',
+        },
       }),
     );
     const verifier = createVerifier({ fetcher, clock });
@@ -113,12 +150,21 @@ async function main(): Promise<void> {
     // ES256 VC-JWT: the full pipeline against raw P-256 verification of the same inputs.
     const jwts: string[] = [];
     for (let i = 0; i < CREDENTIALS; i += 1) {
-      jwts.push(await signVcJwt(buildOpenBadgeCredential(credentialInput(i, true), { clock }) as never, es256, { kid: es256Kid }));
+      jwts.push(
+        await signVcJwt(
+          buildOpenBadgeCredential(credentialInput(i, true), { clock }) as never,
+          es256,
+          { kid: es256Kid },
+        ),
+      );
     }
     const meanBytes = jwts.reduce((sum, jwt) => sum + jwt.length, 0) / jwts.length;
     for (const jwt of jwts.slice(0, 20)) {
       const report = await verifier.verify(jwt);
-      if (report.verdict !== 'valid') throw new Error(`benchmark credential not valid: ${JSON.stringify(report.checks.filter((c) => c.outcome !== 'passed'))}`);
+      if (report.verdict !== 'valid')
+        throw new Error(
+          `benchmark credential not valid: ${JSON.stringify(report.checks.filter((c) => c.outcome !== 'passed'))}`,
+        );
     }
     const decoded = jwts.map((jwt) => decodeCompactJws(jwt));
     const publicKey: KeyObject = createPublicKey({ key: es256Jwk as never, format: 'jwk' });
@@ -128,7 +174,15 @@ async function main(): Promise<void> {
         (i) => verifier.verify(jwts[i % CREDENTIALS]!),
         (i) => {
           const jws = decoded[i % CREDENTIALS]!;
-          if (!cryptoVerify('sha256', jws.signingInput, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jws.signature)) throw new Error('raw verify failed');
+          if (
+            !cryptoVerify(
+              'sha256',
+              jws.signingInput,
+              { key: publicKey, dsaEncoding: 'ieee-p1363' },
+              jws.signature,
+            )
+          )
+            throw new Error('raw verify failed');
         },
         (i) => compactVerify(jwts[i % CREDENTIALS]!, joseKey),
       ],
@@ -138,35 +192,81 @@ async function main(): Promise<void> {
     // Data Integrity eddsa-rdfc-2022: verification against raw Ed25519 verification.
     const signed: Record<string, unknown>[] = [];
     for (let i = 0; i < DI_CREDENTIALS; i += 1) {
-      const credential = buildOpenBadgeCredential(credentialInput(i, false), { clock }) as unknown as Record<string, unknown>;
-      signed.push(await createEddsaRdfc2022Proof(credential, ed25519, { verificationMethod: edKid, created: '2026-01-15T09:00:00Z' }));
+      const credential = buildOpenBadgeCredential(credentialInput(i, false), {
+        clock,
+      }) as unknown as Record<string, unknown>;
+      signed.push(
+        await createEddsaRdfc2022Proof(credential, ed25519, {
+          verificationMethod: edKid,
+          created: '2026-01-15T09:00:00Z',
+        }),
+      );
     }
     const check = await verifier.verify(signed[0]!);
-    if (check.verdict !== 'valid') throw new Error(`DI benchmark credential not valid: ${JSON.stringify(check.checks.filter((c) => c.outcome !== 'passed'))}`);
+    if (check.verdict !== 'valid')
+      throw new Error(
+        `DI benchmark credential not valid: ${JSON.stringify(check.checks.filter((c) => c.outcome !== 'passed'))}`,
+      );
     const edPublic = createPublicKey({ key: edJwk as never, format: 'jwk' });
     const message = Buffer.alloc(64, 7);
     const edSignature = await ed25519.sign(message);
     const [di, rawEd] = await compareRates(
-      [(i) => verifier.verify(signed[i % DI_CREDENTIALS]!), () => cryptoVerify(null, message, edPublic, edSignature)],
+      [
+        (i) => verifier.verify(signed[i % DI_CREDENTIALS]!),
+        () => cryptoVerify(null, message, edPublic, edSignature),
+      ],
       { rounds: Math.max(3, Math.floor(rounds / 2)), roundMs },
     );
 
     // Signatures with the local signer against raw node:crypto signing.
     const input = decoded[0]!.signingInput;
     const rows: Row[] = [
-      { metric: `ES256 VC-JWT verification, full pipeline (${Math.round(meanBytes)} B JWT)`, value: full!.perSecond, baselineName: 'raw node:crypto P-256 verify', baseline: raw!.perSecond, target: '≥ 60%' },
-      { metric: 'jose compactVerify (reference)', value: jose!.perSecond, baselineName: 'raw node:crypto P-256 verify', baseline: raw!.perSecond },
-      { metric: 'Data Integrity eddsa-rdfc-2022 verification', value: di!.perSecond, baselineName: 'raw node:crypto Ed25519 verify', baseline: rawEd!.perSecond },
+      {
+        metric: `ES256 VC-JWT verification, full pipeline (${Math.round(meanBytes)} B JWT)`,
+        value: full!.perSecond,
+        baselineName: 'raw node:crypto P-256 verify',
+        baseline: raw!.perSecond,
+        target: '≥ 60%',
+      },
+      {
+        metric: 'jose compactVerify (reference)',
+        value: jose!.perSecond,
+        baselineName: 'raw node:crypto P-256 verify',
+        baseline: raw!.perSecond,
+      },
+      {
+        metric: 'Data Integrity eddsa-rdfc-2022 verification',
+        value: di!.perSecond,
+        baselineName: 'raw node:crypto Ed25519 verify',
+        baseline: rawEd!.perSecond,
+      },
     ];
-    const privateKeyOf = async (signer: LocalSigner) => createPrivateKey(await readFile(signer.path!));
-    const [esKey, edKey, rsKey] = [await privateKeyOf(es256), await privateKeyOf(ed25519), await privateKeyOf(rs256)];
+    const privateKeyOf = async (signer: LocalSigner) =>
+      createPrivateKey(await readFile(signer.path!));
+    const [esKey, edKey, rsKey] = [
+      await privateKeyOf(es256),
+      await privateKeyOf(ed25519),
+      await privateKeyOf(rs256),
+    ];
     for (const [name, signer, rawSign] of [
-      ['ES256', es256, (data: Uint8Array) => cryptoSign('sha256', data, { key: esKey, dsaEncoding: 'ieee-p1363' })],
+      [
+        'ES256',
+        es256,
+        (data: Uint8Array) => cryptoSign('sha256', data, { key: esKey, dsaEncoding: 'ieee-p1363' }),
+      ],
       ['EdDSA', ed25519, (data: Uint8Array) => cryptoSign(null, data, edKey)],
       ['RS256', rs256, (data: Uint8Array) => cryptoSign('sha256', data, rsKey)],
     ] as const) {
-      const [local, direct] = await compareRates([() => signer.sign(input), () => rawSign(input)], { rounds: 3, roundMs: Math.min(roundMs, 700) });
-      rows.push({ metric: `${name} signatures, local signer`, value: local!.perSecond, baselineName: `raw node:crypto ${name} sign`, baseline: direct!.perSecond });
+      const [local, direct] = await compareRates([() => signer.sign(input), () => rawSign(input)], {
+        rounds: 3,
+        roundMs: Math.min(roundMs, 700),
+      });
+      rows.push({
+        metric: `${name} signatures, local signer`,
+        value: local!.perSecond,
+        baselineName: `raw node:crypto ${name} sign`,
+        baseline: direct!.perSecond,
+      });
     }
     await report(rows);
   } finally {
@@ -176,8 +276,12 @@ async function main(): Promise<void> {
 
 async function report(rows: readonly Row[]): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
-  const header = '| measure | rate | baseline (same run) | baseline rate | ratio | target |\n|---|---|---|---|---|---|';
-  const lines = rows.map((row) => `| ${row.metric} | ${formatRate(row.value)} | ${row.baselineName} | ${formatRate(row.baseline)} | ${((row.value / row.baseline) * 100).toFixed(1)}% | ${row.target ?? ''} |`);
+  const header =
+    '| measure | rate | baseline (same run) | baseline rate | ratio | target |\n|---|---|---|---|---|---|';
+  const lines = rows.map(
+    (row) =>
+      `| ${row.metric} | ${formatRate(row.value)} | ${row.baselineName} | ${formatRate(row.baseline)} | ${((row.value / row.baseline) * 100).toFixed(1)}% | ${row.target ?? ''} |`,
+  );
   const table = `${header}\n${lines.join('\n')}`;
   process.stdout.write(`\n${machine}\n\n${table}\n`);
   if (process.env.BENCH_WRITE !== '0') {

@@ -15,7 +15,8 @@ export function demoIssuer(id: string): ProfileInput {
     name: 'Northfield Technical College',
     url: `https://${DEMO_ISSUER_DOMAIN}`,
     email: 'credentials@northfield.example',
-    description: 'A public technical college awarding stackable data and analytics micro-credentials.',
+    description:
+      'A public technical college awarding stackable data and analytics micro-credentials.',
     image: `https://${DEMO_ISSUER_DOMAIN}/images/northfield-logo.png`,
   };
 }
@@ -56,13 +57,17 @@ export const DEMO_ACHIEVEMENTS: readonly AchievementInput[] = [
     description:
       'Chooses and builds charts and dashboards that answer a stated business question, following accessibility guidance for colour and labelling.',
     criteria: {
-      narrative: 'Built and presented a three-chart dashboard reviewed by two assessors against the course rubric.',
+      narrative:
+        'Built and presented a three-chart dashboard reviewed by two assessors against the course rubric.',
     },
     image: `https://${DEMO_ISSUER_DOMAIN}/images/data-visualisation.png`,
     achievementType: 'Competency',
     alignment: [
       onetAlignment('15-2041.00', 'Statisticians'),
-      escoAlignment('http://data.europa.eu/esco/skill/b1b8f1ad-e0c9-45b0-9d73-9b2ae6cd3e50', 'data visualisation software'),
+      escoAlignment(
+        'http://data.europa.eu/esco/skill/b1b8f1ad-e0c9-45b0-9d73-9b2ae6cd3e50',
+        'data visualisation software',
+      ),
     ],
     creditsAvailable: 1,
     tag: ['visualisation', 'dashboards'],
@@ -72,12 +77,18 @@ export const DEMO_ACHIEVEMENTS: readonly AchievementInput[] = [
     name: 'Python for Data Analysis',
     description:
       'Cleans, reshapes and summarises tabular data with Python and pandas, and documents the analysis in a reproducible notebook.',
-    criteria: { narrative: 'Submitted a reproducible notebook analysis graded at least Proficient on the course rubric.' },
+    criteria: {
+      narrative:
+        'Submitted a reproducible notebook analysis graded at least Proficient on the course rubric.',
+    },
     image: `https://${DEMO_ISSUER_DOMAIN}/images/python-data-analysis.png`,
     achievementType: 'Course',
     alignment: [
       onetAlignment('15-2051.01', 'Business Intelligence Analysts'),
-      escoAlignment('http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d', 'Python (computer programming)'),
+      escoAlignment(
+        'http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d',
+        'Python (computer programming)',
+      ),
     ],
     creditsAvailable: 3,
     tag: ['python', 'pandas', 'data analysis'],

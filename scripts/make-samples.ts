@@ -31,14 +31,18 @@ async function main(): Promise<void> {
         issuer: demoIssuer(esDid),
         recipient: { id: 'did:example:learner-ada' },
         achievement: DEMO_ACHIEVEMENTS[0]!,
-        result: [{ resultDescription: DEMO_ACHIEVEMENTS[0]!.resultDescription![0]!.id, value: '86' }],
+        result: [
+          { resultDescription: DEMO_ACHIEVEMENTS[0]!.resultDescription![0]!.id, value: '86' },
+        ],
         creditsEarned: 2,
         validFrom: '2026-01-15T09:00:00Z',
         awardedDate: '2026-01-15T09:00:00Z',
       },
       { clock },
     );
-    const jwt = await signVcJwt(jwtCredential as never, es256, { kid: `${esDid}#${esDid.slice('did:key:'.length)}` });
+    const jwt = await signVcJwt(jwtCredential as never, es256, {
+      kid: `${esDid}#${esDid.slice('did:key:'.length)}`,
+    });
     await writeFile(new URL('data-analysis-badge.jwt', outDir), `${jwt}\n`);
 
     const ed = await generateLocalKey(dir, 'EdDSA');
@@ -57,7 +61,10 @@ async function main(): Promise<void> {
       verificationMethod: `${edDid}#${edDid.slice('did:key:'.length)}`,
       created: '2026-01-15T09:00:00Z',
     });
-    await writeFile(new URL('data-visualisation-badge.json', outDir), `${JSON.stringify(signed, null, 2)}\n`);
+    await writeFile(
+      new URL('data-visualisation-badge.json', outDir),
+      `${JSON.stringify(signed, null, 2)}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,10 @@
 import { ENDORSEMENT_CREDENTIAL } from '#shared/credential/constants.ts';
-import { checkCredentialRules, checkVcRules, type RuleFinding, type RulesResult } from '#shared/credential/rules.ts';
+import {
+  checkCredentialRules,
+  checkVcRules,
+  type RuleFinding,
+  type RulesResult,
+} from '#shared/credential/rules.ts';
 import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
 import { hasType } from '#shared/credential/values.ts';
 import type { ReportBuilder } from './report-builder.ts';
@@ -15,16 +20,24 @@ import type { ReportBuilder } from './report-builder.ts';
 export type ExpectedKind = 'achievement' | 'endorsement' | 'status-list';
 
 const PASS_REASONS = {
-  context: 'the Verifiable Credentials context comes first and the Open Badges 3.0 context is present',
+  context:
+    'the Verifiable Credentials context comes first and the Open Badges 3.0 context is present',
   type: 'the credential has the Verifiable Credential and Open Badges types',
   rules: 'identifiers, dates, subject and typed entries follow the data models',
 } as const;
 
-function record(check: RuleFinding['check'], rules: RulesResult, report: ReportBuilder, passReason: string): void {
+function record(
+  check: RuleFinding['check'],
+  rules: RulesResult,
+  report: ReportBuilder,
+  passReason: string,
+): void {
   const problems = rules.problems.filter((finding) => finding.check === check);
   const warnings = rules.warnings.filter((finding) => finding.check === check);
-  for (const problem of problems) report.fail(check, `${problem.path} ${problem.message}`, problem.path);
-  for (const warning of warnings) report.warn(check, `${warning.path} ${warning.message}`, warning.path);
+  for (const problem of problems)
+    report.fail(check, `${problem.path} ${problem.message}`, problem.path);
+  for (const warning of warnings)
+    report.warn(check, `${warning.path} ${warning.message}`, warning.path);
   if (problems.length === 0 && warnings.length === 0) report.pass(check, passReason);
 }
 
@@ -34,7 +47,11 @@ function record(check: RuleFinding['check'], rules: RulesResult, report: ReportB
  * @example
  * checkStructure(credential, 'achievement', report);
  */
-export function checkStructure(credential: Record<string, unknown>, kind: ExpectedKind, report: ReportBuilder): void {
+export function checkStructure(
+  credential: Record<string, unknown>,
+  kind: ExpectedKind,
+  report: ReportBuilder,
+): void {
   if (kind === 'status-list') {
     const rules = checkVcRules(credential);
     record('context', rules, report, 'the Verifiable Credentials context comes first');
@@ -68,8 +85,13 @@ export function checkStructure(credential: Record<string, unknown>, kind: Expect
     // The JSON-LD data model lets one value stand where the schema lists an array (a single
     // proof object, a type string) and VCDM 1.1 names dates differently; the 1EdTech
     // validator accepts both forms, so this passes, saying how.
-    const notes = schema.warnings.map((warning) => `${warning.path || '/'} ${warning.message}`).join('; ');
-    report.pass('schema', `the credential matches the Open Badges 3.0 JSON Schema in its linked-data form (${notes})`);
+    const notes = schema.warnings
+      .map((warning) => `${warning.path || '/'} ${warning.message}`)
+      .join('; ');
+    report.pass(
+      'schema',
+      `the credential matches the Open Badges 3.0 JSON Schema in its linked-data form (${notes})`,
+    );
   } else {
     report.pass('schema', 'the credential matches the Open Badges 3.0 JSON Schema');
   }

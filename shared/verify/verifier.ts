@@ -50,11 +50,21 @@ export interface Verifier {
 }
 
 const MAX_ENDORSEMENT_DEPTH = 2;
-const SELF_CERTIFYING_SOURCES: ReadonlySet<ResolvedKey['source']> = new Set(['url-fragment', 'embedded-jwk', 'did:key', 'did:jwk']);
+const SELF_CERTIFYING_SOURCES: ReadonlySet<ResolvedKey['source']> = new Set([
+  'url-fragment',
+  'embedded-jwk',
+  'did:key',
+  'did:jwk',
+]);
 const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 * 1024;
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 function asArray(value: unknown): unknown[] {
@@ -284,7 +294,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (!recordKey(binding, resolved, report)) return false;
       const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key);
       if (!result.ok) {
-        report.fail(result.failure === 'key' ? 'key' : 'proof', `${result.suite}: ${result.reason}`, path);
+        report.fail(
+          result.failure === 'key' ? 'key' : 'proof',
+          `${result.suite}: ${result.reason}`,
+          path,
+        );
         return false;
       }
       if (result.legacy)
@@ -340,7 +354,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const listReport = await verifyParsed(listCredential, 'status-list', 0);
     const ok = listReport.verdict === 'valid';
     const why = listReport.checks.find((check) => check.outcome === 'failed')?.reason ?? '';
-    return { ok, reason: ok ? 'status list credential verified' : `status list credential not valid: ${why}` };
+    return {
+      ok,
+      reason: ok ? 'status list credential verified' : `status list credential not valid: ${why}`,
+    };
   }
 
   async function checkStatus(
@@ -436,10 +453,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     try {
       const undefinedTerms = await findUndefinedTerms(credential);
       const first = undefinedTerms[0];
-      if (first === undefined) report.pass('terms', "every term is defined by the credential's contexts");
+      if (first === undefined)
+        report.pass('terms', "every term is defined by the credential's contexts");
       else {
         const listed = undefinedTerms.map((term) => `"${term.term}" (at ${term.path})`).join(', ');
-        report.fail('terms', `terms not defined by any of the credential's contexts: ${listed}`, first.path);
+        report.fail(
+          'terms',
+          `terms not defined by any of the credential's contexts: ${listed}`,
+          first.path,
+        );
       }
     } catch (error) {
       report.fail('terms', `the credential's terms could not be checked: ${describeError(error)}`);
