@@ -57,31 +57,25 @@ function didDocument(signers: readonly { kid: string; jwk: object }[]): object {
   };
 }
 
+/**
+ * A badge of the size the benchmark is specified for (about 2 KB of credential JSON): the
+ * demo achievement without its long prose, a hashed-email subject, a status entry.
+ */
 function credentialInput(index: number, status: boolean) {
-  const achievement = DEMO_ACHIEVEMENTS[index % DEMO_ACHIEVEMENTS.length]!;
+  const {
+    resultDescription: _prose,
+    tag: _tags,
+    ...achievement
+  } = DEMO_ACHIEVEMENTS[index % DEMO_ACHIEVEMENTS.length]!;
+  const { description: _about, email: _email, image: _logo, ...issuer } = demoIssuer(ISSUER_DID);
   return {
     id: `https://${DEMO_ISSUER_DOMAIN}/credentials/${index.toString().padStart(8, '0')}`,
-    issuer: demoIssuer(ISSUER_DID),
+    description: `${achievement.name}, awarded by Northfield Technical College.`,
+    issuer,
     recipient: { email: `learner${index}@mail.example`, salt: `salt-${index}` },
     achievement,
-    result: achievement.resultDescription
-      ? [
-          {
-            resultDescription: achievement.resultDescription[0]!.id,
-            value: String(70 + (index % 30)),
-          },
-        ]
-      : [],
     creditsEarned: achievement.creditsAvailable,
-    evidence: [
-      {
-        id: `https://${DEMO_ISSUER_DOMAIN}/evidence/${index}`,
-        name: 'Assessment record',
-        narrative: 'Assessed in person by two instructors.',
-      },
-    ],
     validFrom: '2026-01-15T09:00:00Z',
-    awardedDate: '2026-01-15T09:00:00Z',
     ...(status
       ? {
           credentialStatus: {
@@ -149,7 +143,11 @@ async function main(): Promise<void> {
 
     // ES256 VC-JWT: the full pipeline against raw P-256 verification of the same inputs.
     const jwts: string[] = [];
+    let jsonBytes = 0;
     for (let i = 0; i < CREDENTIALS; i += 1) {
+      jsonBytes += JSON.stringify(
+        buildOpenBadgeCredential(credentialInput(i, true), { clock }),
+      ).length;
       jwts.push(
         await signVcJwt(
           buildOpenBadgeCredential(credentialInput(i, true), { clock }) as never,
@@ -222,7 +220,7 @@ async function main(): Promise<void> {
     const input = decoded[0]!.signingInput;
     const rows: Row[] = [
       {
-        metric: `ES256 VC-JWT verification, full pipeline (${Math.round(meanBytes)} B JWT)`,
+        metric: `ES256 VC-JWT verification, full pipeline (${Math.round(jsonBytes / CREDENTIALS)} B credential, ${Math.round(meanBytes)} B JWT)`,
         value: full!.perSecond,
         baselineName: 'raw node:crypto P-256 verify',
         baseline: raw!.perSecond,

@@ -45,7 +45,7 @@ export function parseJsonSafely(text: string, limits?: JsonLimits): unknown {
 
   // RFC 8259 lets a parser ignore a byte order mark; JSON.parse does not.
   const body = text.charCodeAt(0) === BOM ? text.slice(1) : text;
-  const depth = deepestNesting(body, maxDepth);
+  const depth = openingsAtMost(body, maxDepth) ? 0 : deepestNesting(body, maxDepth);
   if (depth > maxDepth) {
     throw new CredstackError(
       'INPUT_TOO_DEEP',
@@ -67,6 +67,24 @@ export function parseJsonSafely(text: string, limits?: JsonLimits): unknown {
  * Deepest nesting of `[`/`{` in `text`, ignoring brackets inside strings. Stops counting as
  * soon as `stopAbove` is exceeded. It does not validate the JSON: JSON.parse does that next.
  */
+/**
+ * True when the text has at most `limit` opening brackets in all (strings included): then it
+ * cannot nest deeper than `limit`, and the character-by-character scan is not needed. Counting
+ * with indexOf runs in native code, so typical small documents are cleared in a few steps.
+ */
+function openingsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    let at = text.indexOf(bracket);
+    while (at !== -1) {
+      count += 1;
+      if (count > limit) return false;
+      at = text.indexOf(bracket, at + 1);
+    }
+  }
+  return true;
+}
+
 function deepestNesting(text: string, stopAbove: number): number {
   let depth = 0;
   let deepest = 0;

@@ -22,9 +22,10 @@ export class LruCache<K, V> {
     return this.#entries.size;
   }
 
+  /** The value for `key`, made the youngest entry. Values are never `undefined`. */
   get(key: K): V | undefined {
-    if (!this.#entries.has(key)) return undefined;
-    const value = this.#entries.get(key) as V;
+    const value = this.#entries.get(key);
+    if (value === undefined) return undefined;
     this.#entries.delete(key);
     this.#entries.set(key, value);
     return value;
@@ -34,7 +35,7 @@ export class LruCache<K, V> {
     return this.#entries.has(key);
   }
 
-  set(key: K, value: V): this {
+  set(key: K, value: V & ({} | null)): this {
     this.#entries.delete(key);
     this.#entries.set(key, value);
     if (this.#entries.size > this.maxEntries) {

@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { ContextDocument } from './contexts.ts';
 
 /**
@@ -57,8 +56,6 @@ export function valueSensitiveTerms(
   return terms;
 }
 
-const NOT_CACHEABLE = Symbol('not cacheable');
-
 function isContextReference(value: unknown): boolean {
   if (typeof value === 'string' || value === null) return true;
   return Array.isArray(value) && value.every((item) => typeof item === 'string' || item === null);
@@ -78,54 +75,59 @@ function scalarKind(value: unknown): string {
   }
 }
 
-type Feed = typeof NOT_CACHEABLE | undefined;
+/**
+ * Builds the signature text. Every key and kept scalar is length-prefixed, so that no crafted
+ * key or value can make two different shapes write the same text (a collision would let a
+ * document borrow another shape's verdict). Key order is kept as written: documents from one
+ * issuer share it, and a reordered document merely gets its own cache entry.
+ */
+class SignatureWriter {
+  text = '';
+  readonly #sensitive: ReadonlySet<string>;
 
-function feed(
-  hash: Hash,
-  value: unknown,
-  keepScalar: boolean,
-  sensitive: ReadonlySet<string>,
-): Feed {
-  if (Array.isArray(value)) {
-    hash.update(`[${value.length}`);
-    for (const item of value) {
-      if (feed(hash, item, keepScalar, sensitive) === NOT_CACHEABLE) return NOT_CACHEABLE;
-    }
-    hash.update(']');
-    return undefined;
+  constructor(sensitive: ReadonlySet<string>) {
+    this.#sensitive = sensitive;
   }
-  if (typeof value === 'object' && value !== null) {
-    return feedObject(hash, value as Record<string, unknown>, sensitive);
-  }
-  hash.update(keepScalar ? `=${JSON.stringify(value)};` : `${scalarKind(value)};`);
-  return undefined;
-}
 
-function feedObject(
-  hash: Hash,
-  node: Record<string, unknown>,
-  sensitive: ReadonlySet<string>,
-): Feed {
-  // Key order never changes expansion, so it is normalised to share more cache entries.
-  const keys = Object.keys(node).sort();
-  hash.update(`{${keys.length}`);
-  for (const key of keys) {
-    const value = node[key];
-    hash.update(JSON.stringify(key));
-    if (key === '@context') {
-      if (!isContextReference(value)) return NOT_CACHEABLE;
-      hash.update(`=${JSON.stringify(value)};`);
-      continue;
+  value(value: unknown, keepScalar: boolean): boolean {
+    if (Array.isArray(value)) {
+      this.text += `[${value.length}`;
+      for (const item of value) if (!this.value(item, keepScalar)) return false;
+      this.text += ']';
+      return true;
     }
-    if (feed(hash, value, sensitive.has(key), sensitive) === NOT_CACHEABLE) return NOT_CACHEABLE;
+    if (typeof value === 'object' && value !== null)
+      return this.object(value as Record<string, unknown>);
+    if (keepScalar) {
+      const text = JSON.stringify(value);
+      this.text += `=${text.length}:${text}`;
+    } else {
+      this.text += scalarKind(value);
+    }
+    return true;
   }
-  hash.update('}');
-  return undefined;
+
+  object(node: Record<string, unknown>): boolean {
+    this.text += '{';
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      this.text += `${key.length}:${key}`;
+      if (key === '@context') {
+        if (!isContextReference(value)) return false;
+        const text = JSON.stringify(value);
+        this.text += `=${text.length}:${text}`;
+      } else if (!this.value(value, this.#sensitive.has(key))) {
+        return false;
+      }
+    }
+    this.text += '}';
+    return true;
+  }
 }
 
 /**
- * The shape signature of `document` as a SHA-256 hex digest, or `undefined` when the document
- * must not be cached (it carries an inline context).
+ * The shape signature of `document` (an unambiguous text, usable as a cache key), or
+ * `undefined` when the document must not be cached (it carries an inline context).
  *
  * @example
  * const key = shapeSignature(credential, valueSensitiveTerms(KNOWN_CONTEXTS));
@@ -134,8 +136,6 @@ export function shapeSignature(
   document: object,
   sensitiveKeys: ReadonlySet<string>,
 ): string | undefined {
-  const hash = createHash('sha256');
-  return feed(hash, document, false, sensitiveKeys) === NOT_CACHEABLE
-    ? undefined
-    : hash.digest('hex');
+  const writer = new SignatureWriter(sensitiveKeys);
+  return writer.value(document, false) ? writer.text : undefined;
 }

@@ -1,5 +1,6 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { CredstackError } from '#shared/core/errors.ts';
+import { CredstackError, isCredstackError } from '#shared/core/errors.ts';
+import { parseJsonSafely } from '#shared/core/safe-json.ts';
 
 /**
  * Verification side of the VC-JWT proof format as Open Badges 3.0 defines it: a compact JWS
@@ -19,7 +20,6 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 export const JWT_REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const;
 
 const MAX_HEADER_BYTES = 16 * 1024;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 export interface DecodedJws {
   readonly header: Record<string, unknown>;
@@ -29,19 +29,52 @@ export interface DecodedJws {
   readonly signature: Buffer;
 }
 
-function decodeSegment(segment: string, what: string, maxBytes: number): Record<string, unknown> {
-  if (!BASE64URL.test(segment)) {
+/**
+ * Decodes base64url strictly. Node's decoder skips characters outside the alphabet, so the
+ * result is re-encoded and compared: any stray character, padding or non-canonical tail makes
+ * the two differ. (Cheaper than a regular expression over a multi-kilobyte payload.)
+ */
+function decodeBase64url(segment: string, what: string): Buffer {
+  const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.toString('base64url') !== segment) {
     throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not base64url`);
   }
+  return bytes;
+}
+
+/**
+ * The same strictness for the (large) payload without re-encoding it: a skipped character
+ * always shortens the output below ⌊3n/4⌋ bytes, and the characters Node also accepts
+ * (`+`, `/`, `=`) are looked for directly.
+ */
+function decodeBase64urlPayload(segment: string): Buffer {
+  const bytes = Buffer.from(segment, 'base64url');
+  const exact = segment.length % 4 !== 1 && bytes.length === Math.floor((segment.length * 3) / 4);
+  if (!exact || segment.includes('+') || segment.includes('/') || segment.includes('=')) {
+    throw new CredstackError('INPUT_MALFORMED', 'the JWS payload is not base64url');
+  }
+  return bytes;
+}
+
+function decodeSegment(segment: string, what: string, maxBytes: number): Record<string, unknown> {
   if (segment.length > Math.ceil((maxBytes * 4) / 3)) {
     throw new CredstackError('INPUT_TOO_LARGE', `the JWS ${what} is larger than ${maxBytes} bytes`);
   }
-  const text = Buffer.from(segment, 'base64url').toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Bounded parsing: a payload nested thousands deep is refused before any walker sees it.
+    const bytes =
+      what === 'payload' ? decodeBase64urlPayload(segment) : decodeBase64url(segment, what);
+    value = parseJsonSafely(bytes.toString('utf8'), { maxBytes });
   } catch (error) {
-    throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not JSON`, { cause: error });
+    const reason = isCredstackError(error, 'INPUT_TOO_DEEP') ? 'nests too deep' : 'is not JSON';
+    if (isCredstackError(error, 'INPUT_MALFORMED') && error.message.startsWith('the JWS'))
+      throw error;
+    throw new CredstackError(
+      isCredstackError(error) ? error.code : 'INPUT_MALFORMED',
+      `the JWS ${what} ${reason}`,
+      { cause: error },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CredstackError('INPUT_MALFORMED', `the JWS ${what} is not a JSON object`);
@@ -66,15 +99,11 @@ export function decodeCompactJws(jws: string, maxPayloadBytes = 1024 * 1024): De
   }
   const header = decodeSegment(jws.slice(0, first), 'header', MAX_HEADER_BYTES);
   const payload = decodeSegment(jws.slice(first + 1, last), 'payload', maxPayloadBytes);
-  const signatureSegment = jws.slice(last + 1).trim();
-  if (!BASE64URL.test(signatureSegment)) {
-    throw new CredstackError('INPUT_MALFORMED', 'the JWS signature is not base64url');
-  }
   return {
     header,
     payload,
     signingInput: Buffer.from(jws.slice(0, last), 'latin1'),
-    signature: Buffer.from(signatureSegment, 'base64url'),
+    signature: decodeBase64url(jws.slice(last + 1).trim(), 'signature'),
   };
 }
 
@@ -130,6 +159,20 @@ export function checkJwtHeader(header: Record<string, unknown>): HeaderCheck {
  * secret, an RSA key offered for ES256).
  */
 export function keyAlgorithmMismatch(key: KeyObject, alg: JwtAlgorithm): string | undefined {
+  // Reading a KeyObject's details crosses into native code; keys are long-lived and shared
+  // by many credentials, so the answer is remembered per key and algorithm.
+  let answers = mismatchCache.get(key);
+  if (answers === undefined) {
+    answers = new Map();
+    mismatchCache.set(key, answers);
+  }
+  if (!answers.has(alg)) answers.set(alg, computeMismatch(key, alg));
+  return answers.get(alg);
+}
+
+const mismatchCache = new WeakMap<KeyObject, Map<JwtAlgorithm, string | undefined>>();
+
+function computeMismatch(key: KeyObject, alg: JwtAlgorithm): string | undefined {
   const type = key.asymmetricKeyType;
   if (alg === 'ES256') {
     const curve = key.asymmetricKeyDetails?.namedCurve;

@@ -67,6 +67,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+/** A cheap pre-filter (a JOSE header starts with `ey`); the decoder then checks strictly. */
+function looksLikeJws(text: string): boolean {
+  const first = text.indexOf('.');
+  return (
+    text.startsWith('ey') &&
+    first > 0 &&
+    text.indexOf('.', first + 1) === text.lastIndexOf('.') &&
+    text.lastIndexOf('.') > first
+  );
+}
+
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -94,10 +105,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const statusEnabled = options.checkStatus ?? true;
   const keys = options.keyLookup ?? createKeyLookup({ fetcher: options.fetcher });
 
-  async function verifyJwt(
+  function decodeJwt(
     jws: string,
     report: ReportBuilder,
-  ): Promise<Record<string, unknown> | undefined> {
+  ): { credential: Record<string, unknown>; decoded: DecodedJws } | undefined {
     let decoded: DecodedJws;
     try {
       decoded = decodeCompactJws(jws, maxInputBytes);
@@ -117,15 +128,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const header = checkJwtHeader(decoded.header);
     if (header.ok) report.pass('jwt.header', header.reason);
     else report.fail('jwt.header', header.reason);
-    return credential;
+    return { credential, decoded };
   }
 
   async function checkJwtProof(
-    jws: string,
+    decoded: DecodedJws,
     credential: Record<string, unknown>,
     report: ReportBuilder,
   ): Promise<boolean> {
-    const decoded = decodeCompactJws(jws, maxInputBytes);
     const header = checkJwtHeader(decoded.header);
     if (!header.ok) {
       report.skip('proof', 'the JWS header was refused, so the signature was not checked');
@@ -444,7 +454,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function runPipeline(
     credential: Record<string, unknown>,
-    jws: string | undefined,
+    jws: DecodedJws | undefined,
     kind: ExpectedKind,
     report: ReportBuilder,
     depth: number,
@@ -484,8 +494,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof value === 'string') {
       report.format = 'jwt';
       report.pass('input', 'a compact JWS');
-      const credential = await verifyJwt(value.trim(), report);
-      if (credential) await runPipeline(credential, value.trim(), kind, report, depth);
+      const jwt = decodeJwt(value.trim(), report);
+      if (jwt) await runPipeline(jwt.credential, jwt.decoded, kind, report, depth);
       return report.build();
     }
     report.format = 'json';
@@ -506,6 +516,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   ): Promise<VerificationReport> {
     const kind = verifyOptions.kind ?? 'achievement';
     if (isObject(input)) return verifyParsed(input, kind, 0);
+    // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
+    // trip through bytes and format sniffing: it is the hot path of bulk verification.
+    if (typeof input === 'string' && looksLikeJws(input) && input.length <= maxInputBytes) {
+      return verifyParsed(input, kind, 0);
+    }
     const report = new ReportBuilder();
     let read: CredentialInput;
     try {
