@@ -4,9 +4,9 @@ import { bakePng, extractFromPng } from '#shared/bake/png.ts';
 import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
 import { parseJsonSafely } from '#shared/core/safe-json.ts';
 import { readCredentialInput } from '#shared/verify/input.ts';
+import { SAMPLE_JWS, tinyPng } from '#test/support/bake-fixtures.ts';
 import { ob3Path, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
-import { SAMPLE_JWS, tinyPng } from '#test/unit/bake/tiny-png.ts';
 
 const FIXTURES = ['1edtech-validator', 'test-fixtures', 'ob30'] as const;
 const OB_TYPE = ['VerifiableCredential', 'OpenBadgeCredential'];

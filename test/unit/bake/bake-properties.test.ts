@@ -4,7 +4,7 @@ import { bakePng, extractFromPng, PNG_CREDENTIAL_KEYWORD } from '#shared/bake/pn
 import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
 import { OB3_SVG_NAMESPACE } from '#shared/bake/svg-scanner.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import { pngChunk, SAMPLE_JSON, SAMPLE_JWS, tinyPng } from './tiny-png.ts';
+import { pngChunk, SAMPLE_JSON, SAMPLE_JWS, tinyPng } from '#test/support/bake-fixtures.ts';
 
 /** Runs `action`: it may return a string or throw a CredstackError, nothing else. */
 function outcome(action: () => string): 'ok' | 'refused' {

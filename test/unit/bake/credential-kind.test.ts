@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialTextKind, isCompactJws } from '#shared/bake/credential-kind.ts';
-import { SAMPLE_JSON, SAMPLE_JWS } from './tiny-png.ts';
+import { SAMPLE_JSON, SAMPLE_JWS } from '#test/support/bake-fixtures.ts';
 
 describe('isCompactJws', () => {
   it('accepts three base64url segments, with or without a signature', () => {

@@ -14,7 +14,7 @@ import {
   SAMPLE_JWS,
   thrownBy,
   tinyPng,
-} from './tiny-png.ts';
+} from '#test/support/bake-fixtures.ts';
 
 const encoder = new TextEncoder();
 

@@ -9,7 +9,7 @@ import {
   SAMPLE_JWS,
   thrownBy,
   tinyPng,
-} from '#test/unit/bake/tiny-png.ts';
+} from '#test/support/bake-fixtures.ts';
 
 const encoder = new TextEncoder();
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>';

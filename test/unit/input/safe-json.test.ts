@@ -5,7 +5,7 @@ import {
   DEFAULT_JSON_MAX_DEPTH,
   parseJsonSafely,
 } from '#shared/core/safe-json.ts';
-import { thrownBy } from '#test/unit/bake/tiny-png.ts';
+import { thrownBy } from '#test/support/bake-fixtures.ts';
 
 function nestedArrays(depth: number): string {
   return `${'['.repeat(depth)}${']'.repeat(depth)}`;
