@@ -15,11 +15,6 @@ import ed25519Signature2020Context from 'ed25519-signature-2020-context';
 /** A JSON-LD context document: `{ "@context": ... }`. */
 export type ContextDocument = Readonly<Record<string, unknown>>;
 
-export const VC_V1_CONTEXT_URL = 'https://www.w3.org/2018/credentials/v1';
-export const VC_V2_CONTEXT_URL = 'https://www.w3.org/ns/credentials/v2';
-export const OB_V3P0_CONTEXT_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
-export const OB_V3P0_EXTENSIONS_CONTEXT_URL =
-  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json';
 export const DATA_INTEGRITY_V1_CONTEXT_URL = 'https://w3id.org/security/data-integrity/v1';
 export const DATA_INTEGRITY_V2_CONTEXT_URL = 'https://w3id.org/security/data-integrity/v2';
 export const ED25519_2020_CONTEXT_URL = 'https://w3id.org/security/suites/ed25519-2020/v1';

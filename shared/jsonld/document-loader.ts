@@ -100,7 +100,7 @@ export function jsonLdOptionsFor(loader: DocumentLoader): JsonLdOptions {
  * other loader (whose answers cannot be known in advance).
  *
  * @example
- * loaderContexts(defaultDocumentLoader)?.has(VC_V2_CONTEXT_URL); // true
+ * loaderContexts(defaultDocumentLoader)?.has(VC_V2_CONTEXT); // true
  */
 export function loaderContexts(
   loader: DocumentLoader,

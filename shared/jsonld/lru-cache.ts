@@ -35,7 +35,7 @@ export class LruCache<K, V> {
     return this.#entries.has(key);
   }
 
-  set(key: K, value: V & ({} | null)): this {
+  set(key: K, value: Exclude<V, undefined>): this {
     this.#entries.delete(key);
     this.#entries.set(key, value);
     if (this.#entries.size > this.maxEntries) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { VC_V2_CONTEXT } from '#shared/credential/constants.ts';
 import { canonize } from '#shared/jsonld/canonize.ts';
-import { VC_V2_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
 
 const credential = {
-  '@context': [VC_V2_CONTEXT_URL],
+  '@context': [VC_V2_CONTEXT],
   id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
   type: ['VerifiableCredential'],
   issuer: 'https://issuer.example',
@@ -64,7 +64,7 @@ describe('canonize', () => {
   });
 
   it('fails with CONTEXT_UNKNOWN for a context it does not know', async () => {
-    const doc = { ...credential, '@context': [VC_V2_CONTEXT_URL, 'https://example.org/ctx.json'] };
+    const doc = { ...credential, '@context': [VC_V2_CONTEXT, 'https://example.org/ctx.json'] };
 
     await expect(canonize(doc)).rejects.toMatchObject({
       code: 'CONTEXT_UNKNOWN',

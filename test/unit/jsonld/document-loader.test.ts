@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
 import { canonize } from '#shared/jsonld/canonize.ts';
 import {
   CLR_V2P0_CONTEXT_URL,
   KNOWN_CONTEXTS,
-  OB_V3P0_CONTEXT_URL,
-  VC_V2_CONTEXT_URL,
   withExtraContexts,
 } from '#shared/jsonld/contexts.ts';
 import {
@@ -44,7 +43,7 @@ describe('KNOWN_CONTEXTS', () => {
   });
 
   it('keeps its documents frozen', () => {
-    const vc2 = KNOWN_CONTEXTS.get(VC_V2_CONTEXT_URL) as Record<string, unknown>;
+    const vc2 = KNOWN_CONTEXTS.get(VC_V2_CONTEXT) as Record<string, unknown>;
 
     expect(Object.isFrozen(vc2)).toBe(true);
     expect(Object.isFrozen(vc2['@context'])).toBe(true);
@@ -58,31 +57,31 @@ describe('withExtraContexts', () => {
     const merged = withExtraContexts(
       new Map<string, object>([
         [EXAMPLE_CONTEXT_URL, exampleContext],
-        [OB_V3P0_CONTEXT_URL, replacement],
+        [OB_CONTEXT, replacement],
       ]),
     );
 
     expect(merged.get(EXAMPLE_CONTEXT_URL)).toEqual(exampleContext);
-    expect(merged.get(OB_V3P0_CONTEXT_URL)).toEqual(replacement);
-    expect(KNOWN_CONTEXTS.get(OB_V3P0_CONTEXT_URL)).not.toEqual(replacement);
+    expect(merged.get(OB_CONTEXT)).toEqual(replacement);
+    expect(KNOWN_CONTEXTS.get(OB_CONTEXT)).not.toEqual(replacement);
     expect(merged.size).toBe(KNOWN_CONTEXTS.size + 1);
   });
 });
 
 describe('createDocumentLoader', () => {
   it('serves a known context as a static remote document', async () => {
-    const remote = await defaultDocumentLoader(VC_V2_CONTEXT_URL);
+    const remote = await defaultDocumentLoader(VC_V2_CONTEXT);
 
-    expect(remote.documentUrl).toBe(VC_V2_CONTEXT_URL);
+    expect(remote.documentUrl).toBe(VC_V2_CONTEXT);
     expect(remote.contextUrl).toBeNull();
     expect(remote.tag).toBe('static');
-    expect(remote.document).toEqual(KNOWN_CONTEXTS.get(VC_V2_CONTEXT_URL));
+    expect(remote.document).toEqual(KNOWN_CONTEXTS.get(VC_V2_CONTEXT));
   });
 
   it('hands out copies, so nothing can alter the known documents', async () => {
-    const remote = await defaultDocumentLoader(VC_V2_CONTEXT_URL);
+    const remote = await defaultDocumentLoader(VC_V2_CONTEXT);
 
-    expect(remote.document).not.toBe(KNOWN_CONTEXTS.get(VC_V2_CONTEXT_URL));
+    expect(remote.document).not.toBe(KNOWN_CONTEXTS.get(VC_V2_CONTEXT));
     expect(Object.isFrozen(remote.document)).toBe(false);
   });
 
@@ -117,8 +116,8 @@ describe('createDocumentLoader', () => {
 
   it('does not leak an overridden known context to the default loader', async () => {
     const override = { '@context': { Thing: 'https://example.org/other#Thing' } };
-    const loader = createDocumentLoader(new Map([[VC_V2_CONTEXT_URL, override]]));
-    const doc = { '@context': VC_V2_CONTEXT_URL, '@id': 'urn:example:1', '@type': 'Thing' };
+    const loader = createDocumentLoader(new Map([[VC_V2_CONTEXT, override]]));
+    const doc = { '@context': VC_V2_CONTEXT, '@id': 'urn:example:1', '@type': 'Thing' };
 
     const overridden = await canonize(doc, { documentLoader: loader });
 

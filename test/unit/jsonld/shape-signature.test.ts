@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_CONTEXTS, VC_V2_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
+import { VC_V2_CONTEXT } from '#shared/credential/constants.ts';
+import { KNOWN_CONTEXTS } from '#shared/jsonld/contexts.ts';
 import { shapeSignature, valueSensitiveTerms } from '#shared/jsonld/shape-signature.ts';
 
 const sensitive = valueSensitiveTerms(KNOWN_CONTEXTS);
 
 const doc = {
-  '@context': [VC_V2_CONTEXT_URL],
+  '@context': [VC_V2_CONTEXT],
   id: 'urn:example:1',
   type: ['VerifiableCredential'],
   name: 'One',

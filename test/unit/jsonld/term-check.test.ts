@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OB_V3P0_CONTEXT_URL,
-  VC_V1_CONTEXT_URL,
-  VC_V2_CONTEXT_URL,
-} from '#shared/jsonld/contexts.ts';
+import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
 import { createDocumentLoader } from '#shared/jsonld/document-loader.ts';
 import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 
 function badge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL],
+    '@context': [VC_V2_CONTEXT, OB_CONTEXT],
     id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     issuer: { id: 'https://issuer.example', type: ['Profile'], name: 'Issuer' },
@@ -93,7 +89,7 @@ describe('findUndefinedTerms', () => {
 
   it('reports terms VC v1 would drop (a context without @vocab)', async () => {
     const doc = {
-      '@context': [VC_V1_CONTEXT_URL],
+      '@context': [VC_V1_CONTEXT],
       type: ['VerifiableCredential'],
       issuer: 'https://issuer.example',
       issuanceDate: '2024-01-01T00:00:00Z',
@@ -110,7 +106,7 @@ describe('findUndefinedTerms', () => {
 
   it('reports terms caught by the W3C undefined-terms vocabulary', async () => {
     const doc = {
-      '@context': [VC_V2_CONTEXT_URL, 'https://www.w3.org/ns/credentials/undefined-terms/v2'],
+      '@context': [VC_V2_CONTEXT, 'https://www.w3.org/ns/credentials/undefined-terms/v2'],
       type: ['VerifiableCredential'],
       issuer: 'https://issuer.example',
       credentialSubject: { id: 'did:example:subject', shoeSize: 42 },
@@ -130,7 +126,7 @@ describe('findUndefinedTerms', () => {
   });
 
   it('fails with CONTEXT_UNKNOWN when a context is unknown', async () => {
-    const doc = badge({ '@context': [VC_V2_CONTEXT_URL, 'https://example.org/ctx.json'] });
+    const doc = badge({ '@context': [VC_V2_CONTEXT, 'https://example.org/ctx.json'] });
 
     await expect(findUndefinedTerms(doc)).rejects.toMatchObject({ code: 'CONTEXT_UNKNOWN' });
   });
@@ -141,7 +137,7 @@ describe('findUndefinedTerms', () => {
       new Map([[url, { '@context': { favouriteColour: 'https://example.org/vocab#colour' } }]]),
     );
     const doc = badge({
-      '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, url],
+      '@context': [VC_V2_CONTEXT, OB_CONTEXT, url],
       favouriteColour: 'green',
     });
 
@@ -152,7 +148,7 @@ describe('findUndefinedTerms', () => {
 
   it('checks documents with an inline context (never cached)', async () => {
     const doc = {
-      '@context': [VC_V2_CONTEXT_URL, { shoeSize: 'https://example.org/vocab#shoeSize' }],
+      '@context': [VC_V2_CONTEXT, { shoeSize: 'https://example.org/vocab#shoeSize' }],
       type: ['VerifiableCredential'],
       issuer: 'https://issuer.example',
       credentialSubject: { id: 'did:example:subject', shoeSize: 42, hatSize: 7 },
@@ -216,7 +212,7 @@ describe('findUndefinedTerms cache', () => {
 
   it('keeps results of different loaders apart', async () => {
     const url = 'https://example.org/sizes.json';
-    const doc = badge({ '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL, url], size: 1 });
+    const doc = badge({ '@context': [VC_V2_CONTEXT, OB_CONTEXT, url], size: 1 });
     const defining = createDocumentLoader(
       new Map([[url, { '@context': { size: 'https://example.org/vocab#size' } }]]),
     );

@@ -7,14 +7,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
 import { CredstackError } from '#shared/core/errors.ts';
+import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
 import { encodeMultibase, publicKeyToMultikey } from '#shared/crypto/multikey.ts';
 import type { Signer } from '#shared/crypto/signer.ts';
 import {
   DATA_INTEGRITY_V2_CONTEXT_URL,
   ED25519_2020_CONTEXT_URL,
-  OB_V3P0_CONTEXT_URL,
-  VC_V1_CONTEXT_URL,
-  VC_V2_CONTEXT_URL,
 } from '#shared/jsonld/contexts.ts';
 import {
   createEddsaRdfc2022Proof,
@@ -40,7 +38,7 @@ const resolveKey: VerificationKeyResolver = async () => issuerKeys.publicKey;
 const options = { verificationMethod, created: '2024-01-01T00:00:00Z' };
 
 const credential = {
-  '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL],
+  '@context': [VC_V2_CONTEXT, OB_CONTEXT],
   id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
   type: ['VerifiableCredential', 'OpenBadgeCredential'],
   issuer: { id: 'https://issuer.example', type: ['Profile'], name: 'Issuer' },
@@ -352,7 +350,7 @@ describe('verifyDataIntegrityProof', () => {
 
   it("refuses a proof @context that does not start the document's", async () => {
     const signed = await signedCredential();
-    const proof = { ...(signed.proof as Json), '@context': [VC_V1_CONTEXT_URL] };
+    const proof = { ...(signed.proof as Json), '@context': [VC_V1_CONTEXT] };
 
     const result = await verifyDataIntegrityProof(signed, proof, resolveKey);
 
@@ -378,7 +376,7 @@ describe('verifyDataIntegrityProof', () => {
   it('verifies a legacy eddsa-2022 proof and flags it', async () => {
     const document = {
       ...credential,
-      '@context': [VC_V1_CONTEXT_URL, OB_V3P0_CONTEXT_URL, DATA_INTEGRITY_V2_CONTEXT_URL],
+      '@context': [VC_V1_CONTEXT, OB_CONTEXT, DATA_INTEGRITY_V2_CONTEXT_URL],
       issuanceDate: '2024-01-01T00:00:00Z',
     };
     const { validFrom: _validFrom, ...unsecured } = document;
