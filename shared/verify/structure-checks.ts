@@ -16,8 +16,11 @@ import type { ReportBuilder } from './report-builder.ts';
  * them in the report.
  */
 
-/** What a verification expects at the top level; status lists are plain VCs. */
-export type ExpectedKind = 'achievement' | 'endorsement' | 'status-list';
+/**
+ * What a verification expects at the top level: `any` Open Badges credential (an achievement
+ * or an endorsement), one of them in particular, or a status list (a plain VC).
+ */
+export type ExpectedKind = 'any' | 'achievement' | 'endorsement' | 'status-list';
 
 const PASS_REASONS = {
   context:
@@ -62,7 +65,7 @@ export function checkStructure(
   const rules = checkCredentialRules(credential);
   record('context', rules, report, PASS_REASONS.context);
   const isEndorsement = hasType(credential.type, ENDORSEMENT_CREDENTIAL);
-  if (isEndorsement !== (kind === 'endorsement')) {
+  if (kind !== 'any' && isEndorsement !== (kind === 'endorsement')) {
     report.fail(
       'type',
       kind === 'endorsement'

@@ -38,7 +38,7 @@ export interface VerifierOptions {
 }
 
 export interface VerifyOptions {
-  /** What kind of credential is expected at the top level (default: an achievement credential). */
+  /** What kind of credential is expected at the top level (default: any Open Badges credential). */
   readonly kind?: Exclude<ExpectedKind, 'status-list'>;
 }
 
@@ -514,7 +514,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     input: VerifierInput,
     verifyOptions: VerifyOptions = {},
   ): Promise<VerificationReport> {
-    const kind = verifyOptions.kind ?? 'achievement';
+    const kind = verifyOptions.kind ?? 'any';
     if (isObject(input)) return verifyParsed(input, kind, 0);
     // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
     // trip through bytes and format sniffing: it is the hot path of bulk verification.
