@@ -33,6 +33,28 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const OB_3_0_3 = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+
+/**
+ * 1EdTech revised the published context-3.0.3.json after the npm package was cut: it gained
+ * the terms `endorsementJwt` (the OB schema's compact-JWS endorsements) and `jti`. Without
+ * them every credential carrying an `endorsementJwt` would fail the term check, so the two
+ * definitions, as published, are added to the packaged document.
+ */
+const OB_3_0_3_REVISION: Readonly<Record<string, unknown>> = {
+  endorsementJwt: {
+    '@id': 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementJwt',
+    '@container': '@set',
+  },
+  jti: { '@id': 'https://www.iana.org/assignments/jwt#jti', '@type': '@id' },
+};
+
+function withPublishedRevision(url: string, document: object): object {
+  if (url !== OB_3_0_3) return document;
+  const context = (document as { '@context'?: Record<string, unknown> })['@context'] ?? {};
+  return { ...document, '@context': { ...OB_3_0_3_REVISION, ...context } };
+}
+
 function buildKnownContexts(): ReadonlyMap<string, ContextDocument> {
   const sources: ReadonlyMap<string, object>[] = [
     credentialsContexts,
@@ -50,7 +72,10 @@ function buildKnownContexts(): ReadonlyMap<string, ContextDocument> {
       // real URLs can appear in a credential's @context.
       if (!/^https?:\/\//.test(url)) continue;
       // Copied so that freezing never reaches into another package's live objects.
-      known.set(url, deepFreeze(structuredClone(document) as ContextDocument));
+      known.set(
+        url,
+        deepFreeze(structuredClone(withPublishedRevision(url, document)) as ContextDocument),
+      );
     }
   }
   return known;

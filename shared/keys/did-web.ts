@@ -4,6 +4,7 @@ import { fetchJsonDocument } from './fetch-document.ts';
 import type { ResolvedKey } from './key-resolver.ts';
 import {
   absoluteId,
+  authorisedForAssertion,
   didOf,
   findVerificationMethod,
   isObject,
@@ -73,10 +74,16 @@ export async function resolveDidWeb(id: string, fetcher: Fetcher): Promise<Resol
       'KEY_NOT_FOUND',
       `the DID document of ${did} has no verification method ${id}`,
     );
+  const methodId = typeof method.id === 'string' ? absoluteId(method.id, did) : id;
+  if (!authorisedForAssertion(document, methodId, did))
+    throw new CredstackError(
+      'KEY_NOT_FOUND',
+      `the DID document of ${did} does not list ${methodId} under assertionMethod, so it may not sign credentials`,
+    );
   const { key, jwk } = keyFromVerificationMethod(method);
   const controller = typeof method.controller === 'string' ? method.controller : did;
   return {
-    id: typeof method.id === 'string' ? absoluteId(method.id, did) : id,
+    id: methodId,
     key,
     jwk,
     controller,

@@ -19,6 +19,16 @@ function withoutFragment(id: string): string {
 function bindDid(issuerId: string, key: ResolvedKey): IssuerBinding {
   const keyDid = didOf(key.id);
   const issuerDid = issuerId.startsWith('did:') ? didOf(issuerId) : undefined;
+  // A DID document may list a method that another DID controls; such a key is that other
+  // party's, even though it appears in the issuer's document.
+  const controllerDid = key.controller === undefined ? keyDid : didOf(key.controller);
+  if (issuerDid === keyDid && controllerDid !== keyDid) {
+    return {
+      bound: false,
+      keyId: key.id,
+      reason: `The key is listed in ${keyDid}'s document but controlled by ${controllerDid}, so it is not the issuer's.`,
+    };
+  }
   if (issuerDid === keyDid) {
     const how =
       key.source === 'did:key'

@@ -139,6 +139,32 @@ export function findVerificationMethod(
   return undefined;
 }
 
+/**
+ * Whether the document authorises the method `id` to make assertions (sign credentials): it
+ * is embedded in, or referenced by id from, `assertionMethod`. A key listed only for
+ * `authentication` may log its holder in, but it does not speak for the issuer.
+ *
+ * @example
+ * authorisedForAssertion(didDocument, 'did:web:college.example#key-1', 'did:web:college.example');
+ */
+export function authorisedForAssertion(
+  document: Record<string, unknown>,
+  id: string,
+  base: string,
+): boolean {
+  const entries = document.assertionMethod;
+  const list = Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
+  return list.some((entry) => {
+    const ref =
+      typeof entry === 'string'
+        ? entry
+        : isObject(entry) && typeof entry.id === 'string'
+          ? entry.id
+          : undefined;
+    return ref !== undefined && absoluteId(ref, base) === id;
+  });
+}
+
 /** The DID part of a DID URL (`did:web:a.example#key-1` → `did:web:a.example`). */
 export function didOf(didUrl: string): string {
   const end = didUrl.search(/[#?/]/u);

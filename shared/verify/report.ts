@@ -6,21 +6,21 @@
 export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
 
 /**
- * Stable check identifiers. The verdict is decided by the first failed check; its id is the
+ * Stable check identifiers, in the order the pipeline runs them. The verdict is decided by the first failed check; its id is the
  * "deciding check" that conformance tests assert on.
  */
 export const CHECK_IDS = [
   'input', // the input could be read (size, encoding, format, nesting)
   'format', // JSON / JWS / PNG / SVG envelope parsed
   'jwt.header', // alg allowed, typ, kid/jwk present
-  'jwt.claims', // iss/jti/sub/nbf/exp agree with the credential
   'context', // @context values and order
   'type', // type includes the required values
   'schema', // OB 3.0 JSON Schema
   'rules', // rules a schema cannot say (subject identifiers, dates, ids are URIs)
   'terms', // every term is defined by a context
+  'key', // the verification key could be resolved, and is the issuer's when referenced
   'proof', // signature / proof verified
-  'key', // the verification key could be resolved
+  'jwt.claims', // iss/jti/sub/nbf/exp agree with the credential
   'issued', // validFrom / issuanceDate not in the future
   'expiration', // validUntil / expirationDate not past
   'status', // revocation / suspension

@@ -1,11 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { describeError } from '#shared/core/errors.ts';
-import { parseJsonSafely } from '#shared/core/safe-json.ts';
+import { DEFAULT_JSON_MAX_DEPTH, parseJsonSafely } from '#shared/core/safe-json.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
-import type { ResolvedKey } from '#shared/keys/key-resolver.ts';
+import { keyFromEmbeddedJwk, type ResolvedKey } from '#shared/keys/key-resolver.ts';
 import { verifyDataIntegrityProof } from '#shared/proof/data-integrity.ts';
 import {
   checkJwtClaims,
@@ -19,6 +18,7 @@ import {
 import { checkCredentialStatus } from '#shared/status/status-check.ts';
 import { type CredentialInput, readCredentialInput } from './input.ts';
 import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
+import { assertObjectWithinLimits } from './object-limits.ts';
 import type { IssuerBinding, VerificationReport } from './report.ts';
 import { ReportBuilder } from './report-builder.ts';
 import { checkStructure, type ExpectedKind } from './structure-checks.ts';
@@ -141,35 +141,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
       report.skip('proof', 'the JWS header was refused, so the signature was not checked');
       return false;
     }
-    let key: KeyObject;
-    let resolved: ResolvedKey | undefined;
+    let resolved: ResolvedKey;
     const kid = decoded.header.kid;
     const jwk = decoded.header.jwk;
     try {
-      if (typeof kid === 'string') {
-        resolved = await keys.resolve(kid);
-        key = resolved.key;
-      } else if (isObject(jwk)) {
-        if ('d' in jwk || 'k' in jwk)
-          throw new Error('the embedded jwk carries private or symmetric key material');
-        key = createPublicKey({ key: jwk as never, format: 'jwk' });
-      } else {
-        throw new Error('kid must be a string');
-      }
+      if (typeof kid === 'string') resolved = await keys.resolve(kid);
+      // keyFromEmbeddedJwk refuses every private member (d, p, q, dp, dq, qi, oth, k), not
+      // only d: an RSA JWK with its prime factors leaks the private key just the same.
+      else if (isObject(jwk)) resolved = keyFromEmbeddedJwk(jwk, 'embedded jwk');
+      else throw new Error('kid must be a string');
     } catch (error) {
       report.fail('key', `the signing key could not be obtained: ${describeError(error)}`);
       return false;
     }
+    const key = resolved.key;
     const mismatch = keyAlgorithmMismatch(key, header.alg);
     if (mismatch !== undefined) {
       report.fail('key', `the key named by the header cannot verify ${header.alg}: ${mismatch}`);
       return false;
     }
-    const binding = bindingFor(
-      credential,
-      resolved,
-      typeof kid === 'string' ? kid : 'embedded jwk',
-    );
+    const binding = bindingFor(credential, resolved);
     if (!recordKey(binding, resolved, report)) return false;
     if (!verifyJwsSignature(decoded, header.alg, key)) {
       report.fail(
@@ -197,20 +188,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return claims.ok;
   }
 
-  function bindingFor(
-    credential: Record<string, unknown>,
-    resolved: ResolvedKey | undefined,
-    keyId: string,
-  ): IssuerBinding {
+  function bindingFor(credential: Record<string, unknown>, resolved: ResolvedKey): IssuerBinding {
     const issuerId = issuerIdOf(credential);
-    if (resolved === undefined) {
-      return {
-        bound: false,
-        keyId,
-        reason:
-          'the key travels inside the credential (an embedded jwk): it proves integrity, not who the issuer is',
-      };
-    }
     if (issuerId === undefined)
       return {
         bound: false,
@@ -228,10 +207,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
    */
   function recordKey(
     binding: IssuerBinding,
-    resolved: ResolvedKey | undefined,
+    resolved: ResolvedKey,
     report: ReportBuilder,
   ): boolean {
-    const selfCertifying = resolved === undefined || SELF_CERTIFYING_SOURCES.has(resolved.source);
+    const selfCertifying = SELF_CERTIFYING_SOURCES.has(resolved.source);
     if (!binding.bound && !selfCertifying) {
       report.fail('key', `the key ${binding.keyId ?? ''} is not the issuer's: ${binding.reason}`);
       return false;
@@ -300,7 +279,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         );
         return false;
       }
-      const binding = bindingFor(credential, resolved, method);
+      const binding = bindingFor(credential, resolved);
       if (!recordKey(binding, resolved, report)) return false;
       const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key);
       if (!result.ok) {
@@ -515,7 +494,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyOptions: VerifyOptions = {},
   ): Promise<VerificationReport> {
     const kind = verifyOptions.kind ?? 'any';
-    if (isObject(input)) return verifyParsed(input, kind, 0);
+    if (isObject(input)) {
+      // Text is held to these caps while it is parsed; an object parsed elsewhere is held
+      // to them here, before anything recurses over it.
+      try {
+        assertObjectWithinLimits(input, {
+          maxDepth: DEFAULT_JSON_MAX_DEPTH,
+          maxNodes: maxInputBytes,
+        });
+      } catch (error) {
+        const report = new ReportBuilder();
+        report.format = 'json';
+        report.fail('input', `the credential object cannot be verified: ${describeError(error)}`);
+        return report.build();
+      }
+      return verifyParsed(input, kind, 0);
+    }
     // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
     // trip through bytes and format sniffing: it is the hot path of bulk verification.
     if (typeof input === 'string' && looksLikeJws(input) && input.length <= maxInputBytes) {

@@ -13,7 +13,7 @@ import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
 import type { BuildCredentialInput, StatusInput } from '#shared/credential/build-input.ts';
 import { LocalSigner } from '#shared/crypto/local-signer.ts';
 import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { type StaticResponse, StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import { StaticFetcher, type StaticResponse } from '#shared/fetch/static-fetcher.ts';
 import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
 import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
 import {
@@ -160,7 +160,9 @@ export async function createIssuerFixture(
       { kid: kids.ES256 },
     );
 
-  const credentialInput = (overrides: Partial<BuildCredentialInput> = {}): BuildCredentialInput => ({
+  const credentialInput = (
+    overrides: Partial<BuildCredentialInput> = {},
+  ): BuildCredentialInput => ({
     id: `https://${domain}/credentials/0001`,
     issuer: { id: did, name },
     recipient: { id: 'did:example:learner-ada' },
@@ -206,10 +208,9 @@ export async function createIssuerFixture(
     }),
     credentialInput,
     build: (overrides) =>
-      buildOpenBadgeCredential(credentialInput(overrides), { clock: fixtureClock }) as unknown as Record<
-        string,
-        unknown
-      >,
+      buildOpenBadgeCredential(credentialInput(overrides), {
+        clock: fixtureClock,
+      }) as unknown as Record<string, unknown>,
     issueJwt: (credential, algorithm = 'ES256') =>
       signVcJwt(credential, signers[algorithm], { kid: kids[algorithm] }),
     issueDataIntegrity: (credential) =>

@@ -38,6 +38,22 @@ describe('KNOWN_CONTEXTS', () => {
     ]);
   });
 
+  it('serves OB context-3.0.3 with the endorsementJwt and jti terms of its published revision', () => {
+    const terms = (KNOWN_CONTEXTS.get(OB_CONTEXT) as { '@context': Record<string, unknown> })[
+      '@context'
+    ];
+
+    expect(terms.endorsementJwt).toEqual({
+      '@id': 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementJwt',
+      '@container': '@set',
+    });
+    expect(terms.jti).toEqual({
+      '@id': 'https://www.iana.org/assignments/jwt#jti',
+      '@type': '@id',
+    });
+    expect(terms.Achievement).toBeDefined();
+  });
+
   it('does not know the CLR 2.0 context (it has no npm package)', () => {
     expect(KNOWN_CONTEXTS.has(CLR_V2P0_CONTEXT_URL)).toBe(false);
   });

@@ -33,6 +33,23 @@ describe('bindKeyToIssuer', () => {
     expect(binding.reason).toContain('https://college.example/issuer');
   });
 
+  it('does not bind a method in the issuer document that another DID controls', () => {
+    const key = keyOf({
+      id: 'did:web:college.example#vendor',
+      controller: 'did:web:vendor.example',
+      source: 'did:web',
+    });
+
+    const binding = bindKeyToIssuer('did:web:college.example', key);
+
+    expect(binding).toEqual({
+      bound: false,
+      keyId: 'did:web:college.example#vendor',
+      reason:
+        "The key is listed in did:web:college.example's document but controlled by did:web:vendor.example, so it is not the issuer's.",
+    });
+  });
+
   it('binds a did:web method of the issuer DID', () => {
     const key = keyOf({
       id: 'did:web:college.example#key-1',

@@ -137,6 +137,7 @@ describe('resolveVerificationMethod with did:web', () => {
         verificationMethod: [
           { id: `${did}#key-1`, type: 'Multikey', controller: did, publicKeyMultibase: multikey },
         ],
+        assertionMethod: [`${did}#key-1`],
       }),
     });
 
@@ -159,6 +160,7 @@ describe('resolveVerificationMethod with did:web', () => {
       'https://college.example:8443/issuers/42/did.json': json({
         id: pathDid,
         verificationMethod: [{ id: '#k', type: 'JsonWebKey', publicKeyJwk: jwk }],
+        assertionMethod: ['#k'],
       }),
     });
 
@@ -167,6 +169,26 @@ describe('resolveVerificationMethod with did:web', () => {
     expect(resolved.id).toBe(`${pathDid}#k`);
     expect(resolved.controller).toBe(pathDid);
     expect(verifiesWith(resolved.key, privateKey)).toBe(true);
+  });
+
+  it('refuses a key the document lists only for authentication', async () => {
+    const { multikey } = ed25519();
+    const fetcher = new StaticFetcher({
+      'https://college.example/.well-known/did.json': json({
+        id: did,
+        verificationMethod: [
+          { id: `${did}#login`, type: 'Multikey', controller: did, publicKeyMultibase: multikey },
+        ],
+        authentication: [`${did}#login`],
+      }),
+    });
+
+    await expect(
+      createKeyResolver({ fetcher }).resolveVerificationMethod(`${did}#login`),
+    ).rejects.toMatchObject({
+      code: 'KEY_NOT_FOUND',
+      message: `the DID document of ${did} does not list ${did}#login under assertionMethod, so it may not sign credentials`,
+    });
   });
 
   it('finds a method embedded in assertionMethod', async () => {
