@@ -1,0 +1,97 @@
+import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
+import type {
+  AchievementRecord,
+  CredentialRecord,
+  CredentialState,
+  IssuerKeyRecord,
+  IssuerRecord,
+  StatusAssignment,
+} from './records.ts';
+
+/**
+ * The ports of the issuer service. Use cases depend on these interfaces only; the DynamoDB
+ * adapters (shared/store/dynamo/) implement them on the single table, and the key vaults
+ * (shared/crypto/vault/) on KMS or local key files.
+ *
+ * Conventions: `get*` returns undefined when absent; `create*` is a conditional write that
+ * throws ServiceError('CONFLICT') when the item exists; list methods page with an opaque
+ * `cursor`.
+ */
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
+}
+
+export interface IssuerRepository {
+  create(issuer: IssuerRecord): Promise<void>;
+  get(issuerId: string): Promise<IssuerRecord | undefined>;
+  list(cursor?: string): Promise<Page<IssuerRecord>>;
+  putKey(key: IssuerKeyRecord): Promise<void>;
+  /** Every key, active and retired: retired keys stay published for verification. */
+  listKeys(issuerId: string): Promise<readonly IssuerKeyRecord[]>;
+  retireKey(issuerId: string, keyId: string, at: string): Promise<void>;
+}
+
+export interface AchievementRepository {
+  create(achievement: AchievementRecord): Promise<void>;
+  get(issuerId: string, achievementId: string): Promise<AchievementRecord | undefined>;
+  list(issuerId: string, cursor?: string): Promise<Page<AchievementRecord>>;
+}
+
+export interface CredentialRepository {
+  create(credential: CredentialRecord): Promise<void>;
+  get(credentialId: string): Promise<CredentialRecord | undefined>;
+  listByIssuer(issuerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
+  listByLearner(learnerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
+  /** Conditional on the current state, so two concurrent changes cannot both win. */
+  setState(credentialId: string, from: CredentialState, to: CredentialState): Promise<void>;
+}
+
+export type StatusPurpose = 'revocation' | 'suspension';
+
+/**
+ * Bitstring status lists. Indexes are drawn at random and claimed with a conditional write;
+ * bits are set and cleared with atomic set operations, so concurrent changes never lose one.
+ */
+export interface StatusListRepository {
+  /** Claims a free random index in the issuer's open list, opening a new list when it fills. */
+  allocate(issuerId: string): Promise<StatusAssignment>;
+  setBit(assignment: StatusAssignment, purpose: StatusPurpose, value: boolean): Promise<void>;
+  /** The list's set bits and a revision that changes with every bit change. */
+  read(
+    listId: string,
+    purpose: StatusPurpose,
+  ): Promise<
+    | { readonly size: number; readonly setIndexes: readonly number[]; readonly revision: number }
+    | undefined
+  >;
+}
+
+export interface IdempotencyRecord {
+  readonly key: string;
+  /** SHA-256 of the request that first used the key: a different request with it is refused. */
+  readonly requestHash: string;
+  readonly status: 'in-progress' | 'done';
+  readonly response?: { readonly statusCode: number; readonly body: string };
+}
+
+export interface IdempotencyRepository {
+  /** Claims the key for this request, or returns the existing record. */
+  begin(scope: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined>;
+  complete(
+    scope: string,
+    key: string,
+    response: { statusCode: number; body: string },
+  ): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}
+
+/** Creates and opens signing keys. In AWS: KMS keys tagged with their issuer; locally: key files. */
+export interface KeyVault {
+  createKey(
+    issuerId: string,
+    algorithm: SigningAlgorithm,
+  ): Promise<{ readonly keyRef: string; readonly signer: Signer }>;
+  signerFor(keyRef: string, algorithm: SigningAlgorithm): Promise<Signer>;
+}

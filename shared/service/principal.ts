@@ -1,0 +1,55 @@
+import { ServiceError } from './errors.ts';
+
+/** Roles a bearer token can carry. */
+export const ROLES = ['platform-admin', 'issuer-admin', 'learner', 'employer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is calling, taken from a verified bearer token. An issuer admin is scoped to one issuer
+ * (`issuerId`), a learner to themself (`learnerId`), an employer to its organisation.
+ */
+export interface Principal {
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  readonly issuerId?: string;
+  readonly learnerId?: string;
+  readonly employerId?: string;
+}
+
+/**
+ * Throws FORBIDDEN unless the principal has one of `roles`.
+ *
+ * @example
+ * requireRole(principal, ['platform-admin']);
+ */
+export function requireRole(principal: Principal, roles: readonly Role[]): void {
+  if (!principal.roles.some((role) => roles.includes(role))) {
+    throw new ServiceError('FORBIDDEN', `this needs one of the roles ${roles.join(', ')}`);
+  }
+}
+
+/**
+ * Throws FORBIDDEN unless the principal may act for `issuerId`: a platform admin, or that
+ * issuer's own admin.
+ *
+ * @example
+ * requireIssuerScope(principal, 'northfield');
+ */
+export function requireIssuerScope(principal: Principal, issuerId: string): void {
+  if (principal.roles.includes('platform-admin')) return;
+  if (principal.roles.includes('issuer-admin') && principal.issuerId === issuerId) return;
+  throw new ServiceError('FORBIDDEN', `you may not act for issuer ${issuerId}`);
+}
+
+/**
+ * Throws FORBIDDEN unless the principal may read learner `learnerId`'s data: a platform admin,
+ * or that learner.
+ *
+ * @example
+ * requireLearnerScope(principal, learnerId);
+ */
+export function requireLearnerScope(principal: Principal, learnerId: string): void {
+  if (principal.roles.includes('platform-admin')) return;
+  if (principal.roles.includes('learner') && principal.learnerId === learnerId) return;
+  throw new ServiceError('FORBIDDEN', `you may not read learner ${learnerId}`);
+}

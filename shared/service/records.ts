@@ -1,0 +1,77 @@
+import type { JWK } from 'jose';
+import type { AchievementInput, ProfileInput } from '#shared/credential/build-input.ts';
+import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
+
+/**
+ * What the service stores. Records are plain data; the DynamoDB adapters map them to items
+ * (docs/data-model.md), and nothing outside the adapters knows the item layout.
+ */
+
+/** The proof a credential is issued with; chosen per achievement. */
+export type ProofFormat = 'vc-jwt' | 'eddsa-rdfc-2022';
+
+export interface IssuerRecord {
+  /** URL-safe slug, unique across the platform (e.g. `northfield`). */
+  readonly id: string;
+  /** `did:web:<host>:issuers:<id>` — resolved to `<baseUrl>/issuers/<id>/did.json`. */
+  readonly did: string;
+  readonly profile: Omit<ProfileInput, 'id'>;
+  readonly createdAt: string;
+}
+
+export type KeyStatus = 'active' | 'retired';
+
+export interface IssuerKeyRecord {
+  readonly issuerId: string;
+  /** The fragment of the verification method: `<did>#<keyId>`. */
+  readonly keyId: string;
+  readonly algorithm: SigningAlgorithm;
+  /** The vault's reference: a KMS key ARN, or a local key id. */
+  readonly keyRef: string;
+  readonly publicJwk: JWK;
+  readonly status: KeyStatus;
+  readonly createdAt: string;
+  readonly retiredAt?: string;
+}
+
+export interface AchievementRecord {
+  readonly issuerId: string;
+  /** A UUID; the public achievement id is `<baseUrl>/issuers/<issuerId>/achievements/<id>`. */
+  readonly id: string;
+  readonly definition: Omit<AchievementInput, 'id'>;
+  readonly proofFormat: ProofFormat;
+  /** VC-JWT signing algorithm when proofFormat is vc-jwt. */
+  readonly algorithm: 'ES256' | 'RS256';
+  readonly createdAt: string;
+}
+
+export type CredentialState = 'active' | 'revoked' | 'suspended';
+
+/**
+ * Where a credential sits in its issuer's status lists. One index serves both purposes: the
+ * credential carries a revocation entry and a suspension entry, pointing at
+ * `<baseUrl>/status/<listId>/revocation` and `…/suspension`.
+ */
+export interface StatusAssignment {
+  /** `<issuerId>.<n>`: the issuer's n-th list (a new one is opened when one fills). */
+  readonly listId: string;
+  readonly index: number;
+}
+
+export interface CredentialRecord {
+  /** `urn:uuid:…` */
+  readonly id: string;
+  readonly issuerId: string;
+  readonly achievementId: string;
+  /** Who it was awarded to: a DID/URL, or the salted hash of an email. */
+  readonly recipient: { readonly id?: string; readonly emailHash?: string };
+  /** The learner account it belongs to, when known. */
+  readonly learnerId?: string;
+  readonly proofFormat: ProofFormat;
+  /** The signed credential: the compact JWS for vc-jwt, the JSON document otherwise. */
+  readonly signed: string;
+  readonly status: StatusAssignment;
+  readonly state: CredentialState;
+  readonly issuedAt: string;
+  readonly validUntil?: string;
+}
