@@ -42,6 +42,12 @@ export interface AchievementRecord {
   readonly proofFormat: ProofFormat;
   /** VC-JWT signing algorithm when proofFormat is vc-jwt. */
   readonly algorithm: 'ES256' | 'RS256';
+  /**
+   * The purpose of the credentials' one status entry. The OB 3.0 schema allows a single
+   * `credentialStatus`, so an achievement chooses: revocable (permanent), or suspendable (a
+   * bit that can be set and cleared; revoking then suspends for good). Default: revocation.
+   */
+  readonly statusPurpose?: 'revocation' | 'suspension';
   readonly createdAt: string;
 }
 

@@ -1,0 +1,53 @@
+import type { Clock } from '#shared/core/clock.ts';
+import type {
+  AchievementRepository,
+  CredentialRepository,
+  IdempotencyRepository,
+  IssuerRepository,
+  KeyVault,
+  StatusListRepository,
+} from './ports.ts';
+
+/**
+ * Everything a use case needs, built once per runtime by its composition root (the Lambda
+ * entry or the local runtime) and passed in: no use case builds a client or reads the
+ * environment.
+ */
+export interface ServiceContext {
+  /** Public base URL of the service, no trailing slash (`https://api.example.org`). */
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  readonly issuers: IssuerRepository;
+  readonly achievements: AchievementRepository;
+  readonly credentials: CredentialRepository;
+  readonly statusLists: StatusListRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly vault: KeyVault;
+}
+
+/**
+ * The did:web of an issuer hosted by this service: the host (with its port percent-encoded,
+ * as did:web requires) followed by the `issuers/<id>` path, so that it resolves to
+ * `<baseUrl>/issuers/<id>/did.json`.
+ *
+ * @example
+ * issuerDid('http://127.0.0.1:3000', 'northfield'); // 'did:web:127.0.0.1%3A3000:issuers:northfield'
+ */
+export function issuerDid(baseUrl: string, issuerId: string): string {
+  const url = new URL(baseUrl);
+  const host = url.port ? `${url.hostname}%3A${url.port}` : url.hostname;
+  const path = url.pathname.split('/').filter(Boolean);
+  return ['did:web', host, ...path, 'issuers', issuerId].join(':');
+}
+
+/** URLs of an issuer's public documents and of its resources. */
+export const urls = {
+  didDocument: (baseUrl: string, issuerId: string) => `${baseUrl}/issuers/${issuerId}/did.json`,
+  jwks: (baseUrl: string, issuerId: string) => `${baseUrl}/issuers/${issuerId}/jwks.json`,
+  achievement: (baseUrl: string, issuerId: string, achievementId: string) =>
+    `${baseUrl}/issuers/${issuerId}/achievements/${achievementId}`,
+  statusList: (baseUrl: string, listId: string, purpose: string) =>
+    `${baseUrl}/status/${listId}/${purpose}`,
+  credential: (baseUrl: string, credentialId: string) =>
+    `${baseUrl}/credentials/${encodeURIComponent(credentialId)}`,
+} as const;

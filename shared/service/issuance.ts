@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
+import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
+import { emailIdentity } from '#shared/credential/identity.ts';
+import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
+import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { credentialFromJwtPayload, decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
+import { asValidationError, requireAchievement } from './achievements.ts';
+import { type ServiceContext, urls } from './context.ts';
+import { ServiceError } from './errors.ts';
+import { activeSigner, requireIssuer } from './issuers.ts';
+import { type Principal, requireIssuerScope } from './principal.ts';
+import type { CredentialRecord } from './records.ts';
+
+export interface IssueInput {
+  readonly issuerId: string;
+  readonly achievementId: string;
+  /** The learner: a DID or URL (`id`), or an email address, stored only as a salted hash. */
+  readonly recipient: { readonly id?: string; readonly email?: string };
+  /** The learner account the credential belongs to, when the learner has one. */
+  readonly learnerId?: string;
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+  readonly awardedDate?: string;
+  readonly result?: readonly ResultInput[];
+  readonly creditsEarned?: number;
+  readonly evidence?: readonly EvidenceInput[];
+}
+
+export interface IssuedCredential {
+  readonly record: CredentialRecord;
+  /** The credential as JSON (for VC-JWT: the payload's credential). */
+  readonly credential: Record<string, unknown>;
+}
+
+/**
+ * Awards an achievement: the service fills id, issuer, dates and the status entry, signs with
+ * the issuer's active key in the achievement's proof format, and stores the result.
+ *
+ * @example
+ * const { credential } = await issueCredential(ctx, admin, { issuerId, achievementId, recipient: { email } });
+ */
+export async function issueCredential(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: IssueInput,
+): Promise<IssuedCredential> {
+  requireIssuerScope(principal, input.issuerId);
+  const issuer = await requireIssuer(ctx, input.issuerId);
+  const achievement = await requireAchievement(ctx, input.issuerId, input.achievementId);
+  if ((input.recipient.id === undefined) === (input.recipient.email === undefined)) {
+    throw new ServiceError('VALIDATION', 'the recipient needs exactly one of id and email', {
+      fields: [{ pointer: '/recipient', detail: 'give either id (a DID or URL) or email' }],
+    });
+  }
+  const id = `urn:uuid:${randomUUID()}`;
+  // An index claimed for a credential that then fails to build stays unused: harmless, and
+  // cheaper than a compensating write.
+  const purpose = achievement.statusPurpose ?? 'revocation';
+  const status = await ctx.statusLists.allocate(issuer.id);
+  const listUrl = urls.statusList(ctx.baseUrl, status.listId, purpose);
+  const identity =
+    input.recipient.email === undefined ? undefined : emailIdentity(input.recipient.email);
+  let credential: Record<string, unknown>;
+  try {
+    credential = buildOpenBadgeCredential(
+      {
+        id,
+        issuer: { id: issuer.did, ...issuer.profile },
+        recipient: identity ? { identifier: [identity] } : { id: input.recipient.id },
+        achievement: {
+          ...achievement.definition,
+          id: urls.achievement(ctx.baseUrl, issuer.id, achievement.id),
+        },
+        ...(input.result ? { result: input.result } : {}),
+        ...(input.creditsEarned !== undefined ? { creditsEarned: input.creditsEarned } : {}),
+        ...(input.evidence ? { evidence: input.evidence } : {}),
+        ...(input.validFrom ? { validFrom: input.validFrom } : {}),
+        ...(input.validUntil ? { validUntil: input.validUntil } : {}),
+        ...(input.awardedDate ? { awardedDate: input.awardedDate } : {}),
+        credentialStatus: {
+          id: `${listUrl}#${status.index}`,
+          type: 'BitstringStatusListEntry',
+          statusPurpose: purpose,
+          statusListIndex: String(status.index),
+          statusListCredential: listUrl,
+        },
+      },
+      { clock: ctx.clock },
+    ) as unknown as Record<string, unknown>;
+  } catch (error) {
+    throw asValidationError(error, '', '');
+  }
+  let signed: string;
+  if (achievement.proofFormat === 'eddsa-rdfc-2022') {
+    const { signer, verificationMethod } = await activeSigner(ctx, issuer, 'EdDSA');
+    credential = await createEddsaRdfc2022Proof(credential, signer, {
+      verificationMethod,
+      created: String(credential.validFrom),
+    });
+    signed = JSON.stringify(credential);
+  } else {
+    const { signer, verificationMethod } = await activeSigner(ctx, issuer, achievement.algorithm);
+    signed = await signVcJwt(credential, signer, { kid: verificationMethod });
+  }
+  const record: CredentialRecord = {
+    id,
+    issuerId: issuer.id,
+    achievementId: achievement.id,
+    recipient: identity
+      ? { emailHash: identity.identityHash }
+      : { id: input.recipient.id as string },
+    ...(input.learnerId ? { learnerId: input.learnerId } : {}),
+    proofFormat: achievement.proofFormat,
+    signed,
+    status,
+    state: 'active',
+    issuedAt: String(credential.validFrom),
+    ...(typeof credential.validUntil === 'string' ? { validUntil: credential.validUntil } : {}),
+  };
+  await ctx.credentials.create(record);
+  return { record, credential };
+}
+
+/** The stored credential, or NOT_FOUND. */
+export async function requireCredential(
+  ctx: ServiceContext,
+  credentialId: string,
+): Promise<CredentialRecord> {
+  const record = await ctx.credentials.get(credentialId);
+  if (!record) throw new ServiceError('NOT_FOUND', `no credential ${credentialId}`);
+  return record;
+}
+
+/** The credential JSON of a stored record (the payload's credential for a VC-JWT). */
+export function credentialJson(record: CredentialRecord): Record<string, unknown> {
+  if (record.proofFormat !== 'vc-jwt') return JSON.parse(record.signed) as Record<string, unknown>;
+  return credentialFromJwtPayload(decodeCompactJws(record.signed).payload).credential;
+}
