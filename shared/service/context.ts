@@ -1,6 +1,7 @@
 import type { Clock } from '#shared/core/clock.ts';
 import type {
   AchievementRepository,
+  BatchJobRepository,
   CredentialRepository,
   IdempotencyRepository,
   IssuerRepository,
@@ -22,6 +23,7 @@ export interface ServiceContext {
   readonly credentials: CredentialRepository;
   readonly statusLists: StatusListRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly batchJobs: BatchJobRepository;
   readonly vault: KeyVault;
 }
 

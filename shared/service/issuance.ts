@@ -19,6 +19,11 @@ export interface IssueInput {
   readonly recipient: { readonly id?: string; readonly email?: string };
   /** The learner account the credential belongs to, when the learner has one. */
   readonly learnerId?: string;
+  /**
+   * A credential id chosen by the caller (batch jobs derive one per recipient, so a retried
+   * award collides with the first instead of issuing twice). Default: a random urn:uuid.
+   */
+  readonly credentialId?: string;
   readonly validFrom?: string;
   readonly validUntil?: string;
   readonly awardedDate?: string;
@@ -53,7 +58,7 @@ export async function issueCredential(
       fields: [{ pointer: '/recipient', detail: 'give either id (a DID or URL) or email' }],
     });
   }
-  const id = `urn:uuid:${randomUUID()}`;
+  const id = input.credentialId ?? `urn:uuid:${randomUUID()}`;
   // An index claimed for a credential that then fails to build stays unused: harmless, and
   // cheaper than a compensating write.
   const purpose = achievement.statusPurpose ?? 'revocation';

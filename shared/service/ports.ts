@@ -95,3 +95,44 @@ export interface KeyVault {
   ): Promise<{ readonly keyRef: string; readonly signer: Signer }>;
   signerFor(keyRef: string, algorithm: SigningAlgorithm): Promise<Signer>;
 }
+
+export type BatchJobState = 'queued' | 'running' | 'done';
+export type BatchRecipientState = 'pending' | 'issued' | 'failed';
+
+export interface BatchJobRecord {
+  readonly id: string;
+  readonly issuerId: string;
+  readonly achievementId: string;
+  readonly total: number;
+  readonly state: BatchJobState;
+  readonly issued: number;
+  readonly failed: number;
+  readonly createdAt: string;
+}
+
+export interface BatchRecipientRecord {
+  readonly jobId: string;
+  readonly index: number;
+  readonly recipient: { readonly id?: string; readonly email?: string };
+  readonly learnerId?: string;
+  readonly state: BatchRecipientState;
+  readonly credentialId?: string;
+  readonly error?: string;
+}
+
+/** Batch award jobs: one job item and one item per recipient, with atomic progress counters. */
+export interface BatchJobRepository {
+  create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void>;
+  get(jobId: string): Promise<BatchJobRecord | undefined>;
+  recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>>;
+  setState(jobId: string, state: BatchJobState): Promise<void>;
+  /**
+   * Records one recipient's outcome, conditional on it still being pending, and counts it on
+   * the job in the same transaction; false when it was already recorded (a replay).
+   */
+  recordOutcome(
+    jobId: string,
+    index: number,
+    outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
+  ): Promise<boolean>;
+}

@@ -17,7 +17,8 @@ import { statusListCredential } from './status.ts';
 export function selfFetcher(ctx: ServiceContext, inner: Fetcher): Fetcher {
   const base = new URL(ctx.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
-  const own = (url: URL) => url.host === base.host && (url.protocol === 'https:' || url.protocol === base.protocol);
+  const own = (url: URL) =>
+    url.host === base.host && (url.protocol === 'https:' || url.protocol === base.protocol);
   const answer = (url: string, body: string, contentType: string): FetchedResource => ({
     url,
     status: 200,
@@ -33,16 +34,27 @@ export function selfFetcher(ctx: ServiceContext, inner: Fetcher): Fetcher {
       } catch {
         return inner.fetch(url, options);
       }
-      if (!own(parsed) || !parsed.pathname.startsWith(`${prefix}/`)) return inner.fetch(url, options);
+      if (!own(parsed) || !parsed.pathname.startsWith(`${prefix}/`))
+        return inner.fetch(url, options);
       const path = parsed.pathname.slice(prefix.length);
       try {
         let match = /^\/issuers\/([^/]+)\/did\.json$/.exec(path);
-        if (match?.[1]) return answer(url, JSON.stringify(await didDocument(ctx, match[1])), 'application/did+json');
+        if (match?.[1])
+          return answer(
+            url,
+            JSON.stringify(await didDocument(ctx, match[1])),
+            'application/did+json',
+          );
         match = /^\/issuers\/([^/]+)\/jwks\.json$/.exec(path);
-        if (match?.[1]) return answer(url, JSON.stringify(await jwks(ctx, match[1])), 'application/jwk-set+json');
+        if (match?.[1])
+          return answer(url, JSON.stringify(await jwks(ctx, match[1])), 'application/jwk-set+json');
         match = /^\/status\/([^/]+)\/(revocation|suspension)$/.exec(path);
         if (match?.[1] && match[2]) {
-          return answer(url, await statusListCredential(ctx, match[1], match[2] as 'revocation' | 'suspension'), 'application/vc+jwt');
+          return answer(
+            url,
+            await statusListCredential(ctx, match[1], match[2] as 'revocation' | 'suspension'),
+            'application/vc+jwt',
+          );
         }
       } catch (error) {
         if (error instanceof ServiceError && error.code === 'NOT_FOUND') {

@@ -20,11 +20,21 @@ export interface VerifyResult {
  * @example
  * const result = await verifyCredential(verifier, body.verifiableCredential);
  */
-export async function verifyCredential(verifier: Verifier, credential: unknown): Promise<VerifyResult> {
-  if (typeof credential !== 'string' && (typeof credential !== 'object' || credential === null || Array.isArray(credential))) {
-    throw new ServiceError('VALIDATION', 'verifiableCredential must be a credential object or a compact JWS', {
-      fields: [{ pointer: '/verifiableCredential', detail: 'an object or a string' }],
-    });
+export async function verifyCredential(
+  verifier: Verifier,
+  credential: unknown,
+): Promise<VerifyResult> {
+  if (
+    typeof credential !== 'string' &&
+    (typeof credential !== 'object' || credential === null || Array.isArray(credential))
+  ) {
+    throw new ServiceError(
+      'VALIDATION',
+      'verifiableCredential must be a credential object or a compact JWS',
+      {
+        fields: [{ pointer: '/verifiableCredential', detail: 'an object or a string' }],
+      },
+    );
   }
   const report = await verifier.verify(credential as string | Record<string, unknown>);
   const pick = (outcome: string) => report.checks.filter((check) => check.outcome === outcome);

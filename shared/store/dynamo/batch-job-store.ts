@@ -1,0 +1,191 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ServiceError } from '#shared/service/errors.ts';
+import type {
+  BatchJobRecord,
+  BatchJobRepository,
+  BatchJobState,
+  BatchRecipientRecord,
+  Page,
+} from '#shared/service/ports.ts';
+import { KEY } from '../table.ts';
+
+/**
+ * Batch jobs on the single table: `PK=JOB#<id>`, `SK=META` for the job (listed per issuer on
+ * GSI1 `ISSUER#<issuerId>#JOBS`), `SK=R#<index>` for each recipient (zero-padded so recipients
+ * sort in request order).
+ */
+
+const META = 'META';
+const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ServiceError('VALIDATION', 'the cursor is not one this service issued', {
+      cause: error,
+    });
+  }
+}
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { [KEY.pk]: _pk, [KEY.sk]: _sk, [KEY.gsi1pk]: _g1, [KEY.gsi1sk]: _g1s, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoBatchJobStore implements BatchJobRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(options: { documents: DynamoDBDocumentClient; tableName: string }) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+  }
+
+  async create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void> {
+    // Recipients first, the job item last: the job's INSERT on the stream is what starts the
+    // processing, and by then every recipient is in place.
+    for (let start = 0; start < recipients.length; start += 25) {
+      let requests = recipients.slice(start, start + 25).map((recipient) => ({
+        PutRequest: {
+          Item: { [KEY.pk]: `JOB#${job.id}`, [KEY.sk]: recipientSk(recipient.index), ...recipient },
+        },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        const result = await this.#documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+        if (requests.length > 0) {
+          if (attempt >= 8)
+            throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
+          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        }
+      }
+    }
+    await this.#documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.#table,
+              Item: {
+                [KEY.pk]: `JOB#${job.id}`,
+                [KEY.sk]: META,
+                [KEY.gsi1pk]: `ISSUER#${job.issuerId}#JOBS`,
+                [KEY.gsi1sk]: `${job.createdAt}#${job.id}`,
+                ...job,
+              },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': KEY.pk },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async get(jobId: string): Promise<BatchJobRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META } }),
+    );
+    return Item ? stripKeys<BatchJobRecord>(Item) : undefined;
+  }
+
+  async recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>> {
+    const start = decodeCursor(cursor);
+    const result = await this.#documents.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :r)',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':r': 'R#' },
+        Limit: 1000,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => stripKeys<BatchRecipientRecord>(item)),
+      ...(next ? { cursor: next } : {}),
+    };
+  }
+
+  async setState(jobId: string, state: BatchJobState): Promise<void> {
+    await this.#documents.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+        UpdateExpression: 'SET #state = :state',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#state': 'state', '#pk': KEY.pk },
+        ExpressionAttributeValues: { ':state': state },
+      }),
+    );
+  }
+
+  async recordOutcome(
+    jobId: string,
+    index: number,
+    outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
+  ): Promise<boolean> {
+    const counter = outcome.state === 'issued' ? 'issued' : 'failed';
+    try {
+      await this.#documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
+                UpdateExpression: 'SET #state = :state, #cid = :cid, #error = :error',
+                ConditionExpression: '#state = :pending',
+                ExpressionAttributeNames: {
+                  '#state': 'state',
+                  '#cid': 'credentialId',
+                  '#error': 'error',
+                },
+                ExpressionAttributeValues: {
+                  ':state': outcome.state,
+                  ':pending': 'pending',
+                  ':cid': outcome.credentialId ?? null,
+                  ':error': outcome.error ?? null,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+                UpdateExpression: 'ADD #counter :one',
+                ExpressionAttributeNames: { '#counter': counter },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return false;
+      throw error;
+    }
+  }
+}
