@@ -1,0 +1,70 @@
+import type { AchievementView } from '#shared/service/achievements.ts';
+import { createAchievement } from '#shared/service/achievements.ts';
+import type { ServiceContext } from '#shared/service/context.ts';
+import { issueCredential } from '#shared/service/issuance.ts';
+import { onboardIssuer } from '#shared/service/issuers.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import { DEMO_ACHIEVEMENTS } from '../samples/demo-catalog.ts';
+
+/**
+ * The demo tenant of `npm start`: one issuer with data-skills achievements aligned to O*NET and
+ * ESCO, three learners (two already hold badges), and an employer. Created through the same
+ * use cases the API calls, so the demo data is what the service itself would write.
+ */
+
+export const DEMO_ISSUER_ID = 'northfield';
+export const DEMO_LEARNERS = [
+  { id: 'ada', email: 'ada.learner@mail.example' },
+  { id: 'grace', email: 'grace.learner@mail.example' },
+  { id: 'alan', email: 'alan.learner@mail.example' },
+] as const;
+export const DEMO_EMPLOYER_ID = 'acme-analytics';
+
+export interface DemoTenant {
+  readonly issuerId: string;
+  readonly achievements: readonly AchievementView[];
+}
+
+const ADMIN: Principal = { subject: 'seed', roles: ['platform-admin'] };
+
+/**
+ * Seeds the demo tenant.
+ *
+ * @example
+ * const tenant = await seedDemoTenant(ctx);
+ */
+export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
+  await onboardIssuer(ctx, ADMIN, {
+    id: DEMO_ISSUER_ID,
+    name: 'Northfield Technical College',
+    url: 'https://northfield.example',
+    email: 'credentials@northfield.example',
+    description:
+      'A public technical college awarding stackable data and analytics micro-credentials.',
+  });
+  const achievements: AchievementView[] = [];
+  for (const [index, { id: _id, ...definition }] of DEMO_ACHIEVEMENTS.entries()) {
+    achievements.push(
+      await createAchievement(ctx, ADMIN, DEMO_ISSUER_ID, {
+        definition,
+        // One Data Integrity badge in the catalogue, so both proof formats are on show.
+        proofFormat: index === 1 ? 'eddsa-rdfc-2022' : 'vc-jwt',
+      }),
+    );
+  }
+  const [sql, visualisation] = achievements;
+  for (const [learner, achievement] of [
+    [DEMO_LEARNERS[0], sql],
+    [DEMO_LEARNERS[0], visualisation],
+    [DEMO_LEARNERS[1], sql],
+  ] as const) {
+    if (!achievement) continue;
+    await issueCredential(ctx, ADMIN, {
+      issuerId: DEMO_ISSUER_ID,
+      achievementId: achievement.id,
+      recipient: { email: learner.email },
+      learnerId: learner.id,
+    });
+  }
+  return { issuerId: DEMO_ISSUER_ID, achievements };
+}
