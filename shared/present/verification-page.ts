@@ -1,0 +1,270 @@
+/**
+ * The public verification page of a credential: what the Open Badges 3.0 displayer
+ * conformance asks a viewer to see (image, name, description, issuer, issue date, expired /
+ * revoked status, viewer-triggered verification), plus criteria, skills, every check of the
+ * report and download links. A self-contained HTML5 document: inline CSS pinned by a CSP
+ * hash, no scripts, no external assets other than the badge image.
+ */
+import type { Clock } from '#shared/core/clock.ts';
+import { systemClock } from '#shared/core/clock.ts';
+import type { Check, CheckOutcome, VerificationReport } from '#shared/verify/report.ts';
+import { type CredentialView, readCredentialView } from './credential-view.ts';
+import { formatUtcDate, isoInstant } from './format-date.ts';
+import { type HtmlValue, html, raw, type SafeHtml, serviceLink } from './html.ts';
+import { PAGE_CSS, PAGE_CSS_HASH } from './page-style.ts';
+
+/** The issuer's own record of the credential. */
+export type CredentialState = 'active' | 'revoked' | 'suspended';
+
+/** The status shown in the page's banner. */
+export type DisplayStatus = 'verified' | 'not-valid' | 'revoked' | 'suspended' | 'expired';
+
+/** Where the service serves this credential's other forms. */
+export interface VerificationPageLinks {
+  readonly json: string;
+  readonly jwt?: string;
+  readonly png: string;
+  readonly svg: string;
+  /** Target of the "Verify again" form (POST). */
+  readonly reverify: string;
+}
+
+export interface VerificationPageInput {
+  readonly credential: Record<string, unknown>;
+  readonly report: VerificationReport;
+  readonly state: CredentialState;
+  readonly links: VerificationPageLinks;
+  /** Decides whether `validUntil` is past; the system clock by default. */
+  readonly clock?: Clock;
+}
+
+/** The banner: which status, its label and the sentence that explains it. */
+export interface StatusBanner {
+  readonly status: DisplayStatus;
+  readonly label: string;
+  readonly detail: string;
+}
+
+const LABELS: Readonly<Record<DisplayStatus, string>> = {
+  verified: 'Verified',
+  'not-valid': 'Not valid',
+  revoked: 'Revoked',
+  suspended: 'Suspended',
+  expired: 'Expired',
+};
+
+// The stylesheet is a constant of this code base, never data, so it goes in unescaped.
+const CSS = raw(PAGE_CSS);
+
+const OUTCOME_LABELS: Readonly<Record<CheckOutcome, string>> = {
+  passed: 'Passed',
+  failed: 'Failed',
+  warning: 'Warning',
+  skipped: 'Skipped',
+};
+
+/**
+ * Decides the banner. The issuer's revocation or suspension wins; then a failed check other
+ * than expiry ("Not valid", with that check's reason); then expiry, by the report or by the
+ * clock; else "Verified".
+ *
+ * @example
+ * statusBanner({ credential, report, state: 'active', links }).label; // 'Verified'
+ */
+export function statusBanner(input: VerificationPageInput): StatusBanner {
+  if (input.state === 'revoked') {
+    return banner('revoked', 'The issuer has revoked this credential; it is no longer valid.');
+  }
+  if (input.state === 'suspended') {
+    return banner('suspended', 'The issuer has suspended this credential; it is not valid now.');
+  }
+  const { report } = input;
+  const deciding = report.verdict === 'valid' ? undefined : decidingCheck(report);
+  if (report.verdict !== 'valid' && deciding?.id !== 'expiration') {
+    const reason = deciding?.reason ?? 'The credential could not be verified.';
+    return banner('not-valid', deciding ? `Check “${deciding.id}” failed: ${reason}` : reason);
+  }
+  const view = readCredentialView(input.credential);
+  const until = view.validUntil === undefined ? Number.NaN : Date.parse(view.validUntil);
+  const now = (input.clock ?? systemClock).now().getTime();
+  if (deciding?.id === 'expiration' || until < now) {
+    const on = view.validUntil === undefined ? undefined : formatUtcDate(view.validUntil);
+    return banner(
+      'expired',
+      on
+        ? `This credential expired on ${on}.`
+        : (deciding?.reason ?? 'This credential has expired.'),
+    );
+  }
+  return banner('verified', verifiedDetail(report));
+}
+
+/**
+ * Renders the complete verification page. Every value from the credential or the report
+ * is HTML-escaped, and only http(s) (and data:image for the badge image) URLs are linked.
+ *
+ * @example
+ * const page = renderVerificationPage({ credential, report, state: 'active', links });
+ */
+export function renderVerificationPage(input: VerificationPageInput): string {
+  const view = readCredentialView(input.credential);
+  const status = statusBanner(input);
+  const reverify = serviceLink(input.links.reverify);
+  const csp = [
+    "default-src 'none'",
+    'img-src https: http: data:',
+    `style-src ${PAGE_CSS_HASH}`,
+    `form-action ${formActionSource(reverify)}`,
+    "base-uri 'none'",
+  ].join('; ');
+
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<title>${view.achievementName} · ${status.label}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<section class="status status-${status.status}" aria-labelledby="status-label">
+<h2 id="status-label">${status.label}</h2>
+<p>${status.detail}</p>
+</section>
+${renderCard(view, input)}
+${renderChecks(input.report.checks)}
+${renderActions(input.links, reverify)}
+</main>
+</body>
+</html>
+`;
+  return page.value;
+}
+
+function renderCard(view: CredentialView, input: VerificationPageInput): SafeHtml {
+  const image = view.imageUrl
+    ? html`<img src="${view.imageUrl}" alt="${view.imageAlt}" width="128" height="128" referrerpolicy="no-referrer">`
+    : undefined;
+  const kind = view.isEndorsement ? 'Endorsement' : (view.achievementType ?? 'Open Badge');
+  return html`<article class="card">
+<div class="head">${image}<div>
+<p class="kind">${kind}</p>
+<h1>${view.achievementName}</h1>
+${view.issuerName ? html`<p>Issued by ${link(view.issuerName, view.issuerUrl)}</p>` : undefined}
+</div></div>
+${view.description ? html`<p class="text">${view.description}</p>` : undefined}
+<dl>
+<dt>Issuer</dt><dd>${renderIssuer(view)}</dd>
+<dt>Issued on</dt><dd>${renderDate(view.validFrom, 'Not stated')}</dd>
+${view.awardedDate ? html`<dt>Awarded on</dt><dd>${renderDate(view.awardedDate, '')}</dd>` : undefined}
+<dt>${expiryTerm(view, input.clock ?? systemClock)}</dt><dd>${renderDate(view.validUntil, 'Does not expire')}</dd>
+<dt>Signing key</dt><dd>${renderBinding(input.report)}</dd>
+</dl>
+${renderCriteria(view)}
+${renderSkills(view)}
+</article>`;
+}
+
+function renderIssuer(view: CredentialView): HtmlValue {
+  const name = view.issuerName ? link(view.issuerName, view.issuerUrl) : 'Name not stated';
+  return view.issuerId ? html`${name}<br><code>${view.issuerId}</code>` : name;
+}
+
+function renderDate(value: string | undefined, absent: string): HtmlValue {
+  if (value === undefined) return absent;
+  const iso = isoInstant(value);
+  const text = formatUtcDate(value);
+  if (iso === undefined || text === undefined) return html`Unreadable date <code>${value}</code>`;
+  return html`<time datetime="${iso}">${text}</time>`;
+}
+
+function expiryTerm(view: CredentialView, clock: Clock): string {
+  if (view.validUntil === undefined) return 'Expires';
+  return Date.parse(view.validUntil) < clock.now().getTime() ? 'Expired on' : 'Expires on';
+}
+
+function renderBinding(report: VerificationReport): SafeHtml {
+  const { bound, reason, keyId } = report.issuerBinding;
+  const key = keyId ? html`<br><code>${keyId}</code>` : undefined;
+  return bound
+    ? html`Bound to the issuer: ${reason}${key}`
+    : html`<strong>Not shown to belong to the issuer:</strong> ${reason}${key}`;
+}
+
+function renderCriteria(view: CredentialView): HtmlValue {
+  if (!view.criteriaNarrative && !view.criteriaUrl) return undefined;
+  return html`<section aria-labelledby="criteria">
+<h2 id="criteria">Criteria</h2>
+${view.criteriaNarrative ? html`<p class="text">${view.criteriaNarrative}</p>` : undefined}
+${view.criteriaUrl ? html`<p>${link('Criteria page', view.criteriaUrl)}</p>` : undefined}
+</section>`;
+}
+
+function renderSkills(view: CredentialView): HtmlValue {
+  if (view.skills.length === 0) return undefined;
+  const items = view.skills.map((skill) => {
+    const framework = [skill.framework, skill.code].filter(Boolean).join(' ');
+    return html`<li>${link(skill.name, skill.url)}${framework ? html` <span class="muted">(${framework})</span>` : undefined}</li>`;
+  });
+  return html`<section aria-labelledby="skills">
+<h2 id="skills">Skills</h2>
+<ul>${items}</ul>
+</section>`;
+}
+
+function renderChecks(checks: readonly Check[]): SafeHtml {
+  const items = checks.map(
+    (check) =>
+      html`<li><span class="outcome outcome-${check.outcome}">${OUTCOME_LABELS[check.outcome] ?? check.outcome}</span> <code>${check.id}</code> ${check.reason}</li>`,
+  );
+  return html`<section class="card" aria-labelledby="checks">
+<h2 id="checks">Checks</h2>
+${items.length > 0 ? html`<ol class="checks">${items}</ol>` : html`<p>No checks were run.</p>`}
+</section>`;
+}
+
+function renderActions(links: VerificationPageLinks, reverify: string | undefined): SafeHtml {
+  const downloads = [
+    ['Credential (JSON)', links.json],
+    ['Credential (VC-JWT)', links.jwt],
+    ['Badge image (PNG)', links.png],
+    ['Badge image (SVG)', links.svg],
+  ] as const;
+  const items = downloads.map(([label, href]) => {
+    const safe = serviceLink(href);
+    return safe ? html`<li><a href="${safe}" download>${label}</a></li>` : undefined;
+  });
+  return html`<section class="card" aria-labelledby="actions">
+<h2 id="actions">Verify or download</h2>
+${reverify ? html`<form method="post" action="${reverify}"><button type="submit">Verify again</button></form>` : undefined}
+<ul class="downloads">${items}</ul>
+</section>`;
+}
+
+function link(text: string, url: string | undefined): HtmlValue {
+  return url ? html`<a href="${url}" rel="noopener noreferrer nofollow">${text}</a>` : text;
+}
+
+function banner(status: DisplayStatus, detail: string): StatusBanner {
+  return { status, label: LABELS[status], detail };
+}
+
+function decidingCheck(report: VerificationReport): Check | undefined {
+  const failed = report.checks.filter((check) => check.outcome === 'failed');
+  return failed.find((check) => check.id === report.decidingCheck) ?? failed[0];
+}
+
+function verifiedDetail(report: VerificationReport): string {
+  const warnings = report.checks.filter((check) => check.outcome === 'warning').length;
+  const note =
+    warnings === 1 ? ', with 1 warning' : warnings > 1 ? `, with ${warnings} warnings` : '';
+  return `Every check that ran passed${note}.`;
+}
+
+function formActionSource(reverify: string | undefined): string {
+  if (reverify === undefined) return "'none'";
+  return reverify.startsWith('/') ? "'self'" : new URL(reverify).origin;
+}

@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest';
+import { CLR_V2P0_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
+import { createDocumentLoader } from '#shared/jsonld/document-loader.ts';
+import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
+import { buildClrCredential } from '#shared/present/clr.ts';
+import { readOb3Json } from '#test/support/ob3-data.ts';
+import { requireOb3Data } from '#test/support/require-ob3-data.ts';
+
+/*
+ * The official ClrCredential schema here is the validator's draft-04 copy. Ajv 8 has no
+ * draft-04 dialect and ajv-draft-04 is not installed, so the schema is applied by the small
+ * interpreter below, which covers every keyword the file uses ($ref, type, required,
+ * properties, additionalProperties, items, minItems, enum, oneOf, anyOf, pattern,
+ * format: date-time). It is checked against the validator's own CLR fixtures first.
+ *
+ * That schema is the VCDM 1.1 form of CLR 2.0: it requires `issuanceDate` (VCDM 2.0 has
+ * `validFrom`) and types each `verifiableCredential` entry as an object. The spec's own
+ * VCDM 2.0 example, and the validator fixture it accepts as valid, differ from it in exactly
+ * those `issuanceDate` requirements, so that is the difference a VCDM 2.0 CLR must show.
+ */
+
+type Schema = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: the tests read deep into the spec's JSON documents
+type Json = any;
+
+interface Finding {
+  readonly path: string;
+  readonly keyword: string;
+  readonly detail: string;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function applySchema(root: Schema, schema: Schema, value: unknown, path: string): Finding[] {
+  const findings: Finding[] = [];
+  const add = (keyword: string, detail: string, at = path) =>
+    findings.push({ path: at, keyword, detail });
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/$defs/', '');
+    const target = (root.$defs as Record<string, Schema>)[name];
+    if (target === undefined) throw new Error(`unresolved $ref ${schema.$ref}`);
+    findings.push(...applySchema(root, target, value, path));
+  }
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.includes(jsonType(value))) {
+      add('type', `${jsonType(value)} is not ${types.join('|')}`);
+      return findings;
+    }
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) add('enum', String(value));
+  if (typeof value === 'string') {
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) {
+      add('pattern', value);
+    }
+    if (schema.format === 'date-time' && !DATE_TIME.test(value)) add('format', value);
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+      add('minItems', `${value.length}`);
+    if (schema.items !== undefined) {
+      value.forEach((item, i) => {
+        findings.push(...applySchema(root, schema.items as Schema, item, `${path}/${i}`));
+      });
+    }
+  }
+  if (jsonType(value) === 'object') {
+    const object = value as Record<string, unknown>;
+    for (const name of (schema.required as string[] | undefined) ?? []) {
+      if (!(name in object)) add('required', name);
+    }
+    const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
+    for (const [name, child] of Object.entries(object)) {
+      if (name in properties)
+        findings.push(...applySchema(root, properties[name]!, child, `${path}/${name}`));
+      else if (schema.additionalProperties === false) add('additionalProperties', name);
+    }
+  }
+  if (Array.isArray(schema.oneOf)) {
+    const passing = schema.oneOf.filter((sub) => applySchema(root, sub, value, path).length === 0);
+    if (passing.length !== 1) add('oneOf', `${passing.length} branches match`);
+  }
+  if (Array.isArray(schema.anyOf)) {
+    if (!schema.anyOf.some((sub) => applySchema(root, sub, value, path).length === 0))
+      add('anyOf', 'no branch matches');
+  }
+  return findings;
+}
+
+const ISSUANCE_DATE_ONLY = (paths: readonly string[]): Finding[] =>
+  paths.map((path) => ({ path, keyword: 'required', detail: 'issuanceDate' }));
+
+async function clrSchema(): Promise<Schema> {
+  return readOb3Json(
+    '1edtech-validator',
+    'schema-draft4',
+    'clr_v2p0_clrcredential_schema_draft4.json',
+  );
+}
+
+async function specExample(): Promise<Record<string, Json>> {
+  return readOb3Json(
+    '1edtech-openbadges-specification',
+    'examples',
+    'linked-data-proof-clr--01-credential.json',
+  );
+}
+
+async function buildFromExample(): Promise<{
+  example: Record<string, Json>;
+  built: Record<string, Json>;
+}> {
+  const example = await specExample();
+  const built = buildClrCredential({
+    id: example.id,
+    issuer: { id: example.issuer.id, name: example.issuer.name },
+    learner: { id: example.credentialSubject.id },
+    credentials: example.credentialSubject.verifiableCredential.map(
+      (signed: Record<string, unknown>) => ({ signed }),
+    ),
+    validFrom: example.validFrom,
+    name: example.name,
+  });
+  return { example, built };
+}
+
+if (requireOb3Data()) {
+  describe('the draft-04 ClrCredential schema, as applied here', () => {
+    it.each(['complex.json', 'simple_v1.json'])(
+      'passes the validator fixture %s (VCDM 1.1)',
+      async (name) => {
+        const schema = await clrSchema();
+        const fixture = await readOb3Json('1edtech-validator', 'test-fixtures', 'clr20', name);
+
+        expect(applySchema(schema, schema, fixture, '')).toEqual([]);
+      },
+    );
+
+    it('finds only issuanceDate missing in the VCDM 2.0 fixture the validator accepts', async () => {
+      const schema = await clrSchema();
+      const fixture = await readOb3Json(
+        '1edtech-validator',
+        'test-fixtures',
+        'clr20',
+        'simple.json',
+      );
+
+      expect(applySchema(schema, schema, fixture, '')).toEqual(
+        ISSUANCE_DATE_ONLY(['', '/credentialSubject/verifiableCredential/0']),
+      );
+    });
+
+    it('finds only issuanceDate missing in the VCDM 2.0 example of the spec', async () => {
+      const schema = await clrSchema();
+
+      expect(applySchema(schema, schema, await specExample(), '')).toEqual(
+        ISSUANCE_DATE_ONLY(['', '/credentialSubject/verifiableCredential/0']),
+      );
+    });
+
+    it('reports a wrong associationType, a foreign identifier property and an empty list', async () => {
+      const schema = await clrSchema();
+      const example = await specExample();
+      example.issuanceDate = example.validFrom;
+      example.credentialSubject.verifiableCredential = [];
+      example.credentialSubject.association[0].associationType = 'isCousinOf';
+      example.credentialSubject.identifier = [
+        {
+          type: 'IdentityObject',
+          hashed: false,
+          identityHash: 'a',
+          identityType: 'emailAddress',
+          extra: 1,
+        },
+      ];
+
+      expect(applySchema(schema, schema, example, '')).toEqual([
+        { path: '/credentialSubject/verifiableCredential', keyword: 'minItems', detail: '0' },
+        {
+          path: '/credentialSubject/association/0/associationType',
+          keyword: 'enum',
+          detail: 'isCousinOf',
+        },
+        {
+          path: '/credentialSubject/identifier/0',
+          keyword: 'additionalProperties',
+          detail: 'extra',
+        },
+      ]);
+    });
+  });
+
+  describe('buildClrCredential against CLR 2.0', () => {
+    it('meets the official ClrCredential schema but for the VCDM 1.1 issuanceDate', async () => {
+      const schema = await clrSchema();
+      const { built } = await buildFromExample();
+
+      expect(applySchema(schema, schema, built, '')).toEqual(
+        ISSUANCE_DATE_ONLY(['', '/credentialSubject/verifiableCredential/0']),
+      );
+    });
+
+    it('has the shape of the spec example built from the same credential', async () => {
+      const { example, built } = await buildFromExample();
+
+      expect(built['@context']).toEqual(example['@context']);
+      expect(Object.keys(built).sort()).toEqual(Object.keys(example).sort());
+      expect([built.id, built.type, built.validFrom, built.name]).toEqual([
+        example.id,
+        example.type,
+        example.validFrom,
+        example.name,
+      ]);
+      expect([built.issuer.id, built.issuer.name]).toEqual([
+        example.issuer.id,
+        example.issuer.name,
+      ]);
+      expect(built.credentialSubject.id).toBe(example.credentialSubject.id);
+      expect(built.credentialSubject.verifiableCredential).toEqual(
+        example.credentialSubject.verifiableCredential,
+      );
+      expect(built.credentialSubject.achievement).toEqual([
+        example.credentialSubject.achievement[0],
+      ]);
+      expect(built.credentialSchema).toEqual(example.credentialSchema);
+    });
+
+    it('uses only terms the CLR 2.0.1 and OB 3.0.3 contexts define, with a VC-JWT entry too', async () => {
+      const { example, built } = await buildFromExample();
+      const { proof: _proof, ...payload } = example.credentialSubject.verifiableCredential[0];
+      const jws = [{ alg: 'EdDSA', typ: 'JWT' }, payload]
+        .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+        .concat('c2lnbmF0dXJl')
+        .join('.');
+      const withJwt = buildClrCredential({
+        id: example.id,
+        issuer: example.issuer,
+        learner: { id: example.credentialSubject.id },
+        credentials: [{ signed: jws }],
+        validFrom: example.validFrom,
+      });
+      const clrContext = await readOb3Json('1edtech-validator', 'contexts', 'clr-v2p0-2.0.1.json');
+      const documentLoader = createDocumentLoader(new Map([[CLR_V2P0_CONTEXT_URL, clrContext]]));
+
+      expect(await findUndefinedTerms(built, { documentLoader })).toEqual([]);
+      expect(await findUndefinedTerms(withJwt, { documentLoader })).toEqual([]);
+      expect((withJwt.credentialSubject as Record<string, unknown>).verifiableCredential).toEqual([
+        jws,
+      ]);
+    });
+
+    it('embeds a VC-JWT as the compact string the VCDM 1.1 schema does not type', async () => {
+      const schema = await clrSchema();
+      const example = await specExample();
+      const jws = [
+        '{"alg":"EdDSA"}',
+        JSON.stringify(example.credentialSubject.verifiableCredential[0]),
+      ]
+        .map((part) => Buffer.from(part).toString('base64url'))
+        .concat('c2ln')
+        .join('.');
+
+      const built = buildClrCredential({
+        id: example.id,
+        issuer: example.issuer,
+        learner: { id: example.credentialSubject.id },
+        credentials: [{ signed: jws }],
+        validFrom: example.validFrom,
+      });
+
+      // 1EdTech's clr20/simple.jwt fixture carries its credentials the same way.
+      expect(applySchema(schema, schema, built, '')).toEqual([
+        ...ISSUANCE_DATE_ONLY(['']),
+        {
+          path: '/credentialSubject/verifiableCredential/0',
+          keyword: 'type',
+          detail: 'string is not object',
+        },
+      ]);
+    });
+  });
+}
