@@ -3,7 +3,6 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +15,8 @@ import type {
   Page,
 } from '#shared/service/ports.ts';
 import { KEY } from '../table.ts';
+import { recordOf } from './keys.ts';
+import { queryPage } from './paging.ts';
 
 /**
  * Batch jobs on the single table: `PK=JOB#<id>`, `SK=META` for the job (listed per issuer on
@@ -25,26 +26,6 @@ import { KEY } from '../table.ts';
 
 const META = 'META';
 const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new ServiceError('VALIDATION', 'the cursor is not one this service issued', {
-      cause: error,
-    });
-  }
-}
-
-function stripKeys<T>(item: Record<string, unknown>): T {
-  const { [KEY.pk]: _pk, [KEY.sk]: _sk, [KEY.gsi1pk]: _g1, [KEY.gsi1sk]: _g1s, ...rest } = item;
-  return rest as T;
-}
 
 export class DynamoBatchJobStore implements BatchJobRepository {
   readonly #documents: DynamoDBDocumentClient;
@@ -102,26 +83,23 @@ export class DynamoBatchJobStore implements BatchJobRepository {
     const { Item } = await this.#documents.send(
       new GetCommand({ TableName: this.#table, Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META } }),
     );
-    return Item ? stripKeys<BatchJobRecord>(Item) : undefined;
+    return Item ? recordOf<BatchJobRecord>(Item) : undefined;
   }
 
   async recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>> {
-    const start = decodeCursor(cursor);
-    const result = await this.#documents.send(
-      new QueryCommand({
+    return queryPage<BatchRecipientRecord>(
+      this.#documents,
+      {
         TableName: this.#table,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :r)',
         ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
         ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':r': 'R#' },
+        ConsistentRead: true,
         Limit: 1000,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+      },
+      cursor,
+      { [KEY.pk]: `JOB#${jobId}` },
     );
-    const next = encodeCursor(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => stripKeys<BatchRecipientRecord>(item)),
-      ...(next ? { cursor: next } : {}),
-    };
   }
 
   async setState(jobId: string, state: BatchJobState): Promise<void> {

@@ -1,0 +1,180 @@
+import { batchStatus, createBatch } from '#shared/service/batches.ts';
+import { ServiceError } from '#shared/service/errors.ts';
+import { issueCredential } from '#shared/service/issuance.ts';
+import type { CredentialState } from '#shared/service/records.ts';
+import { changeStatus } from '#shared/service/status.ts';
+import { verifyCredential } from '#shared/service/verification.ts';
+import { defineRoute, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+import { idempotent } from './idempotency.ts';
+import { batchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
+
+const ADMINS = ['platform-admin', 'issuer-admin'] as const;
+
+interface IssueBody {
+  readonly credential: {
+    readonly issuer: string | { readonly id: string };
+    readonly credentialSubject: {
+      readonly id?: string;
+      readonly email?: string;
+      readonly achievement: { readonly id: string };
+      readonly result?: never[];
+      readonly creditsEarned?: number;
+    };
+    readonly validFrom?: string;
+    readonly validUntil?: string;
+    readonly awardedDate?: string;
+    readonly evidence?: never[];
+  };
+  readonly options?: { readonly learnerId?: string };
+}
+
+/** The last path segment of an achievement URL, or the id itself. */
+function lastSegment(value: string): string {
+  return value.replace(/\/$/, '').split('/').pop() ?? value;
+}
+
+/** The issuer slug named by a slug, a did:web of this service, or an object with either. */
+function issuerIdOf(issuer: IssueBody['credential']['issuer']): string {
+  const id = typeof issuer === 'string' ? issuer : issuer.id;
+  return id.startsWith('did:web:') ? (id.split(':').pop() ?? id) : id;
+}
+
+/** The W3C VC-API issuer and verifier operations, and batch awards. */
+export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/credentials/issue',
+      operationId: 'issueCredential',
+      summary: 'Issue an Open Badges 3.0 credential (VC-API); Idempotency-Key makes retries safe',
+      tags: ['credentials'],
+      auth: ADMINS,
+      body: issueSchema,
+      responses: {
+        201: {
+          description:
+            'The verifiable credential: a VC-JWT string or a JSON credential with a Data Integrity proof',
+        },
+        422: { description: 'The Idempotency-Key was used with another request' },
+      },
+      handle: (request) =>
+        idempotent(ctx, request, 'issue', async () => {
+          const { credential, options } = request.body as IssueBody;
+          const subject = credential.credentialSubject;
+          const issued = await issueCredential(ctx, principalOf(request), {
+            issuerId: issuerIdOf(credential.issuer),
+            achievementId: lastSegment(subject.achievement.id),
+            recipient:
+              subject.email !== undefined
+                ? { email: subject.email }
+                : { ...(subject.id ? { id: subject.id } : {}) },
+            ...(options?.learnerId ? { learnerId: options.learnerId } : {}),
+            ...(subject.result ? { result: subject.result } : {}),
+            ...(subject.creditsEarned !== undefined
+              ? { creditsEarned: subject.creditsEarned }
+              : {}),
+            ...(credential.evidence ? { evidence: credential.evidence } : {}),
+            ...(credential.validFrom ? { validFrom: credential.validFrom } : {}),
+            ...(credential.validUntil ? { validUntil: credential.validUntil } : {}),
+            ...(credential.awardedDate ? { awardedDate: credential.awardedDate } : {}),
+          });
+          const signed =
+            issued.record.proofFormat === 'vc-jwt'
+              ? issued.record.signed
+              : JSON.parse(issued.record.signed);
+          return { status: 201, body: { verifiableCredential: signed, id: issued.record.id } };
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/credentials/verify',
+      operationId: 'verifyCredential',
+      summary: 'Verify any Open Badges 3.0 credential (VC-API); anyone may call it',
+      tags: ['credentials'],
+      auth: 'public',
+      body: verifySchema,
+      responses: { 200: { description: 'checks, warnings, errors and the full report' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await verifyCredential(
+          verifier,
+          (request.body as { verifiableCredential: unknown }).verifiableCredential,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/credentials/status',
+      operationId: 'updateCredentialStatus',
+      summary: 'Revoke, suspend or reinstate a credential (VC-API)',
+      tags: ['credentials'],
+      auth: ADMINS,
+      body: statusSchema,
+      responses: {
+        200: { description: 'The new state' },
+        409: { description: 'The change is not allowed from the current state' },
+      },
+      handle: async (request) => {
+        const body = request.body as {
+          credentialId: string;
+          credentialStatus: { status: CredentialState }[];
+        };
+        const [change] = body.credentialStatus;
+        if (!change) throw new ServiceError('VALIDATION', 'credentialStatus needs one entry');
+        const record = await changeStatus(
+          ctx,
+          principalOf(request),
+          body.credentialId,
+          change.status,
+        );
+        return { status: 200, body: { credentialId: record.id, status: record.state } };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/batches',
+      operationId: 'createBatch',
+      summary: 'Award an achievement to up to 10,000 recipients as a background job',
+      tags: ['credentials'],
+      auth: ADMINS,
+      body: batchSchema,
+      responses: {
+        202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
+      },
+      handle: (request) =>
+        idempotent(ctx, request, 'batch', async () => {
+          const job = await createBatch(
+            ctx,
+            principalOf(request),
+            request.pathParams.issuerId ?? '',
+            request.body as never,
+          );
+          return {
+            status: 202,
+            body: job,
+            headers: { location: `${ctx.baseUrl}/batches/${job.id}` },
+          };
+        }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/batches/{jobId}',
+      operationId: 'getBatch',
+      summary: 'Progress and per-recipient results of a batch award',
+      tags: ['credentials'],
+      auth: ADMINS,
+      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      responses: { 200: { description: 'The job and a page of recipients' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await batchStatus(
+          ctx,
+          principalOf(request),
+          request.pathParams.jobId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,23 @@
+import type { ServiceContext } from '#shared/service/context.ts';
+import type { Verifier } from '#shared/verify/verifier.ts';
+
+/** What the API routes need: the service context and a verifier over the service's fetcher. */
+export interface ApiDeps {
+  readonly ctx: ServiceContext;
+  readonly verifier: Verifier;
+}
+
+/** The `urn:uuid:` credential id named by a path parameter (the UUID alone, or the full URN). */
+export function credentialIdParam(value: string | undefined): string {
+  const decoded = decodeURIComponent(value ?? '');
+  return decoded.startsWith('urn:') ? decoded : `urn:uuid:${decoded}`;
+}
+
+/** The request's principal; routes that are not public always have one. */
+export function principalOf<T extends { principal?: unknown }>(
+  request: T,
+): NonNullable<T['principal']> {
+  if (request.principal === undefined || request.principal === null)
+    throw new Error('route without a principal: check its auth');
+  return request.principal as NonNullable<T['principal']>;
+}

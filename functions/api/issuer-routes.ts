@@ -1,0 +1,118 @@
+import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
+import { createAchievement, listAchievements } from '#shared/service/achievements.ts';
+import { ServiceError } from '#shared/service/errors.ts';
+import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/service/issuers.ts';
+import type { ProofFormat } from '#shared/service/records.ts';
+import { defineRoute, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
+
+const ADMINS = ['platform-admin', 'issuer-admin'] as const;
+
+/** Issuer onboarding, keys and achievements. */
+export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/issuers',
+      operationId: 'onboardIssuer',
+      summary: 'Onboard an issuer: a did:web identity and one signing key per algorithm',
+      tags: ['issuers'],
+      auth: ['platform-admin'],
+      body: onboardIssuerSchema,
+      responses: {
+        201: { description: 'The issuer, its DID and keys' },
+        409: { description: 'The id is taken' },
+      },
+      handle: async (request) => ({
+        status: 201,
+        body: await onboardIssuer(
+          ctx,
+          principalOf(request),
+          request.body as Parameters<typeof onboardIssuer>[2],
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}',
+      operationId: 'getIssuer',
+      summary: 'An issuer with its keys',
+      tags: ['issuers'],
+      auth: ADMINS,
+      responses: { 200: { description: 'The issuer' }, 404: { description: 'No such issuer' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await getIssuer(ctx, principalOf(request), request.pathParams.issuerId ?? ''),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/keys/{algorithm}/rotate',
+      operationId: 'rotateIssuerKey',
+      summary: 'Replace the active key for an algorithm; the old key stays published',
+      tags: ['issuers'],
+      auth: ADMINS,
+      responses: { 200: { description: 'The issuer with its keys' } },
+      handle: async (request) => {
+        const algorithm = request.pathParams.algorithm as SigningAlgorithm;
+        if (!ISSUER_ALGORITHMS.includes(algorithm))
+          throw new ServiceError('NOT_FOUND', `no algorithm ${algorithm}`);
+        return {
+          status: 200,
+          body: await rotateKey(
+            ctx,
+            principalOf(request),
+            request.pathParams.issuerId ?? '',
+            algorithm,
+          ),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/achievements',
+      operationId: 'createAchievement',
+      summary: 'Define an achievement (badge class) with skill alignments',
+      tags: ['achievements'],
+      auth: ADMINS,
+      body: achievementSchema,
+      responses: { 201: { description: 'The achievement' } },
+      handle: async (request) => {
+        const body = request.body as {
+          definition: never;
+          proofFormat?: ProofFormat;
+          algorithm?: 'ES256' | 'RS256';
+          statusPurpose?: 'revocation' | 'suspension';
+        };
+        return {
+          status: 201,
+          body: await createAchievement(
+            ctx,
+            principalOf(request),
+            request.pathParams.issuerId ?? '',
+            body,
+          ),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/achievements',
+      operationId: 'listAchievements',
+      summary: "An issuer's achievements (public)",
+      tags: ['achievements'],
+      auth: 'public',
+      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      responses: { 200: { description: 'A page of achievements' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await listAchievements(
+          ctx,
+          request.pathParams.issuerId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,16 @@
+import type { RouteDefinition } from '../http/route.ts';
+import { credentialRoutes } from './credential-routes.ts';
+import type { ApiDeps } from './deps.ts';
+import { issuerRoutes } from './issuer-routes.ts';
+import { publicRoutes } from './public-routes.ts';
+
+/**
+ * The whole API as one route table: the Lambda entry, the local server and /openapi.json are
+ * all built from it.
+ *
+ * @example
+ * const handler = createHttpHandler(apiRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
+  return [...issuerRoutes(deps), ...credentialRoutes(deps), ...publicRoutes(deps)];
+}

@@ -1,0 +1,182 @@
+import type { JsonSchema } from '../http/route.ts';
+
+/**
+ * Request and response schemas (JSON Schema 2020-12). The same objects validate requests and
+ * describe them in /openapi.json, so the documentation cannot drift from what is enforced.
+ */
+
+const text = (maxLength = 2000) => ({ type: 'string', minLength: 1, maxLength }) as const;
+const uri = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 2048,
+  pattern: '^[A-Za-z][A-Za-z0-9+.-]*:',
+} as const;
+
+export const alignmentSchema: JsonSchema = {
+  type: 'object',
+  required: ['targetName', 'targetUrl'],
+  properties: {
+    targetName: text(500),
+    targetUrl: uri,
+    targetCode: text(200),
+    targetDescription: text(),
+    targetFramework: text(200),
+    targetType: text(100),
+  },
+  additionalProperties: false,
+};
+
+export const onboardIssuerSchema: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' },
+    name: text(300),
+    url: uri,
+    email: { type: 'string', format: 'email', maxLength: 320 },
+    description: text(),
+    image: uri,
+  },
+  additionalProperties: false,
+};
+
+export const achievementSchema: JsonSchema = {
+  type: 'object',
+  required: ['definition'],
+  properties: {
+    definition: {
+      type: 'object',
+      required: ['name', 'description', 'criteria'],
+      properties: {
+        name: text(300),
+        description: text(),
+        criteria: {
+          type: 'object',
+          properties: { id: uri, narrative: text(10_000) },
+          additionalProperties: false,
+          minProperties: 1,
+        },
+        image: {
+          oneOf: [
+            uri,
+            {
+              type: 'object',
+              required: ['id'],
+              properties: { id: uri, caption: text(300) },
+              additionalProperties: false,
+            },
+          ],
+        },
+        achievementType: text(100),
+        alignment: { type: 'array', maxItems: 50, items: alignmentSchema },
+        resultDescription: { type: 'array', maxItems: 20, items: { type: 'object' } },
+        creditsAvailable: { type: 'number', minimum: 0, maximum: 1000 },
+        tag: { type: 'array', maxItems: 50, items: text(100) },
+        fieldOfStudy: text(300),
+        humanCode: text(100),
+        specialization: text(300),
+        version: text(50),
+        inLanguage: text(35),
+      },
+      additionalProperties: false,
+    },
+    proofFormat: { enum: ['vc-jwt', 'eddsa-rdfc-2022'] },
+    algorithm: { enum: ['ES256', 'RS256'] },
+    statusPurpose: { enum: ['revocation', 'suspension'] },
+  },
+  additionalProperties: false,
+};
+
+const recipient = {
+  type: 'object',
+  properties: {
+    id: uri,
+    email: { type: 'string', format: 'email', maxLength: 320 },
+    learnerId: text(200),
+  },
+  additionalProperties: false,
+} as const;
+
+/** VC-API `POST /credentials/issue`: an unsigned credential template the service completes. */
+export const issueSchema: JsonSchema = {
+  type: 'object',
+  required: ['credential'],
+  properties: {
+    credential: {
+      type: 'object',
+      required: ['issuer', 'credentialSubject'],
+      properties: {
+        issuer: {
+          oneOf: [text(300), { type: 'object', required: ['id'], properties: { id: text(300) } }],
+        },
+        credentialSubject: {
+          type: 'object',
+          required: ['achievement'],
+          properties: {
+            id: uri,
+            email: { type: 'string', format: 'email', maxLength: 320 },
+            achievement: { type: 'object', required: ['id'], properties: { id: text(2048) } },
+            result: { type: 'array', maxItems: 20, items: { type: 'object' } },
+            creditsEarned: { type: 'number', minimum: 0, maximum: 1000 },
+          },
+        },
+        validFrom: { type: 'string', format: 'date-time' },
+        validUntil: { type: 'string', format: 'date-time' },
+        awardedDate: { type: 'string', format: 'date-time' },
+        evidence: { type: 'array', maxItems: 20, items: { type: 'object' } },
+      },
+    },
+    options: {
+      type: 'object',
+      properties: { learnerId: text(200) },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+};
+
+/** VC-API `POST /credentials/verify`. */
+export const verifySchema: JsonSchema = {
+  type: 'object',
+  required: ['verifiableCredential'],
+  properties: {
+    verifiableCredential: { oneOf: [{ type: 'object' }, { type: 'string', maxLength: 2_000_000 }] },
+    options: { type: 'object' },
+  },
+  additionalProperties: false,
+};
+
+/** VC-API `POST /credentials/status`. */
+export const statusSchema: JsonSchema = {
+  type: 'object',
+  required: ['credentialId', 'credentialStatus'],
+  properties: {
+    credentialId: text(300),
+    credentialStatus: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1,
+      items: {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          type: { const: 'BitstringStatusListCredential' },
+          status: { enum: ['revoked', 'suspended', 'active'] },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+export const batchSchema: JsonSchema = {
+  type: 'object',
+  required: ['achievementId', 'recipients'],
+  properties: {
+    achievementId: text(200),
+    recipients: { type: 'array', minItems: 1, maxItems: 10_000, items: recipient },
+  },
+  additionalProperties: false,
+};

@@ -1,0 +1,134 @@
+import type { ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { HttpMiddleware } from './logging.ts';
+import { ajvErrorsToFields, type ProblemField, RequestValidationError } from './problem.ts';
+import { type CompiledRoute, type RequestState, requestState } from './request-state.ts';
+import type { JsonSchema, RouteDefinition } from './route.ts';
+
+/**
+ * Request validation against the route's JSON Schemas (2020-12, as in OpenAPI 3.1). Each
+ * schema is compiled once, when the handler is built; a request only runs the compiled code.
+ */
+
+// ajv-formats is CommonJS: under NodeNext the default import is its module object, and at
+// run time `module.exports` (the plugin) carries the same `default` property.
+const addFormats = addFormatsModule.default;
+
+// OpenAPI annotations Ajv does not know; accepted so route schemas can carry them.
+const OPENAPI_ANNOTATIONS = ['example', 'externalDocs', 'xml'];
+
+function createAjv(coerceTypes: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    // Every offending field in one answer; bodies are capped, and so is the error list.
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    // Query strings are text: `limit=5` must satisfy `type: integer`. Bodies are never coerced.
+    coerceTypes: coerceTypes ? 'array' : false,
+  });
+  addFormats(ajv);
+  ajv.addVocabulary(OPENAPI_ANNOTATIONS);
+  return ajv;
+}
+
+let bodyAjv: Ajv2020 | undefined;
+let queryAjv: Ajv2020 | undefined;
+// One compiled function per schema object, however many handlers share the route table.
+const bodyValidators = new WeakMap<JsonSchema, ValidateFunction>();
+const queryValidators = new WeakMap<JsonSchema, ValidateFunction>();
+
+function compile(
+  ajv: Ajv2020,
+  cache: WeakMap<JsonSchema, ValidateFunction>,
+  schema: JsonSchema,
+): ValidateFunction {
+  const cached = cache.get(schema);
+  if (cached !== undefined) return cached;
+  const id = schema.$id;
+  const known = typeof id === 'string' ? ajv.getSchema(id) : undefined;
+  const validate = known ?? ajv.compile(schema);
+  cache.set(schema, validate);
+  return validate;
+}
+
+/**
+ * Compiles a route's body and query schemas (cached per schema object); a schema Ajv refuses
+ * throws here, when the handler is built.
+ *
+ * @example
+ * const compiled = compileRoute(createAchievementRoute);
+ */
+export function compileRoute(definition: RouteDefinition): CompiledRoute {
+  let validateBody: ValidateFunction | undefined;
+  let validateQuery: ValidateFunction | undefined;
+  try {
+    if (definition.body !== undefined) {
+      bodyAjv ??= createAjv(false);
+      validateBody = compile(bodyAjv, bodyValidators, definition.body);
+    }
+    if (definition.query !== undefined) {
+      queryAjv ??= createAjv(true);
+      validateQuery = compile(queryAjv, queryValidators, definition.query);
+    }
+  } catch (error) {
+    throw new TypeError(`route ${definition.operationId} has an invalid schema`, { cause: error });
+  }
+  return {
+    definition,
+    ...(validateBody === undefined ? {} : { validateBody }),
+    ...(validateQuery === undefined ? {} : { validateQuery }),
+  };
+}
+
+function unescapePointerToken(token: string): string {
+  return token.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** Query problems name the parameter (the first pointer token) rather than point into a body. */
+function queryFields(validate: ValidateFunction): ProblemField[] {
+  return ajvErrorsToFields(validate.errors ?? []).map(({ pointer, detail }) => {
+    const [, first] = pointer.split('/');
+    return first === undefined || first === ''
+      ? { pointer, detail }
+      : { parameter: unescapePointerToken(first), detail };
+  });
+}
+
+function validateRequest(state: RequestState): void {
+  const route = state.route;
+  if (route === undefined) return;
+  if (route.validateQuery !== undefined) {
+    // Coercion writes into the object it checks: check a copy, keep the coerced values.
+    const query: Record<string, unknown> = { ...state.query };
+    if (!route.validateQuery(query))
+      throw new RequestValidationError(
+        'the query parameters are invalid',
+        queryFields(route.validateQuery),
+      );
+    state.query = query;
+  }
+  if (route.validateBody !== undefined) {
+    if (state.body === undefined)
+      throw new RequestValidationError('the request body is missing', [
+        { pointer: '', detail: 'a JSON body is required' },
+      ]);
+    if (!route.validateBody(state.body))
+      throw new RequestValidationError(
+        'the request body is invalid',
+        ajvErrorsToFields(route.validateBody.errors ?? []),
+      );
+  }
+}
+
+/**
+ * Validates the query and body of the matched route; 400 with one entry per field otherwise.
+ *
+ * @example
+ * middy(handler).use(requestValidator());
+ */
+export function requestValidator(): HttpMiddleware {
+  return { before: (request) => validateRequest(requestState(request.event)) };
+}

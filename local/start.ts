@@ -1,0 +1,144 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLocalJWKSet } from 'jose';
+import { systemClock } from '#shared/core/clock.ts';
+import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
+import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
+import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { appRoutes } from '../functions/api/app.ts';
+import { createHttpHandler } from '../functions/http/router.ts';
+import { dynamoServiceContext, serviceVerifier } from '../functions/service-context.ts';
+import { batchJobsHandler } from '../functions/streams/batch-jobs.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startHttpBridge } from './http-bridge.ts';
+import { onShutdown } from './lifecycle.ts';
+import { DEMO_EMPLOYER_ID, DEMO_ISSUER_ID, DEMO_LEARNERS, seedDemoTenant } from './seed.ts';
+import { startStreamPoller } from './stream-poller.ts';
+
+/**
+ * `npm start`: the local runtime's composition root. The same handlers as in AWS, on DynamoDB
+ * Local (data in .data/dynamodb), the local key vault (.data/keys, mode 0600), a dev token
+ * issuer in place of the OIDC provider, and a poller feeding the table's stream to the stream
+ * handlers. The first start seeds a demo tenant; later starts keep the data.
+ */
+
+const TABLE = 'credstack';
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+  process.stderr.write(`PORT must be a TCP port number, not ${process.env.PORT}\n`);
+  process.exit(2);
+}
+const baseUrl = `http://127.0.0.1:${port}`;
+
+const dirs = await prepareDataDir('.data');
+process.stdout.write('starting DynamoDB Local…\n');
+const db = await startDynamoDbLocal({ dbPath: dirs.dynamodb });
+const client = new DynamoDBClient(db.clientConfig);
+const documents = DynamoDBDocumentClient.from(client, {
+  marshallOptions: { removeUndefinedValues: true },
+});
+await ensureTable(client, TABLE);
+
+const ctx = dynamoServiceContext({
+  documents,
+  tableName: TABLE,
+  vault: new LocalKeyVault({ dir: dirs.keys }),
+  baseUrl,
+  clock: systemClock,
+});
+// Loopback and private addresses stay refused: only the service's own documents are local,
+// and those are answered from its data by the service verifier.
+const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
+const devIssuer = await loadOrCreateDevIssuer(dirs.root);
+const handler = createHttpHandler(
+  appRoutes(
+    { ctx, verifier },
+    {
+      health: async () => {
+        await client.send(new DescribeTableCommand({ TableName: TABLE }));
+        return { ok: true };
+      },
+    },
+  ),
+  {
+    tokenVerifier: createJwtTokenVerifier({
+      issuer: devIssuer.issuer,
+      audience: devIssuer.audience,
+      jwks: createLocalJWKSet(devIssuer.jwks),
+    }),
+  },
+);
+
+const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
+if (firstStart) {
+  process.stdout.write('seeding the demo tenant…\n');
+  await seedDemoTenant(ctx);
+}
+const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
+
+const tokens: Record<string, DevToken> = {
+  'platform-admin': {
+    token: await devIssuer.sign({ sub: 'dev-platform-admin', roles: ['platform-admin'] }),
+    description: 'onboards issuers; acts for any issuer',
+  },
+  'issuer-admin': {
+    token: await devIssuer.sign({
+      sub: 'dev-issuer-admin',
+      roles: ['issuer-admin'],
+      issuerId: DEMO_ISSUER_ID,
+    }),
+    description: `issues, revokes and defines achievements for ${DEMO_ISSUER_ID} only`,
+  },
+  employer: {
+    token: await devIssuer.sign({
+      sub: 'dev-employer',
+      roles: ['employer'],
+      employerId: DEMO_EMPLOYER_ID,
+    }),
+    description: `an employer (${DEMO_EMPLOYER_ID})`,
+  },
+};
+for (const learner of DEMO_LEARNERS) {
+  tokens[`learner-${learner.id}`] = {
+    token: await devIssuer.sign({
+      sub: `dev-learner-${learner.id}`,
+      roles: ['learner'],
+      learnerId: learner.id,
+    }),
+    description: `learner ${learner.id} (${learner.email})`,
+  };
+}
+const tokensPath = `${dirs.root}/dev-tokens.json`;
+await writeDevTokens(tokensPath, tokens);
+
+const poller = await startStreamPoller({
+  clientConfig: db.clientConfig,
+  tableName: TABLE,
+  handler: batchJobsHandler(ctx),
+});
+const bridge = await startHttpBridge({ handler, port });
+
+onShutdown([
+  async () => db.stop(),
+  async () => client.destroy(),
+  async () => poller.stop(),
+  async () => bridge.close(),
+]);
+
+const achievement = achievements.items[0];
+process.stdout.write(`
+credstack is running at ${bridge.url}${firstStart ? ' (demo tenant seeded)' : ' (data kept from the last start)'}
+  API docs      ${bridge.url}/docs
+  OpenAPI       ${bridge.url}/openapi.json
+  bearer tokens .data/dev-tokens.json (one per demo role)
+
+Issue a badge as the demo issuer's admin:
+  TOKEN=$(node -p "require('./.data/dev-tokens.json')['issuer-admin'].token")
+  curl -s ${bridge.url}/credentials/issue -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"credential":{"issuer":"${DEMO_ISSUER_ID}","credentialSubject":{"email":"new.learner@mail.example","achievement":{"id":"${achievement?.id ?? '<achievement id>'}"}}}}'
+
+Ctrl-C stops everything.
+`);

@@ -1,0 +1,77 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AchievementRepository, Page } from '#shared/service/ports.ts';
+import type { AchievementRecord } from '#shared/service/records.ts';
+import { KEY } from '#shared/store/table.ts';
+import { throwAsServiceError } from './errors.ts';
+import { achievementKey, issuerPartition, recordOf, SK_PREFIX, withoutUndefined } from './keys.ts';
+import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.ts';
+
+/**
+ * Achievements on the single table, in their issuer's partition: `ISSUER#<id>`/`ACH#<achId>`.
+ *
+ * @example
+ * const achievements = new DynamoAchievementStore({ documents, tableName: 'credstack' });
+ * const page = await achievements.list('northfield');
+ */
+export class DynamoAchievementStore implements AchievementRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #pageSize: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  /** Creates the achievement; CONFLICT when the issuer already has one with that id. */
+  async create(achievement: AchievementRecord): Promise<void> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...withoutUndefined(achievement),
+            ...achievementKey(achievement.issuerId, achievement.id),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        }),
+      );
+    } catch (error) {
+      throwAsServiceError(
+        error,
+        `issuer ${achievement.issuerId} already has an achievement ${achievement.id}`,
+      );
+    }
+  }
+
+  async get(issuerId: string, achievementId: string): Promise<AchievementRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: achievementKey(issuerId, achievementId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : recordOf<AchievementRecord>(Item);
+  }
+
+  /** The issuer's achievements in id order. */
+  list(issuerId: string, cursor?: string): Promise<Page<AchievementRecord>> {
+    const pk = issuerPartition(issuerId);
+    return queryPage<AchievementRecord>(
+      this.#documents,
+      {
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': SK_PREFIX.achievement },
+        Limit: this.#pageSize,
+        ConsistentRead: true,
+      },
+      cursor,
+      { [KEY.pk]: pk },
+    );
+  }
+}

@@ -1,0 +1,139 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ServiceError } from '#shared/service/errors.ts';
+import type { CredentialRepository, Page } from '#shared/service/ports.ts';
+import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
+import { GSI1, GSI2, KEY } from '#shared/store/table.ts';
+import { isConditionFailure, throwAsServiceError } from './errors.ts';
+import {
+  credentialKey,
+  issuerCredentialsPartition,
+  learnerPartition,
+  recordOf,
+  withoutUndefined,
+} from './keys.ts';
+import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.ts';
+
+/**
+ * Issued credentials on the single table: `CRED#<id>`/`CRED`, listed per issuer on GSI1
+ * (`ISSUER#<issuerId>#CREDS`) and per learner on GSI2 (`LEARNER#<learnerId>`), both sorted by
+ * `<issuedAt>#<id>` and read newest first.
+ *
+ * @example
+ * const credentials = new DynamoCredentialStore({ documents, tableName: 'credstack' });
+ * await credentials.setState(id, 'active', 'revoked');
+ */
+export class DynamoCredentialStore implements CredentialRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #pageSize: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  /** Stores the credential; CONFLICT when its id exists. */
+  async create(credential: CredentialRecord): Promise<void> {
+    const order = `${credential.issuedAt}#${credential.id}`;
+    const item: Record<string, unknown> = {
+      ...withoutUndefined(credential),
+      ...credentialKey(credential.id),
+      [KEY.gsi1pk]: issuerCredentialsPartition(credential.issuerId),
+      [KEY.gsi1sk]: order,
+    };
+    // Only credentials of a known learner are on GSI2: a sparse index of learners' wallets.
+    if (credential.learnerId !== undefined) {
+      item[KEY.gsi2pk] = learnerPartition(credential.learnerId);
+      item[KEY.gsi2sk] = order;
+    }
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        }),
+      );
+    } catch (error) {
+      throwAsServiceError(error, `credential ${credential.id} already exists`);
+    }
+  }
+
+  async get(credentialId: string): Promise<CredentialRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: credentialKey(credentialId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : recordOf<CredentialRecord>(Item);
+  }
+
+  /** The issuer's credentials, newest first. */
+  listByIssuer(issuerId: string, cursor?: string): Promise<Page<CredentialRecord>> {
+    return this.#listOn(GSI1, KEY.gsi1pk, issuerCredentialsPartition(issuerId), cursor);
+  }
+
+  /** The learner's credentials, newest first. */
+  listByLearner(learnerId: string, cursor?: string): Promise<Page<CredentialRecord>> {
+    return this.#listOn(GSI2, KEY.gsi2pk, learnerPartition(learnerId), cursor);
+  }
+
+  /**
+   * Moves the credential from `from` to `to`. CONFLICT when its state is no longer `from`
+   * (another change won), NOT_FOUND when there is no such credential.
+   */
+  async setState(credentialId: string, from: CredentialState, to: CredentialState): Promise<void> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: credentialKey(credentialId),
+          UpdateExpression: 'SET #state = :to',
+          ConditionExpression: '#state = :from',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error) && error.Item === undefined) {
+        throw new ServiceError('NOT_FOUND', `no credential ${credentialId}`, { cause: error });
+      }
+      throwAsServiceError(
+        error,
+        `credential ${credentialId} is no longer ${from}: another change came first`,
+      );
+    }
+  }
+
+  #listOn(
+    index: string,
+    attribute: string,
+    partition: string,
+    cursor: string | undefined,
+  ): Promise<Page<CredentialRecord>> {
+    return queryPage<CredentialRecord>(
+      this.#documents,
+      {
+        TableName: this.#table,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': attribute },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: this.#pageSize,
+      },
+      cursor,
+      { [attribute]: partition },
+    );
+  }
+}

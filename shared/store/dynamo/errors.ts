@@ -1,0 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ServiceError } from '#shared/service/errors.ts';
+
+/**
+ * How DynamoDB failures become service errors. A failed condition means someone else got
+ * there first (CONFLICT); throttling that outlived the SDK's own retries is UNAVAILABLE;
+ * anything else is a fault and propagates unchanged.
+ */
+
+// Errors the SDK already retried; when they still surface, the table is overloaded.
+const OVERLOADED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
+
+/**
+ * True when `error` is a failed condition of a single-item write.
+ *
+ * @example
+ * if (isConditionFailure(error)) return undefined;
+ */
+export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/**
+ * The per-item cancellation codes of a cancelled transaction (`None`, `ConditionalCheckFailed`,
+ * `TransactionConflict`, …), or undefined when `error` is not a cancelled transaction.
+ *
+ * @example
+ * cancellationCodes(error); // ['ConditionalCheckFailed', 'None']
+ */
+export function cancellationCodes(error: unknown): readonly string[] | undefined {
+  const cancelled =
+    error instanceof TransactionCanceledException ||
+    (error instanceof Error && error.name === 'TransactionCanceledException');
+  if (!cancelled) return undefined;
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
+}
+
+/**
+ * Rethrows a DynamoDB failure as a service error: a failed condition becomes
+ * CONFLICT with `conflictMessage`, exhausted throttling becomes UNAVAILABLE.
+ *
+ * @example
+ * try { await put(); } catch (error) { throwAsServiceError(error, `issuer ${id} exists`); }
+ */
+export function throwAsServiceError(error: unknown, conflictMessage: string): never {
+  if (error instanceof ServiceError) throw error;
+  if (isConditionFailure(error)) {
+    throw new ServiceError('CONFLICT', conflictMessage, { cause: error });
+  }
+  const codes = cancellationCodes(error);
+  if (codes?.includes('ConditionalCheckFailed')) {
+    throw new ServiceError('CONFLICT', conflictMessage, { cause: error });
+  }
+  if (
+    (error instanceof Error && OVERLOADED.has(error.name)) ||
+    codes?.includes('TransactionConflict') ||
+    codes?.includes('ThrottlingError') ||
+    codes?.includes('ProvisionedThroughputExceeded')
+  ) {
+    throw new ServiceError('UNAVAILABLE', 'the table is busy; try again', { cause: error });
+  }
+  throw error;
+}
+
+export interface TransactOptions {
+  /** Attempts in all, the first included (default 10). */
+  readonly attempts?: number;
+  /** Base of the exponential backoff in ms (default 10); each wait is drawn in [0, base·2ⁿ]. */
+  readonly baseDelayMs?: number;
+}
+
+const RETRIED_CODES = new Set(['TransactionConflict', 'ThrottlingError']);
+
+/**
+ * Sends a TransactWriteItems, retrying it (full-jitter exponential backoff) while DynamoDB
+ * cancels it only because another transaction held one of its items. Hot items — a status
+ * list's meta item takes every allocation and bit change of the list — make such conflicts
+ * routine in DynamoDB; the SDK does not retry them. Any other cancellation (a failed
+ * condition) is thrown unchanged for the caller to read with {@link cancellationCodes}.
+ *
+ * @example
+ * await transact(documents, { TransactItems: [...] });
+ */
+export async function transact(
+  documents: DynamoDBDocumentClient,
+  input: TransactWriteCommandInput,
+  options: TransactOptions = {},
+): Promise<void> {
+  const attempts = options.attempts ?? 10;
+  const base = options.baseDelayMs ?? 10;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await documents.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      const codes = cancellationCodes(error) ?? [];
+      const retriable =
+        codes.some((code) => RETRIED_CODES.has(code)) && !codes.includes('ConditionalCheckFailed');
+      if (!retriable) throw error;
+      if (attempt >= attempts) {
+        throw new ServiceError(
+          'UNAVAILABLE',
+          `the transaction kept conflicting with others (${attempts} attempts); try again`,
+          { cause: error },
+        );
+      }
+      await sleep(Math.random() * Math.min(1000, base * 2 ** attempt));
+    }
+  }
+}

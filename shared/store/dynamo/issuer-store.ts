@@ -1,0 +1,147 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ServiceError } from '#shared/service/errors.ts';
+import type { IssuerRepository, Page } from '#shared/service/ports.ts';
+import type { IssuerKeyRecord, IssuerRecord } from '#shared/service/records.ts';
+import { GSI1, KEY } from '#shared/store/table.ts';
+import { isConditionFailure, throwAsServiceError } from './errors.ts';
+import {
+  ISSUERS_GSI1PK,
+  issuerKey,
+  issuerPartition,
+  recordOf,
+  SK_PREFIX,
+  signingKeyKey,
+  withoutUndefined,
+} from './keys.ts';
+import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryAll, queryPage } from './paging.ts';
+
+/**
+ * Issuers and their signing keys on the single table: the profile at
+ * `ISSUER#<id>`/`PROFILE` (listed on GSI1 `ISSUERS`), each key at `ISSUER#<id>`/`KEY#<keyId>`.
+ *
+ * @example
+ * const issuers = new DynamoIssuerStore({ documents, tableName: 'credstack' });
+ * await issuers.create(record);
+ */
+export class DynamoIssuerStore implements IssuerRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #pageSize: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  /** Creates the issuer; CONFLICT when the id is taken. */
+  async create(issuer: IssuerRecord): Promise<void> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...withoutUndefined(issuer),
+            ...issuerKey(issuer.id),
+            [KEY.gsi1pk]: ISSUERS_GSI1PK,
+            [KEY.gsi1sk]: issuer.id,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        }),
+      );
+    } catch (error) {
+      throwAsServiceError(error, `issuer ${issuer.id} already exists`);
+    }
+  }
+
+  async get(issuerId: string): Promise<IssuerRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: issuerKey(issuerId), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : recordOf<IssuerRecord>(Item);
+  }
+
+  /** Issuers in id order. */
+  list(cursor?: string): Promise<Page<IssuerRecord>> {
+    return queryPage<IssuerRecord>(
+      this.#documents,
+      {
+        TableName: this.#table,
+        IndexName: GSI1,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': KEY.gsi1pk },
+        ExpressionAttributeValues: { ':pk': ISSUERS_GSI1PK },
+        Limit: this.#pageSize,
+      },
+      cursor,
+      { [KEY.gsi1pk]: ISSUERS_GSI1PK },
+    );
+  }
+
+  /**
+   * Stores a new key record; CONFLICT when the issuer already has a key with that id (an
+   * overwrite would lose the keyRef that credentials signed with it still need).
+   */
+  async putKey(key: IssuerKeyRecord): Promise<void> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...withoutUndefined(key), ...signingKeyKey(key.issuerId, key.keyId) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        }),
+      );
+    } catch (error) {
+      throwAsServiceError(error, `issuer ${key.issuerId} already has a key ${key.keyId}`);
+    }
+  }
+
+  /** Every key of the issuer, active and retired, in key id order. */
+  async listKeys(issuerId: string): Promise<readonly IssuerKeyRecord[]> {
+    const items = await queryAll(this.#documents, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+      ExpressionAttributeValues: { ':pk': issuerPartition(issuerId), ':prefix': SK_PREFIX.key },
+      ConsistentRead: true,
+    });
+    return items.map((item) => recordOf<IssuerKeyRecord>(item));
+  }
+
+  /**
+   * Marks the key retired. Retiring a retired key keeps its first `retiredAt`; NOT_FOUND when
+   * the issuer has no such key.
+   */
+  async retireKey(issuerId: string, keyId: string, at: string): Promise<void> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: signingKeyKey(issuerId, keyId),
+          UpdateExpression: 'SET #status = :retired, #retiredAt = if_not_exists(#retiredAt, :at)',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: {
+            '#pk': KEY.pk,
+            '#status': 'status',
+            '#retiredAt': 'retiredAt',
+          },
+          ExpressionAttributeValues: { ':retired': 'retired', ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no key ${keyId}`, {
+          cause: error,
+        });
+      }
+      throwAsServiceError(error, `cannot retire key ${keyId}`);
+    }
+  }
+}

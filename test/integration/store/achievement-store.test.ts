@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { AchievementRecord } from '#shared/service/records.ts';
+import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
+import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
+
+const db = useDynamoDbLocal();
+
+function achievement(issuerId: string, id: string): AchievementRecord {
+  return {
+    issuerId,
+    id,
+    definition: {
+      name: `Badge ${id}`,
+      description: 'Writes SQL queries that join, filter and aggregate.',
+      criteria: { narrative: 'Pass the **SQL** assessment.' },
+      alignment: [
+        {
+          targetName: 'Database querying',
+          targetUrl: 'https://esco.example/skill/1',
+          targetFramework: 'ESCO',
+        },
+      ],
+      creditsAvailable: 1.5,
+      tag: ['sql', 'data'],
+    },
+    proofFormat: 'vc-jwt',
+    algorithm: 'ES256',
+    statusPurpose: 'suspension',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+async function newStore(pageSize?: number) {
+  const tableName = await db.newTable();
+  return {
+    tableName,
+    store: new DynamoAchievementStore({ documents: db.documents, tableName, pageSize }),
+  };
+}
+
+describe('DynamoAchievementStore', () => {
+  it('creates an achievement and reads back the same record', async () => {
+    const { store } = await newStore();
+
+    await store.create(achievement('northfield', 'a1'));
+
+    expect(await store.get('northfield', 'a1')).toEqual(achievement('northfield', 'a1'));
+  });
+
+  it("returns undefined for an unknown achievement, and for another issuer's", async () => {
+    const { store } = await newStore();
+    await store.create(achievement('northfield', 'a1'));
+
+    expect(await store.get('northfield', 'a2')).toBeUndefined();
+    expect(await store.get('other', 'a1')).toBeUndefined();
+  });
+
+  it('refuses a second achievement with the same id with CONFLICT', async () => {
+    const { store } = await newStore();
+    await store.create(achievement('northfield', 'a1'));
+
+    const again = store.create({
+      ...achievement('northfield', 'a1'),
+      proofFormat: 'eddsa-rdfc-2022',
+    });
+
+    await expect(again).rejects.toMatchObject({ name: 'ServiceError', code: 'CONFLICT' });
+    expect((await store.get('northfield', 'a1'))?.proofFormat).toBe('vc-jwt');
+  });
+
+  it("lists only the issuer's achievements, page by page, in id order", async () => {
+    const { store } = await newStore(2);
+    for (const id of ['c', 'a', 'b']) await store.create(achievement('northfield', id));
+    await store.create(achievement('other', 'z'));
+
+    const first = await store.list('northfield');
+    const second = await store.list('northfield', first.cursor);
+
+    expect(first.items.map((item) => item.id)).toEqual(['a', 'b']);
+    expect(first.cursor).toBeDefined();
+    expect(second).toEqual({ items: [achievement('northfield', 'c')] });
+  });
+
+  it("does not list the issuer's profile or keys as achievements", async () => {
+    const { store, tableName } = await newStore();
+    const issuers = new DynamoIssuerStore({ documents: db.documents, tableName });
+    await issuers.create({
+      id: 'northfield',
+      did: 'did:web:credstack.example:issuers:northfield',
+      profile: { name: 'Northfield' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await issuers.putKey({
+      issuerId: 'northfield',
+      keyId: 'es256-1',
+      algorithm: 'ES256',
+      keyRef: 'northfield/es256-1',
+      publicJwk: { kty: 'EC' },
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await store.create(achievement('northfield', 'a1'));
+
+    expect(await store.list('northfield')).toEqual({ items: [achievement('northfield', 'a1')] });
+  });
+
+  it("refuses a cursor of another issuer's listing with VALIDATION", async () => {
+    const { store } = await newStore(1);
+    for (const id of ['a', 'b']) await store.create(achievement('northfield', id));
+    const { cursor } = await store.list('northfield');
+
+    expect(cursor).toBeDefined();
+    await expect(store.list('other', cursor)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});

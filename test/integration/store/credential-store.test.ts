@@ -1,0 +1,154 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { Page } from '#shared/service/ports.ts';
+import type { CredentialRecord } from '#shared/service/records.ts';
+import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
+
+const db = useDynamoDbLocal();
+
+function credential(n: number, overrides: Partial<CredentialRecord> = {}): CredentialRecord {
+  return {
+    id: `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    issuerId: 'northfield',
+    achievementId: 'sql-basics',
+    recipient: { emailHash: `sha256$${n}` },
+    learnerId: 'ada',
+    proofFormat: 'vc-jwt',
+    signed: `header.payload-${n}.signature`,
+    status: { listId: 'northfield.1', index: 1000 + n },
+    state: 'active',
+    issuedAt: `2026-01-0${n}T00:00:00.000Z`,
+    ...overrides,
+  };
+}
+
+async function newStore(pageSize?: number) {
+  const tableName = await db.newTable();
+  return {
+    tableName,
+    store: new DynamoCredentialStore({ documents: db.documents, tableName, pageSize }),
+  };
+}
+
+async function allPages(
+  list: (cursor?: string) => Promise<Page<CredentialRecord>>,
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    pages.push(page.items.map((item) => item.id));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return pages.filter((page) => page.length > 0);
+}
+
+describe('DynamoCredentialStore', () => {
+  it('creates a credential and reads back the same record', async () => {
+    const { store } = await newStore();
+
+    await store.create(credential(1, { validUntil: '2027-01-01T00:00:00.000Z' }));
+
+    expect(await store.get(credential(1).id)).toEqual(
+      credential(1, { validUntil: '2027-01-01T00:00:00.000Z' }),
+    );
+    expect(await store.get(credential(2).id)).toBeUndefined();
+  });
+
+  it('refuses a second credential with the same id with CONFLICT', async () => {
+    const { store } = await newStore();
+    await store.create(credential(1));
+
+    const again = store.create(credential(1, { signed: 'other' }));
+
+    await expect(again).rejects.toMatchObject({ name: 'ServiceError', code: 'CONFLICT' });
+    expect((await store.get(credential(1).id))?.signed).toBe('header.payload-1.signature');
+  });
+
+  it("lists an issuer's credentials newest first, page by page", async () => {
+    const { store } = await newStore(2);
+    for (const n of [3, 1, 5, 2, 4]) await store.create(credential(n));
+    await store.create(credential(6, { issuerId: 'other' }));
+
+    const pages = await allPages((cursor) => store.listByIssuer('northfield', cursor));
+
+    expect(pages).toEqual([
+      [credential(5).id, credential(4).id],
+      [credential(3).id, credential(2).id],
+      [credential(1).id],
+    ]);
+    expect((await store.listByIssuer('other')).items).toEqual([
+      credential(6, { issuerId: 'other' }),
+    ]);
+  });
+
+  it("lists a learner's credentials newest first, and keeps unlinked ones off the learner index", async () => {
+    const { store, tableName } = await newStore();
+    await store.create(credential(1));
+    await store.create(credential(2, { learnerId: 'grace' }));
+    await store.create(credential(3));
+    await store.create(credential(4, { learnerId: undefined }));
+
+    const ada = await store.listByLearner('ada');
+
+    expect(ada).toEqual({ items: [credential(3), credential(1)] });
+    expect((await store.listByLearner('grace')).items.map((item) => item.id)).toEqual([
+      credential(2).id,
+    ]);
+    const { Item } = await db.documents.send(
+      new GetCommand({ TableName: tableName, Key: { PK: `CRED#${credential(4).id}`, SK: 'CRED' } }),
+    );
+    expect(Item).toMatchObject({
+      GSI1PK: 'ISSUER#northfield#CREDS',
+      GSI1SK: `2026-01-04T00:00:00.000Z#${credential(4).id}`,
+    });
+    expect(Item).not.toHaveProperty('GSI2PK');
+    expect(Item).not.toHaveProperty('learnerId');
+  });
+
+  it('changes the state when it is still the expected one', async () => {
+    const { store } = await newStore();
+    await store.create(credential(1));
+
+    await store.setState(credential(1).id, 'active', 'suspended');
+    await store.setState(credential(1).id, 'suspended', 'active');
+    await store.setState(credential(1).id, 'active', 'revoked');
+
+    expect((await store.get(credential(1).id))?.state).toBe('revoked');
+  });
+
+  it('lets exactly one of two concurrent active→revoked changes win; the other is a CONFLICT', async () => {
+    const { store } = await newStore();
+    await store.create(credential(1));
+
+    const results = await Promise.allSettled([
+      store.setState(credential(1).id, 'active', 'revoked'),
+      store.setState(credential(1).id, 'active', 'revoked'),
+    ]);
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const [rejected] = results.filter((result) => result.status === 'rejected');
+    expect(rejected?.reason).toMatchObject({ name: 'ServiceError', code: 'CONFLICT' });
+    expect((await store.get(credential(1).id))?.state).toBe('revoked');
+  });
+
+  it('refuses a change from a state the credential is not in with CONFLICT', async () => {
+    const { store } = await newStore();
+    await store.create(credential(1));
+
+    const change = store.setState(credential(1).id, 'suspended', 'active');
+
+    await expect(change).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await store.get(credential(1).id))?.state).toBe('active');
+  });
+
+  it('refuses a change of an unknown credential with NOT_FOUND', async () => {
+    const { store } = await newStore();
+
+    const change = store.setState(credential(9).id, 'active', 'revoked');
+
+    await expect(change).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.get(credential(9).id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
+import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
+import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
+import type { Clock } from '#shared/core/clock.ts';
+import { systemClock } from '#shared/core/clock.ts';
+import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
+import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import type { ServiceContext } from '#shared/service/context.ts';
+import type { KeyVault } from '#shared/service/ports.ts';
+import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { appRoutes } from '../../functions/api/app.ts';
+import { createHttpHandler } from '../../functions/http/router.ts';
+import { dynamoServiceContext, serviceVerifier } from '../../functions/service-context.ts';
+import { useDynamoDbLocal } from './dynamodb.ts';
+
+/**
+ * The issuer service as `npm start` runs it — the same route table, middleware and DynamoDB
+ * stores, behind the same HTTP bridge — on DynamoDB Local and temporary key files, for API
+ * integration tests. Each `start()` gets a fresh table.
+ */
+export interface ServiceHarness {
+  readonly url: string;
+  readonly ctx: ServiceContext;
+  readonly tokens: DevIssuer;
+  /** JSON request helper: returns status, headers and the parsed body. */
+  // biome-ignore lint/suspicious/noExplicitAny: responses are asserted structurally by the tests
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
+}
+
+export function useService(
+  options: { vault?: (dir: string) => KeyVault; clock?: Clock; statusListSize?: number } = {},
+): () => ServiceHarness {
+  const db = useDynamoDbLocal();
+  let dir: string;
+  let bridge: HttpBridge | undefined;
+  let harness: ServiceHarness | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'credstack-service-'));
+    const tableName = await db.newTable();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const vault = options.vault
+      ? options.vault(join(dir, 'keys'))
+      : new LocalKeyVault({ dir: join(dir, 'keys') });
+    const ctx = dynamoServiceContext({
+      documents: db.documents,
+      tableName,
+      vault,
+      baseUrl,
+      clock: options.clock ?? systemClock,
+      ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
+    });
+    const tokens = await loadOrCreateDevIssuer(dir);
+    const handler = createHttpHandler(
+      appRoutes(
+        { ctx, verifier: serviceVerifier(ctx, new StaticFetcher({})) },
+        { health: async () => ({ ok: true }) },
+      ),
+      {
+        tokenVerifier: createJwtTokenVerifier({
+          issuer: tokens.issuer,
+          audience: tokens.audience,
+          jwks: createLocalJWKSet(tokens.jwks),
+        }),
+        logger: { log: () => {} },
+      },
+    );
+    bridge = await startHttpBridge({ handler, port });
+    harness = {
+      url: baseUrl,
+      ctx,
+      tokens,
+      async call(method, path, callOptions = {}) {
+        const response = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: {
+            ...(callOptions.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(callOptions.token ? { authorization: `Bearer ${callOptions.token}` } : {}),
+            ...callOptions.headers,
+          },
+          ...(callOptions.body !== undefined ? { body: JSON.stringify(callOptions.body) } : {}),
+        });
+        const text = await response.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: response.status, headers: response.headers, body };
+      },
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await bridge?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!harness) throw new Error('the service is not started');
+    return harness;
+  };
+}
