@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { fixedClock, systemClock } from '#shared/core/clock.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { loopbackOverHttp } from '#shared/fetch/loopback-http.ts';
 import type { VerificationReport } from '#shared/verify/report.ts';
 import { createVerifier } from '#shared/verify/verifier.ts';
 import { formatReport } from './format-report.ts';
@@ -20,7 +21,8 @@ const USAGE = `usage: credstack verify <file> [--pretty] [--no-status] [--now <I
   --pretty                 a readable summary instead of the JSON report
   --no-status              do not fetch status lists
   --now <date>             verify as of this instant (validity window)
-  --allow-private-network  let the fetcher reach loopback/private addresses (local development)
+  --allow-private-network  let the fetcher reach loopback/private addresses, and reach
+                           https loopback URLs over http (credentials from npm start)
 
 exit status: 0 valid, 1 not valid, 2 unusable input`;
 
@@ -56,9 +58,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const allowPrivate = values['allow-private-network'] === true;
-  const fetcher = new CachingFetcher(
-    new HttpsFetcher({ allowPrivateAddresses: allowPrivate, allowHttpLoopback: allowPrivate }),
-  );
+  const https = new HttpsFetcher({
+    allowPrivateAddresses: allowPrivate,
+    allowHttpLoopback: allowPrivate,
+  });
+  const fetcher = new CachingFetcher(allowPrivate ? loopbackOverHttp(https) : https);
   const verifier = createVerifier({
     fetcher,
     clock: values.now === undefined ? systemClock : fixedClock(values.now),
