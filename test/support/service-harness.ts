@@ -27,11 +27,11 @@ export interface ServiceHarness {
   readonly ctx: ServiceContext;
   readonly tokens: DevIssuer;
   /** JSON request helper: returns status, headers and the parsed body. */
-  // biome-ignore lint/suspicious/noExplicitAny: responses are asserted structurally by the tests
   call(
     method: string,
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: responses are asserted structurally by the tests
   ): Promise<{ status: number; headers: Headers; body: any }>;
 }
 

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useService } from '#test/support/service-harness.ts';
 import { batchJobsHandler } from '../../../functions/streams/batch-jobs.ts';
@@ -116,6 +121,31 @@ describe('the issuer service over HTTP', () => {
     ]);
   });
 
+  it('issues a credential the command line verifies, resolving the did:web from the running service', async () => {
+    const { call } = service();
+    const { tokens, achievementId } = await onboard('kilo');
+    const issued = await call('POST', '/credentials/issue', {
+      token: tokens.issuerAdmin,
+      body: issueBody('kilo', achievementId),
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'credstack-cli-'));
+    const file = join(dir, 'badge.jwt');
+    await writeFile(file, issued.body.verifiableCredential);
+
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['cli/credstack.ts', 'verify', '--allow-private-network', file],
+        { timeout: 30_000 },
+      );
+      const report = JSON.parse(stdout) as { verdict: string; issuerBinding: { bound: boolean } };
+
+      expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('issues a Data Integrity credential when the achievement asks for it', async () => {
     const { call } = service();
     const { tokens, achievementId } = await onboard('charlie', 'eddsa-rdfc-2022');
@@ -128,7 +158,9 @@ describe('the issuer service over HTTP', () => {
       body: { verifiableCredential: issued.body.verifiableCredential },
     });
 
-    expect(issued.body.verifiableCredential.proof.cryptosuite).toBe('eddsa-rdfc-2022');
+    expect(issued.body.verifiableCredential.proof).toMatchObject([
+      { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' },
+    ]);
     expect(verified.body.verified).toBe(true);
     expect(verified.body.report.input.proof).toBe('eddsa-rdfc-2022');
   });
