@@ -6,10 +6,8 @@ import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import { appRoutes } from '../functions/api/app.ts';
-import { createHttpHandler } from '../functions/http/router.ts';
-import { dynamoServiceContext, serviceVerifier } from '../functions/service-context.ts';
 import { batchJobsHandler } from '../functions/streams/batch-jobs.ts';
+import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -42,35 +40,26 @@ const documents = DynamoDBDocumentClient.from(client, {
 });
 await ensureTable(client, TABLE);
 
-const ctx = dynamoServiceContext({
+const devIssuer = await loadOrCreateDevIssuer(dirs.root);
+// Loopback and private addresses stay refused: only the service's own documents are local,
+// and those are answered from its data by the service verifier.
+const { ctx, handler } = buildLocalApp({
   documents,
   tableName: TABLE,
   vault: new LocalKeyVault({ dir: dirs.keys }),
   baseUrl,
   clock: systemClock,
-});
-// Loopback and private addresses stay refused: only the service's own documents are local,
-// and those are answered from its data by the service verifier.
-const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
-const devIssuer = await loadOrCreateDevIssuer(dirs.root);
-const handler = createHttpHandler(
-  appRoutes(
-    { ctx, verifier },
-    {
-      health: async () => {
-        await client.send(new DescribeTableCommand({ TableName: TABLE }));
-        return { ok: true };
-      },
-    },
-  ),
-  {
-    tokenVerifier: createJwtTokenVerifier({
-      issuer: devIssuer.issuer,
-      audience: devIssuer.audience,
-      jwks: createLocalJWKSet(devIssuer.jwks),
-    }),
+  tokenVerifier: createJwtTokenVerifier({
+    issuer: devIssuer.issuer,
+    audience: devIssuer.audience,
+    jwks: createLocalJWKSet(devIssuer.jwks),
+  }),
+  network: new CachingFetcher(new HttpsFetcher()),
+  health: async () => {
+    await client.send(new DescribeTableCommand({ TableName: TABLE }));
+    return { ok: true };
   },
-);
+});
 
 const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
 if (firstStart) {

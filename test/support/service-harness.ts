@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
+import { buildLocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
 import type { Clock } from '#shared/core/clock.ts';
@@ -12,9 +13,6 @@ import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import { appRoutes } from '../../functions/api/app.ts';
-import { createHttpHandler } from '../../functions/http/router.ts';
-import { dynamoServiceContext, serviceVerifier } from '../../functions/service-context.ts';
 import { useDynamoDbLocal } from './dynamodb.ts';
 
 /**
@@ -50,29 +48,23 @@ export function useService(
     const vault = options.vault
       ? options.vault(join(dir, 'keys'))
       : new LocalKeyVault({ dir: join(dir, 'keys') });
-    const ctx = dynamoServiceContext({
+    const tokens = await loadOrCreateDevIssuer(dir);
+    const { ctx, handler } = buildLocalApp({
       documents: db.documents,
       tableName,
       vault,
       baseUrl,
       clock: options.clock ?? systemClock,
+      tokenVerifier: createJwtTokenVerifier({
+        issuer: tokens.issuer,
+        audience: tokens.audience,
+        jwks: createLocalJWKSet(tokens.jwks),
+      }),
+      network: new StaticFetcher({}),
+      health: async () => ({ ok: true }),
+      logger: { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
-    const tokens = await loadOrCreateDevIssuer(dir);
-    const handler = createHttpHandler(
-      appRoutes(
-        { ctx, verifier: serviceVerifier(ctx, new StaticFetcher({})) },
-        { health: async () => ({ ok: true }) },
-      ),
-      {
-        tokenVerifier: createJwtTokenVerifier({
-          issuer: tokens.issuer,
-          audience: tokens.audience,
-          jwks: createLocalJWKSet(tokens.jwks),
-        }),
-        logger: { log: () => {} },
-      },
-    );
     bridge = await startHttpBridge({ handler, port });
     harness = {
       url: baseUrl,
