@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../http/route.ts';
 import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { issuerRoutes } from './issuer-routes.ts';
+import { learnerRoutes } from './learner-routes.ts';
 import { publicRoutes } from './public-routes.ts';
 
 /**
@@ -12,5 +13,10 @@ import { publicRoutes } from './public-routes.ts';
  * const handler = createHttpHandler(apiRoutes({ ctx, verifier }), { tokenVerifier });
  */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
-  return [...issuerRoutes(deps), ...credentialRoutes(deps), ...publicRoutes(deps)];
+  return [
+    ...issuerRoutes(deps),
+    ...credentialRoutes(deps),
+    ...publicRoutes(deps),
+    ...learnerRoutes(deps),
+  ];
 }

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'SIGNING_FAILED',
   'BUILD_INVALID',
   'STATUS_LIST_INVALID',
+  'CONFIG_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

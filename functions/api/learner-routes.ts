@@ -1,0 +1,62 @@
+import { exportLearnerClr, listLearnerCredentials } from '#shared/service/learners.ts';
+import { defineRoute, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+
+/** Learners and platform admins; the use cases narrow a learner to their own data. */
+const LEARNER_READERS = ['learner', 'platform-admin'] as const;
+
+/** A learner's wallet: their credentials, and all of them as a signed CLR 2.0. */
+export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/credentials',
+      operationId: 'listLearnerCredentials',
+      summary: "A learner's credentials, newest first, with links to their public pages",
+      tags: ['learners'],
+      auth: LEARNER_READERS,
+      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      responses: {
+        200: { description: 'A page of credentials' },
+        403: { description: "Another learner's credentials" },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: { 'cache-control': 'private, no-store' },
+        body: await listLearnerCredentials(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/clr',
+      operationId: 'exportLearnerClr',
+      summary:
+        "The learner's credentials as a CLR 2.0 ClrCredential, signed as a VC-JWT (revoked ones left out)",
+      tags: ['learners'],
+      auth: LEARNER_READERS,
+      responses: {
+        200: { description: 'The signed ClrCredential', contentType: 'application/vc+jwt' },
+        403: { description: "Another learner's record" },
+        404: { description: 'The learner has no credentials' },
+      },
+      handle: async (request) => {
+        const { jwt } = await exportLearnerClr(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+        );
+        return {
+          status: 200,
+          contentType: 'application/vc+jwt',
+          headers: { 'cache-control': 'private, no-store' },
+          body: jwt,
+        };
+      },
+    }),
+  ];
+}

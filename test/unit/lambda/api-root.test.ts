@@ -1,0 +1,141 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HttpLambdaHandler } from '#functions/http/router.ts';
+import { gatewayEvent, jsonBody } from '#test/unit/http/http-test-kit.ts';
+
+const ENV = {
+  TABLE_NAME: 'credstack-test',
+  BASE_URL: 'https://api.example.org',
+  OIDC_ISSUER: 'https://id.example.org',
+  OIDC_AUDIENCE: 'credstack-api',
+  STAGE: 'test',
+  AWS_REGION: 'eu-west-1',
+};
+
+const dynamodb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
+const kms = mockClient(KMSClient);
+
+/** A cold start: the root module evaluated afresh with `env` as the Lambda environment. */
+async function coldStart(env: Record<string, string | undefined> = ENV) {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { handler } = await import('#functions/lambda/api.ts');
+  return handler as HttpLambdaHandler;
+}
+
+describe('the API Lambda root', () => {
+  beforeEach(() => {
+    dynamodb.reset();
+    documents.reset();
+    kms.reset();
+    // The request log line goes to stdout; it is not what these tests look at.
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it('answers GET /health with 200 when DescribeTable finds the table active', async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
+    const handler = await coldStart();
+
+    const result = await handler(gatewayEvent({ path: '/health' }));
+
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody(result)).toEqual({ status: 'ok' });
+    expect(dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input).toEqual({
+      TableName: 'credstack-test',
+    });
+  });
+
+  it('answers GET /health with 503 problem+json when DescribeTable fails', async () => {
+    dynamodb.on(DescribeTableCommand).rejects(new Error('AccessDeniedException'));
+    const handler = await coldStart();
+
+    const result = await handler(gatewayEvent({ path: '/health' }));
+
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.stringify(jsonBody(result))).not.toContain('AccessDenied');
+  });
+
+  it('answers GET /health with 503 while the table is being deleted', async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'DELETING' } });
+    const handler = await coldStart();
+
+    const result = await handler(gatewayEvent({ path: '/health' }));
+
+    expect(result.statusCode).toBe(503);
+    expect(jsonBody(result)).toMatchObject({ status: 503, detail: 'the table is not available' });
+  });
+
+  it('answers 404 problem+json for the DID document of an issuer the table does not hold', async () => {
+    documents.onAnyCommand().resolves({});
+    const handler = await coldStart();
+
+    const result = await handler(gatewayEvent({ path: '/issuers/x/did.json' }));
+
+    expect(result.statusCode).toBe(404);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(jsonBody(result)).toMatchObject({ status: 404 });
+    const get = documents.commandCalls(GetCommand)[0]?.args[0].input;
+    expect(get?.TableName).toBe('credstack-test');
+    expect(get?.Key).toEqual({ PK: 'ISSUER#x', SK: 'PROFILE' });
+  });
+
+  it('answers POST /issuers without a bearer token with 401 and touches no AWS service', async () => {
+    const handler = await coldStart();
+
+    const result = await handler(
+      gatewayEvent({
+        method: 'POST',
+        path: '/issuers',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'acme', name: 'Acme' }),
+      }),
+    );
+
+    expect(result.statusCode).toBe(401);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(dynamodb.calls()).toHaveLength(0);
+    expect(documents.calls()).toHaveLength(0);
+    expect(kms.calls()).toHaveLength(0);
+  });
+
+  it('refuses a malformed bearer token with 401 through the OIDC verifier', async () => {
+    const handler = await coldStart();
+
+    const result = await handler(
+      gatewayEvent({
+        method: 'POST',
+        path: '/issuers',
+        headers: { authorization: 'Bearer not-a-jwt', 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'acme', name: 'Acme' }),
+      }),
+    );
+
+    expect(result.statusCode).toBe(401);
+    expect(jsonBody(result)).toMatchObject({ status: 401, detail: 'the token is malformed' });
+  });
+
+  it('describes the configured base URL in its OpenAPI document', async () => {
+    const handler = await coldStart();
+
+    const result = await handler(gatewayEvent({ path: '/openapi.json' }));
+
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody(result)).toMatchObject({ servers: [{ url: 'https://api.example.org' }] });
+  });
+
+  it('fails its cold start naming a missing variable', async () => {
+    await expect(coldStart({ ...ENV, TABLE_NAME: undefined })).rejects.toThrow(
+      'invalid configuration: TABLE_NAME is not set',
+    );
+  });
+});
