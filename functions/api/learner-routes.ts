@@ -5,7 +5,12 @@ import { type ApiDeps, principalOf } from './deps.ts';
 /** Learners and platform admins; the use cases narrow a learner to their own data. */
 const LEARNER_READERS = ['learner', 'platform-admin'] as const;
 
-/** A learner's wallet: their credentials, and all of them as a signed CLR 2.0. */
+/**
+ * A learner's wallet: their credentials, and all of them as a signed CLR 2.0.
+ *
+ * @example
+ * const routes = [...learnerRoutes({ ctx, verifier })];
+ */
 export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
   return [
     defineRoute({

@@ -127,20 +127,20 @@ export async function processBatch(
       });
       await ctx.batchJobs.recordOutcome(jobId, recipient.index, { state: 'issued', credentialId });
     } catch (error) {
-      const existing =
-        error instanceof ServiceError && error.code === 'CONFLICT'
-          ? await ctx.credentials.get(credentialId)
-          : undefined;
+      // Whatever failed — signing, the write, or only the write's answer — the stored
+      // credential is the truth: if it exists the recipient was issued, else it failed.
+      const existing = await ctx.credentials.get(credentialId).catch(() => undefined);
       if (existing)
         await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
           state: 'issued',
           credentialId,
         });
-      else
+      else {
         await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
           state: 'failed',
           error: error instanceof Error ? error.message : String(error),
         });
+      }
     }
   };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import { publicKeyToMultikey } from '#shared/crypto/multikey.ts';
 import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
@@ -34,8 +35,9 @@ export interface IssuerView {
   readonly createdAt: string;
 }
 
+/** `es256-20261123T221210123-3f9a`: sortable by time, and unique even within a millisecond. */
 function keyIdFor(algorithm: SigningAlgorithm, at: string): string {
-  return `${algorithm.toLowerCase()}-${at.replace(/[-:TZ.]/g, '').slice(0, 14)}`;
+  return `${algorithm.toLowerCase()}-${at.replace(/[-:.Z]/g, '')}-${randomBytes(2).toString('hex')}`;
 }
 
 async function createKey(

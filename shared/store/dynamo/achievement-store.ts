@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AchievementRepository, Page } from '#shared/service/ports.ts';
 import type { AchievementRecord } from '#shared/service/records.ts';
 import { KEY } from '#shared/store/table.ts';
-import { throwAsServiceError } from './errors.ts';
+import { putNew } from './errors.ts';
 import { achievementKey, issuerPartition, recordOf, SK_PREFIX, withoutUndefined } from './keys.ts';
 import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.ts';
 
@@ -26,24 +26,15 @@ export class DynamoAchievementStore implements AchievementRepository {
 
   /** Creates the achievement; CONFLICT when the issuer already has one with that id. */
   async create(achievement: AchievementRecord): Promise<void> {
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            ...withoutUndefined(achievement),
-            ...achievementKey(achievement.issuerId, achievement.id),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
-    } catch (error) {
-      throwAsServiceError(
-        error,
-        `issuer ${achievement.issuerId} already has an achievement ${achievement.id}`,
-      );
-    }
+    await putNew(
+      this.#documents,
+      this.#table,
+      {
+        ...withoutUndefined(achievement),
+        ...achievementKey(achievement.issuerId, achievement.id),
+      },
+      `issuer ${achievement.issuerId} already has an achievement ${achievement.id}`,
+    );
   }
 
   async get(issuerId: string, achievementId: string): Promise<AchievementRecord | undefined> {

@@ -129,18 +129,19 @@ export class DynamoBatchJobStore implements BatchJobRepository {
               Update: {
                 TableName: this.#table,
                 Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
-                UpdateExpression: 'SET #state = :state, #cid = :cid, #error = :error',
+                // Absent fields stay absent (no nulls), as the record type says.
+                UpdateExpression: `SET #state = :state${outcome.credentialId ? ', #cid = :cid' : ''}${outcome.error ? ', #error = :error' : ''}`,
                 ConditionExpression: '#state = :pending',
                 ExpressionAttributeNames: {
                   '#state': 'state',
-                  '#cid': 'credentialId',
-                  '#error': 'error',
+                  ...(outcome.credentialId ? { '#cid': 'credentialId' } : {}),
+                  ...(outcome.error ? { '#error': 'error' } : {}),
                 },
                 ExpressionAttributeValues: {
                   ':state': outcome.state,
                   ':pending': 'pending',
-                  ':cid': outcome.credentialId ?? null,
-                  ':error': outcome.error ?? null,
+                  ...(outcome.credentialId ? { ':cid': outcome.credentialId } : {}),
+                  ...(outcome.error ? { ':error': outcome.error } : {}),
                 },
               },
             },

@@ -1,14 +1,9 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { CredentialRepository, Page } from '#shared/service/ports.ts';
 import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
 import { GSI1, GSI2, KEY } from '#shared/store/table.ts';
-import { isConditionFailure, throwAsServiceError } from './errors.ts';
+import { isConditionFailure, putNew, throwAsServiceError } from './errors.ts';
 import {
   credentialKey,
   issuerCredentialsPartition,
@@ -52,18 +47,7 @@ export class DynamoCredentialStore implements CredentialRepository {
       item[KEY.gsi2pk] = learnerPartition(credential.learnerId);
       item[KEY.gsi2sk] = order;
     }
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
-    } catch (error) {
-      throwAsServiceError(error, `credential ${credential.id} already exists`);
-    }
+    await putNew(this.#documents, this.#table, item, `credential ${credential.id} already exists`);
   }
 
   async get(credentialId: string): Promise<CredentialRecord | undefined> {

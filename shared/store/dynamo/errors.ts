@@ -5,10 +5,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
+import { KEY } from '../table.ts';
 
 /**
  * How DynamoDB failures become service errors. A failed condition means someone else got
@@ -124,5 +126,32 @@ export async function transact(
       }
       await sleep(Math.random() * Math.min(1000, base * 2 ** attempt));
     }
+  }
+}
+
+/**
+ * Writes a new item: a conditional put that refuses to overwrite, so two requests creating
+ * the same thing cannot both succeed. The loser gets ServiceError('CONFLICT', conflictMessage).
+ *
+ * @example
+ * await putNew(documents, tableName, { ...record, ...issuerKey(id) }, `issuer ${id} exists`);
+ */
+export async function putNew(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  conflictMessage: string,
+): Promise<void> {
+  try {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.pk },
+      }),
+    );
+  } catch (error) {
+    throwAsServiceError(error, conflictMessage);
   }
 }

@@ -1,14 +1,9 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { IssuerRepository, Page } from '#shared/service/ports.ts';
 import type { IssuerKeyRecord, IssuerRecord } from '#shared/service/records.ts';
 import { GSI1, KEY } from '#shared/store/table.ts';
-import { isConditionFailure, throwAsServiceError } from './errors.ts';
+import { isConditionFailure, putNew, throwAsServiceError } from './errors.ts';
 import {
   ISSUERS_GSI1PK,
   issuerKey,
@@ -41,23 +36,17 @@ export class DynamoIssuerStore implements IssuerRepository {
 
   /** Creates the issuer; CONFLICT when the id is taken. */
   async create(issuer: IssuerRecord): Promise<void> {
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            ...withoutUndefined(issuer),
-            ...issuerKey(issuer.id),
-            [KEY.gsi1pk]: ISSUERS_GSI1PK,
-            [KEY.gsi1sk]: issuer.id,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
-    } catch (error) {
-      throwAsServiceError(error, `issuer ${issuer.id} already exists`);
-    }
+    await putNew(
+      this.#documents,
+      this.#table,
+      {
+        ...withoutUndefined(issuer),
+        ...issuerKey(issuer.id),
+        [KEY.gsi1pk]: ISSUERS_GSI1PK,
+        [KEY.gsi1sk]: issuer.id,
+      },
+      `issuer ${issuer.id} already exists`,
+    );
   }
 
   async get(issuerId: string): Promise<IssuerRecord | undefined> {
@@ -89,18 +78,12 @@ export class DynamoIssuerStore implements IssuerRepository {
    * overwrite would lose the keyRef that credentials signed with it still need).
    */
   async putKey(key: IssuerKeyRecord): Promise<void> {
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...withoutUndefined(key), ...signingKeyKey(key.issuerId, key.keyId) },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
-    } catch (error) {
-      throwAsServiceError(error, `issuer ${key.issuerId} already has a key ${key.keyId}`);
-    }
+    await putNew(
+      this.#documents,
+      this.#table,
+      { ...withoutUndefined(key), ...signingKeyKey(key.issuerId, key.keyId) },
+      `issuer ${key.issuerId} already has a key ${key.keyId}`,
+    );
   }
 
   /** Every key of the issuer, active and retired, in key id order. */
