@@ -65,8 +65,8 @@ export const DEMO_ACHIEVEMENTS: readonly AchievementInput[] = [
     alignment: [
       onetAlignment('15-2041.00', 'Statisticians'),
       escoAlignment(
-        'http://data.europa.eu/esco/skill/b1b8f1ad-e0c9-45b0-9d73-9b2ae6cd3e50',
-        'data visualisation software',
+        'http://data.europa.eu/esco/skill/c3e36d05-8ae8-447f-bb2b-6f9409f85389',
+        'deliver visual presentation of data',
       ),
     ],
     creditsAvailable: 1,
