@@ -12,6 +12,7 @@ import { processBatch } from '#shared/service/batches.ts';
 import { activeSigner, onboardIssuer } from '#shared/service/issuers.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import type { HttpLambdaHandler } from '../functions/http/router.ts';
 import { buildLocalApp } from '../local/app.ts';
 import { loadOrCreateDevIssuer } from '../local/dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
@@ -53,12 +54,19 @@ export async function measureIssuance(
     });
     await ensureTable(client, 'bench');
     const tokens = await loadOrCreateDevIssuer(dir);
-    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    let route: HttpLambdaHandler | undefined;
+    const bridge = await startHttpBridge({
+      port: 0,
+      handler: (event) => {
+        if (!route) throw new Error('the service is still starting');
+        return route(event);
+      },
+    });
     const { ctx, handler } = buildLocalApp({
       documents,
       tableName: 'bench',
       vault: new LocalKeyVault({ dir: join(dir, 'keys') }),
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: bridge.url,
       clock: systemClock,
       tokenVerifier: createJwtTokenVerifier({
         issuer: tokens.issuer,
@@ -69,7 +77,7 @@ export async function measureIssuance(
       health: async () => ({ ok: true }),
       logger: { log: () => {} },
     });
-    const bridge = await startHttpBridge({ handler, port });
+    route = handler;
     try {
       const admin: Principal = { subject: 'bench', roles: ['platform-admin'] };
       const issuer = await onboardIssuer(ctx, admin, {

@@ -13,6 +13,7 @@ import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import type { HttpLambdaHandler } from '../../functions/http/router.ts';
 import { useDynamoDbLocal } from './dynamodb.ts';
 
 /**
@@ -43,8 +44,17 @@ export function useService(
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credstack-service-'));
     const tableName = await db.newTable();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const baseUrl = `http://127.0.0.1:${port}`;
+    // Listen first on a port the system picks, then build the app for that address: the base
+    // URL is part of every issuer's DID, so it must be known before anything is created.
+    let route: HttpLambdaHandler | undefined;
+    bridge = await startHttpBridge({
+      port: 0,
+      handler: (event) => {
+        if (!route) throw new Error('the service is still starting');
+        return route(event);
+      },
+    });
+    const baseUrl = bridge.url;
     const vault = options.vault
       ? options.vault(join(dir, 'keys'))
       : new LocalKeyVault({ dir: join(dir, 'keys') });
@@ -65,7 +75,7 @@ export function useService(
       logger: { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
-    bridge = await startHttpBridge({ handler, port });
+    route = handler;
     harness = {
       url: baseUrl,
       ctx,
