@@ -1,4 +1,5 @@
-import { batchStatus, createBatch } from '#shared/service/batches.ts';
+import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
+import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
 import type { CredentialState } from '#shared/service/records.ts';
@@ -18,13 +19,13 @@ interface IssueBody {
       readonly id?: string;
       readonly email?: string;
       readonly achievement: { readonly id: string };
-      readonly result?: never[];
+      readonly result?: ResultInput[];
       readonly creditsEarned?: number;
     };
     readonly validFrom?: string;
     readonly validUntil?: string;
     readonly awardedDate?: string;
-    readonly evidence?: never[];
+    readonly evidence?: EvidenceInput[];
   };
   readonly options?: { readonly learnerId?: string };
 }
@@ -148,7 +149,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
             ctx,
             principalOf(request),
             request.pathParams.issuerId ?? '',
-            request.body as never,
+            request.body as { achievementId: string; recipients: BatchRecipientInput[] },
           );
           return {
             status: 202,

@@ -1,5 +1,9 @@
 import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { createAchievement, listAchievements } from '#shared/service/achievements.ts';
+import {
+  type CreateAchievementInput,
+  createAchievement,
+  listAchievements,
+} from '#shared/service/achievements.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/service/issuers.ts';
 import type { ProofFormat } from '#shared/service/records.ts';
@@ -80,7 +84,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       responses: { 201: { description: 'The achievement' } },
       handle: async (request) => {
         const body = request.body as {
-          definition: never;
+          definition: CreateAchievementInput['definition'];
           proofFormat?: ProofFormat;
           algorithm?: 'ES256' | 'RS256';
           statusPurpose?: 'revocation' | 'suspension';
