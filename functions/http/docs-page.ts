@@ -1,3 +1,5 @@
+import { escapeHtml } from '#shared/present/html.ts';
+
 /**
  * A self-contained HTML reference of an OpenAPI document: no script, no CDN, no external
  * asset, every value escaped — so it can be served under `default-src 'none'`.
@@ -10,21 +12,6 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 /** Content-Security-Policy the page is meant to be served with: inline styles only. */
 export const DOCS_PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/**
- * Escapes text for HTML element content and quoted attribute values.
- *
- * @example
- * escapeHtml('<script>'); // '&lt;script&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 function record(value: unknown): Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

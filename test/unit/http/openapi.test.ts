@@ -1,11 +1,12 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderDocsPage } from '#functions/http/docs-page.ts';
+import { renderDocsPage } from '#functions/http/docs-page.ts';
 import { buildOpenApi } from '#functions/http/openapi.ts';
 import { ok } from '#functions/http/responses.ts';
 import { defineRoute, type RouteDefinition } from '#functions/http/route.ts';
 import { createHttpHandler } from '#functions/http/router.ts';
 import { type HealthReport, systemRoutes } from '#functions/http/system-routes.ts';
+import { escapeHtml } from '#shared/present/html.ts';
 import { collectingLogger, gatewayEvent, jsonBody, tableVerifier } from './http-test-kit.ts';
 
 type Json = Record<string, unknown>;
