@@ -1,0 +1,202 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ISO_DURATION_PATTERN } from './duration.ts';
+import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
+
+const id = { type: 'string', minLength: 1, maxLength: 512 } as const;
+const label = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const constraints = {
+  minResult: {
+    type: 'object',
+    required: ['atLeast'],
+    additionalProperties: false,
+    properties: {
+      resultDescription: id,
+      atLeast: { type: 'string', minLength: 1 },
+      levels: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    },
+  },
+  issuers: {
+    oneOf: [
+      {
+        type: 'object',
+        required: ['anyOf'],
+        additionalProperties: false,
+        properties: { anyOf: { type: 'array', minItems: 1, items: id } },
+      },
+      {
+        type: 'object',
+        required: ['trustList'],
+        additionalProperties: false,
+        properties: { trustList: id },
+      },
+    ],
+  },
+  within: { type: 'string', pattern: ISO_DURATION_PATTERN },
+  before: label,
+} as const;
+const children = { type: 'array', minItems: 1, items: { $ref: '#/$defs/node' } } as const;
+
+/**
+ * The published JSON Schema (2020-12) of a `credstack-pathway/1` document. Each node carries
+ * exactly one kind key; `if`/`then` per kind keeps Ajv's errors on the branch that applies.
+ *
+ * @example
+ * new Ajv2020().compile(PATHWAY_SCHEMA);
+ */
+export const PATHWAY_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'urn:credstack:schema:pathway:1',
+  title: 'credstack pathway rule',
+  type: 'object',
+  required: ['format', 'id', 'version', 'name', 'issuerId', 'root'],
+  additionalProperties: false,
+  properties: {
+    format: { const: PATHWAY_FORMAT },
+    id,
+    version: { anyOf: [id, { type: 'integer', minimum: 1 }] },
+    name: { type: 'string', minLength: 1, maxLength: 500 },
+    issuerId: id,
+    root: { $ref: '#/$defs/node' },
+    policy: {
+      type: 'object',
+      required: ['onLapse'],
+      additionalProperties: false,
+      properties: { onLapse: { enum: ['suspend', 'revoke'] } },
+    },
+  },
+  $defs: {
+    node: {
+      type: 'object',
+      oneOf: NODE_KINDS.map((k) => ({ required: [k] })),
+      // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword.
+      allOf: NODE_KINDS.map((k) => ({ if: { required: [k] }, then: { $ref: `#/$defs/${k}` } })),
+    },
+    allOf: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { allOf: children, label, milestone: id },
+    },
+    anyOf: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { anyOf: children, label, milestone: id },
+    },
+    nOf: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        nOf: {
+          type: 'object',
+          required: ['n', 'of'],
+          additionalProperties: false,
+          properties: { n: { type: 'integer', minimum: 1 }, of: children },
+        },
+        label,
+        milestone: id,
+      },
+    },
+    achievement: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        achievement: id,
+        alternatives: { type: 'array', uniqueItems: true, items: id },
+        label,
+        ...constraints,
+      },
+    },
+    skill: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        skill: {
+          type: 'object',
+          required: ['framework', 'code'],
+          additionalProperties: false,
+          properties: { framework: id, code: id },
+        },
+        label,
+        ...constraints,
+      },
+    },
+    pathway: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { pathway: id, label, ...constraints },
+    },
+    credits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        credits: {
+          type: 'object',
+          required: ['atLeast'],
+          additionalProperties: false,
+          properties: {
+            atLeast: { type: 'number', exclusiveMinimum: 0 },
+            of: { $ref: '#/$defs/node' },
+          },
+        },
+        label,
+        milestone: id,
+        ...constraints,
+      },
+    },
+  },
+} as const;
+
+let validator: ValidateFunction | undefined;
+
+/** A schema problem: JSON pointer and message. */
+export interface SchemaProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Schema problems of `json`, empty when it conforms. The validator is compiled once.
+ *
+ * @example
+ * schemaProblems({ format: 'x' }); // [{ path: '', message: "must have required property 'id'" }, ...]
+ */
+export function schemaProblems(json: unknown): SchemaProblem[] {
+  validator ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
+    PATHWAY_SCHEMA,
+  );
+  if (validator(json)) return [];
+  const seen = new Set<string>();
+  const problems: SchemaProblem[] = [];
+  for (const error of validator.errors ?? []) {
+    const problem = describe(error);
+    if (!problem) continue;
+    const key = `${problem.path}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function describe(error: ErrorObject): SchemaProblem | undefined {
+  // `if` failures only say "must match then"; the branch's own errors are the useful ones.
+  if (error.keyword === 'if') return undefined;
+  // A oneOf branch's missing kind key is noise: the oneOf error itself says it better.
+  if (error.keyword === 'required' && /\/oneOf\/\d+\/required$/.test(error.schemaPath)) {
+    return undefined;
+  }
+  if (error.keyword === 'oneOf') {
+    const message = error.instancePath.endsWith('/issuers')
+      ? 'issuers must be { anyOf: [...] } or { trustList: name }'
+      : `a node must have exactly one of ${NODE_KINDS.join(', ')}`;
+    return { path: error.instancePath, message };
+  }
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/within')) {
+    return { path: error.instancePath, message: 'must be an ISO-8601 duration such as P2Y' };
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { path: error.instancePath, message: `unknown property "${extra}"` };
+  }
+  return { path: error.instancePath, message: error.message ?? error.keyword };
+}
