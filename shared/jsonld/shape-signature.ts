@@ -76,6 +76,24 @@ function scalarKind(value: unknown): string {
 }
 
 /**
+ * Keys, kept values and context lists are written as small numbers: they repeat across every
+ * credential of a template, and a short signature is what makes the cache lookup cheap
+ * (hashing a long string costs more than building it). The table is bounded; past it a text is
+ * written out in full, with a different prefix and its length, so the forms never collide.
+ */
+const KEY_IDS = new Map<string, number>();
+const MAX_INTERNED_KEYS = 50_000;
+
+function keyToken(key: string): string {
+  let id = KEY_IDS.get(key);
+  if (id === undefined && KEY_IDS.size < MAX_INTERNED_KEYS) {
+    id = KEY_IDS.size;
+    KEY_IDS.set(key, id);
+  }
+  return id === undefined ? `k${key.length}:${key}` : `#${id}:`;
+}
+
+/**
  * Builds the signature text. Every key and kept scalar is length-prefixed, so that no crafted
  * key or value can make two different shapes write the same text (a collision would let a
  * document borrow another shape's verdict). Key order is kept as written: documents from one
@@ -99,8 +117,7 @@ class SignatureWriter {
     if (typeof value === 'object' && value !== null)
       return this.object(value as Record<string, unknown>);
     if (keepScalar) {
-      const text = JSON.stringify(value);
-      this.text += `=${text.length}:${text}`;
+      this.text += `=${keyToken(JSON.stringify(value))}`;
     } else {
       this.text += scalarKind(value);
     }
@@ -111,11 +128,10 @@ class SignatureWriter {
     this.text += '{';
     for (const key of Object.keys(node)) {
       const value = node[key];
-      this.text += `${key.length}:${key}`;
+      this.text += keyToken(key);
       if (key === '@context') {
         if (!isContextReference(value)) return false;
-        const text = JSON.stringify(value);
-        this.text += `=${text.length}:${text}`;
+        this.text += `=${keyToken(JSON.stringify(value))}`;
       } else if (!this.value(value, this.#sensitive.has(key))) {
         return false;
       }

@@ -268,6 +268,23 @@ async function check(document: object, loader: DocumentLoader): Promise<Undefine
 }
 
 /**
+ * The term check's cached verdict for a document of an already-checked shape, without a
+ * promise: `undefined` when the shape has not been checked yet. Verification calls this
+ * first, so the common case costs no trip through the microtask queue.
+ *
+ * @example
+ * const terms = cachedUndefinedTerms(credential) ?? (await findUndefinedTerms(credential));
+ */
+export function cachedUndefinedTerms(
+  document: object,
+  options: TermCheckOptions = {},
+): readonly UndefinedTerm[] | undefined {
+  const cache = cacheFor(options.documentLoader ?? defaultDocumentLoader);
+  const key = cache ? shapeSignature(document, cache.sensitiveKeys) : undefined;
+  return cache && key !== undefined ? cache.results.get(key) : undefined;
+}
+
+/**
  * The terms of `document` that its contexts do not define, each with its JSON Pointer; an
  * empty array when every term is defined. Results are cached by the document's shape (see
  * shape-signature.ts), so a cache hit returns the same frozen array.

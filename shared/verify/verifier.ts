@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { describeError } from '#shared/core/errors.ts';
 import { DEFAULT_JSON_MAX_DEPTH, parseJsonSafely } from '#shared/core/safe-json.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
+import { cachedUndefinedTerms, findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
 import { keyFromEmbeddedJwk, type ResolvedKey } from '#shared/keys/key-resolver.ts';
 import { verifyDataIntegrityProof } from '#shared/proof/data-integrity.ts';
@@ -65,6 +65,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
     !Array.isArray(value) &&
     !(value instanceof Uint8Array)
   );
+}
+
+/** The embedded endorsements (objects and compact JWSs) of a credential, its issuer and its achievement. */
+function endorsementsOf(credential: Record<string, unknown>): { path: string; value: unknown }[] {
+  const subject = credential.credentialSubject;
+  const holders: [string, unknown][] = [
+    ['', credential],
+    ['/issuer', credential.issuer],
+    ['/credentialSubject/achievement', isObject(subject) ? subject.achievement : undefined],
+  ];
+  const found: { path: string; value: unknown }[] = [];
+  for (const [base, holder] of holders) {
+    if (!isObject(holder)) continue;
+    for (const [index, value] of asArray(holder.endorsement).entries())
+      found.push({ path: `${base}/endorsement/${index}`, value });
+    for (const [index, value] of asArray(holder.endorsementJwt).entries())
+      found.push({ path: `${base}/endorsementJwt/${index}`, value });
+  }
+  return found;
 }
 
 /** A cheap pre-filter (a JOSE header starts with `ey`); the decoder then checks strictly. */
@@ -384,29 +403,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   async function checkEndorsements(
-    credential: Record<string, unknown>,
+    found: readonly { readonly path: string; readonly value: unknown }[],
     report: ReportBuilder,
     depth: number,
   ): Promise<void> {
-    const holders: [string, unknown][] = [
-      ['', credential],
-      ['/issuer', credential.issuer],
-      [
-        '/credentialSubject/achievement',
-        isObject(credential.credentialSubject)
-          ? credential.credentialSubject.achievement
-          : undefined,
-      ],
-    ];
-    const found: { path: string; value: unknown }[] = [];
-    for (const [base, holder] of holders) {
-      if (!isObject(holder)) continue;
-      for (const [index, value] of asArray(holder.endorsement).entries())
-        found.push({ path: `${base}/endorsement/${index}`, value });
-      for (const [index, value] of asArray(holder.endorsementJwt).entries())
-        found.push({ path: `${base}/endorsementJwt/${index}`, value });
-    }
-    if (found.length === 0) return;
     if (depth >= MAX_ENDORSEMENT_DEPTH) {
       report.warn(
         'endorsement',
@@ -440,7 +440,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   ): Promise<void> {
     checkStructure(credential, kind, report);
     try {
-      const undefinedTerms = await findUndefinedTerms(credential);
+      const undefinedTerms =
+        cachedUndefinedTerms(credential) ?? (await findUndefinedTerms(credential));
       const first = undefinedTerms[0];
       if (first === undefined)
         report.pass('terms', "every term is defined by the credential's contexts");
@@ -461,7 +462,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
         : await checkJwtProof(jws, credential, report);
     checkValidity(credential, report);
     if (kind !== 'status-list') await checkStatus(credential, report);
-    if (proofOk && kind !== 'status-list') await checkEndorsements(credential, report, depth);
+    if (proofOk && kind !== 'status-list') {
+      const found = endorsementsOf(credential);
+      if (found.length > 0) await checkEndorsements(found, report, depth);
+    }
   }
 
   async function verifyParsed(
