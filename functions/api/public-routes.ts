@@ -61,49 +61,62 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
     };
   };
 
-  return [
+  /** A read-only public document: GET, no account, one content type, cache headers. */
+  const document = (route: {
+    readonly path: string;
+    readonly operationId: string;
+    readonly summary: string;
+    readonly description: string;
+    readonly contentType: string;
+    readonly cacheControl?: string;
+    readonly load: (request: HttpRequest) => Promise<unknown>;
+  }): RouteDefinition =>
     defineRoute({
       method: 'GET',
+      path: route.path,
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: ['public'],
+      auth: 'public',
+      responses: { 200: { description: route.description, contentType: route.contentType } },
+      handle: async (request) => ({
+        status: 200,
+        contentType: route.contentType,
+        ...(route.cacheControl ? { headers: { 'cache-control': route.cacheControl } } : {}),
+        body: await route.load(request),
+      }),
+    });
+  const credentialOf = (request: HttpRequest) =>
+    requireCredential(ctx, credentialIdParam(request.pathParams.credentialId));
+
+  return [
+    document({
       path: '/issuers/{issuerId}/did.json',
       operationId: 'getDidDocument',
       summary: "The issuer's did:web DID document (every key, retired ones included)",
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'DID document', contentType: 'application/did+json' } },
-      handle: async (request) => ({
-        status: 200,
-        contentType: 'application/did+json',
-        headers: { 'cache-control': PUBLIC_CACHE },
-        body: await didDocument(ctx, request.pathParams.issuerId ?? ''),
-      }),
+      description: 'DID document',
+      contentType: 'application/did+json',
+      cacheControl: PUBLIC_CACHE,
+      load: (request) => didDocument(ctx, request.pathParams.issuerId ?? ''),
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/issuers/{issuerId}/jwks.json',
       operationId: 'getJwks',
       summary: "The issuer's VC-JWT keys as a JWK set",
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'JWK set', contentType: 'application/jwk-set+json' } },
-      handle: async (request) => ({
-        status: 200,
-        contentType: 'application/jwk-set+json',
-        headers: { 'cache-control': PUBLIC_CACHE },
-        body: await jwks(ctx, request.pathParams.issuerId ?? ''),
-      }),
+      description: 'JWK set',
+      contentType: 'application/jwk-set+json',
+      cacheControl: PUBLIC_CACHE,
+      load: (request) => jwks(ctx, request.pathParams.issuerId ?? ''),
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/issuers/{issuerId}/achievements/{achievementId}',
       operationId: 'getAchievement',
       summary: 'An achievement definition',
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'The achievement' } },
-      handle: async (request) => ({
-        status: 200,
-        headers: { 'cache-control': PUBLIC_CACHE },
-        body: achievementView(
+      description: 'The achievement',
+      contentType: 'application/json',
+      cacheControl: PUBLIC_CACHE,
+      load: async (request) =>
+        achievementView(
           ctx,
           await requireAchievement(
             ctx,
@@ -111,28 +124,19 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
             request.pathParams.achievementId ?? '',
           ),
         ),
-      }),
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/status/{listId}/{purpose}',
       operationId: 'getStatusList',
       summary: 'A Bitstring Status List credential (VC-JWT)',
-      tags: ['public'],
-      auth: 'public',
-      responses: {
-        200: { description: 'The signed status list', contentType: 'application/vc+jwt' },
-      },
-      handle: async (request) => {
-        const purpose = request.pathParams.purpose === 'suspension' ? 'suspension' : 'revocation';
-        if (request.pathParams.purpose !== purpose)
-          throw new ServiceError('NOT_FOUND', `no status purpose ${request.pathParams.purpose}`);
-        return {
-          status: 200,
-          contentType: 'application/vc+jwt',
-          headers: { 'cache-control': STATUS_CACHE },
-          body: await statusListCredential(ctx, request.pathParams.listId ?? '', purpose),
-        };
+      description: 'The signed status list',
+      contentType: 'application/vc+jwt',
+      cacheControl: STATUS_CACHE,
+      load: (request) => {
+        const purpose = request.pathParams.purpose;
+        if (purpose !== 'revocation' && purpose !== 'suspension')
+          throw new ServiceError('NOT_FOUND', `no status purpose ${purpose}`);
+        return statusListCredential(ctx, request.pathParams.listId ?? '', purpose);
       },
     }),
     defineRoute({
@@ -144,78 +148,53 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       auth: 'public',
       responses: { 200: { description: 'The credential' } },
       handle: async (request) => {
-        const record = await requireCredential(
-          ctx,
-          credentialIdParam(request.pathParams.credentialId),
-        );
+        const record = await credentialOf(request);
         if (record.proofFormat === 'vc-jwt' && wantsJwt(request)) {
           return { status: 200, contentType: 'application/vc+jwt', body: record.signed };
         }
-        return {
-          status: 200,
-          contentType: 'application/vc+ld+json',
-          body:
-            record.proofFormat === 'vc-jwt' ? credentialJson(record) : JSON.parse(record.signed),
-        };
+        return { status: 200, contentType: 'application/vc+ld+json', body: credentialJson(record) };
       },
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/credentials/{credentialId}/credential.jwt',
       operationId: 'getCredentialJwt',
       summary: 'A VC-JWT credential as its compact JWS',
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'The compact JWS', contentType: 'application/vc+jwt' } },
-      handle: async (request) => {
-        const record = await requireCredential(
-          ctx,
-          credentialIdParam(request.pathParams.credentialId),
-        );
+      description: 'The compact JWS',
+      contentType: 'application/vc+jwt',
+      load: async (request) => {
+        const record = await credentialOf(request);
         if (record.proofFormat !== 'vc-jwt')
           throw new ServiceError(
             'NOT_FOUND',
             'this credential has a Data Integrity proof, not a JWT',
           );
-        return { status: 200, contentType: 'application/vc+jwt', body: record.signed };
+        return record.signed;
       },
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/credentials/{credentialId}/badge.png',
       operationId: 'getBakedPng',
       summary: 'The credential baked into a PNG badge image',
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'A baked PNG', contentType: 'image/png' } },
-      handle: async (request) => {
-        const record = await requireCredential(
-          ctx,
-          credentialIdParam(request.pathParams.credentialId),
-        );
-        const image = badgePng({ title: titleOf(credentialJson(record)) });
-        return { status: 200, contentType: 'image/png', body: bakePng(image, record.signed) };
+      description: 'A baked PNG',
+      contentType: 'image/png',
+      load: async (request) => {
+        const record = await credentialOf(request);
+        return bakePng(badgePng({ title: titleOf(credentialJson(record)) }), record.signed);
       },
     }),
-    defineRoute({
-      method: 'GET',
+    document({
       path: '/credentials/{credentialId}/badge.svg',
       operationId: 'getBakedSvg',
       summary: 'The credential baked into an SVG badge image',
-      tags: ['public'],
-      auth: 'public',
-      responses: { 200: { description: 'A baked SVG', contentType: 'image/svg+xml' } },
-      handle: async (request) => {
-        const record = await requireCredential(
-          ctx,
-          credentialIdParam(request.pathParams.credentialId),
-        );
+      description: 'A baked SVG',
+      contentType: 'image/svg+xml',
+      load: async (request) => {
+        const record = await credentialOf(request);
         const credential = credentialJson(record);
-        const image = badgeSvg({
-          title: titleOf(credential),
-          issuerName: issuerNameOf(credential),
-        });
-        return { status: 200, contentType: 'image/svg+xml', body: bakeSvg(image, record.signed) };
+        return bakeSvg(
+          badgeSvg({ title: titleOf(credential), issuerName: issuerNameOf(credential) }),
+          record.signed,
+        );
       },
     }),
     defineRoute({
@@ -227,10 +206,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['public'],
       auth: 'public',
       responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
-      handle: async (request) =>
-        verificationPage(
-          await requireCredential(ctx, credentialIdParam(request.pathParams.credentialId)),
-        ),
+      handle: async (request) => verificationPage(await credentialOf(request)),
     }),
     defineRoute({
       method: 'POST',
@@ -240,10 +216,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['public'],
       auth: 'public',
       responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
-      handle: async (request) =>
-        verificationPage(
-          await requireCredential(ctx, credentialIdParam(request.pathParams.credentialId)),
-        ),
+      handle: async (request) => verificationPage(await credentialOf(request)),
     }),
   ];
 }

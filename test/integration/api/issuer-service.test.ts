@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { extractFromPng } from '#shared/bake/png.ts';
+import { extractFromSvg } from '#shared/bake/svg.ts';
 import { useService } from '#test/support/service-harness.ts';
 import { batchJobsHandler } from '../../../functions/streams/batch-jobs.ts';
 
@@ -328,5 +330,50 @@ describe('the issuer service over HTTP', () => {
     ).toBe(25);
     const stored = await ctx.credentials.listByIssuer('hotel');
     expect([stored.items.length, stored.cursor]).toEqual([25, undefined]);
+  });
+
+  it('serves a credential publicly as JSON, VC-JWT, baked PNG and SVG, and a verification page', async () => {
+    const { call, url } = service();
+    const { tokens, achievementId } = await onboard('lima');
+    const issued = await call('POST', '/credentials/issue', {
+      token: tokens.issuerAdmin,
+      body: issueBody('lima', achievementId),
+    });
+    const uuid = String(issued.body.id).replace('urn:uuid:', '');
+
+    const json = await call('GET', `/credentials/${uuid}`);
+    const jwt = await call('GET', `/credentials/${uuid}`, {
+      headers: { accept: 'application/vc+jwt' },
+    });
+    const png = new Uint8Array(
+      await (await fetch(`${url}/credentials/${uuid}/badge.png`)).arrayBuffer(),
+    );
+    const svg = await (await fetch(`${url}/credentials/${uuid}/badge.svg`)).text();
+    const page = await call('GET', `/credentials/${uuid}/verify`);
+    const status = await call(
+      'GET',
+      String(json.body.credentialStatus.statusListCredential).replace(url, ''),
+    );
+    const did = await call('GET', '/issuers/lima/did.json');
+    const missing = await call('GET', '/credentials/00000000-0000-4000-8000-000000000000');
+
+    expect([json.status, json.body.id]).toEqual([200, issued.body.id]);
+    expect(jwt.body).toBe(issued.body.verifiableCredential);
+    expect(extractFromPng(png)).toBe(issued.body.verifiableCredential);
+    expect(extractFromSvg(svg)).toBe(issued.body.verifiableCredential);
+    expect([page.status, page.headers.get('content-type')]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+    ]);
+    expect(page.body).toContain('SQL Querying Fundamentals');
+    expect([status.headers.get('content-type'), status.headers.get('cache-control')]).toEqual([
+      'application/vc+jwt',
+      'public, max-age=60, must-revalidate',
+    ]);
+    expect(did.headers.get('cache-control')).toBe('public, max-age=300');
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json',
+    ]);
   });
 });
