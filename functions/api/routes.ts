@@ -3,6 +3,7 @@ import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { issuerRoutes } from './issuer-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
+import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
 
 /**
@@ -18,5 +19,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...credentialRoutes(deps),
     ...publicRoutes(deps),
     ...learnerRoutes(deps),
+    ...pathwayRoutes(deps),
   ];
 }

@@ -6,6 +6,7 @@ import type {
   IdempotencyRepository,
   IssuerRepository,
   KeyVault,
+  PathwayRepository,
   StatusListRepository,
 } from './ports.ts';
 
@@ -24,6 +25,7 @@ export interface ServiceContext {
   readonly statusLists: StatusListRepository;
   readonly idempotency: IdempotencyRepository;
   readonly batchJobs: BatchJobRepository;
+  readonly pathways: PathwayRepository;
   readonly vault: KeyVault;
 }
 

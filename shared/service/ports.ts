@@ -136,3 +136,42 @@ export interface BatchJobRepository {
     outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
   ): Promise<boolean>;
 }
+
+/** One immutable, numbered version of a pathway definition. */
+export interface PathwayVersionRecord {
+  readonly issuerId: string;
+  readonly pathwayId: string;
+  /** 1, 2, …: assigned by the service, never reused. */
+  readonly version: number;
+  /** The `credstack-pathway/1` document, its `version` equal to the record's. */
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+}
+
+/** Where a pathway stands: its newest version and the one learners are evaluated against. */
+export interface PathwayHeadRecord {
+  readonly issuerId: string;
+  readonly pathwayId: string;
+  readonly latestVersion: number;
+  readonly publishedVersion?: number;
+}
+
+/**
+ * Versioned pathway definitions. A new version is written together with the head's
+ * `latestVersion` move, conditional on the previous value, so two concurrent saves cannot both
+ * become version n+1 (the loser gets CONFLICT).
+ */
+export interface PathwayRepository {
+  /** Stores `record` as the version after `previous` (0 for a new pathway). */
+  createVersion(record: PathwayVersionRecord, previous: number): Promise<void>;
+  getHead(issuerId: string, pathwayId: string): Promise<PathwayHeadRecord | undefined>;
+  getVersion(
+    issuerId: string,
+    pathwayId: string,
+    version: number,
+  ): Promise<PathwayVersionRecord | undefined>;
+  /** Every pathway head of the issuer, in pathway id order. */
+  listHeads(issuerId: string): Promise<readonly PathwayHeadRecord[]>;
+  /** Marks `version` published; NOT_FOUND when the pathway has no such version. */
+  publish(issuerId: string, pathwayId: string, version: number): Promise<void>;
+}

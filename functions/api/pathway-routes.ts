@@ -1,0 +1,163 @@
+import { ServiceError } from '#shared/service/errors.ts';
+import {
+  getPublishedPathway,
+  learnerProgress,
+  pathwayWhatIf,
+  publishPathway,
+  savePathway,
+} from '#shared/service/pathways.ts';
+import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+
+const ADMINS = ['platform-admin', 'issuer-admin'] as const;
+const LEARNER_READERS = ['learner', 'platform-admin'] as const;
+
+// The rule document is checked by validatePathway, whose errors point into the rule; the
+// route schema only insists on an object so those pointers stay the ones reported.
+const pathwayBody: JsonSchema = { type: 'object' };
+
+const whatIfBody: JsonSchema = {
+  type: 'object',
+  required: ['achievements'],
+  properties: {
+    achievements: {
+      type: 'array',
+      maxItems: 100,
+      items: { type: 'string', minLength: 1, maxLength: 512 },
+    },
+  },
+  additionalProperties: false,
+};
+
+function versionParam(value: string | undefined): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value ?? '')) {
+    throw new ServiceError('NOT_FOUND', `no pathway version ${value}`);
+  }
+  return Number(value);
+}
+
+/**
+ * Pathways: issuers save versions and publish one; anyone reads the published definition;
+ * learners see their progress and try what-if scenarios.
+ *
+ * @example
+ * const routes = [...pathwayRoutes({ ctx, verifier })];
+ */
+export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/pathways',
+      operationId: 'savePathway',
+      summary: 'Save a pathway rule (credstack-pathway/1) as its next version',
+      tags: ['pathways'],
+      auth: ADMINS,
+      body: pathwayBody,
+      responses: {
+        201: { description: 'The stored version' },
+        400: { description: 'Invalid rule: each problem with a JSON pointer into it' },
+        409: { description: 'Another save took the version first' },
+      },
+      handle: async (request) => ({
+        status: 201,
+        body: await savePathway(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.body,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/pathways/{pathwayId}/versions/{version}/publish',
+      operationId: 'publishPathway',
+      summary: 'Publish a version: learners are evaluated against it from now on',
+      tags: ['pathways'],
+      auth: ADMINS,
+      responses: {
+        200: { description: 'The published version' },
+        404: { description: 'No such version' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await publishPathway(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.pathParams.pathwayId ?? '',
+          versionParam(request.pathParams.version),
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/pathways/{pathwayId}',
+      operationId: 'getPublishedPathway',
+      summary: 'The published version of a pathway (public)',
+      tags: ['pathways'],
+      auth: 'public',
+      responses: {
+        200: { description: 'The published version' },
+        404: { description: 'No published version' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await getPublishedPathway(
+          ctx,
+          request.pathParams.issuerId ?? '',
+          request.pathParams.pathwayId ?? '',
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/pathways',
+      operationId: 'learnerPathwayProgress',
+      summary: "A learner's progress on published pathways, with explanations and next steps",
+      tags: ['pathways', 'learners'],
+      auth: LEARNER_READERS,
+      responses: {
+        200: { description: 'Progress per pathway' },
+        403: { description: "Another learner's progress" },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: { 'cache-control': 'private, no-store' },
+        body: {
+          items: await learnerProgress(
+            ctx,
+            principalOf(request),
+            request.pathParams.learnerId ?? '',
+          ),
+        },
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/learners/{learnerId}/pathways/{issuerId}/{pathwayId}/what-if',
+      operationId: 'pathwayWhatIf',
+      summary: 'Evaluate a published pathway as if the learner held more achievements',
+      tags: ['pathways', 'learners'],
+      auth: LEARNER_READERS,
+      body: whatIfBody,
+      responses: {
+        200: { description: 'The hypothetical evaluation; nothing is written' },
+        403: { description: "Another learner's progress" },
+        404: { description: 'No published pathway' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: { 'cache-control': 'private, no-store' },
+        body: await pathwayWhatIf(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.pathParams.issuerId ?? '',
+          request.pathParams.pathwayId ?? '',
+          (request.body as { achievements: string[] }).achievements,
+        ),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,395 @@
+import { type CompiledPathway, compilePathway } from '#pathways/compile.ts';
+import { type Evaluation, evaluate, type NodeResult } from '#pathways/evaluate.ts';
+import { type NextStep, nextSteps, whatIf } from '#pathways/guidance.ts';
+import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
+import { detectCycles, validatePathway } from '#pathways/validate.ts';
+import type { ServiceContext } from './context.ts';
+import { ServiceError } from './errors.ts';
+import { credentialJson } from './issuance.ts';
+import { requireIssuer } from './issuers.ts';
+import type { PathwayVersionRecord } from './ports.ts';
+import { type Principal, requireIssuerScope, requireLearnerScope } from './principal.ts';
+import type { CredentialRecord } from './records.ts';
+
+/**
+ * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
+ * learner's progress on every published pathway of the issuers that awarded them something.
+ * Achievement leaves name the issuer's achievement ids (the ids the achievement API returns).
+ * Awarding the pathway credential and re-evaluating on revocation are the stream handlers' work.
+ */
+
+/** A saved version as the API returns it. */
+export interface PathwayVersionView {
+  readonly issuerId: string;
+  readonly pathwayId: string;
+  readonly version: number;
+  readonly definition: Pathway;
+  readonly createdAt: string;
+}
+
+/** A learner's standing on one published pathway. */
+export interface PathwayProgress {
+  readonly issuerId: string;
+  readonly pathway: { readonly id: string; readonly version: number; readonly name: string };
+  readonly satisfied: boolean;
+  readonly progress: number;
+  readonly explanation: NodeResult;
+  readonly nextSteps: readonly NextStep[];
+}
+
+/** What a learner would reach with hypothetical achievements; nothing is written. */
+export interface WhatIfView extends PathwayProgress {
+  readonly newlySatisfied: readonly string[];
+  readonly progressDelta: number;
+}
+
+/** Most pathways one issuer holds: every save reads all their latest versions for cycles. */
+export const MAX_PATHWAYS_PER_ISSUER = 200;
+
+// Versions are immutable, so a compiled version is valid for the process's lifetime.
+const compiledCache = new Map<string, CompiledPathway>();
+
+function compiledOf(record: PathwayVersionRecord): CompiledPathway {
+  const key = `${record.issuerId}\u0000${record.pathwayId}\u0000${record.version}`;
+  let compiled = compiledCache.get(key);
+  if (!compiled) {
+    compiled = compilePathway(record.definition);
+    if (compiledCache.size >= 1000) compiledCache.clear();
+    compiledCache.set(key, compiled);
+  }
+  return compiled;
+}
+
+function invalid(message: string, fields: { pointer: string; detail: string }[]): ServiceError {
+  return new ServiceError('VALIDATION', message, { fields });
+}
+
+function view(record: PathwayVersionRecord): PathwayVersionView {
+  return { ...record, definition: record.definition as unknown as Pathway };
+}
+
+async function allAchievementIds(ctx: ServiceContext, issuerId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.achievements.list(issuerId, cursor);
+    ids.push(...page.items.map((a) => a.id));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return ids;
+}
+
+async function latestDefinitions(ctx: ServiceContext, issuerId: string): Promise<Pathway[]> {
+  const heads = await ctx.pathways.listHeads(issuerId);
+  const records = await Promise.all(
+    heads.map((h) => ctx.pathways.getVersion(issuerId, h.pathwayId, h.latestVersion)),
+  );
+  return records.flatMap((r) => (r ? [r.definition as unknown as Pathway] : []));
+}
+
+/**
+ * Validates a pathway document and stores it as the pathway's next version. The service
+ * assigns `version` (any value sent is replaced) and `issuerId` defaults to the path's.
+ * VALIDATION (400) with a JSON pointer per problem when the document is invalid, names an
+ * achievement or pathway the issuer does not have, or closes a cycle of pathway references;
+ * nothing is stored then.
+ *
+ * @example
+ * const v = await savePathway(ctx, admin, 'northfield', { format: 'credstack-pathway/1', id: 'analyst', name: 'Analyst', root });
+ */
+export async function savePathway(
+  ctx: ServiceContext,
+  principal: Principal,
+  issuerId: string,
+  json: unknown,
+): Promise<PathwayVersionView> {
+  requireIssuerScope(principal, issuerId);
+  await requireIssuer(ctx, issuerId);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw invalid('a pathway must be a JSON object', [{ pointer: '', detail: 'not an object' }]);
+  }
+  const doc = json as Record<string, unknown>;
+  if (typeof doc.id !== 'string' || doc.id.length === 0) {
+    throw invalid('a pathway needs an id', [{ pointer: '/id', detail: 'is required' }]);
+  }
+  if (doc.issuerId !== undefined && doc.issuerId !== issuerId) {
+    throw invalid(`the pathway belongs to issuer ${issuerId}`, [
+      { pointer: '/issuerId', detail: `must be ${JSON.stringify(issuerId)}` },
+    ]);
+  }
+  const pathwayId = doc.id;
+  const head = await ctx.pathways.getHead(issuerId, pathwayId);
+  const previous = head?.latestVersion ?? 0;
+  const version = previous + 1;
+  const candidate = { ...doc, issuerId, version };
+  const [achievements, others] = await Promise.all([
+    allAchievementIds(ctx, issuerId),
+    latestDefinitions(ctx, issuerId),
+  ]);
+  if (!head && others.length >= MAX_PATHWAYS_PER_ISSUER) {
+    throw invalid(`issuer ${issuerId} has ${MAX_PATHWAYS_PER_ISSUER} pathways, the most allowed`, [
+      { pointer: '/id', detail: 'too many pathways' },
+    ]);
+  }
+  const checked = validatePathway(candidate, {
+    knownAchievements: achievements,
+    knownPathways: [...others.map((p) => p.id), pathwayId],
+  });
+  if (!checked.ok) {
+    const fields = checked.problems.map((p) => ({ pointer: p.path, detail: p.message }));
+    throw invalid(`the pathway is invalid: ${fields[0]?.pointer}: ${fields[0]?.detail}`, fields);
+  }
+  const cycle = detectCycles([...others.filter((p) => p.id !== pathwayId), checked.pathway]);
+  if (cycle) {
+    throw invalid(`pathway references form a cycle: ${cycle.join(' -> ')}`, [
+      { pointer: '/root', detail: `pathway references form a cycle ${cycle.join(' -> ')}` },
+    ]);
+  }
+  const record: PathwayVersionRecord = {
+    issuerId,
+    pathwayId,
+    version,
+    definition: checked.pathway as unknown as Record<string, unknown>,
+    createdAt: ctx.clock.now().toISOString(),
+  };
+  await ctx.pathways.createVersion(record, previous);
+  return view(record);
+}
+
+/**
+ * Makes `version` the one learners are evaluated against. NOT_FOUND when it does not exist.
+ *
+ * @example
+ * await publishPathway(ctx, admin, 'northfield', 'analyst', 2);
+ */
+export async function publishPathway(
+  ctx: ServiceContext,
+  principal: Principal,
+  issuerId: string,
+  pathwayId: string,
+  version: number,
+): Promise<PathwayVersionView> {
+  requireIssuerScope(principal, issuerId);
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`);
+  }
+  const record = await ctx.pathways.getVersion(issuerId, pathwayId, version);
+  if (!record)
+    throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`);
+  await ctx.pathways.publish(issuerId, pathwayId, version);
+  return view(record);
+}
+
+async function publishedRecord(
+  ctx: ServiceContext,
+  issuerId: string,
+  pathwayId: string,
+): Promise<PathwayVersionRecord> {
+  const head = await ctx.pathways.getHead(issuerId, pathwayId);
+  const record =
+    head?.publishedVersion === undefined
+      ? undefined
+      : await ctx.pathways.getVersion(issuerId, pathwayId, head.publishedVersion);
+  if (!record) {
+    throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no published pathway ${pathwayId}`);
+  }
+  return record;
+}
+
+/**
+ * The published version of a pathway (public). NOT_FOUND when none is published.
+ *
+ * @example
+ * const { definition } = await getPublishedPathway(ctx, 'northfield', 'analyst');
+ */
+export async function getPublishedPathway(
+  ctx: ServiceContext,
+  issuerId: string,
+  pathwayId: string,
+): Promise<PathwayVersionView> {
+  return view(await publishedRecord(ctx, issuerId, pathwayId));
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * The evaluator's view of a stored credential. `verified` and `issuerBound` are true because
+ * this service issued and signed the credential itself and keeps its state: revoked and
+ * suspended ones are left out by the caller, so no proof needs re-checking here.
+ */
+function evaluatedOf(record: CredentialRecord): EvaluatedCredential {
+  const subjectValue = credentialJson(record).credentialSubject;
+  const subject = objectOf(Array.isArray(subjectValue) ? subjectValue[0] : subjectValue);
+  const achievement = objectOf(subject.achievement);
+  const alignments = (Array.isArray(achievement.alignment) ? achievement.alignment : [])
+    .map(objectOf)
+    .filter((a) => typeof a.targetFramework === 'string' && typeof a.targetCode === 'string')
+    .map((a) => ({ framework: a.targetFramework as string, code: a.targetCode as string }));
+  const results = (Array.isArray(subject.result) ? subject.result : [])
+    .map(objectOf)
+    .filter((r) => typeof r.value === 'string')
+    .map((r) => ({
+      value: r.value as string,
+      ...(typeof r.resultDescription === 'string'
+        ? { resultDescription: r.resultDescription }
+        : {}),
+    }));
+  return {
+    id: record.id,
+    achievementId: record.achievementId,
+    issuerId: record.issuerId,
+    issuedAt: record.issuedAt,
+    ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
+    verified: true,
+    issuerBound: true,
+    alignments,
+    ...(typeof subject.creditsEarned === 'number' ? { creditsEarned: subject.creditsEarned } : {}),
+    ...(typeof achievement.creditsAvailable === 'number'
+      ? { creditsAvailable: achievement.creditsAvailable }
+      : {}),
+    results,
+  };
+}
+
+async function activeCredentials(
+  ctx: ServiceContext,
+  learnerId: string,
+): Promise<CredentialRecord[]> {
+  const records: CredentialRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.credentials.listByLearner(learnerId, cursor);
+    records.push(...page.items.filter((r) => r.state === 'active'));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return records;
+}
+
+async function publishedOf(ctx: ServiceContext, issuerId: string): Promise<CompiledPathway[]> {
+  const heads = (await ctx.pathways.listHeads(issuerId)).filter(
+    (h) => h.publishedVersion !== undefined,
+  );
+  const records = await Promise.all(
+    heads.map((h) => ctx.pathways.getVersion(issuerId, h.pathwayId, h.publishedVersion ?? 0)),
+  );
+  return records.flatMap((r) => (r ? [compiledOf(r)] : []));
+}
+
+function progressOf(
+  compiled: CompiledPathway,
+  evaluation: Evaluation,
+): Omit<PathwayProgress, 'nextSteps'> & { nextSteps: NextStep[] } {
+  const p = compiled.pathway;
+  return {
+    issuerId: p.issuerId,
+    pathway: { id: p.id, version: Number(p.version), name: p.name },
+    satisfied: evaluation.satisfied,
+    progress: evaluation.progress,
+    explanation: evaluation.root,
+    nextSteps: nextSteps(compiled, evaluation),
+  };
+}
+
+/**
+ * Evaluates every pathway of a set, feeding satisfied ones back as held sub-pathways until
+ * nothing changes (pathway references are acyclic, so this ends within `length` rounds).
+ */
+function evaluateAll(
+  compiled: readonly CompiledPathway[],
+  credentials: readonly EvaluatedCredential[],
+  now: Date,
+): { evaluations: Evaluation[]; held: string[] } {
+  let held: string[] = [];
+  let evaluations: Evaluation[] = [];
+  for (let round = 0; round <= compiled.length; round += 1) {
+    evaluations = compiled.map((c) => evaluate(c, { credentials }, { now, heldPathways: held }));
+    const next = evaluations.filter((e) => e.satisfied).map((e) => e.pathwayId);
+    if (next.length === held.length) break;
+    held = next;
+  }
+  return { evaluations, held };
+}
+
+/**
+ * A learner's progress on every published pathway of the issuers of their active credentials,
+ * with per-node explanations and next steps. A learner reads only their own; a platform admin
+ * anyone's.
+ *
+ * @example
+ * const items = await learnerProgress(ctx, principal, 'ada');
+ */
+export async function learnerProgress(
+  ctx: ServiceContext,
+  principal: Principal,
+  learnerId: string,
+): Promise<PathwayProgress[]> {
+  requireLearnerScope(principal, learnerId);
+  const records = await activeCredentials(ctx, learnerId);
+  const issuers = [...new Set(records.map((r) => r.issuerId))].sort();
+  const compiled = (await Promise.all(issuers.map((i) => publishedOf(ctx, i)))).flat();
+  const credentials = records.map(evaluatedOf);
+  const { evaluations } = evaluateAll(compiled, credentials, ctx.clock.now());
+  return compiled.flatMap((c, i) => {
+    const evaluation = evaluations[i];
+    return evaluation ? [progressOf(c, evaluation)] : [];
+  });
+}
+
+/**
+ * Evaluates a published pathway as if the learner also held credentials for `achievementIds`
+ * (of the pathway's issuer, issued now). Nothing is written.
+ *
+ * @example
+ * const r = await pathwayWhatIf(ctx, principal, 'ada', 'northfield', 'analyst', [achId]);
+ */
+export async function pathwayWhatIf(
+  ctx: ServiceContext,
+  principal: Principal,
+  learnerId: string,
+  issuerId: string,
+  pathwayId: string,
+  achievementIds: readonly string[],
+): Promise<WhatIfView> {
+  requireLearnerScope(principal, learnerId);
+  const compiled = compiledOf(await publishedRecord(ctx, issuerId, pathwayId));
+  const now = ctx.clock.now();
+  const credentials = (await activeCredentials(ctx, learnerId)).map(evaluatedOf);
+  const definitions = await Promise.all(
+    achievementIds.map((id) => ctx.achievements.get(issuerId, id)),
+  );
+  const unknown = achievementIds.flatMap((id, i) =>
+    definitions[i]
+      ? []
+      : [{ pointer: `/achievements/${i}`, detail: `unknown achievement "${id}"` }],
+  );
+  if (unknown.length > 0) throw invalid(`issuer ${issuerId} has no such achievement`, unknown);
+  // A hypothetical award carries what its achievement defines: alignments and credits.
+  const hypothetical = achievementIds.map((achievementId, i): EvaluatedCredential => {
+    const definition = definitions[i]?.definition;
+    const credits = definition?.creditsAvailable;
+    return {
+      id: `urn:credstack:hypothetical:${i}`,
+      achievementId,
+      issuerId,
+      issuedAt: now,
+      verified: true,
+      issuerBound: true,
+      alignments: (definition?.alignment ?? []).flatMap((a) =>
+        a.targetFramework !== undefined && a.targetCode !== undefined
+          ? [{ framework: a.targetFramework, code: a.targetCode }]
+          : [],
+      ),
+      ...(typeof credits === 'number' ? { creditsAvailable: credits } : {}),
+    };
+  });
+  const result = whatIf(compiled, { credentials }, hypothetical, { now });
+  return {
+    ...progressOf(compiled, result.evaluation),
+    newlySatisfied: result.newlySatisfied,
+    progressDelta: result.progressDelta,
+  };
+}
