@@ -107,6 +107,8 @@ class Run {
   private readonly beforeMemo = new Map<string, number | null>();
   private readonly beforeBusy = new Set<string>();
   private readonly held: ReadonlySet<string>;
+  /** Per node index: satisfiable when credentials may be reused (see `relaxed`). */
+  private readonly relaxedMemo = new Map<number, boolean>();
   private steps = 0;
 
   constructor(
@@ -166,6 +168,9 @@ class Run {
       this.steps = spent;
       return undefined;
     }
+    // Reuse can only help, so a group unmet even with reuse has no disjoint assignment either:
+    // its explanation is the same partial one an exhausted search would give, without the search.
+    if (!this.relaxed(node)) return undefined;
     try {
       for (const s of this.solutions(node, avail)) return s;
       return undefined;
@@ -197,6 +202,7 @@ class Run {
       }
       case 'anyOf':
         for (const child of node.children) {
+          if (!this.relaxed(child)) continue;
           for (const s of this.solutions(child, avail)) yield part(s.used, s.parts);
         }
         return;
@@ -217,14 +223,48 @@ class Run {
       return;
     }
     const child = node.children[i];
-    if (child === undefined || node.children.length - i < need) return;
-    for (const s of this.solutions(child, avail)) {
+    if (child === undefined || this.relaxedFrom(node, i) < need) return;
+    // A child unmet even with reuse yields nothing, so it is skipped rather than searched.
+    for (const s of this.relaxed(child) ? this.solutions(child, avail) : []) {
       const rest = minus(avail, s.used);
       for (const r of this.combine(node, i + 1, need - 1, rest)) {
         yield { used: [...s.used, ...r.used], parts: [...s.parts, ...r.parts] };
       }
     }
     if (node.kind === 'nOf') yield* this.combine(node, i + 1, need, avail);
+  }
+
+  /**
+   * Whether the node could be met if one credential could serve several requirements (what a
+   * JSON Logic rule decides), over every counted credential. A necessary condition for the
+   * exact search, linear in the pathway. Not cached while a `before` target is being resolved,
+   * since leaves then see that label as unmet.
+   */
+  private relaxed(node: CompiledNode): boolean {
+    const memo = this.relaxedMemo.get(node.index);
+    if (memo !== undefined) return memo;
+    let ok: boolean;
+    if (isLeaf(node.kind)) {
+      ok =
+        (node.kind === 'pathway' && this.held.has(refOf(node))) ||
+        this.creds.some((c) => this.matches(node, c));
+    } else if (node.kind === 'credits') {
+      ok = this.creditsPick(node, new Set(this.rank.keys())).used !== undefined;
+    } else {
+      ok = this.relaxedFrom(node, 0) >= (node.kind === 'anyOf' ? 1 : node.need);
+    }
+    if (this.beforeBusy.size === 0) this.relaxedMemo.set(node.index, ok);
+    return ok;
+  }
+
+  /** How many children from position `i` on are met in the relaxed sense. */
+  private relaxedFrom(node: CompiledNode, i: number): number {
+    let count = 0;
+    for (let j = i; j < node.children.length; j += 1) {
+      const child = node.children[j];
+      if (child && this.relaxed(child)) count += 1;
+    }
+    return count;
   }
 
   /**

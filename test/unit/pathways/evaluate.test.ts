@@ -241,6 +241,48 @@ describe('evaluate', () => {
     expect(run(root, creds.slice(0, 3)).exhaustive).toBe(true);
   });
 
+  it('explains exhaustively a group unmet even with reuse, however many credentials match', () => {
+    // 150 credentials fit four of the six requirements: the assignment search would walk
+    // 150·149·148·147 partial assignments (far over the step budget) before finding the fifth
+    // and sixth unmet, but no child beyond four can be met at all, so no search is needed.
+    const skill = (code: string) => ({ skill: { framework: 'ESCO', code } });
+    const root = { nOf: { n: 5, of: ['s1', 's2', 's3', 's4', 's5', 's6'].map(skill) } };
+    const alignments = ['s1', 's2', 's3', 's4'].map((code) => ({ framework: 'ESCO', code }));
+    const creds = Array.from({ length: 150 }, (_, i) =>
+      cred(`k${String(i).padStart(3, '0')}`, 'z', { alignments }),
+    );
+    const r = run(root, creds);
+    expect([r.satisfied, r.exhaustive, r.root.kOfN, r.progress]).toEqual([
+      false,
+      true,
+      { have: 4, need: 5 },
+      80,
+    ]);
+    expect(r.contributing).toEqual(['k000', 'k001', 'k002', 'k003']);
+    expect(r.root.children.map((c) => c.usedCredentials)).toEqual([
+      ['k000'],
+      ['k001'],
+      ['k002'],
+      ['k003'],
+      [],
+      [],
+    ]);
+    expect(run(root, [...creds].reverse())).toEqual(r);
+  });
+
+  it('still finds an assignment around a requirement no credential can meet', () => {
+    // Guards the pruning: the unmeetable child is skipped, the other four must still be assigned.
+    const skill = (code: string) => ({ skill: { framework: 'ESCO', code } });
+    const root = { nOf: { n: 4, of: ['x', 's1', 's2', 's3', 's4'].map(skill) } };
+    const alignments = ['s1', 's2', 's3', 's4'].map((code) => ({ framework: 'ESCO', code }));
+    const creds = Array.from({ length: 150 }, (_, i) =>
+      cred(`k${String(i).padStart(3, '0')}`, 'z', { alignments }),
+    );
+    const r = run(root, creds);
+    expect([r.satisfied, r.exhaustive, r.root.kOfN]).toEqual([true, true, { have: 4, need: 4 }]);
+    expect(r.contributing).toEqual(['k000', 'k001', 'k002', 'k003']);
+  });
+
   it('refuses to compile an invalid pathway', () => {
     let thrown: unknown;
     try {
