@@ -1,12 +1,4 @@
-import {
-  constants,
-  createHash,
-  generateKeyPairSync,
-  type JsonWebKey,
-  type KeyObject,
-  privateEncrypt,
-  sign,
-} from 'node:crypto';
+import { createHash, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import {
   DisabledException,
   GetPublicKeyCommand,
@@ -16,7 +8,6 @@ import {
   SignCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
-import { p256 } from '@noble/curves/nist.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { importJWK, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +15,7 @@ import { joseToDerSignature } from '#shared/crypto/ecdsa-der.ts';
 import { KMS_KEY_SPECS, KmsSigner } from '#shared/crypto/kms-signer.ts';
 import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
 import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { signLikeKms } from '#test/support/fake-kms.ts';
 
 /**
  * A stand-in for KMS that signs with real keys in KMS's own encodings: ECDSA as DER over the
@@ -37,8 +29,6 @@ interface FakeKmsKey {
   readonly signingAlgorithms: string[];
 }
 
-// DER DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1).
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 function fakeKey(algorithm: SigningAlgorithm): FakeKmsKey {
   const keyId = `arn:aws:kms:eu-west-1:111122223333:key/${algorithm.toLowerCase()}-key`;
@@ -72,21 +62,7 @@ function fakeKey(algorithm: SigningAlgorithm): FakeKmsKey {
 }
 
 function kmsSign(key: FakeKmsKey, input: SignCommandInput): Uint8Array {
-  const message = input.Message!;
-  if (input.SigningAlgorithm === 'ECDSA_SHA_256' && input.MessageType === 'DIGEST') {
-    const secret = Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url');
-    return p256.sign(message, secret, { prehash: false, format: 'der', lowS: false });
-  }
-  if (input.SigningAlgorithm === 'RSASSA_PKCS1_V1_5_SHA_256' && input.MessageType === 'DIGEST') {
-    return privateEncrypt(
-      { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
-      Buffer.concat([SHA256_DIGEST_INFO, message]),
-    );
-  }
-  if (input.SigningAlgorithm === 'ED25519_SHA_512' && input.MessageType === 'RAW') {
-    return sign(null, message, key.privateKey);
-  }
-  throw new Error(`the fake KMS does not sign ${input.SigningAlgorithm}/${input.MessageType}`);
+  return signLikeKms(key.privateKey, input);
 }
 
 /** RFC 7638 thumbprint computed here by hand, independently of jose. */

@@ -1,12 +1,4 @@
-import {
-  constants,
-  generateKeyPairSync,
-  type KeyObject,
-  privateEncrypt,
-  randomUUID,
-  sign,
-  verify,
-} from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID, verify } from 'node:crypto';
 import {
   AlreadyExistsException,
   CreateAliasCommand,
@@ -19,12 +11,12 @@ import {
   SignCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
-import { p256 } from '@noble/curves/nist.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
 import type { Signer } from '#shared/crypto/signer.ts';
 import { KmsKeyVault } from '#shared/crypto/vault/kms-key-vault.ts';
+import { signLikeKms } from '#test/support/fake-kms.ts';
 
 /**
  * A stand-in for KMS: CreateKey makes a real key pair of the requested spec, GetPublicKey
@@ -38,8 +30,6 @@ interface FakeKey {
   readonly publicKey: KeyObject;
 }
 
-// DER DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1).
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 const SIGNING_ALGORITHMS: Record<string, string[]> = {
   ECC_NIST_P256: ['ECDSA_SHA_256'],
   RSA_2048: ['RSASSA_PKCS1_V1_5_SHA_256'],
@@ -65,21 +55,7 @@ function createFakeKey(input: CreateKeyCommandInput): FakeKey {
 function fakeSign(input: SignCommandInput): Uint8Array {
   const key = keys.get(input.KeyId ?? '');
   if (!key) throw new Error(`the fake KMS has no key ${input.KeyId}`);
-  const message = input.Message!;
-  if (input.SigningAlgorithm === 'ECDSA_SHA_256' && input.MessageType === 'DIGEST') {
-    const secret = Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url');
-    return p256.sign(message, secret, { prehash: false, format: 'der', lowS: false });
-  }
-  if (input.SigningAlgorithm === 'RSASSA_PKCS1_V1_5_SHA_256' && input.MessageType === 'DIGEST') {
-    return privateEncrypt(
-      { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
-      Buffer.concat([SHA256_DIGEST_INFO, message]),
-    );
-  }
-  if (input.SigningAlgorithm === 'ED25519_SHA_512' && input.MessageType === 'RAW') {
-    return sign(null, message, key.privateKey);
-  }
-  throw new Error(`the fake KMS does not sign ${input.SigningAlgorithm}/${input.MessageType}`);
+  return signLikeKms(key.privateKey, input);
 }
 
 function publicKeyOf(keyId: string | undefined): GetPublicKeyCommandOutput {
