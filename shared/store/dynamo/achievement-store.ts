@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AchievementRepository, Page } from '#shared/service/ports.ts';
 import type { AchievementRecord } from '#shared/service/records.ts';
 import { KEY } from '#shared/store/table.ts';
 import { putNew } from './errors.ts';
 import { achievementKey, issuerPartition, recordOf, SK_PREFIX, withoutUndefined } from './keys.ts';
-import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.ts';
+import { DynamoStore, queryPage } from './paging.ts';
 
 /**
  * Achievements on the single table, in their issuer's partition: `ISSUER#<id>`/`ACH#<achId>`.
@@ -13,22 +13,12 @@ import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.
  * const achievements = new DynamoAchievementStore({ documents, tableName: 'credstack' });
  * const page = await achievements.list('northfield');
  */
-export class DynamoAchievementStore implements AchievementRepository {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #pageSize: number;
-
-  constructor(options: DynamoStoreOptions) {
-    this.#documents = options.documents;
-    this.#table = options.tableName;
-    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  }
-
+export class DynamoAchievementStore extends DynamoStore implements AchievementRepository {
   /** Creates the achievement; CONFLICT when the issuer already has one with that id. */
   async create(achievement: AchievementRecord): Promise<void> {
     await putNew(
-      this.#documents,
-      this.#table,
+      this.documents,
+      this.table,
       {
         ...withoutUndefined(achievement),
         ...achievementKey(achievement.issuerId, achievement.id),
@@ -38,9 +28,9 @@ export class DynamoAchievementStore implements AchievementRepository {
   }
 
   async get(issuerId: string, achievementId: string): Promise<AchievementRecord | undefined> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: achievementKey(issuerId, achievementId),
         ConsistentRead: true,
       }),
@@ -52,13 +42,13 @@ export class DynamoAchievementStore implements AchievementRepository {
   list(issuerId: string, cursor?: string): Promise<Page<AchievementRecord>> {
     const pk = issuerPartition(issuerId);
     return queryPage<AchievementRecord>(
-      this.#documents,
+      this.documents,
       {
-        TableName: this.#table,
+        TableName: this.table,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
         ExpressionAttributeValues: { ':pk': pk, ':prefix': SK_PREFIX.achievement },
-        Limit: this.#pageSize,
+        Limit: this.pageSize,
         ConsistentRead: true,
       },
       cursor,

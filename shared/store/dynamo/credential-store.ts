@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { CredentialRepository, Page } from '#shared/service/ports.ts';
 import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
@@ -11,7 +11,7 @@ import {
   recordOf,
   withoutUndefined,
 } from './keys.ts';
-import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.ts';
+import { DynamoStore, queryPage } from './paging.ts';
 
 /**
  * Issued credentials on the single table: `CRED#<id>`/`CRED`, listed per issuer on GSI1
@@ -22,17 +22,7 @@ import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryPage } from './paging.
  * const credentials = new DynamoCredentialStore({ documents, tableName: 'credstack' });
  * await credentials.setState(id, 'active', 'revoked');
  */
-export class DynamoCredentialStore implements CredentialRepository {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #pageSize: number;
-
-  constructor(options: DynamoStoreOptions) {
-    this.#documents = options.documents;
-    this.#table = options.tableName;
-    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  }
-
+export class DynamoCredentialStore extends DynamoStore implements CredentialRepository {
   /** Stores the credential; CONFLICT when its id exists. */
   async create(credential: CredentialRecord): Promise<void> {
     const order = `${credential.issuedAt}#${credential.id}`;
@@ -47,13 +37,13 @@ export class DynamoCredentialStore implements CredentialRepository {
       item[KEY.gsi2pk] = learnerPartition(credential.learnerId);
       item[KEY.gsi2sk] = order;
     }
-    await putNew(this.#documents, this.#table, item, `credential ${credential.id} already exists`);
+    await putNew(this.documents, this.table, item, `credential ${credential.id} already exists`);
   }
 
   async get(credentialId: string): Promise<CredentialRecord | undefined> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: credentialKey(credentialId),
         ConsistentRead: true,
       }),
@@ -77,9 +67,9 @@ export class DynamoCredentialStore implements CredentialRepository {
    */
   async setState(credentialId: string, from: CredentialState, to: CredentialState): Promise<void> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: credentialKey(credentialId),
           UpdateExpression: 'SET #state = :to',
           ConditionExpression: '#state = :from',
@@ -106,15 +96,15 @@ export class DynamoCredentialStore implements CredentialRepository {
     cursor: string | undefined,
   ): Promise<Page<CredentialRecord>> {
     return queryPage<CredentialRecord>(
-      this.#documents,
+      this.documents,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: index,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': attribute },
         ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
-        Limit: this.#pageSize,
+        Limit: this.pageSize,
       },
       cursor,
       { [attribute]: partition },

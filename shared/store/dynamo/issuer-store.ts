@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { IssuerRepository, Page } from '#shared/service/ports.ts';
 import type { IssuerKeyRecord, IssuerRecord } from '#shared/service/records.ts';
@@ -13,7 +13,7 @@ import {
   signingKeyKey,
   withoutUndefined,
 } from './keys.ts';
-import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryAll, queryPage } from './paging.ts';
+import { DynamoStore, queryAll, queryPage } from './paging.ts';
 
 /**
  * Issuers and their signing keys on the single table: the profile at
@@ -23,22 +23,12 @@ import { DEFAULT_PAGE_SIZE, type DynamoStoreOptions, queryAll, queryPage } from 
  * const issuers = new DynamoIssuerStore({ documents, tableName: 'credstack' });
  * await issuers.create(record);
  */
-export class DynamoIssuerStore implements IssuerRepository {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #pageSize: number;
-
-  constructor(options: DynamoStoreOptions) {
-    this.#documents = options.documents;
-    this.#table = options.tableName;
-    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  }
-
+export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
   /** Creates the issuer; CONFLICT when the id is taken. */
   async create(issuer: IssuerRecord): Promise<void> {
     await putNew(
-      this.#documents,
-      this.#table,
+      this.documents,
+      this.table,
       {
         ...withoutUndefined(issuer),
         ...issuerKey(issuer.id),
@@ -50,8 +40,8 @@ export class DynamoIssuerStore implements IssuerRepository {
   }
 
   async get(issuerId: string): Promise<IssuerRecord | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: issuerKey(issuerId), ConsistentRead: true }),
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: issuerKey(issuerId), ConsistentRead: true }),
     );
     return Item === undefined ? undefined : recordOf<IssuerRecord>(Item);
   }
@@ -59,14 +49,14 @@ export class DynamoIssuerStore implements IssuerRepository {
   /** Issuers in id order. */
   list(cursor?: string): Promise<Page<IssuerRecord>> {
     return queryPage<IssuerRecord>(
-      this.#documents,
+      this.documents,
       {
-        TableName: this.#table,
+        TableName: this.table,
         IndexName: GSI1,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': KEY.gsi1pk },
         ExpressionAttributeValues: { ':pk': ISSUERS_GSI1PK },
-        Limit: this.#pageSize,
+        Limit: this.pageSize,
       },
       cursor,
       { [KEY.gsi1pk]: ISSUERS_GSI1PK },
@@ -79,8 +69,8 @@ export class DynamoIssuerStore implements IssuerRepository {
    */
   async putKey(key: IssuerKeyRecord): Promise<void> {
     await putNew(
-      this.#documents,
-      this.#table,
+      this.documents,
+      this.table,
       { ...withoutUndefined(key), ...signingKeyKey(key.issuerId, key.keyId) },
       `issuer ${key.issuerId} already has a key ${key.keyId}`,
     );
@@ -88,8 +78,8 @@ export class DynamoIssuerStore implements IssuerRepository {
 
   /** Every key of the issuer, active and retired, in key id order. */
   async listKeys(issuerId: string): Promise<readonly IssuerKeyRecord[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#table,
+    const items = await queryAll(this.documents, {
+      TableName: this.table,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
       ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
       ExpressionAttributeValues: { ':pk': issuerPartition(issuerId), ':prefix': SK_PREFIX.key },
@@ -104,9 +94,9 @@ export class DynamoIssuerStore implements IssuerRepository {
    */
   async retireKey(issuerId: string, keyId: string, at: string): Promise<void> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: signingKeyKey(issuerId, keyId),
           UpdateExpression: 'SET #status = :retired, #retiredAt = if_not_exists(#retiredAt, :at)',
           ConditionExpression: 'attribute_exists(#pk)',

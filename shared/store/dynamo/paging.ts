@@ -113,3 +113,19 @@ export async function queryAll(
   } while (start !== undefined);
   return items;
 }
+
+/**
+ * What every store on the single table holds: the injected document client, the table name
+ * and the listing page size.
+ */
+export abstract class DynamoStore {
+  protected readonly documents: DynamoDBDocumentClient;
+  protected readonly table: string;
+  protected readonly pageSize: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.documents = options.documents;
+    this.table = options.tableName;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+}

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type {
   PathwayHeadRecord,
@@ -8,8 +8,7 @@ import type {
 import { KEY } from '#shared/store/table.ts';
 import { isConditionFailure, throwAsServiceError, transact } from './errors.ts';
 import { type ItemKey, issuerPartition, recordOf, withoutUndefined } from './keys.ts';
-import type { DynamoStoreOptions } from './paging.ts';
-import { queryAll } from './paging.ts';
+import { DynamoStore, queryAll } from './paging.ts';
 
 /** Sort-key prefix of every pathway item (heads and versions) in an issuer partition. */
 export const PATHWAY_SK_PREFIX = 'PATHWAY#';
@@ -56,15 +55,7 @@ export function pathwayVersionKey(issuerId: string, pathwayId: string, version: 
  * const pathways = new DynamoPathwayStore({ documents, tableName: 'credstack' });
  * await pathways.createVersion(record, 0);
  */
-export class DynamoPathwayStore implements PathwayRepository {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #table: string;
-
-  constructor(options: DynamoStoreOptions) {
-    this.#documents = options.documents;
-    this.#table = options.tableName;
-  }
-
+export class DynamoPathwayStore extends DynamoStore implements PathwayRepository {
   /**
    * Writes the version and moves the head in one transaction; the head's condition on
    * `previous` makes the loser of two concurrent saves fail with CONFLICT.
@@ -73,11 +64,11 @@ export class DynamoPathwayStore implements PathwayRepository {
     const head = pathwayHeadKey(record.issuerId, record.pathwayId);
     const condition = previous === 0 ? 'attribute_not_exists(#pk)' : '#latest = :previous';
     try {
-      await transact(this.#documents, {
+      await transact(this.documents, {
         TransactItems: [
           {
             Update: {
-              TableName: this.#table,
+              TableName: this.table,
               Key: head,
               UpdateExpression:
                 'SET #latest = :version, #issuerId = :issuerId, #pathwayId = :pathwayId',
@@ -98,7 +89,7 @@ export class DynamoPathwayStore implements PathwayRepository {
           },
           {
             Put: {
-              TableName: this.#table,
+              TableName: this.table,
               Item: {
                 ...withoutUndefined(record),
                 ...pathwayVersionKey(record.issuerId, record.pathwayId, record.version),
@@ -118,9 +109,9 @@ export class DynamoPathwayStore implements PathwayRepository {
   }
 
   async getHead(issuerId: string, pathwayId: string): Promise<PathwayHeadRecord | undefined> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: pathwayHeadKey(issuerId, pathwayId),
         ConsistentRead: true,
       }),
@@ -133,9 +124,9 @@ export class DynamoPathwayStore implements PathwayRepository {
     pathwayId: string,
     version: number,
   ): Promise<PathwayVersionRecord | undefined> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: pathwayVersionKey(issuerId, pathwayId, version),
         ConsistentRead: true,
       }),
@@ -145,8 +136,8 @@ export class DynamoPathwayStore implements PathwayRepository {
 
   /** Heads only: version items share the prefix and are filtered out server-side. */
   async listHeads(issuerId: string): Promise<readonly PathwayHeadRecord[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#table,
+    const items = await queryAll(this.documents, {
+      TableName: this.table,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
       FilterExpression: 'attribute_exists(#latest)',
       ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk, '#latest': 'latestVersion' },
@@ -161,9 +152,9 @@ export class DynamoPathwayStore implements PathwayRepository {
 
   async publish(issuerId: string, pathwayId: string, version: number): Promise<void> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: pathwayHeadKey(issuerId, pathwayId),
           UpdateExpression: 'SET #published = :version',
           ConditionExpression: 'attribute_exists(#pk) AND #latest >= :version',
