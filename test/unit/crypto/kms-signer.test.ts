@@ -29,7 +29,6 @@ interface FakeKmsKey {
   readonly signingAlgorithms: string[];
 }
 
-
 function fakeKey(algorithm: SigningAlgorithm): FakeKmsKey {
   const keyId = `arn:aws:kms:eu-west-1:111122223333:key/${algorithm.toLowerCase()}-key`;
   if (algorithm === 'ES256') {
