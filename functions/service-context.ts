@@ -9,6 +9,7 @@ import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { DynamoPathwayJobStore } from '#shared/store/dynamo/pathway-job-store.ts';
 import { DynamoPathwayStore } from '#shared/store/dynamo/pathway-store.ts';
 import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
 import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
@@ -43,6 +44,7 @@ export function dynamoServiceContext(options: {
     idempotency: new DynamoIdempotencyStore({ ...table, clock: options.clock }),
     batchJobs: new DynamoBatchJobStore(table),
     pathways: new DynamoPathwayStore(table),
+    pathwayJobs: new DynamoPathwayJobStore(table),
     vault: options.vault,
   };
 }

@@ -5,8 +5,8 @@ import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import { batchJobsHandler } from '../functions/streams/batch-jobs.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
@@ -14,6 +14,7 @@ import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpBridge } from './http-bridge.ts';
 import { onShutdown } from './lifecycle.ts';
 import { DEMO_EMPLOYER_ID, DEMO_ISSUER_ID, DEMO_LEARNERS, seedDemoTenant } from './seed.ts';
+import { localStreamHandlers } from './stream-handlers.ts';
 import { startStreamPoller } from './stream-poller.ts';
 
 /**
@@ -61,10 +62,18 @@ const { ctx, handler } = buildLocalApp({
   },
 });
 
+// The poller starts before seeding so the seed's credentials and pathways flow through the
+// stream consumers (awards, jobs) exactly as API writes do.
+const poller = await startStreamPoller({
+  clientConfig: db.clientConfig,
+  tableName: TABLE,
+  handler: localStreamHandlers(ctx),
+});
 const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
 if (firstStart) {
   process.stdout.write('seeding the demo tenant…\n');
   await seedDemoTenant(ctx);
+  await poller.drained();
 }
 const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
 
@@ -103,14 +112,19 @@ for (const learner of DEMO_LEARNERS) {
 const tokensPath = `${dirs.root}/dev-tokens.json`;
 await writeDevTokens(tokensPath, tokens);
 
-const poller = await startStreamPoller({
-  clientConfig: db.clientConfig,
-  tableName: TABLE,
-  handler: batchJobsHandler(ctx),
-});
 const bridge = await startHttpBridge({ handler, port });
 
+// In AWS a schedule runs the award sweep (expiry announces itself through no stream record);
+// here a timer does, once a minute.
+const sweep = setInterval(() => {
+  sweepPathwayAwards(ctx).catch((error: unknown) => {
+    process.stderr.write(`pathway award sweep failed: ${String(error)}\n`);
+  });
+}, 60_000);
+sweep.unref();
+
 onShutdown([
+  async () => clearInterval(sweep),
   async () => db.stop(),
   async () => client.destroy(),
   async () => poller.stop(),

@@ -56,6 +56,7 @@ export const PATHWAY_SCHEMA = {
     id,
     version: { anyOf: [id, { type: 'integer', minimum: 1 }] },
     name: { type: 'string', minLength: 1, maxLength: 500 },
+    description: { type: 'string', minLength: 1, maxLength: 4000 },
     issuerId: id,
     root: { $ref: '#/$defs/node' },
     policy: {

@@ -86,6 +86,8 @@ export interface Pathway {
   id: string;
   version: string | number;
   name: string;
+  /** What completing the pathway shows; the awarded credential's achievement description. */
+  description?: string;
   issuerId: string;
   root: PathwayNode;
   policy?: { onLapse: LapsePolicy };

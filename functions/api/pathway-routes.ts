@@ -1,5 +1,7 @@
 import { ServiceError } from '#shared/service/errors.ts';
+import { pathwayJobStatus } from '#shared/service/pathway-jobs.ts';
 import {
+  getPublicPathwayVersion,
   getPublishedPathway,
   learnerProgress,
   pathwayWhatIf,
@@ -76,7 +78,10 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways'],
       auth: ADMINS,
       responses: {
-        200: { description: 'The published version' },
+        200: {
+          description:
+            'The published version, with `evaluationJob`: the retroactive evaluation of every learner who could qualify',
+        },
         404: { description: 'No such version' },
       },
       handle: async (request) => ({
@@ -107,6 +112,48 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
           ctx,
           request.pathParams.issuerId ?? '',
           request.pathParams.pathwayId ?? '',
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/pathways/{pathwayId}/versions/{version}',
+      operationId: 'getPathwayVersion',
+      summary: 'A version of a pathway up to the published one (public: awards cite it)',
+      tags: ['pathways'],
+      auth: 'public',
+      responses: {
+        200: { description: 'The version' },
+        404: { description: 'No such public version' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await getPublicPathwayVersion(
+          ctx,
+          request.pathParams.issuerId ?? '',
+          request.pathParams.pathwayId ?? '',
+          versionParam(request.pathParams.version),
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/pathway-jobs/{jobId}',
+      operationId: 'getPathwayJob',
+      summary: 'Progress of a retroactive pathway evaluation job',
+      tags: ['pathways'],
+      auth: ADMINS,
+      responses: {
+        200: { description: 'The job: state, learners, evaluated, awarded' },
+        404: { description: 'No such job for this issuer' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await pathwayJobStatus(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.pathParams.jobId ?? '',
         ),
       }),
     }),

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { requireAchievement } from './achievements.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
-import { issueCredential } from './issuance.ts';
+import { derivedCredentialId, issueCredential } from './issuance.ts';
 import { requireIssuer } from './issuers.ts';
 import type { BatchJobRecord, BatchRecipientRecord } from './ports.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
@@ -79,10 +79,7 @@ export async function createBatch(
 }
 
 /** The credential id of a job's n-th recipient: the same on every attempt. */
-function credentialIdFor(jobId: string, index: number): string {
-  const hex = createHash('sha256').update(`${jobId}:${index}`).digest('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+const credentialIdFor = (jobId: string, index: number) => derivedCredentialId(`${jobId}:${index}`);
 
 /**
  * Issues every pending recipient of a job, `concurrency` at a time. A recipient whose

@@ -6,6 +6,7 @@ import type {
   IdempotencyRepository,
   IssuerRepository,
   KeyVault,
+  PathwayJobRepository,
   PathwayRepository,
   StatusListRepository,
 } from './ports.ts';
@@ -26,6 +27,7 @@ export interface ServiceContext {
   readonly idempotency: IdempotencyRepository;
   readonly batchJobs: BatchJobRepository;
   readonly pathways: PathwayRepository;
+  readonly pathwayJobs: PathwayJobRepository;
   readonly vault: KeyVault;
 }
 

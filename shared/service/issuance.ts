@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
 import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { emailIdentity } from '#shared/credential/identity.ts';
+import type { IdentityObject } from '#shared/credential/types.ts';
 import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
 import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
 import { credentialFromJwtPayload, decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
@@ -10,7 +11,7 @@ import { type ServiceContext, urls } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
-import type { CredentialRecord } from './records.ts';
+import type { AchievementRecord, CredentialRecord, IssuerRecord, PathwayAward } from './records.ts';
 
 export interface IssueInput {
   readonly issuerId: string;
@@ -58,24 +59,53 @@ export async function issueCredential(
       fields: [{ pointer: '/recipient', detail: 'give either id (a DID or URL) or email' }],
     });
   }
+  const { recipient, ...rest } = input;
+  const identity = recipient.email === undefined ? undefined : emailIdentity(recipient.email);
+  return signAndStore(ctx, issuer, achievement, {
+    ...rest,
+    recipient: identity ? { identifier: [identity] } : { id: recipient.id as string },
+  });
+}
+
+/** What {@link signAndStore} needs beyond the issuer and achievement. */
+export interface SignInput extends Omit<IssueInput, 'issuerId' | 'achievementId' | 'recipient'> {
+  /** The subject as it will appear in the credential: a URI, or ready-made identity objects. */
+  readonly recipient: { readonly id: string } | { readonly identifier: readonly IdentityObject[] };
+  /** The achievement's public id, when it is not the issuer's achievement URL (pathways). */
+  readonly achievementUrl?: string;
+  readonly award?: PathwayAward;
+}
+
+/**
+ * Builds, signs and stores a credential for an issuer and achievement already loaded and
+ * authorised: the one place a credential is made, whether an admin awards it or the service
+ * awards a completed pathway. CONFLICT when `credentialId` is taken.
+ *
+ * @example
+ * await signAndStore(ctx, issuer, achievement, { recipient: { id: 'did:example:ada' } });
+ */
+export async function signAndStore(
+  ctx: ServiceContext,
+  issuer: IssuerRecord,
+  achievement: AchievementRecord,
+  input: SignInput,
+): Promise<IssuedCredential> {
   const id = input.credentialId ?? `urn:uuid:${randomUUID()}`;
   // An index claimed for a credential that then fails to build stays unused: harmless, and
   // cheaper than a compensating write.
   const purpose = achievement.statusPurpose ?? 'revocation';
   const status = await ctx.statusLists.allocate(issuer.id);
   const listUrl = urls.statusList(ctx.baseUrl, status.listId, purpose);
-  const identity =
-    input.recipient.email === undefined ? undefined : emailIdentity(input.recipient.email);
   let credential: Record<string, unknown>;
   try {
     credential = buildOpenBadgeCredential(
       {
         id,
         issuer: { id: issuer.did, ...issuer.profile },
-        recipient: identity ? { identifier: [identity] } : { id: input.recipient.id },
+        recipient: input.recipient,
         achievement: {
           ...achievement.definition,
-          id: urls.achievement(ctx.baseUrl, issuer.id, achievement.id),
+          id: input.achievementUrl ?? urls.achievement(ctx.baseUrl, issuer.id, achievement.id),
         },
         ...(input.result ? { result: input.result } : {}),
         ...(input.creditsEarned !== undefined ? { creditsEarned: input.creditsEarned } : {}),
@@ -111,13 +141,14 @@ export async function issueCredential(
     const { signer, verificationMethod } = await activeSigner(ctx, issuer, achievement.algorithm);
     signed = await signVcJwt(credential, signer, { kid: verificationMethod });
   }
+  const identity = 'identifier' in input.recipient ? input.recipient.identifier[0] : undefined;
   const record: CredentialRecord = {
     id,
     issuerId: issuer.id,
     achievementId: achievement.id,
     recipient: identity
       ? { emailHash: identity.identityHash }
-      : { id: input.recipient.id as string },
+      : { id: (input.recipient as { id: string }).id },
     ...(input.learnerId ? { learnerId: input.learnerId } : {}),
     proofFormat: achievement.proofFormat,
     signed,
@@ -125,9 +156,23 @@ export async function issueCredential(
     state: 'active',
     issuedAt: String(credential.validFrom),
     ...(typeof credential.validUntil === 'string' ? { validUntil: credential.validUntil } : {}),
+    ...(input.award ? { award: input.award } : {}),
   };
   await ctx.credentials.create(record);
   return { record, credential };
+}
+
+/**
+ * A credential id derived from `seed` (a name-based UUID, version 5 layout over SHA-256), for
+ * awards that must happen once: a retry derives the same id and collides with the first.
+ *
+ * @example
+ * derivedCredentialId('job-1:0'); // 'urn:uuid:…-5…'
+ */
+export function derivedCredentialId(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The stored credential, or NOT_FOUND. */

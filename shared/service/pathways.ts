@@ -1,15 +1,21 @@
-import { type CompiledPathway, compilePathway } from '#pathways/compile.ts';
-import { type Evaluation, evaluate, type NodeResult } from '#pathways/evaluate.ts';
+import type { CompiledPathway } from '#pathways/compile.ts';
+import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
 import { type NextStep, nextSteps, whatIf } from '#pathways/guidance.ts';
 import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
 import { detectCycles, validatePathway } from '#pathways/validate.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
-import { credentialJson } from './issuance.ts';
 import { requireIssuer } from './issuers.ts';
-import type { PathwayVersionRecord } from './ports.ts';
+import {
+  compiledOf,
+  evaluateAll,
+  evaluatedOf,
+  learnerCredentials,
+  publishedPathways,
+} from './pathway-evaluation.ts';
+import { queuePathwayJob } from './pathway-jobs.ts';
+import type { PathwayJobRecord, PathwayVersionRecord } from './ports.ts';
 import { type Principal, requireIssuerScope, requireLearnerScope } from './principal.ts';
-import type { CredentialRecord } from './records.ts';
 
 /**
  * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
@@ -45,20 +51,6 @@ export interface WhatIfView extends PathwayProgress {
 
 /** Most pathways one issuer holds: every save reads all their latest versions for cycles. */
 export const MAX_PATHWAYS_PER_ISSUER = 200;
-
-// Versions are immutable, so a compiled version is valid for the process's lifetime.
-const compiledCache = new Map<string, CompiledPathway>();
-
-function compiledOf(record: PathwayVersionRecord): CompiledPathway {
-  const key = `${record.issuerId}\u0000${record.pathwayId}\u0000${record.version}`;
-  let compiled = compiledCache.get(key);
-  if (!compiled) {
-    compiled = compilePathway(record.definition);
-    if (compiledCache.size >= 1000) compiledCache.clear();
-    compiledCache.set(key, compiled);
-  }
-  return compiled;
-}
 
 function invalid(message: string, fields: { pointer: string; detail: string }[]): ServiceError {
   return new ServiceError('VALIDATION', message, { fields });
@@ -156,11 +148,17 @@ export async function savePathway(
   return view(record);
 }
 
+/** A published version and the job evaluating every learner who could already qualify. */
+export interface PublishedView extends PathwayVersionView {
+  readonly evaluationJob: PathwayJobRecord;
+}
+
 /**
- * Makes `version` the one learners are evaluated against. NOT_FOUND when it does not exist.
+ * Makes `version` the one learners are evaluated against, and queues the retroactive
+ * evaluation of everyone who could qualify. NOT_FOUND when the version does not exist.
  *
  * @example
- * await publishPathway(ctx, admin, 'northfield', 'analyst', 2);
+ * const { evaluationJob } = await publishPathway(ctx, admin, 'northfield', 'analyst', 2);
  */
 export async function publishPathway(
   ctx: ServiceContext,
@@ -168,7 +166,7 @@ export async function publishPathway(
   issuerId: string,
   pathwayId: string,
   version: number,
-): Promise<PathwayVersionView> {
+): Promise<PublishedView> {
   requireIssuerScope(principal, issuerId);
   if (!Number.isSafeInteger(version) || version < 1) {
     throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`);
@@ -177,7 +175,8 @@ export async function publishPathway(
   if (!record)
     throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`);
   await ctx.pathways.publish(issuerId, pathwayId, version);
-  return view(record);
+  const evaluationJob = await queuePathwayJob(ctx, issuerId, pathwayId, version);
+  return { ...view(record), evaluationJob };
 }
 
 async function publishedRecord(
@@ -197,6 +196,30 @@ async function publishedRecord(
 }
 
 /**
+ * One version of a pathway that is or was superseded by a published one (public: awarded
+ * credentials cite their rule version). Drafts newer than the published version stay private.
+ *
+ * @example
+ * const { definition } = await getPublicPathwayVersion(ctx, 'northfield', 'analyst', 1);
+ */
+export async function getPublicPathwayVersion(
+  ctx: ServiceContext,
+  issuerId: string,
+  pathwayId: string,
+  version: number,
+): Promise<PathwayVersionView> {
+  const head = await ctx.pathways.getHead(issuerId, pathwayId);
+  const record =
+    head?.publishedVersion === undefined || version > head.publishedVersion || version < 1
+      ? undefined
+      : await ctx.pathways.getVersion(issuerId, pathwayId, version);
+  if (!record) {
+    throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no public version ${version}`);
+  }
+  return view(record);
+}
+
+/**
  * The published version of a pathway (public). NOT_FOUND when none is published.
  *
  * @example
@@ -208,75 +231,6 @@ export async function getPublishedPathway(
   pathwayId: string,
 ): Promise<PathwayVersionView> {
   return view(await publishedRecord(ctx, issuerId, pathwayId));
-}
-
-function objectOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-/**
- * The evaluator's view of a stored credential. `verified` and `issuerBound` are true because
- * this service issued and signed the credential itself and keeps its state: revoked and
- * suspended ones are left out by the caller, so no proof needs re-checking here.
- */
-function evaluatedOf(record: CredentialRecord): EvaluatedCredential {
-  const subjectValue = credentialJson(record).credentialSubject;
-  const subject = objectOf(Array.isArray(subjectValue) ? subjectValue[0] : subjectValue);
-  const achievement = objectOf(subject.achievement);
-  const alignments = (Array.isArray(achievement.alignment) ? achievement.alignment : [])
-    .map(objectOf)
-    .filter((a) => typeof a.targetFramework === 'string' && typeof a.targetCode === 'string')
-    .map((a) => ({ framework: a.targetFramework as string, code: a.targetCode as string }));
-  const results = (Array.isArray(subject.result) ? subject.result : [])
-    .map(objectOf)
-    .filter((r) => typeof r.value === 'string')
-    .map((r) => ({
-      value: r.value as string,
-      ...(typeof r.resultDescription === 'string'
-        ? { resultDescription: r.resultDescription }
-        : {}),
-    }));
-  return {
-    id: record.id,
-    achievementId: record.achievementId,
-    issuerId: record.issuerId,
-    issuedAt: record.issuedAt,
-    ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
-    verified: true,
-    issuerBound: true,
-    alignments,
-    ...(typeof subject.creditsEarned === 'number' ? { creditsEarned: subject.creditsEarned } : {}),
-    ...(typeof achievement.creditsAvailable === 'number'
-      ? { creditsAvailable: achievement.creditsAvailable }
-      : {}),
-    results,
-  };
-}
-
-async function activeCredentials(
-  ctx: ServiceContext,
-  learnerId: string,
-): Promise<CredentialRecord[]> {
-  const records: CredentialRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.credentials.listByLearner(learnerId, cursor);
-    records.push(...page.items.filter((r) => r.state === 'active'));
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return records;
-}
-
-async function publishedOf(ctx: ServiceContext, issuerId: string): Promise<CompiledPathway[]> {
-  const heads = (await ctx.pathways.listHeads(issuerId)).filter(
-    (h) => h.publishedVersion !== undefined,
-  );
-  const records = await Promise.all(
-    heads.map((h) => ctx.pathways.getVersion(issuerId, h.pathwayId, h.publishedVersion ?? 0)),
-  );
-  return records.flatMap((r) => (r ? [compiledOf(r)] : []));
 }
 
 function progressOf(
@@ -295,28 +249,8 @@ function progressOf(
 }
 
 /**
- * Evaluates every pathway of a set, feeding satisfied ones back as held sub-pathways until
- * nothing changes (pathway references are acyclic, so this ends within `length` rounds).
- */
-function evaluateAll(
-  compiled: readonly CompiledPathway[],
-  credentials: readonly EvaluatedCredential[],
-  now: Date,
-): { evaluations: Evaluation[]; held: string[] } {
-  let held: string[] = [];
-  let evaluations: Evaluation[] = [];
-  for (let round = 0; round <= compiled.length; round += 1) {
-    evaluations = compiled.map((c) => evaluate(c, { credentials }, { now, heldPathways: held }));
-    const next = evaluations.filter((e) => e.satisfied).map((e) => e.pathwayId);
-    if (next.length === held.length) break;
-    held = next;
-  }
-  return { evaluations, held };
-}
-
-/**
- * A learner's progress on every published pathway of the issuers of their active credentials,
- * with per-node explanations and next steps. A learner reads only their own; a platform admin
+ * A learner's progress on every published pathway of an issuer they hold credentials from, or
+ * on which they have made progress, with per-node explanations and next steps. A learner reads only their own; a platform admin
  * anyone's.
  *
  * @example
@@ -328,14 +262,20 @@ export async function learnerProgress(
   learnerId: string,
 ): Promise<PathwayProgress[]> {
   requireLearnerScope(principal, learnerId);
-  const records = await activeCredentials(ctx, learnerId);
-  const issuers = [...new Set(records.map((r) => r.issuerId))].sort();
-  const compiled = (await Promise.all(issuers.map((i) => publishedOf(ctx, i)))).flat();
+  const [records, published] = await Promise.all([
+    learnerCredentials(ctx, learnerId),
+    publishedPathways(ctx),
+  ]);
+  const compiled = published.map((p) => p.compiled);
   const credentials = records.map(evaluatedOf);
   const { evaluations } = evaluateAll(compiled, credentials, ctx.clock.now());
+  // Pathways of issuers the learner has never dealt with appear once they count for something.
+  const issuers = new Set(records.map((r) => r.issuerId));
   return compiled.flatMap((c, i) => {
     const evaluation = evaluations[i];
-    return evaluation ? [progressOf(c, evaluation)] : [];
+    if (!evaluation) return [];
+    if (evaluation.progress === 0 && !issuers.has(c.pathway.issuerId)) return [];
+    return [progressOf(c, evaluation)];
   });
 }
 
@@ -357,7 +297,7 @@ export async function pathwayWhatIf(
   requireLearnerScope(principal, learnerId);
   const compiled = compiledOf(await publishedRecord(ctx, issuerId, pathwayId));
   const now = ctx.clock.now();
-  const credentials = (await activeCredentials(ctx, learnerId)).map(evaluatedOf);
+  const credentials = (await learnerCredentials(ctx, learnerId)).map(evaluatedOf);
   const definitions = await Promise.all(
     achievementIds.map((id) => ctx.achievements.get(issuerId, id)),
   );

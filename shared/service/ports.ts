@@ -174,4 +174,38 @@ export interface PathwayRepository {
   listHeads(issuerId: string): Promise<readonly PathwayHeadRecord[]>;
   /** Marks `version` published; NOT_FOUND when the pathway has no such version. */
   publish(issuerId: string, pathwayId: string, version: number): Promise<void>;
+  /** The head of every pathway with a published version, across issuers. */
+  listPublished(): Promise<readonly PathwayHeadRecord[]>;
+}
+
+export type PathwayJobState = 'queued' | 'running' | 'done';
+
+/**
+ * A background evaluation of every learner who could qualify for a newly published pathway
+ * version (retroactive awards), with its progress.
+ */
+export interface PathwayJobRecord {
+  readonly id: string;
+  readonly issuerId: string;
+  readonly pathwayId: string;
+  readonly version: number;
+  readonly state: PathwayJobState;
+  /** Learners to evaluate; known once the job has listed them. */
+  readonly learners?: number;
+  readonly evaluated: number;
+  readonly awarded: number;
+  readonly createdAt: string;
+  readonly finishedAt?: string;
+}
+
+/** Evaluation jobs: one item each, progress counted atomically. */
+export interface PathwayJobRepository {
+  /** The item's INSERT on the table's stream starts the job. */
+  create(job: PathwayJobRecord): Promise<void>;
+  get(jobId: string): Promise<PathwayJobRecord | undefined>;
+  /** Moves the job to `running` with the number of learners it will evaluate. */
+  start(jobId: string, learners: number): Promise<void>;
+  /** Adds to the counters. */
+  progress(jobId: string, evaluated: number, awarded: number): Promise<void>;
+  finish(jobId: string, at: string): Promise<void>;
 }

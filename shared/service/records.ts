@@ -80,4 +80,16 @@ export interface CredentialRecord {
   readonly state: CredentialState;
   readonly issuedAt: string;
   readonly validUntil?: string;
+  /** Set on credentials the service awarded for completing a pathway (or one of its milestones). */
+  readonly award?: PathwayAward;
+}
+
+/** Why the service awarded a credential on its own: the pathway version it completed. */
+export interface PathwayAward {
+  readonly pathwayId: string;
+  readonly version: number;
+  /** The milestone achievement id, when this is a milestone credential and not the pathway's. */
+  readonly milestone?: string;
+  /** The credentials that satisfied the rules when the award was made. */
+  readonly contributing: readonly string[];
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildLocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
+import { localStreamHandlers } from '#local/stream-handlers.ts';
+import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
@@ -32,15 +34,27 @@ export interface ServiceHarness {
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
     // biome-ignore lint/suspicious/noExplicitAny: responses are asserted structurally by the tests
   ): Promise<{ status: number; headers: Headers; body: any }>;
+  /**
+   * With `streams: true`: resolves once every stream record written before the call has been
+   * handled by the stream consumers (as `npm start` runs them).
+   */
+  drained(): Promise<void>;
 }
 
 export function useService(
-  options: { vault?: (dir: string) => KeyVault; clock?: Clock; statusListSize?: number } = {},
+  options: {
+    vault?: (dir: string) => KeyVault;
+    clock?: Clock;
+    statusListSize?: number;
+    /** Run the stream consumers on the table's stream, as `npm start` does. */
+    streams?: boolean;
+  } = {},
 ): () => ServiceHarness {
   const db = useDynamoDbLocal();
   let dir: string;
   let bridge: HttpBridge | undefined;
   let harness: ServiceHarness | undefined;
+  let poller: StreamPoller | undefined;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credstack-service-'));
     const tableName = await db.newTable();
@@ -76,7 +90,25 @@ export function useService(
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
     route = handler;
+    if (options.streams) {
+      poller = await startStreamPoller({
+        clientConfig: {
+          endpoint: db.endpoint,
+          region: 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        },
+        tableName,
+        handler: localStreamHandlers(ctx),
+        intervalMs: 25,
+        retryBackoffMs: 20,
+        log: () => {},
+      });
+    }
     harness = {
+      async drained() {
+        if (!poller) throw new Error('useService({ streams: true }) runs the stream consumers');
+        await poller.drained();
+      },
       url: baseUrl,
       ctx,
       tokens,
@@ -102,6 +134,7 @@ export function useService(
     };
   }, 120_000);
   afterAll(async () => {
+    await poller?.stop();
     await bridge?.close();
     await rm(dir, { recursive: true, force: true });
   });

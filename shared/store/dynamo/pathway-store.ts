@@ -5,13 +5,16 @@ import type {
   PathwayRepository,
   PathwayVersionRecord,
 } from '#shared/service/ports.ts';
-import { KEY } from '#shared/store/table.ts';
+import { GSI1, KEY } from '#shared/store/table.ts';
 import { isConditionFailure, throwAsServiceError, transact } from './errors.ts';
 import { type ItemKey, issuerPartition, recordOf, withoutUndefined } from './keys.ts';
 import { DynamoStore, queryAll } from './paging.ts';
 
 /** Sort-key prefix of every pathway item (heads and versions) in an issuer partition. */
 export const PATHWAY_SK_PREFIX = 'PATHWAY#';
+
+/** GSI1 partition listing every published pathway head, sorted by `<issuerId>#<pathwayId>`. */
+export const PUBLISHED_PATHWAYS_GSI1PK = 'PATHWAYS#PUBLISHED';
 
 /** Digits of a padded version number, so versions sort numerically. */
 const VERSION_DIGITS = 6;
@@ -156,14 +159,22 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
         new UpdateCommand({
           TableName: this.table,
           Key: pathwayHeadKey(issuerId, pathwayId),
-          UpdateExpression: 'SET #published = :version',
+          // The GSI1 keys put a published head on the cross-issuer listing the stream
+          // consumers read to find the pathways a new credential can count for.
+          UpdateExpression: 'SET #published = :version, #gpk = :gpk, #gsk = :gsk',
           ConditionExpression: 'attribute_exists(#pk) AND #latest >= :version',
           ExpressionAttributeNames: {
             '#pk': KEY.pk,
             '#latest': 'latestVersion',
             '#published': 'publishedVersion',
+            '#gpk': KEY.gsi1pk,
+            '#gsk': KEY.gsi1sk,
           },
-          ExpressionAttributeValues: { ':version': version },
+          ExpressionAttributeValues: {
+            ':version': version,
+            ':gpk': PUBLISHED_PATHWAYS_GSI1PK,
+            ':gsk': `${issuerId}#${pathwayId}`,
+          },
         }),
       );
     } catch (error) {
@@ -174,5 +185,17 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
       }
       throwAsServiceError(error, `cannot publish pathway ${pathwayId}`);
     }
+  }
+
+  /** GSI1 is eventually consistent: a pathway published a moment ago may be missing. */
+  async listPublished(): Promise<readonly PathwayHeadRecord[]> {
+    const items = await queryAll(this.documents, {
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': KEY.gsi1pk },
+      ExpressionAttributeValues: { ':pk': PUBLISHED_PATHWAYS_GSI1PK },
+    });
+    return items.map((item) => recordOf<PathwayHeadRecord>(item));
   }
 }

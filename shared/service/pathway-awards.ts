@@ -1,0 +1,328 @@
+import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
+import type { EvidenceInput } from '#shared/credential/build-input.ts';
+import type { IdentityObject } from '#shared/credential/types.ts';
+import { requireAchievement } from './achievements.ts';
+import type { ServiceContext } from './context.ts';
+import { ServiceError } from './errors.ts';
+import { credentialJson, derivedCredentialId, type SignInput, signAndStore } from './issuance.ts';
+import { requireIssuer } from './issuers.ts';
+import {
+  evaluateAll,
+  evaluatedOf,
+  learnerCredentials,
+  type PublishedPathway,
+  pathwayVersion,
+  publishedPathways,
+  referencedPathways,
+} from './pathway-evaluation.ts';
+import type { Principal } from './principal.ts';
+import type { AchievementRecord, CredentialRecord } from './records.ts';
+import { changeStatus } from './status.ts';
+
+/**
+ * Pathway credentials: when a learner completes a published pathway version, its issuer awards
+ * a credential naming every contributing credential and the rule version as evidence; when a
+ * contributing credential is revoked, suspended or expires and the pathway no longer holds, the
+ * award is suspended or revoked as the pathway's `policy.onLapse` says (suspend by default),
+ * and a suspended award is reinstated once the pathway holds again.
+ *
+ * Exactly once per learner, pathway and version: the award's credential id is derived from
+ * those three, and the store's conditional create lets only one of two racing awards win.
+ */
+
+/** Achievement ids of pathway credentials: `pathway:<pathwayId>` (never a UUID, so never an achievement's). */
+export const PATHWAY_ACHIEVEMENT_PREFIX = 'pathway:';
+
+// The service acts on its own behalf here; the principal only passes the use cases' scope checks.
+const SYSTEM: Principal = { subject: 'credstack:pathways', roles: ['platform-admin'] };
+
+export interface ReevaluationOutcome {
+  readonly learnerId: string;
+  /** Credential ids awarded now (pathway and milestone credentials). */
+  readonly awarded: readonly string[];
+  readonly suspended: readonly string[];
+  readonly revoked: readonly string[];
+  readonly reinstated: readonly string[];
+}
+
+/**
+ * The public URL of a pathway (its published definition): the awarded achievement's id.
+ *
+ * @example
+ * pathwayUrl('https://api.example', 'northfield', 'analyst'); // 'https://api.example/issuers/northfield/pathways/analyst'
+ */
+export function pathwayUrl(baseUrl: string, issuerId: string, pathwayId: string): string {
+  return `${baseUrl}/issuers/${issuerId}/pathways/${encodeURIComponent(pathwayId)}`;
+}
+
+/** The credential id of a learner's award for a pathway version (or one of its milestones). */
+function awardId(p: PublishedPathway, learnerId: string, milestone?: string): string {
+  const r = p.record;
+  const parts = ['pathway-award', r.issuerId, r.pathwayId, String(r.version), learnerId];
+  return derivedCredentialId(
+    parts.concat(milestone === undefined ? [] : [milestone]).join('\u0000'),
+  );
+}
+
+function lapsePolicy(p: PublishedPathway): 'suspend' | 'revoke' {
+  return p.compiled.pathway.policy?.onLapse ?? 'suspend';
+}
+
+/** The pathway as the achievement its credential is for. */
+function pathwayAchievement(p: PublishedPathway): AchievementRecord {
+  const { pathway } = p.compiled;
+  return {
+    issuerId: p.record.issuerId,
+    id: `${PATHWAY_ACHIEVEMENT_PREFIX}${p.record.pathwayId}`,
+    definition: {
+      name: pathway.name,
+      description:
+        pathway.description ?? `Completed every requirement of the ${pathway.name} pathway.`,
+      criteria: {
+        narrative: `Hold credentials satisfying version ${p.record.version} of the ${pathway.name} pathway rules, published by the issuer; only verified, unrevoked, unexpired credentials count.`,
+      },
+      achievementType: 'Certificate',
+    },
+    proofFormat: 'vc-jwt',
+    algorithm: 'ES256',
+    // A suspendable award can come back when the pathway holds again; a revocable one cannot.
+    statusPurpose: lapsePolicy(p) === 'suspend' ? 'suspension' : 'revocation',
+    createdAt: p.record.createdAt,
+  };
+}
+
+/** For each credential used anywhere in `node`, the requirement (label or path) it met. */
+function requirementsMet(node: NodeResult, into = new Map<string, string>()): Map<string, string> {
+  if (node.children.length === 0) {
+    for (const id of node.usedCredentials) into.set(id, node.label ?? node.path);
+  }
+  for (const child of node.children) requirementsMet(child, into);
+  return into;
+}
+
+function findMilestone(node: NodeResult, milestone: string): NodeResult | undefined {
+  if (node.milestone === milestone && node.satisfied) return node;
+  for (const child of node.children) {
+    const found = findMilestone(child, milestone);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The subject of the newest contributing credential: the award goes to the same identity. */
+function recipientOf(records: readonly CredentialRecord[]): SignInput['recipient'] | undefined {
+  for (const record of [...records].sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))) {
+    const subject = credentialJson(record).credentialSubject as
+      | { id?: unknown; identifier?: unknown }
+      | undefined;
+    if (typeof subject?.id === 'string') return { id: subject.id };
+    if (Array.isArray(subject?.identifier) && subject.identifier.length > 0) {
+      return { identifier: subject.identifier as IdentityObject[] };
+    }
+  }
+  return undefined;
+}
+
+function evidenceFor(
+  ctx: ServiceContext,
+  p: PublishedPathway,
+  used: readonly CredentialRecord[],
+  met: ReadonlyMap<string, string>,
+): EvidenceInput[] {
+  const url = pathwayUrl(ctx.baseUrl, p.record.issuerId, p.record.pathwayId);
+  const name = p.compiled.pathway.name;
+  return [
+    {
+      id: `${url}/versions/${p.record.version}`,
+      name: `${name}: rules version ${p.record.version}`,
+      narrative: `The credential was awarded because the holder satisfied version ${p.record.version} of these rules.`,
+      genre: 'Pathway rules',
+    },
+    ...used.map((record) => {
+      const achievement = (
+        credentialJson(record).credentialSubject as { achievement?: { name?: unknown } }
+      )?.achievement;
+      return {
+        id: record.id,
+        name: typeof achievement?.name === 'string' ? achievement.name : record.achievementId,
+        narrative: `Met the requirement "${met.get(record.id) ?? '/root'}" of ${name}.`,
+        genre: 'Contributing credential',
+      };
+    }),
+  ];
+}
+
+/** Issues one award unless it exists; the id says whether a racing worker got there first. */
+async function award(
+  ctx: ServiceContext,
+  p: PublishedPathway,
+  learnerId: string,
+  achievement: AchievementRecord,
+  used: readonly CredentialRecord[],
+  met: ReadonlyMap<string, string>,
+  milestone?: string,
+): Promise<string | undefined> {
+  const credentialId = awardId(p, learnerId, milestone);
+  if (await ctx.credentials.get(credentialId)) return undefined;
+  const recipient = recipientOf(used);
+  if (!recipient) return undefined;
+  const issuer = await requireIssuer(ctx, p.record.issuerId);
+  try {
+    await signAndStore(ctx, issuer, achievement, {
+      credentialId,
+      learnerId,
+      recipient,
+      ...(milestone === undefined
+        ? { achievementUrl: pathwayUrl(ctx.baseUrl, p.record.issuerId, p.record.pathwayId) }
+        : {}),
+      evidence: evidenceFor(ctx, p, used, met),
+      award: {
+        pathwayId: p.record.pathwayId,
+        version: p.record.version,
+        ...(milestone === undefined ? {} : { milestone }),
+        contributing: used.map((r) => r.id),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'CONFLICT') return undefined;
+    throw error;
+  }
+  return credentialId;
+}
+
+/** The pathways worth evaluating for a learner, plus every pathway they reference. */
+function withReferences(
+  chosen: readonly PublishedPathway[],
+  all: readonly PublishedPathway[],
+): PublishedPathway[] {
+  const byId = new Map(all.map((p) => [`${p.record.issuerId}\u0000${p.record.pathwayId}`, p]));
+  const out = new Map<string, PublishedPathway>();
+  const visit = (p: PublishedPathway) => {
+    const key = `${p.record.issuerId}\u0000${p.record.pathwayId}`;
+    if (out.has(key)) return;
+    out.set(key, p);
+    for (const ref of referencedPathways(p.compiled)) {
+      const child = byId.get(`${p.record.issuerId}\u0000${ref}`);
+      if (child) visit(child);
+    }
+  };
+  for (const p of chosen) visit(p);
+  return [...out.values()];
+}
+
+/**
+ * Re-evaluates a learner and acts on the outcome: awards each newly completed published
+ * pathway (and each milestone reached) once, and suspends, revokes or reinstates existing
+ * pathway awards as their version now holds or not. `only` limits new awards to the given
+ * pathways (`<issuerId>/<pathwayId>`); held awards are always checked. `changed` is the
+ * credentials whose change triggered this, merged over the (eventually consistent) listing.
+ *
+ * @example
+ * const outcome = await reevaluateLearner(ctx, 'ada', { changed: [record] });
+ */
+export async function reevaluateLearner(
+  ctx: ServiceContext,
+  learnerId: string,
+  options: {
+    readonly changed?: readonly CredentialRecord[];
+    readonly only?: ReadonlySet<string>;
+    readonly published?: readonly PublishedPathway[];
+  } = {},
+): Promise<ReevaluationOutcome> {
+  const [listed, published] = await Promise.all([
+    learnerCredentials(ctx, learnerId),
+    options.published ?? publishedPathways(ctx),
+  ]);
+  const records = mergeChanged(listed, options.changed);
+  const awards = records.filter((r) => r.award !== undefined && r.award.milestone === undefined);
+  const outcome = {
+    learnerId,
+    awarded: [] as string[],
+    suspended: [] as string[],
+    revoked: [] as string[],
+    reinstated: [] as string[],
+  };
+  const now = ctx.clock.now();
+  const credentials = records.map(evaluatedOf);
+  const byId = new Map(records.map((r) => [r.id, r]));
+
+  const candidates = published.filter(
+    (p) =>
+      options.only === undefined || options.only.has(`${p.record.issuerId}/${p.record.pathwayId}`),
+  );
+  const evaluated = withReferences(candidates, published);
+  const { evaluations } = evaluateAll(
+    evaluated.map((p) => p.compiled),
+    credentials,
+    now,
+  );
+  const evaluationOf = new Map<PublishedPathway, Evaluation>();
+  evaluated.forEach((p, i) => {
+    const e = evaluations[i];
+    if (e) evaluationOf.set(p, e);
+  });
+
+  for (const p of candidates) {
+    const evaluation = evaluationOf.get(p);
+    if (!evaluation) continue;
+    const met = requirementsMet(evaluation.root);
+    // Milestones are awarded as their inner node completes, before the whole pathway does.
+    for (const milestone of evaluation.milestonesEarned) {
+      const node = findMilestone(evaluation.root, milestone);
+      const milestoneUsed = (node?.usedCredentials ?? []).flatMap((id) => byId.get(id) ?? []);
+      const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
+      const id = await award(ctx, p, learnerId, achievement, milestoneUsed, met, milestone);
+      if (id) outcome.awarded.push(id);
+    }
+    if (!evaluation.satisfied) continue;
+    // Evidence follows the rules' document order: the order a reader of the pathway expects.
+    const contributing = new Set(evaluation.contributing);
+    const used = [...met.keys()]
+      .filter((id) => contributing.has(id))
+      .flatMap((id) => byId.get(id) ?? []);
+    const pathwayAward = await award(ctx, p, learnerId, pathwayAchievement(p), used, met);
+    if (pathwayAward) outcome.awarded.push(pathwayAward);
+  }
+
+  for (const held of awards) {
+    if (held.state === 'revoked' || !held.award) continue;
+    const version = await pathwayVersion(
+      ctx,
+      held.issuerId,
+      held.award.pathwayId,
+      held.award.version,
+    );
+    if (!version) continue;
+    // The award's own version decides, even when a newer one has been published since.
+    const same = [...evaluationOf.keys()].find((p) => p.record === version.record);
+    const holds = same
+      ? (evaluationOf.get(same)?.satisfied ?? false)
+      : evaluateAll(
+          withReferences([version], published).map((p) => p.compiled),
+          credentials,
+          now,
+        ).held.includes(version.record.pathwayId);
+    if (held.state === 'active' && !holds) {
+      const to = lapsePolicy(version) === 'revoke' ? 'revoked' : 'suspended';
+      await changeStatus(ctx, SYSTEM, held.id, to).catch(ignoreConflict);
+      (to === 'revoked' ? outcome.revoked : outcome.suspended).push(held.id);
+    } else if (held.state === 'suspended' && holds) {
+      await changeStatus(ctx, SYSTEM, held.id, 'active').catch(ignoreConflict);
+      outcome.reinstated.push(held.id);
+    }
+  }
+  return outcome;
+}
+
+/** Another worker changed the award first: its state is already what this one wanted. */
+function ignoreConflict(error: unknown): void {
+  if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
+}
+
+function mergeChanged(
+  listed: readonly CredentialRecord[],
+  changed: readonly CredentialRecord[] = [],
+): CredentialRecord[] {
+  const ids = new Set(changed.map((r) => r.id));
+  return [...listed.filter((r) => !ids.has(r.id)), ...changed];
+}

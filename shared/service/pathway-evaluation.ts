@@ -1,0 +1,186 @@
+import { type CompiledPathway, compilePathway } from '#pathways/compile.ts';
+import { type Evaluation, evaluate } from '#pathways/evaluate.ts';
+import type { EvaluatedCredential, PathwayNode } from '#pathways/rule-types.ts';
+import type { ServiceContext } from './context.ts';
+import { credentialJson } from './issuance.ts';
+import type { PathwayVersionRecord } from './ports.ts';
+import type { CredentialRecord } from './records.ts';
+
+/**
+ * What progress, what-if and the award handlers share: compiled versions, the evaluator's view
+ * of stored credentials, and evaluation of a set of pathways that may reference each other.
+ */
+
+/** A published pathway version with its compiled form. */
+export interface PublishedPathway {
+  readonly record: PathwayVersionRecord;
+  readonly compiled: CompiledPathway;
+}
+
+// Versions are immutable, so a version read and compiled once is valid for the process's life.
+const versionCache = new Map<string, PublishedPathway>();
+const MAX_CACHED_VERSIONS = 5000;
+
+const versionKey = (issuerId: string, pathwayId: string, version: number) =>
+  `${issuerId}\u0000${pathwayId}\u0000${version}`;
+
+/**
+ * A stored version, compiled; cached by issuer, pathway and version.
+ *
+ * @example
+ * const compiled = compiledOf(record);
+ */
+export function compiledOf(record: PathwayVersionRecord): CompiledPathway {
+  const key = versionKey(record.issuerId, record.pathwayId, record.version);
+  let entry = versionCache.get(key);
+  if (!entry) {
+    entry = { record, compiled: compilePathway(record.definition) };
+    if (versionCache.size >= MAX_CACHED_VERSIONS) versionCache.clear();
+    versionCache.set(key, entry);
+  }
+  return entry.compiled;
+}
+
+/**
+ * One version of a pathway, read once and compiled; undefined when it does not exist.
+ *
+ * @example
+ * const v = await pathwayVersion(ctx, 'northfield', 'analyst', 2);
+ */
+export async function pathwayVersion(
+  ctx: ServiceContext,
+  issuerId: string,
+  pathwayId: string,
+  version: number,
+): Promise<PublishedPathway | undefined> {
+  const cached = versionCache.get(versionKey(issuerId, pathwayId, version));
+  if (cached) return cached;
+  const record = await ctx.pathways.getVersion(issuerId, pathwayId, version);
+  if (!record) return undefined;
+  compiledOf(record);
+  return versionCache.get(versionKey(issuerId, pathwayId, version));
+}
+
+/**
+ * Every published pathway version across issuers, compiled. One listing query per call; the
+ * versions themselves come from the cache after their first read.
+ *
+ * @example
+ * const published = await publishedPathways(ctx);
+ */
+export async function publishedPathways(ctx: ServiceContext): Promise<PublishedPathway[]> {
+  const heads = await ctx.pathways.listPublished();
+  const entries = await Promise.all(
+    heads.map((h) =>
+      h.publishedVersion === undefined
+        ? undefined
+        : pathwayVersion(ctx, h.issuerId, h.pathwayId, h.publishedVersion),
+    ),
+  );
+  return entries.filter((e): e is PublishedPathway => e !== undefined);
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * The evaluator's view of a stored credential. `verified` and `issuerBound` are true because
+ * this service issued and signed the credential itself and keeps its state; `revoked` mirrors
+ * that state, so revoked and suspended credentials never count.
+ *
+ * @example
+ * const credentials = records.map(evaluatedOf);
+ */
+export function evaluatedOf(record: CredentialRecord): EvaluatedCredential {
+  const subjectValue = credentialJson(record).credentialSubject;
+  const subject = objectOf(Array.isArray(subjectValue) ? subjectValue[0] : subjectValue);
+  const achievement = objectOf(subject.achievement);
+  const alignments = (Array.isArray(achievement.alignment) ? achievement.alignment : [])
+    .map(objectOf)
+    .filter((a) => typeof a.targetFramework === 'string' && typeof a.targetCode === 'string')
+    .map((a) => ({ framework: a.targetFramework as string, code: a.targetCode as string }));
+  const results = (Array.isArray(subject.result) ? subject.result : [])
+    .map(objectOf)
+    .filter((r) => typeof r.value === 'string')
+    .map((r) => ({
+      value: r.value as string,
+      ...(typeof r.resultDescription === 'string'
+        ? { resultDescription: r.resultDescription }
+        : {}),
+    }));
+  return {
+    id: record.id,
+    achievementId: record.achievementId,
+    issuerId: record.issuerId,
+    issuedAt: record.issuedAt,
+    ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
+    ...(record.state === 'active' ? {} : { revoked: true }),
+    verified: true,
+    issuerBound: true,
+    alignments,
+    ...(typeof subject.creditsEarned === 'number' ? { creditsEarned: subject.creditsEarned } : {}),
+    ...(typeof achievement.creditsAvailable === 'number'
+      ? { creditsAvailable: achievement.creditsAvailable }
+      : {}),
+    results,
+  };
+}
+
+/**
+ * Every credential of a learner, whatever its state.
+ *
+ * @example
+ * const records = await learnerCredentials(ctx, 'ada');
+ */
+export async function learnerCredentials(
+  ctx: ServiceContext,
+  learnerId: string,
+): Promise<CredentialRecord[]> {
+  const records: CredentialRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.credentials.listByLearner(learnerId, cursor);
+    records.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return records;
+}
+
+/**
+ * The pathway ids a pathway's rules reference as sub-pathways.
+ *
+ * @example
+ * referencedPathways(compiled); // ['sql-basics']
+ */
+export function referencedPathways(compiled: CompiledPathway): string[] {
+  return compiled.nodes.flatMap((n) => {
+    const source = n.source as PathwayNode;
+    return 'pathway' in source ? [source.pathway] : [];
+  });
+}
+
+/**
+ * Evaluates a set of pathways, feeding satisfied ones back as held sub-pathways until nothing
+ * changes (references are acyclic, so this ends within `length` rounds).
+ *
+ * @example
+ * const { evaluations } = evaluateAll(compiled, credentials, now);
+ */
+export function evaluateAll(
+  compiled: readonly CompiledPathway[],
+  credentials: readonly EvaluatedCredential[],
+  now: Date,
+): { evaluations: Evaluation[]; held: string[] } {
+  let held: string[] = [];
+  let evaluations: Evaluation[] = [];
+  for (let round = 0; round <= compiled.length; round += 1) {
+    evaluations = compiled.map((c) => evaluate(c, { credentials }, { now, heldPathways: held }));
+    const next = evaluations.filter((e) => e.satisfied).map((e) => e.pathwayId);
+    if (next.length === held.length) break;
+    held = next;
+  }
+  return { evaluations, held };
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceContext } from './context.ts';
+import { ServiceError } from './errors.ts';
+import { type ReevaluationOutcome, reevaluateLearner } from './pathway-awards.ts';
+import { publishedPathways } from './pathway-evaluation.ts';
+import type { PathwayJobRecord } from './ports.ts';
+import { type Principal, requireIssuerScope } from './principal.ts';
+
+/**
+ * Retroactive evaluation: publishing a pathway version queues a job (its item's INSERT on the
+ * table's stream starts it) that evaluates every learner who could qualify and awards those who
+ * already do. Progress is counted on the job item; a job that stops part-way is run again by
+ * the stream's retry and simply re-evaluates, since awards happen once whatever the replays.
+ */
+
+/** Learners evaluated at a time inside a job. */
+const JOB_CONCURRENCY = 4;
+/** Learners between two progress writes. */
+const PROGRESS_EVERY = 25;
+
+/**
+ * Queues the evaluation of a newly published version.
+ *
+ * @example
+ * const job = await queuePathwayJob(ctx, 'northfield', 'analyst', 2);
+ */
+export async function queuePathwayJob(
+  ctx: ServiceContext,
+  issuerId: string,
+  pathwayId: string,
+  version: number,
+): Promise<PathwayJobRecord> {
+  const job: PathwayJobRecord = {
+    id: randomUUID(),
+    issuerId,
+    pathwayId,
+    version,
+    state: 'queued',
+    evaluated: 0,
+    awarded: 0,
+    createdAt: ctx.clock.now().toISOString(),
+  };
+  await ctx.pathwayJobs.create(job);
+  return job;
+}
+
+/**
+ * A job's progress, for the issuer's admins.
+ *
+ * @example
+ * const job = await pathwayJobStatus(ctx, admin, 'northfield', jobId);
+ */
+export async function pathwayJobStatus(
+  ctx: ServiceContext,
+  principal: Principal,
+  issuerId: string,
+  jobId: string,
+): Promise<PathwayJobRecord> {
+  requireIssuerScope(principal, issuerId);
+  const job = await ctx.pathwayJobs.get(jobId);
+  if (!job || job.issuerId !== issuerId) {
+    throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no pathway job ${jobId}`);
+  }
+  return job;
+}
+
+/** The learners holding any credential of `issuerId`. */
+async function learnersOf(ctx: ServiceContext, issuerId: string, into: Set<string>): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.credentials.listByIssuer(issuerId, cursor);
+    for (const record of page.items) if (record.learnerId) into.add(record.learnerId);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+}
+
+async function allIssuerIds(ctx: ServiceContext): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.issuers.list(cursor);
+    ids.push(...page.items.map((i) => i.id));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return ids;
+}
+
+/**
+ * Runs a queued job: lists the learners who could qualify (holders of the issuer's credentials,
+ * or of any issuer's when the rules accept skills or credits from anyone), evaluates each
+ * against the version, and counts evaluations and awards as it goes.
+ *
+ * @example
+ * await runPathwayJob(ctx, jobId);
+ */
+export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise<PathwayJobRecord> {
+  const job = await ctx.pathwayJobs.get(jobId);
+  if (!job) throw new ServiceError('NOT_FOUND', `no pathway job ${jobId}`);
+  if (job.state === 'done') return job;
+  const published = await publishedPathways(ctx);
+  const target = published.find(
+    (p) => p.record.issuerId === job.issuerId && p.record.pathwayId === job.pathwayId,
+  );
+  // A version replaced before its job ran has nobody left to award: the newer one's job does it.
+  if (!target || target.record.version !== job.version) {
+    await ctx.pathwayJobs.start(jobId, 0);
+    await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());
+    return (await ctx.pathwayJobs.get(jobId)) ?? job;
+  }
+  const openToAll = target.compiled.nodes.some((n) => n.kind === 'skill' || n.kind === 'credits');
+  const learners = new Set<string>();
+  const issuers = openToAll ? await allIssuerIds(ctx) : [job.issuerId];
+  for (const issuerId of issuers) await learnersOf(ctx, issuerId, learners);
+  const queue = [...learners].sort();
+  await ctx.pathwayJobs.start(jobId, queue.length);
+
+  const only = new Set([`${job.issuerId}/${job.pathwayId}`]);
+  let next = 0;
+  let evaluated = 0;
+  let awarded = 0;
+  const flush = async () => {
+    if (evaluated === 0 && awarded === 0) return;
+    const [e, a] = [evaluated, awarded];
+    evaluated = 0;
+    awarded = 0;
+    await ctx.pathwayJobs.progress(jobId, e, a);
+  };
+  const workers = Array.from({ length: JOB_CONCURRENCY }, async () => {
+    while (next < queue.length) {
+      const learnerId = queue[next] as string;
+      next += 1;
+      const outcome: ReevaluationOutcome = await reevaluateLearner(ctx, learnerId, {
+        only,
+        published,
+      });
+      evaluated += 1;
+      awarded += outcome.awarded.length;
+      if (evaluated >= PROGRESS_EVERY) await flush();
+    }
+  });
+  await Promise.all(workers);
+  await flush();
+  await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());
+  return (await ctx.pathwayJobs.get(jobId)) ?? job;
+}
+
+/**
+ * Re-checks every learner holding a pathway award, so awards lapse when a contributing
+ * credential expires (expiry changes no item, so no stream record announces it). Run on a
+ * schedule. Returns the outcomes that changed something.
+ *
+ * @example
+ * const changed = await sweepPathwayAwards(ctx);
+ */
+export async function sweepPathwayAwards(ctx: ServiceContext): Promise<ReevaluationOutcome[]> {
+  const published = await publishedPathways(ctx);
+  const learners = new Set<string>();
+  for (const issuerId of new Set(published.map((p) => p.record.issuerId))) {
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.credentials.listByIssuer(issuerId, cursor);
+      for (const record of page.items) {
+        if (record.award && record.state !== 'revoked' && record.learnerId) {
+          learners.add(record.learnerId);
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+  const changed: ReevaluationOutcome[] = [];
+  for (const learnerId of [...learners].sort()) {
+    // `only` empty: held awards are checked, nothing new is awarded by the sweep itself.
+    const outcome = await reevaluateLearner(ctx, learnerId, { published, only: new Set() });
+    const total =
+      outcome.awarded.length +
+      outcome.suspended.length +
+      outcome.revoked.length +
+      outcome.reinstated.length;
+    if (total > 0) changed.push(outcome);
+  }
+  return changed;
+}
