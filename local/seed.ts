@@ -3,12 +3,15 @@ import { createAchievement } from '#shared/service/achievements.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
 import { onboardIssuer } from '#shared/service/issuers.ts';
+import { publishPathway, savePathway } from '#shared/service/pathways.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import { DEMO_ACHIEVEMENTS } from '../samples/demo-catalog.ts';
+import { DEMO_STACK_ACHIEVEMENTS, demoPathways } from '../samples/demo-stacks.ts';
 
 /**
  * The demo tenant of `npm start`: one issuer with data-skills achievements aligned to O*NET and
- * ESCO, three learners (two already hold badges), and an employer. Created through the same
+ * ESCO, three published stacks (pathways) over them, three learners (two already hold badges,
+ * one a badge short of a stack), and an employer. Created through the same
  * use cases the API calls, so the demo data is what the service itself would write.
  */
 
@@ -52,16 +55,33 @@ export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
       }),
     );
   }
-  const [sql, visualisation] = achievements;
-  for (const [learner, achievement] of [
-    [DEMO_LEARNERS[0], sql],
-    [DEMO_LEARNERS[0], visualisation],
-    [DEMO_LEARNERS[1], sql],
-  ] as const) {
-    if (!achievement) continue;
+  for (const definition of Object.values(DEMO_STACK_ACHIEVEMENTS)) {
+    const { id: _id, ...rest } = definition;
+    achievements.push(await createAchievement(ctx, ADMIN, DEMO_ISSUER_ID, { definition: rest }));
+  }
+  const byName = Object.fromEntries(achievements.map((a) => [a.definition.name, a.id]));
+  for (const pathway of demoPathways(byName)) {
+    const saved = await savePathway(ctx, ADMIN, DEMO_ISSUER_ID, pathway);
+    await publishPathway(ctx, ADMIN, DEMO_ISSUER_ID, saved.pathwayId, saved.version);
+  }
+  // Ada is one elective short of Data Analyst Foundations, Grace one badge short of the
+  // database stack, Alan just starting: the README's walk-through awards Ada the last one.
+  const holdings: [(typeof DEMO_LEARNERS)[number], string][] = [
+    [DEMO_LEARNERS[0], 'SQL Querying Fundamentals'],
+    [DEMO_LEARNERS[0], 'Data Visualisation'],
+    [DEMO_LEARNERS[0], 'Spreadsheet Modelling'],
+    [DEMO_LEARNERS[0], 'Statistics for Analysts'],
+    [DEMO_LEARNERS[0], 'Python for Data Analysis'],
+    [DEMO_LEARNERS[0], 'Dashboard Design'],
+    [DEMO_LEARNERS[1], 'SQL Querying Fundamentals'],
+    [DEMO_LEARNERS[1], 'Relational Database Design'],
+  ];
+  for (const [learner, name] of holdings) {
+    const achievementId = byName[name];
+    if (achievementId === undefined) continue;
     await issueCredential(ctx, ADMIN, {
       issuerId: DEMO_ISSUER_ID,
-      achievementId: achievement.id,
+      achievementId,
       recipient: { email: learner.email },
       learnerId: learner.id,
     });

@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ISSUER_ID, seedDemoTenant } from '#local/seed.ts';
+import type { CredentialRecord } from '#shared/service/records.ts';
+import { useService } from '#test/support/service-harness.ts';
+
+/**
+ * The issue's walk-through in the local runtime: the seeded demo tenant with its three stacks,
+ * the stream consumers running as under `npm start`. Ada, one elective short of Data Analyst
+ * Foundations, earns it with one more badge; the award verifies with the command line against
+ * the running service; revoking a constituent suspends it.
+ */
+
+const service = useService({ streams: true });
+
+let admin: string;
+let ada: string;
+let idsByName: Record<string, string>;
+
+async function pathwayAwards(learnerId: string): Promise<CredentialRecord[]> {
+  const { items } = await service().ctx.credentials.listByLearner(learnerId);
+  return items.filter((r) => r.award !== undefined && r.award.milestone === undefined);
+}
+
+async function progress(pathwayId: string): Promise<{ progress: number; nextSteps: unknown[] }> {
+  const response = await service().call('GET', '/learners/ada/pathways', { token: ada });
+  expect(response.status).toBe(200);
+  return response.body.items.find((i: { pathway: { id: string } }) => i.pathway.id === pathwayId);
+}
+
+beforeAll(async () => {
+  const { ctx, tokens } = service();
+  admin = await tokens.sign({ sub: 'platform', roles: ['platform-admin'] });
+  ada = await tokens.sign({ sub: 'ada', roles: ['learner'], learnerId: 'ada' });
+  const tenant = await seedDemoTenant(ctx);
+  idsByName = Object.fromEntries(tenant.achievements.map((a) => [a.definition.name, a.id]));
+  await service().drained();
+}, 120_000);
+
+describe('the demo stacks', () => {
+  it('publishes three stacks, awarding the seeded learners nothing but the milestone they reached', async () => {
+    const published = await service().ctx.pathways.listPublished();
+
+    expect(published.map((h) => h.pathwayId).sort()).toEqual([
+      'bi-specialist',
+      'data-analyst-foundations',
+      'database-essentials',
+    ]);
+    expect(await pathwayAwards('ada')).toEqual([]);
+    const { items } = await service().ctx.credentials.listByLearner('ada');
+    expect(
+      items.filter((r) => r.award?.milestone !== undefined).map((r) => r.achievementId),
+    ).toEqual([idsByName['Data Foundations Milestone']]);
+  });
+
+  it('tells Ada what is missing: more elective credits', async () => {
+    const before = await progress('data-analyst-foundations');
+
+    expect(before.progress).toBeGreaterThan(50);
+    expect(before.progress).toBeLessThan(100);
+    expect(JSON.stringify(before.nextSteps)).toContain('credits');
+  });
+
+  it('awards Data Analyst Foundations when the last badge arrives, verifiable with the command line', async () => {
+    const issued = await service().call('POST', '/credentials/issue', {
+      token: admin,
+      body: {
+        credential: {
+          issuer: DEMO_ISSUER_ID,
+          credentialSubject: {
+            email: 'ada.learner@mail.example',
+            achievement: { id: idsByName['Data Cleaning and Preparation'] },
+          },
+        },
+        options: { learnerId: 'ada' },
+      },
+    });
+    expect(issued.status).toBe(201);
+    await service().drained();
+
+    const [award] = await pathwayAwards('ada');
+    expect(award?.award?.pathwayId).toBe('data-analyst-foundations');
+    expect((await progress('data-analyst-foundations')).progress).toBe(100);
+    const dir = await mkdtemp(join(tmpdir(), 'credstack-award-'));
+    try {
+      const file = join(dir, 'award.jwt');
+      await writeFile(file, award?.signed ?? '');
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['cli/credstack.ts', 'verify', '--allow-private-network', file],
+        { timeout: 30_000 },
+      );
+      const report = JSON.parse(stdout) as { verdict: string; issuerBinding: { bound: boolean } };
+      expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('suspends the award when a constituent is revoked', async () => {
+    const [award] = await pathwayAwards('ada');
+    const sql = award?.award?.contributing[0] as string;
+    const revoked = await service().call('POST', '/credentials/status', {
+      token: admin,
+      body: { credentialId: sql, credentialStatus: [{ status: 'revoked' }] },
+    });
+    expect(revoked.status).toBe(200);
+    await service().drained();
+
+    const [after] = await pathwayAwards('ada');
+    expect(after?.state).toBe('suspended');
+  });
+});
