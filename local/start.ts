@@ -143,5 +143,10 @@ Issue a badge as the demo issuer's admin:
   curl -s ${bridge.url}/credentials/issue -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"credential":{"issuer":"${DEMO_ISSUER_ID}","credentialSubject":{"email":"new.learner@mail.example","achievement":{"id":"${achievement?.id ?? '<achievement id>'}"}}}}'
 
+Watch a stack complete: Ada is one elective short of Data Analyst Foundations.
+  ADA=$(node -p "require('./.data/dev-tokens.json')['learner-ada'].token")
+  curl -s ${bridge.url}/learners/ada/pathways -H "authorization: Bearer $ADA"
+  (README "Stacks" awards her the last badge; the pathway credential follows from the stream.)
+
 Ctrl-C stops everything.
 `);
