@@ -1,20 +1,26 @@
 import jsonLogic from 'json-logic-js';
+import { check } from '#pathways/check.ts';
 import { type CompiledPathway, compilePathway } from '#pathways/compile.ts';
 import { subtractDuration } from '#pathways/duration.ts';
-import { evaluate } from '#pathways/evaluate.ts';
+import { evaluate, evaluateIndexed } from '#pathways/evaluate.ts';
 import { nextSteps } from '#pathways/guidance.ts';
+import { indexLearner, type LearnerIndex } from '#pathways/learner-index.ts';
 import type {
   EvaluatedCredential,
   LeafConstraints,
   Pathway,
   PathwayNode,
 } from '#pathways/rule-types.ts';
+import { buildTriggerIndex } from '#pathways/trigger-index.ts';
 import { compareRates } from './measure.ts';
 
 /**
- * Pathway evaluation throughput on generated, seeded data: credstack `evaluate` (exact
- * one-credential-per-requirement search with explanations) against the same rules written as
- * JSON Logic, which only gives a verdict and lets one credential meet several requirements.
+ * Pathway benchmarks on generated, seeded data, each next to json-logic-js in the same run:
+ * verdicts per second (`indexLearner` + `check`), explained evaluations (`evaluate`, with and
+ * without `nextSteps`), the reaction to one new credential with 1,000 pathways defined (with
+ * and without the trigger index), and a retroactive pass of one new pathway over 100,000
+ * learners. The JSON Logic rules give a verdict only and let one credential meet several
+ * requirements, so they agree with the engine wherever that makes no difference.
  */
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -148,8 +154,12 @@ function generatePathway(rng: Rng, index: number, cat: readonly CatalogueEntry[]
  * 5–200 credentials (log-uniform, as most learners hold few), 70% from one focus track,
  * issued within the last four years; a few revoked, unverified, not issuer-bound or expired.
  */
-function generateLearner(rng: Rng, index: number, cat: readonly CatalogueEntry[]) {
-  const count = Math.round(5 * 40 ** rng());
+function generateLearner(
+  rng: Rng,
+  index: number,
+  cat: readonly CatalogueEntry[],
+  count = Math.round(5 * 40 ** rng()),
+) {
   // Two tracks a learner works in (a main subject and a second one), 70% of their badges.
   const focus = int(rng, 0, TRACKS - 1);
   const focusIds = cat.filter((a) => a.track === focus || a.track === (focus + 1) % TRACKS);
@@ -267,31 +277,84 @@ function toJsonLogic(node: PathwayNode): unknown {
   return { some: [v('credentials'), { and: [COUNTABLE, leafMatch(node)] }] };
 }
 
+/** One row of the benchmark table, in the shape bench/run.ts prints. */
+export interface PathwayRow {
+  readonly metric: string;
+  readonly value: number;
+  readonly baselineName: string;
+  readonly baseline: number;
+  readonly target?: string;
+  /** Rates compare as value/baseline; latencies as baseline/value. */
+  readonly unit?: 'rate' | 'ms';
+}
+
 export interface PathwayFigures {
-  readonly evaluatePerSecond: number;
-  readonly guidancePerSecond: number;
-  readonly jsonLogicPerSecond: number;
   readonly pathways: number;
   readonly learners: number;
   readonly meanRequirements: number;
   readonly meanCredentials: number;
-  /** Satisfied verdicts compared on every pair (JSON Logic may count one credential twice). */
+  /** Median rates of alternating rounds, walking the pairs learner by learner. */
+  readonly rates: {
+    readonly checkPerSecond: number;
+    readonly evaluatePerSecond: number;
+    readonly guidancePerSecond: number;
+    readonly jsonLogicPerSecond: number;
+  };
+  /** Verdicts compared on every pair (JSON Logic may count one credential twice). */
   readonly agreement: {
     readonly pairs: number;
     readonly agree: number;
     readonly satisfied: number;
     readonly jsonLogicOnly: number;
+    /** Pairs where `check` gave the same verdict and credentials as `evaluate`. */
+    readonly checkAgrees: number;
+    /** Pairs where the engine's search budget ran out (a partial explanation). */
+    readonly budgetSpent: number;
   };
-  /** One timed pass over every pair (a mean, outliers included), next to the round medians. */
+  /** One timed pass over every pair (a mean, outliers included). */
   readonly fullPass: {
     readonly evaluatePerSecond: number;
     readonly jsonLogicPerSecond: number;
     readonly p50Ms: number;
     readonly p99Ms: number;
     readonly maxMs: number;
-    /** Pairs where the engine's search budget ran out (a partial explanation). */
-    readonly budgetSpent: number;
   };
+  readonly reaction: {
+    readonly pathways: number;
+    readonly held: number;
+    readonly samples: number;
+    readonly meanAffected: number;
+    readonly newlySatisfied: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly allP50Ms: number;
+    readonly allP99Ms: number;
+  };
+  readonly retroactive: {
+    readonly learners: number;
+    readonly meanCredentials: number;
+    readonly seconds: number;
+    readonly perSecond: number;
+    readonly satisfied: number;
+    readonly jsonLogicLearners: number;
+    readonly jsonLogicSeconds: number;
+    readonly jsonLogicPerSecond: number;
+    readonly jsonLogicOnly: number;
+  };
+}
+
+export interface PathwayBenchOptions {
+  rounds?: number;
+  roundMs?: number;
+  pathways?: number;
+  learners?: number;
+  /** Pathways defined when one new credential arrives. */
+  reactionPathways?: number;
+  /** New credentials reacted to, each against the same 200 held ones, per round. */
+  reactionSamples?: number;
+  retroLearners?: number;
+  /** json-logic-js runs on every n-th learner of the retroactive pass. */
+  retroSampleEvery?: number;
 }
 
 const countLeaves = (node: PathwayNode): number => {
@@ -302,16 +365,42 @@ const countLeaves = (node: PathwayNode): number => {
   return 1;
 };
 
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
 /**
- * Evaluations per second over learner × pathway pairs on one core: `evaluate`, `evaluate` +
- * `nextSteps`, and json-logic-js `apply` on the same rules, in alternating rounds.
+ * Walks the pairs learner by learner, as a service checks one learner's pathways together:
+ * `prepare` runs when the learner changes (the engine's index, JSON Logic's data shape), so
+ * its cost is spread over that learner's pathways on both sides alike.
+ */
+function walker<T>(
+  walk: readonly (readonly [number, number])[],
+  prepare: (learner: number) => T,
+  run: (prepared: T, pathway: number) => unknown,
+): () => unknown {
+  let next = 0;
+  let current = -1;
+  let prepared: T | undefined;
+  return () => {
+    const [l, p] = walk[next % walk.length]!;
+    next += 1;
+    if (l !== current || prepared === undefined) {
+      prepared = prepare(l);
+      current = l;
+    }
+    return run(prepared, p);
+  };
+}
+
+/**
+ * Runs every pathway benchmark; see the file comment.
  *
  * @example
  * const figures = await measurePathways({ rounds: 5, roundMs: 1000 });
  */
-export async function measurePathways(
-  options: { rounds?: number; roundMs?: number; pathways?: number; learners?: number } = {},
-): Promise<PathwayFigures> {
+export async function measurePathways(options: PathwayBenchOptions = {}): Promise<PathwayFigures> {
   const rng = mulberry32(0x5eed);
   const cat = catalogue(rng);
   const pathways = Array.from({ length: options.pathways ?? 24 }, (_, i) =>
@@ -325,22 +414,31 @@ export async function measurePathways(
   const shaped = learners.map((credentials) => ({ credentials }));
   const data = learners.map(jsonLogicData);
   const context = { now: NOW };
-  // Shuffled so consecutive calls hit different learners and pathways, as a service would.
-  const pairs = sample(
+  // Learners in a shuffled order, each with its pathways in a shuffled order of its own.
+  const walk = sample(
     rng,
-    learners.flatMap((_, l) => pathways.map((_, p) => [l, p] as const)),
-    learners.length * pathways.length,
+    learners.map((_, l) => l),
+    learners.length,
+  ).flatMap((l) =>
+    sample(
+      rng,
+      pathways.map((_, p) => p),
+      pathways.length,
+    ).map((p) => [l, p] as const),
   );
 
-  // One full pass over every pair: the verdict check, and per-call latencies including the
-  // pairs where the engine's exact search runs into its budget.
+  // One full pass over every pair: the verdicts compared, and per-call latencies including
+  // the pairs where the engine's exact search runs into its budget.
   let agree = 0;
   let satisfied = 0;
   let jsonLogicOnly = 0;
   let budgetSpent = 0;
+  let checkAgrees = 0;
   const engineMs: number[] = [];
   let baselineMs = 0;
-  for (const [l, p] of pairs) {
+  let index: LearnerIndex | undefined;
+  let indexed = -1;
+  for (const [l, p] of walk) {
     const t0 = performance.now();
     const evaluation = evaluate(compiled[p]!, shaped[l]!, context);
     const t1 = performance.now();
@@ -352,46 +450,274 @@ export async function measurePathways(
     else if (baseline) jsonLogicOnly += 1;
     else throw new Error(`JSON Logic encoding differs: pathway ${p}, learner ${l}`);
     if (evaluation.satisfied) satisfied += 1;
+    if (index === undefined || indexed !== l) {
+      index = indexLearner(learners[l]!, NOW);
+      indexed = l;
+    }
+    const verdict = check(compiled[p]!, index);
+    const same =
+      verdict.satisfied === evaluation.satisfied &&
+      (!verdict.satisfied || verdict.contributing.join() === evaluation.contributing.join());
+    if (!same) throw new Error(`check differs from evaluate: pathway ${p}, learner ${l}`);
+    checkAgrees += 1;
   }
-  const sorted = [...engineMs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   const engineTotal = engineMs.reduce((s, ms) => s + ms, 0);
+  const n = walk.length;
 
-  // Each side walks the shuffled pairs with its own cursor across rounds, so rounds do not
-  // all re-measure the same first pairs.
-  const n = pairs.length;
-  const cursor = (run: (l: number, p: number) => unknown) => {
-    let next = 0;
-    return () => {
-      const [l, p] = pairs[next % n]!;
-      next += 1;
-      return run(l, p);
-    };
-  };
-  const [engineRate, guidanceRate, baselineRate] = await compareRates(
+  const [checkRate, evaluateRate, guidanceRate, baselineRate] = await compareRates(
     [
-      cursor((l, p) => evaluate(compiled[p]!, shaped[l]!, context)),
-      cursor((l, p) => nextSteps(compiled[p]!, evaluate(compiled[p]!, shaped[l]!, context))),
-      cursor((l, p) => jsonLogic.apply(rules[p], data[l])),
+      walker(
+        walk,
+        (l) => indexLearner(learners[l]!, NOW),
+        (ix, p) => check(compiled[p]!, ix),
+      ),
+      walker(
+        walk,
+        (l) => shaped[l]!,
+        (learner, p) => evaluate(compiled[p]!, learner, context),
+      ),
+      walker(
+        walk,
+        (l) => shaped[l]!,
+        (learner, p) => nextSteps(compiled[p]!, evaluate(compiled[p]!, learner, context)),
+      ),
+      walker(
+        walk,
+        (l) => jsonLogicData(learners[l]!),
+        (shape, p) => jsonLogic.apply(rules[p], shape),
+      ),
     ],
     { rounds: options.rounds ?? 5, roundMs: options.roundMs ?? 1000 },
   );
+
   return {
-    evaluatePerSecond: engineRate!.perSecond,
-    guidancePerSecond: guidanceRate!.perSecond,
-    jsonLogicPerSecond: baselineRate!.perSecond,
     pathways: pathways.length,
     learners: learners.length,
     meanRequirements: pathways.reduce((s, p) => s + countLeaves(p.root), 0) / pathways.length,
     meanCredentials: learners.reduce((s, c) => s + c.length, 0) / learners.length,
-    agreement: { pairs: n, agree, satisfied, jsonLogicOnly },
+    rates: {
+      checkPerSecond: checkRate!.perSecond,
+      evaluatePerSecond: evaluateRate!.perSecond,
+      guidancePerSecond: guidanceRate!.perSecond,
+      jsonLogicPerSecond: baselineRate!.perSecond,
+    },
+    agreement: { pairs: n, agree, satisfied, jsonLogicOnly, checkAgrees, budgetSpent },
     fullPass: {
       evaluatePerSecond: (n / engineTotal) * 1000,
       jsonLogicPerSecond: (n / baselineMs) * 1000,
-      p50Ms: at(0.5),
-      p99Ms: at(0.99),
-      maxMs: sorted.at(-1)!,
-      budgetSpent,
+      p50Ms: quantile(engineMs, 0.5),
+      p99Ms: quantile(engineMs, 0.99),
+      maxMs: Math.max(...engineMs),
     },
+    reaction: measureReaction(rng, cat, options),
+    retroactive: measureRetroactive(cat, options),
   };
+}
+
+/**
+ * One learner holding 200 credentials receives one more while `reactionPathways` pathways
+ * are defined. The reaction: look up the pathways the credential can affect, index the
+ * learner, check those, and explain the newly satisfied ones (what an award needs). The
+ * baseline does the same for every pathway. Both must find the same newly satisfied ones.
+ */
+function measureReaction(rng: Rng, cat: readonly CatalogueEntry[], options: PathwayBenchOptions) {
+  const count = options.reactionPathways ?? 1000;
+  const samples = options.reactionSamples ?? 100;
+  const rounds = Math.max(1, options.rounds ?? 5);
+  const defined = Array.from({ length: count }, (_, i) =>
+    compilePathway(generatePathway(rng, 1000 + i, cat)),
+  );
+  const triggers = buildTriggerIndex(defined);
+  const HELD = 200;
+  const all = generateLearner(rng, 100_000, cat, HELD + samples);
+  const held = all.slice(0, HELD);
+  const arriving = all.slice(HELD);
+  const before = indexLearner(held, NOW);
+  const met = new Set(defined.filter((p) => check(p, before).satisfied).map((p) => p.pathway.id));
+  const react = (credential: EvaluatedCredential, candidates: readonly CompiledPathway[]) => {
+    const index = indexLearner([...held, credential], NOW);
+    const awarded: string[] = [];
+    for (const p of candidates) {
+      if (check(p, index).satisfied && !met.has(p.pathway.id)) {
+        awarded.push(evaluateIndexed(p, index).pathwayId);
+      }
+    }
+    return awarded.join();
+  };
+  const indexed: number[] = [];
+  const everything: number[] = [];
+  let affected = 0;
+  let newlySatisfied = 0;
+  for (let round = 0; round < rounds + 1; round += 1) {
+    for (const [k, credential] of arriving.entries()) {
+      // Alternate which side goes first, so neither always runs on a warmer cache.
+      const t0 = performance.now();
+      const first = k % 2 === 0;
+      const a = first ? react(credential, triggers.affectedPathways(credential)) : '';
+      const t1 = performance.now();
+      const b = react(credential, defined);
+      const t2 = performance.now();
+      const c = first ? '' : react(credential, triggers.affectedPathways(credential));
+      const t3 = performance.now();
+      if ((first ? a : c) !== b) throw new Error(`the trigger index missed a pathway: ${b}`);
+      // The first round warms up.
+      if (round === 0) continue;
+      indexed.push(first ? t1 - t0 : t3 - t2);
+      everything.push(t2 - t1);
+      affected += triggers.affectedPathways(credential).length;
+      newlySatisfied += b === '' ? 0 : b.split(',').length;
+    }
+  }
+  const total = rounds * samples;
+  return {
+    pathways: count,
+    held: HELD,
+    samples: total,
+    meanAffected: affected / total,
+    newlySatisfied,
+    p50Ms: quantile(indexed, 0.5),
+    p99Ms: quantile(indexed, 0.99),
+    allP50Ms: quantile(everything, 0.5),
+    allP99Ms: quantile(everything, 0.99),
+  };
+}
+
+/**
+ * A new pathway version checked against every learner, learners generated a chunk at a time
+ * (generation not timed). The engine indexes each learner's credentials that the pathway can
+ * read and checks it; json-logic-js shapes its data and applies the rule for every n-th
+ * learner, on whom the engine's verdict is also checked against a full index.
+ */
+function measureRetroactive(cat: readonly CatalogueEntry[], options: PathwayBenchOptions) {
+  const total = options.retroLearners ?? 100_000;
+  const every = options.retroSampleEvery ?? 4;
+  const source = generatePathway(mulberry32(0x7e70), 5000, cat);
+  const target = compilePathway(source);
+  const rule = toJsonLogic(source.root);
+  // Only the credentials the pathway can read are indexed: one pathway per learner here.
+  const only = { pathways: [target] };
+  const learnerRng = mulberry32(0xbea7);
+  const CHUNK = 1000;
+  let engineMs = 0;
+  let baselineMs = 0;
+  let satisfied = 0;
+  let sampled = 0;
+  let credentials = 0;
+  let jsonLogicOnly = 0;
+  const verdicts = new Uint8Array(CHUNK);
+  for (let start = 0; start < total; start += CHUNK) {
+    const size = Math.min(CHUNK, total - start);
+    const chunk = Array.from({ length: size }, (_, i) =>
+      generateLearner(learnerRng, start + i, cat),
+    );
+    const t0 = performance.now();
+    for (let i = 0; i < size; i += 1) {
+      verdicts[i] = check(target, indexLearner(chunk[i]!, NOW, only)).satisfied ? 1 : 0;
+    }
+    const t1 = performance.now();
+    const baseline: boolean[] = [];
+    for (let i = 0; i < size; i += every) {
+      baseline.push(jsonLogic.truthy(jsonLogic.apply(rule, jsonLogicData(chunk[i]!))));
+    }
+    const t2 = performance.now();
+    engineMs += t1 - t0;
+    baselineMs += t2 - t1;
+    for (let i = 0; i < size; i += 1) {
+      satisfied += verdicts[i]!;
+      credentials += chunk[i]!.length;
+    }
+    for (const [j, yes] of baseline.entries()) {
+      const learner = chunk[j * every]!;
+      const engine = verdicts[j * every] === 1;
+      if (engine && !yes)
+        throw new Error(`JSON Logic encoding differs: learner ${start + j * every}`);
+      if (yes && !engine) jsonLogicOnly += 1;
+      // The limited index must give what a full one gives.
+      if (check(target, indexLearner(learner, NOW)).satisfied !== engine) {
+        throw new Error(`limited index differs: learner ${start + j * every}`);
+      }
+    }
+    sampled += baseline.length;
+  }
+  return {
+    learners: total,
+    meanCredentials: credentials / total,
+    seconds: engineMs / 1000,
+    perSecond: (total / engineMs) * 1000,
+    satisfied,
+    jsonLogicLearners: sampled,
+    jsonLogicSeconds: baselineMs / 1000,
+    jsonLogicPerSecond: (sampled / baselineMs) * 1000,
+    jsonLogicOnly,
+  };
+}
+
+const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * The pathway rows of the benchmark table (and a line of context on stdout).
+ *
+ * @example
+ * rows.push(...(await pathwayRows({ rounds, roundMs })));
+ */
+export async function pathwayRows(options: PathwayBenchOptions = {}): Promise<PathwayRow[]> {
+  const pw = await measurePathways(options);
+  const { agreement: a, fullPass: f, rates: r, reaction: x, retroactive: z } = pw;
+  process.stdout.write(
+    `pathways: ${pw.pathways} × ${pw.learners} learners, mean ${pw.meanRequirements.toFixed(1)} requirements, ${pw.meanCredentials.toFixed(1)} credentials; verdicts agree on ${a.agree}/${a.pairs} pairs (${a.satisfied} satisfied; ${a.jsonLogicOnly} satisfied by json-logic only, one credential counted twice); check = evaluate on ${a.checkAgrees}/${a.pairs}; evaluate p50 ${f.p50Ms.toFixed(3)} ms, p99 ${f.p99Ms.toFixed(3)} ms, max ${f.maxMs.toFixed(2)} ms, search budget spent on ${a.budgetSpent}\n` +
+      `pathway reaction: ${x.samples} new credentials, mean ${x.meanAffected.toFixed(0)} of ${x.pathways} pathways affected, ${x.newlySatisfied} newly satisfied; p50/p99 ${x.p50Ms.toFixed(3)}/${x.p99Ms.toFixed(3)} ms vs all pathways ${x.allP50Ms.toFixed(3)}/${x.allP99Ms.toFixed(3)} ms\n` +
+      `pathway retroactive pass: ${thousands(z.learners)} learners (mean ${z.meanCredentials.toFixed(1)} credentials) in ${z.seconds.toFixed(2)} s, ${thousands(z.satisfied)} satisfied; json-logic-js on ${thousands(z.jsonLogicLearners)} of them in ${z.jsonLogicSeconds.toFixed(2)} s (${z.jsonLogicOnly} satisfied by json-logic only)\n`,
+  );
+  const perLearner = `data shaped once per learner, included; ${pw.pathways} pathways each`;
+  const jsonLogicWalk = `json-logic-js apply, verdicts/s (${perLearner})`;
+  const reaction = `reaction to one new credential (${x.held} held, ${thousands(x.pathways)} pathways): trigger index + indexLearner + check ${x.meanAffected.toFixed(0)} affected + evaluate the newly met`;
+  const everyPathway = `same, checking all ${thousands(x.pathways)} pathways (no trigger index)`;
+  return [
+    {
+      metric: `pathway verdicts/s, indexLearner + check (${pw.pathways} pathways × ${pw.learners} learners; index built once per learner, included)`,
+      value: r.checkPerSecond,
+      baselineName: jsonLogicWalk,
+      baseline: r.jsonLogicPerSecond,
+      target: '≥ 1000% (10×)',
+    },
+    {
+      metric:
+        'pathway evaluations/s, evaluate (exact assignment, explanations, learner indexed per call)',
+      value: r.evaluatePerSecond,
+      baselineName: jsonLogicWalk,
+      baseline: r.jsonLogicPerSecond,
+    },
+    {
+      metric: 'pathway evaluations/s, evaluate + nextSteps (guidance)',
+      value: r.guidancePerSecond,
+      baselineName: jsonLogicWalk,
+      baseline: r.jsonLogicPerSecond,
+    },
+    {
+      metric: 'pathway evaluations/s, evaluate, one pass over all pairs (mean)',
+      value: f.evaluatePerSecond,
+      baselineName: 'json-logic-js apply, same pass (mean; data shaped beforehand, not timed)',
+      baseline: f.jsonLogicPerSecond,
+    },
+    {
+      metric: `${reaction}, p50`,
+      value: x.p50Ms,
+      baselineName: `${everyPathway}, p50`,
+      baseline: x.allP50Ms,
+      unit: 'ms',
+    },
+    {
+      metric: `${reaction}, p99`,
+      value: x.p99Ms,
+      baselineName: `${everyPathway}, p99`,
+      baseline: x.allP99Ms,
+      unit: 'ms',
+    },
+    {
+      metric: `retroactive pass, one new pathway over ${thousands(z.learners)} learners (5–200 credentials): indexLearner (limited to the pathway) + check, learners/s (${z.seconds.toFixed(1)} s in all)`,
+      value: z.perSecond,
+      baselineName: `json-logic-js data shaping + apply, learners/s (every ${thousands(z.learners / z.jsonLogicLearners)}th learner, ${thousands(z.jsonLogicLearners)})`,
+      baseline: z.jsonLogicPerSecond,
+    },
+  ];
 }

@@ -1,4 +1,5 @@
 import { CredstackError } from '#shared/core/errors.ts';
+import { type ParsedDuration, parseDuration } from './duration.ts';
 import type { LeafConstraints, NodeKind, Pathway, PathwayNode } from './rule-types.ts';
 import { nodeKind } from './rule-types.ts';
 import { childEntries, validatePathway } from './validate.ts';
@@ -15,8 +16,36 @@ export interface CompiledNode {
   children: CompiledNode[];
   /** Achievement ids an achievement leaf accepts (the id and its alternatives). */
   accepts?: ReadonlySet<string>;
+  /** The same ids as a list, for looking each up in a learner index. */
+  acceptList?: readonly string[];
+  /** The alignment a skill leaf asks for. */
+  skill?: { readonly framework: string; readonly code: string };
+  /** The pathway id a pathway leaf refers to. */
+  ref?: string;
+  /** Credits a credits node needs. */
+  creditsNeeded?: number;
+  /** The leaves under a credits node's `of`: a credential feeds the pool if it fits one. */
+  poolLeaves?: readonly CompiledNode[];
   constraints: LeafConstraints;
+  /** Whether any constraint applies, so unconstrained leaves skip the per-credential test. */
+  constrained: boolean;
+  /** `within`, parsed once. */
+  within?: ParsedDuration;
+  /** `issuers.anyOf` as a set. */
+  issuerSet?: ReadonlySet<string>;
   source: PathwayNode;
+}
+
+/** Which credentials a pathway can read at all: no other credential changes its verdict. */
+export interface PathwayInterest {
+  /** Achievement ids its leaves accept, sub-pathway credentials included. */
+  readonly achievements: ReadonlySet<string>;
+  /** Alignments its skill leaves name: framework → codes. */
+  readonly skills: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Sub-pathways it requires. */
+  readonly pathways: ReadonlySet<string>;
+  /** True when a credits node without `of` reads every credential. */
+  readonly everything: boolean;
 }
 
 export interface CompiledPathway {
@@ -25,6 +54,7 @@ export interface CompiledPathway {
   /** Nodes in document (pre-)order; `index` is the position here. */
   nodes: readonly CompiledNode[];
   byLabel: ReadonlyMap<string, CompiledNode>;
+  interest: PathwayInterest;
 }
 
 /**
@@ -44,15 +74,21 @@ export function compilePathway(pathway: unknown): CompiledPathway {
   const byLabel = new Map<string, CompiledNode>();
   const build = (source: PathwayNode, path: string): CompiledNode => {
     const kind = nodeKind(source);
+    const constraints = pickConstraints(source);
     const node: CompiledNode = {
       index: nodes.length,
       kind,
       path,
       need: 1,
       children: [],
-      constraints: pickConstraints(source),
+      constraints,
+      constrained: Object.keys(constraints).length > 0,
       source,
     };
+    if (constraints.within) node.within = parseDuration(constraints.within);
+    if (constraints.issuers && 'anyOf' in constraints.issuers) {
+      node.issuerSet = new Set(constraints.issuers.anyOf);
+    }
     if (source.label !== undefined) {
       node.label = source.label;
       byLabel.set(source.label, node);
@@ -60,15 +96,48 @@ export function compilePathway(pathway: unknown): CompiledPathway {
     if ('milestone' in source && source.milestone !== undefined) node.milestone = source.milestone;
     if ('achievement' in source) {
       node.accepts = new Set([source.achievement, ...(source.alternatives ?? [])]);
+      node.acceptList = [...node.accepts];
     }
+    if ('skill' in source) node.skill = source.skill;
+    if ('pathway' in source) node.ref = source.pathway;
+    if ('credits' in source) node.creditsNeeded = source.credits.atLeast;
     nodes.push(node);
     node.children = childEntries(source).map(([key, child]) => build(child, `${path}/${key}`));
+    if ('credits' in source && node.children[0]) node.poolLeaves = leavesOf(node.children[0]);
     if (kind === 'allOf') node.need = node.children.length;
     if ('nOf' in source) node.need = source.nOf.n;
     return node;
   };
   const root = build(checked.pathway.root, '/root');
-  return Object.freeze({ pathway: checked.pathway, root, nodes, byLabel });
+  const interest = interestOf(nodes);
+  return Object.freeze({ pathway: checked.pathway, root, nodes, byLabel, interest });
+}
+
+function interestOf(nodes: readonly CompiledNode[]): PathwayInterest {
+  const achievements = new Set<string>();
+  const skills = new Map<string, Set<string>>();
+  const pathways = new Set<string>();
+  let everything = false;
+  for (const node of nodes) {
+    for (const id of node.acceptList ?? []) achievements.add(id);
+    if (node.skill) {
+      const codes = skills.get(node.skill.framework) ?? new Set<string>();
+      codes.add(node.skill.code);
+      skills.set(node.skill.framework, codes);
+    }
+    if (node.ref !== undefined) {
+      achievements.add(node.ref);
+      pathways.add(node.ref);
+    }
+    if (node.kind === 'credits' && node.poolLeaves === undefined) everything = true;
+  }
+  return { achievements, skills, pathways, everything };
+}
+
+/** The leaves under a node, in document order (a nested credits node adds those of its `of`). */
+function leavesOf(node: CompiledNode): CompiledNode[] {
+  const leaf = node.kind === 'achievement' || node.kind === 'skill' || node.kind === 'pathway';
+  return leaf ? [node] : node.children.flatMap(leavesOf);
 }
 
 function pickConstraints(source: PathwayNode): LeafConstraints {

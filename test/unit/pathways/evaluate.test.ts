@@ -224,7 +224,9 @@ describe('evaluate', () => {
     expect(first.contributing).toEqual(['k1', 'k3']);
   });
 
-  it('gives a partial, non-exhaustive answer when the search budget runs out', () => {
+  it('proves twelve requirements unmet by eleven credentials without searching', () => {
+    // Every requirement alone is met, and greedy fills eleven; the flow bound (eleven distinct
+    // credentials for twelve requirements) ends it, where a search would try 11! orders.
     const skill = { skill: { framework: 'ESCO', code: 's' } };
     const root = { allOf: Array.from({ length: 12 }, () => skill) };
     const creds = Array.from({ length: 11 }, (_, i) =>
@@ -233,12 +235,25 @@ describe('evaluate', () => {
       }),
     );
     const r = run(root, creds);
-    expect([r.satisfied, r.exhaustive, r.root.kOfN]).toEqual([
-      false,
-      false,
-      { have: 11, need: 12 },
-    ]);
-    expect(run(root, creds.slice(0, 3)).exhaustive).toBe(true);
+    expect([r.satisfied, r.exhaustive, r.root.kOfN]).toEqual([false, true, { have: 11, need: 12 }]);
+  });
+
+  it('gives a partial, non-exhaustive answer when the search budget runs out', () => {
+    // Twelve "two s-credentials, or the one t-credential" choices over twelve s-credentials:
+    // impossible, but each requirement could take one credential, so the bounds do not see it
+    // and the search runs out of steps.
+    const skill = (code: string) => ({ skill: { framework: 'ESCO', code } });
+    const choice = { anyOf: [{ allOf: [skill('s'), skill('s')] }, skill('t')] };
+    const root = { allOf: Array.from({ length: 12 }, () => choice) };
+    const aligned = (id: string, code: string) =>
+      cred(id, 'z', { alignments: [{ framework: 'ESCO', code }] });
+    const creds = [
+      ...Array.from({ length: 12 }, (_, i) => aligned(`k${String(i).padStart(2, '0')}`, 's')),
+      aligned('t', 't'),
+    ];
+    const r = run(root, creds);
+    expect([r.satisfied, r.exhaustive]).toEqual([false, false]);
+    expect(run({ allOf: root.allOf.slice(0, 3) }, creds.slice(0, 3)).exhaustive).toBe(true);
   });
 
   it('explains exhaustively a group unmet even with reuse, however many credentials match', () => {
