@@ -14,6 +14,7 @@ import {
   pathwayVersion,
   publishedPathways,
   referencedPathways,
+  triggersOf,
 } from './pathway-evaluation.ts';
 import type { Principal } from './principal.ts';
 import type { AchievementRecord, CredentialRecord } from './records.ts';
@@ -246,20 +247,37 @@ export async function reevaluateLearner(
   const credentials = records.map(evaluatedOf);
   const byId = new Map(records.map((r) => [r.id, r]));
 
+  // New awards only where a changed credential can make a difference (the trigger index), or
+  // where the caller says (a job for one pathway); held awards are checked whatever changed.
+  const only =
+    options.only ??
+    (options.changed
+      ? new Set(
+          options.changed.flatMap((changed) =>
+            triggersOf(published)
+              .affectedPathways(evaluatedOf(changed))
+              .map((c) => `${c.pathway.issuerId}/${c.pathway.id}`),
+          ),
+        )
+      : undefined);
   const candidates = published.filter(
-    (p) =>
-      options.only === undefined || options.only.has(`${p.record.issuerId}/${p.record.pathwayId}`),
+    (p) => only === undefined || only.has(`${p.record.issuerId}/${p.record.pathwayId}`),
   );
+  const wanted = new Set(candidates.map((p) => p.compiled));
   const evaluated = withReferences(candidates, published);
-  const { evaluations } = evaluateAll(
+  const { evaluations, satisfied } = evaluateAll(
     evaluated.map((p) => p.compiled),
     credentials,
     now,
+    // Explanations (evidence, milestones) only for the candidates that can award something.
+    (c, met) => wanted.has(c) && (met || c.nodes.some((n) => n.milestone !== undefined)),
   );
   const evaluationOf = new Map<PublishedPathway, Evaluation>();
+  const verdictOf = new Map<PublishedPathway, boolean>();
   evaluated.forEach((p, i) => {
     const e = evaluations[i];
     if (e) evaluationOf.set(p, e);
+    verdictOf.set(p, satisfied[i] ?? false);
   });
 
   for (const p of candidates) {
@@ -269,17 +287,15 @@ export async function reevaluateLearner(
     // Milestones are awarded as their inner node completes, before the whole pathway does.
     for (const milestone of evaluation.milestonesEarned) {
       const node = findMilestone(evaluation.root, milestone);
-      const milestoneUsed = (node?.usedCredentials ?? []).flatMap((id) => byId.get(id) ?? []);
+      const inNode = new Set(node?.usedCredentials ?? []);
+      const milestoneUsed = inDocumentOrder(met, inNode, byId);
       const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
       const id = await award(ctx, p, learnerId, achievement, milestoneUsed, met, milestone);
       if (id) outcome.awarded.push(id);
     }
     if (!evaluation.satisfied) continue;
     // Evidence follows the rules' document order: the order a reader of the pathway expects.
-    const contributing = new Set(evaluation.contributing);
-    const used = [...met.keys()]
-      .filter((id) => contributing.has(id))
-      .flatMap((id) => byId.get(id) ?? []);
+    const used = inDocumentOrder(met, new Set(evaluation.contributing), byId);
     const pathwayAward = await award(ctx, p, learnerId, pathwayAchievement(p), used, met);
     if (pathwayAward) outcome.awarded.push(pathwayAward);
   }
@@ -294,14 +310,15 @@ export async function reevaluateLearner(
     );
     if (!version) continue;
     // The award's own version decides, even when a newer one has been published since.
-    const same = [...evaluationOf.keys()].find((p) => p.record === version.record);
+    const same = [...verdictOf.keys()].find((p) => p.record === version.record);
     const holds = same
-      ? (evaluationOf.get(same)?.satisfied ?? false)
-      : evaluateAll(
+      ? (verdictOf.get(same) ?? false)
+      : (evaluateAll(
           withReferences([version], published).map((p) => p.compiled),
           credentials,
           now,
-        ).held.includes(version.record.pathwayId);
+          () => false,
+        ).satisfied[0] ?? false);
     if (held.state === 'active' && !holds) {
       const to = lapsePolicy(version) === 'revoke' ? 'revoked' : 'suspended';
       await changeStatus(ctx, SYSTEM, held.id, to).catch(ignoreConflict);
@@ -312,6 +329,15 @@ export async function reevaluateLearner(
     }
   }
   return outcome;
+}
+
+/** The credentials of `ids` in the order the rules name the requirements they met. */
+function inDocumentOrder(
+  met: ReadonlyMap<string, string>,
+  ids: ReadonlySet<string>,
+  byId: ReadonlyMap<string, CredentialRecord>,
+): CredentialRecord[] {
+  return [...met.keys()].filter((id) => ids.has(id)).flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Another worker changed the award first: its state is already what this one wanted. */

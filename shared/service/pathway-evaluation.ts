@@ -1,6 +1,9 @@
+import { check } from '#pathways/check.ts';
 import { type CompiledPathway, compilePathway } from '#pathways/compile.ts';
-import { type Evaluation, evaluate } from '#pathways/evaluate.ts';
+import { type Evaluation, evaluateIndexed } from '#pathways/evaluate.ts';
+import { indexLearner } from '#pathways/learner-index.ts';
 import type { EvaluatedCredential, PathwayNode } from '#pathways/rule-types.ts';
+import { buildTriggerIndex, type PathwayTriggerIndex } from '#pathways/trigger-index.ts';
 import type { ServiceContext } from './context.ts';
 import { credentialJson } from './issuance.ts';
 import type { PathwayVersionRecord } from './ports.ts';
@@ -163,8 +166,10 @@ export function referencedPathways(compiled: CompiledPathway): string[] {
 }
 
 /**
- * Evaluates a set of pathways, feeding satisfied ones back as held sub-pathways until nothing
- * changes (references are acyclic, so this ends within `length` rounds).
+ * Evaluates a set of pathways against one learner, feeding satisfied ones back as held
+ * sub-pathways until nothing changes (references are acyclic, so this ends within `length`
+ * rounds). Verdicts come from the fast `check` on one learner index per round; the full
+ * explanation (`evaluateIndexed`) is built only where `explain` asks for it.
  *
  * @example
  * const { evaluations } = evaluateAll(compiled, credentials, now);
@@ -173,14 +178,39 @@ export function evaluateAll(
   compiled: readonly CompiledPathway[],
   credentials: readonly EvaluatedCredential[],
   now: Date,
-): { evaluations: Evaluation[]; held: string[] } {
+  explain: (pathway: CompiledPathway, satisfied: boolean) => boolean = () => true,
+): { evaluations: (Evaluation | undefined)[]; satisfied: boolean[]; held: string[] } {
   let held: string[] = [];
-  let evaluations: Evaluation[] = [];
-  for (let round = 0; round <= compiled.length; round += 1) {
-    evaluations = compiled.map((c) => evaluate(c, { credentials }, { now, heldPathways: held }));
-    const next = evaluations.filter((e) => e.satisfied).map((e) => e.pathwayId);
+  let index = indexLearner(credentials, now);
+  let satisfied = compiled.map((c) => check(c, index).satisfied);
+  for (let round = 0; round < compiled.length; round += 1) {
+    const next = compiled.filter((_, i) => satisfied[i]).map((c) => c.pathway.id);
     if (next.length === held.length) break;
     held = next;
+    index = indexLearner(credentials, now, { heldPathways: held });
+    satisfied = compiled.map((c) => check(c, index).satisfied);
   }
-  return { evaluations, held };
+  const evaluations = compiled.map((c, i) =>
+    explain(c, satisfied[i] ?? false) ? evaluateIndexed(c, index) : undefined,
+  );
+  return { evaluations, satisfied, held };
+}
+
+const triggerCache: { key?: string; index?: PathwayTriggerIndex } = {};
+
+/**
+ * The trigger index of a set of published versions, rebuilt only when the set changes.
+ *
+ * @example
+ * const ids = triggersOf(published).affectedBy(credential);
+ */
+export function triggersOf(published: readonly PublishedPathway[]): PathwayTriggerIndex {
+  const key = published
+    .map((p) => `${p.record.issuerId}\u0000${p.record.pathwayId}\u0000${p.record.version}`)
+    .join('\u0001');
+  if (triggerCache.key !== key || !triggerCache.index) {
+    triggerCache.key = key;
+    triggerCache.index = buildTriggerIndex(published.map((p) => p.compiled));
+  }
+  return triggerCache.index;
 }
