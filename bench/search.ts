@@ -1,0 +1,174 @@
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
+import type { SearchQuery, SearchResult } from '#shared/search/search-index.ts';
+import { FULL_SCALE, generateSearchData, type SearchBenchScale, TENANT } from './search-data.ts';
+import { buildOramaIndex, type OramaAnswer, searchOrama } from './search-orama.ts';
+
+/**
+ * Employer search on generated data: the embedded engine against Orama holding the same
+ * candidates and answering the same queries in the same process. Both are timed per query,
+ * interleaved, after a warm-up; every query's total, full hit set and facets are compared.
+ * `BENCH_SEARCH_SCALE` (e.g. 0.1) shrinks the data for a quick look.
+ */
+
+/** A row of the benchmark table (the shape bench/run.ts prints). */
+export interface SearchRow {
+  readonly metric: string;
+  readonly value: number;
+  readonly baselineName: string;
+  readonly baseline: number;
+  readonly target?: string;
+  readonly unit?: 'rate' | 'ms';
+}
+
+const WARM_UP = 30;
+const ROUNDS = 3;
+const MB = 1024 * 1024;
+
+// The runner starts node without --expose-gc; the flag set at run time exposes `gc` to a fresh
+// context, which is enough to settle the heap before each memory reading.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap in use plus typed-array backing stores, after a full collection. */
+function settledBytes(): number {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function scaled(factor: number): SearchBenchScale {
+  if (factor === 1) return FULL_SCALE;
+  return {
+    ...FULL_SCALE,
+    candidates: Math.round(FULL_SCALE.candidates * factor),
+    badges: Math.round(FULL_SCALE.badges * factor),
+  };
+}
+
+function agrees(query: SearchQuery, embedded: SearchResult, all: string[], orama: OramaAnswer) {
+  const ours = [...all].sort();
+  const theirs = [...orama.ids].sort();
+  return (
+    embedded.total === orama.total &&
+    isDeepStrictEqual(ours, theirs) &&
+    isDeepStrictEqual(embedded.facets, orama.facets) &&
+    query.size >= embedded.hits.length
+  );
+}
+
+/**
+ * Runs the search benchmark and returns its table rows (after printing a summary line).
+ *
+ * @example
+ * rows.push(...(await searchRows()));
+ */
+export async function searchRows(): Promise<SearchRow[]> {
+  const scale = scaled(Number(process.env.BENCH_SEARCH_SCALE ?? 1));
+  const empty = settledBytes();
+  let started = performance.now();
+  const data = generateSearchData(scale);
+  const generateMs = performance.now() - started;
+  const documentBytes = settledBytes() - empty;
+
+  const before = settledBytes();
+  started = performance.now();
+  const embedded = new EmbeddedSearchIndex();
+  for (const document of data.documents) await embedded.upsert(document);
+  const embeddedBuildMs = performance.now() - started;
+  const embeddedBytes = settledBytes() - before;
+  const embeddedRss = process.memoryUsage().rss;
+
+  const beforeOrama = settledBytes();
+  started = performance.now();
+  const orama = await buildOramaIndex(data.documents, data.queries[0]!.now);
+  const oramaBuildMs = performance.now() - started;
+  const oramaBytes = settledBytes() - beforeOrama;
+  const oramaRss = process.memoryUsage().rss;
+
+  // Each engine runs its own block of queries on a settled heap, so the collections its own
+  // garbage causes land in its own timings. The blocks alternate ROUNDS times; a query's
+  // latency is the median of its rounds, which keeps a stall caused by another process on this
+  // shared machine out of the figure while an engine's own recurring costs stay in it.
+  const ours: number[][] = data.queries.map(() => []);
+  const theirs: number[][] = data.queries.map(() => []);
+  const results: SearchResult[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    settledBytes();
+    for (const query of data.queries.slice(0, WARM_UP)) await embedded.search(query);
+    for (const [i, query] of data.queries.entries()) {
+      const at = performance.now();
+      results[i] = await embedded.search(query);
+      ours[i]!.push(performance.now() - at);
+    }
+    settledBytes();
+    for (const query of data.queries.slice(0, WARM_UP)) await searchOrama(orama, query, query.size);
+    for (const [i, query] of data.queries.entries()) {
+      const at = performance.now();
+      await searchOrama(orama, query, query.size);
+      theirs[i]!.push(performance.now() - at);
+    }
+  }
+
+  let agreeing = 0;
+  let hits = 0;
+  let none = 0;
+  for (const [i, query] of data.queries.entries()) {
+    const result = results[i]!;
+    const all = embedded.matchAll(query);
+    const answer = await searchOrama(orama, query, Math.max(1, result.total));
+    if (agrees(query, result, all, answer)) agreeing += 1;
+    hits += result.total;
+    if (result.total === 0) none += 1;
+  }
+  if (agreeing !== data.queries.length)
+    throw new Error(`search engines disagree on ${data.queries.length - agreeing} queries`);
+
+  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[samples.length >> 1]!;
+  const sorted = (samples: number[]) => samples.sort((a, b) => a - b);
+  const ourMedians = sorted(ours.map(median));
+  const theirMedians = sorted(theirs.map(median));
+  const ourSamples = sorted(ours.flat());
+  const theirSamples = sorted(theirs.flat());
+  const figures = (medians: number[], samples: number[]) =>
+    `p50 ${percentile(medians, 50).toFixed(2)} ms, p99 ${percentile(medians, 99).toFixed(2)} ms (every sample: p99 ${percentile(samples, 99).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms)`;
+  const stats = embedded.stats(TENANT);
+  process.stdout.write(
+    `search: ${data.documents.length.toLocaleString('en')} candidates, ${data.badgeCount.toLocaleString('en')} badges, ${stats.skills} skills, ${scale.issuers} issuers (generated in ${(generateMs / 1000).toFixed(1)} s, ${(documentBytes / MB).toFixed(0)} MB as objects); ${data.queries.length} queries (2–3 must-haves, issuer or date filter, facets), mean ${Math.round(hits / data.queries.length)} matches, ${none} empty; same totals, hit sets and facets on ${agreeing}/${data.queries.length}\n` +
+      `search build: embedded ${(embeddedBuildMs / 1000).toFixed(1)} s, ${(embeddedBytes / MB).toFixed(0)} MB heap + buffers (RSS ${(embeddedRss / MB).toFixed(0)} MB); Orama ${(oramaBuildMs / 1000).toFixed(1)} s, ${(oramaBytes / MB).toFixed(0)} MB (RSS ${(oramaRss / MB).toFixed(0)} MB)\n` +
+      `search latency, median of ${ROUNDS} rounds per query: embedded ${figures(ourMedians, ourSamples)}; Orama ${figures(theirMedians, theirSamples)}\n`,
+  );
+  const orama3 = 'Orama 3.1.18, same documents and queries';
+  return [
+    {
+      metric: `employer search p50 (median of ${ROUNDS} runs per query), embedded engine (${(data.documents.length / 1000).toFixed(0)}k candidates, ${(data.badgeCount / 1e6).toFixed(1)}M badges)`,
+      value: percentile(ourMedians, 50),
+      baselineName: `${orama3}, p50`,
+      baseline: percentile(theirMedians, 50),
+      unit: 'ms',
+    },
+    {
+      metric: `employer search p99 (median of ${ROUNDS} runs per query), embedded engine`,
+      value: percentile(ourMedians, 99),
+      baselineName: `${orama3}, p99`,
+      baseline: percentile(theirMedians, 99),
+      target: '≥ 1000% (p99 10× lower)',
+      unit: 'ms',
+    },
+    {
+      metric: 'search index build, embedded engine',
+      value: embeddedBuildMs,
+      baselineName: 'Orama index build',
+      baseline: oramaBuildMs,
+      unit: 'ms',
+    },
+  ];
+}

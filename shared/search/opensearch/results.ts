@@ -1,0 +1,177 @@
+import { CredstackError } from '../../core/errors.ts';
+import type {
+  FacetCount,
+  IndexedBadge,
+  MatchedBadge,
+  SearchHit,
+  SearchQuery,
+  SearchResult,
+  SkillKey,
+  SkillMatch,
+} from '../search-index.ts';
+import { encodeCursor, MATCH_NAMES, RECENCY, type SortValues } from './query.ts';
+
+/**
+ * OpenSearch `_search` response → SearchResult, pure. The query (query.ts) names one nested
+ * query per queried skill and returns its inner hits, newest first; a skill is matched when its
+ * inner hits are not empty, and those badges are the reasons given.
+ */
+
+const DAY_MS = 86_400_000;
+
+interface InnerHit {
+  readonly _source?: IndexedBadge;
+  readonly sort?: readonly unknown[];
+}
+
+interface InnerHits {
+  readonly hits: { readonly hits: readonly InnerHit[] };
+}
+
+interface Hit {
+  readonly _source: { readonly learnerId: string; readonly displayName: string };
+  readonly sort?: readonly unknown[];
+  readonly inner_hits?: Readonly<Record<string, InnerHits>>;
+}
+
+interface Bucket {
+  readonly key: string;
+  readonly candidates: { readonly doc_count: number };
+}
+
+type FacetAgg = { readonly buckets: readonly Bucket[] };
+
+interface SearchResponse {
+  readonly hits: { readonly total: { readonly value: number }; readonly hits: readonly Hit[] };
+  readonly aggregations?: {
+    readonly facets: {
+      readonly counting: {
+        readonly skills: FacetAgg;
+        readonly issuers: FacetAgg;
+        readonly achievementTypes: FacetAgg;
+      };
+    };
+  };
+}
+
+function unexpected(what: string): never {
+  throw new CredstackError('FETCH_FAILED', `search index: unexpected search response (${what})`);
+}
+
+/**
+ * The port's recency fraction for a badge issued at `issuedAtMs`: `0.99 × 0.5^(ageDays / 365)`,
+ * an age below zero (a badge dated after `now`) counting as zero.
+ *
+ * @example
+ * recencyScore(Date.parse('2025-06-01T00:00:00Z'), '2026-06-01T00:00:00Z'); // 0.495
+ */
+export function recencyScore(issuedAtMs: number, now: string): number {
+  const ageDays = Math.max(0, Date.parse(now) - issuedAtMs) / DAY_MS;
+  return RECENCY.weight * RECENCY.decay ** (ageDays / RECENCY.halfLifeDays);
+}
+
+function innerHits(hit: Hit, name: string): readonly InnerHit[] {
+  return hit.inner_hits?.[name]?.hits.hits ?? [];
+}
+
+function matchedBadge(badge: IndexedBadge, skill?: SkillKey): MatchedBadge {
+  // The badge's first entry for the skill says how it is aligned (as in the embedded engine).
+  const via = skill === undefined ? undefined : badge.skills.find((s) => s.key === skill)?.via;
+  return {
+    credentialId: badge.credentialId,
+    verifyUrl: badge.verifyUrl,
+    issuerId: badge.issuerId,
+    issuerName: badge.issuerName,
+    achievementName: badge.achievementName,
+    issuedAt: badge.issuedAt,
+    ...(badge.result ? { result: badge.result.value } : {}),
+    ...(via === undefined ? {} : { via }),
+  };
+}
+
+function badgesOf(hit: Hit, name: string, skill?: SkillKey): MatchedBadge[] {
+  return innerHits(hit, name).map((inner) =>
+    matchedBadge(inner._source ?? unexpected(`inner hit ${name} without _source`), skill),
+  );
+}
+
+/** Splits `skills` into those with badges (in query order) and those without. */
+function split(
+  hit: Hit,
+  skills: readonly SkillKey[],
+  name: (i: number) => string,
+): { matched: SkillMatch[]; missing: SkillKey[] } {
+  const matched: SkillMatch[] = [];
+  const missing: SkillKey[] = [];
+  skills.forEach((skill, i) => {
+    const badges = badgesOf(hit, name(i), skill);
+    if (badges.length > 0) matched.push({ skill, badges });
+    else missing.push(skill);
+  });
+  return { matched, missing };
+}
+
+function sortValues(hit: Hit): SortValues {
+  const [first, learnerId] = hit.sort ?? [];
+  if (typeof first !== 'number' || typeof learnerId !== 'string') unexpected('sort values');
+  return [first, learnerId];
+}
+
+function toHit(query: SearchQuery, hit: Hit): SearchHit {
+  const mustHave = query.mustHave.map((skill, i) => ({
+    skill,
+    badges: badgesOf(hit, MATCH_NAMES.mustHave(i), skill),
+  }));
+  const niceToHave = split(hit, query.niceToHave, MATCH_NAMES.niceToHave);
+  const atLeast = split(hit, query.atLeast?.of ?? [], MATCH_NAMES.atLeast);
+  const newest = innerHits(hit, MATCH_NAMES.newest)[0]?.sort?.[0];
+  const recency = typeof newest === 'number' ? recencyScore(newest, query.now) : 0;
+  return {
+    learnerId: hit._source.learnerId,
+    displayName: hit._source.displayName,
+    score: niceToHave.matched.length + recency,
+    matched: {
+      mustHave,
+      niceToHave: niceToHave.matched,
+      atLeast: atLeast.matched,
+      text: badgesOf(hit, MATCH_NAMES.text),
+    },
+    missing: { niceToHave: niceToHave.missing, atLeast: atLeast.missing },
+  };
+}
+
+function counts(agg: FacetAgg): FacetCount[] {
+  return agg.buckets.map((bucket) => ({ key: bucket.key, count: bucket.candidates.doc_count }));
+}
+
+/**
+ * Reads the response to the body `buildSearchBody(query)` built (which asked for one hit more
+ * than the page: its presence means a next page exists).
+ *
+ * @example
+ * const result = readSearchResponse(query, response.body);
+ * result.next; // pass as `after` for the next page
+ */
+export function readSearchResponse(query: SearchQuery, body: unknown): SearchResult {
+  const response = body as SearchResponse | undefined;
+  const total = response?.hits?.total?.value;
+  if (typeof total !== 'number' || !Array.isArray(response?.hits.hits)) unexpected('hits');
+  const page = response.hits.hits.slice(0, query.size);
+  const last = page.at(-1);
+  const more = response.hits.hits.length > query.size && last !== undefined;
+  let facets: SearchResult['facets'];
+  if (query.facets) {
+    const agg = response.aggregations?.facets?.counting ?? unexpected('aggregations');
+    facets = {
+      skills: counts(agg.skills),
+      issuers: counts(agg.issuers),
+      achievementTypes: counts(agg.achievementTypes),
+    };
+  }
+  return {
+    total,
+    hits: page.map((hit) => toHit(query, hit)),
+    ...(facets ? { facets } : {}),
+    ...(more ? { next: encodeCursor(query.sort, sortValues(last)) } : {}),
+  };
+}

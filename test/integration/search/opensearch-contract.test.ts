@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { openSearchTransport } from '#shared/search/opensearch/client.ts';
+import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
+import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
+import { searchIndexContract } from '#test/contract/search-index-contract.ts';
+
+/**
+ * The search contract against a real cluster. vitest.config.ts includes this file only when
+ * OPENSEARCH_URL is set: `http://localhost:9200` (user:password@ for basic auth) for a local
+ * cluster, or an AWS endpoint with OPENSEARCH_AWS_REGION (and OPENSEARCH_AWS_SERVICE=aoss for a
+ * Serverless collection) to sign with the AWS credentials of the shell. Each run writes into an
+ * index of its own, created with the deploy-time mapping and deleted at the end.
+ */
+
+const url = process.env.OPENSEARCH_URL;
+const region = process.env.OPENSEARCH_AWS_REGION;
+const service = process.env.OPENSEARCH_AWS_SERVICE === 'aoss' ? 'aoss' : 'es';
+
+searchIndexContract('OpenSearch (OPENSEARCH_URL)', async () => {
+  if (!url) throw new Error('OPENSEARCH_URL is not set: this suite needs a cluster');
+  const transport = openSearchTransport({
+    url,
+    ...(region ? { aws: { region, service, credentials: defaultProvider() } } : {}),
+  });
+  const name = `credstack-contract-${randomUUID()}`;
+  await ensureCandidateIndex(transport, name);
+  return {
+    // Each write waits until it is searchable: the contract searches right after writing.
+    index: new OpenSearchIndex({ transport, index: name, refresh: 'wait_for' }),
+    close: async () => {
+      await transport.request({ method: 'DELETE', path: `/${name}` });
+    },
+  };
+});
