@@ -221,3 +221,105 @@ export function serviceConfig(): ServiceConfig {
   loaded ??= loadConfig();
   return loaded;
 }
+
+/** The variables of the functions that reach the candidate index (the index setup step). */
+export const SEARCH_CONFIG_VARIABLES = [
+  'SEARCH_ENDPOINT',
+  'SEARCH_INDEX',
+  'SEARCH_SERVICE',
+  'AWS_REGION',
+] as const;
+
+export interface SearchConfig {
+  /** https URL of the OpenSearch Service domain or Serverless collection. */
+  readonly endpoint: string;
+  /** The candidate index (default `candidates`). */
+  readonly index: string;
+  /** The SigV4 signing name: `es` for a domain (default), `aoss` for a Serverless collection. */
+  readonly service: 'es' | 'aoss';
+  /** The region requests are signed for (the Lambda runtime sets AWS_REGION). */
+  readonly region: string;
+}
+
+export const DEFAULT_SEARCH_INDEX = 'candidates';
+// OpenSearch index names: lower case letters, digits, . _ -, not starting with . _ -.
+const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,254}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * Reads and checks the candidate index's configuration from `env`; throws
+ * CredstackError('CONFIG_INVALID') naming every missing or invalid variable.
+ *
+ * @example
+ * loadSearchConfig({ SEARCH_ENDPOINT: 'https://search-x.eu-west-1.es.amazonaws.com', AWS_REGION: 'eu-west-1' });
+ * // { endpoint: 'https://search-x…', index: 'candidates', service: 'es', region: 'eu-west-1' }
+ */
+export function loadSearchConfig(env: ConfigEnv = process.env): SearchConfig {
+  const problems: string[] = [];
+  const value = (name: (typeof SEARCH_CONFIG_VARIABLES)[number]) => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const endpoint = value('SEARCH_ENDPOINT');
+  if (endpoint === undefined) problems.push('SEARCH_ENDPOINT is not set');
+  else {
+    const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+    if (url?.protocol !== 'https:' || url.username !== '' || url.password !== '')
+      problems.push(`SEARCH_ENDPOINT must be an https URL without credentials: "${endpoint}"`);
+  }
+  const index = value('SEARCH_INDEX') ?? DEFAULT_SEARCH_INDEX;
+  if (!INDEX_NAME.test(index))
+    problems.push(`SEARCH_INDEX is not an OpenSearch index name: "${index}"`);
+  const service = value('SEARCH_SERVICE') ?? 'es';
+  if (service !== 'es' && service !== 'aoss')
+    problems.push(`SEARCH_SERVICE must be es or aoss: "${service}"`);
+  const region = value('AWS_REGION');
+  if (region === undefined) problems.push('AWS_REGION is not set');
+  else if (!REGION.test(region)) problems.push(`AWS_REGION is not a region: "${region}"`);
+  if (problems.length > 0 || endpoint === undefined || region === undefined)
+    throw new CredstackError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
+  return { endpoint, index, service: service as SearchConfig['service'], region };
+}
+
+/** The variables of the scheduled re-verification of imported credentials. */
+export const REVERIFY_CONFIG_VARIABLES = ['REVERIFY_AFTER_HOURS', 'REVERIFY_BATCH'] as const;
+
+export interface ReverifyConfig {
+  /** Re-verify imports whose last verification is older than this (default 24, 1–720). */
+  readonly afterHours: number;
+  /** Most imports one scheduled run verifies (default 200, 1–2000: the function's time budget). */
+  readonly batch: number;
+}
+
+function integerIn(
+  env: ConfigEnv,
+  name: (typeof REVERIFY_CONFIG_VARIABLES)[number],
+  fallback: number,
+  [min, max]: readonly [number, number],
+  problems: string[],
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}: "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+/**
+ * Reads the re-verification schedule's settings; throws CredstackError('CONFIG_INVALID') naming
+ * every invalid variable.
+ *
+ * @example
+ * loadReverifyConfig({ REVERIFY_BATCH: '500' }); // { afterHours: 24, batch: 500 }
+ */
+export function loadReverifyConfig(env: ConfigEnv = process.env): ReverifyConfig {
+  const problems: string[] = [];
+  const afterHours = integerIn(env, 'REVERIFY_AFTER_HOURS', 24, [1, 720], problems);
+  const batch = integerIn(env, 'REVERIFY_BATCH', 200, [1, 2000], problems);
+  if (problems.length > 0)
+    throw new CredstackError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
+  return { afterHours, batch };
+}

@@ -1,16 +1,23 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
+import { ServiceError } from '#shared/service/errors.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { selfFetcher } from '#shared/service/self-fetcher.ts';
 import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
 import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
+import { DynamoCandidateSourceStore } from '#shared/store/dynamo/candidate-source-store.ts';
+import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
+import { DynamoImportStore } from '#shared/store/dynamo/import-store.ts';
 import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
 import { DynamoPathwayJobStore } from '#shared/store/dynamo/pathway-job-store.ts';
 import { DynamoPathwayStore } from '#shared/store/dynamo/pathway-store.ts';
+import { DynamoSearchAuditStore } from '#shared/store/dynamo/search-audit-store.ts';
+import { DynamoSearchSettingsStore } from '#shared/store/dynamo/search-settings-store.ts';
 import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
 import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
 
@@ -29,6 +36,8 @@ export function dynamoServiceContext(options: {
   readonly baseUrl: string;
   readonly clock: Clock;
   readonly statusListSize?: number;
+  /** The candidate index; without one, search answers 503 and the indexer fails its records. */
+  readonly searchIndex?: SearchIndex;
 }): ServiceContext {
   const table = { documents: options.documents, tableName: options.tableName };
   return {
@@ -46,8 +55,26 @@ export function dynamoServiceContext(options: {
     pathways: new DynamoPathwayStore(table),
     pathwayJobs: new DynamoPathwayJobStore(table),
     vault: options.vault,
+    imports: new DynamoImportStore(table),
+    consents: new DynamoConsentStore(table),
+    searchAudit: new DynamoSearchAuditStore(table),
+    searchSettings: new DynamoSearchSettingsStore(table),
+    candidateSources: new DynamoCandidateSourceStore(table),
+    searchIndex: options.searchIndex ?? unconfiguredSearchIndex,
   };
 }
+
+const searchUnavailable = (): never => {
+  throw new ServiceError('UNAVAILABLE', 'candidate search is not configured on this service');
+};
+
+/** Stands in where a runtime has no search engine: every call is a clear 503. */
+const unconfiguredSearchIndex: SearchIndex = {
+  upsert: async () => searchUnavailable(),
+  remove: async () => searchUnavailable(),
+  search: async () => searchUnavailable(),
+  get: async () => searchUnavailable(),
+};
 
 /**
  * The service's verifier: its own DID documents and status lists answered from its data,

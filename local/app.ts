@@ -1,6 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
+import type { SearchIndex } from '#shared/search/search-index.ts';
+import { reindexCandidates } from '#shared/service/candidate-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import type { TokenVerifier } from '#shared/service/token-verifier.ts';
@@ -13,6 +16,12 @@ import { dynamoServiceContext, serviceVerifier } from '../functions/service-cont
 export interface LocalApp {
   readonly ctx: ServiceContext;
   readonly handler: HttpLambdaHandler;
+  /**
+   * Rebuilds the in-process search index from the table (every consenting learner, issued
+   * credentials the stream never delivered copied first). Call once at start: the embedded
+   * index lives in memory, the table is the truth.
+   */
+  readonly rebuildSearchIndex: () => Promise<number>;
 }
 
 /**
@@ -35,6 +44,8 @@ export function buildLocalApp(options: {
   readonly health: () => Promise<HealthReport>;
   readonly logger?: Logger;
   readonly statusListSize?: number;
+  /** The candidate index; default: the embedded engine, in this process. */
+  readonly searchIndex?: SearchIndex;
 }): LocalApp {
   const ctx = dynamoServiceContext({
     documents: options.documents,
@@ -43,13 +54,21 @@ export function buildLocalApp(options: {
     baseUrl: options.baseUrl,
     clock: options.clock,
     ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
+    searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
   });
   const handler = createHttpHandler(
-    appRoutes({ ctx, verifier: serviceVerifier(ctx, options.network) }, { health: options.health }),
+    appRoutes(
+      { ctx, verifier: serviceVerifier(ctx, options.network) },
+      { health: options.health, network: options.network },
+    ),
     {
       tokenVerifier: options.tokenVerifier,
       ...(options.logger ? { logger: options.logger } : {}),
     },
   );
-  return { ctx, handler };
+  return {
+    ctx,
+    handler,
+    rebuildSearchIndex: () => reindexCandidates(ctx, undefined, { backfill: true }),
+  };
 }

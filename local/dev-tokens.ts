@@ -26,6 +26,7 @@ export interface DevTokenClaims {
   readonly issuerId?: string;
   readonly learnerId?: string;
   readonly employerId?: string;
+  readonly tenantId?: string;
 }
 
 export interface DevIssuer {
@@ -104,6 +105,7 @@ export async function loadOrCreateDevIssuer(
       if (claims.issuerId !== undefined) payload['credstack:issuer_id'] = claims.issuerId;
       if (claims.learnerId !== undefined) payload['credstack:learner_id'] = claims.learnerId;
       if (claims.employerId !== undefined) payload['credstack:employer_id'] = claims.employerId;
+      if (claims.tenantId !== undefined) payload['credstack:tenant_id'] = claims.tenantId;
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(DEV_ISSUER)

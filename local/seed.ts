@@ -1,11 +1,12 @@
 import type { AchievementView } from '#shared/service/achievements.ts';
 import { createAchievement } from '#shared/service/achievements.ts';
+import { giveConsent } from '#shared/service/consent.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
 import { onboardIssuer } from '#shared/service/issuers.ts';
 import { publishPathway, savePathway } from '#shared/service/pathways.ts';
 import type { Principal } from '#shared/service/principal.ts';
-import { DEMO_ACHIEVEMENTS } from '../samples/demo-catalog.ts';
+import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN } from '../samples/demo-catalog.ts';
 import { DEMO_STACK_ACHIEVEMENTS, demoPathways } from '../samples/demo-stacks.ts';
 
 /**
@@ -86,5 +87,66 @@ export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
       learnerId: learner.id,
     });
   }
+  await seedSearchDemo(ctx, byName);
   return { issuerId: DEMO_ISSUER_ID, achievements };
+}
+
+/** A learner of the search demo only: findable by the demo employer alone. */
+export const DEMO_SEARCH_LEARNERS = [
+  { id: 'katherine', email: 'katherine.learner@mail.example' },
+] as const;
+/** A second employer of the demo tenant: finds only the learners who let every employer. */
+export const DEMO_OTHER_EMPLOYER_ID = 'globex-insights';
+
+/**
+ * The search demo: Ada lets every verified employer of the tenant find her; Katherine (with a
+ * scored SQL badge) only the demo employer; Grace holds badges but never consented, so no
+ * employer ever sees her.
+ *
+ * @example
+ * await seedSearchDemo(ctx, { 'SQL Querying Fundamentals': achievementId, … });
+ */
+export async function seedSearchDemo(
+  ctx: ServiceContext,
+  achievementIds: Readonly<Record<string, string>>,
+): Promise<void> {
+  const [katherine] = DEMO_SEARCH_LEARNERS;
+  const awards: [string, { value: string; of: string } | undefined][] = [
+    ['SQL Querying Fundamentals', { value: '91', of: 'sql-querying/results/score' }],
+    ['Data Cleaning and Preparation', undefined],
+    ['Statistics for Analysts', undefined],
+  ];
+  for (const [name, result] of awards) {
+    const achievementId = achievementIds[name];
+    if (achievementId === undefined) continue;
+    await issueCredential(ctx, ADMIN, {
+      issuerId: DEMO_ISSUER_ID,
+      achievementId,
+      recipient: { email: katherine.email },
+      learnerId: katherine.id,
+      ...(result === undefined
+        ? {}
+        : {
+            result: [
+              {
+                resultDescription: `https://${DEMO_ISSUER_DOMAIN}/achievements/${result.of}`,
+                value: result.value,
+              },
+            ],
+          }),
+    });
+  }
+  const learner = (learnerId: string): Principal => ({
+    subject: `seed-${learnerId}`,
+    roles: ['learner'],
+    learnerId,
+  });
+  await giveConsent(ctx, learner(DEMO_LEARNERS[0].id), DEMO_LEARNERS[0].id, {
+    displayName: 'Ada L.',
+    employers: 'all',
+  });
+  await giveConsent(ctx, learner(katherine.id), katherine.id, {
+    displayName: 'Katherine J.',
+    employers: [DEMO_EMPLOYER_ID],
+  });
 }

@@ -5,15 +5,24 @@ import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { reverifyDueImports } from '#shared/service/imports.ts';
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { serviceVerifier } from '../functions/service-context.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpBridge } from './http-bridge.ts';
 import { onShutdown } from './lifecycle.ts';
-import { DEMO_EMPLOYER_ID, DEMO_ISSUER_ID, DEMO_LEARNERS, seedDemoTenant } from './seed.ts';
+import {
+  DEMO_EMPLOYER_ID,
+  DEMO_ISSUER_ID,
+  DEMO_LEARNERS,
+  DEMO_OTHER_EMPLOYER_ID,
+  DEMO_SEARCH_LEARNERS,
+  seedDemoTenant,
+} from './seed.ts';
 import { localStreamHandlers } from './stream-handlers.ts';
 import { startStreamPoller } from './stream-poller.ts';
 
@@ -44,7 +53,8 @@ await ensureTable(client, TABLE);
 const devIssuer = await loadOrCreateDevIssuer(dirs.root);
 // Loopback and private addresses stay refused: only the service's own documents are local,
 // and those are answered from its data by the service verifier.
-const { ctx, handler } = buildLocalApp({
+const network = new CachingFetcher(new HttpsFetcher());
+const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
   documents,
   tableName: TABLE,
   vault: new LocalKeyVault({ dir: dirs.keys }),
@@ -55,7 +65,7 @@ const { ctx, handler } = buildLocalApp({
     audience: devIssuer.audience,
     jwks: createLocalJWKSet(devIssuer.jwks),
   }),
-  network: new CachingFetcher(new HttpsFetcher()),
+  network,
   health: async () => {
     await client.send(new DescribeTableCommand({ TableName: TABLE }));
     return { ok: true };
@@ -75,6 +85,10 @@ if (firstStart) {
   await seedDemoTenant(ctx);
   await poller.drained();
 }
+// The embedded search index lives in this process: rebuild it from the table, whose stream
+// keeps it in step from here on.
+const candidates = await rebuildSearchIndex();
+process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
 const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
 
 const tokens: Record<string, DevToken> = {
@@ -99,7 +113,15 @@ const tokens: Record<string, DevToken> = {
     description: `an employer (${DEMO_EMPLOYER_ID})`,
   },
 };
-for (const learner of DEMO_LEARNERS) {
+tokens['employer-other'] = {
+  token: await devIssuer.sign({
+    sub: 'dev-employer-other',
+    roles: ['employer'],
+    employerId: DEMO_OTHER_EMPLOYER_ID,
+  }),
+  description: `another employer (${DEMO_OTHER_EMPLOYER_ID}): finds only learners who let every employer`,
+};
+for (const learner of [...DEMO_LEARNERS, ...DEMO_SEARCH_LEARNERS]) {
   tokens[`learner-${learner.id}`] = {
     token: await devIssuer.sign({
       sub: `dev-learner-${learner.id}`,
@@ -122,9 +144,18 @@ const sweep = setInterval(() => {
   });
 }, 60_000);
 sweep.unref();
+// Imported badges are verified again as they age (their issuers' status lists change).
+const reverifier = serviceVerifier(ctx, network);
+const reverify = setInterval(() => {
+  reverifyDueImports(ctx, reverifier).catch((error: unknown) => {
+    process.stderr.write(`import re-verification failed: ${String(error)}\n`);
+  });
+}, 3_600_000);
+reverify.unref();
 
 onShutdown([
   async () => clearInterval(sweep),
+  async () => clearInterval(reverify),
   async () => db.stop(),
   async () => client.destroy(),
   async () => poller.stop(),

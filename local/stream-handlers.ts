@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { batchJobsHandler } from '../functions/streams/batch-jobs.ts';
 import { pathwayEventsHandler } from '../functions/streams/pathway-events.ts';
+import { searchIndexerHandler } from '../functions/streams/search-indexer.ts';
 
 type Consumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
@@ -32,5 +33,9 @@ export function combineStreamHandlers(consumers: readonly Consumer[]): Consumer 
  * await startStreamPoller({ clientConfig, tableName, handler: localStreamHandlers(ctx) });
  */
 export function localStreamHandlers(ctx: ServiceContext): Consumer {
-  return combineStreamHandlers([batchJobsHandler(ctx), pathwayEventsHandler(ctx)]);
+  return combineStreamHandlers([
+    batchJobsHandler(ctx),
+    pathwayEventsHandler(ctx),
+    searchIndexerHandler(ctx),
+  ]);
 }

@@ -1,8 +1,16 @@
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { type HealthReport, systemRoutes } from '../http/system-routes.ts';
+import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
+import { importRoutes } from './import-routes.ts';
+import { issuerRoutes } from './issuer-routes.ts';
+import { learnerRoutes } from './learner-routes.ts';
+import { pathwayRoutes } from './pathway-routes.ts';
+import { publicRoutes } from './public-routes.ts';
 import { apiRoutes } from './routes.ts';
+import { searchRoutes } from './search-routes.ts';
 
 /**
  * The full route table: the API plus /openapi.json, /docs and /health. The OpenAPI document is
@@ -13,9 +21,18 @@ import { apiRoutes } from './routes.ts';
  */
 export function appRoutes(
   deps: ApiDeps,
-  options: { readonly health: () => Promise<HealthReport>; readonly version?: string },
+  options: {
+    readonly health: () => Promise<HealthReport>;
+    readonly version?: string;
+    /** Where credentials imported by URL are fetched (the SSRF-safe fetcher). */
+    readonly network?: Fetcher;
+  },
 ): RouteDefinition[] {
-  const api = apiRoutes(deps);
+  const api = [
+    ...apiRoutes(deps),
+    ...searchRoutes(deps),
+    ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
+  ];
   let document: object | undefined;
   const system = systemRoutes({
     openApi: () => {
@@ -30,4 +47,168 @@ export function appRoutes(
     health: options.health,
   });
   return [...api, ...system];
+}
+
+/**
+ * The API's operations by the Lambda function that serves them. Each function imports only the
+ * route tables its operations come from, so its bundle holds only their code, and its role only
+ * their permissions: `issuer-admin` creates KMS keys, `issuance` signs with them, the others
+ * never touch KMS. The infrastructure routes each operation to its group's function, and a test
+ * checks that the groups cover every route of {@link appRoutes} exactly once.
+ */
+export const ROUTE_GROUPS = {
+  'issuer-admin': [
+    'onboardIssuer',
+    'getIssuer',
+    'rotateIssuerKey',
+    'createAchievement',
+    'savePathway',
+    'publishPathway',
+    'getPathwayJob',
+  ],
+  issuance: [
+    'issueCredential',
+    'updateCredentialStatus',
+    'createBatch',
+    'getBatch',
+    'getStatusList',
+    'exportLearnerClr',
+  ],
+  verification: ['verifyCredential', 'getVerificationPage', 'reverify'],
+  'public-read': [
+    'getDidDocument',
+    'getJwks',
+    'getAchievement',
+    'listAchievements',
+    'getCredential',
+    'getCredentialJwt',
+    'getBakedPng',
+    'getBakedSvg',
+    'getPublishedPathway',
+    'getPathwayVersion',
+  ],
+  learners: ['listLearnerCredentials', 'learnerPathwayProgress', 'pathwayWhatIf'],
+  system: ['getOpenApi', 'getDocs', 'getHealth'],
+  search: [
+    'searchCandidates',
+    'exportCandidates',
+    'viewCandidate',
+    'viewCandidateCredential',
+    'listEmployerSearches',
+    'giveConsent',
+    'getConsent',
+    'withdrawConsent',
+    'learnerSearchActivity',
+    'setSearchSettings',
+    'getSearchSettings',
+    'importCredential',
+    'listImports',
+    'getImport',
+    'reverifyImport',
+    'removeImport',
+  ],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+export type RouteGroup = keyof typeof ROUTE_GROUPS;
+
+/** The routes of `group` among `routes`; throws when the group names an operation none defines. */
+function routesOf(group: RouteGroup, routes: readonly RouteDefinition[]): RouteDefinition[] {
+  const wanted: ReadonlySet<string> = new Set(ROUTE_GROUPS[group]);
+  const picked = routes.filter((route) => wanted.has(route.operationId));
+  const found = new Set(picked.map((route) => route.operationId));
+  const missing = [...wanted].filter((operationId) => !found.has(operationId));
+  if (missing.length > 0)
+    throw new Error(`route group ${group} names undefined operations: ${missing.join(', ')}`);
+  return picked;
+}
+
+/**
+ * Issuer administration: onboarding and key rotation (KMS key creation), achievements, pathways.
+ *
+ * @example
+ * export const handler = createHttpHandler(issuerAdminRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function issuerAdminRoutes(deps: ApiDeps): RouteDefinition[] {
+  return routesOf('issuer-admin', [...issuerRoutes(deps), ...pathwayRoutes(deps)]);
+}
+
+/**
+ * Everything that signs with an issuer key: issuance, status changes and the signed status
+ * lists, batch awards, the learner's signed CLR.
+ *
+ * @example
+ * export const handler = createHttpHandler(issuanceRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function issuanceRoutes(deps: ApiDeps): RouteDefinition[] {
+  return routesOf('issuance', [
+    ...credentialRoutes(deps),
+    ...publicRoutes(deps),
+    ...learnerRoutes(deps),
+  ]);
+}
+
+/**
+ * Verification for anyone: the VC-API verifier and the HTML verification pages.
+ *
+ * @example
+ * export const handler = createHttpHandler(verificationRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function verificationRoutes(deps: ApiDeps): RouteDefinition[] {
+  return routesOf('verification', [...credentialRoutes(deps), ...publicRoutes(deps)]);
+}
+
+/**
+ * Public documents read from the table: DIDs, key sets, achievements, credentials and their
+ * baked images, published pathways.
+ *
+ * @example
+ * export const handler = createHttpHandler(publicReadRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
+  return routesOf('public-read', [
+    ...publicRoutes(deps),
+    ...issuerRoutes(deps),
+    ...pathwayRoutes(deps),
+  ]);
+}
+
+/**
+ * A learner's own reads: their credentials and their pathway progress.
+ *
+ * @example
+ * export const handler = createHttpHandler(learnerReadRoutes({ ctx, verifier }), { tokenVerifier });
+ */
+export function learnerReadRoutes(deps: ApiDeps): RouteDefinition[] {
+  return routesOf('learners', [...learnerRoutes(deps), ...pathwayRoutes(deps)]);
+}
+
+/**
+ * The OpenAPI document, its HTML page and the health check; the document describes the whole
+ * API, so this group holds every route table (and serves only these three operations).
+ *
+ * @example
+ * export const handler = createHttpHandler(systemRouteGroup({ ctx, verifier }, { health }), { tokenVerifier });
+ */
+export function systemRouteGroup(
+  deps: ApiDeps,
+  options: { readonly health: () => Promise<HealthReport>; readonly version?: string },
+): RouteDefinition[] {
+  return routesOf('system', appRoutes(deps, options));
+}
+
+/**
+ * Employer search, consent, the audit trail and imports: the routes that reach the candidate
+ * index (and, for imports, the verifier and the network fetcher); no KMS access.
+ *
+ * @example
+ * export const handler = createHttpHandler(searchRouteGroup({ ctx, verifier }, { network }), { tokenVerifier });
+ */
+export function searchRouteGroup(
+  deps: ApiDeps,
+  options: { readonly network?: Fetcher } = {},
+): RouteDefinition[] {
+  return routesOf('search', [
+    ...searchRoutes(deps),
+    ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
+  ]);
 }

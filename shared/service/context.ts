@@ -1,13 +1,19 @@
 import type { Clock } from '#shared/core/clock.ts';
+import type { SearchIndex } from '#shared/search/search-index.ts';
 import type {
   AchievementRepository,
   BatchJobRepository,
+  CandidateSourceRepository,
+  ConsentRepository,
   CredentialRepository,
   IdempotencyRepository,
+  ImportRepository,
   IssuerRepository,
   KeyVault,
   PathwayJobRepository,
   PathwayRepository,
+  SearchAuditRepository,
+  SearchSettingsRepository,
   StatusListRepository,
 } from './ports.ts';
 
@@ -29,6 +35,15 @@ export interface ServiceContext {
   readonly pathways: PathwayRepository;
   readonly pathwayJobs: PathwayJobRepository;
   readonly vault: KeyVault;
+  /** Credentials learners imported, with their verification reports. */
+  readonly imports: ImportRepository;
+  readonly consents: ConsentRepository;
+  readonly searchAudit: SearchAuditRepository;
+  readonly searchSettings: SearchSettingsRepository;
+  /** The indexer's version counters and copies of issued credentials. */
+  readonly candidateSources: CandidateSourceRepository;
+  /** Where consenting learners are found: OpenSearch in AWS, the embedded engine locally. */
+  readonly searchIndex: SearchIndex;
 }
 
 /**

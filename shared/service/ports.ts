@@ -7,6 +7,16 @@ import type {
   IssuerRecord,
   StatusAssignment,
 } from './records.ts';
+import type {
+  CandidateSources,
+  ConsentRecord,
+  ImportRecord,
+  IssuedBadgeRecord,
+  KnownSkill,
+  SearchAuditRecord,
+  SeenRecord,
+  TenantSearchSettings,
+} from './search-records.ts';
 
 /**
  * The ports of the issuer service. Use cases depend on these interfaces only; the DynamoDB
@@ -208,4 +218,75 @@ export interface PathwayJobRepository {
   /** Adds to the counters. */
   progress(jobId: string, evaluated: number, awarded: number): Promise<void>;
   finish(jobId: string, at: string): Promise<void>;
+}
+
+/**
+ * Credentials learners imported from any issuer, each with the verification report that let
+ * it in (search-records.ts). Keyed by learner, so a learner's wallet is one partition.
+ */
+export interface ImportRepository {
+  /** CONFLICT when the learner already imported this credential. */
+  create(record: ImportRecord): Promise<void>;
+  get(learnerId: string, importId: string): Promise<ImportRecord | undefined>;
+  /** The learner's imports, newest first. */
+  list(learnerId: string, cursor?: string): Promise<Page<ImportRecord>>;
+  /**
+   * Stores a re-verification's outcome (state, report, verifiedAt, revision), conditional on the
+   * stored revision still being `previous`: CONFLICT when another re-verification came first,
+   * NOT_FOUND when the import was removed meanwhile.
+   */
+  saveVerification(record: ImportRecord, previous: number): Promise<void>;
+  /** NOT_FOUND when there is no such import. */
+  delete(learnerId: string, importId: string): Promise<void>;
+  /** At most `limit` imports last verified before `before`, oldest first (the schedule). */
+  listDue(before: string, limit: number): Promise<readonly ImportRecord[]>;
+}
+
+/** Learners' consent to be found, one record per learner and tenant. */
+export interface ConsentRepository {
+  get(learnerId: string, tenantId: string): Promise<ConsentRecord | undefined>;
+  /** Every consent record of the learner (given or withdrawn), strongly consistent. */
+  list(learnerId: string): Promise<readonly ConsentRecord[]>;
+  put(record: ConsentRecord): Promise<void>;
+  /** Every learner who has a consent record in `tenantId` (all tenants when undefined). */
+  listCandidates(
+    tenantId: string | undefined,
+    cursor?: string,
+  ): Promise<Page<{ readonly tenantId: string; readonly learnerId: string }>>;
+}
+
+/** The audit trail of employer search: every search, export and profile view, kept a year. */
+export interface SearchAuditRepository {
+  /** Writes the search and the learner-facing events of everyone it returned. */
+  record(search: SearchAuditRecord, seen: readonly SeenRecord[]): Promise<void>;
+  /** Who found or viewed the learner, newest first. */
+  listSeen(learnerId: string, cursor?: string): Promise<Page<SeenRecord>>;
+  /** The employer's searches in a tenant, newest first. */
+  listSearches(
+    tenantId: string,
+    employerId: string,
+    cursor?: string,
+  ): Promise<Page<SearchAuditRecord>>;
+}
+
+/** Per-tenant search settings and the vocabulary of skills its indexed badges name. */
+export interface SearchSettingsRepository {
+  get(tenantId: string): Promise<TenantSearchSettings | undefined>;
+  put(settings: TenantSearchSettings): Promise<void>;
+  recordSkills(tenantId: string, skills: readonly KnownSkill[]): Promise<void>;
+  /** Those of `keys` that some indexed badge of the tenant has named. */
+  knownSkills(tenantId: string, keys: readonly string[]): Promise<readonly KnownSkill[]>;
+}
+
+/**
+ * The indexer's view of a learner: an atomic version counter and copies of issued credentials
+ * in the learner's partition, so one consistent query reads every source of the documents.
+ */
+export interface CandidateSourceRepository {
+  /** The next version for the learner's documents (1, 2, …). */
+  nextVersion(learnerId: string): Promise<number>;
+  /** Stores the copy unless one from a later stream record is held; false when ignored. */
+  putIssued(record: IssuedBadgeRecord): Promise<boolean>;
+  /** Consents, imports and issued copies, in one strongly consistent read. */
+  load(learnerId: string): Promise<CandidateSources>;
 }

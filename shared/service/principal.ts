@@ -14,6 +14,11 @@ export interface Principal {
   readonly issuerId?: string;
   readonly learnerId?: string;
   readonly employerId?: string;
+  /**
+   * The tenant (marketplace) the caller belongs to: employers search, and learners consent to
+   * be found, within one tenant. Absent in single-tenant deployments (the default tenant).
+   */
+  readonly tenantId?: string;
 }
 
 /**

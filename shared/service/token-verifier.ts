@@ -114,8 +114,8 @@ function audienceMatches(payload: JWTPayload, audience: string): boolean {
 
 /**
  * Maps verified claims to a principal: `sub`, roles from `credstack:roles` (else
- * `cognito:groups`; unknown roles dropped) and the `credstack:issuer_id`, `learner_id` and
- * `employer_id` scopes.
+ * `cognito:groups`; unknown roles dropped) and the `credstack:issuer_id`, `learner_id`,
+ * `employer_id` and `tenant_id` scopes.
  *
  * @example
  * principalFromClaims({ sub: 'u1', 'credstack:roles': ['learner'], 'credstack:learner_id': 'l1' });
@@ -126,12 +126,14 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   const issuerId = optionalString(payload, 'credstack:issuer_id');
   const learnerId = optionalString(payload, 'credstack:learner_id');
   const employerId = optionalString(payload, 'credstack:employer_id');
+  const tenantId = optionalString(payload, 'credstack:tenant_id');
   return {
     subject,
     roles: rolesOf(payload),
     ...(issuerId === undefined ? {} : { issuerId }),
     ...(learnerId === undefined ? {} : { learnerId }),
     ...(employerId === undefined ? {} : { employerId }),
+    ...(tenantId === undefined ? {} : { tenantId }),
   };
 }
 

@@ -11,6 +11,7 @@ import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
@@ -48,6 +49,8 @@ export function useService(
     statusListSize?: number;
     /** Run the stream consumers on the table's stream, as `npm start` does. */
     streams?: boolean;
+    /** Where the verifier and imports by URL reach the network (default: nowhere). */
+    network?: Fetcher;
   } = {},
 ): () => ServiceHarness {
   const db = useDynamoDbLocal();
@@ -84,7 +87,7 @@ export function useService(
         audience: tokens.audience,
         jwks: createLocalJWKSet(tokens.jwks),
       }),
-      network: new StaticFetcher({}),
+      network: options.network ?? new StaticFetcher({}),
       health: async () => ({ ok: true }),
       logger: { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),

@@ -1,0 +1,133 @@
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import {
+  getImport,
+  type ImportInput,
+  importCredential,
+  listImports,
+  removeImport,
+  reverifyImport,
+} from '#shared/service/imports.ts';
+import { defineRoute, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+import { importSchema } from './search-schemas.ts';
+
+const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
+const PRIVATE = { 'cache-control': 'private, no-store' } as const;
+
+/** What the import routes need: the API deps, and where credentials named by URL are fetched. */
+export interface ImportRouteDeps extends ApiDeps {
+  /** The SSRF-safe network fetcher; without it, imports by URL answer 503. */
+  readonly network?: Fetcher;
+}
+
+/**
+ * A learner's imported badges: add (verified first), list, read, verify again, remove.
+ *
+ * @example
+ * const routes = [...importRoutes({ ctx, verifier, network })];
+ */
+export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): RouteDefinition[] {
+  const deps = { verifier, ...(network === undefined ? {} : { fetcher: network }) };
+  const importPath = (request: { pathParams: Readonly<Record<string, string>> }) =>
+    [request.pathParams.learnerId ?? '', request.pathParams.importId ?? ''] as const;
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/learners/{learnerId}/imports',
+      operationId: 'importCredential',
+      summary: 'Add a badge from any issuer: verified first, kept with its verification report',
+      description:
+        'Give exactly one of `credential` (JSON object or compact JWS), `file` (base64 of a JSON, VC-JWT, PNG or SVG file) or `url` (https). Only a valid credential whose signing key is bound to its issuer is stored; otherwise 400 names the failed check and nothing is stored.',
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      body: importSchema,
+      responses: {
+        201: { description: 'The import with its verification report' },
+        400: { description: 'Not valid, or not bound to its issuer: the failed check is named' },
+        409: { description: 'Already imported' },
+      },
+      handle: async (request) => {
+        const learnerId = request.pathParams.learnerId ?? '';
+        const imported = await importCredential(
+          ctx,
+          deps,
+          principalOf(request),
+          learnerId,
+          request.body as ImportInput,
+        );
+        return {
+          status: 201,
+          headers: {
+            ...PRIVATE,
+            location: `${ctx.baseUrl}/learners/${encodeURIComponent(learnerId)}/imports/${imported.id}`,
+          },
+          body: imported,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/imports',
+      operationId: 'listImports',
+      summary: "A learner's imported badges",
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      responses: { 200: { description: 'A page of imports' } },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await listImports(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/imports/{importId}',
+      operationId: 'getImport',
+      summary: 'An imported badge with its last verification report',
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: { 200: { description: 'The import' }, 404: { description: 'No such import' } },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await getImport(ctx, principalOf(request), ...importPath(request)),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/learners/{learnerId}/imports/{importId}/verify',
+      operationId: 'reverifyImport',
+      summary: 'Verify an imported badge again now (its status may have changed)',
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: {
+        200: { description: 'The import with the new report' },
+        404: { description: 'No such import' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await reverifyImport(ctx, verifier, principalOf(request), ...importPath(request)),
+      }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/learners/{learnerId}/imports/{importId}',
+      operationId: 'removeImport',
+      summary: 'Remove an imported badge (it leaves the index too)',
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: { 204: { description: 'Removed' }, 404: { description: 'No such import' } },
+      handle: async (request) => {
+        await removeImport(ctx, principalOf(request), ...importPath(request));
+        return { status: 204 };
+      },
+    }),
+  ];
+}

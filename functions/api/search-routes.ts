@@ -1,0 +1,259 @@
+import {
+  type ConsentInput,
+  getConsent,
+  giveConsent,
+  learnerSearchActivity,
+  withdrawConsent,
+} from '#shared/service/consent.ts';
+import {
+  type EmployerSearchInput,
+  exportCandidates,
+  getSearchSettings,
+  listEmployerSearches,
+  searchCandidates,
+  setIssuerTiers,
+  viewCandidate,
+  viewCandidateCredential,
+} from '#shared/service/search.ts';
+import { defineRoute, type RouteDefinition } from '../http/route.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
+import { consentSchema, searchSchema, searchSettingsSchema } from './search-schemas.ts';
+
+const EMPLOYERS = ['employer'] as const;
+const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
+const PRIVATE = { 'cache-control': 'private, no-store' } as const;
+const cursorQuery = {
+  type: 'object',
+  properties: { cursor: { type: 'string', maxLength: 2000 } },
+} as const;
+
+/**
+ * Employer search and what surrounds it: candidates, consent, who-found-me and tenant search
+ * settings. The tenant and employer always come from the token.
+ *
+ * @example
+ * const routes = [...searchRoutes({ ctx, verifier })];
+ */
+export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/candidates/search',
+      operationId: 'searchCandidates',
+      summary: 'Find consenting candidates by verified skills, with the evidence behind each match',
+      description:
+        'Every hit lists the must-have, nice-to-have and at-least skills it matched, through which badges (issuer, date, result, verification link), and what it is missing. Unknown skills are reported in `unknownSkills`. The search is audited.',
+      tags: ['search'],
+      auth: EMPLOYERS,
+      body: searchSchema,
+      responses: {
+        200: { description: 'A page of candidates, facets when asked, and unknown skills' },
+        400: { description: 'A skill in no known form, or a query beyond the caps' },
+        403: { description: 'Not an employer' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await searchCandidates(
+          ctx,
+          principalOf(request),
+          request.body as EmployerSearchInput,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/candidates/export',
+      operationId: 'exportCandidates',
+      summary: 'Every candidate matching a search (up to 1,000) as CSV; audited',
+      tags: ['search'],
+      auth: EMPLOYERS,
+      body: searchSchema,
+      responses: { 200: { description: 'The candidates', contentType: 'text/csv' } },
+      handle: async (request) => {
+        const { csv, truncated } = await exportCandidates(
+          ctx,
+          principalOf(request),
+          request.body as EmployerSearchInput,
+        );
+        return {
+          status: 200,
+          contentType: 'text/csv; charset=utf-8',
+          headers: {
+            ...PRIVATE,
+            'content-disposition': 'attachment; filename="candidates.csv"',
+            ...(truncated ? { 'x-credstack-truncated': 'true' } : {}),
+          },
+          body: csv,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/candidates/{learnerId}',
+      operationId: 'viewCandidate',
+      summary: "A candidate's verified badges, if they let this employer find them; audited",
+      tags: ['search'],
+      auth: EMPLOYERS,
+      responses: {
+        200: { description: 'The candidate profile' },
+        404: { description: 'No such candidate for this employer' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await viewCandidate(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/candidates/{learnerId}/credentials/{importId}',
+      operationId: 'viewCandidateCredential',
+      summary: "A candidate's imported badge as signed, verified again now; audited",
+      tags: ['search'],
+      auth: EMPLOYERS,
+      responses: {
+        200: { description: 'The credential and a fresh verification report' },
+        404: { description: 'No such candidate or badge for this employer' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await viewCandidateCredential(
+          ctx,
+          verifier,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.pathParams.importId ?? '',
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/employers/{employerId}/searches',
+      operationId: 'listEmployerSearches',
+      summary: "The employer's searches, exports and profile views, newest first",
+      tags: ['search'],
+      auth: ['employer', 'platform-admin'],
+      query: cursorQuery,
+      responses: { 200: { description: 'A page of audit records' } },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await listEmployerSearches(
+          ctx,
+          principalOf(request),
+          request.pathParams.employerId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/learners/{learnerId}/consent',
+      operationId: 'giveConsent',
+      summary:
+        'Let employers find you: all verified employers or named ones, optionally until a date',
+      tags: ['search', 'learners'],
+      auth: LEARNER_OWNERS,
+      body: consentSchema,
+      responses: { 200: { description: 'The consent as stored' } },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await giveConsent(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.body as ConsentInput,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/consent',
+      operationId: 'getConsent',
+      summary: 'Your consent to be found',
+      tags: ['search', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: {
+        200: { description: 'The consent' },
+        404: { description: 'Never given' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await getConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+      }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/learners/{learnerId}/consent',
+      operationId: 'withdrawConsent',
+      summary: 'Stop being findable, at once',
+      tags: ['search', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: {
+        200: { description: 'The withdrawn consent' },
+        404: { description: 'Never given' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await withdrawConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/search-activity',
+      operationId: 'learnerSearchActivity',
+      summary: 'Who found or viewed you, and when, newest first',
+      tags: ['search', 'learners'],
+      auth: LEARNER_OWNERS,
+      query: cursorQuery,
+      responses: { 200: { description: 'A page of events' } },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE,
+        body: await learnerSearchActivity(
+          ctx,
+          principalOf(request),
+          request.pathParams.learnerId ?? '',
+          request.query.cursor as string | undefined,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/tenants/{tenantId}/search-settings',
+      operationId: 'setSearchSettings',
+      summary: "A tenant's issuer trust tiers; its candidates are re-indexed",
+      tags: ['search'],
+      auth: ['platform-admin'],
+      body: searchSettingsSchema,
+      responses: { 200: { description: 'The settings as stored' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await setIssuerTiers(
+          ctx,
+          principalOf(request),
+          request.pathParams.tenantId ?? '',
+          (request.body as { issuerTiers: Record<string, string> }).issuerTiers,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/tenants/{tenantId}/search-settings',
+      operationId: 'getSearchSettings',
+      summary: "A tenant's issuer trust tiers",
+      tags: ['search'],
+      auth: ['platform-admin'],
+      responses: { 200: { description: 'The settings' } },
+      handle: async (request) => ({
+        status: 200,
+        body: await getSearchSettings(ctx, principalOf(request), request.pathParams.tenantId ?? ''),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,145 @@
+import type {
+  AttributeValue,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
+import {
+  recordIssuedCredential,
+  reindexCandidates,
+  reindexLearner,
+} from '#shared/service/candidate-index.ts';
+import type { ServiceContext } from '#shared/service/context.ts';
+import type { CredentialRecord } from '#shared/service/records.ts';
+import { paddedSequence } from '#shared/store/dynamo/candidate-source-store.ts';
+import { recordOf } from '#shared/store/dynamo/keys.ts';
+
+/**
+ * The stream handler that keeps the search index in step with the table:
+ *
+ * - `CRED#<id>` (issued, revoked, suspended, reinstated): its copy in the learner's partition
+ *   is replaced, conditional on the record's sequence number, then the learner is re-indexed;
+ * - `LEARNER#<id>` / `CONSENT#…` or `IMPORT#…` (consent given, changed or withdrawn; import
+ *   added, re-verified or removed): the learner is re-indexed;
+ * - `TENANT#<id>` / `SETTINGS` (issuer trust tiers): every candidate of the tenant is.
+ *
+ * Everything else, the indexer's own writes included, is ignored. A batch touching a learner
+ * many times re-indexes them once, after the batch's copies are written. Safe to replay: copies
+ * only move forward by sequence number, and every re-index reads the table afresh and writes at
+ * a new version. On a failure the earliest record whose work is not done is reported, so the
+ * stream delivers it and everything after it again (ReportBatchItemFailures).
+ *
+ * Expiry needs no record: badges past `validUntil` and consents past `until` stop counting at
+ * query time, and the next re-index of the learner drops them from the document.
+ *
+ * @example
+ * export const handler = searchIndexerHandler(ctx);
+ */
+
+/** Lambda's stream image (numbers as strings, binaries as base64) as plain values. */
+function plain(value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.L !== undefined) return value.L.map(plain);
+  if (value.M !== undefined) return image(value.M);
+  if (value.SS !== undefined) return new Set(value.SS);
+  if (value.NS !== undefined) return new Set(value.NS.map(Number));
+  if (value.B !== undefined) return Buffer.from(value.B, 'base64');
+  if (value.BS !== undefined) return new Set(value.BS.map((b) => Buffer.from(b, 'base64')));
+  return undefined;
+}
+
+function image(map: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(map)) out[name] = plain(value);
+  return out;
+}
+
+type Work =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'learner'; readonly learnerId: string }
+  | { readonly kind: 'tenant'; readonly tenantId: string };
+
+/** Does the record's own part of the work (a credential's copy) and says what to re-index. */
+async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<Work> {
+  const pk = record.dynamodb?.Keys?.PK?.S ?? '';
+  const sk = record.dynamodb?.Keys?.SK?.S ?? '';
+  if (pk.startsWith('CRED#') && sk === 'CRED') {
+    const raw = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+    if (raw === undefined) return { kind: 'none' };
+    const credential = recordOf<CredentialRecord>(image(raw));
+    if (credential.learnerId === undefined) return { kind: 'none' };
+    await recordIssuedCredential(
+      ctx,
+      credential,
+      paddedSequence(record.dynamodb?.SequenceNumber ?? ''),
+      record.eventName === 'REMOVE',
+    );
+    return { kind: 'learner', learnerId: credential.learnerId };
+  }
+  if (pk.startsWith('LEARNER#') && (sk.startsWith('CONSENT#') || sk.startsWith('IMPORT#')))
+    return { kind: 'learner', learnerId: pk.slice('LEARNER#'.length) };
+  if (pk.startsWith('TENANT#') && sk === 'SETTINGS')
+    return { kind: 'tenant', tenantId: pk.slice('TENANT#'.length) };
+  return { kind: 'none' };
+}
+
+/**
+ * Builds the search indexer's stream handler.
+ *
+ * @example
+ * const handler = searchIndexerHandler(ctx);
+ * const { batchItemFailures } = await handler(event);
+ */
+export function searchIndexerHandler(
+  ctx: ServiceContext,
+  options: { readonly log?: (message: string, error: unknown) => void } = {},
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  const log =
+    options.log ?? ((message, error) => console.error(`[search-indexer] ${message}`, error));
+  return async (event) => {
+    const records = event.Records;
+    // Each learner or tenant to re-index, with the earliest record that asked for it.
+    const learners = new Map<string, number>();
+    const tenants = new Map<string, number>();
+    let failedAt: number | undefined;
+    for (const [index, record] of records.entries()) {
+      try {
+        const work = await recordWork(ctx, record);
+        if (work.kind === 'learner' && !learners.has(work.learnerId))
+          learners.set(work.learnerId, index);
+        if (work.kind === 'tenant' && !tenants.has(work.tenantId))
+          tenants.set(work.tenantId, index);
+      } catch (error) {
+        log(`record ${record.dynamodb?.SequenceNumber} failed`, error);
+        failedAt = index;
+        break;
+      }
+    }
+    const fail = (index: number, what: string, error: unknown) => {
+      log(`re-indexing ${what} failed`, error);
+      failedAt = Math.min(failedAt ?? index, index);
+    };
+    for (const [learnerId, index] of learners) {
+      try {
+        await reindexLearner(ctx, learnerId);
+      } catch (error) {
+        fail(index, `learner ${learnerId}`, error);
+      }
+    }
+    for (const [tenantId, index] of tenants) {
+      try {
+        await reindexCandidates(ctx, tenantId);
+      } catch (error) {
+        fail(index, `tenant ${tenantId}`, error);
+      }
+    }
+    const failed = failedAt === undefined ? undefined : records[failedAt];
+    return {
+      batchItemFailures:
+        failed === undefined ? [] : [{ itemIdentifier: failed.dynamodb?.SequenceNumber ?? '' }],
+    };
+  };
+}
