@@ -22,7 +22,7 @@ import { createVerifier } from '#shared/verify/verifier.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
 import { measureIssuance } from './issuance.ts';
 import { compareRates, formatRate } from './measure.ts';
-import { measurePathways } from './pathways.ts';
+import { pathwayRows } from './pathways.ts';
 
 /**
  * `npm run bench`: each figure next to a baseline measured in the same run, on one core.
@@ -295,34 +295,11 @@ async function main(): Promise<void> {
         },
       );
     }
-    if (process.env.BENCH_PATHWAYS !== '0') {
-      const pw = await measurePathways({ rounds, roundMs });
-      const { agreement: a, fullPass: f } = pw;
-      process.stdout.write(
-        `pathways: ${pw.pathways} × ${pw.learners} learners, mean ${pw.meanRequirements.toFixed(1)} requirements, ${pw.meanCredentials.toFixed(1)} credentials; verdicts agree on ${a.agree}/${a.pairs} pairs (${a.satisfied} satisfied; ${a.jsonLogicOnly} satisfied by json-logic only, one credential counted twice); full pass p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, max ${f.maxMs.toFixed(0)} ms, search budget spent on ${f.budgetSpent}\n`,
-      );
-      const baselineName = 'json-logic-js apply (verdict only), evaluations/s';
-      rows.push(
-        {
-          metric: `pathway evaluations/s, credstack evaluate (${pw.pathways} pathways × ${pw.learners} learners)`,
-          value: pw.evaluatePerSecond,
-          baselineName,
-          baseline: pw.jsonLogicPerSecond,
-        },
-        {
-          metric: 'pathway evaluations/s, credstack evaluate + nextSteps (guidance)',
-          value: pw.guidancePerSecond,
-          baselineName,
-          baseline: pw.jsonLogicPerSecond,
-        },
-        {
-          metric: 'pathway evaluations/s, credstack evaluate, one pass over all pairs (mean)',
-          value: f.evaluatePerSecond,
-          baselineName: 'json-logic-js apply, same pass (mean)',
-          baseline: f.jsonLogicPerSecond,
-        },
-      );
-    }
+    if (process.env.BENCH_PATHWAYS !== '0') rows.push(...(await pathwayRows({ rounds, roundMs })));
+    if (process.env.BENCH_SEARCH !== '0')
+      rows.push(...(await (await import('./search.ts')).searchRows()));
+    if (process.env.BENCH_COLD_START !== '0')
+      rows.push(...(await (await import('./cold-start.ts')).coldStartRows()));
     await report(rows);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -19,15 +19,24 @@ const dynamodb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const kms = mockClient(KMSClient);
 
-/** A cold start: the root module evaluated afresh with `env` as the Lambda environment. */
-async function coldStart(env: Record<string, string | undefined> = ENV) {
+const ROOTS = {
+  system: () => import('#functions/lambda/api-system.ts'),
+  publicRead: () => import('#functions/lambda/api-public-read.ts'),
+  issuerAdmin: () => import('#functions/lambda/api-issuer-admin.ts'),
+} as const;
+
+/**
+ * A cold start of one API function (the API is deployed as one function per route group):
+ * its root module evaluated afresh with `env` as the Lambda environment.
+ */
+async function coldStart(root: keyof typeof ROOTS, env: Record<string, string | undefined> = ENV) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  const { handler } = await import('#functions/lambda/api.ts');
+  const { handler } = await ROOTS[root]();
   return handler as HttpLambdaHandler;
 }
 
-describe('the API Lambda root', () => {
+describe('the API Lambda roots', () => {
   beforeEach(() => {
     dynamodb.reset();
     documents.reset();
@@ -43,7 +52,7 @@ describe('the API Lambda root', () => {
 
   it('answers GET /health with 200 when DescribeTable finds the table active', async () => {
     dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
-    const handler = await coldStart();
+    const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
 
@@ -56,7 +65,7 @@ describe('the API Lambda root', () => {
 
   it('answers GET /health with 503 problem+json when DescribeTable fails', async () => {
     dynamodb.on(DescribeTableCommand).rejects(new Error('AccessDeniedException'));
-    const handler = await coldStart();
+    const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
 
@@ -67,7 +76,7 @@ describe('the API Lambda root', () => {
 
   it('answers GET /health with 503 while the table is being deleted', async () => {
     dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'DELETING' } });
-    const handler = await coldStart();
+    const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
 
@@ -77,7 +86,7 @@ describe('the API Lambda root', () => {
 
   it('answers 404 problem+json for the DID document of an issuer the table does not hold', async () => {
     documents.onAnyCommand().resolves({});
-    const handler = await coldStart();
+    const handler = await coldStart('publicRead');
 
     const result = await handler(gatewayEvent({ path: '/issuers/x/did.json' }));
 
@@ -90,7 +99,7 @@ describe('the API Lambda root', () => {
   });
 
   it('answers POST /issuers without a bearer token with 401 and touches no AWS service', async () => {
-    const handler = await coldStart();
+    const handler = await coldStart('issuerAdmin');
 
     const result = await handler(
       gatewayEvent({
@@ -109,7 +118,7 @@ describe('the API Lambda root', () => {
   });
 
   it('refuses a malformed bearer token with 401 through the OIDC verifier', async () => {
-    const handler = await coldStart();
+    const handler = await coldStart('issuerAdmin');
 
     const result = await handler(
       gatewayEvent({
@@ -125,7 +134,7 @@ describe('the API Lambda root', () => {
   });
 
   it('describes the configured base URL in its OpenAPI document', async () => {
-    const handler = await coldStart();
+    const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/openapi.json' }));
 
@@ -134,7 +143,7 @@ describe('the API Lambda root', () => {
   });
 
   it('fails its cold start naming a missing variable', async () => {
-    await expect(coldStart({ ...ENV, TABLE_NAME: undefined })).rejects.toThrow(
+    await expect(coldStart('issuerAdmin', { ...ENV, TABLE_NAME: undefined })).rejects.toThrow(
       'invalid configuration: TABLE_NAME is not set',
     );
   });

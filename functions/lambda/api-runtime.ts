@@ -1,0 +1,94 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRemoteJWKSet } from 'jose';
+import { systemClock } from '#shared/core/clock.ts';
+import type { SearchIndex } from '#shared/search/search-index.ts';
+import type { ServiceContext } from '#shared/service/context.ts';
+import type { KeyVault } from '#shared/service/ports.ts';
+import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import type { Verifier } from '#shared/verify/verifier.ts';
+import type { ApiDeps } from '../api/deps.ts';
+import type { ServiceConfig } from '../config.ts';
+import type { RouteDefinition } from '../http/route.ts';
+import { createHttpHandler, type HttpLambdaHandler } from '../http/router.ts';
+import { dynamoServiceContext } from '../service-context.ts';
+
+/**
+ * What the API functions' composition roots share. Each API function serves one route group
+ * (functions/api/app.ts) and is handed only the adapters its routes use: a function that
+ * never signs gets {@link NO_KEYS} instead of the KMS vault, one that never verifies gets
+ * {@link NO_VERIFIER}, so neither the KMS client nor the verifier is bundled into it.
+ */
+
+/** The table's clients; region and credentials come from the Lambda environment. */
+export interface LambdaTable {
+  readonly dynamodb: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+}
+
+/**
+ * Builds the DynamoDB clients of a function, once per cold start.
+ *
+ * @example
+ * const { dynamodb, documents } = lambdaTable();
+ */
+export function lambdaTable(): LambdaTable {
+  const dynamodb = new DynamoDBClient({});
+  const documents = DynamoDBDocumentClient.from(dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { dynamodb, documents };
+}
+
+// A route reaching one of these is in the wrong group: the failure is a 500 naming the cause.
+function notWired(what: string): never {
+  throw new Error(`${what} is not wired into this function: check its route group`);
+}
+
+/** The vault of a function that neither creates nor uses signing keys. */
+export const NO_KEYS: KeyVault = {
+  createKey: async () => notWired('the KMS key vault'),
+  signerFor: async () => notWired('the KMS key vault'),
+};
+
+/** The verifier of a function that verifies nothing. */
+export const NO_VERIFIER: Verifier = { verify: async () => notWired('the verifier') };
+
+export interface ApiFunctionOptions {
+  /** The function's route group, e.g. `publicReadRoutes`. */
+  readonly routes: (deps: ApiDeps) => RouteDefinition[];
+  /** Default {@link NO_KEYS}. */
+  readonly vault?: KeyVault;
+  /** Built from the service context; default {@link NO_VERIFIER}. */
+  readonly verifier?: (ctx: ServiceContext) => Verifier;
+  /** The candidate index (the search routes); default: none, search answers 503. */
+  readonly searchIndex?: SearchIndex;
+  /** Default: new clients from {@link lambdaTable}. */
+  readonly table?: LambdaTable;
+}
+
+/**
+ * The Lambda handler of one API route group over DynamoDB, with bearer tokens checked against
+ * the configured OIDC issuer (jose fetches its JWKS on first use, not per request).
+ *
+ * @example
+ * export const handler = apiFunction(serviceConfig(), { routes: publicReadRoutes });
+ */
+export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions): HttpLambdaHandler {
+  const { documents } = options.table ?? lambdaTable();
+  const ctx = dynamoServiceContext({
+    documents,
+    tableName: config.tableName,
+    vault: options.vault ?? NO_KEYS,
+    baseUrl: config.baseUrl,
+    clock: systemClock,
+    ...(options.searchIndex ? { searchIndex: options.searchIndex } : {}),
+  });
+  const verifier = options.verifier?.(ctx) ?? NO_VERIFIER;
+  const tokenVerifier = createJwtTokenVerifier({
+    issuer: config.oidcIssuer,
+    audience: config.oidcAudience,
+    jwks: createRemoteJWKSet(new URL(config.oidcJwksUrl)),
+  });
+  return createHttpHandler(options.routes({ ctx, verifier }), { tokenVerifier });
+}

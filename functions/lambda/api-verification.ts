@@ -1,0 +1,22 @@
+import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
+import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { verificationRoutes } from '../api/app.ts';
+import { serviceConfig } from '../config.ts';
+import type { HttpLambdaHandler } from '../http/router.ts';
+import { serviceVerifier } from '../service-context.ts';
+import { apiFunction } from './api-runtime.ts';
+
+/**
+ * Verification for anyone (VC-API verify, the HTML verification pages): the one API function
+ * that reaches the internet, for other issuers' keys and status lists, and has no KMS access.
+ */
+
+const config = serviceConfig();
+
+/** API Gateway HTTP API (payload 2.0) entry point of the `verification` route group. */
+export const handler: HttpLambdaHandler = apiFunction(config, {
+  routes: verificationRoutes,
+  // The service's own documents are answered from its data; everything else is fetched over
+  // HTTPS with the address policy and cached for the execution environment's lifetime.
+  verifier: (ctx) => serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher())),
+});

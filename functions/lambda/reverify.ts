@@ -1,0 +1,38 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { systemClock } from '#shared/core/clock.ts';
+import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
+import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { type ReverifyRun, reverifyDueImports } from '#shared/service/imports.ts';
+import { loadReverifyConfig, serviceConfig } from '../config.ts';
+import { dynamoServiceContext, serviceVerifier } from '../service-context.ts';
+import { lambdaTable, NO_KEYS } from './api-runtime.ts';
+
+/**
+ * The scheduled re-verification of imported credentials (an EventBridge schedule, hourly):
+ * each run verifies again the imports whose last verification is older than
+ * REVERIFY_AFTER_HOURS, oldest first, up to REVERIFY_BATCH. An import that no longer verifies
+ * (revoked, expired, key gone) is marked invalid; the stream indexer then drops it from its
+ * learner's document. Failures of single imports are logged and tried again on the next run.
+ */
+
+const config = serviceConfig();
+const reverify = loadReverifyConfig();
+const { documents } = lambdaTable();
+const ctx = dynamoServiceContext({
+  documents,
+  tableName: config.tableName,
+  vault: NO_KEYS,
+  baseUrl: config.baseUrl,
+  clock: systemClock,
+});
+const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
+
+/** EventBridge schedule entry point; the run's counts are the function's result (and log). */
+export const handler = async (_event: ScheduledEvent): Promise<ReverifyRun> => {
+  const run = await reverifyDueImports(ctx, verifier, {
+    olderThanHours: reverify.afterHours,
+    limit: reverify.batch,
+  });
+  console.log(JSON.stringify({ message: 'imports re-verified', ...run }));
+  return run;
+};

@@ -1,0 +1,24 @@
+import { bundleFunctions } from './lambda-build.ts';
+
+/**
+ * `node infra/bundling/bundle-command.ts <outdir> <name>=<entry>…`: bundles the given entries
+ * with the shared options and prints their sizes as JSON. The CDK app runs it as a child
+ * process because asset bundling is synchronous and esbuild plugins only run asynchronously.
+ */
+
+const [outdir, ...pairs] = process.argv.slice(2);
+if (outdir === undefined || pairs.length === 0) {
+  process.stderr.write('usage: bundle-command.ts <outdir> <name>=<entry>…\n');
+  process.exit(2);
+}
+const entries = Object.fromEntries(
+  pairs.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`not <name>=<entry>: ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+const { bundles } = await bundleFunctions(entries, outdir);
+process.stdout.write(
+  `${JSON.stringify(Object.fromEntries(Object.values(bundles).map((b) => [b.name, b.bytes])))}\n`,
+);

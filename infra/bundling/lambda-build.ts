@@ -1,0 +1,153 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+
+/**
+ * How every Lambda function is bundled: one set of esbuild options, used by the CDK construct
+ * (through `bundle-command.ts`), by the bundle-budget test and by the cold-start benchmark, so
+ * all three measure and ship the very same bytes. Nothing here imports the CDK.
+ */
+
+/** The repository root: entries, aliases and source maps are all relative to it. */
+export const REPO_ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Node flags of every function: stack traces name the TypeScript sources, via the maps. */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+/** The file name Lambda loads (`index.handler`); an `.mjs` file is an ES module to Node. */
+export const BUNDLE_FILE = 'index.mjs';
+
+// credstack's own modules have no import-time side effects (nothing registers itself on
+// import; every import binds a name), so a module whose exports go unused may be dropped.
+const PURE_SOURCE_DIRS = ['shared', 'functions', 'pathways'].map(
+  (dir) => `${join(REPO_ROOT, dir)}${sep}`,
+);
+
+function isProjectSource(path: string): boolean {
+  return PURE_SOURCE_DIRS.some((dir) => path.startsWith(dir));
+}
+
+const RESOLVING = Symbol('credstack-resolving');
+
+/**
+ * Marks credstack's own modules as free of side effects, as a package's `"sideEffects": false`
+ * would. esbuild then drops a module nobody uses a binding of: the public read function imports
+ * `credentialJson` from the issuance use cases without taking the Data Integrity signer, jsonld
+ * and the JSON-LD contexts along with it (about 200 KB).
+ *
+ * @example
+ * await build({ ...lambdaBuildOptions(), plugins: [projectModulesArePure()] });
+ */
+export function projectModulesArePure(): Plugin {
+  return {
+    name: 'credstack-pure-modules',
+    setup(builder) {
+      builder.onResolve({ filter: /^[.#]/ }, async (args) => {
+        if (args.pluginData === RESOLVING || !isProjectSource(args.importer)) return undefined;
+        const result = await builder.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: RESOLVING,
+        });
+        if (result.errors.length > 0) return { errors: result.errors };
+        return {
+          path: result.path,
+          namespace: result.namespace,
+          external: result.external,
+          suffix: result.suffix,
+          sideEffects: isProjectSource(result.path) ? false : result.sideEffects,
+        };
+      });
+    },
+  };
+}
+
+const stub = (file: string) => join(REPO_ROOT, 'infra/bundling/stubs', file);
+
+/**
+ * The esbuild options of every function: one minified ES module per function with the AWS SDK
+ * bundled (its version pinned by the lockfile, not by the runtime), a linked source map without
+ * sources, ES module entry points of dependencies preferred (they tree-shake), and three
+ * dependencies replaced by stubs that cut what a Lambda function never runs.
+ *
+ * @example
+ * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
+ */
+export function lambdaBuildOptions(): BuildOptions {
+  return {
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    // ES module builds first: the SDK's dist-es tree-shakes, its CommonJS build does not.
+    mainFields: ['module', 'main'],
+    outExtension: { '.js': '.mjs' },
+    external: [],
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+    alias: {
+      '@digitalbazaar/http-client': stub('no-network-loader.ts'),
+      '@aws-sdk/credential-provider-node': stub('lambda-credentials.ts'),
+      '@smithy/core/event-streams': stub('no-event-streams.ts'),
+    },
+    plugins: [projectModulesArePure()],
+    // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  };
+}
+
+/** One function's bundle: `<outdir>/<name>/index.mjs` and its source map. */
+export interface FunctionBundle {
+  readonly name: string;
+  readonly dir: string;
+  readonly file: string;
+  /** Size of the minified module, source map excluded: what Node parses at cold start. */
+  readonly bytes: number;
+}
+
+export interface BundleResult {
+  readonly bundles: Readonly<Record<string, FunctionBundle>>;
+  readonly metafile: Metafile;
+}
+
+/**
+ * Bundles each entry (`name → path relative to the repository`) into `<outdir>/<name>/`,
+ * replacing whatever was there.
+ *
+ * @example
+ * const { bundles } = await bundleFunctions({ 'api-public': 'functions/lambda/api-public.ts' }, dir);
+ * bundles['api-public'].bytes;
+ */
+export async function bundleFunctions(
+  entries: Readonly<Record<string, string>>,
+  outdir: string,
+): Promise<BundleResult> {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const entryPoints = Object.fromEntries(
+    Object.entries(entries).map(([name, entry]) => [`${name}/index`, join(REPO_ROOT, entry)]),
+  );
+  const result = await build({ ...lambdaBuildOptions(), entryPoints, outdir });
+  const metafile = result.metafile;
+  if (metafile === undefined) throw new Error('esbuild returned no metafile');
+  const bundles: Record<string, FunctionBundle> = {};
+  for (const name of Object.keys(entries)) {
+    const dir = join(outdir, name);
+    const file = join(dir, BUNDLE_FILE);
+    const output = Object.entries(metafile.outputs).find(([path]) =>
+      resolve(REPO_ROOT, path).endsWith(`${sep}${name}${sep}${BUNDLE_FILE}`),
+    );
+    if (output === undefined) throw new Error(`esbuild wrote no bundle for ${name}`);
+    bundles[name] = { name, dir, file, bytes: output[1].bytes };
+  }
+  return { bundles, metafile };
+}

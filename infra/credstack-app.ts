@@ -1,0 +1,54 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CredstackStack } from './credstack-stack.ts';
+import { stageSettings } from './stages.ts';
+
+/**
+ * Builds the app's one stack from context, with the cdk-nag AwsSolutions checks registered so
+ * a finding nobody acknowledged fails synthesis. Context values:
+ *
+ * - `stage` (required): `dev` or `prod` (infra/stages.ts);
+ * - `search`: `domain` (default) or `serverless`;
+ * - `oidcIssuer`, `oidcAudience`, `oidcJwksUrl`: trust an external OIDC provider instead of
+ *   creating a Cognito user pool;
+ * - `domainName`, `certificateArn`: serve the API on a custom domain;
+ * - `alarmEmail`: subscribe an address to the alarms;
+ * - `corsOrigins`: comma-separated origins allowed by CORS.
+ *
+ * @example
+ * const stack = credstackApp(new App({ context: { stage: 'dev' } }));
+ */
+export function credstackApp(
+  app: App,
+  env: { readonly account?: string; readonly region?: string } = {},
+): CredstackStack {
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const stage = stageSettings({
+    stage: context('stage'),
+    search: context('search'),
+    corsOrigins: context('corsOrigins'),
+  });
+  const oidcIssuer = context('oidcIssuer');
+  const oidcAudience = context('oidcAudience');
+  if ((oidcIssuer === undefined) !== (oidcAudience === undefined))
+    throw new Error('-c oidcIssuer and -c oidcAudience go together');
+  const domainName = context('domainName');
+  const certificateArn = context('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined))
+    throw new Error('-c domainName and -c certificateArn go together');
+  const jwksUrl = context('oidcJwksUrl');
+  const alarmEmail = context('alarmEmail');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return new CredstackStack(app, `credstack-${stage.name}`, {
+    stage,
+    ...(env.account && env.region ? { env: { account: env.account, region: env.region } } : {}),
+    ...(oidcIssuer && oidcAudience
+      ? { oidc: { issuer: oidcIssuer, audience: oidcAudience, ...(jwksUrl ? { jwksUrl } : {}) } }
+      : {}),
+    ...(domainName && certificateArn ? { customDomain: { name: domainName, certificateArn } } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
+  });
+}

@@ -1,0 +1,246 @@
+import type { RouteGroup } from '#functions/api/app.ts';
+
+/**
+ * Every Lambda function of the service, as data: its entry, what invokes it, what it may touch
+ * and how big its bundle may grow. The stack turns each entry into a function, its trigger
+ * and its grants; the bundle-budget test and the cold-start benchmark read the same entries.
+ * Adding a function is one entry here. Nothing in this file imports the CDK.
+ */
+
+/** Table items a function may read or write; `describe` only reads the table's status. */
+export type TableAccess = 'none' | 'read' | 'read-write' | 'describe';
+
+/** KMS: create issuer keys (onboarding, rotation), sign with them, or nothing. */
+export type KeyAccess = 'none' | 'manage' | 'sign';
+
+/** OpenSearch: query, write documents, or manage the index (mapping, role mapping). */
+export type SearchAccess = 'none' | 'read' | 'write' | 'admin';
+
+export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+/** A DynamoDB stream filter on the item's keys (event source mapping filter criteria). */
+export interface StreamFilter {
+  readonly events: readonly StreamEventName[];
+  readonly pk: { readonly prefix: string };
+  readonly sk?: { readonly equals: string } | { readonly prefix: string };
+}
+
+export type Trigger =
+  /** API Gateway routes: the operations of one route group (functions/api/app.ts). */
+  | { readonly kind: 'http'; readonly group: RouteGroup; readonly fallback?: boolean }
+  /** The table's stream, only records matching one of `filters`. */
+  | {
+      readonly kind: 'table-stream';
+      readonly filters: readonly StreamFilter[];
+      /** Records per invocation (default 10). */
+      readonly batchSize?: number;
+    }
+  /** An EventBridge schedule: every `everyHours` hours. */
+  | { readonly kind: 'schedule'; readonly everyHours: number }
+  /** A CloudFormation custom resource (CDK Provider framework `onEvent`) run on deploy. */
+  | { readonly kind: 'deploy' };
+
+export interface FunctionAccess {
+  readonly table: TableAccess;
+  readonly keys: KeyAccess;
+  readonly search?: SearchAccess;
+  /** Reaches the internet (other issuers' keys and status lists). */
+  readonly internet?: boolean;
+}
+
+export interface FunctionSpec {
+  /** The composition root, relative to the repository. */
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: Trigger;
+  readonly access: FunctionAccess;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  /** Largest minified bundle allowed, in KiB (the source map is not counted). */
+  readonly budgetKb: number;
+  /** Why the budget exceeds {@link TARGET_BUDGET_KB}, when it does. */
+  readonly budgetReason?: string;
+}
+
+/** What every function should fit in: it loads and starts fast. */
+export const TARGET_BUDGET_KB = 300;
+
+// What the API functions share and cannot drop: the DynamoDB client with the SDK core
+// (about 180 KB), Ajv (about 150 KB with its formats and URI parser: it compiles the request
+// schemas, and the Open Badges or pathway rule schema, which every API function also checks),
+// jose and middy. Ajv's standalone code is larger than Ajv for these schemas (docs/deploy.md).
+// Budgets leave about 15 % of headroom over the measured size.
+const API_BASE = 'DynamoDB client and SDK core (~180 KB) and Ajv schema validation (~150 KB)';
+// What every function that issues credentials carries besides the SDK clients.
+const ISSUING =
+  'the DynamoDB and KMS clients with the SDK core, credential building with its Ajv schema check, and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over';
+
+/** The service's functions by name (the name is also the function's construct id). */
+export const FUNCTIONS = {
+  'api-issuer-admin': {
+    entry: 'functions/lambda/api-issuer-admin.ts',
+    description: 'Issuer onboarding, key rotation, achievements and pathways',
+    trigger: { kind: 'http', group: 'issuer-admin' },
+    access: { table: 'read-write', keys: 'manage' },
+    budgetKb: 600,
+    budgetReason: `${API_BASE}; the KMS client; credential and pathway rule validation`,
+  },
+  'api-issuance': {
+    entry: 'functions/lambda/api-issuance.ts',
+    description: 'Issuance, status changes and lists, batch awards, signed CLR',
+    trigger: { kind: 'http', group: 'issuance' },
+    access: { table: 'read-write', keys: 'sign' },
+    timeoutSeconds: 29,
+    budgetKb: 840,
+    budgetReason: `${API_BASE}; the KMS client; jsonld, RDF canonicalization and the JSON-LD contexts (~180 KB) that Data Integrity proofs are signed over`,
+  },
+  'api-verification': {
+    entry: 'functions/lambda/api-verification.ts',
+    description: 'Credential verification (VC-API) and verification pages',
+    trigger: { kind: 'http', group: 'verification' },
+    access: { table: 'read', keys: 'none', internet: true },
+    timeoutSeconds: 29,
+    budgetKb: 850,
+    budgetReason: `${API_BASE}; the whole verifier: jsonld, RDF canonicalization, the JSON-LD contexts and the Open Badges schema`,
+  },
+  'api-public-read': {
+    entry: 'functions/lambda/api-public-read.ts',
+    description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
+    trigger: { kind: 'http', group: 'public-read', fallback: true },
+    access: { table: 'read', keys: 'none' },
+    budgetKb: 600,
+    budgetReason: `${API_BASE}; badge images and baking; pathway rule validation`,
+  },
+  'api-learners': {
+    entry: 'functions/lambda/api-learners.ts',
+    description: "A learner's credentials and pathway progress",
+    trigger: { kind: 'http', group: 'learners' },
+    access: { table: 'read', keys: 'none' },
+    budgetKb: 520,
+    budgetReason: `${API_BASE}; the pathway evaluation engine`,
+  },
+  'api-system': {
+    entry: 'functions/lambda/api-system.ts',
+    description: 'OpenAPI document, API reference page, health check',
+    trigger: { kind: 'http', group: 'system' },
+    access: { table: 'describe', keys: 'none' },
+    budgetKb: 900,
+    budgetReason:
+      'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table)',
+  },
+  'api-search': {
+    entry: 'functions/lambda/api-search.ts',
+    description: 'Employer search, consent, search audit and credential imports',
+    trigger: { kind: 'http', group: 'search' },
+    access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
+    timeoutSeconds: 29,
+    budgetKb: 940,
+    budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (jsonld, the JSON-LD contexts, the Open Badges schema)`,
+  },
+  'batch-jobs': {
+    entry: 'functions/lambda/batch-jobs.ts',
+    description: 'Runs batch awards queued on the table stream',
+    trigger: {
+      kind: 'table-stream',
+      filters: [{ events: ['INSERT'], pk: { prefix: 'JOB#' }, sk: { equals: 'META' } }],
+      batchSize: 1,
+    },
+    access: { table: 'read-write', keys: 'sign' },
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    budgetKb: 740,
+    budgetReason: `${ISSUING}`,
+  },
+  'pathway-events': {
+    entry: 'functions/lambda/pathway-events.ts',
+    description: 'Awards and lapses pathway credentials as credentials change; runs pathway jobs',
+    trigger: {
+      kind: 'table-stream',
+      filters: [
+        { events: ['INSERT', 'MODIFY', 'REMOVE'], pk: { prefix: 'CRED#' }, sk: { equals: 'CRED' } },
+        { events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } },
+      ],
+      batchSize: 25,
+    },
+    access: { table: 'read-write', keys: 'sign' },
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    budgetKb: 790,
+    budgetReason: `${ISSUING}; the pathway evaluation engine`,
+  },
+  'pathway-sweep': {
+    entry: 'functions/lambda/pathway-sweep.ts',
+    description: 'Scheduled re-check of pathway awards whose contributing credentials expired',
+    trigger: { kind: 'schedule', everyHours: 24 },
+    // The sweep only suspends, revokes or reinstates held awards: status bits, no signature.
+    access: { table: 'read-write', keys: 'none' },
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    budgetKb: 790,
+    budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
+  },
+  reverify: {
+    entry: 'functions/lambda/reverify.ts',
+    description: 'Scheduled re-verification of imported credentials',
+    // Hourly runs, each taking the imports last verified more than REVERIFY_AFTER_HOURS ago.
+    trigger: { kind: 'schedule', everyHours: 1 },
+    access: { table: 'read-write', keys: 'none', internet: true },
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    budgetKb: 750,
+    budgetReason:
+      'the DynamoDB client and SDK core, and the whole verifier: Ajv with the Open Badges schema, jsonld, RDF canonicalization, the JSON-LD contexts',
+  },
+  'search-indexer': {
+    entry: 'functions/lambda/search-indexer.ts',
+    description: 'Keeps the candidate index in step with credentials, consents and imports',
+    trigger: {
+      kind: 'table-stream',
+      filters: [
+        { events: ['INSERT', 'MODIFY', 'REMOVE'], pk: { prefix: 'CRED#' }, sk: { equals: 'CRED' } },
+        {
+          events: ['INSERT', 'MODIFY', 'REMOVE'],
+          pk: { prefix: 'LEARNER#' },
+          sk: { prefix: 'CONSENT#' },
+        },
+        {
+          events: ['INSERT', 'MODIFY', 'REMOVE'],
+          pk: { prefix: 'LEARNER#' },
+          sk: { prefix: 'IMPORT#' },
+        },
+        {
+          events: ['INSERT', 'MODIFY', 'REMOVE'],
+          pk: { prefix: 'TENANT#' },
+          sk: { equals: 'SETTINGS' },
+        },
+      ],
+      batchSize: 100,
+    },
+    access: { table: 'read-write', keys: 'none', search: 'write' },
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    budgetKb: 380,
+    budgetReason:
+      'the DynamoDB client and SDK core (~180 KB) and the OpenSearch client with its SigV4 signer and JSON parser (~75 KB)',
+  },
+  'search-setup': {
+    entry: 'functions/lambda/search-setup.ts',
+    description: 'Deploy-time step: creates the candidate index or re-applies its mapping',
+    trigger: { kind: 'deploy' },
+    access: { table: 'none', keys: 'none', search: 'admin' },
+    timeoutSeconds: 300,
+    budgetKb: 100,
+  },
+} as const satisfies Readonly<Record<string, FunctionSpec>>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * The catalog as a list, typed as specs.
+ *
+ * @example
+ * for (const [name, spec] of functionEntries()) console.log(name, spec.entry);
+ */
+export function functionEntries(): readonly (readonly [FunctionName, FunctionSpec])[] {
+  return Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
+}
