@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { bundleFunctions } from '../infra/bundling/lambda-build.ts';
 import { httpEvent, type Probe, probeOf, runProbe } from '../infra/bundling/probe.ts';
 import { functionEntries } from '../infra/function-catalog.ts';
+import type { BenchRow } from './measure.ts';
 
 /**
  * Cold start as a caller feels it: for each function, a fresh Node process imports the bundle
@@ -98,15 +99,7 @@ const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
  * @example
  * rows.push(...(await coldStartRows()));
  */
-export async function coldStartRows(): Promise<
-  {
-    readonly metric: string;
-    readonly value: number;
-    readonly baselineName: string;
-    readonly baseline: number;
-    readonly unit: 'ms';
-  }[]
-> {
+export async function coldStartRows(): Promise<(BenchRow & { readonly unit: 'ms' })[]> {
   const { runs, baseline, functions } = await measureColdStarts();
   process.stdout.write(
     `cold start (import + first event, fresh Node ${process.version} process, ${runs} runs each):\n${[

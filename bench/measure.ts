@@ -4,6 +4,17 @@
  * rounds, so a burst of load elsewhere hits both sides rather than one.
  */
 
+/** A row of the benchmark table: a figure next to its baseline measured in the same run. */
+export interface BenchRow {
+  readonly metric: string;
+  readonly value: number;
+  readonly baselineName: string;
+  readonly baseline: number;
+  readonly target?: string;
+  /** Rates compare as value/baseline; latencies as baseline/value. */
+  readonly unit?: 'rate' | 'ms';
+}
+
 export interface Rate {
   readonly perSecond: number;
   readonly rounds: readonly number[];

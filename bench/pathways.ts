@@ -12,7 +12,8 @@ import type {
   PathwayNode,
 } from '#pathways/rule-types.ts';
 import { buildTriggerIndex } from '#pathways/trigger-index.ts';
-import { compareRates } from './measure.ts';
+import { type BenchRow, compareRates } from './measure.ts';
+import { mulberry32, type Rng } from './random.ts';
 
 /**
  * Pathway benchmarks on generated, seeded data, each next to json-logic-js in the same run:
@@ -29,20 +30,6 @@ const TRACKS = 10;
 const PER_TRACK = 20;
 const SKILLS_PER_TRACK = 8;
 const ISSUERS = Array.from({ length: 6 }, (_, i) => `did:web:college-${i}.example`);
-
-type Rng = () => number;
-
-// mulberry32: small, fast and identical on every machine, so every run sees the same data.
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rng: Rng, min: number, max: number): number =>
   min + Math.floor(rng() * (max - min + 1));
@@ -278,16 +265,6 @@ function toJsonLogic(node: PathwayNode): unknown {
 }
 
 /** One row of the benchmark table, in the shape bench/run.ts prints. */
-export interface PathwayRow {
-  readonly metric: string;
-  readonly value: number;
-  readonly baselineName: string;
-  readonly baseline: number;
-  readonly target?: string;
-  /** Rates compare as value/baseline; latencies as baseline/value. */
-  readonly unit?: 'rate' | 'ms';
-}
-
 export interface PathwayFigures {
   readonly pathways: number;
   readonly learners: number;
@@ -660,7 +637,7 @@ const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
  * @example
  * rows.push(...(await pathwayRows({ rounds, roundMs })));
  */
-export async function pathwayRows(options: PathwayBenchOptions = {}): Promise<PathwayRow[]> {
+export async function pathwayRows(options: PathwayBenchOptions = {}): Promise<BenchRow[]> {
   const pw = await measurePathways(options);
   const { agreement: a, fullPass: f, rates: r, reaction: x, retroactive: z } = pw;
   process.stdout.write(

@@ -21,7 +21,7 @@ import { createBitstring, encodeBitstring, setBit } from '#shared/status/bitstri
 import { createVerifier } from '#shared/verify/verifier.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
 import { measureIssuance } from './issuance.ts';
-import { compareRates, formatRate } from './measure.ts';
+import { type BenchRow, compareRates, formatRate } from './measure.ts';
 import { pathwayRows } from './pathways.ts';
 
 /**
@@ -36,16 +36,6 @@ const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
 const clock = fixedClock('2026-06-01T12:00:00Z');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000);
-
-interface Row {
-  readonly metric: string;
-  readonly value: number;
-  readonly baselineName: string;
-  readonly baseline: number;
-  readonly target?: string;
-  /** Rates compare as value/baseline; latencies as baseline/value (the share spent signing). */
-  readonly unit?: 'rate' | 'ms';
-}
 
 function didDocument(signers: readonly { kid: string; jwk: object }[]): object {
   return {
@@ -222,7 +212,7 @@ async function main(): Promise<void> {
 
     // Signatures with the local signer against raw node:crypto signing.
     const input = decoded[0]!.signingInput;
-    const rows: Row[] = [
+    const rows: BenchRow[] = [
       {
         metric: `ES256 VC-JWT verification, full pipeline (${Math.round(jsonBytes / CREDENTIALS)} B credential, ${Math.round(meanBytes)} B JWT)`,
         value: full!.perSecond,
@@ -306,11 +296,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function report(rows: readonly Row[]): Promise<void> {
+async function report(rows: readonly BenchRow[]): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
   const header =
     '| measure | figure | baseline (same run) | baseline figure | ratio | target |\n|---|---|---|---|---|---|';
-  const figure = (value: number, unit: Row['unit']) =>
+  const figure = (value: number, unit: BenchRow['unit']) =>
     unit === 'ms' ? `${value.toFixed(2)} ms` : formatRate(value);
   const lines = rows.map((row) => {
     const ratio = row.unit === 'ms' ? row.baseline / row.value : row.value / row.baseline;

@@ -6,6 +6,7 @@ import type {
   IndexedSkill,
   SearchQuery,
 } from '#shared/search/search-index.ts';
+import { mulberry32, type Rng } from './random.ts';
 
 /**
  * Generated, seeded data for the search benchmark: issuers with catalogues of achievements
@@ -38,20 +39,6 @@ export const FULL_SCALE: SearchBenchScale = {
   issuers: 300,
   queries: 300,
 };
-
-type Rng = () => number;
-
-// mulberry32: small, fast and identical on every machine, so every run sees the same data.
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Samples ranks 0…n-1 with weight 1/(rank+1)^s: a few very popular entries, a long tail. */
 function zipf(n: number, s: number): (rng: Rng) => number {

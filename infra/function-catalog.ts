@@ -75,6 +75,15 @@ const API_BASE = 'DynamoDB client and SDK core (~180 KB) and Ajv schema validati
 const ISSUING =
   'the DynamoDB and KMS clients with the SDK core, credential building with its Ajv schema check, and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over';
 
+/** Every change to an item: what a consumer that mirrors items must see. */
+const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
+/** Every change to an issued credential (the pathway awards and the candidate index follow it). */
+const CREDENTIAL_CHANGES = {
+  events: ALL_CHANGES,
+  pk: { prefix: 'CRED#' },
+  sk: { equals: 'CRED' },
+} as const satisfies StreamFilter;
+
 /** The service's functions by name (the name is also the function's construct id). */
 export const FUNCTIONS = {
   'api-issuer-admin': {
@@ -157,7 +166,7 @@ export const FUNCTIONS = {
     trigger: {
       kind: 'table-stream',
       filters: [
-        { events: ['INSERT', 'MODIFY', 'REMOVE'], pk: { prefix: 'CRED#' }, sk: { equals: 'CRED' } },
+        CREDENTIAL_CHANGES,
         { events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } },
       ],
       batchSize: 25,
@@ -197,22 +206,10 @@ export const FUNCTIONS = {
     trigger: {
       kind: 'table-stream',
       filters: [
-        { events: ['INSERT', 'MODIFY', 'REMOVE'], pk: { prefix: 'CRED#' }, sk: { equals: 'CRED' } },
-        {
-          events: ['INSERT', 'MODIFY', 'REMOVE'],
-          pk: { prefix: 'LEARNER#' },
-          sk: { prefix: 'CONSENT#' },
-        },
-        {
-          events: ['INSERT', 'MODIFY', 'REMOVE'],
-          pk: { prefix: 'LEARNER#' },
-          sk: { prefix: 'IMPORT#' },
-        },
-        {
-          events: ['INSERT', 'MODIFY', 'REMOVE'],
-          pk: { prefix: 'TENANT#' },
-          sk: { equals: 'SETTINGS' },
-        },
+        CREDENTIAL_CHANGES,
+        { events: ALL_CHANGES, pk: { prefix: 'LEARNER#' }, sk: { prefix: 'CONSENT#' } },
+        { events: ALL_CHANGES, pk: { prefix: 'LEARNER#' }, sk: { prefix: 'IMPORT#' } },
+        { events: ALL_CHANGES, pk: { prefix: 'TENANT#' }, sk: { equals: 'SETTINGS' } },
       ],
       batchSize: 100,
     },

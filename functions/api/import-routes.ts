@@ -9,10 +9,10 @@ import {
 } from '#shared/service/imports.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
+import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
 import { importSchema } from './search-schemas.ts';
 
 const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
-const PRIVATE = { 'cache-control': 'private, no-store' } as const;
 
 /** What the import routes need: the API deps, and where credentials named by URL are fetched. */
 export interface ImportRouteDeps extends ApiDeps {
@@ -58,7 +58,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
         return {
           status: 201,
           headers: {
-            ...PRIVATE,
+            ...PRIVATE_NO_STORE,
             location: `${ctx.baseUrl}/learners/${encodeURIComponent(learnerId)}/imports/${imported.id}`,
           },
           body: imported,
@@ -72,18 +72,9 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       summary: "A learner's imported badges",
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
-      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      query: CURSOR_QUERY,
       responses: { 200: { description: 'A page of imports' } },
-      handle: async (request) => ({
-        status: 200,
-        headers: PRIVATE,
-        body: await listImports(
-          ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.query.cursor as string | undefined,
-        ),
-      }),
+      handle: privatePageHandler(ctx, listImports, 'learnerId'),
     }),
     defineRoute({
       method: 'GET',
@@ -95,7 +86,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       responses: { 200: { description: 'The import' }, 404: { description: 'No such import' } },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await getImport(ctx, principalOf(request), ...importPath(request)),
       }),
     }),
@@ -112,7 +103,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await reverifyImport(ctx, verifier, principalOf(request), ...importPath(request)),
       }),
     }),

@@ -1,6 +1,7 @@
 import { exportLearnerClr, listLearnerCredentials } from '#shared/service/learners.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
+import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
 
 /** Learners and platform admins; the use cases narrow a learner to their own data. */
 const LEARNER_READERS = ['learner', 'platform-admin'] as const;
@@ -20,21 +21,12 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       summary: "A learner's credentials, newest first, with links to their public pages",
       tags: ['learners'],
       auth: LEARNER_READERS,
-      query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
+      query: CURSOR_QUERY,
       responses: {
         200: { description: 'A page of credentials' },
         403: { description: "Another learner's credentials" },
       },
-      handle: async (request) => ({
-        status: 200,
-        headers: { 'cache-control': 'private, no-store' },
-        body: await listLearnerCredentials(
-          ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.query.cursor as string | undefined,
-        ),
-      }),
+      handle: privatePageHandler(ctx, listLearnerCredentials, 'learnerId'),
     }),
     defineRoute({
       method: 'GET',
@@ -58,7 +50,7 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         return {
           status: 200,
           contentType: 'application/vc+jwt',
-          headers: { 'cache-control': 'private, no-store' },
+          headers: PRIVATE_NO_STORE,
           body: jwt,
         };
       },

@@ -17,15 +17,11 @@ import {
 } from '#shared/service/search.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
+import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
 import { consentSchema, searchSchema, searchSettingsSchema } from './search-schemas.ts';
 
 const EMPLOYERS = ['employer'] as const;
 const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
-const PRIVATE = { 'cache-control': 'private, no-store' } as const;
-const cursorQuery = {
-  type: 'object',
-  properties: { cursor: { type: 'string', maxLength: 2000 } },
-} as const;
 
 /**
  * Employer search and what surrounds it: candidates, consent, who-found-me and tenant search
@@ -53,7 +49,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await searchCandidates(
           ctx,
           principalOf(request),
@@ -80,7 +76,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
           status: 200,
           contentType: 'text/csv; charset=utf-8',
           headers: {
-            ...PRIVATE,
+            ...PRIVATE_NO_STORE,
             'content-disposition': 'attachment; filename="candidates.csv"',
             ...(truncated ? { 'x-credstack-truncated': 'true' } : {}),
           },
@@ -101,7 +97,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await viewCandidate(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
       }),
     }),
@@ -118,7 +114,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await viewCandidateCredential(
           ctx,
           verifier,
@@ -135,18 +131,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: "The employer's searches, exports and profile views, newest first",
       tags: ['search'],
       auth: ['employer', 'platform-admin'],
-      query: cursorQuery,
+      query: CURSOR_QUERY,
       responses: { 200: { description: 'A page of audit records' } },
-      handle: async (request) => ({
-        status: 200,
-        headers: PRIVATE,
-        body: await listEmployerSearches(
-          ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
-          request.query.cursor as string | undefined,
-        ),
-      }),
+      handle: privatePageHandler(ctx, listEmployerSearches, 'employerId'),
     }),
     defineRoute({
       method: 'PUT',
@@ -160,7 +147,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       responses: { 200: { description: 'The consent as stored' } },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await giveConsent(
           ctx,
           principalOf(request),
@@ -182,7 +169,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await getConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
       }),
     }),
@@ -199,7 +186,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        headers: PRIVATE,
+        headers: PRIVATE_NO_STORE,
         body: await withdrawConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
       }),
     }),
@@ -210,18 +197,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'Who found or viewed you, and when, newest first',
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
-      query: cursorQuery,
+      query: CURSOR_QUERY,
       responses: { 200: { description: 'A page of events' } },
-      handle: async (request) => ({
-        status: 200,
-        headers: PRIVATE,
-        body: await learnerSearchActivity(
-          ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.query.cursor as string | undefined,
-        ),
-      }),
+      handle: privatePageHandler(ctx, learnerSearchActivity, 'learnerId'),
     }),
     defineRoute({
       method: 'PUT',

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRemoteJWKSet } from 'jose';
 import { systemClock } from '#shared/core/clock.ts';
@@ -11,10 +11,12 @@ import type { ApiDeps } from '../api/deps.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '../http/router.ts';
+import type { HealthReport } from '../http/system-routes.ts';
 import { dynamoServiceContext } from '../service-context.ts';
 
 /**
- * What the API functions' composition roots share. Each API function serves one route group
+ * What the Lambda composition roots share: the table's clients, its health check and the
+ * service context over them. Each API function serves one route group
  * (functions/api/app.ts) and is handed only the adapters its routes use: a function that
  * never signs gets {@link NO_KEYS} instead of the KMS vault, one that never verifies gets
  * {@link NO_VERIFIER}, so neither the KMS client nor the verifier is bundled into it.
@@ -54,17 +56,63 @@ export const NO_KEYS: KeyVault = {
 /** The verifier of a function that verifies nothing. */
 export const NO_VERIFIER: Verifier = { verify: async () => notWired('the verifier') };
 
-export interface ApiFunctionOptions {
-  /** The function's route group, e.g. `publicReadRoutes`. */
-  readonly routes: (deps: ApiDeps) => RouteDefinition[];
+/** The service's table as a health check, for `/health`. */
+export type TableHealth = () => Promise<HealthReport>;
+
+/** The service's table keeps serving reads and writes in both states. */
+const SERVING_STATES: ReadonlySet<string> = new Set(['ACTIVE', 'UPDATING']);
+
+/**
+ * DescribeTable on the service's table: ok while it is ACTIVE or UPDATING.
+ *
+ * @example
+ * const health = tableHealth(lambdaTable().dynamodb, config.tableName);
+ */
+export function tableHealth(dynamodb: DynamoDBClient, tableName: string): TableHealth {
+  return async () => {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    return SERVING_STATES.has(Table?.TableStatus ?? '')
+      ? { ok: true }
+      : { ok: false, detail: 'the table is not available' };
+  };
+}
+
+export interface LambdaContextOptions {
   /** Default {@link NO_KEYS}. */
   readonly vault?: KeyVault;
-  /** Built from the service context; default {@link NO_VERIFIER}. */
-  readonly verifier?: (ctx: ServiceContext) => Verifier;
-  /** The candidate index (the search routes); default: none, search answers 503. */
+  /** The candidate index (search and indexing); default: none, search answers 503. */
   readonly searchIndex?: SearchIndex;
   /** Default: new clients from {@link lambdaTable}. */
   readonly table?: LambdaTable;
+}
+
+/**
+ * The DynamoDB service context of a Lambda function, on the system clock, given only the
+ * adapters the function uses. Call it once per cold start, at module scope.
+ *
+ * @example
+ * const ctx = lambdaServiceContext(serviceConfig(), { searchIndex: openSearchIndex(loadSearchConfig()) });
+ */
+export function lambdaServiceContext(
+  config: ServiceConfig,
+  options: LambdaContextOptions = {},
+): ServiceContext {
+  const { documents } = options.table ?? lambdaTable();
+  return dynamoServiceContext({
+    documents,
+    tableName: config.tableName,
+    vault: options.vault ?? NO_KEYS,
+    baseUrl: config.baseUrl,
+    clock: systemClock,
+    ...(options.searchIndex ? { searchIndex: options.searchIndex } : {}),
+  });
+}
+
+export interface ApiFunctionOptions extends LambdaContextOptions {
+  /** The function's route group, e.g. `publicReadRoutes`. */
+  readonly routes: (deps: ApiDeps) => RouteDefinition[];
+  /** Built from the service context; default {@link NO_VERIFIER}. */
+  readonly verifier?: (ctx: ServiceContext) => Verifier;
 }
 
 /**
@@ -75,15 +123,7 @@ export interface ApiFunctionOptions {
  * export const handler = apiFunction(serviceConfig(), { routes: publicReadRoutes });
  */
 export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions): HttpLambdaHandler {
-  const { documents } = options.table ?? lambdaTable();
-  const ctx = dynamoServiceContext({
-    documents,
-    tableName: config.tableName,
-    vault: options.vault ?? NO_KEYS,
-    baseUrl: config.baseUrl,
-    clock: systemClock,
-    ...(options.searchIndex ? { searchIndex: options.searchIndex } : {}),
-  });
+  const ctx = lambdaServiceContext(config, options);
   const verifier = options.verifier?.(ctx) ?? NO_VERIFIER;
   const tokenVerifier = createJwtTokenVerifier({
     issuer: config.oidcIssuer,

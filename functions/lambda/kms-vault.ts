@@ -9,9 +9,9 @@ import type { ServiceConfig } from '../config.ts';
  * @example
  * export const handler = apiFunction(config, { routes: issuanceRoutes, vault: kmsKeyVault(config) });
  */
-export function kmsKeyVault(config: ServiceConfig): KmsKeyVault {
+export function kmsKeyVault(config: ServiceConfig, client = new KMSClient({})): KmsKeyVault {
   return new KmsKeyVault({
-    client: new KMSClient({}),
+    client,
     aliasPrefix: config.kmsAliasPrefix,
     tags: { 'credstack:stage': config.stage },
   });

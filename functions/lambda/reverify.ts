@@ -1,11 +1,10 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { systemClock } from '#shared/core/clock.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
 import { type ReverifyRun, reverifyDueImports } from '#shared/service/imports.ts';
 import { loadReverifyConfig, serviceConfig } from '../config.ts';
-import { dynamoServiceContext, serviceVerifier } from '../service-context.ts';
-import { lambdaTable, NO_KEYS } from './api-runtime.ts';
+import { serviceVerifier } from '../service-context.ts';
+import { lambdaServiceContext } from './api-runtime.ts';
 
 /**
  * The scheduled re-verification of imported credentials (an EventBridge schedule, hourly):
@@ -17,14 +16,7 @@ import { lambdaTable, NO_KEYS } from './api-runtime.ts';
 
 const config = serviceConfig();
 const reverify = loadReverifyConfig();
-const { documents } = lambdaTable();
-const ctx = dynamoServiceContext({
-  documents,
-  tableName: config.tableName,
-  vault: NO_KEYS,
-  baseUrl: config.baseUrl,
-  clock: systemClock,
-});
+const ctx = lambdaServiceContext(config);
 const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
 
 /** EventBridge schedule entry point; the run's counts are the function's result (and log). */

@@ -1,9 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { systemClock } from '#shared/core/clock.ts';
 import { loadSearchConfig, serviceConfig } from '../config.ts';
-import { dynamoServiceContext } from '../service-context.ts';
 import { searchIndexerHandler } from '../streams/search-indexer.ts';
-import { lambdaTable, NO_KEYS } from './api-runtime.ts';
+import { lambdaServiceContext } from './api-runtime.ts';
 import { openSearchIndex } from './search-runtime.ts';
 
 /**
@@ -13,15 +11,8 @@ import { openSearchIndex } from './search-runtime.ts';
  * unfinished record; replays are harmless (docs/data-model.md, "Search: indexing").
  */
 
-const config = serviceConfig();
-const { documents } = lambdaTable();
-const ctx = dynamoServiceContext({
-  documents,
-  tableName: config.tableName,
-  // The indexer never signs.
-  vault: NO_KEYS,
-  baseUrl: config.baseUrl,
-  clock: systemClock,
+// The indexer never signs: no KMS vault.
+const ctx = lambdaServiceContext(serviceConfig(), {
   searchIndex: openSearchIndex(loadSearchConfig()),
 });
 

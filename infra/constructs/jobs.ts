@@ -5,11 +5,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export interface JobsProps {
   readonly stage: StageSettings;
@@ -42,18 +43,11 @@ export class Jobs extends Construct {
 
   schedule(fn: IFunction, everyHours: number): ScheduledJob {
     const { stage, encryptionKey } = this.#props;
-    const deadLetters = new Queue(this, `${fn.node.id}-dlq`, {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    const deadLetters = deadLetterQueue(this, `${fn.node.id}-dlq`, {
+      stage,
+      encryptionKey,
+      owner: 'a scheduled job',
     });
-    acknowledge(
-      deadLetters,
-      'AwsSolutions-SQS3',
-      'this queue is itself the dead-letter queue of a scheduled job',
-    );
     new Rule(this, `${fn.node.id}-schedule`, {
       description: `credstack ${stage.name}: run ${fn.node.id} every ${everyHours} h`,
       schedule: Schedule.rate(Duration.hours(everyHours)),

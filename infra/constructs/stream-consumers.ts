@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   FilterCriteria,
@@ -7,11 +7,11 @@ import {
   StartingPosition,
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamFilter } from '../function-catalog.ts';
-import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { ServiceTable } from './service-table.ts';
 
 export interface StreamConsumersProps {
@@ -67,18 +67,11 @@ export class StreamConsumers extends Construct {
     const { stage, table, encryptionKey } = this.#props;
     if (options.filters.length === 0 || options.filters.length > 5)
       throw new Error(`${fn.node.id}: a stream consumer needs 1 to 5 filters`);
-    const deadLetters = new Queue(this, `${fn.node.id}-dlq`, {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    const deadLetters = deadLetterQueue(this, `${fn.node.id}-dlq`, {
+      stage,
+      encryptionKey,
+      owner: 'a stream consumer',
     });
-    acknowledge(
-      deadLetters,
-      'AwsSolutions-SQS3',
-      'this queue is itself the dead-letter destination of a stream consumer',
-    );
     fn.addEventSource(
       new DynamoEventSource(table.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,

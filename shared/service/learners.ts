@@ -7,7 +7,7 @@ import { ServiceError } from './errors.ts';
 import { credentialJson } from './issuance.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
 import { type Principal, requireLearnerScope } from './principal.ts';
-import type { CredentialRecord, CredentialState, ProofFormat } from './records.ts';
+import type { CredentialRecord, CredentialState, PathwayAward, ProofFormat } from './records.ts';
 
 /**
  * A learner's wallet on the service: the credentials awarded to their account, and all of them
@@ -29,6 +29,8 @@ export interface LearnerCredentialView {
   readonly validUntil?: string;
   readonly state: CredentialState;
   readonly proofFormat: ProofFormat;
+  /** Present on a pathway (or milestone) credential the service awarded: what it completed. */
+  readonly award?: PathwayAward;
   readonly links: {
     readonly json: string;
     readonly jwt?: string;
@@ -90,6 +92,7 @@ function credentialView(ctx: ServiceContext, record: CredentialRecord): LearnerC
     ...(record.validUntil === undefined ? {} : { validUntil: record.validUntil }),
     state: record.state,
     proofFormat: record.proofFormat,
+    ...(record.award === undefined ? {} : { award: record.award }),
     links: {
       json: base,
       ...(record.proofFormat === 'vc-jwt' ? { jwt: `${base}/credential.jwt` } : {}),

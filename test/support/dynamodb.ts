@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -10,6 +10,8 @@ export interface TestTable {
   /** The document client the stores use. */
   readonly documents: DynamoDBDocumentClient;
   readonly endpoint: string;
+  /** Endpoint, region and credentials of DynamoDB Local, for clients a test builds itself. */
+  readonly clientConfig: DynamoDBClientConfig;
   /** A new, empty single table, so tests never see each other's items. */
   newTable(): Promise<string>;
 }
@@ -49,6 +51,9 @@ export function useDynamoDbLocal(): TestTable {
     },
     get endpoint() {
       return started().db.endpoint;
+    },
+    get clientConfig() {
+      return started().db.clientConfig;
     },
     async newTable() {
       const name = `credstack-test-${randomUUID()}`;

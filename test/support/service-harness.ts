@@ -95,11 +95,7 @@ export function useService(
     route = handler;
     if (options.streams) {
       poller = await startStreamPoller({
-        clientConfig: {
-          endpoint: db.endpoint,
-          region: 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        },
+        clientConfig: db.clientConfig,
         tableName,
         handler: localStreamHandlers(ctx),
         intervalMs: 25,

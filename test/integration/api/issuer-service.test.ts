@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { extractFromPng } from '#shared/bake/png.ts';
 import { extractFromSvg } from '#shared/bake/svg.ts';
+import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 import { batchJobsHandler } from '../../../functions/streams/batch-jobs.ts';
 
@@ -130,22 +126,10 @@ describe('the issuer service over HTTP', () => {
       token: tokens.issuerAdmin,
       body: issueBody('kilo', achievementId),
     });
-    const dir = await mkdtemp(join(tmpdir(), 'credstack-cli-'));
-    const file = join(dir, 'badge.jwt');
-    await writeFile(file, issued.body.verifiableCredential);
 
-    try {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['cli/credstack.ts', 'verify', '--allow-private-network', file],
-        { timeout: 30_000 },
-      );
-      const report = JSON.parse(stdout) as { verdict: string; issuerBinding: { bound: boolean } };
+    const report = await verifyWithCli(issued.body.verifiableCredential);
 
-      expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
   });
 
   it('issues a Data Integrity credential when the achievement asks for it', async () => {

@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ISSUER_ID, seedDemoTenant } from '#local/seed.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
+import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**
@@ -85,20 +81,14 @@ describe('the demo stacks', () => {
     const [award] = await pathwayAwards('ada');
     expect(award?.award?.pathwayId).toBe('data-analyst-foundations');
     expect((await progress('data-analyst-foundations')).progress).toBe(100);
-    const dir = await mkdtemp(join(tmpdir(), 'credstack-award-'));
-    try {
-      const file = join(dir, 'award.jwt');
-      await writeFile(file, award?.signed ?? '');
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['cli/credstack.ts', 'verify', '--allow-private-network', file],
-        { timeout: 30_000 },
-      );
-      const report = JSON.parse(stdout) as { verdict: string; issuerBinding: { bound: boolean } };
-      expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const listed = await service().call('GET', '/learners/ada/credentials', { token: ada });
+    const shown = listed.body.items.find((i: { id: string }) => i.id === award?.id);
+    expect(shown).toMatchObject({
+      achievement: { name: 'Data Analyst Foundations' },
+      award: { pathwayId: 'data-analyst-foundations', version: 1 },
+    });
+    const report = await verifyWithCli(award?.signed ?? '');
+    expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
   });
 
   it('suspends the award when a constituent is revoked', async () => {

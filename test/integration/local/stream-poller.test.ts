@@ -26,11 +26,7 @@ async function start(
   } = {},
 ) {
   poller = await startStreamPoller({
-    clientConfig: {
-      endpoint: db.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    },
+    clientConfig: db.clientConfig,
     tableName,
     handler,
     intervalMs: 20,
@@ -136,11 +132,7 @@ describe('startStreamPoller', () => {
     const all = recorder();
     await start(table, latest.handler);
     const fromStart = await startStreamPoller({
-      clientConfig: {
-        endpoint: db.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      },
+      clientConfig: db.clientConfig,
       tableName: table,
       handler: all.handler,
       fromStart: true,

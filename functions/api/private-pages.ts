@@ -1,0 +1,46 @@
+import type { ServiceContext } from '#shared/service/context.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import type { RouteDefinition } from '../http/route.ts';
+import { principalOf } from './deps.ts';
+
+/** A response only its caller may see: never cached by the browser or anything between. */
+export const PRIVATE_NO_STORE = { 'cache-control': 'private, no-store' } as const;
+
+/** The query of a paged list: the opaque cursor of the previous page's `next`. */
+export const CURSOR_QUERY = {
+  type: 'object',
+  properties: { cursor: { type: 'string', maxLength: 2000 } },
+} as const;
+
+/** A use case that reads one page of an owner's records, scoped to the caller. */
+export type OwnerPageRead = (
+  ctx: ServiceContext,
+  principal: Principal,
+  ownerId: string,
+  cursor: string | undefined,
+) => Promise<unknown>;
+
+/**
+ * The handler of a private list route: the owner named by the path parameter `ownerParam`,
+ * the page by the `cursor` query parameter ({@link CURSOR_QUERY}), the answer 200 and never
+ * cached ({@link PRIVATE_NO_STORE}).
+ *
+ * @example
+ * defineRoute({ method: 'GET', path: '/learners/{learnerId}/imports', query: CURSOR_QUERY, handle: privatePageHandler(ctx, listImports, 'learnerId'), … });
+ */
+export function privatePageHandler(
+  ctx: ServiceContext,
+  read: OwnerPageRead,
+  ownerParam: string,
+): RouteDefinition['handle'] {
+  return async (request) => ({
+    status: 200,
+    headers: PRIVATE_NO_STORE,
+    body: await read(
+      ctx,
+      principalOf(request),
+      request.pathParams[ownerParam] ?? '',
+      request.query.cursor as string | undefined,
+    ),
+  });
+}
