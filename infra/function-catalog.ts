@@ -162,18 +162,31 @@ export const FUNCTIONS = {
   },
   'pathway-events': {
     entry: 'functions/lambda/pathway-events.ts',
-    description: 'Awards and lapses pathway credentials as credentials change; runs pathway jobs',
+    description: 'Awards and lapses pathway credentials as credentials change',
     trigger: {
       kind: 'table-stream',
-      filters: [
-        CREDENTIAL_CHANGES,
-        { events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } },
-      ],
+      filters: [CREDENTIAL_CHANGES],
       batchSize: 25,
     },
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 300,
+    budgetKb: 790,
+    budgetReason: `${ISSUING}; the pathway evaluation engine`,
+  },
+  // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
+  // neither blocks credential changes on the shard nor shares their timeout.
+  'pathway-jobs': {
+    entry: 'functions/lambda/pathway-jobs.ts',
+    description: 'Runs the retroactive evaluation of a newly published pathway version',
+    trigger: {
+      kind: 'table-stream',
+      filters: [{ events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } }],
+      batchSize: 1,
+    },
+    access: { table: 'read-write', keys: 'sign' },
+    memoryMb: 1024,
+    timeoutSeconds: 900,
     budgetKb: 790,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },

@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { batchJobsHandler } from '../functions/streams/batch-jobs.ts';
-import { pathwayEventsHandler } from '../functions/streams/pathway-events.ts';
+import { pathwayEventsHandler, pathwayJobsHandler } from '../functions/streams/pathway-events.ts';
 import { searchIndexerHandler } from '../functions/streams/search-indexer.ts';
 
 type Consumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -36,6 +36,7 @@ export function localStreamHandlers(ctx: ServiceContext): Consumer {
   return combineStreamHandlers([
     batchJobsHandler(ctx),
     pathwayEventsHandler(ctx),
+    pathwayJobsHandler(ctx),
     searchIndexerHandler(ctx),
   ]);
 }

@@ -1,24 +1,30 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import { publishedPathways } from '#shared/service/pathway-evaluation.ts';
 import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { streamChange } from '#shared/store/dynamo/stream-images.ts';
 
+type Consumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+type Log = (message: string, error: unknown) => void;
+
+const logError: Log = (message, error) => {
+  console.error(JSON.stringify({ level: 'error', msg: message, error: String(error) }));
+};
+
 /**
  * The stream consumer that keeps pathway credentials true: a credential issued, revoked,
  * suspended, reinstated or deleted re-evaluates its learner (awarding completed pathways,
- * lapsing awards that no longer hold), and a new pathway job item runs the retroactive
- * evaluation of a published version. Records of one learner in a batch are handled together,
- * once. Failures are reported per record so the stream redelivers just those; every action is
- * idempotent, so redelivery and replays change nothing twice.
+ * lapsing awards that no longer hold). Records of one learner in a batch are handled together,
+ * once, against one read of the published pathways. Failures are reported per record so the
+ * stream redelivers just those; every action is idempotent, so redelivery and replays change
+ * nothing twice.
  *
  * @example
  * export const handler = pathwayEventsHandler(ctx);
  */
-export function pathwayEventsHandler(
-  ctx: ServiceContext,
-): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+export function pathwayEventsHandler(ctx: ServiceContext, log: Log = logError): Consumer {
   return async (event) => {
     const failures: { itemIdentifier: string }[] = [];
     // learner → (credential id → newest image), and the records that carried them.
@@ -26,12 +32,8 @@ export function pathwayEventsHandler(
       string,
       { changed: Map<string, CredentialRecord>; sequence: string[] }
     >();
-    const jobs: { jobId: string; sequence: string }[] = [];
     for (const record of event.Records) {
-      const sequence = record.dynamodb?.SequenceNumber ?? '';
       const change = streamChange(record.eventName, record.dynamodb);
-      if (change.entity === 'pathway-job' && change.inserted)
-        jobs.push({ jobId: change.jobId, sequence });
       if (change.entity !== 'credential') continue;
       const { before, after } = change;
       const learnerId = (after ?? before)?.learnerId;
@@ -45,21 +47,43 @@ export function pathwayEventsHandler(
         sequence: [] as string[],
       };
       entry.changed.set(current.id, current);
-      entry.sequence.push(sequence);
+      entry.sequence.push(record.dynamodb?.SequenceNumber ?? '');
       learners.set(learnerId, entry);
     }
+    if (learners.size === 0) return { batchItemFailures: failures };
+    const published = await publishedPathways(ctx);
     for (const [learnerId, { changed, sequence }] of learners) {
       try {
-        await reevaluateLearner(ctx, learnerId, { changed: [...changed.values()] });
-      } catch {
+        await reevaluateLearner(ctx, learnerId, { changed: [...changed.values()], published });
+      } catch (error) {
+        log(`pathway re-evaluation of learner ${learnerId} failed`, error);
         for (const itemIdentifier of sequence) failures.push({ itemIdentifier });
       }
     }
-    for (const { jobId, sequence } of jobs) {
+    return { batchItemFailures: failures };
+  };
+}
+
+/**
+ * The stream consumer of pathway evaluation jobs: a new `PWJOB#` item runs the retroactive
+ * evaluation of a published version (its own function in AWS: one job at a time, a long
+ * timeout). A failed job is reported so the stream delivers it again; it restarts its counts
+ * and awards nobody twice.
+ *
+ * @example
+ * export const handler = pathwayJobsHandler(ctx);
+ */
+export function pathwayJobsHandler(ctx: ServiceContext, log: Log = logError): Consumer {
+  return async (event) => {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      const change = streamChange(record.eventName, record.dynamodb);
+      if (change.entity !== 'pathway-job' || !change.inserted) continue;
       try {
-        await runPathwayJob(ctx, jobId);
-      } catch {
-        failures.push({ itemIdentifier: sequence });
+        await runPathwayJob(ctx, change.jobId);
+      } catch (error) {
+        log(`pathway job ${change.jobId} failed`, error);
+        failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
       }
     }
     return { batchItemFailures: failures };

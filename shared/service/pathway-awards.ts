@@ -7,8 +7,10 @@ import { ServiceError } from './errors.ts';
 import { credentialJson, derivedCredentialId, type SignInput, signAndStore } from './issuance.ts';
 import { requireIssuer } from './issuers.ts';
 import {
+  dependentsOf,
   evaluateAll,
   evaluatedOf,
+  heldAwards,
   learnerCredentials,
   type PublishedPathway,
   pathwayVersion,
@@ -92,13 +94,34 @@ function pathwayAchievement(p: PublishedPathway): AchievementRecord {
   };
 }
 
-/** For each credential used anywhere in `node`, the requirement (label or path) it met. */
-function requirementsMet(node: NodeResult, into = new Map<string, string>()): Map<string, string> {
-  if (node.children.length === 0) {
-    for (const id of node.usedCredentials) into.set(id, node.label ?? node.path);
+/**
+ * For each credential that met a requirement of `root`, the requirement (label or path), in
+ * the rules' document order. Sub-pathway requirements are met by holding that pathway, so no
+ * credential shows in their node: the learner's active award for it is the one that met them.
+ */
+function requirementsMet(
+  p: PublishedPathway,
+  root: NodeResult,
+  activeAwards: ReadonlyMap<string, CredentialRecord>,
+): Map<string, string> {
+  const subPathways = new Map<string, string>();
+  for (const node of p.compiled.nodes) {
+    const source = node.source as { pathway?: unknown };
+    if (typeof source.pathway === 'string') subPathways.set(node.path, source.pathway);
   }
-  for (const child of node.children) requirementsMet(child, into);
-  return into;
+  const met = new Map<string, string>();
+  const walk = (node: NodeResult) => {
+    const label = node.label ?? node.path;
+    const sub = subPathways.get(node.path);
+    if (sub !== undefined && node.satisfied) {
+      const award = activeAwards.get(`${p.record.issuerId}/${sub}`);
+      if (award) met.set(award.id, label);
+    }
+    if (node.children.length === 0) for (const id of node.usedCredentials) met.set(id, label);
+    for (const child of node.children) walk(child);
+  };
+  walk(root);
+  return met;
 }
 
 function findMilestone(node: NodeResult, milestone: string): NodeResult | undefined {
@@ -162,14 +185,14 @@ async function award(
   used: readonly CredentialRecord[],
   met: ReadonlyMap<string, string>,
   milestone?: string,
-): Promise<string | undefined> {
+): Promise<CredentialRecord | undefined> {
   const credentialId = awardId(p, learnerId, milestone);
   if (await ctx.credentials.get(credentialId)) return undefined;
   const recipient = recipientOf(used);
   if (!recipient) return undefined;
   const issuer = await requireIssuer(ctx, p.record.issuerId);
   try {
-    await signAndStore(ctx, issuer, achievement, {
+    const { record } = await signAndStore(ctx, issuer, achievement, {
       credentialId,
       learnerId,
       recipient,
@@ -184,11 +207,11 @@ async function award(
         contributing: used.map((r) => r.id),
       },
     });
+    return record;
   } catch (error) {
     if (error instanceof ServiceError && error.code === 'CONFLICT') return undefined;
     throw error;
   }
-  return credentialId;
 }
 
 /** The pathways worth evaluating for a learner, plus every pathway they reference. */
@@ -246,6 +269,11 @@ export async function reevaluateLearner(
   const now = ctx.clock.now();
   const credentials = records.map(evaluatedOf);
   const byId = new Map(records.map((r) => [r.id, r]));
+  const activeAwards = new Map(
+    awards
+      .filter((r) => r.state === 'active')
+      .map((r) => [`${r.issuerId}/${r.award?.pathwayId}`, r]),
+  );
 
   // New awards only where a changed credential can make a difference (the trigger index), or
   // where the caller says (a job for one pathway); held awards are checked whatever changed.
@@ -253,11 +281,17 @@ export async function reevaluateLearner(
     options.only ??
     (options.changed
       ? new Set(
-          options.changed.flatMap((changed) =>
-            triggersOf(published)
+          options.changed.flatMap((changed) => [
+            ...triggersOf(published)
               .affectedPathways(evaluatedOf(changed))
               .map((c) => `${c.pathway.issuerId}/${c.pathway.id}`),
-          ),
+            // A pathway award counts for the pathways built on it (sub-pathway requirements).
+            ...(changed.award && changed.award.milestone === undefined
+              ? dependentsOf(published, changed.issuerId, changed.award.pathwayId).map(
+                  (d) => `${d.record.issuerId}/${d.record.pathwayId}`,
+                )
+              : []),
+          ]),
         )
       : undefined);
   const candidates = published.filter(
@@ -271,6 +305,7 @@ export async function reevaluateLearner(
     now,
     // Explanations (evidence, milestones) only for the candidates that can award something.
     (c, met) => wanted.has(c) && (met || c.nodes.some((n) => n.milestone !== undefined)),
+    heldAwards(records),
   );
   const evaluationOf = new Map<PublishedPathway, Evaluation>();
   const verdictOf = new Map<PublishedPathway, boolean>();
@@ -280,24 +315,34 @@ export async function reevaluateLearner(
     verdictOf.set(p, satisfied[i] ?? false);
   });
 
-  for (const p of candidates) {
+  // Sub-pathways first, so a pathway built on one awarded in this pass cites that award.
+  for (const p of byDependency(candidates)) {
     const evaluation = evaluationOf.get(p);
     if (!evaluation) continue;
-    const met = requirementsMet(evaluation.root);
+    const met = requirementsMet(p, evaluation.root, activeAwards);
     // Milestones are awarded as their inner node completes, before the whole pathway does.
     for (const milestone of evaluation.milestonesEarned) {
       const node = findMilestone(evaluation.root, milestone);
       const inNode = new Set(node?.usedCredentials ?? []);
       const milestoneUsed = inDocumentOrder(met, inNode, byId);
       const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
-      const id = await award(ctx, p, learnerId, achievement, milestoneUsed, met, milestone);
-      if (id) outcome.awarded.push(id);
+      const issued = await award(ctx, p, learnerId, achievement, milestoneUsed, met, milestone);
+      if (issued) outcome.awarded.push(issued.id);
     }
     if (!evaluation.satisfied) continue;
     // Evidence follows the rules' document order: the order a reader of the pathway expects.
-    const used = inDocumentOrder(met, new Set(evaluation.contributing), byId);
-    const pathwayAward = await award(ctx, p, learnerId, pathwayAchievement(p), used, met);
-    if (pathwayAward) outcome.awarded.push(pathwayAward);
+    const subPathwayAwards = [...met.keys()].filter((id) => byId.get(id)?.award !== undefined);
+    const used = inDocumentOrder(
+      met,
+      new Set([...evaluation.contributing, ...subPathwayAwards]),
+      byId,
+    );
+    const issued = await award(ctx, p, learnerId, pathwayAchievement(p), used, met);
+    if (issued) {
+      outcome.awarded.push(issued.id);
+      activeAwards.set(`${issued.issuerId}/${p.record.pathwayId}`, issued);
+      byId.set(issued.id, issued);
+    }
   }
 
   for (const held of awards) {
@@ -318,17 +363,36 @@ export async function reevaluateLearner(
           credentials,
           now,
           () => false,
+          heldAwards(records),
         ).satisfied[0] ?? false);
     if (held.state === 'active' && !holds) {
       const to = lapsePolicy(version) === 'revoke' ? 'revoked' : 'suspended';
-      await changeStatus(ctx, SYSTEM, held.id, to).catch(ignoreConflict);
+      await changeStatus(ctx, SYSTEM, held.id, to, { reason: 'lapsed' }).catch(ignoreConflict);
       (to === 'revoked' ? outcome.revoked : outcome.suspended).push(held.id);
-    } else if (held.state === 'suspended' && holds) {
+    } else if (held.state === 'suspended' && held.stateReason === 'lapsed' && holds) {
+      // Only what the service suspended itself comes back; an admin's suspension stays.
       await changeStatus(ctx, SYSTEM, held.id, 'active').catch(ignoreConflict);
       outcome.reinstated.push(held.id);
     }
   }
   return outcome;
+}
+
+/** `pathways` ordered so that each comes after the sub-pathways it names (same issuer). */
+function byDependency(pathways: readonly PublishedPathway[]): PublishedPathway[] {
+  const key = (p: PublishedPathway) => `${p.record.issuerId}/${p.record.pathwayId}`;
+  const byKey = new Map(pathways.map((p) => [key(p), p]));
+  const ordered = new Map<string, PublishedPathway>();
+  const visit = (p: PublishedPathway) => {
+    if (ordered.has(key(p))) return;
+    for (const ref of referencedPathways(p.compiled)) {
+      const child = byKey.get(`${p.record.issuerId}/${ref}`);
+      if (child && child !== p) visit(child);
+    }
+    ordered.set(key(p), p);
+  };
+  for (const p of pathways) visit(p);
+  return [...ordered.values()];
 }
 
 /** The credentials of `ids` in the order the rules name the requirements they met. */

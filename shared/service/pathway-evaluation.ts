@@ -168,8 +168,12 @@ export function referencedPathways(compiled: CompiledPathway): string[] {
 /**
  * Evaluates a set of pathways against one learner, feeding satisfied ones back as held
  * sub-pathways until nothing changes (references are acyclic, so this ends within `length`
- * rounds). Verdicts come from the fast `check` on one learner index per round; the full
- * explanation (`evaluateIndexed`) is built only where `explain` asks for it.
+ * rounds). A pathway names sub-pathways of its own issuer only, so each issuer's pathways are
+ * evaluated apart: another issuer's pathway of the same id never counts. `awarded` seeds what
+ * is held — the pathways the learner holds an active award for (issuer → pathway ids), so a
+ * pathway built on another keeps holding while that award does. Verdicts come from the fast
+ * `check` on one learner index per round; the full explanation (`evaluateIndexed`) is built
+ * only where `explain` asks for it.
  *
  * @example
  * const { evaluations } = evaluateAll(compiled, credentials, now);
@@ -179,21 +183,78 @@ export function evaluateAll(
   credentials: readonly EvaluatedCredential[],
   now: Date,
   explain: (pathway: CompiledPathway, satisfied: boolean) => boolean = () => true,
-): { evaluations: (Evaluation | undefined)[]; satisfied: boolean[]; held: string[] } {
-  let held: string[] = [];
-  let index = indexLearner(credentials, now);
-  let satisfied = compiled.map((c) => check(c, index).satisfied);
-  for (let round = 0; round < compiled.length; round += 1) {
-    const next = compiled.filter((_, i) => satisfied[i]).map((c) => c.pathway.id);
-    if (next.length === held.length) break;
-    held = next;
-    index = indexLearner(credentials, now, { heldPathways: held });
-    satisfied = compiled.map((c) => check(c, index).satisfied);
+  awarded: ReadonlyMap<string, readonly string[]> = new Map(),
+): { evaluations: (Evaluation | undefined)[]; satisfied: boolean[] } {
+  const satisfied: boolean[] = new Array<boolean>(compiled.length).fill(false);
+  const evaluations: (Evaluation | undefined)[] = new Array(compiled.length).fill(undefined);
+  const byIssuer = new Map<string, number[]>();
+  compiled.forEach((c, i) => {
+    const group = byIssuer.get(c.pathway.issuerId) ?? [];
+    group.push(i);
+    byIssuer.set(c.pathway.issuerId, group);
+  });
+  for (const [issuerId, members] of byIssuer) {
+    const seed = awarded.get(issuerId) ?? [];
+    let held = new Set(seed);
+    let index = indexLearner(credentials, now, { heldPathways: [...held] });
+    for (let round = 0; round <= members.length; round += 1) {
+      for (const i of members)
+        satisfied[i] = check(compiled[i] as CompiledPathway, index).satisfied;
+      const next = new Set([
+        ...seed,
+        ...members.filter((i) => satisfied[i]).map((i) => compiled[i]?.pathway.id ?? ''),
+      ]);
+      if (next.size === held.size) break;
+      held = next;
+      index = indexLearner(credentials, now, { heldPathways: [...held] });
+    }
+    for (const i of members) {
+      const c = compiled[i] as CompiledPathway;
+      if (explain(c, satisfied[i] ?? false)) evaluations[i] = evaluateIndexed(c, index);
+    }
   }
-  const evaluations = compiled.map((c, i) =>
-    explain(c, satisfied[i] ?? false) ? evaluateIndexed(c, index) : undefined,
-  );
-  return { evaluations, satisfied, held };
+  return { evaluations, satisfied };
+}
+
+/**
+ * The pathways a learner holds an active award for, by issuer (what `evaluateAll` seeds).
+ *
+ * @example
+ * const awarded = heldAwards(records);
+ */
+export function heldAwards(records: readonly CredentialRecord[]): Map<string, string[]> {
+  const held = new Map<string, string[]>();
+  for (const r of records) {
+    if (r.state !== 'active' || !r.award || r.award.milestone !== undefined) continue;
+    held.set(r.issuerId, [...(held.get(r.issuerId) ?? []), r.award.pathwayId]);
+  }
+  return held;
+}
+
+/**
+ * The published pathways that name `pathwayId` (of `issuerId`) as a sub-pathway, directly or
+ * through others: what a change to that pathway's standing can change in turn.
+ *
+ * @example
+ * dependentsOf(published, 'northfield', 'data-analyst-foundations'); // the BI stack, …
+ */
+export function dependentsOf(
+  published: readonly PublishedPathway[],
+  issuerId: string,
+  pathwayId: string,
+): PublishedPathway[] {
+  const found = new Map<string, PublishedPathway>();
+  const queue = [pathwayId];
+  for (let at = queue.pop(); at !== undefined; at = queue.pop()) {
+    for (const p of published) {
+      if (p.record.issuerId !== issuerId || found.has(p.record.pathwayId)) continue;
+      if (referencedPathways(p.compiled).includes(at)) {
+        found.set(p.record.pathwayId, p);
+        queue.push(p.record.pathwayId);
+      }
+    }
+  }
+  return [...found.values()];
 }
 
 const triggerCache: { key?: string; index?: PathwayTriggerIndex } = {};

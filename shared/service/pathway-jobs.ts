@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { type ReevaluationOutcome, reevaluateLearner } from './pathway-awards.ts';
-import { publishedPathways } from './pathway-evaluation.ts';
+import {
+  dependentsOf,
+  type PublishedPathway,
+  pathwayVersion,
+  publishedPathways,
+  referencedPathways,
+} from './pathway-evaluation.ts';
 import type { PathwayJobRecord } from './ports.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
 
@@ -64,6 +70,24 @@ export async function pathwayJobStatus(
   return job;
 }
 
+/** The pathways `root` names as sub-pathways, directly or through others (same issuer). */
+function referencedClosure(
+  root: PublishedPathway,
+  published: readonly PublishedPathway[],
+): PublishedPathway[] {
+  const found = new Map<string, PublishedPathway>();
+  const queue = referencedPathways(root.compiled);
+  for (let at = queue.pop(); at !== undefined; at = queue.pop()) {
+    const p = published.find(
+      (q) => q.record.issuerId === root.record.issuerId && q.record.pathwayId === at,
+    );
+    if (!p || found.has(at)) continue;
+    found.set(at, p);
+    queue.push(...referencedPathways(p.compiled));
+  }
+  return [...found.values()];
+}
+
 /** The learners holding any credential of `issuerId`. */
 async function learnersOf(ctx: ServiceContext, issuerId: string, into: Set<string>): Promise<void> {
   let cursor: string | undefined;
@@ -97,24 +121,41 @@ export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise
   const job = await ctx.pathwayJobs.get(jobId);
   if (!job) throw new ServiceError('NOT_FOUND', `no pathway job ${jobId}`);
   if (job.state === 'done') return job;
-  const published = await publishedPathways(ctx);
-  const target = published.find(
-    (p) => p.record.issuerId === job.issuerId && p.record.pathwayId === job.pathwayId,
-  );
+  // The head, read consistently: the published listing (a GSI) may not show the version yet.
+  const head = await ctx.pathways.getHead(job.issuerId, job.pathwayId);
+  const target =
+    head?.publishedVersion === job.version
+      ? await pathwayVersion(ctx, job.issuerId, job.pathwayId, job.version)
+      : undefined;
   // A version replaced before its job ran has nobody left to award: the newer one's job does it.
-  if (!target || target.record.version !== job.version) {
+  if (!target) {
     await ctx.pathwayJobs.start(jobId, 0);
     await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());
     return (await ctx.pathwayJobs.get(jobId)) ?? job;
   }
-  const openToAll = target.compiled.nodes.some((n) => n.kind === 'skill' || n.kind === 'credits');
+  const published = [
+    ...(await publishedPathways(ctx)).filter(
+      (p) => p.record.issuerId !== job.issuerId || p.record.pathwayId !== job.pathwayId,
+    ),
+    target,
+  ];
+  // Whoever qualifies through a sub-pathway open to all issuers must be listed too.
+  const reach = [target, ...referencedClosure(target, published)];
+  const openToAll = reach.some((p) =>
+    p.compiled.nodes.some((n) => n.kind === 'skill' || n.kind === 'credits'),
+  );
   const learners = new Set<string>();
   const issuers = openToAll ? await allIssuerIds(ctx) : [job.issuerId];
   for (const issuerId of issuers) await learnersOf(ctx, issuerId, learners);
   const queue = [...learners].sort();
   await ctx.pathwayJobs.start(jobId, queue.length);
 
-  const only = new Set([`${job.issuerId}/${job.pathwayId}`]);
+  // Awards for the version, and for the pathways built on it that it now completes.
+  const only = new Set(
+    [target, ...dependentsOf(published, job.issuerId, job.pathwayId)].map(
+      (p) => `${p.record.issuerId}/${p.record.pathwayId}`,
+    ),
+  );
   let next = 0;
   let evaluated = 0;
   let awarded = 0;

@@ -5,6 +5,7 @@ import type {
   CredentialState,
   IssuerKeyRecord,
   IssuerRecord,
+  StateReason,
   StatusAssignment,
 } from './records.ts';
 import type {
@@ -54,8 +55,16 @@ export interface CredentialRepository {
   get(credentialId: string): Promise<CredentialRecord | undefined>;
   listByIssuer(issuerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
   listByLearner(learnerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
-  /** Conditional on the current state, so two concurrent changes cannot both win. */
-  setState(credentialId: string, from: CredentialState, to: CredentialState): Promise<void>;
+  /**
+   * Conditional on the current state, so two concurrent changes cannot both win. `reason`
+   * is kept with the new state (and cleared by a change without one).
+   */
+  setState(
+    credentialId: string,
+    from: CredentialState,
+    to: CredentialState,
+    reason?: StateReason,
+  ): Promise<void>;
 }
 
 export type StatusPurpose = 'revocation' | 'suspension';

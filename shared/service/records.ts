@@ -54,6 +54,12 @@ export interface AchievementRecord {
 export type CredentialState = 'active' | 'revoked' | 'suspended';
 
 /**
+ * Why the service itself changed a credential's state: `lapsed` when a pathway award stopped
+ * holding. Only a lapse is undone by the service; a suspension an admin chose stays.
+ */
+export type StateReason = 'lapsed';
+
+/**
  * Where a credential sits in its issuer's status lists. One index serves both purposes: the
  * credential carries a revocation entry and a suspension entry, pointing at
  * `<baseUrl>/status/<listId>/revocation` and `…/suspension`.
@@ -78,6 +84,7 @@ export interface CredentialRecord {
   readonly signed: string;
   readonly status: StatusAssignment;
   readonly state: CredentialState;
+  readonly stateReason?: StateReason;
   readonly issuedAt: string;
   readonly validUntil?: string;
   /** Set on credentials the service awarded for completing a pathway (or one of its milestones). */

@@ -6,7 +6,7 @@ import { credentialJson, requireCredential } from './issuance.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
 import type { StatusPurpose } from './ports.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
-import type { CredentialRecord, CredentialState } from './records.ts';
+import type { CredentialRecord, CredentialState, StateReason } from './records.ts';
 
 /**
  * Revocation and suspension. A credential's one status entry is for the purpose its
@@ -37,10 +37,15 @@ export async function changeStatus(
   principal: Principal,
   credentialId: string,
   to: CredentialState,
+  options: { readonly reason?: StateReason } = {},
 ): Promise<CredentialRecord> {
   const record = await requireCredential(ctx, credentialId);
   requireIssuerScope(principal, record.issuerId);
-  if (record.state === to) return record;
+  if (record.state === to) {
+    // A retry after the state was written but the bit was not: set the bit again (idempotent).
+    await ctx.statusLists.setBit(record.status, purposeOf(record), to !== 'active');
+    return record;
+  }
   if (!TRANSITIONS[record.state].includes(to)) {
     throw new ServiceError('CONFLICT', `a ${record.state} credential cannot become ${to}`);
   }
@@ -51,9 +56,10 @@ export async function changeStatus(
       'this credential is revocable, not suspendable: its achievement issues revocation status entries',
     );
   }
-  await ctx.credentials.setState(credentialId, record.state, to);
+  await ctx.credentials.setState(credentialId, record.state, to, options.reason);
   await ctx.statusLists.setBit(record.status, purpose, to !== 'active');
-  return { ...record, state: to };
+  const { stateReason: _previous, ...rest } = record;
+  return { ...rest, state: to, ...(options.reason ? { stateReason: options.reason } : {}) };
 }
 
 const signedLists = new Map<string, { readonly revision: number; readonly jwt: string }>();

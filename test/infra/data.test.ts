@@ -156,7 +156,12 @@ describe('issuer signing keys', () => {
       (statement) => statement.Sid === 'SignWithIssuerKeysOfThisStage',
     );
 
-    expect(signers.sort()).toEqual(['api-issuance', 'batch-jobs', 'pathway-events']);
+    expect(signers.sort()).toEqual([
+      'api-issuance',
+      'batch-jobs',
+      'pathway-events',
+      'pathway-jobs',
+    ]);
     expect(
       signers.every((name) => FUNCTIONS[name as keyof typeof FUNCTIONS].access.keys === 'sign'),
     ).toBe(true);

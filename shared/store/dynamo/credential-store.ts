@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { CredentialRepository, Page } from '#shared/service/ports.ts';
-import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
+import type { CredentialRecord, CredentialState, StateReason } from '#shared/service/records.ts';
 import { GSI1, GSI2, KEY } from '#shared/store/table.ts';
 import { isConditionFailure, putNew, throwAsServiceError } from './errors.ts';
 import {
@@ -65,16 +65,29 @@ export class DynamoCredentialStore extends DynamoStore implements CredentialRepo
    * Moves the credential from `from` to `to`. CONFLICT when its state is no longer `from`
    * (another change won), NOT_FOUND when there is no such credential.
    */
-  async setState(credentialId: string, from: CredentialState, to: CredentialState): Promise<void> {
+  async setState(
+    credentialId: string,
+    from: CredentialState,
+    to: CredentialState,
+    reason?: StateReason,
+  ): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.table,
           Key: credentialKey(credentialId),
-          UpdateExpression: 'SET #state = :to',
+          // The reason belongs to this state only: a change without one clears the last one.
+          UpdateExpression:
+            reason === undefined
+              ? 'SET #state = :to REMOVE #reason'
+              : 'SET #state = :to, #reason = :reason',
           ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':from': from, ':to': to },
+          ExpressionAttributeNames: { '#state': 'state', '#reason': 'stateReason' },
+          ExpressionAttributeValues: {
+            ':from': from,
+            ':to': to,
+            ...(reason === undefined ? {} : { ':reason': reason }),
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

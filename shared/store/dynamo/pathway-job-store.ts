@@ -51,10 +51,12 @@ export class DynamoPathwayJobStore extends DynamoStore implements PathwayJobRepo
   }
 
   start(jobId: string, learners: number): Promise<void> {
-    return this.#update(jobId, 'SET #state = :running, #learners = :learners', {
-      ':running': 'running',
-      ':learners': learners,
-    });
+    // A redelivered job starts over: its counts restart with it.
+    return this.#update(
+      jobId,
+      'SET #state = :running, #learners = :learners, #evaluated = :zero, #awarded = :zero',
+      { ':running': 'running', ':learners': learners, ':zero': 0 },
+    );
   }
 
   progress(jobId: string, evaluated: number, awarded: number): Promise<void> {

@@ -197,7 +197,7 @@ describe('awarding a pathway credential from the stream', () => {
     expect(response.body.verified).toBe(true);
   });
 
-  it('awards nothing twice when evaluations repeat and race', async () => {
+  it('changes nothing when evaluations of a learner already awarded repeat at once', async () => {
     const { ctx } = service();
     const outcomes = await Promise.all([
       reevaluateLearner(ctx, 'ada'),

@@ -1,0 +1,216 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import type { CredentialRecord } from '#shared/service/records.ts';
+import { changeStatus } from '#shared/service/status.ts';
+import { useService } from '#test/support/service-harness.ts';
+import { pathwayEventsHandler } from '../../../functions/streams/pathway-events.ts';
+
+/**
+ * The awarding rules at their edges, with the stream handled by hand (no poller): identical
+ * stream records delivered at once award one credential; a pathway built on another names the
+ * sub-pathway's award as evidence; two issuers' pathways of the same id never count for each
+ * other; a suspension an admin chose is not undone by re-evaluation; jobs and draft versions
+ * stay with their issuer.
+ */
+
+const service = useService();
+const ADMIN: Principal = { subject: 'admin', roles: ['platform-admin'] };
+
+let admin: string;
+const ids: Record<string, string> = {};
+
+async function achievement(issuerId: string, name: string): Promise<string> {
+  const response = await service().call('POST', `/issuers/${issuerId}/achievements`, {
+    token: admin,
+    body: { definition: { name, description: `${name}.`, criteria: { narrative: 'Passed.' } } },
+  });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
+}
+
+async function issue(issuerId: string, achievementId: string, learnerId: string): Promise<string> {
+  const response = await service().call('POST', '/credentials/issue', {
+    token: admin,
+    body: {
+      credential: {
+        issuer: issuerId,
+        credentialSubject: { id: `did:example:${learnerId}`, achievement: { id: achievementId } },
+      },
+      options: { learnerId },
+    },
+  });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
+}
+
+async function publish(issuerId: string, definition: object): Promise<void> {
+  const saved = await service().call('POST', `/issuers/${issuerId}/pathways`, {
+    token: admin,
+    body: { format: 'credstack-pathway/1', version: 1, ...definition },
+  });
+  expect(saved.status).toBe(201);
+  const id = (definition as { id: string }).id;
+  const published = await service().call(
+    'POST',
+    `/issuers/${issuerId}/pathways/${id}/versions/${saved.body.version}/publish`,
+    { token: admin },
+  );
+  expect(published.status).toBe(200);
+}
+
+async function awardsOf(learnerId: string): Promise<CredentialRecord[]> {
+  const { items } = await service().ctx.credentials.listByLearner(learnerId);
+  return items.filter((r) => r.award !== undefined && r.award.milestone === undefined);
+}
+
+/** The INSERT record the table's stream carries for a stored credential. */
+async function insertRecord(credentialId: string, sequence: string) {
+  const record = await service().ctx.credentials.get(credentialId);
+  return {
+    eventName: 'INSERT' as const,
+    dynamodb: {
+      Keys: marshall({ PK: `CRED#${credentialId}`, SK: 'CRED' }),
+      NewImage: marshall(
+        { PK: `CRED#${credentialId}`, SK: 'CRED', ...record },
+        {
+          removeUndefinedValues: true,
+        },
+      ),
+      SequenceNumber: sequence,
+    },
+  };
+}
+
+beforeAll(async () => {
+  const { call, tokens } = service();
+  admin = await tokens.sign({ sub: 'platform', roles: ['platform-admin'] });
+  for (const id of ['x', 'y']) {
+    const issuer = await call('POST', '/issuers', {
+      token: admin,
+      body: { id, name: `${id} Institute` },
+    });
+    expect(issuer.status).toBe(201);
+  }
+  ids.a = await achievement('x', 'A');
+  ids.b = await achievement('x', 'B');
+  ids.c = await achievement('x', 'C');
+  ids.yOnly = await achievement('y', 'Y only');
+  await publish('x', {
+    id: 'foundations',
+    name: 'Foundations',
+    root: { allOf: [{ achievement: ids.a }, { achievement: ids.b }] },
+  });
+  await publish('x', {
+    id: 'advanced',
+    name: 'Advanced',
+    root: {
+      allOf: [
+        { label: 'base', pathway: 'foundations' },
+        { label: 'c', achievement: ids.c },
+      ],
+    },
+  });
+  await publish('y', {
+    id: 'foundations',
+    name: 'Y Foundations',
+    root: { allOf: [{ achievement: ids.yOnly }] },
+  });
+  await publish('y', {
+    id: 'capstone',
+    name: 'Y Capstone',
+    root: { allOf: [{ pathway: 'foundations' }] },
+  });
+}, 120_000);
+
+describe('pathwayEventsHandler under repeated records', () => {
+  it('awards once when the same stream records arrive three times at once', async () => {
+    await issue('x', ids.a as string, 'mo');
+    const last = await issue('x', ids.b as string, 'mo');
+    const event = { Records: [await insertRecord(last, '1')] } as unknown as DynamoDBStreamEvent;
+    const handler = pathwayEventsHandler(service().ctx, () => {});
+
+    const responses = await Promise.all([handler(event), handler(event), handler(event)]);
+
+    expect(responses.map((r) => r.batchItemFailures)).toEqual([[], [], []]);
+    const awards = await awardsOf('mo');
+    expect(awards.map((a) => a.award?.pathwayId)).toEqual(['foundations']);
+  });
+});
+
+describe('sub-pathways', () => {
+  it('awards a pathway built on another, naming the sub-pathway award as evidence', async () => {
+    const { ctx } = service();
+    await issue('x', ids.a as string, 'nia');
+    await issue('x', ids.b as string, 'nia');
+    const c = await issue('x', ids.c as string, 'nia');
+
+    await reevaluateLearner(ctx, 'nia');
+    await reevaluateLearner(ctx, 'nia');
+
+    const awards = await awardsOf('nia');
+    const foundations = awards.find((a) => a.award?.pathwayId === 'foundations');
+    const advanced = awards.find((a) => a.award?.pathwayId === 'advanced');
+    expect(advanced?.award?.contributing).toEqual([foundations?.id, c]);
+  });
+
+  it("never counts another issuer's pathway of the same id", async () => {
+    await issue('x', ids.a as string, 'ola');
+    await issue('x', ids.b as string, 'ola');
+
+    await reevaluateLearner(service().ctx, 'ola');
+    await reevaluateLearner(service().ctx, 'ola');
+
+    const awards = await awardsOf('ola');
+    expect(awards.map((a) => `${a.issuerId}/${a.award?.pathwayId}`)).toEqual(['x/foundations']);
+  });
+});
+
+describe('suspensions', () => {
+  it('keeps a suspension an admin chose, though the pathway still holds', async () => {
+    const { ctx } = service();
+    const [award] = await awardsOf('mo');
+    await changeStatus(ctx, ADMIN, award?.id as string, 'suspended');
+
+    await reevaluateLearner(ctx, 'mo');
+
+    const [after] = await awardsOf('mo');
+    expect(after?.state).toBe('suspended');
+  });
+});
+
+describe('what stays with its issuer', () => {
+  it("refuses another issuer's admin the job and hides draft versions", async () => {
+    const { call, tokens } = service();
+    const yAdmin = await tokens.sign({ sub: 'y-admin', roles: ['issuer-admin'], issuerId: 'y' });
+    const saved = await call('POST', '/issuers/x/pathways', {
+      token: admin,
+      body: {
+        format: 'credstack-pathway/1',
+        id: 'foundations',
+        version: 1,
+        name: 'Foundations 2',
+        root: { allOf: [{ achievement: ids.a }] },
+      },
+    });
+    const published = await call('POST', '/issuers/x/pathways/foundations/versions/1/publish', {
+      token: admin,
+    });
+
+    const job = await call('GET', `/issuers/x/pathway-jobs/${published.body.evaluationJob.id}`, {
+      token: yAdmin,
+    });
+    const draft = await call(
+      'GET',
+      `/issuers/x/pathways/foundations/versions/${saved.body.version}`,
+    );
+    const current = await call('GET', '/issuers/x/pathways/foundations/versions/1');
+
+    expect(job.status).toBe(403);
+    expect(saved.body.version).toBe(2);
+    expect(draft.status).toBe(404);
+    expect(current.status).toBe(200);
+  });
+});
