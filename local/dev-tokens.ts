@@ -27,6 +27,10 @@ export interface DevTokenClaims {
   readonly learnerId?: string;
   readonly employerId?: string;
   readonly tenantId?: string;
+  /** Sent with `email_verified: true`, as an identity provider does once the address is proven. */
+  readonly email?: string;
+  /** DIDs linked to the account (`credstack:dids`): imports addressed to them are the learner's. */
+  readonly dids?: readonly string[];
 }
 
 export interface DevIssuer {
@@ -106,6 +110,11 @@ export async function loadOrCreateDevIssuer(
       if (claims.learnerId !== undefined) payload['credstack:learner_id'] = claims.learnerId;
       if (claims.employerId !== undefined) payload['credstack:employer_id'] = claims.employerId;
       if (claims.tenantId !== undefined) payload['credstack:tenant_id'] = claims.tenantId;
+      if (claims.email !== undefined) {
+        payload.email = claims.email;
+        payload.email_verified = true;
+      }
+      if (claims.dids !== undefined) payload['credstack:dids'] = [...claims.dids];
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(DEV_ISSUER)

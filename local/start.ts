@@ -5,7 +5,7 @@ import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
-import { reverifyDueImports } from '#shared/service/imports.ts';
+import { MAX_IMPORT_BYTES, reverifyDueImports } from '#shared/service/imports.ts';
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
 import { serviceVerifier } from '../functions/service-context.ts';
@@ -53,7 +53,7 @@ await ensureTable(client, TABLE);
 const devIssuer = await loadOrCreateDevIssuer(dirs.root);
 // Loopback and private addresses stay refused: only the service's own documents are local,
 // and those are answered from its data by the service verifier.
-const network = new CachingFetcher(new HttpsFetcher());
+const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
 const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
   documents,
   tableName: TABLE,
@@ -127,6 +127,8 @@ for (const learner of [...DEMO_LEARNERS, ...DEMO_SEARCH_LEARNERS]) {
       sub: `dev-learner-${learner.id}`,
       roles: ['learner'],
       learnerId: learner.id,
+      // As an OIDC provider would vouch for it: imports addressed to this email are theirs.
+      email: learner.email,
     }),
     description: `learner ${learner.id} (${learner.email})`,
   };

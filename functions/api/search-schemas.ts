@@ -1,6 +1,7 @@
 import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
 import { SEARCH_SORTS } from '#shared/search/search-index.ts';
 import { CONSENT_LIMITS } from '#shared/service/consent.ts';
+import { MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_BYTES } from '#shared/service/imports.ts';
 import type { JsonSchema } from '../http/route.ts';
 
 /**
@@ -95,13 +96,13 @@ export const importSchema: JsonSchema = {
   properties: {
     credential: {
       description: 'The credential: a JSON object with an embedded proof, or a compact JWS.',
-      oneOf: [{ type: 'object' }, { type: 'string', minLength: 1, maxLength: 1_000_000 }],
+      oneOf: [{ type: 'object' }, { type: 'string', minLength: 1, maxLength: MAX_IMPORT_BYTES }],
     },
     file: {
       description: 'A credential file as base64: JSON, a VC-JWT, or a baked PNG or SVG.',
       type: 'string',
       minLength: 4,
-      maxLength: 1_500_000,
+      maxLength: MAX_IMPORT_BASE64_CHARS,
     },
     url: {
       description: 'An https URL serving the credential in any of those formats.',

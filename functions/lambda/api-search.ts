@@ -1,5 +1,6 @@
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { MAX_IMPORT_BYTES } from '#shared/service/imports.ts';
 import { searchRouteGroup } from '../api/app.ts';
 import { loadSearchConfig, serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';
@@ -10,14 +11,16 @@ import { openSearchIndex } from './search-runtime.ts';
 /**
  * Employer search, consent, the search audit trail and credential imports: the API function
  * that queries the candidate index, and fetches imported credentials (and their issuers' keys)
- * from the internet. No KMS access. Built once per cold start.
+ * from the internet. No KMS access. Built once per cold start. The fetcher's body limit is the
+ * import limit, so a URL import and an uploaded file are held to the same size; index writes
+ * wait for the refresh, so what the request re-indexed (a withdrawal) is searchable at once.
  */
 
-const network = new CachingFetcher(new HttpsFetcher());
+const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
 
 /** API Gateway HTTP API (payload 2.0) entry point of the `search` route group. */
 export const handler: HttpLambdaHandler = apiFunction(serviceConfig(), {
   routes: (deps) => searchRouteGroup(deps, { network }),
   verifier: (ctx) => serviceVerifier(ctx, network),
-  searchIndex: openSearchIndex(loadSearchConfig()),
+  searchIndex: openSearchIndex(loadSearchConfig(), { refresh: 'wait_for' }),
 });

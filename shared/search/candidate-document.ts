@@ -186,7 +186,8 @@ export function indexedBadge(
     instant(credential.awardedDate);
   if (issuerId === undefined || issuedAt === undefined) return undefined;
   const validUntil = instant(credential.validUntil) ?? instant(credential.expirationDate);
-  if (validUntil !== undefined && Date.parse(validUntil) <= Date.parse(now)) return undefined;
+  // Inclusive, as in the engines: still findable at exactly validUntil.
+  if (validUntil !== undefined && Date.parse(validUntil) < Date.parse(now)) return undefined;
   const result = badgeResult(subject, achievement);
   const credits = number(subject.creditsEarned) ?? number(achievement.creditsAvailable);
   const tier = issuerTiers[issuerId];

@@ -2,7 +2,7 @@ import { reindexLearner } from './candidate-index.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
 import type { Page } from './ports.ts';
-import { type Principal, requireLearnerScope } from './principal.ts';
+import { type Principal, requireLearnerScope, requireSelf } from './principal.ts';
 import type { ConsentRecord, SeenRecord } from './search-records.ts';
 
 /**
@@ -84,7 +84,8 @@ function checkInput(input: ConsentInput, now: Date): ConsentInput {
 }
 
 /**
- * Whether a consent record makes its learner findable at `now`.
+ * Whether a consent record makes its learner findable at `now`. `until` is inclusive, as in
+ * every engine: the learner is findable at exactly that instant, and not a millisecond later.
  *
  * @example
  * isDiscoverable(consent, new Date()); // true while given and before `until`
@@ -92,7 +93,7 @@ function checkInput(input: ConsentInput, now: Date): ConsentInput {
 export function isDiscoverable(consent: ConsentRecord, now: Date): boolean {
   return (
     consent.state === 'given' &&
-    (consent.until === undefined || Date.parse(consent.until) > now.getTime())
+    (consent.until === undefined || Date.parse(consent.until) >= now.getTime())
   );
 }
 
@@ -123,7 +124,33 @@ function view(consent: ConsentRecord, now: Date): ConsentView {
 }
 
 /**
- * Gives or changes the learner's consent in their tenant, and re-indexes them.
+ * Those of `learnerIds` whose consent, as the table holds it now, lets `employerId` find them:
+ * the guard that keeps a withdrawn learner out of a page even while the index still holds
+ * them (a failed in-request re-index, an index refresh not yet done). One batch read per page.
+ *
+ * @example
+ * const allowed = await consentingLearners(ctx, 'default', 'acme', ['ada', 'grace']);
+ */
+export async function consentingLearners(
+  ctx: ServiceContext,
+  tenantId: string,
+  employerId: string,
+  learnerIds: readonly string[],
+): Promise<ReadonlySet<string>> {
+  const distinct = [...new Set(learnerIds)];
+  if (distinct.length === 0) return new Set();
+  const consents = await ctx.consents.getMany(tenantId, distinct);
+  const now = ctx.clock.now();
+  return new Set(
+    consents
+      .filter((consent) => consent.tenantId === tenantId && visibleTo(consent, employerId, now))
+      .map((consent) => consent.learnerId),
+  );
+}
+
+/**
+ * Gives or changes the learner's consent in their tenant, and re-indexes them. Only the
+ * learner may give it: nobody else, a platform admin included, can make them findable.
  *
  * @example
  * await giveConsent(ctx, principal, 'ada', { displayName: 'Ada L.', employers: 'all' });
@@ -134,7 +161,7 @@ export async function giveConsent(
   learnerId: string,
   input: ConsentInput,
 ): Promise<ConsentView> {
-  requireLearnerScope(principal, learnerId);
+  requireSelf(principal, learnerId);
   const now = ctx.clock.now();
   const checked = checkInput(input, now);
   const tenantId = tenantOf(principal);
@@ -174,7 +201,8 @@ export async function getConsent(
 }
 
 /**
- * Withdraws the learner's consent: they leave the index before this returns.
+ * Withdraws the learner's consent (the learner, or a platform admin): they leave the index
+ * before this returns.
  *
  * @example
  * await withdrawConsent(ctx, principal, 'ada');

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { CredstackError, describeError, isCredstackError } from '#shared/core/errors.ts';
+import { hashIdentity, matchesIdentity } from '#shared/credential/identity.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { credentialFromJwtPayload, decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
 import { type CredentialInput, readCredentialInput } from '#shared/verify/input.ts';
 import type { VerificationReport } from '#shared/verify/report.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
+import { reindexLearner } from './candidate-index.ts';
 import type { ServiceContext } from './context.ts';
 import { type FieldProblem, ServiceError } from './errors.ts';
 import type { Page } from './ports.ts';
@@ -14,13 +16,21 @@ import type { ImportRecord, StoredReport } from './search-records.ts';
 /**
  * Importing credentials from any issuer into a learner's wallet. Each is verified with the
  * credential core before anything is stored, and only a valid credential whose signing key is
- * bound to its issuer gets in; its verification report is kept as provenance. Status lists
- * change, so imports are verified again on demand and on a schedule; one that stops verifying
- * stays in the wallet, marked invalid, and leaves the index.
+ * bound to its issuer, and whose subject is the learner, gets in; its verification report is
+ * kept as provenance. Status lists change, so imports are verified again on demand and on a
+ * schedule; one that definitely stops verifying (revoked, expired, signature or key binding
+ * gone) stays in the wallet, marked invalid, and leaves the index, while one that could not be
+ * checked this time (a status list or key that would not load) keeps its state.
  */
 
-/** Largest file or fetched document accepted (a baked PNG with a generous image). */
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+/**
+ * Largest credential file or fetched document accepted — one limit for the three inputs and
+ * the fetcher. Chosen so that the base64 of a file this large, in its JSON body, still fits the
+ * API's 1 MiB request body.
+ */
+export const MAX_IMPORT_BYTES = 750 * 1024;
+/** Characters of the base64 of a {@link MAX_IMPORT_BYTES} file (the request schema's cap). */
+export const MAX_IMPORT_BASE64_CHARS = 4 * Math.ceil(MAX_IMPORT_BYTES / 3);
 /** Largest credential kept (the JSON text or the compact JWS): far below an item's 400 KB. */
 export const MAX_SIGNED_CHARS = 200_000;
 /** How old a verification may grow before the schedule runs it again. */
@@ -142,6 +152,11 @@ function refuse(pointer: string, message: string, fields?: readonly FieldProblem
   });
 }
 
+function tooLarge(pointer: string, what: string): never {
+  const detail = `${what} is larger than ${MAX_IMPORT_BYTES} bytes`;
+  throw new ServiceError('PAYLOAD_TOO_LARGE', detail, { fields: [{ pointer, detail }] });
+}
+
 /** The bytes to read, from whichever of the three inputs was given. */
 async function inputBytes(
   input: ImportInput,
@@ -155,17 +170,15 @@ async function inputBytes(
   if (input.credential !== undefined) {
     const raw =
       typeof input.credential === 'string' ? input.credential : JSON.stringify(input.credential);
-    return { bytes: new TextEncoder().encode(raw), pointer: '/credential' };
+    const bytes = new TextEncoder().encode(raw);
+    if (bytes.length > MAX_IMPORT_BYTES) tooLarge('/credential', 'the credential');
+    return { bytes, pointer: '/credential' };
   }
   if (input.file !== undefined) {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.file) || input.file.length % 4 !== 0)
       refuse('/file', 'file must be the credential file encoded as base64');
     const bytes = new Uint8Array(Buffer.from(input.file, 'base64'));
-    if (bytes.length > MAX_IMPORT_BYTES)
-      throw new ServiceError(
-        'PAYLOAD_TOO_LARGE',
-        `the file is larger than ${MAX_IMPORT_BYTES} bytes`,
-      );
+    if (bytes.length > MAX_IMPORT_BYTES) tooLarge('/file', 'the file');
     return { bytes, pointer: '/file' };
   }
   const url = input.url ?? '';
@@ -180,11 +193,7 @@ async function inputBytes(
     throw new ServiceError('UNAVAILABLE', 'importing by URL is not configured on this service');
   try {
     const fetched = await deps.fetcher.fetch(parsed.toString(), { accept: FETCH_ACCEPT });
-    if (fetched.body.length > MAX_IMPORT_BYTES)
-      throw new ServiceError(
-        'PAYLOAD_TOO_LARGE',
-        `${url} serves more than ${MAX_IMPORT_BYTES} bytes`,
-      );
+    if (fetched.body.length > MAX_IMPORT_BYTES) tooLarge('/url', `what ${url} serves`);
     return { bytes: fetched.body, pointer: '/url', url: parsed.toString() };
   } catch (error) {
     if (isCredstackError(error))
@@ -225,10 +234,82 @@ function requireAccepted(report: VerificationReport, pointer: string): void {
   }
 }
 
+/** Every subject of the credential (`credentialSubject` may be one object or a list). */
+function subjectsOf(credential: Readonly<Record<string, unknown>>): Record<string, unknown>[] {
+  const subject = credential.credentialSubject;
+  return (Array.isArray(subject) ? subject : [subject]).filter(isObject);
+}
+
 /**
- * Verifies a credential and adds it to the learner's wallet: 400 naming the failed check (or
- * the missing issuer binding) and nothing stored when it is not valid; 409 when the learner
- * already imported it.
+ * The DIDs and URLs the learner is known by: those the identity provider linked to the
+ * caller's account (when the caller is that learner) and the recipients of the credentials
+ * this service issued to the learner.
+ */
+async function learnerIdentifiers(
+  ctx: ServiceContext,
+  principal: Principal,
+  learnerId: string,
+): Promise<Set<string>> {
+  const ids = new Set<string>(principal.learnerId === learnerId ? (principal.dids ?? []) : []);
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.credentials.listByLearner(learnerId, cursor);
+    for (const issued of page.items) if (issued.recipient.id) ids.add(issued.recipient.id);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return ids;
+}
+
+/** Whether an IdentityObject names the verified email or one of the identifiers. */
+function identityMatches(
+  identity: unknown,
+  email: string | undefined,
+  ids: ReadonlySet<string>,
+): boolean {
+  if (!isObject(identity) || typeof identity.identityHash !== 'string') return false;
+  if (identity.identityType === 'emailAddress')
+    return email !== undefined && matchesIdentity(identity, email);
+  if (identity.hashed !== true) return ids.has(identity.identityHash);
+  const salt = typeof identity.salt === 'string' ? identity.salt : '';
+  return [...ids].some((id) => hashIdentity(id, salt).identityHash === identity.identityHash);
+}
+
+/**
+ * Throws VALIDATION (the "subject" check) unless the credential was issued to the learner: a
+ * subject `id` that is one of the learner's identifiers, or an `identifier` that hashes (or
+ * equals) their verified email or one of those identifiers. Without this, anyone could import
+ * someone else's badge and be found by its skills.
+ */
+async function requireSubject(
+  ctx: ServiceContext,
+  principal: Principal,
+  learnerId: string,
+  credential: Readonly<Record<string, unknown>>,
+  pointer: string,
+): Promise<void> {
+  const email = principal.learnerId === learnerId ? principal.verifiedEmail : undefined;
+  const ids = await learnerIdentifiers(ctx, principal, learnerId);
+  const ours = subjectsOf(credential).some((subject) => {
+    if (typeof subject.id === 'string' && ids.has(subject.id)) return true;
+    const identifiers = Array.isArray(subject.identifier)
+      ? subject.identifier
+      : [subject.identifier];
+    return identifiers.some((identity) => identityMatches(identity, email, ids));
+  });
+  if (ours) return;
+  const named = subjectsOf(credential)
+    .map((subject) => text(subject.id))
+    .filter((id) => id !== undefined);
+  const reason = `the credential was issued to ${named.length > 0 ? named.join(', ') : 'a hashed identifier'}, which is none of your verified email and linked DIDs`;
+  refuse(pointer, `the "subject" check failed: ${reason}`, [
+    { pointer, detail: `subject: ${reason}` },
+  ]);
+}
+
+/**
+ * Verifies a credential and adds it to the learner's wallet: 400 naming the failed check (the
+ * missing issuer binding, or a `subject` that is not the learner) and nothing stored when it is
+ * not accepted; 409 when the learner already imported it.
  *
  * @example
  * const imported = await importCredential(ctx, { verifier, fetcher }, principal, 'ada', { url: 'https://college.example/badges/1.json' });
@@ -243,15 +324,15 @@ export async function importCredential(
   requireLearnerScope(principal, learnerId);
   const { bytes, pointer, url } = await inputBytes(input, deps);
   const read = readInput(bytes, pointer);
-  if (read.text.length > MAX_SIGNED_CHARS)
-    throw new ServiceError(
-      'PAYLOAD_TOO_LARGE',
-      `the credential is ${read.text.length} characters, more than the ${MAX_SIGNED_CHARS} kept`,
-    );
+  if (read.text.length > MAX_SIGNED_CHARS) {
+    const detail = `the credential is ${read.text.length} characters, more than the ${MAX_SIGNED_CHARS} kept`;
+    throw new ServiceError('PAYLOAD_TOO_LARGE', detail, { fields: [{ pointer, detail }] });
+  }
   const report = await deps.verifier.verify(read.text);
   requireAccepted(report, pointer);
   const credentialId = text(report.credential?.id);
   if (credentialId === undefined) refuse(pointer, 'the credential has no id to keep it by');
+  await requireSubject(ctx, principal, learnerId, report.credential ?? {}, pointer);
   const at = ctx.clock.now().toISOString();
   const record: ImportRecord = {
     id: importIdFor(credentialId),
@@ -316,7 +397,8 @@ export async function getImport(
 }
 
 /**
- * Removes an import from the wallet (and so from the index).
+ * Removes an import from the wallet and re-indexes the learner before answering, so the badge
+ * has left the results when the learner sees it gone.
  *
  * @example
  * await removeImport(ctx, principal, 'ada', importId);
@@ -329,15 +411,61 @@ export async function removeImport(
 ): Promise<void> {
   requireLearnerScope(principal, learnerId);
   await ctx.imports.delete(learnerId, importId);
+  await reindexLearner(ctx, learnerId);
 }
 
-/** Verifies the import again and stores the outcome; the stream re-indexes the learner. */
+/** Checks whose failure is final whatever the network does; `key` and `status` may not be. */
+const DEFINITE_CHECKS: ReadonlySet<string> = new Set([
+  'input',
+  'format',
+  'jwt.header',
+  'context',
+  'type',
+  'schema',
+  'rules',
+  'terms',
+  'proof',
+  'jwt.claims',
+  'issued',
+  'expiration',
+]);
+
+/**
+ * Why a failed re-verification says nothing about the credential (a status list or key that
+ * would not load), or undefined when the failure is definite: revoked or suspended, expired, a
+ * signature or key binding that no longer holds.
+ */
+function temporaryFailure(report: VerificationReport): string | undefined {
+  if (report.verdict === 'valid') return undefined;
+  const failed = report.checks.filter((check) => check.outcome === 'failed');
+  if (failed.some((check) => DEFINITE_CHECKS.has(check.id))) return undefined;
+  const isTransient = (check: (typeof failed)[number]) =>
+    check.id === 'status'
+      ? !/\b(revoked|suspended)\b/.test(check.reason)
+      : /could not be (obtained|fetched|read|resolved|checked)/.test(check.reason);
+  const transient = failed.filter(isTransient);
+  return transient.length > 0 && transient.length === failed.length
+    ? transient.map((check) => `${check.id}: ${check.reason}`).join('; ')
+    : undefined;
+}
+
+/**
+ * Verifies the import again and stores the outcome; the stream re-indexes the learner. A
+ * failure that says nothing about the credential is UNAVAILABLE and changes nothing: the state
+ * and `verifiedAt` stay, so the schedule finds the import due again on its next run.
+ */
 async function reverify(
   ctx: ServiceContext,
   verifier: Verifier,
   record: ImportRecord,
 ): Promise<ImportRecord> {
   const report = await verifier.verify(record.signed);
+  const temporary = temporaryFailure(report);
+  if (temporary !== undefined)
+    throw new ServiceError(
+      'UNAVAILABLE',
+      `the credential could not be checked now, its state stays ${record.state}: ${temporary}`,
+    );
   const accepted = report.verdict === 'valid' && report.issuerBinding.bound;
   const updated: ImportRecord = {
     ...record,
@@ -351,7 +479,9 @@ async function reverify(
 }
 
 /**
- * Verifies an import again now (its issuer may have revoked it) and returns the outcome.
+ * Verifies an import again now (its issuer may have revoked it), re-indexes the learner before
+ * answering, and returns the outcome; 503 with the state unchanged when a status list or key
+ * could not be fetched.
  *
  * @example
  * const { state } = await reverifyImport(ctx, verifier, principal, 'ada', importId);
@@ -364,14 +494,19 @@ export async function reverifyImport(
   importId: string,
 ): Promise<ImportView> {
   requireLearnerScope(principal, learnerId);
-  return view(await reverify(ctx, verifier, await requireImport(ctx, learnerId, importId)));
+  const updated = await reverify(ctx, verifier, await requireImport(ctx, learnerId, importId));
+  await reindexLearner(ctx, learnerId);
+  return view(updated);
 }
 
 /** What one scheduled run did. */
 export interface ReverifyRun {
   readonly checked: number;
   readonly invalid: number;
-  /** Imports that could not be re-verified this time (network, table); tried on the next run. */
+  /**
+   * Imports that could not be re-verified this time (a status list or key that would not load,
+   * the table): their state and `verifiedAt` are unchanged, so the next run tries them again.
+   */
   readonly failed: readonly {
     readonly learnerId: string;
     readonly importId: string;

@@ -254,6 +254,8 @@ export interface ImportRepository {
 /** Learners' consent to be found, one record per learner and tenant. */
 export interface ConsentRepository {
   get(learnerId: string, tenantId: string): Promise<ConsentRecord | undefined>;
+  /** The consents of many learners in one tenant at once (absent ones left out), strongly consistent. */
+  getMany(tenantId: string, learnerIds: readonly string[]): Promise<readonly ConsentRecord[]>;
   /** Every consent record of the learner (given or withdrawn), strongly consistent. */
   list(learnerId: string): Promise<readonly ConsentRecord[]>;
   put(record: ConsentRecord): Promise<void>;

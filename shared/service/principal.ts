@@ -19,6 +19,13 @@ export interface Principal {
    * be found, within one tenant. Absent in single-tenant deployments (the default tenant).
    */
   readonly tenantId?: string;
+  /**
+   * The caller's email, present only when the identity provider vouches that it was verified
+   * (`email_verified`): an import addressed to a hash of it belongs to the caller.
+   */
+  readonly verifiedEmail?: string;
+  /** DIDs (or URLs) the identity provider has linked to the account (`credstack:dids`). */
+  readonly dids?: readonly string[];
 }
 
 /**
@@ -57,4 +64,16 @@ export function requireLearnerScope(principal: Principal, learnerId: string): vo
   if (principal.roles.includes('platform-admin')) return;
   if (principal.roles.includes('learner') && principal.learnerId === learnerId) return;
   throw new ServiceError('FORBIDDEN', `you may not read learner ${learnerId}`);
+}
+
+/**
+ * Throws FORBIDDEN unless the principal is learner `learnerId` themself: for what only the
+ * learner may decide (giving consent to be found), where a platform admin may not stand in.
+ *
+ * @example
+ * requireSelf(principal, learnerId);
+ */
+export function requireSelf(principal: Principal, learnerId: string): void {
+  if (principal.roles.includes('learner') && principal.learnerId === learnerId) return;
+  throw new ServiceError('FORBIDDEN', `only learner ${learnerId} may do this`);
 }

@@ -13,7 +13,7 @@ import {
   type SkillKey,
 } from '#shared/search/search-index.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
-import { tenantOf, visibleTo } from './consent.ts';
+import { consentingLearners, tenantOf, visibleTo } from './consent.ts';
 import { issuerDid, type ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { importIdFor } from './imports.ts';
@@ -73,10 +73,43 @@ function requireEmployer(principal: Principal): string {
   return principal.employerId;
 }
 
+/**
+ * Whether some candidate this employer may see holds `key` now. The tenant's vocabulary is only
+ * a shortlist: a skill held solely by learners hidden from the employer must be reported just
+ * like one nobody holds, or "unknown" would reveal that some invisible learner has it.
+ */
+async function visiblyHeld(
+  ctx: ServiceContext,
+  tenantId: string,
+  employerId: string,
+  key: SkillKey,
+): Promise<boolean> {
+  const probe = await ctx.searchIndex.search({
+    tenantId,
+    employerId,
+    now: ctx.clock.now().toISOString(),
+    mustHave: [key],
+    niceToHave: [],
+    filter: {},
+    sort: 'relevance',
+    size: 1,
+    facets: false,
+  });
+  if (probe.hits.length === 0) return false;
+  const allowed = await consentingLearners(
+    ctx,
+    tenantId,
+    employerId,
+    probe.hits.map((hit) => hit.learnerId),
+  );
+  return allowed.size > 0 || probe.total > probe.hits.length;
+}
+
 /** Every skill of the query in canonical form; 400 for a text that is no skill key at all. */
 async function resolveSkills(
   ctx: ServiceContext,
   tenantId: string,
+  employerId: string,
   input: EmployerSearchInput,
 ): Promise<ResolvedSkills> {
   const lists: [string, readonly string[] | undefined][] = [
@@ -109,11 +142,13 @@ async function resolveSkills(
     }),
   );
   const rest = distinct.filter((key) => !bundled.has(key));
-  const seen = new Map(
-    (rest.length === 0 ? [] : await ctx.searchSettings.knownSkills(tenantId, rest)).map(
-      (skill) => [skill.key, skill.name] as const,
+  const shortlist = rest.length === 0 ? [] : await ctx.searchSettings.knownSkills(tenantId, rest);
+  const visible = await Promise.all(
+    shortlist.map(async (skill) =>
+      (await visiblyHeld(ctx, tenantId, employerId, skill.key)) ? [skill] : [],
     ),
   );
+  const seen = new Map(visible.flat().map((skill) => [skill.key, skill.name] as const));
   const named = distinct.map((key) => {
     const name = bundled.get(key) ?? seen.get(key);
     return name === undefined ? { key } : { key, name };
@@ -123,7 +158,7 @@ async function resolveSkills(
     .map(([raw, key]) => ({
       input: raw,
       key,
-      reason: 'no badge in this tenant and no entry of the crosswalk names this skill',
+      reason: 'no badge you can see and no entry of the crosswalk names this skill',
     }));
   return { keys, named, unknown };
 }
@@ -169,10 +204,59 @@ function buildQuery(
     if (isCredstackError(error, 'INPUT_TOO_LARGE') || isCredstackError(error, 'INPUT_MALFORMED'))
       throw new ServiceError('VALIDATION', error.message, {
         cause: error,
-        fields: [{ pointer: '', detail: error.message }],
+        fields: [{ pointer: limitPointer(error.message), detail: error.message }],
       });
     throw error;
   }
+}
+
+/** The request fields the query limits speak of, by the name their messages give them. */
+const LIMITED_FIELDS = [
+  'atLeast.of',
+  'atLeast.n',
+  'filter.issuers',
+  'filter.issuerTiers',
+  'filter.achievementTypes',
+  'filter.issuedAfter',
+  'filter.minResultLevel',
+  'mustHave',
+  'niceToHave',
+  'size',
+  'sort',
+  'facets',
+  'text',
+  'after',
+] as const;
+
+/** The JSON pointer of the field a query-limit message names (`''` for the query as a whole). */
+function limitPointer(message: string): string {
+  const body = message.replace(/^search query: /, '').replace(/^a skill key in /, '');
+  const field = LIMITED_FIELDS.find(
+    (name) => body.startsWith(`${name} `) || body.startsWith(`${name}.`),
+  );
+  return field === undefined ? '' : `/${field.replaceAll('.', '/')}`;
+}
+
+/**
+ * The page without the hits whose consent, read from the table now, no longer lets the
+ * employer see them: the index may still hold a learner who withdrew (an index refresh not yet
+ * done, a re-index that failed). One batch read of at most the page size.
+ */
+async function consentedOnly(
+  ctx: ServiceContext,
+  tenantId: string,
+  employerId: string,
+  result: SearchResult,
+): Promise<SearchResult> {
+  const allowed = await consentingLearners(
+    ctx,
+    tenantId,
+    employerId,
+    result.hits.map((hit) => hit.learnerId),
+  );
+  const hits = result.hits.filter((hit) => allowed.has(hit.learnerId));
+  if (hits.length === result.hits.length) return result;
+  return { ...result, hits, total: Math.max(0, result.total - (result.hits.length - hits.length)) };
 }
 
 /** Runs the query; the engine's own refusal of a query (a bad cursor) is the caller's error. */
@@ -251,9 +335,9 @@ export async function searchCandidates(
 ): Promise<EmployerSearchResult> {
   const employerId = requireEmployer(principal);
   const tenantId = tenantOf(principal);
-  const skills = await resolveSkills(ctx, tenantId, input);
+  const skills = await resolveSkills(ctx, tenantId, employerId, input);
   const query = buildQuery(ctx, tenantId, employerId, input, skills);
-  const result = await runSearch(ctx, query);
+  const result = await consentedOnly(ctx, tenantId, employerId, await runSearch(ctx, query));
   await audit(
     ctx,
     principal,
@@ -288,7 +372,7 @@ export async function exportCandidates(
 ): Promise<{ readonly csv: string; readonly count: number; readonly truncated: boolean }> {
   const employerId = requireEmployer(principal);
   const tenantId = tenantOf(principal);
-  const skills = await resolveSkills(ctx, tenantId, input);
+  const skills = await resolveSkills(ctx, tenantId, employerId, input);
   const first = buildQuery(
     ctx,
     tenantId,
@@ -300,10 +384,12 @@ export async function exportCandidates(
   let total = 0;
   let after: string | undefined = input.after;
   do {
-    const page = await runSearch(ctx, {
-      ...first,
-      ...(after === undefined ? {} : { after }),
-    });
+    const page = await consentedOnly(
+      ctx,
+      tenantId,
+      employerId,
+      await runSearch(ctx, { ...first, ...(after === undefined ? {} : { after }) }),
+    );
     total = page.total;
     hits.push(...page.hits.slice(0, MAX_EXPORT - hits.length));
     after = page.next;
@@ -353,19 +439,27 @@ export interface CandidateProfile {
   readonly badges: readonly IndexedBadge[];
 }
 
-/** The candidate's document if this employer may see them now; NOT_FOUND otherwise. */
+/**
+ * The candidate's document if this employer may see them now; NOT_FOUND otherwise, after
+ * recording the attempt in the employer's own log — never in the learner's "who viewed me",
+ * which would tell a learner who is not findable that someone looked.
+ */
 async function visibleCandidate(
   ctx: ServiceContext,
+  principal: Principal,
   tenantId: string,
   employerId: string,
-  learnerId: string,
+  query: { readonly learnerId: string; readonly importId?: string },
 ) {
+  const { learnerId } = query;
   const now = ctx.clock.now();
   // The table decides, not only the index: a withdrawal is honoured even if the index lags.
   const consent = await ctx.consents.get(learnerId, tenantId);
   const document = await ctx.searchIndex.get(tenantId, learnerId);
-  if (consent === undefined || document === undefined || !visibleTo(consent, employerId, now))
+  if (consent === undefined || document === undefined || !visibleTo(consent, employerId, now)) {
+    await audit(ctx, principal, 'profile-view', tenantId, employerId, query, 0, []);
     throw new ServiceError('NOT_FOUND', `no candidate ${learnerId}`);
+  }
   return { document, now };
 }
 
@@ -383,7 +477,9 @@ export async function viewCandidate(
 ): Promise<CandidateProfile> {
   const employerId = requireEmployer(principal);
   const tenantId = tenantOf(principal);
-  const { document, now } = await visibleCandidate(ctx, tenantId, employerId, learnerId);
+  const { document, now } = await visibleCandidate(ctx, principal, tenantId, employerId, {
+    learnerId,
+  });
   await audit(ctx, principal, 'profile-view', tenantId, employerId, { learnerId }, 1, [
     { learnerId, skills: [] },
   ]);
@@ -391,7 +487,8 @@ export async function viewCandidate(
     learnerId,
     displayName: document.displayName,
     badges: document.badges.filter(
-      (badge) => badge.validUntil === undefined || Date.parse(badge.validUntil) > now.getTime(),
+      // Inclusive, as in the engines: a badge is live at exactly its validUntil.
+      (badge) => badge.validUntil === undefined || Date.parse(badge.validUntil) >= now.getTime(),
     ),
   };
 }
@@ -412,13 +509,27 @@ export async function viewCandidateCredential(
 ) {
   const employerId = requireEmployer(principal);
   const tenantId = tenantOf(principal);
-  const { document } = await visibleCandidate(ctx, tenantId, employerId, learnerId);
+  const { document } = await visibleCandidate(ctx, principal, tenantId, employerId, {
+    learnerId,
+    importId,
+  });
   const record = await ctx.imports.get(learnerId, importId);
   if (
     record === undefined ||
     !document.badges.some((badge) => importIdFor(badge.credentialId) === importId)
-  )
+  ) {
+    await audit(
+      ctx,
+      principal,
+      'profile-view',
+      tenantId,
+      employerId,
+      { learnerId, importId },
+      0,
+      [],
+    );
     throw new ServiceError('NOT_FOUND', `candidate ${learnerId} shows no credential ${importId}`);
+  }
   const report = await verifier.verify(record.signed);
   await audit(ctx, principal, 'profile-view', tenantId, employerId, { learnerId, importId }, 1, [
     { learnerId, skills: [] },

@@ -97,6 +97,28 @@ function optionalString(payload: JWTPayload, claim: string): string | undefined 
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** More DIDs than any account links; a longer claim is cut rather than refused. */
+const MAX_LINKED_DIDS = 50;
+const MAX_DID_LENGTH = 2048;
+
+function verifiedEmailOf(payload: JWTPayload): string | undefined {
+  // Some providers (Cognito among them) send the flag as the string "true".
+  const verified = payload.email_verified === true || payload.email_verified === 'true';
+  return verified ? optionalString(payload, 'email') : undefined;
+}
+
+function didsOf(payload: JWTPayload): readonly string[] | undefined {
+  const claimed = payload['credstack:dids'];
+  if (!Array.isArray(claimed)) return undefined;
+  const dids = claimed
+    .filter(
+      (value): value is string =>
+        typeof value === 'string' && value !== '' && value.length <= MAX_DID_LENGTH,
+    )
+    .slice(0, MAX_LINKED_DIDS);
+  return dids.length === 0 ? undefined : [...new Set(dids)];
+}
+
 function rolesOf(payload: JWTPayload): readonly Role[] {
   const claimed = payload['credstack:roles'] ?? payload['cognito:groups'];
   if (!Array.isArray(claimed)) return [];
@@ -115,7 +137,8 @@ function audienceMatches(payload: JWTPayload, audience: string): boolean {
 /**
  * Maps verified claims to a principal: `sub`, roles from `credstack:roles` (else
  * `cognito:groups`; unknown roles dropped) and the `credstack:issuer_id`, `learner_id`,
- * `employer_id` and `tenant_id` scopes.
+ * `employer_id` and `tenant_id` scopes, the email when `email_verified` is true, and the DIDs
+ * the provider linked to the account (`credstack:dids`).
  *
  * @example
  * principalFromClaims({ sub: 'u1', 'credstack:roles': ['learner'], 'credstack:learner_id': 'l1' });
@@ -127,6 +150,8 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   const learnerId = optionalString(payload, 'credstack:learner_id');
   const employerId = optionalString(payload, 'credstack:employer_id');
   const tenantId = optionalString(payload, 'credstack:tenant_id');
+  const verifiedEmail = verifiedEmailOf(payload);
+  const dids = didsOf(payload);
   return {
     subject,
     roles: rolesOf(payload),
@@ -134,6 +159,8 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     ...(learnerId === undefined ? {} : { learnerId }),
     ...(employerId === undefined ? {} : { employerId }),
     ...(tenantId === undefined ? {} : { tenantId }),
+    ...(verifiedEmail === undefined ? {} : { verifiedEmail }),
+    ...(dids === undefined ? {} : { dids }),
   };
 }
 

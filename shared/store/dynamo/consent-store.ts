@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { ConsentRepository, Page } from '#shared/service/ports.ts';
 import type { ConsentRecord } from '#shared/service/search-records.ts';
@@ -18,6 +19,10 @@ import { DynamoStore, queryAll, queryPage } from './paging.ts';
  */
 
 export const CONSENT_PREFIX = 'CONSENT#';
+/** BatchGetItem's own limit of keys per request; a search page is at most this large. */
+export const MAX_BATCH_GET = 100;
+const BATCH_ATTEMPTS = 5;
+
 /** GSI1 partition listing every learner who has a consent record. */
 export const CANDIDATES_GSI1PK = 'CANDIDATES';
 
@@ -47,6 +52,33 @@ export class DynamoConsentStore extends DynamoStore implements ConsentRepository
       }),
     );
     return Item === undefined ? undefined : recordOf<ConsentRecord>(Item);
+  }
+
+  /**
+   * The consents of up to {@link MAX_BATCH_GET} learners in `tenantId`, strongly consistent, in
+   * one BatchGetItem (keys DynamoDB leaves unprocessed are asked again): a page of search hits
+   * checked against the table.
+   */
+  async getMany(tenantId: string, learnerIds: readonly string[]): Promise<ConsentRecord[]> {
+    if (learnerIds.length > MAX_BATCH_GET)
+      throw new ServiceError('VALIDATION', `at most ${MAX_BATCH_GET} consents are read at once`);
+    const found: ConsentRecord[] = [];
+    let pending: Record<string, unknown>[] = [...new Set(learnerIds)].map((learnerId) => ({
+      ...consentKey(learnerId, tenantId),
+    }));
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_ATTEMPTS)
+        throw new ServiceError('UNAVAILABLE', 'the table is busy; try again');
+      if (attempt > 1) await sleep(Math.random() * 20 * 2 ** attempt);
+      const { Responses, UnprocessedKeys } = await this.documents.send(
+        new BatchGetCommand({
+          RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      for (const item of Responses?.[this.table] ?? []) found.push(recordOf<ConsentRecord>(item));
+      pending = UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return found;
   }
 
   async list(learnerId: string): Promise<readonly ConsentRecord[]> {

@@ -192,7 +192,7 @@ describe('employer search on the demo tenant', () => {
       {
         input: 'ONET:99-9999.99',
         key: 'ONET:99-9999.99',
-        reason: 'no badge in this tenant and no entry of the crosswalk names this skill',
+        reason: 'no badge you can see and no entry of the crosswalk names this skill',
       },
     ]);
     expect(malformed.status).toBe(400);

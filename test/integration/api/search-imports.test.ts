@@ -33,6 +33,11 @@ const REVOCATION_LIST =
 const WELLSPRING_DID =
   'did:web:dc.1edtech.org:wellspring2022:wellspring-portal:org:da1e96e9-afcc-4eed-b9a2-2ddf7353214c';
 const SQL_ESCO = 'ESCO:598de5b0-5b58-4ea7-8058-a4bc4d18c742';
+// Whom the samples were issued to: Lin's identity provider has linked both DIDs to her account.
+const TEAMWORK_SUBJECT = 'did:example:ebfeb1f712ebc6f1c276e12ec21';
+const WELLSPRING_LEARNER =
+  'did:web:dc.1edtech.org:wellspring2022:wellspring-portal:learner:6896f98f-6b42-4c75-98ec-8befd0dc0b29';
+const LIN_EMAIL = 'lin.learner@mail.example';
 
 /** A controller document publishing the 1EdTech key for `id`, as its issuer would serve it. */
 function controller(id: string) {
@@ -69,6 +74,8 @@ let server: Server;
 let base: string;
 const served = new Map<string, { body: Uint8Array | string; type: string }>();
 let wellspringRevoked: string[] = [];
+/** While true, the college's status lists cannot be fetched (an outage at the issuer). */
+let statusOutage = false;
 let college: IssuerFixture;
 const tokens = {} as Record<'lin' | 'ada' | 'employer', string>;
 
@@ -90,6 +97,7 @@ if (requireOb3Data()) {
             revokedCredentials: wellspringRevoked.map((id) => ({ id, revoked: true })),
           }),
         };
+      if (statusOutage && url.startsWith('https://college.example/status/')) return undefined;
       const route = college.routes()[url];
       if (route === undefined) return undefined;
       return typeof route === 'function' ? route() : route;
@@ -97,6 +105,8 @@ if (requireOb3Data()) {
     const external = await college.issueJwt(
       college.build({
         id: 'https://college.example/credentials/sql-7',
+        // Addressed to a salted hash of Lin's email, as most issuers do.
+        recipient: { email: LIN_EMAIL },
         credentialStatus: college.statusEntry(7),
         achievement: {
           id: 'https://college.example/achievements/sql',
@@ -138,7 +148,13 @@ if (requireOb3Data()) {
     // The import takes https URLs only; the loopback decorator reaches this server over http.
     base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const h = service();
-    tokens.lin = await h.tokens.sign({ sub: 'u-lin', roles: ['learner'], learnerId: 'lin' });
+    tokens.lin = await h.tokens.sign({
+      sub: 'u-lin',
+      roles: ['learner'],
+      learnerId: 'lin',
+      email: LIN_EMAIL,
+      dids: [TEAMWORK_SUBJECT, WELLSPRING_LEARNER],
+    });
     tokens.ada = await h.tokens.sign({ sub: 'u-ada', roles: ['learner'], learnerId: 'ada' });
     tokens.employer = await h.tokens.sign({ sub: 'u-e', roles: ['employer'], employerId: 'acme' });
     const consent = await h.call('PUT', '/learners/lin/consent', {
@@ -257,6 +273,42 @@ if (requireOb3Data()) {
       expect(await importIds()).toEqual(before);
     });
 
+    it("refuses someone else's badge, naming the subject check, and stores nothing", async () => {
+      const h = service();
+      const stranger = await h.tokens.sign({
+        sub: 'u-ada',
+        roles: ['learner'],
+        learnerId: 'ada',
+        email: 'ada.learner@mail.example',
+      });
+      const notHers = await h.call('POST', '/learners/ada/imports', {
+        token: stranger,
+        body: { url: `${base}/teamwork.json` },
+      });
+      const emailNotHers = await h.call('POST', '/learners/ada/imports', {
+        token: stranger,
+        body: { url: `${base}/sql.png` },
+      });
+      const left = await h.call('GET', '/learners/ada/imports', { token: stranger });
+
+      expect(notHers.status).toBe(400);
+      expect(notHers.headers.get('content-type')).toBe('application/problem+json');
+      expect(notHers.body.detail).toBe(
+        `the "subject" check failed: the credential was issued to ${TEAMWORK_SUBJECT}, which is none of your verified email and linked DIDs`,
+      );
+      expect(notHers.body.errors).toEqual([
+        {
+          pointer: '/url',
+          detail: `subject: the credential was issued to ${TEAMWORK_SUBJECT}, which is none of your verified email and linked DIDs`,
+        },
+      ]);
+      expect(emailNotHers.status).toBe(400);
+      expect(emailNotHers.body.errors[0].detail).toBe(
+        'subject: the credential was issued to a hashed identifier, which is none of your verified email and linked DIDs',
+      );
+      expect(left.body.items).toEqual([]);
+    });
+
     it('refuses what it cannot fetch or read, and a second import of the same credential', async () => {
       const missing = await importUrl('/gone.json');
       const plain = await service().call('POST', '/learners/lin/imports', {
@@ -312,6 +364,34 @@ if (requireOb3Data()) {
       expect(after.body.total).toBe(0);
     });
 
+    it('keeps an import verified, and findable, while its status list cannot be fetched', async () => {
+      const h = service();
+      const before = (await h.call('GET', '/learners/lin/imports', { token: tokens.lin })).body
+        .items;
+      const sql = before.find(
+        (i: { credentialId: string }) =>
+          i.credentialId === 'https://college.example/credentials/sql-7',
+      );
+
+      statusOutage = true;
+      const run = await reverifyDueImports(h.ctx, serviceVerifier(h.ctx, network), {
+        olderThanHours: 0,
+      }).finally(() => {
+        statusOutage = false;
+      });
+      await h.drained();
+      const after = await h.call('GET', `/learners/lin/imports/${sql.id}`, { token: tokens.lin });
+      const bySkill = await search({ mustHave: [SQL_ESCO] });
+
+      expect(run.checked).toBe(3);
+      expect(run.failed.map((failure) => failure.importId)).toEqual([sql.id]);
+      expect(run.failed[0]?.error).toMatch(
+        /^the credential could not be checked now, its state stays verified: status: /,
+      );
+      expect([after.body.state, after.body.verifiedAt]).toEqual(['verified', sql.verifiedAt]);
+      expect(bySkill.body.hits.map((hit: { learnerId: string }) => hit.learnerId)).toEqual(['lin']);
+    });
+
     it('verifies aged imports again on the schedule, dropping one its issuer revoked', async () => {
       const h = service();
       college.revoke(7);
@@ -336,7 +416,7 @@ if (requireOb3Data()) {
       expect(states['http://example.com/credentials/3527']).toBe('verified');
     });
 
-    it('takes a removed import out of the index', async () => {
+    it('takes a removed import out of the index before the removal is answered', async () => {
       const h = service();
       const teamwork = (
         await h.call('GET', '/learners/lin/imports', { token: tokens.lin })
@@ -346,7 +426,7 @@ if (requireOb3Data()) {
       const removed = await h.call('DELETE', `/learners/lin/imports/${teamwork.id}`, {
         token: tokens.lin,
       });
-      await h.drained();
+      // No wait for the stream: the removal re-indexed Lin itself.
       const found = await search({ text: 'teamwork' });
       const gone = await h.call('GET', `/learners/lin/imports/${teamwork.id}`, {
         token: tokens.lin,

@@ -92,6 +92,16 @@ describe('indexedBadge', () => {
     expect(indexedBadge(source(overrides as Partial<BadgeSource>), NOW)).toBeUndefined();
   });
 
+  it('keeps a badge at exactly its validUntil, as the engines do, and drops it a millisecond later', () => {
+    const expiring = source({ credential: credential({ validUntil: NOW }) });
+
+    const atInstant = indexedBadge(expiring, NOW);
+    const later = indexedBadge(expiring, '2026-06-01T00:00:00.001Z');
+
+    expect(atInstant?.validUntil).toBe(NOW);
+    expect(later).toBeUndefined();
+  });
+
   it('keeps a badge that expires after now, with its expiry, and reads VCDM 1.1 dates', () => {
     const badge = indexedBadge(
       source({
