@@ -1,5 +1,6 @@
 import type { CompiledQuery } from './compiled-query.ts';
 import type { Partition } from './partition.ts';
+import type { SkillPosting } from './skill-posting.ts';
 import { Stamps } from './stamps.ts';
 
 /** A reusable list of candidate slots, filtered in place: no garbage per query. */
@@ -70,7 +71,8 @@ export class CandidateMatcher {
     } else if (query.atLeastN > 0) {
       const stamp = stamps.next();
       for (const skill of query.atLeastOf)
-        if (skill >= 0) collectOwners(partition, query, skill, stamps.marks, stamp, list);
+        if (skill >= 0)
+          collectOwners(query, postingsOf(partition, query, skill), stamps.marks, stamp, list);
     } else {
       for (let c = 0; c < partition.candidateCount; c += 1)
         if (hasCountingBadge(partition, query, c)) list.push(c);
@@ -92,16 +94,17 @@ function intersectMustHave(
   stamps: Stamps,
   list: SlotList,
 ): void {
-  const postingLength = (skill: number) => partition.skillPostings[skill]?.length ?? 0;
-  const order = [...query.must].sort((a, b) => postingLength(a) - postingLength(b));
+  const postings = Array.from(query.must, (skill) => postingsOf(partition, query, skill));
+  const entries = (skill: number) => sumLengths(postings[query.must.indexOf(skill)]!);
+  const order = [...query.must].sort((a, b) => entries(a) - entries(b));
   let stamp = stamps.next();
-  collectOwners(partition, query, order[0]!, stamps.marks, stamp, list);
+  collectOwners(query, postings[query.must.indexOf(order[0]!)]!, stamps.marks, stamp, list);
   const badgesPerCandidate = partition.liveBadges / Math.max(1, partition.candidateCount);
   for (let k = 1; k < order.length && list.length > 0; k += 1) {
     const skill = order[k]!;
     // Checking a survivor's own badges costs a few times more per badge than stepping over a
     // posting entry (a stamp test), hence the factor.
-    if (list.length * badgesPerCandidate * 4 < postingLength(skill)) {
+    if (list.length * badgesPerCandidate * 4 < entries(skill)) {
       list.retain((c) => hasSkill(partition, query, c, skill));
       continue;
     }
@@ -109,33 +112,76 @@ function intersectMustHave(
     // a fresh one.
     const next = stamps.next();
     const marks = stamps.marks;
-    const posting = partition.skillPostings[skill]!;
-    const slots = posting.data;
-    const owner = partition.owner;
-    for (let i = 0; i < posting.length; i += 1) {
-      const b = slots[i]!;
-      const c = owner[b]!;
-      if (marks[c] === stamp && query.counts(b)) marks[c] = next;
+    for (const posting of postings[query.must.indexOf(skill)]!) {
+      const { owner, issued, sorted } = posting;
+      for (let i = 0; i < posting.length; i += 1) {
+        // Past the date filter in the sorted part: only the appended entries remain.
+        if (issued[i]! <= query.issuedAfter) {
+          if (i < sorted) i = sorted - 1;
+          continue;
+        }
+        const c = owner[i]!;
+        if (marks[c] === stamp && countingEntry(query, posting, i)) marks[c] = next;
+      }
     }
     list.retain((c) => marks[c] === next);
     stamp = next;
   }
 }
 
-/** Appends the owners of counting badges aligned to `skill`, once each (by `stamp`). */
+/** The postings that can hold a counting badge for `skill`: only the filter's issuers'. */
+function postingsOf(partition: Partition, query: CompiledQuery, skill: number): SkillPosting[] {
+  const postings = partition.skillPostings[skill];
+  if (!postings) return [];
+  if (query.issuerIds === undefined) return postings.all;
+  const found: SkillPosting[] = [];
+  for (const issuer of query.issuerIds) {
+    const posting = postings.of(issuer);
+    if (posting) found.push(posting);
+  }
+  return found;
+}
+
+function sumLengths(postings: readonly SkillPosting[]): number {
+  let sum = 0;
+  for (const posting of postings) sum += posting.length;
+  return sum;
+}
+
+/** Appends the owners of counting badges in `postings`, once each (by `stamp`). */
 function collectOwners(
-  partition: Partition,
   query: CompiledQuery,
-  skill: number,
+  postings: readonly SkillPosting[],
   marks: Int32Array,
   stamp: number,
   into: SlotList,
 ): void {
-  const posting = partition.skillPostings[skill];
-  if (!posting) return;
-  const slots = posting.data;
-  for (let i = 0; i < posting.length; i += 1)
-    addOwner(partition, query, slots[i]!, marks, stamp, into);
+  for (const posting of postings) {
+    const { owner, issued, sorted } = posting;
+    for (let i = 0; i < posting.length; i += 1) {
+      if (issued[i]! <= query.issuedAfter) {
+        if (i < sorted) i = sorted - 1;
+        continue;
+      }
+      const c = owner[i]!;
+      if (marks[c] !== stamp && countingEntry(query, posting, i)) {
+        marks[c] = stamp;
+        into.push(c);
+      }
+    }
+  }
+}
+
+/**
+ * Whether posting entry `i` is a counting badge (its posting being one of the filter's
+ * issuers'), from the entry itself while the posting holds no dead entry, nothing expired at
+ * `now`, and the filter lists nothing beside issuers.
+ */
+function countingEntry(query: CompiledQuery, posting: SkillPosting, i: number): boolean {
+  if (posting.issued[i]! <= query.issuedAfter) return false;
+  if (posting.dead === 0 && posting.soonestExpiry >= query.now && !query.listsBesideIssuers)
+    return true;
+  return query.counts(posting.slot[i]!);
 }
 
 function addOwner(
@@ -154,9 +200,10 @@ function addOwner(
 }
 
 function badgeHasSkill(partition: Partition, b: number, skill: number): boolean {
-  const pool = partition.skillPool.data;
-  const end = partition.skillStart[b + 1]!;
-  for (let i = partition.skillStart[b]!; i < end; i += 1) if (pool[i] === skill) return true;
+  const { start, pool } = partition.badgeSkills;
+  const data = pool.data;
+  const end = start[b + 1]!;
+  for (let i = start[b]!; i < end; i += 1) if (data[i] === skill) return true;
   return false;
 }
 
@@ -205,12 +252,13 @@ function atLeastMet(partition: Partition, query: CompiledQuery, c: number): bool
   let low = 0;
   let high = 0;
   let found = 0;
-  const pool = partition.skillPool.data;
+  const { start } = partition.badgeSkills;
+  const pool = partition.badgeSkills.pool.data;
   const end = readableEnd(partition, query, c);
   for (let b = partition.badgeStart[c]!; b < end; b += 1) {
     if (!query.counts(b)) continue;
-    const to = partition.skillStart[b + 1]!;
-    for (let i = partition.skillStart[b]!; i < to; i += 1) {
+    const to = start[b + 1]!;
+    for (let i = start[b]!; i < to; i += 1) {
       const index = query.atLeastIndex[pool[i]!]!;
       if (index < 0) continue;
       if (index < 32) {

@@ -38,6 +38,17 @@ export class CompiledQuery {
   readonly issuedAfter: number;
   /** The filter names issuers, types, tiers or a minimum level (see `passesLists`). */
   readonly hasLists: boolean;
+  /** Per issuer id, 1 when the filter lets it pass; undefined without an issuer filter. */
+  readonly issuerMask: Uint8Array | undefined;
+  /** The ids of the filter's issuers known to the tenant; undefined without an issuer filter. */
+  readonly issuerIds: Int32Array | undefined;
+  /** The filter names types, tiers or a minimum level (conditions beside the issuers). */
+  readonly listsBesideIssuers: boolean;
+  /**
+   * The issuer id when the filter's only list condition is one issuer the tenant knows (then a
+   * badge counts exactly when it is live, recent enough and from that issuer), else -1.
+   */
+  readonly onlyIssuer: number;
 
   readonly #alive: Uint8Array;
   readonly #validUntil: Float64Array;
@@ -46,7 +57,6 @@ export class CompiledQuery {
   readonly #type: Int32Array;
   readonly #issued: Float64Array;
   readonly #level: Float64Array;
-  readonly #issuerMask: Uint8Array | undefined;
   readonly #tierMask: Uint8Array | undefined;
   readonly #typeMask: Uint8Array | undefined;
   readonly #minLevel: number | undefined;
@@ -86,7 +96,7 @@ export class CompiledQuery {
       this.atLeastN > this.atLeastOf.filter((id) => id >= 0).length;
 
     const { filter } = query;
-    this.#issuerMask = filter.issuers ? partition.issuers.mask(filter.issuers) : undefined;
+    this.issuerMask = filter.issuers ? partition.issuers.mask(filter.issuers) : undefined;
     this.#typeMask = filter.achievementTypes
       ? partition.types.mask(filter.achievementTypes)
       : undefined;
@@ -99,11 +109,14 @@ export class CompiledQuery {
     this.issuedAfter =
       filter.issuedAfter === undefined ? Number.NEGATIVE_INFINITY : Date.parse(filter.issuedAfter);
     this.#minLevel = filter.minResultLevel;
-    this.hasLists =
-      this.#issuerMask !== undefined ||
-      this.#typeMask !== undefined ||
-      this.#tierMask !== undefined ||
-      this.#minLevel !== undefined;
+    this.listsBesideIssuers =
+      this.#typeMask !== undefined || this.#tierMask !== undefined || this.#minLevel !== undefined;
+    this.hasLists = this.issuerMask !== undefined || this.listsBesideIssuers;
+    const issuerIds = filter.issuers?.map((key) => partition.issuers.find(key)) ?? [];
+    this.issuerIds = filter.issuers
+      ? Int32Array.from(issuerIds.filter((id) => id >= 0))
+      : undefined;
+    this.onlyIssuer = issuerIds.length === 1 && !this.listsBesideIssuers ? issuerIds[0]! : -1;
     this.#alive = partition.alive;
     this.#validUntil = partition.validUntil;
     this.#issuer = partition.issuer;
@@ -129,7 +142,7 @@ export class CompiledQuery {
 
   /** The list and level conditions of the filter: issuers, types, tiers, minimum level. */
   passesLists(b: number): boolean {
-    if (this.#issuerMask !== undefined && this.#issuerMask[this.#issuer[b]!] !== 1) return false;
+    if (this.issuerMask !== undefined && this.issuerMask[this.#issuer[b]!] !== 1) return false;
     if (this.#typeMask !== undefined && this.#typeMask[this.#type[b]!] !== 1) return false;
     if (this.#tierMask !== undefined && this.#tierMask[this.#tier[b]!] !== 1) return false;
     if (this.#minLevel !== undefined && !(this.#level[b]! >= this.#minLevel)) return false;

@@ -5,7 +5,7 @@ import { CompiledQuery } from './compiled-query.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { explainHit } from './explain.ts';
 import { Partition } from './partition.ts';
-import { rank } from './ranker.ts';
+import { Ranker } from './ranker.ts';
 
 export interface EmbeddedSearchOptions {
   /**
@@ -36,6 +36,7 @@ export interface PartitionStats {
 export class EmbeddedSearchIndex implements SearchIndex {
   readonly #partitions = new Map<string, Partition>();
   readonly #matcher = new CandidateMatcher();
+  readonly #ranker = new Ranker();
   readonly #compactAfterDead: number;
 
   constructor(options: EmbeddedSearchOptions = {}) {
@@ -63,7 +64,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     if (!partition) return emptyResult(query.facets);
     const compiled = new CompiledQuery(partition, query);
     const matches = this.#matcher.match(partition, compiled);
-    const ranked = rank(partition, compiled, matches, {
+    const ranked = this.#ranker.rank(partition, compiled, matches, {
       sort: query.sort,
       size: query.size,
       facets: query.facets,

@@ -1,7 +1,17 @@
 import { textTerms } from '../query-limits.ts';
 import type { CandidateDocument } from '../search-index.ts';
+import { BadgeLists } from './badge-lists.ts';
 import { Dictionary } from './dictionary.ts';
+import { type FacetBadge, FacetRuns, type FacetSegment } from './facet-runs.ts';
 import { grow, IntList } from './int-list.ts';
+import { SkillPostings } from './skill-posting.ts';
+
+/**
+ * Facet entries are coded `id × 4 + kind`, so one count array indexed by code holds the skill,
+ * issuer and type counts side by side.
+ */
+export const FACET_KIND = { skill: 0, issuer: 1, type: 2 } as const;
+export const FACET_SHIFT = 2;
 
 /** What a learner id holds: its candidate slot and the version of the last write applied. */
 interface Entry {
@@ -14,6 +24,15 @@ const instant = (value: string | undefined, absent: number): number => {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? absent : ms;
 };
+
+function skillPostingOf(postings: SkillPostings[], id: number): SkillPostings {
+  let posting = postings[id];
+  if (!posting) {
+    posting = new SkillPostings();
+    postings[id] = posting;
+  }
+  return posting;
+}
 
 function postingOf(postings: IntList[], id: number): IntList {
   let posting = postings[id];
@@ -62,10 +81,9 @@ export class Partition {
   /** The badge's index in its document's `badges`. */
   ordinal = new Int32Array(0);
   alive = new Uint8Array(0);
-  /** The skills of slot b are `skillPool[skillStart[b] .. skillStart[b + 1])`. */
-  skillStart = new Int32Array(1);
-  skillPool = new IntList(16);
-  skillPostings: IntList[] = [];
+  /** The distinct skill ids of each badge. */
+  readonly badgeSkills = new BadgeLists();
+  skillPostings: SkillPostings[] = [];
   termPostings: IntList[] = [];
 
   // Candidate columns, indexed by candidate slot.
@@ -77,6 +95,10 @@ export class Partition {
   visibleToAll = new Uint8Array(0);
   visibleUntil = new Float64Array(0);
   visibleTo: (Int32Array | undefined)[] = [];
+  /** Each run's facet keys in first-met order, for the ranking pass (see {@link FacetRuns}). */
+  readonly facetsInRun = new FacetRuns();
+  /** The same per issuer: one segment per issuer of the run, for a filter on one issuer. */
+  readonly facetsByIssuer = new FacetRuns();
   readonly #entries = new Map<string, Entry>();
 
   get liveBadges(): number {
@@ -104,8 +126,18 @@ export class Partition {
     // too old, and the newest counting badge is the first one met.
     const order = document.badges.map((badge, i) => ({ i, at: instant(badge.issuedAt, 0) }));
     order.sort((a, b) => b.at - a.at || a.i - b.i);
-    for (const { i } of order) this.#appendBadge(slot, document.badges[i]!, i);
+    const run: RunState = {
+      seen: new Set(),
+      byIssuer: new Map(),
+      expiry: Number.POSITIVE_INFINITY,
+      badges: [],
+    };
+    for (const { i } of order) this.#appendBadge(slot, document.badges[i]!, i, run);
     this.badgeEnd[slot] = this.badgeCount;
+    this.facetsInRun.write(slot, run.expiry, [{ issuer: -1, badges: run.badges }]);
+    const segments: FacetSegment[] = [];
+    for (const [issuer, { badges }] of run.byIssuer) segments.push({ issuer, badges });
+    this.facetsByIssuer.write(slot, run.expiry, segments);
     const { employers, until } = document.visibility;
     this.visibleToAll[slot] = employers === 'all' ? 1 : 0;
     this.visibleTo[slot] =
@@ -138,13 +170,10 @@ export class Partition {
     if (this.deadBadges === 0) return;
     const map = new Int32Array(this.badgeCount).fill(-1);
     let next = 0;
-    let pool = 0;
-    const skillPool = this.skillPool.data;
+    let skillPool = 0;
     for (let b = 0; b < this.badgeCount; b += 1) {
       if (this.alive[b] !== 1) continue;
       map[b] = next;
-      const from = this.skillStart[b]!;
-      const to = this.skillStart[b + 1]!;
       this.owner[next] = this.owner[b]!;
       this.issued[next] = this.issued[b]!;
       this.validUntil[next] = this.validUntil[b]!;
@@ -154,13 +183,10 @@ export class Partition {
       this.level[next] = this.level[b]!;
       this.ordinal[next] = this.ordinal[b]!;
       this.alive[next] = 1;
-      this.skillStart[next] = pool;
-      skillPool.copyWithin(pool, from, to);
-      pool += to - from;
+      skillPool = this.badgeSkills.move(b, next, skillPool);
       next += 1;
     }
-    this.skillStart[next] = pool;
-    this.skillPool.length = pool;
+    this.badgeSkills.finish(next, skillPool);
     for (let c = 0; c < this.candidateCount; c += 1) {
       const start = this.badgeStart[c]!;
       const end = this.badgeEnd[c]!;
@@ -168,8 +194,10 @@ export class Partition {
       this.badgeStart[c] = first >= 0 ? first : 0;
       this.badgeEnd[c] = first >= 0 ? first + (end - start) : 0;
     }
-    for (const posting of this.skillPostings) posting.remap(map);
+    for (const posting of this.skillPostings) posting.remap(map, this.validUntil);
     for (const posting of this.termPostings) posting.remap(map);
+    this.facetsInRun.compact(this.candidateCount);
+    this.facetsByIssuer.compact(this.candidateCount);
     this.badgeCount = next;
     this.deadBadges = 0;
     this.#shrink();
@@ -187,17 +215,24 @@ export class Partition {
     this.level = this.level.slice(0, size);
     this.ordinal = this.ordinal.slice(0, size);
     this.alive = this.alive.slice(0, size);
-    this.skillStart = this.skillStart.slice(0, size + 1);
+    this.badgeSkills.shrink(size);
   }
 
   #kill(slot: number): void {
     const start = this.badgeStart[slot]!;
     const end = this.badgeEnd[slot]!;
-    for (let b = start; b < end; b += 1) this.alive[b] = 0;
+    const { start: skillStart, pool } = this.badgeSkills;
+    for (let b = start; b < end; b += 1) {
+      this.alive[b] = 0;
+      for (let i = skillStart[b]!; i < skillStart[b + 1]!; i += 1)
+        this.skillPostings[pool.data[i]!]!.of(this.issuer[b]!)!.dead += 1;
+    }
     this.deadBadges += end - start;
     this.badgeStart[slot] = 0;
     this.badgeEnd[slot] = 0;
     this.documents[slot] = undefined;
+    this.facetsInRun.clear(slot);
+    this.facetsByIssuer.clear(slot);
   }
 
   #newCandidate(learnerId: string): number {
@@ -214,7 +249,12 @@ export class Partition {
     return slot;
   }
 
-  #appendBadge(slot: number, badge: CandidateDocument['badges'][number], ordinal: number): void {
+  #appendBadge(
+    slot: number,
+    badge: CandidateDocument['badges'][number],
+    ordinal: number,
+    run: RunState,
+  ): void {
     const b = this.badgeCount;
     const needed = b + 1;
     if (needed > this.owner.length) {
@@ -227,35 +267,62 @@ export class Partition {
       this.level = grow(this.level, needed, Float64Array);
       this.ordinal = grow(this.ordinal, needed, Int32Array);
       this.alive = grow(this.alive, needed, Uint8Array);
-      this.skillStart = grow(this.skillStart, this.owner.length + 1, Int32Array);
     }
+    const issuer = this.issuers.intern(badge.issuerId);
+    const type = this.types.intern(badge.achievementType);
+    const expiry = instant(badge.validUntil, Number.POSITIVE_INFINITY);
     this.owner[b] = slot;
     this.issued[b] = instant(badge.issuedAt, 0);
-    this.validUntil[b] = instant(badge.validUntil, Number.POSITIVE_INFINITY);
-    this.issuer[b] = this.issuers.intern(badge.issuerId);
+    this.validUntil[b] = expiry;
+    this.issuer[b] = issuer;
     this.tier[b] = badge.issuerTier === undefined ? 0 : this.tiers.intern(badge.issuerTier) + 1;
-    this.type[b] = this.types.intern(badge.achievementType);
+    this.type[b] = type;
     this.level[b] = badge.result?.level ?? Number.NaN;
     this.ordinal[b] = ordinal;
     this.alive[b] = 1;
-    const first = this.skillPool.length;
+    if (expiry < run.expiry) run.expiry = expiry;
+    let byIssuer = run.byIssuer.get(issuer);
+    if (!byIssuer) {
+      byIssuer = { seen: new Set(), badges: [] };
+      run.byIssuer.set(issuer, byIssuer);
+    }
+    const inRun: number[] = [];
+    const forIssuer: number[] = [];
+    run.badges.push({ issued: this.issued[b]!, codes: inRun });
+    byIssuer.badges.push({ issued: this.issued[b]!, codes: forIssuer });
+    const { seen } = byIssuer;
+    const firstMet = (code: number) => {
+      if (!run.seen.has(code)) {
+        run.seen.add(code);
+        inRun.push(code);
+      }
+      if (!seen.has(code)) {
+        seen.add(code);
+        forIssuer.push(code);
+      }
+    };
+    firstMet((issuer << FACET_SHIFT) | FACET_KIND.issuer);
+    firstMet((type << FACET_SHIFT) | FACET_KIND.type);
     for (const skill of badge.skills) {
       const id = this.skills.intern(skill.key);
-      if (this.#poolHas(first, id)) continue;
-      this.skillPool.push(id);
-      postingOf(this.skillPostings, id).push(b);
+      if (this.badgeSkills.opened(b, id)) continue;
+      this.badgeSkills.push(id);
+      firstMet((id << FACET_SHIFT) | FACET_KIND.skill);
+      skillPostingOf(this.skillPostings, id).push(b, slot, issuer, this.issued[b]!, expiry);
     }
-    this.skillStart[b + 1] = this.skillPool.length;
+    this.badgeSkills.close(b);
     const words = new Set(textTerms(badge.achievementName));
     for (const skill of badge.skills)
       if (skill.name) for (const word of textTerms(skill.name)) words.add(word);
     for (const word of words) postingOf(this.termPostings, this.terms.intern(word)).push(b);
     this.badgeCount = needed;
   }
+}
 
-  #poolHas(from: number, id: number): boolean {
-    const pool = this.skillPool.data;
-    for (let i = from; i < this.skillPool.length; i += 1) if (pool[i] === id) return true;
-    return false;
-  }
+/** What the run being written has met so far, newest badge first. */
+interface RunState {
+  readonly seen: Set<number>;
+  readonly byIssuer: Map<number, { readonly seen: Set<number>; readonly badges: FacetBadge[] }>;
+  expiry: number;
+  readonly badges: FacetBadge[];
 }

@@ -1,10 +1,11 @@
 import { SEARCH_LIMITS } from '../query-limits.ts';
+import { recencyScore } from '../recency.ts';
 import type { FacetCount, SearchResult, SearchSort } from '../search-index.ts';
 import type { CompiledQuery } from './compiled-query.ts';
 import type { Dictionary } from './dictionary.ts';
-import type { Partition } from './partition.ts';
-
-const DAY_MS = 86_400_000;
+import { instantHigh, instantLow, LOW_SPAN } from './facet-runs.ts';
+import { FACET_KIND, FACET_SHIFT, type Partition } from './partition.ts';
+import { Stamps } from './stamps.ts';
 
 /** Where the previous page stopped: its last hit's sort key and learner id. */
 export interface PagePosition {
@@ -29,123 +30,177 @@ export interface Ranked {
 }
 
 /**
- * The recency fraction of the score: `0.99 × 0.5^(ageDays / 365)` of the newest matching badge,
- * 0 when none matched a queried skill.
- *
- * @example
- * recencyFraction(Date.parse('2026-01-01'), Date.parse('2027-01-01')); // ≈ 0.495
- */
-export function recencyFraction(newest: number, now: number): number {
-  if (newest === Number.NEGATIVE_INFINITY) return 0;
-  return 0.99 * 0.5 ** (Math.max(0, now - newest) / DAY_MS / 365);
-}
-
-/**
  * One pass over the matching candidates' counting badges: each one's score and sort key, facet
  * counts (a candidate once per key), and the page after `after` kept in a bounded heap, so a
- * page costs O(matches × badges + matches × log size) whatever its depth.
+ * page costs O(matches × badges + matches × log size) whatever its depth. When every badge a
+ * candidate's run offers counts (no expiry before `now`, and no list filter or one issuer
+ * only), its facet keys come from the run's first-seen lists with nothing to de-duplicate.
+ * Its buffers are reused from query to query (one query at a time).
  *
  * @example
- * const ranked = rank(partition, compiled, slots, { sort: 'relevance', size: 20, facets: true });
+ * const ranked = new Ranker().rank(partition, compiled, slots, { sort: 'relevance', size: 20, facets: true });
  */
-export function rank(
-  partition: Partition,
-  query: CompiledQuery,
-  matches: Int32Array,
-  options: RankOptions,
-): Ranked {
-  const { badgeStart, badgeEnd, skillStart, issued, issuer, type, learnerIds } = partition;
-  const { alive, validUntil } = partition;
-  const pool = partition.skillPool.data;
-  const niceSeen = new Int32Array(query.niceCount).fill(-1);
-  const facets = options.facets;
-  const skillCounts = new Int32Array(facets ? partition.skills.size : 0);
-  const skillSeen = new Int32Array(facets ? partition.skills.size : 0).fill(-1);
-  const issuerCounts = new Int32Array(facets ? partition.issuers.size : 0);
-  const issuerSeen = new Int32Array(facets ? partition.issuers.size : 0).fill(-1);
-  const typeCounts = new Int32Array(facets ? partition.types.size : 0);
-  const typeSeen = new Int32Array(facets ? partition.types.size : 0).fill(-1);
-  const { queried, niceIndex, anySkill, now, issuedAfter, hasLists } = query;
-  const recent = options.sort === 'recent';
-  const after = options.after;
-  const heap = new PageHeap(options.size, learnerIds);
-  let following = 0;
+export class Ranker {
+  #counts = new Int32Array(0);
+  readonly #seen = new Stamps();
+  /** What the look-ahead reads summed to: kept only so that they are not optimised away. */
+  lookAhead = 0;
 
-  for (let m = 0; m < matches.length; m += 1) {
-    const c = matches[m]!;
-    let newest = Number.NEGATIVE_INFINITY;
-    let nice = 0;
-    const end = badgeEnd[c]!;
-    for (let b = badgeStart[c]!; b < end; b += 1) {
-      // query.counts(b), inlined: the run is newest first, so the first badge too old ends it.
-      const at = issued[b]!;
-      if (at <= issuedAfter) break;
-      if (alive[b] !== 1 || validUntil[b]! < now || (hasLists && !query.passesLists(b))) continue;
-      if (!anySkill && at > newest) newest = at;
-      const to = skillStart[b + 1]!;
-      for (let i = skillStart[b]!; i < to; i += 1) {
-        const skill = pool[i]!;
-        if (queried[skill] === 1) {
-          if (at > newest) newest = at;
-          const n = niceIndex[skill]!;
-          if (n >= 0 && niceSeen[n] !== m) {
-            niceSeen[n] = m;
-            nice += 1;
+  rank(
+    partition: Partition,
+    query: CompiledQuery,
+    matches: Int32Array,
+    options: RankOptions,
+  ): Ranked {
+    const { badgeStart, badgeEnd, issued, issuer, type, learnerIds, validUntil } = partition;
+    const skillStart = partition.badgeSkills.start;
+    const skillPool = partition.badgeSkills.pool.data;
+    const facets = options.facets;
+    const codes =
+      Math.max(partition.skills.size, partition.issuers.size, partition.types.size) << FACET_SHIFT;
+    if (this.#counts.length < codes) this.#counts = new Int32Array(codes * 2);
+    const counts = this.#counts;
+    counts.fill(0, 0, codes);
+    const seenStamps = this.#seen;
+    seenStamps.begin(codes);
+    const seen = seenStamps.marks;
+    const { queried, niceIndex, anySkill, now, issuedAfter, hasLists, onlyIssuer } = query;
+    // The facet stream answers a run whose badges all count once past the date cutoff: no
+    // list filter, or one issuer only (then its first-for-issuer lists apply).
+    const byIssuer = onlyIssuer >= 0;
+    const streamed = !hasLists || byIssuer;
+    const runs = byIssuer ? partition.facetsByIssuer : partition.facetsInRun;
+    const stream = runs.stream.data;
+    const range = runs.range;
+    const nowHigh = instantHigh(now);
+    const nowLow = instantLow(now);
+    const afterHigh = instantHigh(issuedAfter);
+    const afterLow = instantLow(issuedAfter);
+    const recent = options.sort === 'recent';
+    const after = options.after;
+    const heap = new PageHeap(options.size, learnerIds);
+    let following = 0;
+
+    // Reading a block a few matches ahead starts its cache miss while this one is worked on;
+    // the sum only keeps the reads from being dropped.
+    let ahead = 0;
+    for (let m = 0; m < matches.length; m += 1) {
+      const c = matches[m]!;
+      if (m + AHEAD < matches.length) ahead ^= stream[range[2 * matches[m + AHEAD]!]!]!;
+      let newest = Number.NEGATIVE_INFINITY;
+      let nice = 0;
+      let p = range[2 * c]!;
+      const blockEnd = range[2 * c + 1]!;
+      const expiryHigh = stream[p]!;
+      if (
+        streamed &&
+        p < blockEnd &&
+        (expiryHigh > nowHigh || (expiryHigh === nowHigh && stream[p + 1]! >= nowLow))
+      ) {
+        for (p += 2; p < blockEnd; ) {
+          const segmentEnd = p + 2 + stream[p + 1]!;
+          if (byIssuer && stream[p] !== onlyIssuer) {
+            p = segmentEnd;
+            continue;
+          }
+          for (p += 2; p < segmentEnd; ) {
+            const high = stream[p]!;
+            const low = stream[p + 1]!;
+            if (high < afterHigh || (high === afterHigh && low <= afterLow)) break;
+            const to = p + 3 + stream[p + 2]!;
+            const at = high * LOW_SPAN + low;
+            if (!anySkill && at > newest) newest = at;
+            for (let i = p + 3; i < to; i += 1) {
+              const code: number = stream[i]!;
+              if (facets) counts[code]! += 1;
+              if ((code & FACET_MASK) !== FACET_KIND.skill) continue;
+              const skill = code >> FACET_SHIFT;
+              if (queried[skill] === 1) {
+                if (at > newest) newest = at;
+                if (niceIndex[skill]! >= 0) nice += 1;
+              }
+            }
+            p = to;
+          }
+          // Only one segment can pass: the run's single one, or the filter's issuer.
+          break;
+        }
+      } else {
+        const stamp = seenStamps.next();
+        const end = badgeEnd[c]!;
+        for (let b = badgeStart[c]!; b < end; b += 1) {
+          // query.counts(b), inlined: the run is newest first, so the first badge too old ends
+          // it, and a run only ever holds live slots.
+          const at = issued[b]!;
+          if (at <= issuedAfter) break;
+          if (validUntil[b]! < now || (hasLists && !query.passesLists(b))) continue;
+          if (!anySkill && at > newest) newest = at;
+          const to = skillStart[b + 1]!;
+          for (let i = skillStart[b]!; i < to; i += 1) {
+            const skill = skillPool[i]!;
+            const code = (skill << FACET_SHIFT) | FACET_KIND.skill;
+            if (queried[skill] === 1 && at > newest) newest = at;
+            if (seen[code] === stamp) continue;
+            seen[code] = stamp;
+            if (facets) counts[code]! += 1;
+            if (queried[skill] === 1 && niceIndex[skill]! >= 0) nice += 1;
+          }
+          if (facets) {
+            const i = (issuer[b]! << FACET_SHIFT) | FACET_KIND.issuer;
+            if (seen[i] !== stamp) {
+              seen[i] = stamp;
+              counts[i]! += 1;
+            }
+            const t = (type[b]! << FACET_SHIFT) | FACET_KIND.type;
+            if (seen[t] !== stamp) {
+              seen[t] = stamp;
+              counts[t]! += 1;
+            }
           }
         }
-        if (facets && skillSeen[skill] !== m) {
-          skillSeen[skill] = m;
-          skillCounts[skill]! += 1;
-        }
       }
-      if (facets) {
-        const i = issuer[b]!;
-        if (issuerSeen[i] !== m) {
-          issuerSeen[i] = m;
-          issuerCounts[i]! += 1;
-        }
-        const t = type[b]!;
-        if (typeSeen[t] !== m) {
-          typeSeen[t] = m;
-          typeCounts[t]! += 1;
-        }
-      }
+      const score = nice + recencyScore(newest, now);
+      const key = recent ? newest : score;
+      if (
+        after !== undefined &&
+        !(key < after.key || (key === after.key && learnerIds[c]! > after.learnerId))
+      )
+        continue;
+      following += 1;
+      heap.offer(c, key, score);
     }
-    const score = nice + recencyFraction(newest, now);
-    const key = recent ? newest : score;
-    if (
-      after !== undefined &&
-      !(key < after.key || (key === after.key && learnerIds[c]! > after.learnerId))
-    )
-      continue;
-    following += 1;
-    heap.offer(c, key, score);
-  }
 
-  return {
-    total: matches.length,
-    page: heap.sorted(),
-    more: following > options.size,
-    ...(facets
-      ? {
-          facets: {
-            skills: topKeys(skillCounts, partition.skills),
-            issuers: topKeys(issuerCounts, partition.issuers),
-            achievementTypes: topKeys(typeCounts, partition.types),
-          },
-        }
-      : {}),
-  };
+    this.lookAhead = ahead;
+    return {
+      total: matches.length,
+      page: heap.sorted(),
+      more: following > options.size,
+      ...(facets
+        ? {
+            facets: {
+              skills: topKeys(counts, FACET_KIND.skill, partition.skills),
+              issuers: topKeys(counts, FACET_KIND.issuer, partition.issuers),
+              achievementTypes: topKeys(counts, FACET_KIND.type, partition.types),
+            },
+          }
+        : {}),
+    };
+  }
 }
 
-/** The most frequent keys, ties by key, at most `SEARCH_LIMITS.facetSize` of them. */
-function topKeys(counts: Int32Array, dictionary: Dictionary): FacetCount[] {
+const FACET_MASK = (1 << FACET_SHIFT) - 1;
+const AHEAD = 4;
+
+/**
+ * The most frequent keys of one kind, ties by key, at most `SEARCH_LIMITS.facetSize` of them.
+ */
+function topKeys(counts: Int32Array, kind: number, dictionary: Dictionary): FacetCount[] {
   const top: FacetCount[] = [];
   const limit = SEARCH_LIMITS.facetSize;
   const before = (a: FacetCount, b: FacetCount) =>
     a.count > b.count || (a.count === b.count && a.key < b.key);
-  for (let id = 0; id < counts.length; id += 1) {
-    const count = counts[id]!;
+  for (let id = 0; id < dictionary.size; id += 1) {
+    const count = counts[(id << FACET_SHIFT) | kind]!;
     if (count === 0) continue;
     if (top.length === limit && count < top[limit - 1]!.count) continue;
     const entry = { key: dictionary.key(id), count };

@@ -1,5 +1,6 @@
 import { CredstackError } from '../../core/errors.ts';
 import { SEARCH_LIMITS, textTerms } from '../query-limits.ts';
+import { RECENCY } from '../recency.ts';
 import type { SearchQuery, SearchSort, SkillKey } from '../search-index.ts';
 
 /**
@@ -21,9 +22,6 @@ type Json = Record<string, unknown>;
 
 /** Badges listed per matched skill (the index's `max_inner_result_window`). */
 export const INNER_HITS_SIZE = 100;
-
-/** Recency: `weight × decay^(ageDays / halfLifeDays)`. */
-export const RECENCY = { weight: 0.99, decay: 0.5, halfLifeDays: 365 } as const;
 
 /** Names of the nested queries, and of their inner hits, that explain a hit. */
 export const MATCH_NAMES = {

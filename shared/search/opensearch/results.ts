@@ -1,4 +1,5 @@
 import { CredstackError } from '../../core/errors.ts';
+import { recencyScore as recencyAt } from '../recency.ts';
 import type {
   FacetCount,
   IndexedBadge,
@@ -9,15 +10,13 @@ import type {
   SkillKey,
   SkillMatch,
 } from '../search-index.ts';
-import { encodeCursor, MATCH_NAMES, RECENCY, type SortValues } from './query.ts';
+import { encodeCursor, MATCH_NAMES, type SortValues } from './query.ts';
 
 /**
  * OpenSearch `_search` response → SearchResult, pure. The query (query.ts) names one nested
  * query per queried skill and returns its inner hits, newest first; a skill is matched when its
  * inner hits are not empty, and those badges are the reasons given.
  */
-
-const DAY_MS = 86_400_000;
 
 interface InnerHit {
   readonly _source?: IndexedBadge;
@@ -59,15 +58,14 @@ function unexpected(what: string): never {
 }
 
 /**
- * The port's recency fraction for a badge issued at `issuedAtMs`: `0.99 × 0.5^(ageDays / 365)`,
- * an age below zero (a badge dated after `now`) counting as zero.
+ * The port's recency fraction for a badge issued at `issuedAtMs`, with `now` as the query
+ * gives it; the formula itself lives in `../recency.ts`, shared with the embedded engine.
  *
  * @example
  * recencyScore(Date.parse('2025-06-01T00:00:00Z'), '2026-06-01T00:00:00Z'); // 0.495
  */
 export function recencyScore(issuedAtMs: number, now: string): number {
-  const ageDays = Math.max(0, Date.parse(now) - issuedAtMs) / DAY_MS;
-  return RECENCY.weight * RECENCY.decay ** (ageDays / RECENCY.halfLifeDays);
+  return recencyAt(issuedAtMs, Date.parse(now));
 }
 
 function innerHits(hit: Hit, name: string): readonly InnerHit[] {

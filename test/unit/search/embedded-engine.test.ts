@@ -160,6 +160,45 @@ describe('EmbeddedSearchIndex compaction', () => {
   });
 });
 
+describe('EmbeddedSearchIndex date-ordered postings', () => {
+  // 300 holders of one skill: their posting is merged into date order several times (it sorts
+  // its appended entries once they outnumber the sorted ones), then rewritten and compacted.
+  const daysAgo = (i: number, round: number) => (i * 37 + round * 101) % 900;
+  const holders = (round: number, cutoffDays: number, from = 0) =>
+    Array.from({ length: 300 }, (_, i) => i)
+      .filter((i) => i >= from && daysAgo(i, i < 150 ? round : 0) < cutoffDays)
+      .map((i) => `c${i.toString().padStart(3, '0')}`);
+  const issuedAfter = (days: number) => new Date(Date.parse(NOW) - days * 86_400_000).toISOString();
+
+  it('finds exactly the candidates with a badge after the cutoff, before and after rewrites and compaction', async () => {
+    const index = new EmbeddedSearchIndex({ compactAfterDead: 16 });
+    for (let i = 0; i < 300; i += 1)
+      await index.upsert(
+        candidate(`c${i.toString().padStart(3, '0')}`, [badge(`a${i}`, [SKILL], daysAgo(i, 0))]),
+      );
+    const first = index.matchAll(query({ filter: { issuedAfter: issuedAfter(200) } })).sort();
+    for (let i = 0; i < 150; i += 1)
+      await index.upsert(
+        candidate(`c${i.toString().padStart(3, '0')}`, [badge(`b${i}`, [SKILL], daysAgo(i, 1))], 2),
+      );
+    for (let i = 0; i < 20; i += 1)
+      await index.remove(TENANT, `c${i.toString().padStart(3, '0')}`, 3);
+
+    const recent = query({ filter: { issuedAfter: issuedAfter(365) } });
+    const rewritten = index.matchAll(recent).sort();
+    const result = await index.search(recent);
+    index.compact();
+
+    expect(first).toEqual(holders(0, 200));
+    expect(rewritten).toEqual(holders(1, 365, 20));
+    expect(result.total).toBe(rewritten.length);
+    expect(result.facets?.skills).toEqual([{ key: SKILL, count: rewritten.length }]);
+    expect(index.stats(TENANT).badgeSlots).toBe(280);
+    expect(index.matchAll(recent).sort()).toEqual(rewritten);
+    expect(await index.search(recent)).toEqual(result);
+  });
+});
+
 describe('EmbeddedSearchIndex unknown tenants and skills', () => {
   it('answers a tenant it never indexed with no hits and empty facets', async () => {
     const index = new EmbeddedSearchIndex();

@@ -204,6 +204,8 @@ function reference(documents: readonly CandidateDocument[], query: SearchQuery) 
     const scoring =
       queried.size > 0 ? live.filter((b) => [...queried].some((k) => hasKey(b, k))) : live;
     const newest = scoring.length > 0 ? Date.parse(scoring[0]!.issuedAt) : Number.NEGATIVE_INFINITY;
+    // Written out from the port's definition on purpose, not imported from recency.ts: the
+    // reference stays independent of the engine it checks (no badge here is dated after now).
     const recency = scoring.length > 0 ? 0.99 * 0.5 ** ((NOW_MS - newest) / DAY_MS / 365) : 0;
     const nice = query.niceToHave.filter((k) => holding(k).length > 0);
     const skillMatches = (keys: readonly string[]): SkillMatch[] =>
