@@ -11,8 +11,8 @@ export interface BenchRow {
   readonly baselineName: string;
   readonly baseline: number;
   readonly target?: string;
-  /** Rates compare as value/baseline; latencies as baseline/value. */
-  readonly unit?: 'rate' | 'ms';
+  /** Rates compare as value/baseline; latencies and sizes (lower is better) as baseline/value. */
+  readonly unit?: 'rate' | 'ms' | 'MB';
 }
 
 export interface Rate {

@@ -301,9 +301,14 @@ async function report(rows: readonly BenchRow[]): Promise<void> {
   const header =
     '| measure | figure | baseline (same run) | baseline figure | ratio | target |\n|---|---|---|---|---|---|';
   const figure = (value: number, unit: BenchRow['unit']) =>
-    unit === 'ms' ? `${value.toFixed(2)} ms` : formatRate(value);
+    unit === 'ms'
+      ? `${value.toFixed(2)} ms`
+      : unit === 'MB'
+        ? `${value.toFixed(0)} MB`
+        : formatRate(value);
   const lines = rows.map((row) => {
-    const ratio = row.unit === 'ms' ? row.baseline / row.value : row.value / row.baseline;
+    const ratio =
+      row.unit === 'ms' || row.unit === 'MB' ? row.baseline / row.value : row.value / row.baseline;
     return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${(ratio * 100).toFixed(1)}% | ${row.target ?? ''} |`;
   });
   const table = `${header}\n${lines.join('\n')}`;

@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
 import type { SearchQuery, SearchResult } from '#shared/search/search-index.ts';
+import type { BenchRow } from './measure.ts';
 import { FULL_SCALE, generateSearchData, type SearchBenchScale, TENANT } from './search-data.ts';
 import { buildOramaIndex, type OramaAnswer, searchOrama } from './search-orama.ts';
 
@@ -13,16 +14,6 @@ import { buildOramaIndex, type OramaAnswer, searchOrama } from './search-orama.t
  * interleaved, after a warm-up; every query's total, full hit set and facets are compared.
  * `BENCH_SEARCH_SCALE` (e.g. 0.1) shrinks the data for a quick look.
  */
-
-/** A row of the benchmark table (the shape bench/run.ts prints). */
-export interface SearchRow {
-  readonly metric: string;
-  readonly value: number;
-  readonly baselineName: string;
-  readonly baseline: number;
-  readonly target?: string;
-  readonly unit?: 'rate' | 'ms';
-}
 
 const WARM_UP = 30;
 const ROUNDS = 3;
@@ -78,7 +69,7 @@ function agrees(query: SearchQuery, embedded: SearchResult, all: string[], orama
  * @example
  * rows.push(...(await searchRows()));
  */
-export async function searchRows(): Promise<SearchRow[]> {
+export async function searchRows(): Promise<BenchRow[]> {
   const scale = scaled(Number(process.env.BENCH_SEARCH_SCALE ?? 1));
   const empty = settledBytes();
   let started = performance.now();
@@ -178,6 +169,13 @@ export async function searchRows(): Promise<SearchRow[]> {
       baselineName: 'Orama index build',
       baseline: oramaBuildMs,
       unit: 'ms',
+    },
+    {
+      metric: 'search index memory after build, embedded engine (heap + buffers)',
+      value: embeddedBytes / MB,
+      baselineName: 'Orama, same documents (heap + buffers)',
+      baseline: oramaBytes / MB,
+      unit: 'MB',
     },
   ];
 }
