@@ -181,7 +181,10 @@ export const FUNCTIONS = {
     description: 'Runs the retroactive evaluation of a newly published pathway version',
     trigger: {
       kind: 'table-stream',
-      filters: [{ events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } }],
+      filters: [
+        { events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { equals: 'META' } },
+        { events: ['INSERT'], pk: { prefix: 'PWJOB#' }, sk: { prefix: 'CHUNK#' } },
+      ],
       batchSize: 1,
     },
     access: { table: 'read-write', keys: 'sign' },

@@ -64,23 +64,35 @@ export function pathwayEventsHandler(ctx: ServiceContext, log: Log = logError): 
   };
 }
 
+/** Time one run of a job may take before it hands the rest on (the function's timeout is 15 min). */
+const JOB_RUN_BUDGET_MS = 10 * 60_000;
+
 /**
- * The stream consumer of pathway evaluation jobs: a new `PWJOB#` item runs the retroactive
- * evaluation of a published version (its own function in AWS: one job at a time, a long
- * timeout). A failed job is reported so the stream delivers it again; it restarts its counts
- * and awards nobody twice.
+ * The stream consumer of pathway evaluation jobs: a new `PWJOB#…/META` item runs the
+ * retroactive evaluation of a published version, and each `CHUNK#` continuation the next part
+ * of it (its own function in AWS: one run at a time, a long timeout; each run hands on before
+ * `budgetMs`). A failed run is reported so the stream delivers it again; a job restarted from
+ * its start resets its counts, and nobody is awarded twice.
  *
  * @example
  * export const handler = pathwayJobsHandler(ctx);
  */
-export function pathwayJobsHandler(ctx: ServiceContext, log: Log = logError): Consumer {
+export function pathwayJobsHandler(
+  ctx: ServiceContext,
+  log: Log = logError,
+  options: { readonly budgetMs?: number; readonly maxLearners?: number } = {},
+): Consumer {
   return async (event) => {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       const change = streamChange(record.eventName, record.dynamodb);
       if (change.entity !== 'pathway-job' || !change.inserted) continue;
       try {
-        await runPathwayJob(ctx, change.jobId);
+        await runPathwayJob(ctx, change.jobId, {
+          from: change.from,
+          deadline: Date.now() + (options.budgetMs ?? JOB_RUN_BUDGET_MS),
+          ...(options.maxLearners === undefined ? {} : { maxLearners: options.maxLearners }),
+        });
       } catch (error) {
         log(`pathway job ${change.jobId} failed`, error);
         failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

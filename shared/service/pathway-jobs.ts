@@ -109,15 +109,34 @@ async function allIssuerIds(ctx: ServiceContext): Promise<string[]> {
   return ids;
 }
 
+/** Where a run of a job starts and when it must hand the rest on. */
+export interface PathwayJobRunOptions {
+  /** Learner offset to resume at (0: the start, which also resets the counts). */
+  readonly from?: number;
+  /** Most learners this run evaluates before handing on (default: no limit). */
+  readonly maxLearners?: number;
+  /** Epoch ms after which this run stops taking learners and hands on (default: none). */
+  readonly deadline?: number;
+}
+
 /**
- * Runs a queued job: lists the learners who could qualify (holders of the issuer's credentials,
- * or of any issuer's when the rules accept skills or credits from anyone), evaluates each
- * against the version, and counts evaluations and awards as it goes.
+ * Runs a queued job, or one chunk of it: lists the learners who could qualify (holders of the
+ * issuer's credentials, or of any issuer's when the rules accept skills or credits from
+ * anyone) in id order, evaluates them from `from` on against the version, and counts
+ * evaluations and awards as it goes. When `maxLearners` or `deadline` stops it early it writes
+ * a continuation, whose stream record runs the next chunk: a job of any size fits in runs of
+ * bounded length. A learner whose credentials change meanwhile is evaluated by the stream
+ * consumer anyway, so a listing that shifts between chunks loses nobody's award.
  *
  * @example
- * await runPathwayJob(ctx, jobId);
+ * await runPathwayJob(ctx, jobId, { deadline: Date.now() + 600_000 });
  */
-export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise<PathwayJobRecord> {
+export async function runPathwayJob(
+  ctx: ServiceContext,
+  jobId: string,
+  options: PathwayJobRunOptions = {},
+): Promise<PathwayJobRecord> {
+  const from = options.from ?? 0;
   const job = await ctx.pathwayJobs.get(jobId);
   if (!job) throw new ServiceError('NOT_FOUND', `no pathway job ${jobId}`);
   if (job.state === 'done') return job;
@@ -148,7 +167,9 @@ export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise
   const issuers = openToAll ? await allIssuerIds(ctx) : [job.issuerId];
   for (const issuerId of issuers) await learnersOf(ctx, issuerId, learners);
   const queue = [...learners].sort();
-  await ctx.pathwayJobs.start(jobId, queue.length);
+  if (from === 0) await ctx.pathwayJobs.start(jobId, queue.length);
+  const end = Math.min(queue.length, from + (options.maxLearners ?? queue.length));
+  const timeUp = () => options.deadline !== undefined && Date.now() >= options.deadline;
 
   // Awards for the version, and for the pathways built on it that it now completes.
   const only = new Set(
@@ -156,7 +177,7 @@ export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise
       (p) => `${p.record.issuerId}/${p.record.pathwayId}`,
     ),
   );
-  let next = 0;
+  let next = from;
   let evaluated = 0;
   let awarded = 0;
   const flush = async () => {
@@ -167,7 +188,7 @@ export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise
     await ctx.pathwayJobs.progress(jobId, e, a);
   };
   const workers = Array.from({ length: JOB_CONCURRENCY }, async () => {
-    while (next < queue.length) {
+    while (next < end && !timeUp()) {
       const learnerId = queue[next] as string;
       next += 1;
       const outcome: ReevaluationOutcome = await reevaluateLearner(ctx, learnerId, {
@@ -181,6 +202,10 @@ export async function runPathwayJob(ctx: ServiceContext, jobId: string): Promise
   });
   await Promise.all(workers);
   await flush();
+  if (next < queue.length) {
+    await ctx.pathwayJobs.continueAt(jobId, next);
+    return (await ctx.pathwayJobs.get(jobId)) ?? job;
+  }
   await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());
   return (await ctx.pathwayJobs.get(jobId)) ?? job;
 }

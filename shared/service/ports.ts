@@ -227,6 +227,12 @@ export interface PathwayJobRepository {
   /** Adds to the counters. */
   progress(jobId: string, evaluated: number, awarded: number): Promise<void>;
   finish(jobId: string, at: string): Promise<void>;
+  /**
+   * Hands the rest of a job (from learner `offset` on) to a new invocation: writes a
+   * continuation item whose INSERT on the stream runs it. A repeated call for the same offset
+   * writes nothing.
+   */
+  continueAt(jobId: string, offset: number): Promise<void>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
 import { buildLocalApp } from '#local/app.ts';
@@ -27,6 +28,8 @@ import { useDynamoDbLocal } from './dynamodb.ts';
 export interface ServiceHarness {
   readonly url: string;
   readonly ctx: ServiceContext;
+  /** The table the service runs on, for tests that look at items the ports do not return. */
+  readonly table: { readonly documents: DynamoDBDocumentClient; readonly name: string };
   readonly tokens: DevIssuer;
   /** JSON request helper: returns status, headers and the parsed body. */
   call(
@@ -110,6 +113,7 @@ export function useService(
       },
       url: baseUrl,
       ctx,
+      table: { documents: db.documents, name: tableName },
       tokens,
       async call(method, path, callOptions = {}) {
         const response = await fetch(`${baseUrl}${path}`, {

@@ -9,6 +9,9 @@ import { DynamoStore } from './paging.ts';
 /** Partition prefix of evaluation jobs; distinct from batch jobs (`JOB#`) so each consumer filters on its own. */
 export const PATHWAY_JOB_PK_PREFIX = 'PWJOB#';
 
+/** Sort-key prefix of a job's continuation items. */
+export const PATHWAY_JOB_CHUNK_PREFIX = 'CHUNK#';
+
 /**
  * A pathway evaluation job's item.
  *
@@ -17,6 +20,22 @@ export const PATHWAY_JOB_PK_PREFIX = 'PWJOB#';
  */
 export function pathwayJobKey(jobId: string): ItemKey {
   return { PK: `${PATHWAY_JOB_PK_PREFIX}${jobId}`, SK: 'META' };
+}
+
+/** Digits of a continuation's offset, so chunks sort in order. */
+const OFFSET_DIGITS = 9;
+
+/**
+ * The continuation of a job from learner `offset` on: its INSERT runs the next chunk.
+ *
+ * @example
+ * pathwayJobChunkKey('1f0c…', 2000); // { PK: 'PWJOB#1f0c…', SK: 'CHUNK#000002000' }
+ */
+export function pathwayJobChunkKey(jobId: string, offset: number): ItemKey {
+  return {
+    PK: `${PATHWAY_JOB_PK_PREFIX}${jobId}`,
+    SK: `${PATHWAY_JOB_CHUNK_PREFIX}${String(offset).padStart(OFFSET_DIGITS, '0')}`,
+  };
 }
 
 /**
@@ -64,6 +83,20 @@ export class DynamoPathwayJobStore extends DynamoStore implements PathwayJobRepo
       ':evaluated': evaluated,
       ':awarded': awarded,
     });
+  }
+
+  async continueAt(jobId: string, offset: number): Promise<void> {
+    try {
+      await putNew(
+        this.documents,
+        this.table,
+        { ...pathwayJobChunkKey(jobId, offset), jobId, offset },
+        `pathway job ${jobId} already continues at ${offset}`,
+      );
+    } catch (error) {
+      // A replayed chunk hands over again: the first continuation stands.
+      if (!(error instanceof ServiceError && error.code === 'CONFLICT')) throw error;
+    }
   }
 
   finish(jobId: string, at: string): Promise<void> {

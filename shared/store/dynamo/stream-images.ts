@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { KEY } from '#shared/store/table.ts';
 import { recordOf } from './keys.ts';
-import { PATHWAY_JOB_PK_PREFIX } from './pathway-job-store.ts';
+import { PATHWAY_JOB_CHUNK_PREFIX, PATHWAY_JOB_PK_PREFIX } from './pathway-job-store.ts';
 
 /**
  * Reading the table's stream: which entity a record is about, and its record before and after
@@ -17,7 +17,13 @@ export type StreamChange =
       readonly before?: CredentialRecord;
       readonly after?: CredentialRecord;
     }
-  | { readonly entity: 'pathway-job'; readonly jobId: string; readonly inserted: boolean }
+  | {
+      readonly entity: 'pathway-job';
+      readonly jobId: string;
+      readonly inserted: boolean;
+      /** The learner offset a continuation item resumes at (0 for the job item itself). */
+      readonly from: number;
+    }
   | { readonly entity: 'other' };
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -56,11 +62,13 @@ export function streamChange(
       ...(after ? { after } : {}),
     };
   }
-  if (sk === 'META' && pk.startsWith(PATHWAY_JOB_PK_PREFIX)) {
+  const chunk = sk.startsWith(PATHWAY_JOB_CHUNK_PREFIX);
+  if ((sk === 'META' || chunk) && pk.startsWith(PATHWAY_JOB_PK_PREFIX)) {
     return {
       entity: 'pathway-job',
       jobId: pk.slice(PATHWAY_JOB_PK_PREFIX.length),
       inserted: eventName === 'INSERT',
+      from: chunk ? Number(sk.slice(PATHWAY_JOB_CHUNK_PREFIX.length)) : 0,
     };
   }
   return { entity: 'other' };

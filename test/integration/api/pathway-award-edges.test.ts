@@ -1,12 +1,18 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import type { PathwayJobRecord } from '#shared/service/ports.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
+import { pathwayJobChunkKey } from '#shared/store/dynamo/pathway-job-store.ts';
 import { useService } from '#test/support/service-harness.ts';
-import { pathwayEventsHandler } from '../../../functions/streams/pathway-events.ts';
+import {
+  pathwayEventsHandler,
+  pathwayJobsHandler,
+} from '../../../functions/streams/pathway-events.ts';
 
 /**
  * The awarding rules at their edges, with the stream handled by hand (no poller): identical
@@ -59,6 +65,21 @@ async function publish(issuerId: string, definition: object): Promise<void> {
     { token: admin },
   );
   expect(published.status).toBe(200);
+}
+
+/** The job publishing queued for a pathway (the newest, by creation time). */
+async function newestJobId(pathwayId: string): Promise<string> {
+  const { Items } = await service().table.documents.send(
+    new QueryCommand({
+      TableName: service().table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'ISSUER#x#PWJOBS' },
+      ScanIndexForward: false,
+    }),
+  );
+  const job = (Items ?? []).find((item) => item.pathwayId === pathwayId);
+  return job?.id as string;
 }
 
 async function awardsOf(learnerId: string): Promise<CredentialRecord[]> {
@@ -165,6 +186,47 @@ describe('sub-pathways', () => {
 
     const awards = await awardsOf('ola');
     expect(awards.map((a) => `${a.issuerId}/${a.award?.pathwayId}`)).toEqual(['x/foundations']);
+  });
+});
+
+describe('a retroactive job in bounded runs', () => {
+  it('hands the rest on after each run and ends with every qualifying learner awarded once', async () => {
+    const { ctx, table } = service();
+    await publish('x', {
+      id: 'ab-pair',
+      name: 'A and B',
+      root: { allOf: [{ achievement: ids.a }, { achievement: ids.b }] },
+    });
+    const job = (await ctx.pathwayJobs.get(await newestJobId('ab-pair'))) as PathwayJobRecord;
+    const handler = pathwayJobsHandler(ctx, () => {}, { maxLearners: 1 });
+    const states: string[] = [];
+
+    let keys: { PK: string; SK: string } = { PK: `PWJOB#${job.id}`, SK: 'META' };
+    for (let run = 1; run <= 10; run += 1) {
+      const record = {
+        eventName: 'INSERT',
+        dynamodb: { Keys: marshall(keys), SequenceNumber: `${run}` },
+      };
+      const response = await handler({ Records: [record] } as unknown as DynamoDBStreamEvent);
+      expect(response.batchItemFailures).toEqual([]);
+      const now = (await ctx.pathwayJobs.get(job.id)) as PathwayJobRecord;
+      states.push(`${now.state}:${now.evaluated}`);
+      if (now.state === 'done') break;
+      // The run left a continuation at the next learner: that item's INSERT is the next run.
+      keys = pathwayJobChunkKey(job.id, run);
+      const { Item } = await table.documents.send(
+        new GetCommand({ TableName: table.name, Key: keys }),
+      );
+      expect(Item).toMatchObject({ jobId: job.id, offset: run });
+    }
+
+    const done = (await ctx.pathwayJobs.get(job.id)) as PathwayJobRecord;
+    expect(done).toMatchObject({ state: 'done', learners: 3, evaluated: 3, awarded: 3 });
+    expect(states).toEqual(['running:1', 'running:2', 'done:3']);
+    for (const learner of ['mo', 'nia', 'ola']) {
+      const awards = (await awardsOf(learner)).filter((a) => a.award?.pathwayId === 'ab-pair');
+      expect(awards).toHaveLength(1);
+    }
   });
 });
 
