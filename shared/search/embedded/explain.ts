@@ -1,5 +1,5 @@
+import { matchedBadge } from '../matched-badge.ts';
 import type {
-  IndexedBadge,
   MatchedBadge,
   SearchHit,
   SearchQuery,
@@ -8,19 +8,6 @@ import type {
 } from '../search-index.ts';
 import type { CompiledQuery } from './compiled-query.ts';
 import type { Partition } from './partition.ts';
-
-function matchedBadge(badge: IndexedBadge, via: SkillKey | undefined): MatchedBadge {
-  return {
-    credentialId: badge.credentialId,
-    verifyUrl: badge.verifyUrl,
-    issuerId: badge.issuerId,
-    issuerName: badge.issuerName,
-    achievementName: badge.achievementName,
-    issuedAt: badge.issuedAt,
-    ...(badge.result ? { result: badge.result.value } : {}),
-    ...(via ? { via } : {}),
-  };
-}
 
 const newestFirst = (a: MatchedBadge, b: MatchedBadge): number =>
   Date.parse(b.issuedAt) - Date.parse(a.issuedAt) ||

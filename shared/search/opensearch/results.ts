@@ -1,4 +1,5 @@
 import { CredstackError } from '../../core/errors.ts';
+import { matchedBadge } from '../matched-badge.ts';
 import { recencyScore as recencyAt } from '../recency.ts';
 import type {
   FacetCount,
@@ -72,24 +73,15 @@ function innerHits(hit: Hit, name: string): readonly InnerHit[] {
   return hit.inner_hits?.[name]?.hits.hits ?? [];
 }
 
-function matchedBadge(badge: IndexedBadge, skill?: SkillKey): MatchedBadge {
+function citedBadge(badge: IndexedBadge, skill?: SkillKey): MatchedBadge {
   // The badge's first entry for the skill says how it is aligned (as in the embedded engine).
   const via = skill === undefined ? undefined : badge.skills.find((s) => s.key === skill)?.via;
-  return {
-    credentialId: badge.credentialId,
-    verifyUrl: badge.verifyUrl,
-    issuerId: badge.issuerId,
-    issuerName: badge.issuerName,
-    achievementName: badge.achievementName,
-    issuedAt: badge.issuedAt,
-    ...(badge.result ? { result: badge.result.value } : {}),
-    ...(via === undefined ? {} : { via }),
-  };
+  return matchedBadge(badge, via);
 }
 
 function badgesOf(hit: Hit, name: string, skill?: SkillKey): MatchedBadge[] {
   return innerHits(hit, name).map((inner) =>
-    matchedBadge(inner._source ?? unexpected(`inner hit ${name} without _source`), skill),
+    citedBadge(inner._source ?? unexpected(`inner hit ${name} without _source`), skill),
   );
 }
 
