@@ -174,7 +174,7 @@ export async function publishPathway(
   const record = await ctx.pathways.getVersion(issuerId, pathwayId, version);
   if (!record)
     throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`);
-  await ctx.pathways.publish(issuerId, pathwayId, version);
+  await ctx.pathways.publish(issuerId, pathwayId, version, ctx.clock.now().toISOString());
   const evaluationJob = await queuePathwayJob(ctx, issuerId, pathwayId, version);
   return { ...view(record), evaluationJob };
 }
@@ -196,8 +196,9 @@ async function publishedRecord(
 }
 
 /**
- * One version of a pathway that is or was superseded by a published one (public: awarded
- * credentials cite their rule version). Drafts newer than the published version stay private.
+ * A version of a pathway that has been published at some time (public: awarded credentials
+ * cite their rule version, and it stays readable after another is published). Drafts never
+ * published stay private.
  *
  * @example
  * const { definition } = await getPublicPathwayVersion(ctx, 'northfield', 'analyst', 1);
@@ -208,12 +209,9 @@ export async function getPublicPathwayVersion(
   pathwayId: string,
   version: number,
 ): Promise<PathwayVersionView> {
-  const head = await ctx.pathways.getHead(issuerId, pathwayId);
   const record =
-    head?.publishedVersion === undefined || version > head.publishedVersion || version < 1
-      ? undefined
-      : await ctx.pathways.getVersion(issuerId, pathwayId, version);
-  if (!record) {
+    version < 1 ? undefined : await ctx.pathways.getVersion(issuerId, pathwayId, version);
+  if (!record || record.publishedAt === undefined) {
     throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no public version ${version}`);
   }
   return view(record);

@@ -165,6 +165,8 @@ export interface PathwayVersionRecord {
   /** The `credstack-pathway/1` document, its `version` equal to the record's. */
   readonly definition: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
+  /** When the version was first published; absent for a draft never published. */
+  readonly publishedAt?: string;
 }
 
 /** Where a pathway stands: its newest version and the one learners are evaluated against. */
@@ -191,8 +193,11 @@ export interface PathwayRepository {
   ): Promise<PathwayVersionRecord | undefined>;
   /** Every pathway head of the issuer, in pathway id order. */
   listHeads(issuerId: string): Promise<readonly PathwayHeadRecord[]>;
-  /** Marks `version` published; NOT_FOUND when the pathway has no such version. */
-  publish(issuerId: string, pathwayId: string, version: number): Promise<void>;
+  /**
+   * Marks `version` the published one, and the version itself as published at `at` (kept
+   * once set); NOT_FOUND when the pathway has no such version.
+   */
+  publish(issuerId: string, pathwayId: string, version: number, at: string): Promise<void>;
   /** The head of every pathway with a published version, across issuers. */
   listPublished(): Promise<readonly PathwayHeadRecord[]>;
 }

@@ -153,7 +153,7 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
     return items.map((item) => recordOf<PathwayHeadRecord>(item));
   }
 
-  async publish(issuerId: string, pathwayId: string, version: number): Promise<void> {
+  async publish(issuerId: string, pathwayId: string, version: number, at: string): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
@@ -185,6 +185,18 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
       }
       throwAsServiceError(error, `cannot publish pathway ${pathwayId}`);
     }
+    // After the head: a version once published stays readable (awards cite it), even when an
+    // older one is published again. Repeating a publish repairs a mark a crash left unwritten.
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: pathwayVersionKey(issuerId, pathwayId, version),
+        UpdateExpression: 'SET #publishedAt = if_not_exists(#publishedAt, :at)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#publishedAt': 'publishedAt' },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /** GSI1 is eventually consistent: a pathway published a moment ago may be missing. */

@@ -275,4 +275,19 @@ describe('what stays with its issuer', () => {
     expect(draft.status).toBe(404);
     expect(current.status).toBe(200);
   });
+
+  it('keeps a version readable once published, after an older one is published again', async () => {
+    const { call } = service();
+    const second = await call('POST', '/issuers/x/pathways/foundations/versions/2/publish', {
+      token: admin,
+    });
+    const back = await call('POST', '/issuers/x/pathways/foundations/versions/1/publish', {
+      token: admin,
+    });
+
+    const read = await call('GET', '/issuers/x/pathways/foundations/versions/2');
+
+    expect([second.status, back.status, read.status]).toEqual([200, 200, 200]);
+    expect(read.body).toMatchObject({ version: 2, publishedAt: expect.any(String) });
+  });
 });
