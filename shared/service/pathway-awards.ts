@@ -17,6 +17,7 @@ import {
   publishedPathways,
   referencedPathways,
   triggersOf,
+  withReferences,
 } from './pathway-evaluation.ts';
 import type { Principal } from './principal.ts';
 import type { AchievementRecord, CredentialRecord } from './records.ts';
@@ -214,26 +215,6 @@ async function award(
   }
 }
 
-/** The pathways worth evaluating for a learner, plus every pathway they reference. */
-function withReferences(
-  chosen: readonly PublishedPathway[],
-  all: readonly PublishedPathway[],
-): PublishedPathway[] {
-  const byId = new Map(all.map((p) => [`${p.record.issuerId}\u0000${p.record.pathwayId}`, p]));
-  const out = new Map<string, PublishedPathway>();
-  const visit = (p: PublishedPathway) => {
-    const key = `${p.record.issuerId}\u0000${p.record.pathwayId}`;
-    if (out.has(key)) return;
-    out.set(key, p);
-    for (const ref of referencedPathways(p.compiled)) {
-      const child = byId.get(`${p.record.issuerId}\u0000${ref}`);
-      if (child) visit(child);
-    }
-  };
-  for (const p of chosen) visit(p);
-  return [...out.values()];
-}
-
 /**
  * Re-evaluates a learner and acts on the outcome: awards each newly completed published
  * pathway (and each milestone reached) once, and suspends, revokes or reinstates existing
@@ -277,23 +258,7 @@ export async function reevaluateLearner(
 
   // New awards only where a changed credential can make a difference (the trigger index), or
   // where the caller says (a job for one pathway); held awards are checked whatever changed.
-  const only =
-    options.only ??
-    (options.changed
-      ? new Set(
-          options.changed.flatMap((changed) => [
-            ...triggersOf(published)
-              .affectedPathways(evaluatedOf(changed))
-              .map((c) => `${c.pathway.issuerId}/${c.pathway.id}`),
-            // A pathway award counts for the pathways built on it (sub-pathway requirements).
-            ...(changed.award && changed.award.milestone === undefined
-              ? dependentsOf(published, changed.issuerId, changed.award.pathwayId).map(
-                  (d) => `${d.record.issuerId}/${d.record.pathwayId}`,
-                )
-              : []),
-          ]),
-        )
-      : undefined);
+  const only = options.only ?? (options.changed && affectedBy(published, options.changed));
   const candidates = published.filter(
     (p) => only === undefined || only.has(`${p.record.issuerId}/${p.record.pathwayId}`),
   );
@@ -376,6 +341,27 @@ export async function reevaluateLearner(
     }
   }
   return outcome;
+}
+
+/** The pathways (`<issuerId>/<pathwayId>`) whose verdict `changed` credentials can move. */
+function affectedBy(
+  published: readonly PublishedPathway[],
+  changed: readonly CredentialRecord[],
+): Set<string> {
+  const triggers = triggersOf(published);
+  return new Set(
+    changed.flatMap((credential) => [
+      ...triggers
+        .affectedPathways(evaluatedOf(credential))
+        .map((c) => `${c.pathway.issuerId}/${c.pathway.id}`),
+      // A pathway award counts for the pathways built on it (sub-pathway requirements).
+      ...(credential.award && credential.award.milestone === undefined
+        ? dependentsOf(published, credential.issuerId, credential.award.pathwayId).map(
+            (d) => `${d.record.issuerId}/${d.record.pathwayId}`,
+          )
+        : []),
+    ]),
+  );
 }
 
 /** `pathways` ordered so that each comes after the sub-pathways it names (same issuer). */

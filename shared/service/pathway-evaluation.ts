@@ -257,6 +257,32 @@ export function dependentsOf(
   return [...found.values()];
 }
 
+/**
+ * `chosen` and every pathway they name as a sub-pathway, directly or through others (same
+ * issuer), without repeats: what must be evaluated together for `chosen` to be decided.
+ *
+ * @example
+ * withReferences([bi], published); // [bi, data-analyst-foundations]
+ */
+export function withReferences(
+  chosen: readonly PublishedPathway[],
+  all: readonly PublishedPathway[],
+): PublishedPathway[] {
+  const byId = new Map(all.map((p) => [`${p.record.issuerId}\u0000${p.record.pathwayId}`, p]));
+  const out = new Map<string, PublishedPathway>();
+  const visit = (p: PublishedPathway) => {
+    const key = `${p.record.issuerId}\u0000${p.record.pathwayId}`;
+    if (out.has(key)) return;
+    out.set(key, p);
+    for (const ref of referencedPathways(p.compiled)) {
+      const child = byId.get(`${p.record.issuerId}\u0000${ref}`);
+      if (child) visit(child);
+    }
+  };
+  for (const p of chosen) visit(p);
+  return [...out.values()];
+}
+
 const triggerCache: { key?: string; index?: PathwayTriggerIndex } = {};
 
 /**

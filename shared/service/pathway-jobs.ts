@@ -4,10 +4,9 @@ import { ServiceError } from './errors.ts';
 import { type ReevaluationOutcome, reevaluateLearner } from './pathway-awards.ts';
 import {
   dependentsOf,
-  type PublishedPathway,
   pathwayVersion,
   publishedPathways,
-  referencedPathways,
+  withReferences,
 } from './pathway-evaluation.ts';
 import type { PathwayJobRecord } from './ports.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
@@ -68,24 +67,6 @@ export async function pathwayJobStatus(
     throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no pathway job ${jobId}`);
   }
   return job;
-}
-
-/** The pathways `root` names as sub-pathways, directly or through others (same issuer). */
-function referencedClosure(
-  root: PublishedPathway,
-  published: readonly PublishedPathway[],
-): PublishedPathway[] {
-  const found = new Map<string, PublishedPathway>();
-  const queue = referencedPathways(root.compiled);
-  for (let at = queue.pop(); at !== undefined; at = queue.pop()) {
-    const p = published.find(
-      (q) => q.record.issuerId === root.record.issuerId && q.record.pathwayId === at,
-    );
-    if (!p || found.has(at)) continue;
-    found.set(at, p);
-    queue.push(...referencedPathways(p.compiled));
-  }
-  return [...found.values()];
 }
 
 /** The learners holding any credential of `issuerId`. */
@@ -159,7 +140,7 @@ export async function runPathwayJob(
     target,
   ];
   // Whoever qualifies through a sub-pathway open to all issuers must be listed too.
-  const reach = [target, ...referencedClosure(target, published)];
+  const reach = withReferences([target], published);
   const openToAll = reach.some((p) =>
     p.compiled.nodes.some((n) => n.kind === 'skill' || n.kind === 'credits'),
   );
