@@ -6,6 +6,7 @@ import { type ServiceContext, urls } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { credentialJson } from './issuance.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
+import { learnerCredentials } from './pathway-evaluation.ts';
 import { type Principal, requireLearnerScope } from './principal.ts';
 import type { CredentialRecord, CredentialState, PathwayAward, ProofFormat } from './records.ts';
 
@@ -125,19 +126,13 @@ export async function listLearnerCredentials(
 }
 
 async function allCredentials(ctx: ServiceContext, learnerId: string): Promise<CredentialRecord[]> {
-  const records: CredentialRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.credentials.listByLearner(learnerId, cursor);
-    records.push(...page.items);
-    cursor = page.cursor;
-    if (records.length > MAX_CLR_CREDENTIALS) {
-      throw new ServiceError(
-        'PAYLOAD_TOO_LARGE',
-        `learner ${learnerId} has more than ${MAX_CLR_CREDENTIALS} credentials, more than one CLR holds`,
-      );
-    }
-  } while (cursor !== undefined);
+  const records = await learnerCredentials(ctx, learnerId, MAX_CLR_CREDENTIALS);
+  if (records.length > MAX_CLR_CREDENTIALS) {
+    throw new ServiceError(
+      'PAYLOAD_TOO_LARGE',
+      `learner ${learnerId} has more than ${MAX_CLR_CREDENTIALS} credentials, more than one CLR holds`,
+    );
+  }
   return records;
 }
 

@@ -133,7 +133,8 @@ export function evaluatedOf(record: CredentialRecord): EvaluatedCredential {
 }
 
 /**
- * Every credential of a learner, whatever its state.
+ * Every credential of a learner, whatever its state, newest first; with `max`, the listing
+ * stops once more than `max` are read (so a caller with a cap reads no further than it needs).
  *
  * @example
  * const records = await learnerCredentials(ctx, 'ada');
@@ -141,6 +142,7 @@ export function evaluatedOf(record: CredentialRecord): EvaluatedCredential {
 export async function learnerCredentials(
   ctx: ServiceContext,
   learnerId: string,
+  max = Number.POSITIVE_INFINITY,
 ): Promise<CredentialRecord[]> {
   const records: CredentialRecord[] = [];
   let cursor: string | undefined;
@@ -148,7 +150,7 @@ export async function learnerCredentials(
     const page = await ctx.credentials.listByLearner(learnerId, cursor);
     records.push(...page.items);
     cursor = page.cursor;
-  } while (cursor !== undefined);
+  } while (cursor !== undefined && records.length <= max);
   return records;
 }
 
