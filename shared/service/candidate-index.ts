@@ -2,7 +2,7 @@ import { type BadgeSource, buildCandidateDocument } from '#shared/search/candida
 import type { CandidateDocument } from '#shared/search/search-index.ts';
 import { isDiscoverable } from './consent.ts';
 import { type ServiceContext, urls } from './context.ts';
-import { importedCredentialJson, importVerifyUrl } from './imports.ts';
+import { importedCredentialJson, importVerifyUrl } from './import-records.ts';
 import { credentialJson } from './issuance.ts';
 import type { CredentialRecord } from './records.ts';
 import type { CandidateSources, IssuedBadgeRecord } from './search-records.ts';

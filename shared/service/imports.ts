@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { CredstackError, describeError, isCredstackError } from '#shared/core/errors.ts';
 import { hashIdentity, matchesIdentity } from '#shared/credential/identity.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import { credentialFromJwtPayload, decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
 import { type CredentialInput, readCredentialInput } from '#shared/verify/input.ts';
 import type { VerificationReport } from '#shared/verify/report.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
 import { reindexLearner } from './candidate-index.ts';
 import type { ServiceContext } from './context.ts';
 import { type FieldProblem, ServiceError } from './errors.ts';
+import { importedCredentialJson, importIdFor } from './import-records.ts';
 import type { Page } from './ports.ts';
 import { type Principal, requireLearnerScope } from './principal.ts';
 import type { ImportRecord, StoredReport } from './search-records.ts';
@@ -74,38 +73,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/**
- * The import id of a credential in a learner's wallet: derived from the credential id, so
- * importing the same credential twice is a conflict, and the id can be found from the index.
- *
- * @example
- * importIdFor('urn:uuid:91537dba-56cb-11ec-bf63-0242ac130002'); // 'x4u…' (43 characters)
- */
-export function importIdFor(credentialId: string): string {
-  return createHash('sha256').update(credentialId).digest('base64url');
-}
-
-/**
- * Where an employer allowed to see the learner re-verifies an imported badge.
- *
- * @example
- * importVerifyUrl('https://api.example', 'ada', id); // 'https://api.example/candidates/ada/credentials/<id>'
- */
-export function importVerifyUrl(baseUrl: string, learnerId: string, importId: string): string {
-  return `${baseUrl}/candidates/${encodeURIComponent(learnerId)}/credentials/${importId}`;
-}
-
-/**
- * The credential JSON of an import (the payload's credential for a VC-JWT).
- *
- * @example
- * importedCredentialJson(record).issuer;
- */
-export function importedCredentialJson(record: ImportRecord): Record<string, unknown> {
-  if (record.signed.startsWith('{')) return JSON.parse(record.signed) as Record<string, unknown>;
-  return credentialFromJwtPayload(decodeCompactJws(record.signed).payload).credential;
 }
 
 /** The report without credential copies (the credential is kept once, as `signed`). */

@@ -16,7 +16,7 @@ import type { Verifier } from '#shared/verify/verifier.ts';
 import { consentingLearners, tenantOf, visibleTo } from './consent.ts';
 import { issuerDid, type ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
-import { importIdFor } from './imports.ts';
+import { importIdFor } from './import-records.ts';
 import type { Page } from './ports.ts';
 import { type Principal, requireRole } from './principal.ts';
 import type { SearchAuditRecord, SeenRecord } from './search-records.ts';
