@@ -56,18 +56,34 @@ export interface CredentialRepository {
   listByIssuer(issuerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
   listByLearner(learnerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
   /**
-   * Conditional on the current state, so two concurrent changes cannot both win. `reason`
-   * is kept with the new state (and cleared by a change without one).
+   * Moves the credential from `change.from` to `change.to` and sets its status bit to match
+   * (set unless `to` is `active`) in one atomic step, conditional on the current state: two
+   * concurrent changes cannot both win, and the state and the bit never disagree. `reason` is
+   * kept with the new state (and cleared by a change without one). CONFLICT when the state is
+   * no longer `from`.
    */
-  setState(
-    credentialId: string,
-    from: CredentialState,
-    to: CredentialState,
-    reason?: StateReason,
-  ): Promise<void>;
+  setState(credentialId: string, change: StateChange): Promise<void>;
+  /**
+   * Sets the status bit to match `state` if the credential is still in that state (one atomic
+   * step), for a bit that drifted before changes were atomic. CONFLICT when the state moved.
+   */
+  syncStatusBit(credentialId: string, state: CredentialState, status: StatusEntry): Promise<void>;
 }
 
 export type StatusPurpose = 'revocation' | 'suspension';
+
+/** A credential's status-list entry: where its bit is. */
+export interface StatusEntry {
+  readonly assignment: StatusAssignment;
+  readonly purpose: StatusPurpose;
+}
+
+export interface StateChange {
+  readonly from: CredentialState;
+  readonly to: CredentialState;
+  readonly reason?: StateReason;
+  readonly status: StatusEntry;
+}
 
 /**
  * Bitstring status lists. Indexes are drawn at random and claimed with a conditional write;
@@ -77,6 +93,8 @@ export interface StatusListRepository {
   /** Claims a free random index in the issuer's open list, opening a new list when it fills. */
   allocate(issuerId: string): Promise<StatusAssignment>;
   setBit(assignment: StatusAssignment, purpose: StatusPurpose, value: boolean): Promise<void>;
+  /** Whether the bit is set (a strongly consistent read). */
+  getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean>;
   /** The list's set bits and a revision that changes with every bit change. */
   read(
     listId: string,

@@ -13,7 +13,13 @@ import type { CredentialRecord, CredentialState, StateReason } from './records.t
  * achievement chose; revoking a suspendable credential suspends it for good.
  */
 
-function purposeOf(record: CredentialRecord): StatusPurpose {
+/**
+ * The purpose of the credential's status entry: which list holds its bit.
+ *
+ * @example
+ * statusPurposeOf(record); // 'revocation'
+ */
+export function statusPurposeOf(record: CredentialRecord): StatusPurpose {
   const entry = credentialJson(record).credentialStatus as { statusPurpose?: unknown } | undefined;
   return entry?.statusPurpose === 'suspension' ? 'suspension' : 'revocation';
 }
@@ -24,10 +30,18 @@ const TRANSITIONS: Record<CredentialState, readonly CredentialState[]> = {
   revoked: [],
 };
 
+// Re-decisions after losing a race: each loss means another change committed in between.
+const MAX_ATTEMPTS = 8;
+
 /**
  * Changes a credential's status: `revoked` (permanent), `suspended`, or `active` (reinstate a
- * suspended one). The state change is a conditional write, so two concurrent changes cannot
- * both apply; the status-list bit is set with an atomic set operation.
+ * suspended one). Linearizable: the state and its status bit change in one transaction,
+ * conditional on the state this call read (`CredentialRepository.setState`). A call that loses
+ * a race to another change reads the credential again and decides anew — its change applies on
+ * top (a revocation after a reinstatement), is already done (a no-op), or is no longer allowed
+ * (CONFLICT: reinstating a credential just revoked). A change to the state the credential is
+ * already in writes nothing, unless its bit disagrees (left by a change made before state and
+ * bit moved together): then the bit is repaired, conditional on the state still holding.
  *
  * @example
  * await changeStatus(ctx, admin, credentialId, 'revoked');
@@ -39,27 +53,52 @@ export async function changeStatus(
   to: CredentialState,
   options: { readonly reason?: StateReason } = {},
 ): Promise<CredentialRecord> {
-  const record = await requireCredential(ctx, credentialId);
-  requireIssuerScope(principal, record.issuerId);
-  if (record.state === to) {
-    // A retry after the state was written but the bit was not: set the bit again (idempotent).
-    await ctx.statusLists.setBit(record.status, purposeOf(record), to !== 'active');
-    return record;
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await requireCredential(ctx, credentialId);
+    requireIssuerScope(principal, record.issuerId);
+    const status = { assignment: record.status, purpose: statusPurposeOf(record) };
+    if (record.state === to) {
+      const bit = await ctx.statusLists.getBit(status.assignment, status.purpose);
+      if (bit === (to !== 'active')) return record;
+      if (await raced(attempt, ctx.credentials.syncStatusBit(credentialId, to, status))) continue;
+      return record;
+    }
+    if (!TRANSITIONS[record.state].includes(to)) {
+      throw new ServiceError('CONFLICT', `a ${record.state} credential cannot become ${to}`);
+    }
+    if (status.purpose === 'revocation' && to === 'suspended') {
+      throw new ServiceError(
+        'CONFLICT',
+        'this credential is revocable, not suspendable: its achievement issues revocation status entries',
+      );
+    }
+    const write = ctx.credentials.setState(credentialId, {
+      from: record.state,
+      to,
+      status,
+      ...(options.reason ? { reason: options.reason } : {}),
+    });
+    if (await raced(attempt, write)) continue;
+    const { stateReason: _previous, ...rest } = record;
+    return { ...rest, state: to, ...(options.reason ? { stateReason: options.reason } : {}) };
   }
-  if (!TRANSITIONS[record.state].includes(to)) {
-    throw new ServiceError('CONFLICT', `a ${record.state} credential cannot become ${to}`);
+}
+
+/**
+ * Waits for a conditional write: false when it applied, true when it lost to a change that
+ * committed since the credential was read (its CONFLICT), so the caller reads again. Past
+ * MAX_ATTEMPTS the CONFLICT is the answer: the credential keeps changing under this request.
+ */
+async function raced(attempt: number, write: Promise<void>): Promise<boolean> {
+  try {
+    await write;
+    return false;
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'CONFLICT' && attempt < MAX_ATTEMPTS) {
+      return true;
+    }
+    throw error;
   }
-  const purpose = purposeOf(record);
-  if (purpose === 'revocation' && to === 'suspended') {
-    throw new ServiceError(
-      'CONFLICT',
-      'this credential is revocable, not suspendable: its achievement issues revocation status entries',
-    );
-  }
-  await ctx.credentials.setState(credentialId, record.state, to, options.reason);
-  await ctx.statusLists.setBit(record.status, purpose, to !== 'active');
-  const { stateReason: _previous, ...rest } = record;
-  return { ...rest, state: to, ...(options.reason ? { stateReason: options.reason } : {}) };
 }
 
 const signedLists = new Map<string, { readonly revision: number; readonly jwt: string }>();

@@ -1,9 +1,15 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
-import type { CredentialRepository, Page } from '#shared/service/ports.ts';
-import type { CredentialRecord, CredentialState, StateReason } from '#shared/service/records.ts';
+import type {
+  CredentialRepository,
+  Page,
+  StateChange,
+  StatusEntry,
+} from '#shared/service/ports.ts';
+import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
 import { GSI1, GSI2, KEY } from '#shared/store/table.ts';
-import { isConditionFailure, putNew, throwAsServiceError } from './errors.ts';
+import { cancellationCodes, putNew, throwAsServiceError, transact } from './errors.ts';
 import {
   credentialKey,
   issuerCredentialsPartition,
@@ -12,6 +18,7 @@ import {
   withoutUndefined,
 } from './keys.ts';
 import { DynamoStore, queryPage } from './paging.ts';
+import { statusBitWrites } from './status-list-store.ts';
 
 /**
  * Issued credentials on the single table: `CRED#<id>`/`CRED`, listed per issuer on GSI1
@@ -20,7 +27,7 @@ import { DynamoStore, queryPage } from './paging.ts';
  *
  * @example
  * const credentials = new DynamoCredentialStore({ documents, tableName: 'credstack' });
- * await credentials.setState(id, 'active', 'revoked');
+ * await credentials.setState(id, { from: 'active', to: 'revoked', status: { assignment, purpose: 'revocation' } });
  */
 export class DynamoCredentialStore extends DynamoStore implements CredentialRepository {
   /** Stores the credential; CONFLICT when its id exists. */
@@ -62,43 +69,103 @@ export class DynamoCredentialStore extends DynamoStore implements CredentialRepo
   }
 
   /**
-   * Moves the credential from `from` to `to`. CONFLICT when its state is no longer `from`
-   * (another change won), NOT_FOUND when there is no such credential.
+   * Moves the credential from `change.from` to `change.to` and its status bit with it, in one
+   * TransactWriteItems: the credential's update conditional on `state = from`, the bit's
+   * ADD/DELETE and the list's revision increment. All three apply or none, and DynamoDB
+   * serializes transactions touching the same items, so the bit always matches the state of
+   * the last change that committed. CONFLICT when the state is no longer `from` (another change
+   * won), NOT_FOUND when there is no such credential or its status list lacks the index.
    */
-  async setState(
+  async setState(credentialId: string, change: StateChange): Promise<void> {
+    const { from, to, reason, status } = change;
+    const stateUpdate = {
+      Update: {
+        TableName: this.table,
+        Key: credentialKey(credentialId),
+        // The reason belongs to this state only: a change without one clears the last one.
+        UpdateExpression:
+          reason === undefined
+            ? 'SET #state = :to REMOVE #reason'
+            : 'SET #state = :to, #reason = :reason',
+        ConditionExpression: '#state = :from',
+        ExpressionAttributeNames: { '#state': 'state', '#reason': 'stateReason' },
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ...(reason === undefined ? {} : { ':reason': reason }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+    await this.#transactWithBit(
+      credentialId,
+      stateUpdate,
+      status,
+      to,
+      `credential ${credentialId} is no longer ${from}: another change came first`,
+    );
+  }
+
+  /**
+   * Writes the bit `state` implies, in one transaction with a check that the credential is
+   * still in `state`: a repair that can never undo a change committed since it was decided.
+   */
+  async syncStatusBit(
     credentialId: string,
-    from: CredentialState,
-    to: CredentialState,
-    reason?: StateReason,
+    state: CredentialState,
+    status: StatusEntry,
   ): Promise<void> {
+    const stateCheck = {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: credentialKey(credentialId),
+        ConditionExpression: '#state = :state',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': state },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+    await this.#transactWithBit(
+      credentialId,
+      stateCheck,
+      status,
+      state,
+      `credential ${credentialId} is no longer ${state}: another change came first`,
+    );
+  }
+
+  async #transactWithBit(
+    credentialId: string,
+    credentialItem: NonNullable<TransactWriteCommandInput['TransactItems']>[number],
+    status: StatusEntry,
+    state: CredentialState,
+    conflictMessage: string,
+  ): Promise<void> {
+    // The bit is derived from the state: set for revoked and suspended, clear for active.
+    const bitWrites = statusBitWrites(
+      this.table,
+      status.assignment,
+      status.purpose,
+      state !== 'active',
+    );
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: credentialKey(credentialId),
-          // The reason belongs to this state only: a change without one clears the last one.
-          UpdateExpression:
-            reason === undefined
-              ? 'SET #state = :to REMOVE #reason'
-              : 'SET #state = :to, #reason = :reason',
-          ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: { '#state': 'state', '#reason': 'stateReason' },
-          ExpressionAttributeValues: {
-            ':from': from,
-            ':to': to,
-            ...(reason === undefined ? {} : { ':reason': reason }),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await transact(this.documents, { TransactItems: [credentialItem, ...bitWrites] });
     } catch (error) {
-      if (isConditionFailure(error) && error.Item === undefined) {
-        throw new ServiceError('NOT_FOUND', `no credential ${credentialId}`, { cause: error });
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') {
+        const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+        if (reasons[0]?.Item === undefined) {
+          throw new ServiceError('NOT_FOUND', `no credential ${credentialId}`, { cause: error });
+        }
+        throw new ServiceError('CONFLICT', conflictMessage, { cause: error });
       }
-      throwAsServiceError(
-        error,
-        `credential ${credentialId} is no longer ${from}: another change came first`,
-      );
+      if (codes?.[2] === 'ConditionalCheckFailed') {
+        const { listId, index } = status.assignment;
+        throw new ServiceError('NOT_FOUND', `status list ${listId} has no index ${index}`, {
+          cause: error,
+        });
+      }
+      throwAsServiceError(error, conflictMessage);
     }
   }
 

@@ -1,5 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { CredstackError } from '#shared/core/errors.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { StatusListRepository, StatusPurpose } from '#shared/service/ports.ts';
@@ -41,6 +45,57 @@ const MAX_CACHED_POINTERS = 10_000;
 interface OpenList {
   readonly n: number;
   readonly size: number;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+function checkEntry(assignment: StatusAssignment, purpose: StatusPurpose): void {
+  if (!PURPOSES.has(purpose)) throw new ServiceError('VALIDATION', `no status purpose ${purpose}`);
+  const { index } = assignment;
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new ServiceError('VALIDATION', `status index ${index} is not a non-negative integer`);
+  }
+}
+
+/**
+ * The two writes that set (`value`) or clear one bit, for a TransactWriteItems: the chunk's
+ * Number Set ADD/DELETE (atomic against concurrent changes of other bits of the chunk) and the
+ * meta item's `revision` increment, conditional on the list existing and holding the index
+ * (a cancellation of the second item means it does not). The credential store puts them in
+ * the same transaction as the credential's state change, so state and bit change together.
+ *
+ * @example
+ * await transact(documents, { TransactItems: [stateUpdate, ...statusBitWrites(table, entry, 'revocation', true)] });
+ */
+export function statusBitWrites(
+  tableName: string,
+  assignment: StatusAssignment,
+  purpose: StatusPurpose,
+  value: boolean,
+): TransactItem[] {
+  checkEntry(assignment, purpose);
+  const { listId, index } = assignment;
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: statusBitsKey(listId, purpose, index),
+        UpdateExpression: `${value ? 'ADD' : 'DELETE'} #bits :index`,
+        ExpressionAttributeNames: { '#bits': 'bits' },
+        ExpressionAttributeValues: { ':index': new Set([index]) },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: statusMetaKey(listId),
+        UpdateExpression: 'ADD #revision :one',
+        ConditionExpression: 'attribute_exists(#pk) AND #size > :index',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision', '#size': 'size' },
+        ExpressionAttributeValues: { ':one': 1, ':index': index },
+      },
+    },
+  ];
 }
 
 /**
@@ -97,40 +152,19 @@ export class DynamoStatusListStore implements StatusListRepository {
     throw new ServiceError('UNAVAILABLE', `could not allocate a status index for ${issuerId}`);
   }
 
+  /**
+   * Sets or clears one bit on its own. The service never calls this for a credential: its bit
+   * changes only with its state, in the credential store's transaction (statusBitWrites).
+   */
   async setBit(
     assignment: StatusAssignment,
     purpose: StatusPurpose,
     value: boolean,
   ): Promise<void> {
     const { listId, index } = assignment;
-    if (!PURPOSES.has(purpose))
-      throw new ServiceError('VALIDATION', `no status purpose ${purpose}`);
-    if (!Number.isSafeInteger(index) || index < 0) {
-      throw new ServiceError('VALIDATION', `status index ${index} is not a non-negative integer`);
-    }
     try {
       await transact(this.#documents, {
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.#table,
-              Key: statusBitsKey(listId, purpose, index),
-              UpdateExpression: `${value ? 'ADD' : 'DELETE'} #bits :index`,
-              ExpressionAttributeNames: { '#bits': 'bits' },
-              ExpressionAttributeValues: { ':index': new Set([index]) },
-            },
-          },
-          {
-            Update: {
-              TableName: this.#table,
-              Key: statusMetaKey(listId),
-              UpdateExpression: 'ADD #revision :one',
-              ConditionExpression: 'attribute_exists(#pk) AND #size > :index',
-              ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision', '#size': 'size' },
-              ExpressionAttributeValues: { ':one': 1, ':index': index },
-            },
-          },
-        ],
+        TransactItems: statusBitWrites(this.#table, assignment, purpose, value),
       });
     } catch (error) {
       if (cancellationCodes(error)?.[1] === 'ConditionalCheckFailed') {
@@ -140,6 +174,23 @@ export class DynamoStatusListStore implements StatusListRepository {
       }
       throwAsServiceError(error, `cannot change status bit ${index} of ${listId}`);
     }
+  }
+
+  async getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean> {
+    checkEntry(assignment, purpose);
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: statusBitsKey(assignment.listId, purpose, assignment.index),
+        ProjectionExpression: '#bits',
+        ExpressionAttributeNames: { '#bits': 'bits' },
+        ConsistentRead: true,
+      }),
+    );
+    const bits = Item?.bits;
+    return (
+      bits instanceof Set && (bits.has(assignment.index) || bits.has(String(assignment.index)))
+    );
   }
 
   async read(

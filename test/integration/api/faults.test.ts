@@ -87,7 +87,8 @@ function failingCreate(
     get: (id) => inner.get(id),
     listByIssuer: (issuerId, cursor) => inner.listByIssuer(issuerId, cursor),
     listByLearner: (learnerId, cursor) => inner.listByLearner(learnerId, cursor),
-    setState: (id, from, to) => inner.setState(id, from, to),
+    setState: (id, change) => inner.setState(id, change),
+    syncStatusBit: (id, state, status) => inner.syncStatusBit(id, state, status),
   };
 }
 

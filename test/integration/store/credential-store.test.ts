@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { Page } from '#shared/service/ports.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
+import type { Page, StateChange } from '#shared/service/ports.ts';
+import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
 
 const db = useDynamoDbLocal();
@@ -25,10 +26,18 @@ function credential(n: number, overrides: Partial<CredentialRecord> = {}): Crede
 
 async function newStore(pageSize?: number) {
   const tableName = await db.newTable();
+  const lists = new DynamoStatusListStore({ documents: db.documents, tableName });
+  // Opens northfield.1, the list the credentials below point into.
+  await lists.allocate('northfield');
   return {
     tableName,
+    lists,
     store: new DynamoCredentialStore({ documents: db.documents, tableName, pageSize }),
   };
+}
+
+function change(from: CredentialState, to: CredentialState, n = 1): StateChange {
+  return { from, to, status: { assignment: credential(n).status, purpose: 'revocation' } };
 }
 
 async function allPages(
@@ -107,15 +116,23 @@ describe('DynamoCredentialStore', () => {
     expect(Item).not.toHaveProperty('learnerId');
   });
 
-  it('changes the state when it is still the expected one', async () => {
-    const { store } = await newStore();
+  it('changes the state when it is still the expected one, and the status bit with it', async () => {
+    const { store, lists } = await newStore();
     await store.create(credential(1));
+    const bit = () => lists.getBit(credential(1).status, 'revocation');
+    const seen: boolean[] = [];
 
-    await store.setState(credential(1).id, 'active', 'suspended');
-    await store.setState(credential(1).id, 'suspended', 'active');
-    await store.setState(credential(1).id, 'active', 'revoked');
+    await store.setState(credential(1).id, change('active', 'suspended'));
+    seen.push(await bit());
+    await store.setState(credential(1).id, change('suspended', 'active'));
+    seen.push(await bit());
+    await store.setState(credential(1).id, change('active', 'revoked'));
+    seen.push(await bit());
 
+    expect(seen).toEqual([true, false, true]);
     expect((await store.get(credential(1).id))?.state).toBe('revoked');
+    // Three changes, three revisions of the list.
+    expect((await lists.read('northfield.1', 'revocation'))?.revision).toBe(3);
   });
 
   it('lets exactly one of two concurrent active→revoked changes win; the other is a CONFLICT', async () => {
@@ -123,8 +140,8 @@ describe('DynamoCredentialStore', () => {
     await store.create(credential(1));
 
     const results = await Promise.allSettled([
-      store.setState(credential(1).id, 'active', 'revoked'),
-      store.setState(credential(1).id, 'active', 'revoked'),
+      store.setState(credential(1).id, change('active', 'revoked')),
+      store.setState(credential(1).id, change('active', 'revoked')),
     ]);
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
@@ -133,22 +150,55 @@ describe('DynamoCredentialStore', () => {
     expect((await store.get(credential(1).id))?.state).toBe('revoked');
   });
 
-  it('refuses a change from a state the credential is not in with CONFLICT', async () => {
-    const { store } = await newStore();
+  it('refuses a change from a state the credential is not in with CONFLICT, writing no bit', async () => {
+    const { store, lists } = await newStore();
     await store.create(credential(1));
 
-    const change = store.setState(credential(1).id, 'suspended', 'active');
+    const attempt = store.setState(credential(1).id, change('suspended', 'revoked'));
 
-    await expect(change).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(attempt).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await store.get(credential(1).id))?.state).toBe('active');
+    expect(await lists.getBit(credential(1).status, 'revocation')).toBe(false);
+    expect((await lists.read('northfield.1', 'revocation'))?.revision).toBe(0);
   });
 
   it('refuses a change of an unknown credential with NOT_FOUND', async () => {
-    const { store } = await newStore();
+    const { store, lists } = await newStore();
 
-    const change = store.setState(credential(9).id, 'active', 'revoked');
+    const attempt = store.setState(credential(9).id, change('active', 'revoked', 9));
 
-    await expect(change).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(attempt).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await store.get(credential(9).id)).toBeUndefined();
+    expect(await lists.getBit(credential(9).status, 'revocation')).toBe(false);
+  });
+
+  it('refuses a change whose status list lacks the index with NOT_FOUND, leaving the state', async () => {
+    const { store } = await newStore();
+    await store.create(credential(1, { status: { listId: 'northfield.7', index: 3 } }));
+
+    const attempt = store.setState(credential(1).id, {
+      from: 'active',
+      to: 'revoked',
+      status: { assignment: { listId: 'northfield.7', index: 3 }, purpose: 'revocation' },
+    });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await store.get(credential(1).id))?.state).toBe('active');
+  });
+
+  it('repairs a drifted bit only while the credential is still in the state it was decided for', async () => {
+    const { store, lists } = await newStore();
+    await store.create(credential(1));
+    const status = { assignment: credential(1).status, purpose: 'revocation' as const };
+    // A bit set on its own, as a change before state and bit moved together could leave it.
+    await lists.setBit(credential(1).status, 'revocation', true);
+
+    await store.syncStatusBit(credential(1).id, 'active', status);
+    const repaired = await lists.getBit(credential(1).status, 'revocation');
+    const stale = store.syncStatusBit(credential(1).id, 'revoked', status);
+
+    expect(repaired).toBe(false);
+    await expect(stale).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await lists.getBit(credential(1).status, 'revocation')).toBe(false);
   });
 });
