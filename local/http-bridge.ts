@@ -32,6 +32,11 @@ export interface HttpBridge {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * Largest request head (request line and headers) accepted, fixed here rather than taken from
+ * Node's `--max-http-header-size`, so a larger one gets the same 431 on every machine.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Past this many discarded bytes an oversized upload is cut off instead of drained. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
@@ -74,6 +79,35 @@ function send(response: ServerResponse, reply: GatewayReply, requestId: string):
     ...(bodiless ? {} : { 'content-length': String(reply.body.length) }),
   });
   response.end(bodiless ? undefined : reply.body);
+}
+
+/**
+ * The raw HTTP/1.1 response for a request Node's parser refused before any handler ran: the
+ * problem+json reply, then the connection closes (the parser cannot resync after bad input).
+ */
+function rawReply(reply: GatewayReply, reason: string): string {
+  const head = [
+    `HTTP/1.1 ${reply.statusCode} ${reason}`,
+    ...Object.entries(reply.headers).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${reply.body.length}`,
+    'connection: close',
+  ];
+  return `${head.join('\r\n')}\r\n\r\n${reply.body.toString('utf8')}`;
+}
+
+/** What a parser error becomes: a head over the cap is a 431, any other malformed request a 400. */
+function clientErrorReply(error: NodeJS.ErrnoException): string {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    const title = 'Request Header Fields Too Large';
+    return rawReply(
+      problemReply(431, title, `The request's headers exceed ${MAX_HEADER_BYTES} bytes.`),
+      title,
+    );
+  }
+  return rawReply(
+    problemReply(400, 'Bad Request', 'The request is not valid HTTP/1.1.'),
+    'Bad Request',
+  );
 }
 
 function declaredTooLarge(request: IncomingMessage, maxBytes: number): boolean {
@@ -124,7 +158,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     }
   };
 
-  const server = createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     void handle(request, response);
   });
   // Refuse a declared oversized upload before the client sends it.
@@ -141,8 +175,8 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     response.writeContinue();
     void handle(request, response);
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorReply(error));
     else socket.destroy();
   });
 

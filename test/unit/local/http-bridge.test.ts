@@ -1,7 +1,13 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type HttpBridge, type HttpHandler, startHttpBridge } from '#local/http-bridge.ts';
+import {
+  type HttpBridge,
+  type HttpHandler,
+  MAX_HEADER_BYTES,
+  startHttpBridge,
+} from '#local/http-bridge.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PNG_BYTES = Buffer.from([
@@ -44,6 +50,30 @@ function rawRequest(
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Sends `head` as is over a socket; resolves with the whole raw response once the server closes. */
+function rawExchange(url: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(head));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}
+
+function parseRaw(raw: string) {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return { statusLine, headers, body };
 }
 
 describe('startHttpBridge', () => {
@@ -276,5 +306,40 @@ describe('startHttpBridge', () => {
     for (const resolve of waiting) resolve();
 
     expect(await responses).toEqual(Array.from({ length: count }, (_, i) => `/item/${i}`));
+  });
+
+  it('answers headers over 16 KiB with 431 problem+json, without calling the handler', async () => {
+    const { events, url } = await recording();
+    const headOf = (valueBytes: number) =>
+      `GET /v1/credentials HTTP/1.1\r\nhost: localhost\r\nx-padding: ${'a'.repeat(valueBytes)}\r\nconnection: close\r\n\r\n`;
+
+    const over = parseRaw(await rawExchange(url, headOf(MAX_HEADER_BYTES + 1)));
+    const under = parseRaw(await rawExchange(url, headOf(MAX_HEADER_BYTES - 1024)));
+
+    expect(MAX_HEADER_BYTES).toBe(16 * 1024);
+    expect(over.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(over.headers['content-type']).toBe('application/problem+json');
+    expect(Number(over.headers['content-length'])).toBe(Buffer.byteLength(over.body));
+    expect(JSON.parse(over.body)).toEqual({
+      type: 'about:blank',
+      title: 'Request Header Fields Too Large',
+      status: 431,
+      detail: `The request's headers exceed ${MAX_HEADER_BYTES} bytes.`,
+    });
+    expect(under.statusLine).toBe('HTTP/1.1 204 No Content');
+    expect(events).toHaveLength(1);
+  });
+
+  it('answers a malformed request with 400 problem+json and keeps serving', async () => {
+    const { events, url } = await recording();
+
+    const malformed = parseRaw(await rawExchange(url, 'NOT HTTP AT ALL\r\n\r\n'));
+    const next = await fetch(`${url}/v1/ok`);
+
+    expect(malformed.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(malformed.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(malformed.body)).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(next.status).toBe(204);
+    expect(events.map((event) => event.rawPath)).toEqual(['/v1/ok']);
   });
 });
