@@ -21,8 +21,8 @@ export interface ShutdownOptions {
 }
 
 export interface ShutdownHandle {
-  /** Runs the shutdown as a signal would (once), e.g. after a fatal error. */
-  shutdown(): Promise<void>;
+  /** Runs the shutdown as a signal would (once), then exits with `code` (default 0). */
+  shutdown(code?: number): Promise<void>;
   /** Removes the signal listeners without running anything. */
   dispose(): void;
 }
@@ -43,7 +43,8 @@ function withTimeout(step: ShutdownStep, ms: number): Promise<'done' | 'timeout'
 }
 
 /**
- * Installs SIGINT/SIGTERM handlers that run `steps` in reverse order once, then exit 0.
+ * Installs SIGINT/SIGTERM handlers that run `steps` in reverse order once, then exit 0. Steps
+ * pushed onto the array later are run too (the order is taken when the shutdown begins).
  *
  * @example
  * const db = await startDynamoDbLocal({ dbPath });
@@ -54,10 +55,10 @@ export function onShutdown(steps: ShutdownStep[], options: ShutdownOptions = {})
   const proc: ProcessLike = options.process ?? process;
   const stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
   const log = options.log ?? ((message: string) => console.error(message));
-  const ordered = [...steps].reverse();
   let running: Promise<void> | undefined;
 
   const runSteps = async () => {
+    const ordered = [...steps].reverse();
     for (const [index, step] of ordered.entries()) {
       try {
         const outcome = await withTimeout(step, stepTimeoutMs);
@@ -69,10 +70,10 @@ export function onShutdown(steps: ShutdownStep[], options: ShutdownOptions = {})
     }
   };
 
-  const shutdown = (): Promise<void> => {
+  const shutdown = (code = 0): Promise<void> => {
     running ??= runSteps().then(() => {
       dispose();
-      proc.exit(0);
+      proc.exit(code);
     });
     return running;
   };
@@ -95,4 +96,40 @@ export function onShutdown(steps: ShutdownStep[], options: ShutdownOptions = {})
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
   return { shutdown, dispose };
+}
+
+export interface StartupGuard {
+  /** Registers how to stop a part that has just started (stopped newest first). */
+  started(step: ShutdownStep): void;
+  /**
+   * Gives up the start: prints `message` (one line), stops every part started so far, newest
+   * first, and exits 1 — so a failed start leaves no DynamoDB Local or server behind.
+   */
+  fail(message: string): Promise<void>;
+}
+
+/**
+ * Guards a start made of several parts: Ctrl-C or SIGTERM at any moment stops what has started
+ * so far (exit 0), and `fail` does the same after an error (exit 1). Once the start is complete
+ * the same handlers stop the running service.
+ *
+ * @example
+ * const startup = guardStartup();
+ * const db = await startDynamoDbLocal({ dbPath });
+ * startup.started(() => db.stop());
+ * await ensureTable(client, 'credstack').catch((error) => startup.fail(String(error)));
+ */
+export function guardStartup(options: ShutdownOptions = {}): StartupGuard {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const steps: ShutdownStep[] = [];
+  const handle = onShutdown(steps, options);
+  return {
+    started: (step) => {
+      steps.push(step);
+    },
+    fail: async (message) => {
+      log(message);
+      await handle.shutdown(1);
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { issuerDid } from '#shared/service/context.ts';
 import { MAX_IMPORT_BYTES, reverifyDueImports } from '#shared/service/imports.ts';
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
@@ -13,8 +14,16 @@ import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
-import { startHttpBridge } from './http-bridge.ts';
-import { onShutdown } from './lifecycle.ts';
+import { type HttpHandler, startHttpBridge } from './http-bridge.ts';
+import { guardStartup, type ShutdownStep } from './lifecycle.ts';
+import {
+  baseUrlOfLocalDid,
+  checkBaseUrl,
+  listenFailure,
+  recordBaseUrl,
+  recordedBaseUrl,
+  StartRefused,
+} from './runtime-guard.ts';
 import {
   DEMO_EMPLOYER_ID,
   DEMO_ISSUER_ID,
@@ -31,9 +40,15 @@ import { startStreamPoller } from './stream-poller.ts';
  * Local (data in .data/dynamodb), the local key vault (.data/keys, mode 0600), a dev token
  * issuer in place of the OIDC provider, and a poller feeding the table's stream to the stream
  * handlers. The first start seeds a demo tenant; later starts keep the data.
+ *
+ * Nothing is started or written before the two checks that can refuse a start pass: the data
+ * folder belongs to this base URL (runtime-guard.ts) and the port is free (the HTTP server
+ * listens first, answering 503 until the service is ready). A start that fails later stops
+ * what it started — DynamoDB Local included — and says why in one line.
  */
 
 const TABLE = 'credstack';
+const DATA_DIR = '.data';
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   process.stderr.write(`PORT must be a TCP port number, not ${process.env.PORT}\n`);
@@ -41,131 +56,176 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
 }
 const baseUrl = `http://127.0.0.1:${port}`;
 
-const dirs = await prepareDataDir('.data');
-process.stdout.write('starting DynamoDB Local…\n');
-const db = await startDynamoDbLocal({ dbPath: dirs.dynamodb });
-const client = new DynamoDBClient(db.clientConfig);
-const documents = DynamoDBDocumentClient.from(client, {
-  marshallOptions: { removeUndefinedValues: true },
-});
-await ensureTable(client, TABLE);
-
-const devIssuer = await loadOrCreateDevIssuer(dirs.root);
-// Loopback and private addresses stay refused: only the service's own documents are local,
-// and those are answered from its data by the service verifier.
-const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
-const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
-  documents,
-  tableName: TABLE,
-  vault: new LocalKeyVault({ dir: dirs.keys }),
-  baseUrl,
-  clock: systemClock,
-  tokenVerifier: createJwtTokenVerifier({
-    issuer: devIssuer.issuer,
-    audience: devIssuer.audience,
-    jwks: createLocalJWKSet(devIssuer.jwks),
+const STARTING: Awaited<ReturnType<HttpHandler>> = {
+  statusCode: 503,
+  headers: { 'content-type': 'application/problem+json', 'retry-after': '5' },
+  body: JSON.stringify({
+    type: 'about:blank',
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'credstack is still starting; try again in a few seconds.',
   }),
-  network,
-  health: async () => {
-    await client.send(new DescribeTableCommand({ TableName: TABLE }));
-    return { ok: true };
-  },
-});
-
-// The poller starts before seeding so the seed's credentials and pathways flow through the
-// stream consumers (awards, jobs) exactly as API writes do.
-const poller = await startStreamPoller({
-  clientConfig: db.clientConfig,
-  tableName: TABLE,
-  handler: localStreamHandlers(ctx),
-});
-const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
-if (firstStart) {
-  process.stdout.write('seeding the demo tenant…\n');
-  await seedDemoTenant(ctx);
-  await poller.drained();
-}
-// The embedded search index lives in this process: rebuild it from the table, whose stream
-// keeps it in step from here on.
-const candidates = await rebuildSearchIndex();
-process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
-const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
-
-const tokens: Record<string, DevToken> = {
-  'platform-admin': {
-    token: await devIssuer.sign({ sub: 'dev-platform-admin', roles: ['platform-admin'] }),
-    description: 'onboards issuers; acts for any issuer',
-  },
-  'issuer-admin': {
-    token: await devIssuer.sign({
-      sub: 'dev-issuer-admin',
-      roles: ['issuer-admin'],
-      issuerId: DEMO_ISSUER_ID,
-    }),
-    description: `issues, revokes and defines achievements for ${DEMO_ISSUER_ID} only`,
-  },
-  employer: {
-    token: await devIssuer.sign({
-      sub: 'dev-employer',
-      roles: ['employer'],
-      employerId: DEMO_EMPLOYER_ID,
-    }),
-    description: `an employer (${DEMO_EMPLOYER_ID})`,
-  },
 };
-tokens['employer-other'] = {
-  token: await devIssuer.sign({
-    sub: 'dev-employer-other',
-    roles: ['employer'],
-    employerId: DEMO_OTHER_EMPLOYER_ID,
-  }),
-  description: `another employer (${DEMO_OTHER_EMPLOYER_ID}): finds only learners who let every employer`,
-};
-for (const learner of [...DEMO_LEARNERS, ...DEMO_SEARCH_LEARNERS]) {
-  tokens[`learner-${learner.id}`] = {
-    token: await devIssuer.sign({
-      sub: `dev-learner-${learner.id}`,
-      roles: ['learner'],
-      learnerId: learner.id,
-      // As an OIDC provider would vouch for it: imports addressed to this email are theirs.
-      email: learner.email,
-    }),
-    description: `learner ${learner.id} (${learner.email})`,
+
+/** Stops a part once, however many times it is asked (it is registered twice, see below). */
+function once(step: ShutdownStep): ShutdownStep {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= step();
+    return done;
   };
 }
-const tokensPath = `${dirs.root}/dev-tokens.json`;
-await writeDevTokens(tokensPath, tokens);
 
-const bridge = await startHttpBridge({ handler, port });
+const startup = guardStartup();
 
-// In AWS a schedule runs the award sweep (expiry announces itself through no stream record);
-// here a timer does, once a minute.
-const sweep = setInterval(() => {
-  sweepPathwayAwards(ctx).catch((error: unknown) => {
-    process.stderr.write(`pathway award sweep failed: ${String(error)}\n`);
+async function start(): Promise<void> {
+  // 1. The data folder's address, read without writing anything.
+  const recorded = await recordedBaseUrl(DATA_DIR);
+  checkBaseUrl(recorded, baseUrl, DATA_DIR);
+
+  // 2. The port: listening first claims it, so a busy one stops the start before anything runs.
+  let route: HttpHandler | undefined;
+  const bridge = await startHttpBridge({
+    port,
+    handler: (event) => (route ? route(event) : Promise.resolve(STARTING)),
+  }).catch((error: unknown) => {
+    throw listenFailure(error, port);
   });
-}, 60_000);
-sweep.unref();
-// Imported badges are verified again as they age (their issuers' status lists change).
-const reverifier = serviceVerifier(ctx, network);
-const reverify = setInterval(() => {
-  reverifyDueImports(ctx, reverifier).catch((error: unknown) => {
-    process.stderr.write(`import re-verification failed: ${String(error)}\n`);
+  const closeBridge = once(() => bridge.close());
+  startup.started(closeBridge);
+
+  const dirs = await prepareDataDir(DATA_DIR);
+  process.stdout.write('starting DynamoDB Local…\n');
+  const db = await startDynamoDbLocal({ dbPath: dirs.dynamodb });
+  startup.started(() => db.stop());
+  const client = new DynamoDBClient(db.clientConfig);
+  startup.started(async () => client.destroy());
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
   });
-}, 3_600_000);
-reverify.unref();
+  await ensureTable(client, TABLE);
 
-onShutdown([
-  async () => clearInterval(sweep),
-  async () => clearInterval(reverify),
-  async () => db.stop(),
-  async () => client.destroy(),
-  async () => poller.stop(),
-  async () => bridge.close(),
-]);
+  const devIssuer = await loadOrCreateDevIssuer(dirs.root);
+  // Loopback and private addresses stay refused: only the service's own documents are local,
+  // and those are answered from its data by the service verifier.
+  const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
+  const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
+    documents,
+    tableName: TABLE,
+    vault: new LocalKeyVault({ dir: dirs.keys }),
+    baseUrl,
+    clock: systemClock,
+    tokenVerifier: createJwtTokenVerifier({
+      issuer: devIssuer.issuer,
+      audience: devIssuer.audience,
+      jwks: createLocalJWKSet(devIssuer.jwks),
+    }),
+    network,
+    health: async () => {
+      await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      return { ok: true };
+    },
+  });
 
-const achievement = achievements.items[0];
-process.stdout.write(`
+  // A data folder from before the address was recorded: its demo issuer's DID tells.
+  const demoIssuer = await ctx.issuers.get(DEMO_ISSUER_ID);
+  if (recorded === undefined && demoIssuer !== undefined) {
+    if (demoIssuer.did !== issuerDid(baseUrl, DEMO_ISSUER_ID)) {
+      checkBaseUrl(baseUrlOfLocalDid(demoIssuer.did) ?? demoIssuer.did, baseUrl, DATA_DIR);
+    }
+  }
+  if (recorded === undefined) await recordBaseUrl(dirs.root, baseUrl);
+
+  // The poller starts before seeding so the seed's credentials and pathways flow through the
+  // stream consumers (awards, jobs) exactly as API writes do.
+  const poller = await startStreamPoller({
+    clientConfig: db.clientConfig,
+    tableName: TABLE,
+    handler: localStreamHandlers(ctx),
+  });
+  startup.started(() => poller.stop());
+  const firstStart = demoIssuer === undefined;
+  if (firstStart) {
+    process.stdout.write('seeding the demo tenant…\n');
+    await seedDemoTenant(ctx);
+    await poller.drained();
+  }
+  // The embedded search index lives in this process: rebuild it from the table, whose stream
+  // keeps it in step from here on.
+  const candidates = await rebuildSearchIndex();
+  process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
+  const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
+
+  const tokens: Record<string, DevToken> = {
+    'platform-admin': {
+      token: await devIssuer.sign({ sub: 'dev-platform-admin', roles: ['platform-admin'] }),
+      description: 'onboards issuers; acts for any issuer',
+    },
+    'issuer-admin': {
+      token: await devIssuer.sign({
+        sub: 'dev-issuer-admin',
+        roles: ['issuer-admin'],
+        issuerId: DEMO_ISSUER_ID,
+      }),
+      description: `issues, revokes and defines achievements for ${DEMO_ISSUER_ID} only`,
+    },
+    employer: {
+      token: await devIssuer.sign({
+        sub: 'dev-employer',
+        roles: ['employer'],
+        employerId: DEMO_EMPLOYER_ID,
+      }),
+      description: `an employer (${DEMO_EMPLOYER_ID})`,
+    },
+  };
+  tokens['employer-other'] = {
+    token: await devIssuer.sign({
+      sub: 'dev-employer-other',
+      roles: ['employer'],
+      employerId: DEMO_OTHER_EMPLOYER_ID,
+    }),
+    description: `another employer (${DEMO_OTHER_EMPLOYER_ID}): finds only learners who let every employer`,
+  };
+  for (const learner of [...DEMO_LEARNERS, ...DEMO_SEARCH_LEARNERS]) {
+    tokens[`learner-${learner.id}`] = {
+      token: await devIssuer.sign({
+        sub: `dev-learner-${learner.id}`,
+        roles: ['learner'],
+        learnerId: learner.id,
+        // As an OIDC provider would vouch for it: imports addressed to this email are theirs.
+        email: learner.email,
+      }),
+      description: `learner ${learner.id} (${learner.email})`,
+    };
+  }
+  const tokensPath = `${dirs.root}/dev-tokens.json`;
+  await writeDevTokens(tokensPath, tokens);
+
+  // In AWS a schedule runs the award sweep (expiry announces itself through no stream record);
+  // here a timer does, once a minute.
+  const sweep = setInterval(() => {
+    sweepPathwayAwards(ctx).catch((error: unknown) => {
+      process.stderr.write(`pathway award sweep failed: ${String(error)}\n`);
+    });
+  }, 60_000);
+  sweep.unref();
+  startup.started(async () => clearInterval(sweep));
+  // Imported badges are verified again as they age (their issuers' status lists change).
+  const reverifier = serviceVerifier(ctx, network);
+  const reverify = setInterval(() => {
+    reverifyDueImports(ctx, reverifier).catch((error: unknown) => {
+      process.stderr.write(`import re-verification failed: ${String(error)}\n`);
+    });
+  }, 3_600_000);
+  reverify.unref();
+  startup.started(async () => clearInterval(reverify));
+  // On shutdown the server stops taking requests first (the parts behind it still run while
+  // in-flight requests finish); registered last, it is stopped first.
+  startup.started(closeBridge);
+  route = handler;
+
+  const achievement = achievements.items[0];
+  process.stdout.write(`
 credstack is running at ${bridge.url}${firstStart ? ' (demo tenant seeded)' : ' (data kept from the last start)'}
   API docs      ${bridge.url}/docs
   OpenAPI       ${bridge.url}/openapi.json
@@ -183,3 +243,15 @@ Watch a stack complete: Ada is one elective short of Data Analyst Foundations.
 
 Ctrl-C stops everything.
 `);
+}
+
+try {
+  await start();
+} catch (error) {
+  // One line, no stack: a refusal says what to do; anything else says what failed.
+  const message =
+    error instanceof StartRefused
+      ? error.message
+      : `credstack did not start: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+  await startup.fail(message);
+}

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { onShutdown } from '#local/lifecycle.ts';
+import { guardStartup, onShutdown } from '#local/lifecycle.ts';
 
 /** Stands in for `process`: signals are emitted by the test, exit only records the code. */
 class FakeProcess extends EventEmitter {
@@ -126,5 +126,34 @@ describe('onShutdown', () => {
     expect(proc.listenerCount('SIGINT')).toBe(0);
     expect(calls).toEqual([]);
     expect(proc.exits).toEqual([]);
+  });
+});
+
+describe('guardStartup', () => {
+  it('on failure logs the one line, stops what started (newest first) and exits 1', async () => {
+    const { proc, calls, logs, step, options } = setup();
+    const startup = guardStartup(options);
+    startup.started(step('http'));
+    startup.started(step('database'));
+
+    await startup.fail('port 3000 on 127.0.0.1 is already in use');
+
+    expect(logs).toEqual(['port 3000 on 127.0.0.1 is already in use']);
+    expect(calls).toEqual(['database', 'http']);
+    expect(proc.exits).toEqual([1]);
+    expect(proc.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('stops on a signal whatever has started by then, including parts started after install', async () => {
+    const { proc, calls, step, options } = setup();
+    const startup = guardStartup(options);
+    startup.started(step('database'));
+    startup.started(step('poller'));
+
+    proc.emit('SIGTERM', 'SIGTERM');
+    await waitFor(() => proc.exits.length > 0);
+
+    expect(calls).toEqual(['poller', 'database']);
+    expect(proc.exits).toEqual([0]);
   });
 });
