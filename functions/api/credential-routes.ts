@@ -1,6 +1,7 @@
 import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
+import { requireId } from '#shared/service/ids.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
 import type { CredentialState } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
@@ -59,13 +60,22 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         },
         422: { description: 'The Idempotency-Key was used with another request' },
       },
-      handle: (request) =>
-        idempotent(ctx, request, 'issue', async () => {
-          const { credential, options } = request.body as IssueBody;
-          const subject = credential.credentialSubject;
+      handle: (request) => {
+        const { credential, options } = request.body as IssueBody;
+        const subject = credential.credentialSubject;
+        // The ids these name key the table: checked before the idempotency key is claimed.
+        const issuerId = requireId(
+          issuerIdOf(credential.issuer),
+          typeof credential.issuer === 'string' ? '/credential/issuer' : '/credential/issuer/id',
+        );
+        const achievementId = requireId(
+          lastSegment(subject.achievement.id),
+          '/credential/credentialSubject/achievement/id',
+        );
+        return idempotent(ctx, request, 'issue', async () => {
           const issued = await issueCredential(ctx, principalOf(request), {
-            issuerId: issuerIdOf(credential.issuer),
-            achievementId: lastSegment(subject.achievement.id),
+            issuerId,
+            achievementId,
             recipient:
               subject.email !== undefined
                 ? { email: subject.email }
@@ -85,7 +95,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
               ? issued.record.signed
               : JSON.parse(issued.record.signed);
           return { status: 201, body: { verifiableCredential: signed, id: issued.record.id } };
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'POST',

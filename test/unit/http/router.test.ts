@@ -115,18 +115,18 @@ describe('createHttpHandler', () => {
 
     const result = await handler(
       gatewayEvent({
-        path: '/issuers/north%20field',
+        path: '/issuers/north%2Dfield',
         headers: { Authorization: 'Bearer admin', 'X-Custom': 'v' },
         query: { page: '2' },
       }),
     );
 
     expect(result.statusCode).toBe(200);
-    expect(jsonBody(result)).toEqual({ issuerId: 'north field' });
+    expect(jsonBody(result)).toEqual({ issuerId: 'north-field' });
     expect(result.headers?.['content-type']).toBe('application/json');
     expect(seen.request?.method).toBe('GET');
-    expect(seen.request?.path).toBe('/issuers/north%20field');
-    expect(seen.request?.pathParams).toEqual({ issuerId: 'north field' });
+    expect(seen.request?.path).toBe('/issuers/north%2Dfield');
+    expect(seen.request?.pathParams).toEqual({ issuerId: 'north-field' });
     expect(seen.request?.query).toEqual({ page: '2' });
     expect(seen.request?.headers['x-custom']).toBe('v');
     expect(seen.request?.principal).toEqual(ADMIN);
