@@ -2,6 +2,7 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { Page } from '#shared/service/ports.ts';
@@ -122,9 +123,22 @@ export async function queryPage<T>(
   expected: Readonly<Record<string, string>>,
 ): Promise<Page<T>> {
   const start = decodeCursor(cursor, expected, input.IndexName);
-  const result = await documents.send(
-    new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
-  );
+  let result: QueryCommandOutput;
+  try {
+    result = await documents.send(
+      new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
+    );
+  } catch (error) {
+    // A well-formed cursor can still name a position outside the query's key condition (a sort
+    // key of another item type): DynamoDB refuses such a starting key, and it is the cursor's
+    // fault, not the service's.
+    if (start !== undefined && error instanceof Error && error.name === 'ValidationException')
+      throw new ServiceError('VALIDATION', 'the cursor is not one this listing issued', {
+        cause: error,
+        fields: [{ pointer: '/cursor', detail: 'not a cursor of this listing' }],
+      });
+    throw error;
+  }
   const items = (result.Items ?? []).map((item) => recordOf<T>(item));
   const next = encodeCursor(result.LastEvaluatedKey);
   return next === undefined ? { items } : { items, cursor: next };

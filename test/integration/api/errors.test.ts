@@ -483,6 +483,7 @@ describe('cursors', () => {
       encode({ PK: 'ISSUER#other', SK: 'ACH#x' }), // another issuer's partition
       encode({ PK: 'ISSUER#northfield', SK: 'x'.repeat(1100) }), // over the sort key limit
       encode({ PK: 'ISSUER#northfield', SK: 7 }),
+      encode({ PK: 'ISSUER#northfield', SK: 'KEY#es256' }), // outside the listing's key range
       encode(['ISSUER#northfield', 'ACH#x']),
       'not a cursor!',
       encode({ PK: 'ISSUER#northfield', SK: 'ACH#x' }).slice(0, -3),
