@@ -11,6 +11,7 @@ import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
 import { DynamoCandidateSourceStore } from '#shared/store/dynamo/candidate-source-store.ts';
 import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { raiseStoreUnavailable } from '#shared/store/dynamo/errors.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { DynamoImportStore } from '#shared/store/dynamo/import-store.ts';
 import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
@@ -39,6 +40,8 @@ export function dynamoServiceContext(options: {
   /** The candidate index; without one, search answers 503 and the indexer fails its records. */
   readonly searchIndex?: SearchIndex;
 }): ServiceContext {
+  // Every store then reports an unreachable table as UNAVAILABLE (503 with Retry-After).
+  raiseStoreUnavailable(options.documents);
   const table = { documents: options.documents, tableName: options.tableName };
   return {
     baseUrl: options.baseUrl.replace(/\/$/, ''),

@@ -1,9 +1,12 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ID_SCHEMA } from '#shared/service/ids.ts';
 import { ISO_DURATION_PATTERN } from './duration.ts';
 import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 512 } as const;
+// The pathway's own id and its issuer's are path parameters of the API: the service's id grammar.
+const key = ID_SCHEMA;
 const label = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const constraints = {
   minResult: {
@@ -53,11 +56,11 @@ export const PATHWAY_SCHEMA = {
   additionalProperties: false,
   properties: {
     format: { const: PATHWAY_FORMAT },
-    id,
+    id: key,
     version: { anyOf: [id, { type: 'integer', minimum: 1 }] },
     name: { type: 'string', minLength: 1, maxLength: 500 },
     description: { type: 'string', minLength: 1, maxLength: 4000 },
-    issuerId: id,
+    issuerId: key,
     root: { $ref: '#/$defs/node' },
     policy: {
       type: 'object',

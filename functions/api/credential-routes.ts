@@ -1,8 +1,10 @@
 import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import type { CredentialState } from '#shared/service/records.ts';
+import { requireId } from '#shared/service/ids.ts';
+import { derivedCredentialId, type IssueInput, issueCredential } from '#shared/service/issuance.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { verifyCredential } from '#shared/service/verification.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
@@ -43,6 +45,27 @@ function issuerIdOf(issuer: IssueBody['credential']['issuer']): string {
 
 /** The W3C VC-API issuer and verifier operations, and batch awards. */
 export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
+  /** Issues, or returns the credential a previous run stored under the same derived id. */
+  const issueOnce = async (
+    credentialId: string | undefined,
+    input: IssueInput,
+    principal: Principal,
+  ): Promise<CredentialRecord> => {
+    try {
+      const issued = await issueCredential(ctx, principal, {
+        ...input,
+        ...(credentialId === undefined ? {} : { credentialId }),
+      });
+      return issued.record;
+    } catch (error) {
+      if (credentialId === undefined || !(error instanceof ServiceError)) throw error;
+      if (error.code !== 'CONFLICT') throw error;
+      const stored = await ctx.credentials.get(credentialId);
+      if (stored === undefined) throw error;
+      return stored;
+    }
+  };
+
   return [
     defineRoute({
       method: 'POST',
@@ -59,33 +82,48 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         },
         422: { description: 'The Idempotency-Key was used with another request' },
       },
-      handle: (request) =>
-        idempotent(ctx, request, 'issue', async () => {
-          const { credential, options } = request.body as IssueBody;
-          const subject = credential.credentialSubject;
-          const issued = await issueCredential(ctx, principalOf(request), {
-            issuerId: issuerIdOf(credential.issuer),
-            achievementId: lastSegment(subject.achievement.id),
-            recipient:
-              subject.email !== undefined
-                ? { email: subject.email }
-                : { ...(subject.id ? { id: subject.id } : {}) },
-            ...(options?.learnerId ? { learnerId: options.learnerId } : {}),
-            ...(subject.result ? { result: subject.result } : {}),
-            ...(subject.creditsEarned !== undefined
-              ? { creditsEarned: subject.creditsEarned }
-              : {}),
-            ...(credential.evidence ? { evidence: credential.evidence } : {}),
-            ...(credential.validFrom ? { validFrom: credential.validFrom } : {}),
-            ...(credential.validUntil ? { validUntil: credential.validUntil } : {}),
-            ...(credential.awardedDate ? { awardedDate: credential.awardedDate } : {}),
-          });
+      handle: (request) => {
+        const { credential, options } = request.body as IssueBody;
+        const subject = credential.credentialSubject;
+        // The ids these name key the table: checked before the idempotency key is claimed.
+        const issuerId = requireId(
+          issuerIdOf(credential.issuer),
+          typeof credential.issuer === 'string' ? '/credential/issuer' : '/credential/issuer/id',
+        );
+        const achievementId = requireId(
+          lastSegment(subject.achievement.id),
+          '/credential/credentialSubject/achievement/id',
+        );
+        return idempotent(ctx, request, 'issue', async (seed) => {
+          // Keyed: the credential id follows from the key, so a re-run after a lost completion
+          // collides with the first credential and answers with it instead of issuing twice.
+          const credentialId = seed === undefined ? undefined : derivedCredentialId(seed);
+          const issued = await issueOnce(
+            credentialId,
+            {
+              issuerId,
+              achievementId,
+              recipient:
+                subject.email !== undefined
+                  ? { email: subject.email }
+                  : { ...(subject.id ? { id: subject.id } : {}) },
+              ...(options?.learnerId ? { learnerId: options.learnerId } : {}),
+              ...(subject.result ? { result: subject.result } : {}),
+              ...(subject.creditsEarned !== undefined
+                ? { creditsEarned: subject.creditsEarned }
+                : {}),
+              ...(credential.evidence ? { evidence: credential.evidence } : {}),
+              ...(credential.validFrom ? { validFrom: credential.validFrom } : {}),
+              ...(credential.validUntil ? { validUntil: credential.validUntil } : {}),
+              ...(credential.awardedDate ? { awardedDate: credential.awardedDate } : {}),
+            },
+            principalOf(request),
+          );
           const signed =
-            issued.record.proofFormat === 'vc-jwt'
-              ? issued.record.signed
-              : JSON.parse(issued.record.signed);
-          return { status: 201, body: { verifiableCredential: signed, id: issued.record.id } };
-        }),
+            issued.proofFormat === 'vc-jwt' ? issued.signed : JSON.parse(issued.signed);
+          return { status: 201, body: { verifiableCredential: signed, id: issued.id } };
+        });
+      },
     }),
     defineRoute({
       method: 'POST',

@@ -8,7 +8,12 @@ const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 /**
  * Runs `work` at most once per `Idempotency-Key`: a retried request with the same key and body
  * gets the first response again; the same key with another body is refused (422); a key whose
- * first request is still running answers 409. Without the header, `work` simply runs.
+ * first request is still running answers 409 (until its lease ends: a request that died
+ * holding the key, as in an outage, does not block it). Without the header, `work` simply runs.
+ *
+ * `work` gets a seed unique to the scope, key and request, for work that must itself happen
+ * once: a retry that takes over a lapsed claim re-runs `work`, which may find its first run's
+ * result already stored (its completion was lost) and must then answer with that.
  *
  * @example
  * return idempotent(ctx, request, 'issue', () => issue(request));
@@ -17,10 +22,10 @@ export async function idempotent(
   ctx: ServiceContext,
   request: HttpRequest,
   operation: string,
-  work: () => Promise<HttpResult>,
+  work: (seed: string | undefined) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return work();
+  if (key === undefined) return work(undefined);
   if (!KEY.test(key)) {
     throw new ServiceError(
       'VALIDATION',
@@ -56,7 +61,7 @@ export async function idempotent(
   }
   let result: HttpResult;
   try {
-    result = await work();
+    result = await work(`${scope}\u0000${key}\u0000${requestHash}`);
   } catch (error) {
     await ctx.idempotency.release(scope, key);
     throw error;

@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '#shared/service/ids.ts';
 import type { JsonSchema } from '../http/route.ts';
 
 /**
@@ -93,7 +94,7 @@ const recipient = {
   properties: {
     id: uri,
     email: { type: 'string', format: 'email', maxLength: 320 },
-    learnerId: text(200),
+    learnerId: ID_SCHEMA,
   },
   additionalProperties: false,
 } as const;
@@ -129,7 +130,7 @@ export const issueSchema: JsonSchema = {
     },
     options: {
       type: 'object',
-      properties: { learnerId: text(200) },
+      properties: { learnerId: ID_SCHEMA },
       additionalProperties: false,
     },
   },
@@ -152,7 +153,7 @@ export const statusSchema: JsonSchema = {
   type: 'object',
   required: ['credentialId', 'credentialStatus'],
   properties: {
-    credentialId: text(300),
+    credentialId: ID_SCHEMA,
     credentialStatus: {
       type: 'array',
       minItems: 1,
@@ -175,7 +176,7 @@ export const batchSchema: JsonSchema = {
   type: 'object',
   required: ['achievementId', 'recipients'],
   properties: {
-    achievementId: text(200),
+    achievementId: ID_SCHEMA,
     recipients: { type: 'array', minItems: 1, maxItems: 10_000, items: recipient },
   },
   additionalProperties: false,

@@ -1,6 +1,7 @@
 import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
 import { SEARCH_SORTS } from '#shared/search/search-index.ts';
 import { CONSENT_LIMITS } from '#shared/service/consent.ts';
+import { ID_SCHEMA } from '#shared/service/ids.ts';
 import { MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_BYTES } from '#shared/service/imports.ts';
 import type { JsonSchema } from '../http/route.ts';
 
@@ -79,7 +80,8 @@ export const consentSchema: JsonSchema = {
           type: 'array',
           minItems: 1,
           maxItems: CONSENT_LIMITS.maxEmployers,
-          items: { type: 'string', minLength: 1, maxLength: CONSENT_LIMITS.maxEmployerId },
+          // Employer ids, as the employer's token names them (credstack:employer_id).
+          items: ID_SCHEMA,
         },
       ],
     },

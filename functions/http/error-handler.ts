@@ -4,8 +4,8 @@ import { requestState } from './request-state.ts';
 
 /**
  * Turns whatever a later step threw into a problem+json response through the one mapper
- * (problem.ts). An unexpected error is kept in the request state so the log line, not the
- * response, carries what it was.
+ * (problem.ts). An unexpected error, and the cause of a 503, is kept in the request state so
+ * the log line (with the correlation id), not the response, carries what it was.
  *
  * @example
  * middy(handler).use(correlationId()).use(requestLogger(logger)).use(errorHandler());
@@ -18,7 +18,7 @@ export function errorHandler(): HttpMiddleware {
         instance: request.event.rawPath ?? '/',
         ...(state.challenge === undefined ? {} : { challenge: state.challenge }),
       });
-      if (mapped.unexpected) state.unexpected = request.error;
+      if (mapped.logCause) state.unexpected = request.error;
       // Set, not returned: a returned value would stop the logger and correlation steps.
       request.response = {
         statusCode: mapped.status,

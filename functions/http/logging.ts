@@ -29,8 +29,16 @@ export type RequestLogLine = {
   readonly status: number;
   readonly durationMs: number;
   readonly correlationId: string;
-  /** Only for a 500 caused by an unexpected error: what it was, for whoever operates this. */
-  readonly error?: { readonly name: string; readonly message: string; readonly stack?: string };
+  /**
+   * Only for a 5xx: what the error was (for a 503, also its cause: the refused connection or
+   * the store's message the response does not show), for whoever operates this.
+   */
+  readonly error?: {
+    readonly name: string;
+    readonly message: string;
+    readonly stack?: string;
+    readonly cause?: string;
+  };
 };
 
 /**
@@ -116,12 +124,17 @@ export function correlationId(
 }
 
 function describeUnexpected(error: unknown): NonNullable<RequestLogLine['error']> {
-  if (error instanceof Error)
+  if (error instanceof Error) {
+    const cause = error.cause;
     return {
       name: error.name,
       message: error.message,
       ...(error.stack === undefined ? {} : { stack: error.stack }),
+      ...(cause === undefined
+        ? {}
+        : { cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) }),
     };
+  }
   return { name: typeof error, message: String(error) };
 }
 

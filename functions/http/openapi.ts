@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '#shared/service/ids.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA } from './problem.ts';
 import {
   type JsonSchema,
@@ -64,7 +65,8 @@ function parameters(route: RouteDefinition): Json[] {
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    // The router refuses any other value with 400 (router.ts, shared/service/ids.ts).
+    schema: ID_SCHEMA,
   }));
   const query = route.query;
   if (query === undefined) return path;

@@ -94,6 +94,13 @@ function problemType(name: string): string {
 const INTERNAL_DETAIL =
   'The request could not be processed. Quote the x-correlation-id response header when reporting this.';
 
+/**
+ * Seconds a client should wait before retrying a 503 (`Retry-After`, RFC 9110 §10.2.3): the
+ * store's outages the service reports (throttling, a refused connection, a DynamoDB 5xx) are
+ * ones the SDK already retried for about a second, so asking for a few more is honest.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Most field entries a 400 lists; a hostile body could otherwise make the answer huge. */
 export const MAX_PROBLEM_FIELDS = 50;
 
@@ -164,6 +171,11 @@ export interface ProblemResponse {
   readonly body: ProblemDocument;
   /** True when the error was not one the service raises on purpose: log it, it is a bug. */
   readonly unexpected: boolean;
+  /**
+   * True when the log line should carry the error and its cause (a 500, or a 503 whose cause —
+   * a refused connection, a DynamoDB message — the caller is never shown).
+   */
+  readonly logCause: boolean;
 }
 
 export interface ProblemOptions {
@@ -195,13 +207,14 @@ function problem(
       ? { errors: extra.errors.slice(0, MAX_PROBLEM_FIELDS) }
       : {}),
   };
-  return { status, headers, body, unexpected: false };
+  return { status, headers, body, unexpected: false, logCause: status >= 500 };
 }
 
 /**
  * Maps anything thrown while serving a request to its problem response: a ServiceError to
- * its code's status, a validation error to 400 with its fields, an HttpError to its status,
- * and anything else to a 500 whose detail says nothing about the error.
+ * its code's status (UNAVAILABLE: 503 with `Retry-After`), a validation error to 400 with its
+ * fields, an HttpError to its status, and anything else to a 500 whose detail says nothing
+ * about the error.
  *
  * @example
  * const { status, headers, body } = problemFor(error, { instance: event.rawPath });
@@ -214,7 +227,13 @@ export function problemFor(error: unknown, options: ProblemOptions): ProblemResp
       SERVICE_TITLES[error.code],
       error.message,
       options,
-      { errors: error.fields },
+      {
+        errors: error.fields,
+        // Every 503 is a passing condition (an outage, throttling): say when to come back.
+        ...(error.code === 'UNAVAILABLE'
+          ? { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } }
+          : {}),
+      },
     );
   }
   if (error instanceof RequestValidationError) {

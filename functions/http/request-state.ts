@@ -26,7 +26,7 @@ export interface RequestState {
   principal?: Principal;
   /** `WWW-Authenticate` challenge for a 401, set by authentication. */
   challenge?: string;
-  /** The error behind a 500, kept for the log line only. */
+  /** The error behind a 5xx, kept for the log line only. */
   unexpected?: unknown;
 }
 

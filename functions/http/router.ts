@@ -4,6 +4,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context as LambdaContext,
 } from 'aws-lambda';
+import { withDiagnostics } from '#shared/core/diagnostics.ts';
+import { ID_RULE, isId } from '#shared/service/ids.ts';
 import type { TokenVerifier } from '#shared/service/token-verifier.ts';
 import { authenticate } from './auth.ts';
 import { bodyParser } from './body-parser.ts';
@@ -15,6 +17,7 @@ import {
   type Logger,
   requestLogger,
 } from './logging.ts';
+import { type ProblemField, RequestValidationError } from './problem.ts';
 import { requestState } from './request-state.ts';
 import {
   checkRouteTable,
@@ -58,8 +61,21 @@ function routing(match: RouteMatcher): HttpMiddleware {
       state.route = route;
       state.pathParams = pathParams;
       state.query = { ...request.event.queryStringParameters };
+      checkPathParams(pathParams);
     },
   };
+}
+
+/**
+ * Every path parameter of every route is an id (shared/service/ids.ts): refused here, before
+ * authentication and before any store call, so an id DynamoDB cannot key (too long, odd
+ * characters) is a 400 naming the parameter rather than a failure deep in a store.
+ */
+function checkPathParams(pathParams: Readonly<Record<string, string>>): void {
+  const fields: ProblemField[] = [];
+  for (const [name, value] of Object.entries(pathParams))
+    if (!isId(value)) fields.push({ parameter: name, detail: ID_RULE });
+  if (fields.length > 0) throw new RequestValidationError('the path names an invalid id', fields);
 }
 
 function contentTypeOf(result: HttpResult, fallback: string): string {
@@ -106,9 +122,20 @@ export function toGatewayResult(result: HttpResult): APIGatewayProxyStructuredRe
 
 const NEVER_ABORTED = new AbortController().signal;
 
+/** The handler step: runs the matched route; `logger` receives its diagnostics. */
+const dispatcher =
+  (logger: Logger) =>
+  async (
+    event: APIGatewayProxyEventV2,
+    context: LambdaContext,
+    options?: MiddyHandlerObject,
+  ): Promise<APIGatewayProxyStructuredResultV2> =>
+    dispatch(event, context, logger, options);
+
 async function dispatch(
   event: APIGatewayProxyEventV2,
   context: LambdaContext,
+  logger: Logger,
   options?: MiddyHandlerObject,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const state = requestState(event);
@@ -131,7 +158,13 @@ async function dispatch(
     signal: options?.signal ?? NEVER_ABORTED,
     ...(isLambda ? { lambdaContext: context } : {}),
   };
-  return toGatewayResult(await route.definition.handle(request, routeContext));
+  // Details a handler keeps out of its answer (a report's unreachable key) are logged with
+  // this request's correlation id.
+  const result = await withDiagnostics(
+    { correlationId: state.correlationId, log: (entry) => logger.log(entry) },
+    () => route.definition.handle(request, routeContext),
+  );
+  return toGatewayResult(result);
 }
 
 /**
@@ -149,9 +182,12 @@ export function createHttpHandler(
 ): HttpLambdaHandler {
   checkRouteTable(routes);
   const match = createRouteMatcher(routes.map(compileRoute));
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(dispatch)
+  const logger = deps.logger ?? createJsonLogger();
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+    dispatcher(logger),
+  )
     .use(correlationId())
-    .use(requestLogger(deps.logger ?? createJsonLogger()))
+    .use(requestLogger(logger))
     .use(errorHandler())
     .use(routing(match))
     .use(bodyParser(deps.maxBodyBytes === undefined ? {} : { maxBytes: deps.maxBodyBytes }))

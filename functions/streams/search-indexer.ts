@@ -4,12 +4,15 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
+import { isCredstackError } from '#shared/core/errors.ts';
 import {
   recordIssuedCredential,
   reindexCandidates,
   reindexLearner,
 } from '#shared/service/candidate-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
+import { ServiceError } from '#shared/service/errors.ts';
+import { isId } from '#shared/service/ids.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { paddedSequence } from '#shared/store/dynamo/candidate-source-store.ts';
 import { recordOf } from '#shared/store/dynamo/keys.ts';
@@ -28,6 +31,12 @@ import { recordOf } from '#shared/store/dynamo/keys.ts';
  * only move forward by sequence number, and every re-index reads the table afresh and writes at
  * a new version. On a failure the earliest record whose work is not done is reported, so the
  * stream delivers it and everything after it again (ReportBatchItemFailures).
+ *
+ * A record that can never succeed — a learner or tenant id outside the id grammar, data the
+ * store or the service refuses as invalid — is logged and skipped, not reported: reporting it
+ * would have the stream deliver it again and again until its retries ran out and it dropped
+ * the records queued behind it, good ones included. Only passing failures (an unreachable
+ * table or index) are reported for redelivery.
  *
  * Expiry needs no record: badges past `validUntil` and consents past `until` stop counting at
  * query time, and the next re-index of the learner drops them from the document.
@@ -60,7 +69,21 @@ function image(map: Readonly<Record<string, AttributeValue>>): Record<string, un
 type Work =
   | { readonly kind: 'none' }
   | { readonly kind: 'learner'; readonly learnerId: string }
-  | { readonly kind: 'tenant'; readonly tenantId: string };
+  | { readonly kind: 'tenant'; readonly tenantId: string }
+  /** A record naming an id outside the grammar: skipped, never retried. */
+  | { readonly kind: 'invalid'; readonly what: string };
+
+/**
+ * True when retrying cannot help: the record names something the service refuses as invalid
+ * (a DynamoDB ValidationException — a key over its size limits —, a VALIDATION service error,
+ * malformed input). An outage or an unknown failure may pass, so it is retried.
+ */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof ServiceError) return error.code === 'VALIDATION';
+  if (isCredstackError(error, 'INPUT_MALFORMED') || isCredstackError(error, 'INPUT_TOO_LARGE'))
+    return true;
+  return error instanceof Error && error.name === 'ValidationException';
+}
 
 /** Does the record's own part of the work (a credential's copy) and says what to re-index. */
 async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<Work> {
@@ -71,6 +94,7 @@ async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<
     if (raw === undefined) return { kind: 'none' };
     const credential = recordOf<CredentialRecord>(image(raw));
     if (credential.learnerId === undefined) return { kind: 'none' };
+    if (!isId(credential.learnerId)) return { kind: 'invalid', what: 'learner id' };
     await recordIssuedCredential(
       ctx,
       credential,
@@ -79,10 +103,17 @@ async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<
     );
     return { kind: 'learner', learnerId: credential.learnerId };
   }
-  if (pk.startsWith('LEARNER#') && (sk.startsWith('CONSENT#') || sk.startsWith('IMPORT#')))
-    return { kind: 'learner', learnerId: pk.slice('LEARNER#'.length) };
-  if (pk.startsWith('TENANT#') && sk === 'SETTINGS')
-    return { kind: 'tenant', tenantId: pk.slice('TENANT#'.length) };
+  if (pk.startsWith('LEARNER#') && (sk.startsWith('CONSENT#') || sk.startsWith('IMPORT#'))) {
+    const learnerId = pk.slice('LEARNER#'.length);
+    if (!isId(learnerId) || (sk.startsWith('CONSENT#') && !isId(sk.slice('CONSENT#'.length))))
+      return { kind: 'invalid', what: 'learner or tenant id' };
+    return { kind: 'learner', learnerId };
+  }
+  if (pk.startsWith('TENANT#') && sk === 'SETTINGS') {
+    const tenantId = pk.slice('TENANT#'.length);
+    if (!isId(tenantId)) return { kind: 'invalid', what: 'tenant id' };
+    return { kind: 'tenant', tenantId };
+  }
   return { kind: 'none' };
 }
 
@@ -106,19 +137,29 @@ export function searchIndexerHandler(
     const tenants = new Map<string, number>();
     let failedAt: number | undefined;
     for (const [index, record] of records.entries()) {
+      const sequence = record.dynamodb?.SequenceNumber;
       try {
         const work = await recordWork(ctx, record);
+        if (work.kind === 'invalid') log(`record ${sequence} skipped: invalid ${work.what}`, null);
         if (work.kind === 'learner' && !learners.has(work.learnerId))
           learners.set(work.learnerId, index);
         if (work.kind === 'tenant' && !tenants.has(work.tenantId))
           tenants.set(work.tenantId, index);
       } catch (error) {
-        log(`record ${record.dynamodb?.SequenceNumber} failed`, error);
+        if (isPermanent(error)) {
+          log(`record ${sequence} skipped: it cannot succeed`, error);
+          continue;
+        }
+        log(`record ${sequence} failed`, error);
         failedAt = index;
         break;
       }
     }
     const fail = (index: number, what: string, error: unknown) => {
+      if (isPermanent(error)) {
+        log(`re-indexing ${what} skipped: it cannot succeed`, error);
+        return;
+      }
       log(`re-indexing ${what} failed`, error);
       failedAt = Math.min(failedAt ?? index, index);
     };

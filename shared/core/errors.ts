@@ -1,3 +1,5 @@
+import { noteDiagnostic } from './diagnostics.ts';
+
 /**
  * Error codes the credential core can raise. A stable union lets callers (the CLI, the HTTP
  * error mapper) branch on `code` instead of parsing messages.
@@ -48,4 +50,55 @@ export function isCredstackError(error: unknown, code?: ErrorCode): error is Cre
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+// Failures of documents that were fetched but are wrong: their messages are about the document
+// (a missing key, a malformed list) and written by the core itself, so a report may show them.
+const DOCUMENT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'INPUT_TOO_LARGE',
+  'INPUT_TOO_DEEP',
+  'INPUT_MALFORMED',
+  'UNSUPPORTED_FORMAT',
+  'KEY_NOT_FOUND',
+  'KEY_UNSUPPORTED',
+  'DID_UNSUPPORTED',
+  'CONTEXT_UNKNOWN',
+  'STATUS_LIST_INVALID',
+]);
+
+/**
+ * A failure to obtain `subject` (`'the key'`, `'the status list'`) phrased for a public
+ * verification report. A report is shown to anyone, so a fetch that failed says only that it
+ * could not be fetched (with the HTTP status, or that it timed out, was too large or was
+ * refused), never the socket error behind it (`connect ECONNREFUSED 10.0.0.7:443`), and a
+ * failure that is not the document's fault (the service's own store, a bug) says the same;
+ * the detail goes to the log with the request's correlation id (diagnostics.ts). A document that was fetched but is wrong is described
+ * by `describe(message)`, its message being the core's own.
+ *
+ * @example
+ * reportReason(error, 'the key', (message) => `the signing key could not be obtained: ${message}`);
+ * // 'the key could not be fetched (HTTP 404)'
+ */
+export function reportReason(
+  error: unknown,
+  subject: string,
+  describe: (message: string) => string,
+): string {
+  if (error instanceof CredstackError && DOCUMENT_CODES.has(error.code))
+    return describe(error.message);
+  const fetchFailed = `${subject} could not be fetched`;
+  noteDiagnostic(fetchFailed, error);
+  if (!(error instanceof CredstackError)) return fetchFailed;
+  switch (error.code) {
+    case 'FETCH_TIMEOUT':
+      return `${fetchFailed} (it took too long)`;
+    case 'FETCH_TOO_LARGE':
+      return `${fetchFailed} (the response is too large)`;
+    case 'FETCH_REFUSED':
+      return `${fetchFailed} (its address is not one this verifier may reach)`;
+    default: {
+      const status = /answered HTTP (\d{3})$/.exec(error.message)?.[1];
+      return status === undefined ? fetchFailed : `${fetchFailed} (HTTP ${status})`;
+    }
+  }
 }

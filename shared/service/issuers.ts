@@ -40,7 +40,8 @@ function keyIdFor(algorithm: SigningAlgorithm, at: string): string {
   return `${algorithm.toLowerCase()}-${at.replace(/[-:.Z]/g, '')}-${randomBytes(2).toString('hex')}`;
 }
 
-async function createKey(
+/** A new key in the vault and its record, not yet stored. */
+async function newKey(
   ctx: ServiceContext,
   issuerId: string,
   algorithm: SigningAlgorithm,
@@ -57,6 +58,15 @@ async function createKey(
     status: 'active',
     createdAt,
   };
+  return key;
+}
+
+async function createKey(
+  ctx: ServiceContext,
+  issuerId: string,
+  algorithm: SigningAlgorithm,
+): Promise<IssuerKeyRecord> {
+  const key = await newKey(ctx, issuerId, algorithm);
   await ctx.issuers.putKey(key);
   return key;
 }
@@ -108,9 +118,13 @@ export async function onboardIssuer(
     profile,
     createdAt: ctx.clock.now().toISOString(),
   };
-  await ctx.issuers.create(issuer);
+  // Refused before any key is made in the vault; the write below still settles a race.
+  if (await ctx.issuers.get(id)) throw new ServiceError('CONFLICT', `issuer ${id} already exists`);
   const keys: IssuerKeyRecord[] = [];
-  for (const algorithm of ISSUER_ALGORITHMS) keys.push(await createKey(ctx, id, algorithm));
+  for (const algorithm of ISSUER_ALGORITHMS) keys.push(await newKey(ctx, id, algorithm));
+  // The issuer and its keys in one write: a failure (an outage) leaves no issuer without keys,
+  // which would serve an empty DID document and refuse the retry as a conflict.
+  await ctx.issuers.create(issuer, keys);
   return view(ctx, issuer, keys);
 }
 

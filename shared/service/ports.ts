@@ -35,7 +35,8 @@ export interface Page<T> {
 }
 
 export interface IssuerRepository {
-  create(issuer: IssuerRecord): Promise<void>;
+  /** The issuer with its first keys, all or nothing; CONFLICT when the id is taken. */
+  create(issuer: IssuerRecord, keys?: readonly IssuerKeyRecord[]): Promise<void>;
   get(issuerId: string): Promise<IssuerRecord | undefined>;
   list(cursor?: string): Promise<Page<IssuerRecord>>;
   putKey(key: IssuerKeyRecord): Promise<void>;

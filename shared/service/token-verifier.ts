@@ -1,6 +1,7 @@
 import { type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from './errors.ts';
+import { isId } from './ids.ts';
 import { type Principal, ROLES, type Role } from './principal.ts';
 
 /**
@@ -97,6 +98,20 @@ function optionalString(payload: JWTPayload, claim: string): string | undefined 
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/**
+ * A scope claim (issuer, learner, employer, tenant): an id by the service's grammar, since it
+ * keys the table (a tenant's search partition, a learner's items). A token whose scope is not
+ * one is refused outright (401 invalid_token) rather than trusted halfway: its holder could
+ * otherwise be accepted and make a later step — a store write, the search indexer — fail.
+ */
+function scopeId(payload: JWTPayload, claim: string): string | undefined {
+  const value = payload[claim];
+  // An empty claim is an absent scope, as identity providers send unset attributes.
+  if (value === undefined || value === '') return undefined;
+  if (!isId(value)) throw unauthenticated(`the token's ${claim} claim is not a valid id`);
+  return value;
+}
+
 /** More DIDs than any account links; a longer claim is cut rather than refused. */
 const MAX_LINKED_DIDS = 50;
 const MAX_DID_LENGTH = 2048;
@@ -146,10 +161,10 @@ function audienceMatches(payload: JWTPayload, audience: string): boolean {
 export function principalFromClaims(payload: JWTPayload): Principal {
   const subject = optionalString(payload, 'sub');
   if (subject === undefined) throw unauthenticated('the token names no subject');
-  const issuerId = optionalString(payload, 'credstack:issuer_id');
-  const learnerId = optionalString(payload, 'credstack:learner_id');
-  const employerId = optionalString(payload, 'credstack:employer_id');
-  const tenantId = optionalString(payload, 'credstack:tenant_id');
+  const issuerId = scopeId(payload, 'credstack:issuer_id');
+  const learnerId = scopeId(payload, 'credstack:learner_id');
+  const employerId = scopeId(payload, 'credstack:employer_id');
+  const tenantId = scopeId(payload, 'credstack:tenant_id');
   const verifiedEmail = verifiedEmailOf(payload);
   const dids = didsOf(payload);
   return {

@@ -1,3 +1,4 @@
+import { describeError, reportReason } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import type { StatusResult } from './status-check.ts';
 import { checkStatusUrl, fetchStatusDocument, isObject } from './status-document.ts';
@@ -38,7 +39,7 @@ export async function checkRevocationListEntry(
   try {
     url = checkStatusUrl(entry.id, 'the revocation list id');
   } catch (error) {
-    return result('error', (error as Error).message);
+    return result('error', describeError(error));
   }
   const credentialId = credential.id;
   if (typeof credentialId !== 'string')
@@ -60,7 +61,11 @@ export async function checkRevocationListEntry(
   } catch (error) {
     return result(
       'error',
-      `the revocation list at ${url} could not be read: ${(error as Error).message}`,
+      reportReason(
+        error,
+        `the revocation list at ${url}`,
+        (message) => `the revocation list at ${url} could not be read: ${message}`,
+      ),
     );
   }
 

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '#shared/core/clock.ts';
-import { describeError } from '#shared/core/errors.ts';
+import { describeError, reportReason } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import {
   DEFAULT_MAX_BITSTRING_BYTES,
@@ -173,7 +173,14 @@ async function checkListEntry(
   try {
     document = await fetchStatusDocument(options.fetcher, url, LIST_ACCEPT);
   } catch (error) {
-    return result('error', `the status list ${url} could not be fetched: ${describeError(error)}`);
+    return result(
+      'error',
+      reportReason(
+        error,
+        `the status list ${url}`,
+        (message) => `the status list ${url}: ${message}`,
+      ),
+    );
   }
 
   const format = LIST_FORMATS[entryType];
@@ -218,7 +225,11 @@ async function checkListEntry(
     } catch (error) {
       return result(
         'error',
-        `the status list credential at ${url} could not be verified: ${describeError(error)}`,
+        reportReason(
+          error,
+          `the status list credential at ${url}`,
+          (message) => `the status list credential at ${url} could not be verified: ${message}`,
+        ),
       );
     }
     if (!verdict.ok)
@@ -328,7 +339,11 @@ export async function checkCredentialStatus(
       results.push({
         type,
         outcome: 'error',
-        reason: `the status could not be checked: ${describeError(error)}`,
+        reason: reportReason(
+          error,
+          'the status list',
+          (message) => `the status could not be checked: ${message}`,
+        ),
       });
     }
   }

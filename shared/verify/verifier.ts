@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '#shared/core/clock.ts';
-import { describeError } from '#shared/core/errors.ts';
+import { describeError, reportReason } from '#shared/core/errors.ts';
 import { DEFAULT_JSON_MAX_DEPTH, parseJsonSafely } from '#shared/core/safe-json.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { cachedUndefinedTerms, findUndefinedTerms } from '#shared/jsonld/term-check.ts';
@@ -170,7 +170,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
       else if (isObject(jwk)) resolved = keyFromEmbeddedJwk(jwk, 'embedded jwk');
       else throw new Error('kid must be a string');
     } catch (error) {
-      report.fail('key', `the signing key could not be obtained: ${describeError(error)}`);
+      report.fail(
+        'key',
+        reportReason(
+          error,
+          'the key',
+          (message) => `the signing key could not be obtained: ${message}`,
+        ),
+      );
       return false;
     }
     const key = resolved.key;
@@ -293,7 +300,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       } catch (error) {
         report.fail(
           'key',
-          `the verification method ${method} could not be resolved: ${describeError(error)}`,
+          reportReason(
+            error,
+            `the key of the verification method ${method}`,
+            (message) => `the verification method ${method} could not be resolved: ${message}`,
+          ),
           `${path}/verificationMethod`,
         );
         return false;
@@ -454,7 +465,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         );
       }
     } catch (error) {
-      report.fail('terms', `the credential's terms could not be checked: ${describeError(error)}`);
+      report.fail(
+        'terms',
+        reportReason(
+          error,
+          "a context of the credential's terms",
+          (message) => `the credential's terms could not be checked: ${message}`,
+        ),
+      );
     }
     const proofOk =
       jws === undefined

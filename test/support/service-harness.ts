@@ -17,8 +17,9 @@ import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import type { Logger } from '../../functions/http/logging.ts';
 import type { HttpLambdaHandler } from '../../functions/http/router.ts';
-import { useDynamoDbLocal } from './dynamodb.ts';
+import { type TestTable, useDynamoDbLocal } from './dynamodb.ts';
 
 /**
  * The issuer service as `npm start` runs it — the same route table, middleware and DynamoDB
@@ -54,6 +55,13 @@ export function useService(
     streams?: boolean;
     /** Where the verifier and imports by URL reach the network (default: nowhere). */
     network?: Fetcher;
+    /**
+     * The client the service's stores use (default: the test table's own), e.g. one reaching
+     * DynamoDB Local through a relay the test can break.
+     */
+    documents?: (db: TestTable) => Promise<DynamoDBDocumentClient>;
+    /** Receives the service's log entries (default: dropped). */
+    logger?: Logger;
   } = {},
 ): () => ServiceHarness {
   const db = useDynamoDbLocal();
@@ -80,7 +88,7 @@ export function useService(
       : new LocalKeyVault({ dir: join(dir, 'keys') });
     const tokens = await loadOrCreateDevIssuer(dir);
     const { ctx, handler } = buildLocalApp({
-      documents: db.documents,
+      documents: options.documents ? await options.documents(db) : db.documents,
       tableName,
       vault,
       baseUrl,
@@ -92,7 +100,7 @@ export function useService(
       }),
       network: options.network ?? new StaticFetcher({}),
       health: async () => ({ ok: true }),
-      logger: { log: () => {} },
+      logger: options.logger ?? { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
     route = handler;

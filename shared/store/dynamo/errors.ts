@@ -14,8 +14,10 @@ import { KEY } from '../table.ts';
 
 /**
  * How DynamoDB failures become service errors. A failed condition means someone else got
- * there first (CONFLICT); throttling that outlived the SDK's own retries is UNAVAILABLE;
- * anything else is a fault and propagates unchanged.
+ * there first (CONFLICT); the table being out of reach — throttling, a DynamoDB 5xx, a
+ * refused or reset connection, a timeout — once the SDK's own retries are spent is
+ * UNAVAILABLE (503 with Retry-After), classified here and nowhere else; anything else is a
+ * fault and propagates unchanged.
  */
 
 // Errors the SDK already retried; when they still surface, the table is overloaded.
@@ -25,6 +27,84 @@ const OVERLOADED = new Set([
   'RequestLimitExceeded',
   'TransactionConflictException',
 ]);
+
+// Node's socket errors of a store that is down, restarting or unreachable.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+// SDK errors of a store that answered but could not serve (besides the overload ones).
+const OUTAGE_NAMES = new Set([
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+/**
+ * True when `error` says the store is out of reach for now (rather than that the request was
+ * wrong): throttling, a 5xx from DynamoDB, a refused/reset connection, a timeout.
+ *
+ * @example
+ * isStoreUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' })); // true
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata, $fault } = error as {
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: unknown;
+  };
+  if (OVERLOADED.has(error.name) || OUTAGE_NAMES.has(error.name)) return true;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  // A connection tried on every address (IPv4 and IPv6) fails as an AggregateError of them.
+  if (error instanceof AggregateError && error.errors.some(isStoreUnavailable)) return true;
+  const status = $metadata?.httpStatusCode;
+  if ($fault === 'server' || (typeof status === 'number' && status >= 500)) return true;
+  return error.cause !== undefined && error.cause !== error && isStoreUnavailable(error.cause);
+}
+
+/** The one message a caller sees for an outage; the log keeps the cause. */
+export const STORE_UNAVAILABLE_MESSAGE = 'the data store is unavailable; try again shortly';
+
+/** The client middleware's name; adding it again replaces it. */
+const STORE_ERRORS_MIDDLEWARE = 'credstackStoreUnavailable';
+
+/**
+ * Makes every command sent through `client` (and every DocumentClient over it: they share the
+ * middleware stack) fail with ServiceError('UNAVAILABLE') when the store is out of reach, after
+ * the SDK's retries. Other errors — failed conditions, cancelled transactions, validation —
+ * pass unchanged for the stores to read. Safe to call again on the same client.
+ *
+ * @example
+ * raiseStoreUnavailable(documents);
+ */
+export function raiseStoreUnavailable(
+  client: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
+): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof ServiceError || !isStoreUnavailable(error)) throw error;
+        throw new ServiceError('UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE, { cause: error });
+      }
+    },
+    // `initialize` wraps the retry step: only an outage that outlived the retries is reported.
+    { step: 'initialize', name: STORE_ERRORS_MIDDLEWARE, override: true },
+  );
+}
 
 /**
  * True when `error` is a failed condition of a single-item write.

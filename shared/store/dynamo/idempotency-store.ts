@@ -15,11 +15,19 @@ import { idempotencyKey } from './keys.ts';
 /** How long a key is remembered (24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
+/**
+ * How long an in-progress claim holds the key (60 s: longer than any API request may run).
+ * A request that dies holding it — the table went away before it could release or complete —
+ * no longer blocks its retries for a day: once the lease ends, a retry takes the key over.
+ */
+export const IDEMPOTENCY_LEASE_SECONDS = 60;
+
 export interface DynamoIdempotencyStoreOptions {
   readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock?: Clock;
   readonly ttlSeconds?: number;
+  readonly leaseSeconds?: number;
 }
 
 // A claim can vanish between the failed put and the read (released, or expired); a fresh
@@ -32,6 +40,16 @@ interface StoredIdempotency {
   readonly status: IdempotencyRecord['status'];
   readonly response?: IdempotencyRecord['response'];
   readonly expiresAt: number;
+  /** Epoch seconds when an in-progress claim may be taken over (absent on older claims). */
+  readonly leaseUntil?: number;
+}
+
+/** True when the record no longer holds its key: expired, or an in-progress claim past its lease. */
+function lapsed(stored: StoredIdempotency, now: number): boolean {
+  if (stored.expiresAt <= now) return true;
+  return (
+    stored.status === 'in-progress' && stored.leaseUntil !== undefined && stored.leaseUntil <= now
+  );
 }
 
 /**
@@ -48,18 +66,20 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
   readonly #table: string;
   readonly #clock: Clock;
   readonly #ttlSeconds: number;
+  readonly #leaseSeconds: number;
 
   constructor(options: DynamoIdempotencyStoreOptions) {
     this.#documents = options.documents;
     this.#table = options.tableName;
     this.#clock = options.clock ?? systemClock;
     this.#ttlSeconds = options.ttlSeconds ?? IDEMPOTENCY_TTL_SECONDS;
+    this.#leaseSeconds = options.leaseSeconds ?? IDEMPOTENCY_LEASE_SECONDS;
   }
 
   /**
    * Claims the key (undefined: the caller goes ahead) or returns the record of the request
-   * that holds it — in progress or done, and with its own requestHash for the caller to
-   * compare.
+   * that holds it — in progress (within its lease) or done, and with its own requestHash for
+   * the caller to compare.
    */
   async begin(
     scope: string,
@@ -78,11 +98,18 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
               key,
               requestHash,
               status: 'in-progress',
+              leaseUntil: now + this.#leaseSeconds,
               [KEY.ttl]: now + this.#ttlSeconds,
             },
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#pk': KEY.pk, '#expiresAt': KEY.ttl },
-            ExpressionAttributeValues: { ':now': now },
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR #expiresAt <= :now OR (#status = :inProgress AND #leaseUntil <= :now)',
+            ExpressionAttributeNames: {
+              '#pk': KEY.pk,
+              '#expiresAt': KEY.ttl,
+              '#status': 'status',
+              '#leaseUntil': 'leaseUntil',
+            },
+            ExpressionAttributeValues: { ':now': now, ':inProgress': 'in-progress' },
           }),
         );
         return undefined;
@@ -91,7 +118,7 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
           throwAsServiceError(error, `idempotency key ${key} is taken`);
       }
       const existing = await this.#read(itemKey);
-      if (existing !== undefined && existing.expiresAt > now) return toRecord(existing);
+      if (existing !== undefined && !lapsed(existing, now)) return toRecord(existing);
     }
     throw new ServiceError(
       'CONFLICT',

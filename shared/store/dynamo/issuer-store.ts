@@ -3,7 +3,7 @@ import { ServiceError } from '#shared/service/errors.ts';
 import type { IssuerRepository, Page } from '#shared/service/ports.ts';
 import type { IssuerKeyRecord, IssuerRecord } from '#shared/service/records.ts';
 import { GSI1, KEY } from '#shared/store/table.ts';
-import { isConditionFailure, putNew, throwAsServiceError } from './errors.ts';
+import { isConditionFailure, putNew, throwAsServiceError, transact } from './errors.ts';
 import {
   ISSUERS_GSI1PK,
   issuerKey,
@@ -24,19 +24,42 @@ import { DynamoStore, queryAll, queryPage } from './paging.ts';
  * await issuers.create(record);
  */
 export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
-  /** Creates the issuer; CONFLICT when the id is taken. */
-  async create(issuer: IssuerRecord): Promise<void> {
-    await putNew(
-      this.documents,
-      this.table,
-      {
-        ...withoutUndefined(issuer),
-        ...issuerKey(issuer.id),
-        [KEY.gsi1pk]: ISSUERS_GSI1PK,
-        [KEY.gsi1sk]: issuer.id,
-      },
-      `issuer ${issuer.id} already exists`,
-    );
+  /**
+   * Creates the issuer with its first keys in one transaction, so an outage halfway leaves
+   * nothing behind; CONFLICT when the id is taken.
+   */
+  async create(issuer: IssuerRecord, keys: readonly IssuerKeyRecord[] = []): Promise<void> {
+    const conflict = `issuer ${issuer.id} already exists`;
+    const profile = {
+      ...withoutUndefined(issuer),
+      ...issuerKey(issuer.id),
+      [KEY.gsi1pk]: ISSUERS_GSI1PK,
+      [KEY.gsi1sk]: issuer.id,
+    };
+    if (keys.length === 0) {
+      await putNew(this.documents, this.table, profile, conflict);
+      return;
+    }
+    const isNew = {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': KEY.pk },
+    };
+    try {
+      await transact(this.documents, {
+        TransactItems: [
+          { Put: { TableName: this.table, Item: profile, ...isNew } },
+          ...keys.map((key) => ({
+            Put: {
+              TableName: this.table,
+              Item: { ...withoutUndefined(key), ...signingKeyKey(key.issuerId, key.keyId) },
+              ...isNew,
+            },
+          })),
+        ],
+      });
+    } catch (error) {
+      throwAsServiceError(error, conflict);
+    }
   }
 
   async get(issuerId: string): Promise<IssuerRecord | undefined> {

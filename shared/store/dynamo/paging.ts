@@ -2,16 +2,47 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { Page } from '#shared/service/ports.ts';
+import { GSI1, GSI2, KEY } from '../table.ts';
 import { recordOf } from './keys.ts';
 
 /**
  * Opaque page cursors: the query's LastEvaluatedKey as base64url JSON. A cursor is checked
- * against the partition being queried, so one issued for another issuer's partition (or
- * edited by hand) is refused as a VALIDATION error instead of reaching DynamoDB.
+ * strictly before it reaches DynamoDB: exactly the key attributes of the table or index being
+ * queried (a cursor missing its sort key, or carrying an extra attribute, is refused), each a
+ * string within DynamoDB's key limits, and the partition the query reads. One issued for
+ * another issuer's partition, or edited by hand, is a VALIDATION error (400 naming `cursor`).
  */
+
+/** Longest cursor accepted: four key attributes at DynamoDB's limits, as base64url JSON. */
+export const MAX_CURSOR_LENGTH = 2000;
+
+// DynamoDB's key size limits, in bytes: partition keys 2,048, sort keys 1,024.
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/** The key attributes of a query's LastEvaluatedKey: the table's, plus the index's if any. */
+const CURSOR_KEYS: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
+  '': [
+    [KEY.pk, MAX_PARTITION_KEY_BYTES],
+    [KEY.sk, MAX_SORT_KEY_BYTES],
+  ],
+  [GSI1]: [
+    [KEY.pk, MAX_PARTITION_KEY_BYTES],
+    [KEY.sk, MAX_SORT_KEY_BYTES],
+    [KEY.gsi1pk, MAX_PARTITION_KEY_BYTES],
+    [KEY.gsi1sk, MAX_SORT_KEY_BYTES],
+  ],
+  [GSI2]: [
+    [KEY.pk, MAX_PARTITION_KEY_BYTES],
+    [KEY.sk, MAX_SORT_KEY_BYTES],
+    [KEY.gsi2pk, MAX_PARTITION_KEY_BYTES],
+    [KEY.gsi2sk, MAX_SORT_KEY_BYTES],
+  ],
+};
 
 /** Default number of items per page. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -36,15 +67,18 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 }
 
 /**
- * Decodes a cursor into an ExclusiveStartKey. Every attribute must be a string, and the
- * attributes named in `expected` must have exactly those values.
+ * Decodes a cursor into an ExclusiveStartKey. It must hold exactly the key attributes of the
+ * table (or of `indexName` and the table), each a non-empty string within DynamoDB's key size,
+ * and the attributes named in `expected` must have exactly those values.
  *
  * @example
  * decodeCursor(cursor, { PK: 'ISSUER#northfield' });
+ * decodeCursor(cursor, { GSI1PK: 'LEARNER#ada' }, 'GSI1');
  */
 export function decodeCursor(
   cursor: string | undefined,
   expected: Readonly<Record<string, string>>,
+  indexName?: string,
 ): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
   const refuse = (cause?: unknown): never => {
@@ -53,6 +87,9 @@ export function decodeCursor(
       fields: [{ pointer: '/cursor', detail: 'not a cursor of this listing' }],
     });
   };
+  const keys = CURSOR_KEYS[indexName ?? ''];
+  if (keys === undefined) throw new TypeError(`no cursor keys known for index ${indexName}`);
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return refuse();
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -60,14 +97,17 @@ export function decodeCursor(
     return refuse(error);
   }
   if (key === null || typeof key !== 'object' || Array.isArray(key)) return refuse();
-  const entries = Object.entries(key);
-  if (entries.length === 0 || entries.length > 4) return refuse();
-  if (!entries.every(([, value]) => typeof value === 'string')) return refuse();
-  const start = key as Record<string, string>;
+  const start = key as Record<string, unknown>;
+  if (Object.keys(start).length !== keys.length) return refuse();
+  for (const [name, maxBytes] of keys) {
+    const value = Object.hasOwn(start, name) ? start[name] : undefined;
+    if (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > maxBytes)
+      return refuse();
+  }
   for (const [name, value] of Object.entries(expected)) {
     if (start[name] !== value) return refuse();
   }
-  return start;
+  return start as Record<string, string>;
 }
 
 /**
@@ -82,10 +122,23 @@ export async function queryPage<T>(
   cursor: string | undefined,
   expected: Readonly<Record<string, string>>,
 ): Promise<Page<T>> {
-  const start = decodeCursor(cursor, expected);
-  const result = await documents.send(
-    new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
-  );
+  const start = decodeCursor(cursor, expected, input.IndexName);
+  let result: QueryCommandOutput;
+  try {
+    result = await documents.send(
+      new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
+    );
+  } catch (error) {
+    // A well-formed cursor can still name a position outside the query's key condition (a sort
+    // key of another item type): DynamoDB refuses such a starting key, and it is the cursor's
+    // fault, not the service's.
+    if (start !== undefined && error instanceof Error && error.name === 'ValidationException')
+      throw new ServiceError('VALIDATION', 'the cursor is not one this listing issued', {
+        cause: error,
+        fields: [{ pointer: '/cursor', detail: 'not a cursor of this listing' }],
+      });
+    throw error;
+  }
   const items = (result.Items ?? []).map((item) => recordOf<T>(item));
   const next = encodeCursor(result.LastEvaluatedKey);
   return next === undefined ? { items } : { items, cursor: next };

@@ -215,6 +215,27 @@ describe('the search indexer', () => {
     expect(await badgesOf('grace')).toEqual([graceBadge.id]);
   });
 
+  it('skips records that can never succeed, indexes the others of the batch, and reports none', async () => {
+    await consentingLearner('ruth');
+    const ruthBadge = await issue('ruth');
+    const logged: string[] = [];
+    const handler = searchIndexerHandler(ctx, { log: (message) => logged.push(message) });
+    // Ids no request can produce any more (the edge refuses them), as older data might hold:
+    // a learner partition over DynamoDB's 2,048-byte key limit, an overlong tenant.
+    const poison = [
+      keysRecord(`LEARNER#${'x'.repeat(2100)}`, 'CONSENT#default'),
+      keysRecord(`TENANT#${'t'.repeat(1100)}`, 'SETTINGS'),
+      keysRecord('LEARNER#ruth', `CONSENT#${'t'.repeat(1100)}`),
+      credentialRecord({ ...ruthBadge, learnerId: 'r'.repeat(2100) }, 'INSERT'),
+    ];
+
+    const response = await handler(event(...poison, credentialRecord(ruthBadge, 'INSERT')));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await badgesOf('ruth')).toEqual([ruthBadge.id]);
+    expect(logged.filter((message) => message.includes('skipped'))).toHaveLength(poison.length);
+  });
+
   it('ends at the table state, at the highest version, when rebuilds of one learner race', async () => {
     await consentingLearner('lin');
     const badges = await Promise.all([issue('lin'), issue('lin'), issue('lin'), issue('lin')]);

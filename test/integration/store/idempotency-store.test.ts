@@ -45,7 +45,40 @@ describe('DynamoIdempotencyStore', () => {
       key: 'key#1',
       requestHash: 'hash-a',
       status: 'in-progress',
+      leaseUntil: NOW_SECONDS + 60,
       expiresAt: NOW_SECONDS + 86_400,
+    });
+  });
+
+  it('lets a retry take over an in-progress claim once its lease has ended, not before', async () => {
+    let now = Date.parse(NOW);
+    const clock: Clock = { now: () => new Date(now) };
+    const { store } = await newStore(clock);
+    // A request claims the key, then dies before it can complete or release it.
+    await store.begin('issue:northfield', 'key-1', 'hash-a');
+
+    now += 59_000;
+    const withinLease = await store.begin('issue:northfield', 'key-1', 'hash-a');
+    now += 2_000;
+    const afterLease = await store.begin('issue:northfield', 'key-1', 'hash-a');
+    const again = await store.begin('issue:northfield', 'key-1', 'hash-a');
+
+    expect(withinLease).toEqual({ key: 'key-1', requestHash: 'hash-a', status: 'in-progress' });
+    expect(afterLease).toBeUndefined();
+    expect(again).toEqual({ key: 'key-1', requestHash: 'hash-a', status: 'in-progress' });
+  });
+
+  it('never lets a lease end take over a completed key', async () => {
+    let now = Date.parse(NOW);
+    const clock: Clock = { now: () => new Date(now) };
+    const { store } = await newStore(clock);
+    await store.begin('issue:northfield', 'key-1', 'hash-a');
+    await store.complete('issue:northfield', 'key-1', { statusCode: 201, body: '{}' });
+
+    now += 3_600_000;
+
+    expect(await store.begin('issue:northfield', 'key-1', 'hash-a')).toMatchObject({
+      status: 'done',
     });
   });
 

@@ -7,6 +7,7 @@ import { defineRoute, type RouteDefinition } from '#functions/http/route.ts';
 import { createHttpHandler } from '#functions/http/router.ts';
 import { type HealthReport, systemRoutes } from '#functions/http/system-routes.ts';
 import { escapeHtml } from '#shared/present/html.ts';
+import { ID_SCHEMA } from '#shared/service/ids.ts';
 import { collectingLogger, gatewayEvent, jsonBody, tableVerifier } from './http-test-kit.ts';
 
 type Json = Record<string, unknown>;
@@ -159,7 +160,7 @@ describe('buildOpenApi', () => {
     const badge = pick(document, 'paths', '/credentials/{credentialId}/badge.png', 'get') as Json;
 
     expect(create.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'issuerId', in: 'path', required: true, schema: ID_SCHEMA },
     ]);
     expect(create.requestBody).toEqual({
       required: true,
@@ -180,8 +181,8 @@ describe('buildOpenApi', () => {
       415: { $ref: '#/components/responses/UnsupportedMediaType' },
     });
     expect(get.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: { type: 'string' } },
-      { name: 'achievementId', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'issuerId', in: 'path', required: true, schema: ID_SCHEMA },
+      { name: 'achievementId', in: 'path', required: true, schema: ID_SCHEMA },
       {
         name: 'format',
         in: 'query',

@@ -5,6 +5,7 @@ import {
   HttpError,
   MAX_PROBLEM_FIELDS,
   problemFor,
+  RETRY_AFTER_SECONDS,
   RequestValidationError,
 } from '#functions/http/problem.ts';
 import { CredstackError } from '#shared/core/errors.ts';
@@ -74,6 +75,27 @@ describe('problemFor', () => {
       );
     });
   }
+
+  it('asks for a retry after RETRY_AFTER_SECONDS on a 503 only, and has its cause logged', () => {
+    const outage = new ServiceError(
+      'UNAVAILABLE',
+      'the data store is unavailable; try again shortly',
+      {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), {
+          code: 'ECONNREFUSED',
+        }),
+      },
+    );
+
+    const unavailable = problemFor(outage, OPTIONS);
+    const conflict = problemFor(new ServiceError('CONFLICT', 'taken'), OPTIONS);
+
+    expect(unavailable.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
+    expect(unavailable.logCause).toBe(true);
+    expect(JSON.stringify(unavailable.body)).not.toContain('ECONNREFUSED');
+    expect(conflict.headers['retry-after']).toBeUndefined();
+    expect(conflict.logCause).toBe(false);
+  });
 
   it('lists the fields of a ServiceError', () => {
     const error = new ServiceError('VALIDATION', 'bad recipient', {

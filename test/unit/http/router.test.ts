@@ -3,6 +3,7 @@ import { binary, noContent, ok } from '#functions/http/responses.ts';
 import { defineRoute, type HttpRequest, type RouteContext } from '#functions/http/route.ts';
 import { createHttpHandler, toGatewayResult } from '#functions/http/router.ts';
 import { ServiceError } from '#shared/service/errors.ts';
+import { ID_RULE } from '#shared/service/ids.ts';
 import {
   ADMIN,
   collectingLogger,
@@ -115,18 +116,18 @@ describe('createHttpHandler', () => {
 
     const result = await handler(
       gatewayEvent({
-        path: '/issuers/north%20field',
+        path: '/issuers/north%2Dfield',
         headers: { Authorization: 'Bearer admin', 'X-Custom': 'v' },
         query: { page: '2' },
       }),
     );
 
     expect(result.statusCode).toBe(200);
-    expect(jsonBody(result)).toEqual({ issuerId: 'north field' });
+    expect(jsonBody(result)).toEqual({ issuerId: 'north-field' });
     expect(result.headers?.['content-type']).toBe('application/json');
     expect(seen.request?.method).toBe('GET');
-    expect(seen.request?.path).toBe('/issuers/north%20field');
-    expect(seen.request?.pathParams).toEqual({ issuerId: 'north field' });
+    expect(seen.request?.path).toBe('/issuers/north%2Dfield');
+    expect(seen.request?.pathParams).toEqual({ issuerId: 'north-field' });
     expect(seen.request?.query).toEqual({ page: '2' });
     expect(seen.request?.headers['x-custom']).toBe('v');
     expect(seen.request?.principal).toEqual(ADMIN);
@@ -158,6 +159,48 @@ describe('createHttpHandler', () => {
       detail: 'no operation has this path',
       instance: '/nowhere/at/all',
     });
+  });
+
+  it.each([
+    ['a'.repeat(2100)],
+    ['a'.repeat(129)],
+    ['north%23field'],
+    ['north%20field'],
+    ['n%C3%B6rthfield'],
+    ['a%2Fb'],
+    ['%00'],
+  ])('refuses the path parameter %s with 400 naming it, before authentication', async (raw) => {
+    const { handler, seen, verifier } = setup();
+
+    const result = await handler(gatewayEvent({ path: `/issuers/${raw}` }));
+
+    expect(result.statusCode).toBe(400);
+    expect(jsonBody(result)).toMatchObject({
+      type: 'urn:credstack:problem:validation',
+      detail: 'the path names an invalid id',
+      errors: [{ parameter: 'issuerId', detail: ID_RULE }],
+    });
+    expect(verifier.calls).toBe(0);
+    expect(seen.request).toBeUndefined();
+  });
+
+  it('takes ids of the grammar: UUIDs, urn:uuid, dotted list ids, 128 characters', async () => {
+    const { handler } = setup();
+    const ids = [
+      '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      'urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      'northfield.3',
+      'A_b'.repeat(42).slice(0, 128),
+    ];
+
+    const statuses = await Promise.all(
+      ids.map(
+        async (id) =>
+          (await handler(gatewayEvent({ path: `/issuers/${id}`, headers: asAdmin }))).statusCode,
+      ),
+    );
+
+    expect(statuses).toEqual([200, 200, 200, 200]);
   });
 
   it('answers 404 for a path with malformed percent-encoding', async () => {

@@ -209,14 +209,51 @@ describe('createJwtTokenVerifier', () => {
 });
 
 describe('principalFromClaims', () => {
-  it('prefers credstack:roles over cognito:groups and ignores non-string scopes', () => {
+  it('prefers credstack:roles over cognito:groups and treats an empty scope as absent', () => {
     const principal = principalFromClaims({
       sub: 's',
       'credstack:roles': ['learner', 'learner'],
       'cognito:groups': ['platform-admin'],
-      'credstack:issuer_id': 42,
+      'credstack:issuer_id': '',
     });
 
     expect(principal).toEqual({ subject: 's', roles: ['learner'] });
+  });
+
+  it.each([
+    ['credstack:tenant_id', 't'.repeat(1100)],
+    ['credstack:tenant_id', 'acme#eu'],
+    ['credstack:learner_id', 'ada/../grace'],
+    ['credstack:employer_id', 'é'],
+    ['credstack:issuer_id', 42],
+  ])('refuses a token whose %s is not an id (%#)', (claim, value) => {
+    let caught: unknown;
+    try {
+      principalFromClaims({ sub: 's', 'credstack:roles': ['employer'], [claim]: value });
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(ServiceError);
+    expect(caught).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: `the token's ${claim} claim is not a valid id`,
+    });
+  });
+
+  it('keeps scope ids of the grammar: slugs, UUIDs, dotted and colon ids', () => {
+    const principal = principalFromClaims({
+      sub: 's',
+      'credstack:roles': ['employer'],
+      'credstack:employer_id': 'acme-hiring',
+      'credstack:tenant_id': 'eu.west:2',
+      'credstack:learner_id': '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+    });
+
+    expect(principal).toMatchObject({
+      employerId: 'acme-hiring',
+      tenantId: 'eu.west:2',
+      learnerId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+    });
   });
 });
