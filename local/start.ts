@@ -54,7 +54,7 @@ const devIssuer = await loadOrCreateDevIssuer(dirs.root);
 // Loopback and private addresses stay refused: only the service's own documents are local,
 // and those are answered from its data by the service verifier.
 const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
-const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
+const app = buildLocalApp({
   documents,
   tableName: TABLE,
   vault: new LocalKeyVault({ dir: dirs.keys }),
@@ -71,6 +71,7 @@ const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
     return { ok: true };
   },
 });
+const { ctx, handler, rebuildSearchIndex } = app;
 
 // The poller starts before seeding so the seed's credentials and pathways flow through the
 // stream consumers (awards, jobs) exactly as API writes do.
@@ -162,6 +163,7 @@ onShutdown([
   async () => client.destroy(),
   async () => poller.stop(),
   async () => bridge.close(),
+  async () => app.close(),
 ]);
 
 const achievement = achievements.items[0];
