@@ -15,6 +15,12 @@ import { CredstackError } from '#shared/core/errors.ts';
 export interface WorkLimits {
   /** Most values (objects, arrays, scalars) in one credential, embedded ones included. */
   readonly maxValues: number;
+  /**
+   * Most objects. Each object is a JSON-LD node whose type or property may bring a scoped
+   * context, and jsonld.js copies the whole active context (hundreds of terms) for each such
+   * node: an object costs far more than a string, so objects have their own, lower, limit.
+   */
+  readonly maxObjects: number;
   /** Most entries in one array (a `tag`, `result` or `alignment` list). */
   readonly maxArrayEntries: number;
   /** Most distinct property names: each is a term the contexts must define. */
@@ -34,6 +40,7 @@ export interface WorkLimits {
  */
 export const DEFAULT_WORK_LIMITS: WorkLimits = Object.freeze({
   maxValues: 100_000,
+  maxObjects: 5_000,
   maxArrayEntries: 10_000,
   maxTerms: 2_000,
   timeBudgetMs: 10_000,
@@ -45,8 +52,8 @@ function pointer(path: readonly (string | number)[]): string {
 }
 
 /**
- * Throws `WORK_BUDGET_EXCEEDED` when `credential` holds more values, a longer array or more
- * distinct property names than `limits` allow. Iterative, and stops at the first limit hit,
+ * Throws `WORK_BUDGET_EXCEEDED` when `credential` holds more values or objects, a longer
+ * array or more distinct property names than `limits` allow. Iterative, and stops at the first limit hit,
  * so refusing a hostile input costs no more than the limit.
  *
  * @example
@@ -54,13 +61,14 @@ function pointer(path: readonly (string | number)[]): string {
  */
 export function assertWithinWorkLimits(
   credential: unknown,
-  limits: Pick<WorkLimits, 'maxValues' | 'maxArrayEntries' | 'maxTerms'>,
+  limits: Pick<WorkLimits, 'maxValues' | 'maxObjects' | 'maxArrayEntries' | 'maxTerms'>,
 ): void {
   const pending: { value: unknown; path: (string | number)[] }[] = [
     { value: credential, path: [] },
   ];
   const terms = new Set<string>();
   let values = 0;
+  let objects = 0;
   while (pending.length > 0) {
     const { value, path } = pending.pop()!;
     values += 1;
@@ -81,6 +89,13 @@ export function assertWithinWorkLimits(
       for (let i = value.length - 1; i >= 0; i--)
         pending.push({ value: value[i], path: [...path, i] });
       continue;
+    }
+    objects += 1;
+    if (objects > limits.maxObjects) {
+      throw new CredstackError(
+        'WORK_BUDGET_EXCEEDED',
+        `the credential holds more than ${limits.maxObjects} objects, the most one verification handles`,
+      );
     }
     for (const [key, child] of Object.entries(value)) {
       if (key !== '@context') {

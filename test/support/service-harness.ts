@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
-import { buildLocalApp } from '#local/app.ts';
+import { buildLocalApp, type LocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
 import { localStreamHandlers } from '#local/stream-handlers.ts';
@@ -61,6 +61,7 @@ export function useService(
   let bridge: HttpBridge | undefined;
   let harness: ServiceHarness | undefined;
   let poller: StreamPoller | undefined;
+  let app: LocalApp | undefined;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credstack-service-'));
     const tableName = await db.newTable();
@@ -79,7 +80,7 @@ export function useService(
       ? options.vault(join(dir, 'keys'))
       : new LocalKeyVault({ dir: join(dir, 'keys') });
     const tokens = await loadOrCreateDevIssuer(dir);
-    const { ctx, handler } = buildLocalApp({
+    app = buildLocalApp({
       documents: db.documents,
       tableName,
       vault,
@@ -95,6 +96,7 @@ export function useService(
       logger: { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
+    const { ctx, handler } = app;
     route = handler;
     if (options.streams) {
       poller = await startStreamPoller({
@@ -139,6 +141,7 @@ export function useService(
   afterAll(async () => {
     await poller?.stop();
     await bridge?.close();
+    await app?.close();
     await rm(dir, { recursive: true, force: true });
   });
   return () => {

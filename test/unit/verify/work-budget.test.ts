@@ -48,7 +48,7 @@ function limitError(run: () => void): string {
 }
 
 describe('assertWithinWorkLimits', () => {
-  const limits = { maxValues: 50, maxArrayEntries: 10, maxTerms: 5 };
+  const limits = { maxValues: 50, maxObjects: 20, maxArrayEntries: 10, maxTerms: 5 };
 
   it('accepts a document at every limit', () => {
     expect(() =>
@@ -65,10 +65,20 @@ describe('assertWithinWorkLimits', () => {
 
   it('counts values across arrays and objects', () => {
     const wide = Object.fromEntries(
-      ['a', 'b', 'c', 'd', 'e'].map((key) => [key, Array.from({ length: 10 }, () => ({}))]),
+      ['a', 'b', 'c', 'd', 'e'].map((key) => [key, Array.from({ length: 10 }, () => 0)]),
     );
     expect(limitError(() => assertWithinWorkLimits(wide, limits))).toBe(
       'the credential holds more than 50 values, the most one verification handles',
+    );
+  });
+
+  it('counts objects, which cost the most, against their own limit', () => {
+    const nested = {
+      a: Array.from({ length: 10 }, () => ({})),
+      b: Array.from({ length: 10 }, () => ({})),
+    };
+    expect(limitError(() => assertWithinWorkLimits(nested, limits))).toBe(
+      'the credential holds more than 20 objects, the most one verification handles',
     );
   });
 
