@@ -15,8 +15,8 @@ import { DEFAULT_WORK_LIMITS, type WorkLimits } from '#shared/verify/work-budget
  * included. Here each verification runs in a worker thread; the main thread only parses the
  * request, hands the input over and answers the worker's fetches. At most `workers`
  * verifications run at once, the next `maxQueued` wait, and past that the verifier answers
- * 503 at once. A worker that has not answered by the time budget plus a grace period is
- * stopped and replaced, and its request gets a report whose `input` check failed: however
+ * 503 at once. A worker that has not answered by the time budget plus a second (its own
+ * budget checks between steps; this catches a step that never yields) is stopped and replaced, and its request gets a report whose `input` check failed: however
  * costly the input, the answer comes within bounded time and the other routes never wait.
  *
  * In AWS the same isolation comes from the public verification function having its own
@@ -47,6 +47,8 @@ export type WorkerRequest =
 
 /** Worker → main thread. */
 export type WorkerReply =
+  /** The verifier is loaded: the worker takes requests from now on. */
+  | { readonly type: 'ready' }
   | { readonly type: 'report'; readonly id: number; readonly report: VerificationReport }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | {
@@ -65,8 +67,11 @@ export interface VerifierPoolOptions {
   /** Verifications waiting for a worker before the pool answers 503 (default 64). */
   readonly maxQueued?: number;
   readonly limits?: Partial<WorkLimits>;
-  /** Time past the budget before a silent worker is stopped (default 1 s). */
-  readonly graceMs?: number;
+  /**
+   * How long a worker may take on one verification before it is stopped and replaced
+   * (default: the time budget plus 1 s, so the verifier's own budget speaks first).
+   */
+  readonly hardTimeoutMs?: number;
 }
 
 export interface VerifierPool extends Verifier {
@@ -83,6 +88,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** The worker has loaded the verifier; a job's clock starts only then. */
+  ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
 }
@@ -107,8 +114,8 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   const size = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
   const maxQueued = options.maxQueued ?? 64;
   const limits = options.limits ?? {};
-  const budgetMs = limits.timeBudgetMs ?? DEFAULT_WORK_LIMITS.timeBudgetMs;
-  const graceMs = options.graceMs ?? 1000;
+  const hardTimeoutMs =
+    options.hardTimeoutMs ?? (limits.timeBudgetMs ?? DEFAULT_WORK_LIMITS.timeBudgetMs) + 1000;
   const queue: Job[] = [];
   let nextJob = 0;
   let closed = false;
@@ -117,8 +124,9 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     const worker = new Worker(WORKER_URL, { workerData: { limits } satisfies WorkerData });
     // The pool never keeps the process alive: the server does, while it runs.
     worker.unref();
-    const own: Slot = slot ?? { worker, job: undefined, timer: undefined };
+    const own: Slot = slot ?? { worker, ready: false, job: undefined, timer: undefined };
     own.worker = worker;
+    own.ready = false;
     worker.on('message', (message: WorkerReply) => onMessage(own, worker, message));
     worker.on('error', (error) => replace(own, worker, `the verifier failed: ${error.message}`));
     worker.on('exit', () => replace(own, worker, 'the verifier stopped unexpectedly'));
@@ -147,6 +155,11 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
 
   function onMessage(slot: Slot, worker: Worker, message: WorkerReply): void {
     if (slot.worker !== worker) return;
+    if (message.type === 'ready') {
+      slot.ready = true;
+      dispatch();
+      return;
+    }
     if (message.type === 'fetch') {
       options.fetcher.fetch(message.url, message.options).then(
         (resource) =>
@@ -178,7 +191,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
 
   function dispatch(): void {
     for (const slot of slots) {
-      if (slot.job !== undefined) continue;
+      if (slot.job !== undefined || !slot.ready) continue;
       const job = queue.shift();
       if (!job) return;
       slot.job = job;
@@ -187,9 +200,9 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
           replace(
             slot,
             slot.worker,
-            `verification stopped: it did not finish within its time budget of ${budgetMs} ms`,
+            `verification stopped: it did not finish within ${hardTimeoutMs} ms, the most one verification may take`,
           ),
-        budgetMs + graceMs,
+        hardTimeoutMs,
       );
       slot.worker.postMessage({
         type: 'verify',
@@ -204,8 +217,8 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   return {
     verify(input: VerifierInput, verifyOptions: VerifyOptions = {}): Promise<VerificationReport> {
       if (closed) return Promise.resolve(stoppedReport('the verifier has been shut down'));
-      const busy = slots.every((slot) => slot.job !== undefined);
-      if (busy && queue.length >= maxQueued) {
+      const idle = slots.some((slot) => slot.ready && slot.job === undefined);
+      if (!idle && queue.length >= maxQueued) {
         return Promise.reject(
           new ServiceError('UNAVAILABLE', 'every verifier is busy; retry in a few seconds'),
         );

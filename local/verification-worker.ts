@@ -71,3 +71,6 @@ port.on('message', (message: WorkerRequest) => {
       } satisfies WorkerReply),
   );
 });
+
+// Everything above is loaded: requests may come.
+port.postMessage({ type: 'ready' } satisfies WorkerReply);
