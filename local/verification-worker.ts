@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '#shared/core/clock.ts';
 import { CredstackError, ERROR_CODES, type ErrorCode } from '#shared/core/errors.ts';
+import { OB_CREDENTIAL_CONTEXT } from '#shared/credential/constants.ts';
 import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
 import { createVerifier } from '#shared/verify/verifier.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './verification-pool.ts';
@@ -72,5 +73,31 @@ port.on('message', (message: WorkerRequest) => {
   );
 });
 
-// Everything above is loaded: requests may come.
+/**
+ * A credential without a proof, verified once before the worker takes requests: it compiles
+ * the Open Badges schema and processes the contexts, seconds of one-off work on a busy
+ * machine that would otherwise count against the first request's time budget. It names no
+ * key and no status list, so it fetches nothing.
+ */
+const WARM_UP: Record<string, unknown> = {
+  '@context': [...OB_CREDENTIAL_CONTEXT],
+  id: 'urn:uuid:00000000-0000-4000-8000-000000000000',
+  type: ['VerifiableCredential', 'OpenBadgeCredential'],
+  issuer: { id: 'did:example:warm-up', type: ['Profile'], name: 'warm-up' },
+  validFrom: '2026-01-01T00:00:00Z',
+  name: 'warm-up',
+  credentialSubject: {
+    type: ['AchievementSubject'],
+    achievement: {
+      id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
+      type: ['Achievement'],
+      name: 'warm-up',
+      description: 'warm-up',
+      criteria: { narrative: 'warm-up' },
+    },
+  },
+};
+
+await verifier.verify(WARM_UP);
+// Everything is loaded: requests may come.
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
