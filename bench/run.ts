@@ -285,6 +285,12 @@ async function main(): Promise<void> {
         },
       );
     }
+    if (process.env.BENCH_VERIFY_COST !== '0')
+      rows.push(
+        ...(await (
+          await import('./verification-cost.ts')
+        ).verificationCostRows({ rounds, roundMs })),
+      );
     if (process.env.BENCH_PATHWAYS !== '0') rows.push(...(await pathwayRows({ rounds, roundMs })));
     if (process.env.BENCH_SEARCH !== '0')
       rows.push(...(await (await import('./search.ts')).searchRows()));

@@ -1,3 +1,4 @@
+import { signedByUnboundKey, unboundKeyMessage } from '#shared/verify/issuer-notice.ts';
 import type { Check, VerificationReport } from '#shared/verify/report.ts';
 
 const MARKS: Record<Check['outcome'], string> = {
@@ -34,9 +35,14 @@ export function formatReport(report: VerificationReport, indent = ''): string {
       ? String((credential.issuer as { id?: unknown }).id ?? '')
       : '');
   const warnings = report.checks.filter((check) => check.outcome === 'warning').length;
+  const unbound = signedByUnboundKey(report);
+  const notes = [
+    ...(unbound ? ['issuer not confirmed'] : []),
+    ...(warnings > 0 ? [`with ${warnings} warning${warnings > 1 ? 's' : ''}`] : []),
+  ];
   const verdict =
     report.verdict === 'valid'
-      ? `VALID${warnings > 0 ? ` (with ${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`
+      ? `VALID${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`
       : report.verdict === 'invalid'
         ? `NOT VALID (decided by: ${report.decidingCheck ?? '?'})`
         : `UNUSABLE INPUT (${report.decidingCheck ?? '?'})`;
@@ -47,6 +53,7 @@ export function formatReport(report: VerificationReport, indent = ''): string {
   lines.push(
     `${indent}  issuer-bound key: ${report.issuerBinding.bound ? 'yes' : 'no'} — ${report.issuerBinding.reason}`,
   );
+  if (unbound) lines.push(`${indent}  ! WARNING: ${unboundKeyMessage(report)}`);
   lines.push(`${indent}  checks:`);
   for (const check of report.checks) {
     lines.push(

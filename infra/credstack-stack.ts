@@ -94,6 +94,9 @@ export class CredstackStack extends Stack {
         logKey: dataKey,
         ...(spec.memoryMb ? { memoryMb: spec.memoryMb } : {}),
         ...(spec.timeoutSeconds ? { timeoutSeconds: spec.timeoutSeconds } : {}),
+        ...(spec.reservedConcurrency
+          ? { reservedConcurrency: spec.reservedConcurrency[stage.name] }
+          : {}),
         ...(searchAccess !== 'none' && search.placement ? { vpc: search.placement } : {}),
       });
       fn.setConfig('BASE_URL', this.api.baseUrl)

@@ -1,4 +1,5 @@
 import type { RouteGroup } from '#functions/api/app.ts';
+import type { StageName } from './stages.ts';
 
 /**
  * Every Lambda function of the service, as data: its entry, what invokes it, what it may touch
@@ -56,6 +57,12 @@ export interface FunctionSpec {
   readonly access: FunctionAccess;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * Concurrent executions set aside for this function, per stage, and also its ceiling: a
+   * public function anyone can flood with costly requests is held to its own share, so the
+   * account's other functions (issuance above all) keep theirs.
+   */
+  readonly reservedConcurrency?: Readonly<Record<StageName, number>>;
   /** Largest minified bundle allowed, in KiB (the source map is not counted). */
   readonly budgetKb: number;
   /** Why the budget exceeds {@link TARGET_BUDGET_KB}, when it does. */
@@ -109,6 +116,9 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'verification' },
     access: { table: 'read', keys: 'none', internet: true },
     timeoutSeconds: 29,
+    // Anyone may call it, and a verification may cost up to its time budget of CPU: a flood
+    // of worst-case inputs occupies at most these executions, never the issuers' share.
+    reservedConcurrency: { dev: 10, prod: 50 },
     budgetKb: 850,
     budgetReason: `${API_BASE}; the whole verifier: jsonld, RDF canonicalization, the JSON-LD contexts and the Open Badges schema`,
   },

@@ -6,12 +6,16 @@ import type { SearchIndex } from '#shared/search/search-index.ts';
 import { reindexCandidates } from '#shared/service/candidate-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
+import { selfFetcher } from '#shared/service/self-fetcher.ts';
 import type { TokenVerifier } from '#shared/service/token-verifier.ts';
+import type { Verifier } from '#shared/verify/verifier.ts';
+import type { WorkLimits } from '#shared/verify/work-budget.ts';
 import { appRoutes } from '../functions/api/app.ts';
 import type { Logger } from '../functions/http/logging.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '../functions/http/router.ts';
 import type { HealthReport } from '../functions/http/system-routes.ts';
 import { dynamoServiceContext, serviceVerifier } from '../functions/service-context.ts';
+import { createVerifierPool } from './verification-pool.ts';
 
 export interface LocalApp {
   readonly ctx: ServiceContext;
@@ -22,7 +26,17 @@ export interface LocalApp {
    * index lives in memory, the table is the truth.
    */
   readonly rebuildSearchIndex: () => Promise<number>;
+  /** Stops what the app runs besides the handler (the verification workers). */
+  readonly close: () => Promise<void>;
 }
+
+/**
+ * How the local app verifies: in worker threads (the default, so a costly verification never
+ * stalls the other routes), or in process (for a caller that verifies on its own schedule).
+ */
+export type LocalVerification =
+  | { readonly workers?: number; readonly limits?: Partial<WorkLimits> }
+  | 'in-process';
 
 /**
  * The service wired on one machine: the DynamoDB stores, a key vault, the same route table and
@@ -46,6 +60,8 @@ export function buildLocalApp(options: {
   readonly statusListSize?: number;
   /** The candidate index; default: the embedded engine, in this process. */
   readonly searchIndex?: SearchIndex;
+  /** Default: a pool of verification workers (see verification-pool.ts). */
+  readonly verification?: LocalVerification;
 }): LocalApp {
   const ctx = dynamoServiceContext({
     documents: options.documents,
@@ -56,11 +72,19 @@ export function buildLocalApp(options: {
     ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
   });
+  const verification = options.verification ?? {};
+  const pool =
+    verification === 'in-process'
+      ? undefined
+      : createVerifierPool({
+          fetcher: selfFetcher(ctx, options.network),
+          clock: options.clock,
+          ...(verification.workers === undefined ? {} : { workers: verification.workers }),
+          ...(verification.limits ? { limits: verification.limits } : {}),
+        });
+  const verifier: Verifier = pool ?? serviceVerifier(ctx, options.network);
   const handler = createHttpHandler(
-    appRoutes(
-      { ctx, verifier: serviceVerifier(ctx, options.network) },
-      { health: options.health, network: options.network },
-    ),
+    appRoutes({ ctx, verifier }, { health: options.health, network: options.network }),
     {
       tokenVerifier: options.tokenVerifier,
       ...(options.logger ? { logger: options.logger } : {}),
@@ -70,5 +94,6 @@ export function buildLocalApp(options: {
     ctx,
     handler,
     rebuildSearchIndex: () => reindexCandidates(ctx, undefined, { backfill: true }),
+    close: async () => pool?.close(),
   };
 }

@@ -109,7 +109,7 @@ async function start(): Promise<void> {
   // Loopback and private addresses stay refused: only the service's own documents are local,
   // and those are answered from its data by the service verifier.
   const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
-  const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
+  const app = buildLocalApp({
     documents,
     tableName: TABLE,
     vault: new LocalKeyVault({ dir: dirs.keys }),
@@ -126,6 +126,9 @@ async function start(): Promise<void> {
       return { ok: true };
     },
   });
+  const { ctx, handler, rebuildSearchIndex } = app;
+  // The verification worker pool runs beside the request loop and stops with the rest.
+  startup.started(async () => app.close());
 
   // A data folder from before the address was recorded: its demo issuer's DID tells.
   const demoIssuer = await ctx.issuers.get(DEMO_ISSUER_ID);

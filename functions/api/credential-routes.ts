@@ -134,13 +134,18 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: 'public',
       body: verifySchema,
       responses: { 200: { description: 'checks, warnings, errors and the full report' } },
-      handle: async (request) => ({
-        status: 200,
-        body: await verifyCredential(
-          verifier,
-          (request.body as { verifiableCredential: unknown }).verifiableCredential,
-        ),
-      }),
+      handle: async (request) => {
+        const body = request.body as {
+          verifiableCredential: unknown;
+          options?: { requireIssuerBinding?: boolean };
+        };
+        return {
+          status: 200,
+          body: await verifyCredential(verifier, body.verifiableCredential, {
+            requireIssuerBinding: body.options?.requireIssuerBinding === true,
+          }),
+        };
+      },
     }),
     defineRoute({
       method: 'POST',

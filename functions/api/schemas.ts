@@ -143,7 +143,17 @@ export const verifySchema: JsonSchema = {
   required: ['verifiableCredential'],
   properties: {
     verifiableCredential: { oneOf: [{ type: 'object' }, { type: 'string', maxLength: 2_000_000 }] },
-    options: { type: 'object' },
+    // Other VC-API verify options (challenge, domain, …) are accepted and have no effect.
+    options: {
+      type: 'object',
+      properties: {
+        requireIssuerBinding: {
+          type: 'boolean',
+          description:
+            'Fail verification (verified: false, a failed key check) when the signing key is not bound to the issuer; by default that is a top-level issuerBinding warning',
+        },
+      },
+    },
   },
   additionalProperties: false,
 };

@@ -24,6 +24,8 @@ export interface ServiceFunctionProps {
   readonly logKey: IKey;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /** Reserved concurrent executions: both a guaranteed share and a ceiling. */
+  readonly reservedConcurrency?: number;
   /** Attach to these subnets (functions that reach a search domain in a VPC). */
   readonly vpc?: { readonly vpc: IVpc; readonly subnets: SubnetSelection };
 }
@@ -73,6 +75,9 @@ export class ServiceFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb ?? 512,
       timeout: Duration.seconds(props.timeoutSeconds ?? 10),
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,

@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'BUILD_INVALID',
   'STATUS_LIST_INVALID',
   'CONFIG_INVALID',
+  // A verification hit one of its work limits (values, array entries, terms, time,
+  // canonicalization work): see verify/work-budget.ts.
+  'WORK_BUDGET_EXCEEDED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,11 +6,24 @@ import {
   defaultDocumentLoader,
   jsonLdOptionsFor,
 } from './document-loader.ts';
+// Installed before any canonicalization: makes jsonld.js's node map linear in the input.
+import './linear-values.ts';
 
 export interface CanonizeOptions {
   /** Defaults to the loader for the known contexts. */
   readonly documentLoader?: DocumentLoader;
+  /**
+   * RDFC-1.0 work factor (default 1): blank-node labelling may take (non-unique blank nodes)
+   * to this power deep iterations. Credential graphs need far fewer; a poison graph (many
+   * indistinguishable blank nodes) needs factorially many and is stopped.
+   */
+  readonly maxWorkFactor?: number;
+  /** Stops the blank-node labelling when it fires (a verification's time budget). */
+  readonly signal?: AbortSignal;
 }
+
+/** rdf-canonize's messages when it gives up: the work factor or the signal. */
+const CANONICALIZATION_LIMIT = /Maximum deep iterations exceeded|Abort signal received/;
 
 /**
  * The JSON-LD events that mean data would silently drop out of the signed statements or stay
@@ -59,7 +72,8 @@ export function jsonLdFailure(error: unknown, action: string): CredstackError {
  * safe mode, with contexts from the offline loader only.
  *
  * @throws CredstackError `CONTEXT_UNKNOWN` for a context the loader does not know,
- * `INPUT_MALFORMED` when a term is undefined or the document is not valid JSON-LD.
+ * `INPUT_MALFORMED` when a term is undefined or the document is not valid JSON-LD,
+ * `WORK_BUDGET_EXCEEDED` when the labelling exceeds its work factor or the signal fires.
  * @example
  * const nquads = await canonize(credential);
  */
@@ -71,9 +85,23 @@ export async function canonize(document: object, options: CanonizeOptions = {}):
       safe: true,
       base: null,
       format: 'application/n-quads',
-      canonizeOptions: { algorithm: 'RDFC-1.0' },
+      canonizeOptions: {
+        algorithm: 'RDFC-1.0',
+        maxWorkFactor: options.maxWorkFactor ?? 1,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     });
   } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (CANONICALIZATION_LIMIT.test(message)) {
+      throw new CredstackError(
+        'WORK_BUDGET_EXCEEDED',
+        /Abort/.test(message)
+          ? 'canonicalization stopped: the verification ran out of time'
+          : 'canonicalization stopped: the graph has too many indistinguishable blank nodes to label within the work budget',
+        { cause: error },
+      );
+    }
     throw jsonLdFailure(error, 'canonicalize');
   }
 }

@@ -35,7 +35,12 @@ declare module 'jsonld' {
   export interface CanonizeOptions extends JsonLdOptions {
     algorithm?: 'RDFC-1.0' | 'URDNA2015';
     format?: 'application/n-quads';
-    canonizeOptions?: { algorithm?: string; maxWorkFactor?: number; maxDeepIterations?: number };
+    canonizeOptions?: {
+      algorithm?: string;
+      maxWorkFactor?: number;
+      maxDeepIterations?: number;
+      signal?: AbortSignal;
+    };
   }
 
   export interface JsonLd {
@@ -56,6 +61,12 @@ declare module 'jsonld/lib/ContextResolver.js' {
     constructor(options: { sharedCache: SharedContextCache });
   }
   export default ContextResolver;
+}
+
+declare module 'jsonld/lib/util.js' {
+  /** jsonld.js internal helpers; linear-values.ts replaces `hasValue` on this object. */
+  const util: object;
+  export default util;
 }
 
 declare module '@digitalbazaar/credentials-context' {

@@ -19,6 +19,7 @@ a{color:#0550ae}
 .status-verified{border-color:var(--ok)}.status-verified h2{color:var(--ok)}
 .status-not-valid,.status-revoked{border-color:var(--bad)}.status-not-valid h2,.status-revoked h2{color:var(--bad)}
 .status-suspended,.status-expired{border-color:var(--warn)}.status-suspended h2,.status-expired h2{color:var(--warn)}
+.notice{border-color:var(--warn);margin-top:1rem}.notice h2{color:var(--warn)}
 .card{background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1.25rem;margin-top:1rem}
 .head{display:flex;gap:1.25rem;align-items:flex-start;flex-wrap:wrap}
 .head img{width:8rem;height:8rem;object-fit:contain;flex:none}

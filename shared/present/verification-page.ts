@@ -7,6 +7,7 @@
  */
 import type { Clock } from '#shared/core/clock.ts';
 import { systemClock } from '#shared/core/clock.ts';
+import { signedByUnboundKey, unboundKeyMessage } from '#shared/verify/issuer-notice.ts';
 import type { Check, CheckOutcome, VerificationReport } from '#shared/verify/report.ts';
 import { type CredentialView, readCredentialView } from './credential-view.ts';
 import { formatUtcDate, isoInstant } from './format-date.ts';
@@ -134,6 +135,7 @@ export function renderVerificationPage(input: VerificationPageInput): string {
 <h2 id="status-label">${status.label}</h2>
 <p>${status.detail}</p>
 </section>
+${renderBindingNotice(input.report)}
 ${renderCard(view, input)}
 ${renderChecks(input.report.checks)}
 ${renderActions(input.links, reverify)}
@@ -192,6 +194,18 @@ function renderBinding(report: VerificationReport): SafeHtml {
   return bound
     ? html`Bound to the issuer: ${reason}${key}`
     : html`<strong>Not shown to belong to the issuer:</strong> ${reason}${key}`;
+}
+
+/**
+ * Said next to the banner, not only in the card: a valid signature by a key anyone could
+ * hold would otherwise read as the issuer's credential.
+ */
+function renderBindingNotice(report: VerificationReport): HtmlValue {
+  if (!signedByUnboundKey(report)) return undefined;
+  return html`<section class="status notice" aria-labelledby="binding-notice">
+<h2 id="binding-notice">Issuer not confirmed</h2>
+<p>${unboundKeyMessage(report)} Anyone can sign a credential in another issuer's name this way.</p>
+</section>`;
 }
 
 function renderCriteria(view: CredentialView): HtmlValue {

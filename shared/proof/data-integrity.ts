@@ -169,7 +169,12 @@ export async function verifyDataIntegrityProof(
   document: Readonly<Json>,
   proof: unknown,
   resolveKey: VerificationKeyResolver,
-  options: { readonly documentLoader?: DocumentLoader } = {},
+  options: {
+    readonly documentLoader?: DocumentLoader;
+    /** RDFC-1.0 work factor and time limit (see canonize.ts); the defaults allow any credential. */
+    readonly maxWorkFactor?: number;
+    readonly signal?: AbortSignal;
+  } = {},
 ): Promise<DataIntegrityResult> {
   const shape = parseProof(proof);
   if (!shape.ok)
@@ -195,7 +200,11 @@ export async function verifyDataIntegrityProof(
   if (typeof unsecured === 'string') return fail('malformed', unsecured);
   unsecured['@context'] = context;
 
-  const canonOptions = { documentLoader: options.documentLoader };
+  const canonOptions = {
+    documentLoader: options.documentLoader,
+    ...(options.maxWorkFactor === undefined ? {} : { maxWorkFactor: options.maxWorkFactor }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const [documentCanon, proofCanon, key] = await Promise.all([
     settle(transformDocument(unsecured, canonOptions)),
     settle(proofConfigCanon(proofFields, context, canonOptions)),

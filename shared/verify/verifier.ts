@@ -19,9 +19,15 @@ import { checkCredentialStatus } from '#shared/status/status-check.ts';
 import { type CredentialInput, readCredentialInput } from './input.ts';
 import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
 import { assertObjectWithinLimits } from './object-limits.ts';
-import type { IssuerBinding, VerificationReport } from './report.ts';
+import type { CheckId, IssuerBinding, VerificationReport } from './report.ts';
 import { ReportBuilder } from './report-builder.ts';
 import { checkStructure, type ExpectedKind } from './structure-checks.ts';
+import {
+  assertWithinWorkLimits,
+  DEFAULT_WORK_LIMITS,
+  TimeBudget,
+  type WorkLimits,
+} from './work-budget.ts';
 
 export interface VerifierOptions {
   /** The only door to the network (keys, DID documents, status lists). */
@@ -35,11 +41,26 @@ export interface VerifierOptions {
   readonly checkStatus?: boolean;
   /** A key lookup to share between verifiers; one is built over `fetcher` when absent. */
   readonly keyLookup?: KeyLookup;
+  /** What one verification may cost (values, array entries, terms, time); see work-budget.ts. */
+  readonly limits?: Partial<WorkLimits>;
 }
 
 export interface VerifyOptions {
   /** What kind of credential is expected at the top level (default: any Open Badges credential). */
   readonly kind?: Exclude<ExpectedKind, 'status-list'>;
+  /**
+   * Fail the `key` check when the signing key is not bound to the issuer (an embedded jwk, a
+   * did:key or did:jwk other than the issuer's). By default such a key is accepted and the
+   * report says it is unbound: a valid signature by an unbound key proves the content was not
+   * altered, not who issued it.
+   */
+  readonly requireIssuerBinding?: boolean;
+}
+
+/** What one top-level verification carries down to its endorsements. */
+interface RunContext {
+  readonly budget: TimeBudget;
+  readonly requireIssuerBinding: boolean;
 }
 
 /** What can be handed to the verifier: raw bytes of a file, a JSON/JWS string, or a parsed object. */
@@ -123,6 +144,29 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const skewMs = (options.clockSkewSeconds ?? 60) * 1000;
   const statusEnabled = options.checkStatus ?? true;
   const keys = options.keyLookup ?? createKeyLookup({ fetcher: options.fetcher });
+  const limits: WorkLimits = { ...DEFAULT_WORK_LIMITS, ...options.limits };
+  const newContext = (requireIssuerBinding = false): RunContext => ({
+    budget: new TimeBudget(limits.timeBudgetMs),
+    requireIssuerBinding,
+  });
+
+  /** Fails `input` when the credential would cost more than the work limits allow. */
+  function withinWorkLimits(credential: unknown, report: ReportBuilder): boolean {
+    try {
+      assertWithinWorkLimits(credential, limits);
+      return true;
+    } catch (error) {
+      report.fail('input', `the credential cannot be verified: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  /** Fails `check` when the time budget is spent: nothing after it runs. */
+  function outOfTime(run: RunContext, check: CheckId, step: string, report: ReportBuilder) {
+    if (!run.budget.spent()) return false;
+    report.fail(check, run.budget.reason(step));
+    return true;
+  }
 
   function decodeJwt(
     jws: string,
@@ -154,6 +198,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     decoded: DecodedJws,
     credential: Record<string, unknown>,
     report: ReportBuilder,
+    run: RunContext,
   ): Promise<boolean> {
     const header = checkJwtHeader(decoded.header);
     if (!header.ok) {
@@ -187,7 +232,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return false;
     }
     const binding = bindingFor(credential, resolved);
-    if (!recordKey(binding, resolved, report)) return false;
+    if (!recordKey(binding, resolved, report, run)) return false;
     if (!verifyJwsSignature(decoded, header.alg, key)) {
       report.fail(
         'proof',
@@ -229,16 +274,25 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * A key looked up in a published document (did:web, HTTPS) that someone other than the
    * issuer controls is a failed check. A self-certifying key — an embedded jwk, a key read
    * from a URL fragment, a did:key or did:jwk — proves integrity whoever holds it, so it is
-   * reported as unbound and left to the caller's policy.
+   * reported as unbound and left to the caller's policy: `requireIssuerBinding` fails it.
    */
   function recordKey(
     binding: IssuerBinding,
     resolved: ResolvedKey,
     report: ReportBuilder,
+    run: RunContext,
   ): boolean {
     const selfCertifying = SELF_CERTIFYING_SOURCES.has(resolved.source);
     if (!binding.bound && !selfCertifying) {
       report.fail('key', `the key ${binding.keyId ?? ''} is not the issuer's: ${binding.reason}`);
+      return false;
+    }
+    if (!binding.bound && run.requireIssuerBinding) {
+      report.binding = binding;
+      report.fail(
+        'key',
+        `the key ${binding.keyId ?? ''} is not bound to the issuer and issuer binding is required: ${binding.reason}`,
+      );
       return false;
     }
     report.pass(
@@ -253,6 +307,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function checkEmbeddedProofs(
     credential: Record<string, unknown>,
     report: ReportBuilder,
+    run: RunContext,
   ): Promise<boolean> {
     const proofs = asArray(credential.proof);
     if (proofs.length === 0) {
@@ -310,8 +365,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return false;
       }
       const binding = bindingFor(credential, resolved);
-      if (!recordKey(binding, resolved, report)) return false;
-      const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key);
+      if (!recordKey(binding, resolved, report, run)) return false;
+      if (outOfTime(run, 'proof', 'checking the proof', report)) return false;
+      const result = await verifyDataIntegrityProof(credential, proof, async () => resolved.key, {
+        maxWorkFactor: limits.canonicalizationWorkFactor,
+        signal: run.budget.signal,
+      });
       if (!result.ok) {
         report.fail(
           result.failure === 'key' ? 'key' : 'proof',
@@ -370,7 +429,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function verifyStatusListCredential(
     listCredential: unknown,
   ): Promise<{ ok: boolean; reason: string }> {
-    const listReport = await verifyParsed(listCredential, 'status-list', 0);
+    const listReport = await verifyParsed(listCredential, 'status-list', 0, newContext());
     const ok = listReport.verdict === 'valid';
     const why = listReport.checks.find((check) => check.outcome === 'failed')?.reason ?? '';
     return {
@@ -417,6 +476,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     found: readonly { readonly path: string; readonly value: unknown }[],
     report: ReportBuilder,
     depth: number,
+    run: RunContext,
   ): Promise<void> {
     if (depth >= MAX_ENDORSEMENT_DEPTH) {
       report.warn(
@@ -427,7 +487,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     report.endorsements = [];
     for (const { path, value } of found) {
-      const endorsement = await verifyParsed(value, 'endorsement', depth + 1);
+      if (outOfTime(run, 'endorsement', `verifying the endorsement at ${path}`, report)) return;
+      // An endorser's key binding is reported, never required: the caller's policy is about
+      // the credential's own issuer.
+      const endorsement = await verifyParsed(value, 'endorsement', depth + 1, {
+        budget: run.budget,
+        requireIssuerBinding: false,
+      });
       report.endorsements.push(endorsement);
       if (endorsement.verdict === 'valid')
         report.pass('endorsement', `endorsement at ${path} verified`);
@@ -448,8 +514,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     kind: ExpectedKind,
     report: ReportBuilder,
     depth: number,
+    run: RunContext,
   ): Promise<void> {
     checkStructure(credential, kind, report);
+    if (outOfTime(run, 'terms', 'the term check', report)) return;
     try {
       const undefinedTerms =
         cachedUndefinedTerms(credential) ?? (await findUndefinedTerms(credential));
@@ -474,15 +542,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
         ),
       );
     }
+    if (outOfTime(run, 'key', 'resolving the key', report)) return;
     const proofOk =
       jws === undefined
-        ? await checkEmbeddedProofs(credential, report)
-        : await checkJwtProof(jws, credential, report);
+        ? await checkEmbeddedProofs(credential, report, run)
+        : await checkJwtProof(jws, credential, report, run);
     checkValidity(credential, report);
-    if (kind !== 'status-list') await checkStatus(credential, report);
+    if (kind !== 'status-list') {
+      if (outOfTime(run, 'status', 'the status check', report)) return;
+      await checkStatus(credential, report);
+    }
     if (proofOk && kind !== 'status-list') {
       const found = endorsementsOf(credential);
-      if (found.length > 0) await checkEndorsements(found, report, depth);
+      if (found.length > 0) await checkEndorsements(found, report, depth, run);
     }
   }
 
@@ -490,13 +562,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     value: unknown,
     kind: ExpectedKind,
     depth: number,
+    run: RunContext,
   ): Promise<VerificationReport> {
     const report = new ReportBuilder();
     if (typeof value === 'string') {
       report.format = 'jwt';
       report.pass('input', 'a compact JWS');
       const jwt = decodeJwt(value.trim(), report);
-      if (jwt) await runPipeline(jwt.credential, jwt.decoded, kind, report, depth);
+      if (jwt && withinWorkLimits(jwt.credential, report))
+        await runPipeline(jwt.credential, jwt.decoded, kind, report, depth, run);
       return report.build();
     }
     report.format = 'json';
@@ -504,10 +578,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       report.fail('format', 'the credential must be a JSON object');
       return report.build();
     }
+    if (!withinWorkLimits(value, report)) return report.build();
     report.pass('input', 'a JSON object');
     report.pass('format', 'credential with an embedded proof');
     report.credential = value;
-    await runPipeline(value, undefined, kind, report, depth);
+    await runPipeline(value, undefined, kind, report, depth, run);
     return report.build();
   }
 
@@ -516,6 +591,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyOptions: VerifyOptions = {},
   ): Promise<VerificationReport> {
     const kind = verifyOptions.kind ?? 'any';
+    const run = newContext(verifyOptions.requireIssuerBinding ?? false);
     if (isObject(input)) {
       // Text is held to these caps while it is parsed; an object parsed elsewhere is held
       // to them here, before anything recurses over it.
@@ -530,12 +606,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
         report.fail('input', `the credential object cannot be verified: ${describeError(error)}`);
         return report.build();
       }
-      return verifyParsed(input, kind, 0);
+      return verifyParsed(input, kind, 0, run);
     }
     // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
     // trip through bytes and format sniffing: it is the hot path of bulk verification.
     if (typeof input === 'string' && looksLikeJws(input) && input.length <= maxInputBytes) {
-      return verifyParsed(input, kind, 0);
+      return verifyParsed(input, kind, 0, run);
     }
     const report = new ReportBuilder();
     let read: CredentialInput;
@@ -548,7 +624,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const embedded = read.format === 'png' || read.format === 'svg' ? read.embedded : read.format;
     if (embedded === 'jwt') {
-      const inner = await verifyParsed(read.text, kind, 0);
+      const inner = await verifyParsed(read.text, kind, 0, run);
       return { ...inner, input: { ...inner.input, format: read.format } };
     }
     let parsed: unknown;
@@ -559,7 +635,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       report.fail('input', `the credential JSON cannot be read: ${describeError(error)}`);
       return report.build();
     }
-    const inner = await verifyParsed(parsed, kind, 0);
+    const inner = await verifyParsed(parsed, kind, 0, run);
     return { ...inner, input: { ...inner.input, format: read.format } };
   }
 

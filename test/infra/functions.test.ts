@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_GROUPS } from '#functions/api/app.ts';
 import {
   CONFIG_VARIABLES,
   REVERIFY_CONFIG_VARIABLES,
@@ -310,5 +311,31 @@ describe('monitoring', () => {
       MetricName: '5xx',
       Namespace: 'AWS/ApiGateway',
     });
+  });
+});
+
+describe('the public verification function', () => {
+  it('has its own reserved concurrency, so a verification flood cannot starve issuance', () => {
+    for (const [synthesized, stage] of [
+      [dev, 'dev'],
+      [prod, 'prod'],
+    ] as const) {
+      const reserved = FUNCTIONS['api-verification'].reservedConcurrency[stage];
+
+      expect(reserved).toBeGreaterThan(0);
+      expect(functionProps(synthesized, 'api-verification').ReservedConcurrentExecutions).toBe(
+        reserved,
+      );
+      // Issuance draws on the account's unreserved pool, which verification cannot enter.
+      for (const name of names.filter((n) => n !== 'api-verification')) {
+        expect(functionProps(synthesized, name).ReservedConcurrentExecutions, name).toBeUndefined();
+      }
+    }
+  });
+
+  it('is the function that serves POST /credentials/verify, and issuance is not', () => {
+    expect(FUNCTIONS['api-verification'].trigger).toEqual({ kind: 'http', group: 'verification' });
+    expect(ROUTE_GROUPS.verification).toContain('verifyCredential');
+    expect(ROUTE_GROUPS.issuance).not.toContain('verifyCredential');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
-import { buildLocalApp } from '#local/app.ts';
+import { buildLocalApp, type LocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
 import { localStreamHandlers } from '#local/stream-handlers.ts';
@@ -69,6 +69,7 @@ export function useService(
   let bridge: HttpBridge | undefined;
   let harness: ServiceHarness | undefined;
   let poller: StreamPoller | undefined;
+  let app: LocalApp | undefined;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credstack-service-'));
     const tableName = await db.newTable();
@@ -87,7 +88,7 @@ export function useService(
       ? options.vault(join(dir, 'keys'))
       : new LocalKeyVault({ dir: join(dir, 'keys') });
     const tokens = await loadOrCreateDevIssuer(dir);
-    const { ctx, handler } = buildLocalApp({
+    app = buildLocalApp({
       documents: options.documents ? await options.documents(db) : db.documents,
       tableName,
       vault,
@@ -103,6 +104,7 @@ export function useService(
       logger: options.logger ?? { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     });
+    const { ctx, handler } = app;
     route = handler;
     if (options.streams) {
       poller = await startStreamPoller({
@@ -147,6 +149,7 @@ export function useService(
   afterAll(async () => {
     await poller?.stop();
     await bridge?.close();
+    await app?.close();
     await rm(dir, { recursive: true, force: true });
   });
   return () => {

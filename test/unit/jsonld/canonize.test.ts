@@ -71,4 +71,41 @@ describe('canonize', () => {
       message: expect.stringContaining('https://example.org/ctx.json'),
     });
   });
+
+  describe('work budget', () => {
+    /** Every blank node linked to every other: RDFC-1.0 cannot tell them apart cheaply. */
+    function poisonGraph(size: number): Record<string, unknown> {
+      const ids = Array.from({ length: size }, (_, i) => `_:b${i}`);
+      return {
+        '@context': { p: { '@id': 'http://t.example/p', '@type': '@id' } },
+        '@graph': ids.map((id) => ({ '@id': id, p: ids.filter((other) => other !== id) })),
+      };
+    }
+
+    it('stops a poison graph at the work factor with WORK_BUDGET_EXCEEDED', async () => {
+      await expect(canonize(poisonGraph(8))).rejects.toMatchObject({
+        code: 'WORK_BUDGET_EXCEEDED',
+        message:
+          'canonicalization stopped: the graph has too many indistinguishable blank nodes to label within the work budget',
+      });
+    });
+
+    it('labels the same graph when a larger work factor allows it', async () => {
+      const nquads = await canonize(poisonGraph(3), { maxWorkFactor: 3 });
+
+      expect(nquads.trimEnd().split('\n')).toHaveLength(6);
+    });
+
+    it('stops when the signal fires, saying the time ran out', async () => {
+      await expect(
+        canonize(poisonGraph(8), {
+          maxWorkFactor: Number.POSITIVE_INFINITY,
+          signal: AbortSignal.abort(),
+        }),
+      ).rejects.toMatchObject({
+        code: 'WORK_BUDGET_EXCEEDED',
+        message: 'canonicalization stopped: the verification ran out of time',
+      });
+    });
+  });
 });

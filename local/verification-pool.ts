@@ -1,0 +1,244 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Clock, systemClock } from '#shared/core/clock.ts';
+import { isCredstackError } from '#shared/core/errors.ts';
+import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
+import { ServiceError } from '#shared/service/errors.ts';
+import type { VerificationReport } from '#shared/verify/report.ts';
+import { ReportBuilder } from '#shared/verify/report-builder.ts';
+import type { Verifier, VerifierInput, VerifyOptions } from '#shared/verify/verifier.ts';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from '#shared/verify/work-budget.ts';
+
+/**
+ * Verification off the request loop, for the local runtime. The local server is one process:
+ * a verification that spends seconds of CPU in JSON-LD work would stall every route, `/health`
+ * included. Here each verification runs in a worker thread; the main thread only parses the
+ * request, hands the input over and answers the worker's fetches. At most `workers`
+ * verifications run at once, the next `maxQueued` wait, and past that the verifier answers
+ * 503 at once. A worker that has not answered by the time budget plus a second (its own
+ * budget checks between steps; this catches a step that never yields) is stopped and replaced, and its request gets a report whose `input` check failed: however
+ * costly the input, the answer comes within bounded time and the other routes never wait.
+ *
+ * In AWS the same isolation comes from the public verification function having its own
+ * reserved concurrency (infra/function-catalog.ts).
+ */
+
+/** What the worker is started with. */
+export interface WorkerData {
+  readonly limits: Partial<WorkLimits>;
+}
+
+/** Main thread → worker. */
+export type WorkerRequest =
+  | {
+      readonly type: 'verify';
+      readonly id: number;
+      readonly input: VerifierInput;
+      readonly options: VerifyOptions;
+      /** The service clock's now, in epoch milliseconds. */
+      readonly now: number;
+    }
+  | { readonly type: 'fetched'; readonly id: number; readonly resource: FetchedResource }
+  | {
+      readonly type: 'fetched';
+      readonly id: number;
+      readonly error: { readonly code?: string; readonly message: string };
+    };
+
+/** Worker → main thread. */
+export type WorkerReply =
+  /** The verifier is loaded: the worker takes requests from now on. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'report'; readonly id: number; readonly report: VerificationReport }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | {
+      readonly type: 'fetch';
+      readonly id: number;
+      readonly url: string;
+      readonly options?: FetchOptions;
+    };
+
+export interface VerifierPoolOptions {
+  /** What the workers' fetches go through (the service's own documents, then the network). */
+  readonly fetcher: Fetcher;
+  readonly clock?: Clock;
+  /** Worker threads (default: the cores but one, at least 1, at most 4). */
+  readonly workers?: number;
+  /** Verifications waiting for a worker before the pool answers 503 (default 64). */
+  readonly maxQueued?: number;
+  readonly limits?: Partial<WorkLimits>;
+  /**
+   * How long a worker may take on one verification before it is stopped and replaced
+   * (default: the time budget plus 1 s, so the verifier's own budget speaks first).
+   */
+  readonly hardTimeoutMs?: number;
+}
+
+export interface VerifierPool extends Verifier {
+  /** Stops the workers; pending verifications get a failed `input` check. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  readonly id: number;
+  readonly input: VerifierInput;
+  readonly options: VerifyOptions;
+  readonly resolve: (report: VerificationReport) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The worker has loaded the verifier; a job's clock starts only then. */
+  ready: boolean;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const WORKER_URL = new URL('./verification-worker.ts', import.meta.url);
+
+function stoppedReport(reason: string): VerificationReport {
+  const report = new ReportBuilder();
+  report.fail('input', reason);
+  return report.build();
+}
+
+/**
+ * Starts the pool's workers; `verify` has the {@link Verifier} contract.
+ *
+ * @example
+ * const verifier = createVerifierPool({ fetcher: selfFetcher(ctx, network), clock: ctx.clock });
+ * const report = await verifier.verify(body.verifiableCredential);
+ */
+export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
+  const clock = options.clock ?? systemClock;
+  const size = Math.max(1, options.workers ?? Math.min(4, availableParallelism() - 1));
+  const maxQueued = options.maxQueued ?? 64;
+  const limits = options.limits ?? {};
+  const hardTimeoutMs =
+    options.hardTimeoutMs ?? (limits.timeBudgetMs ?? DEFAULT_WORK_LIMITS.timeBudgetMs) + 1000;
+  const queue: Job[] = [];
+  let nextJob = 0;
+  let closed = false;
+
+  function spawn(slot?: Slot): Slot {
+    const worker = new Worker(WORKER_URL, { workerData: { limits } satisfies WorkerData });
+    // The pool never keeps the process alive: the server does, while it runs.
+    worker.unref();
+    const own: Slot = slot ?? { worker, ready: false, job: undefined, timer: undefined };
+    own.worker = worker;
+    own.ready = false;
+    worker.on('message', (message: WorkerReply) => onMessage(own, worker, message));
+    worker.on('error', (error) => replace(own, worker, `the verifier failed: ${error.message}`));
+    worker.on('exit', () => replace(own, worker, 'the verifier stopped unexpectedly'));
+    return own;
+  }
+
+  const slots = Array.from({ length: size }, () => spawn());
+
+  function finish(slot: Slot, report: VerificationReport): void {
+    const job = slot.job;
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    slot.timer = undefined;
+    job?.resolve(report);
+    dispatch();
+  }
+
+  /** Ends `worker` (if it is still the slot's) and puts a fresh one in its place. */
+  function replace(slot: Slot, worker: Worker, reason: string): void {
+    if (slot.worker !== worker) return;
+    worker.removeAllListeners();
+    void worker.terminate();
+    if (!closed) spawn(slot);
+    finish(slot, stoppedReport(reason));
+  }
+
+  function onMessage(slot: Slot, worker: Worker, message: WorkerReply): void {
+    if (slot.worker !== worker) return;
+    if (message.type === 'ready') {
+      slot.ready = true;
+      dispatch();
+      return;
+    }
+    if (message.type === 'fetch') {
+      options.fetcher.fetch(message.url, message.options).then(
+        (resource) =>
+          worker.postMessage({
+            type: 'fetched',
+            id: message.id,
+            resource,
+          } satisfies WorkerRequest),
+        (error: unknown) =>
+          worker.postMessage({
+            type: 'fetched',
+            id: message.id,
+            error: {
+              ...(isCredstackError(error) ? { code: error.code } : {}),
+              message: error instanceof Error ? error.message : String(error),
+            },
+          } satisfies WorkerRequest),
+      );
+      return;
+    }
+    if (slot.job?.id !== message.id) return;
+    finish(
+      slot,
+      message.type === 'report'
+        ? message.report
+        : stoppedReport(`the verifier failed: ${message.message}`),
+    );
+  }
+
+  function dispatch(): void {
+    for (const slot of slots) {
+      if (slot.job !== undefined || !slot.ready) continue;
+      const job = queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.timer = setTimeout(
+        () =>
+          replace(
+            slot,
+            slot.worker,
+            `verification stopped: it did not finish within ${hardTimeoutMs} ms, the most one verification may take`,
+          ),
+        hardTimeoutMs,
+      );
+      slot.worker.postMessage({
+        type: 'verify',
+        id: job.id,
+        input: job.input,
+        options: job.options,
+        now: clock.now().getTime(),
+      } satisfies WorkerRequest);
+    }
+  }
+
+  return {
+    verify(input: VerifierInput, verifyOptions: VerifyOptions = {}): Promise<VerificationReport> {
+      if (closed) return Promise.resolve(stoppedReport('the verifier has been shut down'));
+      const idle = slots.some((slot) => slot.ready && slot.job === undefined);
+      if (!idle && queue.length >= maxQueued) {
+        return Promise.reject(
+          new ServiceError('UNAVAILABLE', 'every verifier is busy; retry in a few seconds'),
+        );
+      }
+      return new Promise((resolve) => {
+        queue.push({ id: nextJob++, input, options: verifyOptions, resolve });
+        dispatch();
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const job of queue.splice(0)) job.resolve(stoppedReport('the verifier was shut down'));
+      await Promise.all(
+        slots.map(async (slot) => {
+          const worker = slot.worker;
+          worker.removeAllListeners();
+          await worker.terminate();
+          finish(slot, stoppedReport('the verifier was shut down'));
+        }),
+      );
+    },
+  };
+}

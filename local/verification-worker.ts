@@ -1,0 +1,103 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Clock } from '#shared/core/clock.ts';
+import { CredstackError, ERROR_CODES, type ErrorCode } from '#shared/core/errors.ts';
+import { OB_CREDENTIAL_CONTEXT } from '#shared/credential/constants.ts';
+import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
+import { createVerifier } from '#shared/verify/verifier.ts';
+import type { WorkerData, WorkerReply, WorkerRequest } from './verification-pool.ts';
+
+/**
+ * One verification worker (see verification-pool.ts): the verifier runs here, off the request
+ * loop. It has no network and no table of its own: every fetch is a message to the main
+ * thread, which answers it with the service's fetcher (its own documents from the table,
+ * the rest over HTTPS), so what a verification may reach is exactly what it reaches in
+ * process.
+ */
+
+const port = parentPort;
+if (!port) throw new Error('verification-worker.ts runs as a worker thread');
+const data = workerData as WorkerData;
+
+/**
+ * The service's clock, followed: each request carries the main thread's "now", and the worker
+ * keeps the offset from its own wall clock, so a frozen test clock stays (within the
+ * milliseconds of one verification) frozen here too.
+ */
+let offsetMs = 0;
+const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+
+let nextFetch = 0;
+const pendingFetches = new Map<
+  number,
+  { resolve: (resource: FetchedResource) => void; reject: (error: Error) => void }
+>();
+
+const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+
+const fetcher: Fetcher = {
+  fetch(url: string, options?: FetchOptions): Promise<FetchedResource> {
+    const id = nextFetch++;
+    return new Promise((resolve, reject) => {
+      pendingFetches.set(id, { resolve, reject });
+      port.postMessage({ type: 'fetch', id, url, ...(options ? { options } : {}) });
+    });
+  },
+};
+
+const verifier = createVerifier({ fetcher, clock, limits: data.limits });
+
+port.on('message', (message: WorkerRequest) => {
+  if (message.type === 'fetched') {
+    const pending = pendingFetches.get(message.id);
+    pendingFetches.delete(message.id);
+    if (!pending) return;
+    if ('resource' in message) pending.resolve(message.resource);
+    else
+      pending.reject(
+        isErrorCode(message.error.code)
+          ? new CredstackError(message.error.code, message.error.message)
+          : new Error(message.error.message),
+      );
+    return;
+  }
+  offsetMs = message.now - Date.now();
+  verifier.verify(message.input, message.options).then(
+    (report) => port.postMessage({ type: 'report', id: message.id, report } satisfies WorkerReply),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'failed',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies WorkerReply),
+  );
+});
+
+/**
+ * A credential without a proof, verified once before the worker takes requests: it compiles
+ * the Open Badges schema and processes the contexts, seconds of one-off work on a busy
+ * machine that would otherwise count against the first request's time budget. It names no
+ * key and no status list, so it fetches nothing.
+ */
+const WARM_UP: Record<string, unknown> = {
+  '@context': [...OB_CREDENTIAL_CONTEXT],
+  id: 'urn:uuid:00000000-0000-4000-8000-000000000000',
+  type: ['VerifiableCredential', 'OpenBadgeCredential'],
+  issuer: { id: 'did:example:warm-up', type: ['Profile'], name: 'warm-up' },
+  validFrom: '2026-01-01T00:00:00Z',
+  name: 'warm-up',
+  credentialSubject: {
+    type: ['AchievementSubject'],
+    achievement: {
+      id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
+      type: ['Achievement'],
+      name: 'warm-up',
+      description: 'warm-up',
+      criteria: { narrative: 'warm-up' },
+    },
+  },
+};
+
+await verifier.verify(WARM_UP);
+// Everything is loaded: requests may come.
+port.postMessage({ type: 'ready' } satisfies WorkerReply);

@@ -1,0 +1,157 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createVerifierPool, type VerifierPool } from '#local/verification-pool.ts';
+import { fixedClock } from '#shared/core/clock.ts';
+import { CredstackError } from '#shared/core/errors.ts';
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import {
+  createIssuerFixture,
+  FIXTURE_VALID_FROM,
+  fixtureClock,
+  type IssuerFixture,
+  serveIssuers,
+} from '#test/support/issuer-fixture.ts';
+
+/**
+ * The local runtime's verifier pool: verification in worker threads, fetches answered by the
+ * main thread, and a worker that does not answer in time replaced, its request answered with
+ * a failed check.
+ */
+
+let college: IssuerFixture;
+let pool: VerifierPool | undefined;
+
+beforeAll(async () => {
+  college = await createIssuerFixture({ domain: 'college.example' });
+});
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+function recording(inner: Fetcher): { fetcher: Fetcher; urls: string[] } {
+  const urls: string[] = [];
+  return {
+    urls,
+    fetcher: {
+      fetch(url, options) {
+        urls.push(url);
+        return inner.fetch(url, options);
+      },
+    },
+  };
+}
+
+describe('createVerifierPool', () => {
+  it('verifies in a worker, fetching through the main thread', async () => {
+    const { fetcher, urls } = recording(serveIssuers([college]));
+    pool = createVerifierPool({ fetcher, clock: fixtureClock, workers: 1 });
+
+    const [jwt, dataIntegrity] = await Promise.all([
+      pool.verify(await college.issueJwt(college.build())),
+      pool.verify(await college.issueDataIntegrity(college.build())),
+    ]);
+
+    expect(jwt.verdict).toBe('valid');
+    expect(dataIntegrity.verdict).toBe('valid');
+    expect(jwt.issuerBinding.bound).toBe(true);
+    expect(urls).toContain('https://college.example/.well-known/did.json');
+  }, 60_000);
+
+  it('follows the service clock, not the wall clock', async () => {
+    // A month before the credential's validFrom: only the service clock makes it "not yet".
+    pool = createVerifierPool({
+      fetcher: serveIssuers([college]),
+      clock: fixedClock('2026-04-01T00:00:00Z'),
+      workers: 1,
+    });
+
+    const report = await pool.verify(await college.issueJwt(college.build()));
+
+    expect(report.decidingCheck).toBe('issued');
+    expect(report.checks.find((check) => check.id === 'issued')?.reason).toBe(
+      `validFrom ${FIXTURE_VALID_FROM} is in the future`,
+    );
+  }, 60_000);
+
+  it('hands a fetch failure to the worker as the same CredstackError', async () => {
+    const failing: Fetcher = {
+      fetch: async (url) => {
+        throw new CredstackError('FETCH_FAILED', `cannot reach ${url}`);
+      },
+    };
+    pool = createVerifierPool({ fetcher: failing, clock: fixtureClock, workers: 1 });
+
+    const report = await pool.verify(await college.issueJwt(college.build()));
+
+    expect(report.decidingCheck).toBe('key');
+    expect(report.checks.find((check) => check.outcome === 'failed')?.reason).toContain(
+      'cannot reach https://college.example/.well-known/did.json',
+    );
+  }, 60_000);
+
+  it('replaces a worker that does not answer in time, answering with a failed input check', async () => {
+    pool = createVerifierPool({
+      fetcher: serveIssuers([college]),
+      clock: fixtureClock,
+      workers: 1,
+      // The worker's own budget never fires here: only the pool can stop it.
+      limits: {
+        timeBudgetMs: 600_000,
+        maxValues: 10_000_000,
+        maxObjects: 1_000_000,
+        maxArrayEntries: 1_000_000,
+      },
+      hardTimeoutMs: 3_000,
+    });
+    // Warm: the first verification loads the schema; it must not count against the next.
+    expect((await pool.verify(await college.issueJwt(college.build()))).verdict).toBe('valid');
+    // Seconds of JSON-LD work before the signature is even looked at.
+    const signed = await college.issueDataIntegrity(college.build());
+    const heavy = structuredClone(signed);
+    (heavy.credentialSubject as { achievement: Record<string, unknown> }).achievement.alignment =
+      Array.from({ length: 60_000 }, (_, i) => ({
+        type: ['Alignment'],
+        targetName: `Skill ${i}`,
+        targetUrl: `https://skills.example/s/${i}`,
+      }));
+
+    const started = performance.now();
+    const stopped = await pool.verify(heavy);
+
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(stopped.verdict).toBe('unusable');
+    expect(stopped.checks).toEqual([
+      {
+        id: 'input',
+        outcome: 'failed',
+        reason:
+          'verification stopped: it did not finish within 3000 ms, the most one verification may take',
+      },
+    ]);
+    // A fresh worker took its place.
+    expect((await pool.verify(signed)).verdict).toBe('valid');
+  }, 120_000);
+
+  it('answers 503 once every worker is busy and the queue is full', async () => {
+    pool = createVerifierPool({
+      fetcher: serveIssuers([college]),
+      clock: fixtureClock,
+      workers: 1,
+      maxQueued: 1,
+    });
+    const token = await college.issueJwt(college.build());
+    // The worker is still loading (it cannot be ready before this task ends): the first
+    // request waits in the queue, which is then full.
+    const first = pool.verify(token);
+    const second = pool.verify(token);
+
+    await expect(second).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'every verifier is busy; retry in a few seconds',
+    });
+    expect((await first).verdict).toBe('valid');
+    // Once the queue has drained, the pool takes requests again.
+    expect((await pool.verify(token)).verdict).toBe('valid');
+  }, 60_000);
+});
