@@ -48,7 +48,7 @@ const client = new DynamoDBClient(db.clientConfig);
 const documents = DynamoDBDocumentClient.from(client, {
   marshallOptions: { removeUndefinedValues: true },
 });
-await ensureTable(client, TABLE);
+const tableCreated = await ensureTable(client, TABLE);
 
 const devIssuer = await loadOrCreateDevIssuer(dirs.root);
 // Loopback and private addresses stay refused: only the service's own documents are local,
@@ -78,6 +78,10 @@ const poller = await startStreamPoller({
   clientConfig: db.clientConfig,
   tableName: TABLE,
   handler: localStreamHandlers(ctx),
+  // Where handling stopped survives a restart (Ctrl-C, a crash): whatever was in flight is
+  // delivered again. A new table is read from its first record.
+  checkpointFile: `${dirs.root}/stream-checkpoints.json`,
+  fromStart: tableCreated,
 });
 const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
 if (firstStart) {
