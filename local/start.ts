@@ -14,6 +14,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpBridge } from './http-bridge.ts';
+import { startJobResumer } from './job-resumer.ts';
 import { onShutdown } from './lifecycle.ts';
 import {
   DEMO_EMPLOYER_ID,
@@ -83,6 +84,9 @@ const poller = await startStreamPoller({
   checkpointFile: `${dirs.root}/stream-checkpoints.json`,
   fromStart: tableCreated,
 });
+// Batch awards and pathway jobs a dead process left open are finished (their checkpoints are
+// in the table); the sweep runs in the background while the service starts.
+const resumer = startJobResumer(ctx);
 const firstStart = (await ctx.issuers.get(DEMO_ISSUER_ID)) === undefined;
 if (firstStart) {
   process.stdout.write('seeding the demo tenant…\n');
@@ -165,6 +169,7 @@ onShutdown([
   async () => db.stop(),
   async () => client.destroy(),
   async () => poller.stop(),
+  async () => resumer.stop(),
   async () => bridge.close(),
 ]);
 

@@ -1,7 +1,7 @@
 import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
+import { derivedCredentialId, issueCredential } from '#shared/service/issuance.ts';
 import type { CredentialState } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { verifyCredential } from '#shared/service/verification.ts';
@@ -60,10 +60,20 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         422: { description: 'The Idempotency-Key was used with another request' },
       },
       handle: (request) =>
-        idempotent(ctx, request, 'issue', async () => {
+        idempotent(ctx, request, 'issue', async (seed) => {
           const { credential, options } = request.body as IssueBody;
           const subject = credential.credentialSubject;
+          // With an Idempotency-Key the id is derived from it: a retry after a request that
+          // died once the credential was stored finds that credential instead of a second.
+          const credentialId = seed ? derivedCredentialId(`idempotency:${seed}`) : undefined;
+          const stored = credentialId ? await ctx.credentials.get(credentialId) : undefined;
+          if (stored) {
+            const body =
+              stored.proofFormat === 'vc-jwt' ? stored.signed : JSON.parse(stored.signed);
+            return { status: 201, body: { verifiableCredential: body, id: stored.id } };
+          }
           const issued = await issueCredential(ctx, principalOf(request), {
+            ...(credentialId ? { credentialId } : {}),
             issuerId: issuerIdOf(credential.issuer),
             achievementId: lastSegment(subject.achievement.id),
             recipient:
@@ -144,12 +154,14 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
       },
       handle: (request) =>
-        idempotent(ctx, request, 'batch', async () => {
+        idempotent(ctx, request, 'batch', async (seed) => {
           const job = await createBatch(
             ctx,
             principalOf(request),
             request.pathParams.issuerId ?? '',
             request.body as { achievementId: string; recipients: BatchRecipientInput[] },
+            // A retry after a request that died finds the job it queued, not a second one.
+            seed ? { jobId: derivedCredentialId(`batch:${seed}`).slice('urn:uuid:'.length) } : {},
           );
           return {
             status: 202,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { HttpRequest, HttpResult } from '../http/route.ts';
@@ -10,14 +10,20 @@ const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
  * gets the first response again; the same key with another body is refused (422); a key whose
  * first request is still running answers 409. Without the header, `work` simply runs.
  *
+ * A request that dies holding the key (a crash, a timeout) holds it only for the claim's short
+ * lease; a retry after it runs `work` again. So that this second run cannot repeat what the
+ * first did before dying, `work` gets a `seed` that is the same for every request with this
+ * key and body: it derives its ids from it (the credential, the batch job) and finds, rather
+ * than repeats, what the dead request already stored.
+ *
  * @example
- * return idempotent(ctx, request, 'issue', () => issue(request));
+ * return idempotent(ctx, request, 'issue', (seed) => issue(request, seed));
  */
 export async function idempotent(
   ctx: ServiceContext,
   request: HttpRequest,
   operation: string,
-  work: () => Promise<HttpResult>,
+  work: (seed?: string) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return work();
@@ -34,7 +40,8 @@ export async function idempotent(
   const requestHash = createHash('sha256')
     .update(request.rawBody ?? JSON.stringify(request.body ?? null))
     .digest('hex');
-  const existing = await ctx.idempotency.begin(scope, key, requestHash);
+  const claim = randomUUID();
+  const existing = await ctx.idempotency.begin(scope, key, requestHash, claim);
   if (existing !== undefined) {
     if (existing.requestHash !== requestHash) {
       throw new ServiceError(
@@ -45,7 +52,7 @@ export async function idempotent(
     if (existing.status !== 'done' || existing.response === undefined) {
       throw new ServiceError(
         'CONFLICT',
-        'a request with this Idempotency-Key is still being processed',
+        'a request with this Idempotency-Key is still being processed; retry in a minute',
       );
     }
     return {
@@ -54,16 +61,21 @@ export async function idempotent(
       headers: { 'idempotent-replayed': 'true' },
     };
   }
+  const seed = createHash('sha256')
+    .update(`${scope}\u0000${key}\u0000${requestHash}`)
+    .digest('hex');
   let result: HttpResult;
   try {
-    result = await work();
+    result = await work(seed);
   } catch (error) {
-    await ctx.idempotency.release(scope, key);
+    await ctx.idempotency.release(scope, key, claim);
     throw error;
   }
-  await ctx.idempotency.complete(scope, key, {
-    statusCode: result.status,
-    body: JSON.stringify(result.body ?? null),
-  });
+  await ctx.idempotency.complete(
+    scope,
+    key,
+    { statusCode: result.status, body: JSON.stringify(result.body ?? null) },
+    claim,
+  );
   return result;
 }
