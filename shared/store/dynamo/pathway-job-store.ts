@@ -50,7 +50,7 @@ export function pathwayJobChunkKey(jobId: string, offset: number): ItemKey {
  *
  * @example
  * const jobs = new DynamoPathwayJobStore({ documents, tableName: 'credstack' });
- * await jobs.progress(jobId, 50, 3);
+ * await jobs.commit(jobId, { from: undefined, to: "learner-025", evaluated: 25, awarded: 3 });
  */
 export class DynamoPathwayJobStore extends DynamoStore implements PathwayJobRepository {
   readonly #clock: Clock;
