@@ -75,8 +75,6 @@ interface ShardState {
   startAt: ShardIteratorType;
   /** Sequence number of the last record read from the shard (where the next read starts). */
   lastRead: string | undefined;
-  /** Sequence number of the last record handled or discarded (the durable checkpoint). */
-  handled: string | undefined;
   /** Records read but not yet handled, oldest first. */
   pending: DynamoDBRecord[];
   /** True once the shard is closed and every record in it has been read. */
@@ -194,8 +192,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         parentShardId: shard.ParentShardId,
         iterator: undefined,
         startAt: skipHistory ? 'LATEST' : 'TRIM_HORIZON',
+        // Reading resumes after the last record handled before the restart.
         lastRead: checkpoint,
-        handled: checkpoint,
         pending: [],
         exhausted: skipHistory && closed,
         attempts: 0,
@@ -243,10 +241,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const settle = (shard: ShardState, count: number): DynamoDBRecord[] => {
     const settled = shard.pending.splice(0, count);
     const last = settled.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) {
-      shard.handled = last;
-      checkpoints?.set(shard.shardId, last);
-    }
+    if (last) checkpoints?.set(shard.shardId, last);
     return settled;
   };
 
