@@ -15,6 +15,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type HttpHandler, startHttpBridge } from './http-bridge.ts';
+import { startJobResumer } from './job-resumer.ts';
 import { guardStartup, type ShutdownStep } from './lifecycle.ts';
 import {
   baseUrlOfLocalDid,
@@ -103,7 +104,7 @@ async function start(): Promise<void> {
   const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  await ensureTable(client, TABLE);
+  const tableCreated = await ensureTable(client, TABLE);
 
   const devIssuer = await loadOrCreateDevIssuer(dirs.root);
   // Loopback and private addresses stay refused: only the service's own documents are local,
@@ -145,8 +146,16 @@ async function start(): Promise<void> {
     clientConfig: db.clientConfig,
     tableName: TABLE,
     handler: localStreamHandlers(ctx),
+    // Where handling stopped survives a restart (Ctrl-C, a crash): whatever was in flight is
+    // delivered again. A new table is read from its first record.
+    checkpointFile: `${dirs.root}/stream-checkpoints.json`,
+    fromStart: tableCreated,
   });
   startup.started(() => poller.stop());
+  // Batch awards and pathway jobs a dead process left open are finished (their checkpoints are
+  // in the table); the sweep runs in the background while the service starts.
+  const resumer = startJobResumer(ctx);
+  startup.started(() => resumer.stop());
   const firstStart = demoIssuer === undefined;
   if (firstStart) {
     process.stdout.write('seeding the demo tenant…\n');

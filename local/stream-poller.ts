@@ -12,13 +12,17 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { type CheckpointFile, openCheckpointFile } from '#local/stream-checkpoints.ts';
 import { toLambdaRecord } from '#local/stream-record.ts';
 
 /**
  * A local stand-in for Lambda's DynamoDB Streams event source mapping: it reads the table's
  * real stream from DynamoDB Local and delivers batches to a handler the way Lambda does, with
  * ReportBatchItemFailures semantics, bounded retries and a logged discard in place of a DLQ.
- * Checkpoints live in memory only: a restart begins at LATEST unless `fromStart` is set.
+ * With `checkpointFile` it keeps, per shard, the sequence number of the last record handled
+ * (or discarded) and a restart resumes right after it, as an event source mapping does: at
+ * least once, the checkpoint moving only after the handler succeeded. Without one, checkpoints
+ * live in memory and a restart begins at LATEST unless `fromStart` is set.
  */
 
 // biome-ignore lint/suspicious/noConfusingVoidType: the return type of Lambda's own DynamoDBStreamHandler
@@ -33,8 +37,17 @@ export interface StreamPollerOptions {
   readonly batchSize?: number;
   /** Pause between polls when the stream is idle (default 250 ms). */
   readonly intervalMs?: number;
-  /** Read open shards from their oldest record instead of LATEST (default false). */
+  /**
+   * Read open shards from their oldest record instead of LATEST (default false). With a
+   * checkpoint file this applies only when the file does not exist yet (the first start).
+   */
   readonly fromStart?: boolean;
+  /**
+   * A JSON file keeping each shard's last handled sequence number across restarts. Shards it
+   * does not name are read from TRIM_HORIZON (they appeared, or nothing was handled, since it
+   * was written); a checkpoint the stream has trimmed falls back to TRIM_HORIZON too.
+   */
+  readonly checkpointFile?: string;
   /** Retries of a failing batch before it is discarded (Lambda's MaximumRetryAttempts; default 5). */
   readonly maxRetries?: number;
   /** First backoff after a handler error, doubled per retry up to 10 s (default 200 ms). */
@@ -60,7 +73,7 @@ interface ShardState {
   iterator: string | undefined;
   /** How to get an iterator when none is held and nothing has been read yet. */
   startAt: ShardIteratorType;
-  /** Sequence number of the last record read from the shard (the in-memory checkpoint). */
+  /** Sequence number of the last record read from the shard (where the next read starts). */
   lastRead: string | undefined;
   /** Records read but not yet handled, oldest first. */
   pending: DynamoDBRecord[];
@@ -141,6 +154,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   const shards = new Map<string, ShardState>();
   let firstDescribe = true;
+  let checkpoints: CheckpointFile | undefined;
+  try {
+    checkpoints = options.checkpointFile
+      ? await openCheckpointFile(options.checkpointFile, streamArn)
+      : undefined;
+  } catch (error) {
+    closeClients();
+    throw error;
+  }
+  // A checkpoint file that existed says where every shard stands: history is never skipped.
+  const resuming = checkpoints?.resumed === true;
 
   const describeShards = async () => {
     const listed: Shard[] = [];
@@ -158,15 +182,18 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     for (const shard of listed) {
       if (!shard.ShardId || shards.has(shard.ShardId)) continue;
       const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-      // On first start history is skipped (LATEST, closed shards ignored) unless asked for;
-      // shards that appear later are read from their start so no record is lost.
-      const skipHistory = firstDescribe && !options.fromStart;
+      // On first start history is skipped (LATEST, closed shards ignored) unless asked for or
+      // resuming from checkpoints; shards that appear later are read from their start so no
+      // record is lost.
+      const skipHistory = firstDescribe && !options.fromStart && !resuming;
+      const checkpoint = checkpoints?.get(shard.ShardId);
       shards.set(shard.ShardId, {
         shardId: shard.ShardId,
         parentShardId: shard.ParentShardId,
         iterator: undefined,
         startAt: skipHistory ? 'LATEST' : 'TRIM_HORIZON',
-        lastRead: undefined,
+        // Reading resumes after the last record handled before the restart.
+        lastRead: checkpoint,
         pending: [],
         exhausted: skipHistory && closed,
         attempts: 0,
@@ -174,20 +201,48 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       });
     }
     firstDescribe = false;
+    // Shards the stream no longer lists were trimmed away: their checkpoints go with them.
+    checkpoints?.retain(new Set(listed.flatMap((shard) => (shard.ShardId ? [shard.ShardId] : []))));
   };
 
   const acquireIterator = async (shard: ShardState) => {
-    const { ShardIterator } = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shard.shardId,
-        ...(shard.lastRead
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastRead }
-          : { ShardIteratorType: shard.startAt }),
-      }),
-    );
+    let ShardIterator: string | undefined;
+    try {
+      ({ ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.shardId,
+          ...(shard.lastRead
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastRead }
+            : { ShardIteratorType: shard.startAt }),
+        }),
+      ));
+    } catch (error) {
+      // A checkpoint older than the stream's retention: read what is left, from its start.
+      if (!shard.lastRead || errorName(error) !== 'TrimmedDataAccessException') throw error;
+      log(
+        `checkpoint ${shard.lastRead} of ${shard.shardId} was trimmed; reading from TRIM_HORIZON`,
+      );
+      shard.lastRead = undefined;
+      shard.startAt = 'TRIM_HORIZON';
+      ({ ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      ));
+    }
     shard.iterator = ShardIterator;
     if (!ShardIterator) shard.exhausted = true;
+  };
+
+  /** Moves the shard's checkpoint past the first `count` records of its buffer. */
+  const settle = (shard: ShardState, count: number): DynamoDBRecord[] => {
+    const settled = shard.pending.splice(0, count);
+    const last = settled.at(-1)?.dynamodb?.SequenceNumber;
+    if (last) checkpoints?.set(shard.shardId, last);
+    return settled;
   };
 
   // Children are read only after their parent is fully handled, so per-key order holds.
@@ -255,16 +310,16 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       );
     }
     if (failedAt === -1) {
-      shard.pending.splice(0, batch.length);
+      settle(shard, batch.length);
       shard.attempts = 0;
       shard.retryAt = 0;
       return batch.length;
     }
-    shard.pending.splice(0, failedAt);
+    settle(shard, failedAt);
     // Progress past the head earns the new head a fresh budget; otherwise the head is retried.
     shard.attempts = failedAt > 0 ? 1 : shard.attempts + 1;
     if (shard.attempts > maxRetries) {
-      const discarded = shard.pending.splice(0, batch.length - failedAt);
+      const discarded = settle(shard, batch.length - failedAt);
       shard.attempts = 0;
       shard.retryAt = 0;
       onDiscard({ Records: discarded }, reason);
@@ -322,6 +377,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         failure ??= new Error(`reading shard ${shard.shardId} failed`, { cause: error });
       }
     }
+    // One write per cycle at most: a crash before it only means those records come again.
+    await checkpoints?.flush();
     // Other shards were still served; the failure makes the loop back off and log it.
     if (failure) throw failure;
     return { quiet, progressed, waitMs };
@@ -360,6 +417,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     for (const shard of shards.values()) {
       if (!shard.exhausted) await acquireIterator(shard);
     }
+    // Written at once, so a crash before the first record still resumes instead of skipping.
+    await checkpoints?.flush(true);
   } catch (error) {
     closeClients();
     throw error;
@@ -372,6 +431,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       stopped = true;
       wake?.();
       await running;
+      await checkpoints?.flush().catch((error: unknown) => log('saving checkpoints failed', error));
       closeClients();
       for (const waiter of waiters.splice(0)) waiter.resolve();
     },

@@ -187,12 +187,14 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
       },
       handle: (request) =>
-        idempotent(ctx, request, 'batch', async () => {
+        idempotent(ctx, request, 'batch', async (seed) => {
           const job = await createBatch(
             ctx,
             principalOf(request),
             request.pathParams.issuerId ?? '',
             request.body as { achievementId: string; recipients: BatchRecipientInput[] },
+            // A retry after a request that died finds the job it queued, not a second one.
+            seed ? { jobId: derivedCredentialId(`batch:${seed}`).slice('urn:uuid:'.length) } : {},
           );
           return {
             status: 202,

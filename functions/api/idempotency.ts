@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import type { HttpRequest, HttpResult } from '../http/route.ts';
@@ -8,24 +8,25 @@ const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 /**
  * Runs `work` at most once per `Idempotency-Key`: a retried request with the same key and body
  * gets the first response again; the same key with another body is refused (422); a key whose
- * first request is still running answers 409 (until its lease ends: a request that died
- * holding the key, as in an outage, does not block it). Without the header, `work` simply runs.
+ * first request is still running answers 409. Without the header, `work` simply runs.
  *
- * `work` gets a seed unique to the scope, key and request, for work that must itself happen
- * once: a retry that takes over a lapsed claim re-runs `work`, which may find its first run's
- * result already stored (its completion was lost) and must then answer with that.
+ * A request that dies holding the key (a crash, a timeout) holds it only for the claim's short
+ * lease; a retry after it runs `work` again. So that this second run cannot repeat what the
+ * first did before dying, `work` gets a `seed` that is the same for every request with this
+ * key and body: it derives its ids from it (the credential, the batch job) and finds, rather
+ * than repeats, what the dead request already stored.
  *
  * @example
- * return idempotent(ctx, request, 'issue', () => issue(request));
+ * return idempotent(ctx, request, 'issue', (seed) => issue(request, seed));
  */
 export async function idempotent(
   ctx: ServiceContext,
   request: HttpRequest,
   operation: string,
-  work: (seed: string | undefined) => Promise<HttpResult>,
+  work: (seed?: string) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return work(undefined);
+  if (key === undefined) return work();
   if (!KEY.test(key)) {
     throw new ServiceError(
       'VALIDATION',
@@ -39,7 +40,8 @@ export async function idempotent(
   const requestHash = createHash('sha256')
     .update(request.rawBody ?? JSON.stringify(request.body ?? null))
     .digest('hex');
-  const existing = await ctx.idempotency.begin(scope, key, requestHash);
+  const claim = randomUUID();
+  const existing = await ctx.idempotency.begin(scope, key, requestHash, claim);
   if (existing !== undefined) {
     if (existing.requestHash !== requestHash) {
       throw new ServiceError(
@@ -50,7 +52,7 @@ export async function idempotent(
     if (existing.status !== 'done' || existing.response === undefined) {
       throw new ServiceError(
         'CONFLICT',
-        'a request with this Idempotency-Key is still being processed',
+        'a request with this Idempotency-Key is still being processed; retry in a minute',
       );
     }
     return {
@@ -59,16 +61,21 @@ export async function idempotent(
       headers: { 'idempotent-replayed': 'true' },
     };
   }
+  const seed = createHash('sha256')
+    .update(`${scope}\u0000${key}\u0000${requestHash}`)
+    .digest('hex');
   let result: HttpResult;
   try {
-    result = await work(`${scope}\u0000${key}\u0000${requestHash}`);
+    result = await work(seed);
   } catch (error) {
-    await ctx.idempotency.release(scope, key);
+    await ctx.idempotency.release(scope, key, claim);
     throw error;
   }
-  await ctx.idempotency.complete(scope, key, {
-    statusCode: result.status,
-    body: JSON.stringify(result.body ?? null),
-  });
+  await ctx.idempotency.complete(
+    scope,
+    key,
+    { statusCode: result.status, body: JSON.stringify(result.body ?? null) },
+    claim,
+  );
   return result;
 }

@@ -71,8 +71,8 @@ const JOB_RUN_BUDGET_MS = 10 * 60_000;
  * The stream consumer of pathway evaluation jobs: a new `PWJOB#…/META` item runs the
  * retroactive evaluation of a published version, and each `CHUNK#` continuation the next part
  * of it (its own function in AWS: one run at a time, a long timeout; each run hands on before
- * `budgetMs`). A failed run is reported so the stream delivers it again; a job restarted from
- * its start resets its counts, and nobody is awarded twice.
+ * `budgetMs`). A failed run is reported so the stream delivers it again; the job resumes after
+ * its last counted learner, counts each award once and awards nobody twice.
  *
  * @example
  * export const handler = pathwayJobsHandler(ctx);
@@ -88,8 +88,8 @@ export function pathwayJobsHandler(
       const change = streamChange(record.eventName, record.dynamodb);
       if (change.entity !== 'pathway-job' || !change.inserted) continue;
       try {
+        // Each run resumes at the job's own cursor, whichever record (META, a CHUNK) started it.
         await runPathwayJob(ctx, change.jobId, {
-          from: change.from,
           deadline: Date.now() + (options.budgetMs ?? JOB_RUN_BUDGET_MS),
           ...(options.maxLearners === undefined ? {} : { maxLearners: options.maxLearners }),
         });

@@ -23,7 +23,8 @@ export interface BatchRecipientInput {
 }
 
 /**
- * Queues a batch award and returns the job; nothing is issued until it is processed.
+ * Queues a batch award and returns the job; nothing is issued until it is processed. With
+ * `jobId` (derived from an Idempotency-Key) a job already queued under it is returned as is.
  *
  * @example
  * const job = await createBatch(ctx, admin, 'northfield', { achievementId, recipients });
@@ -33,6 +34,7 @@ export async function createBatch(
   principal: Principal,
   issuerId: string,
   input: { readonly achievementId: string; readonly recipients: readonly BatchRecipientInput[] },
+  options: { readonly jobId?: string } = {},
 ): Promise<BatchJobRecord> {
   requireIssuerScope(principal, issuerId);
   await requireIssuer(ctx, issuerId);
@@ -56,8 +58,17 @@ export async function createBatch(
     throw new ServiceError('VALIDATION', `${fields.length} recipients are not valid`, {
       fields: fields.slice(0, 100),
     });
+  // A job id chosen by the caller (derived from an Idempotency-Key) that is taken already is
+  // this same request's job, queued by an earlier attempt.
+  if (options.jobId !== undefined) {
+    const queued = await ctx.batchJobs.get(options.jobId);
+    if (queued) {
+      requireIssuerScope(principal, queued.issuerId);
+      return queued;
+    }
+  }
   const job: BatchJobRecord = {
-    id: randomUUID(),
+    id: options.jobId ?? randomUUID(),
     issuerId,
     achievementId: input.achievementId,
     total: input.recipients.length,
@@ -82,38 +93,69 @@ export async function createBatch(
 const credentialIdFor = (jobId: string, index: number) => derivedCredentialId(`${jobId}:${index}`);
 
 /**
+ * Runs of a job in this process, so a second trigger (the stream delivering the job again while
+ * the start-up sweep resumes it) joins the run instead of racing it. Runs in other processes
+ * are safe too (each outcome is recorded once, credential ids are per recipient), only wasteful.
+ */
+const running = new WeakMap<ServiceContext, Map<string, Promise<BatchJobRecord>>>();
+
+/**
  * Issues every pending recipient of a job, `concurrency` at a time. A recipient whose
  * credential already exists (a replayed stream record, a retry after a crash) is recorded as
  * issued with that credential; a signing or storage failure is recorded as failed with its
- * reason; nobody is issued twice and nobody is left unrecorded.
+ * reason; nobody is issued twice and nobody is left unrecorded. The recipients' items are the
+ * durable checkpoint: a run that dies part-way is resumed by running the job again, which
+ * picks up the recipients still pending.
  *
  * @example
  * await processBatch(ctx, jobId, { concurrency: 4 });
  */
-export async function processBatch(
+export function processBatch(
   ctx: ServiceContext,
   jobId: string,
   options: { readonly concurrency?: number } = {},
 ): Promise<BatchJobRecord> {
+  let runs = running.get(ctx);
+  if (!runs) {
+    runs = new Map();
+    running.set(ctx, runs);
+  }
+  const inFlight = runs.get(jobId);
+  if (inFlight) return inFlight;
+  const run = runBatch(ctx, jobId, options).finally(() => runs.delete(jobId));
+  runs.set(jobId, run);
+  return run;
+}
+
+async function runBatch(
+  ctx: ServiceContext,
+  jobId: string,
+  options: { readonly concurrency?: number },
+): Promise<BatchJobRecord> {
   const job = await ctx.batchJobs.get(jobId);
   if (!job) throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`);
   if (job.state === 'done') return job;
+  // A job found running was left by a run that died (or is still going elsewhere): its
+  // pending recipients may already hold a credential, recorded nowhere yet.
+  const resumed = job.state === 'running';
   await ctx.batchJobs.setState(jobId, 'running');
   const system: Principal = {
     subject: `batch:${jobId}`,
     roles: ['issuer-admin'],
     issuerId: job.issuerId,
   };
-  const pending: BatchRecipientRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.batchJobs.recipients(jobId, cursor);
-    pending.push(...page.items.filter((recipient) => recipient.state === 'pending'));
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  const pending = await pendingRecipients(ctx, jobId);
+
+  const issued = (recipient: BatchRecipientRecord, credentialId: string) =>
+    ctx.batchJobs.recordOutcome(jobId, recipient.index, { state: 'issued', credentialId });
 
   const award = async (recipient: BatchRecipientRecord): Promise<void> => {
     const credentialId = credentialIdFor(jobId, recipient.index);
+    // Reconciled without signing again (which would also spend a status list entry).
+    if (resumed && (await ctx.credentials.get(credentialId))) {
+      await issued(recipient, credentialId);
+      return;
+    }
     try {
       await issueCredential(ctx, system, {
         issuerId: job.issuerId,
@@ -122,23 +164,21 @@ export async function processBatch(
         credentialId,
         ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
       });
-      await ctx.batchJobs.recordOutcome(jobId, recipient.index, { state: 'issued', credentialId });
     } catch (error) {
       // Whatever failed — signing, the write, or only the write's answer — the stored
       // credential is the truth: if it exists the recipient was issued, else it failed.
-      const existing = await ctx.credentials.get(credentialId).catch(() => undefined);
-      if (existing)
-        await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
-          state: 'issued',
-          credentialId,
-        });
-      else {
-        await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
-          state: 'failed',
-          error: error instanceof Error ? error.message : String(error),
-        });
+      // A read that fails too leaves the recipient pending and fails the run, to be resumed.
+      if (await ctx.credentials.get(credentialId)) {
+        await issued(recipient, credentialId);
+        return;
       }
+      await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
+        state: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
     }
+    await issued(recipient, credentialId);
   };
 
   let next = 0;
@@ -150,8 +190,27 @@ export async function processBatch(
     }
   });
   await Promise.all(workers);
+  // Done only when nobody is pending: a recipient another run holds, or an outcome whose write
+  // failed, keeps the job open (and this run failed, so the stream delivers it again).
+  const left = await pendingRecipients(ctx, jobId);
+  if (left.length > 0)
+    throw new ServiceError('UNAVAILABLE', `batch job ${jobId} still has ${left.length} pending`);
   await ctx.batchJobs.setState(jobId, 'done');
   return (await ctx.batchJobs.get(jobId)) ?? job;
+}
+
+async function pendingRecipients(
+  ctx: ServiceContext,
+  jobId: string,
+): Promise<BatchRecipientRecord[]> {
+  const pending: BatchRecipientRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.batchJobs.recipients(jobId, cursor);
+    pending.push(...page.items.filter((recipient) => recipient.state === 'pending'));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return pending;
 }
 
 /**

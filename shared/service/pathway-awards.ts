@@ -44,6 +44,11 @@ export interface ReevaluationOutcome {
   readonly learnerId: string;
   /** Credential ids awarded now (pathway and milestone credentials). */
   readonly awarded: readonly string[];
+  /**
+   * With `jobId`: the awards the learner holds that this job made, now or in an earlier run
+   * that died before counting them, so a resumed job counts each exactly once.
+   */
+  readonly byJob: readonly string[];
   readonly suspended: readonly string[];
   readonly revoked: readonly string[];
   readonly reinstated: readonly string[];
@@ -177,7 +182,11 @@ function evidenceFor(
   ];
 }
 
-/** Issues one award unless it exists; the id says whether a racing worker got there first. */
+/**
+ * Issues one award unless it exists; the id says whether a racing worker got there first.
+ * Returns the award issued now (if any) and, with `jobId`, whether the award that exists was
+ * made by that job (now, or by an earlier run of it).
+ */
 async function award(
   ctx: ServiceContext,
   p: PublishedPathway,
@@ -186,11 +195,15 @@ async function award(
   used: readonly CredentialRecord[],
   met: ReadonlyMap<string, string>,
   milestone?: string,
-): Promise<CredentialRecord | undefined> {
+  jobId?: string,
+): Promise<{ readonly issued?: CredentialRecord; readonly byJob: boolean }> {
   const credentialId = awardId(p, learnerId, milestone);
-  if (await ctx.credentials.get(credentialId)) return undefined;
+  const madeBy = (record: CredentialRecord | undefined) =>
+    jobId !== undefined && record?.award?.jobId === jobId;
+  const existing = await ctx.credentials.get(credentialId);
+  if (existing) return { byJob: madeBy(existing) };
   const recipient = recipientOf(used);
-  if (!recipient) return undefined;
+  if (!recipient) return { byJob: false };
   const issuer = await requireIssuer(ctx, p.record.issuerId);
   try {
     const { record } = await signAndStore(ctx, issuer, achievement, {
@@ -206,11 +219,13 @@ async function award(
         version: p.record.version,
         ...(milestone === undefined ? {} : { milestone }),
         contributing: used.map((r) => r.id),
+        ...(jobId === undefined ? {} : { jobId }),
       },
     });
-    return record;
+    return { issued: record, byJob: jobId !== undefined };
   } catch (error) {
-    if (error instanceof ServiceError && error.code === 'CONFLICT') return undefined;
+    if (error instanceof ServiceError && error.code === 'CONFLICT')
+      return { byJob: madeBy(await ctx.credentials.get(credentialId)) };
     throw error;
   }
 }
@@ -220,7 +235,8 @@ async function award(
  * pathway (and each milestone reached) once, and suspends, revokes or reinstates existing
  * pathway awards as their version now holds or not. `only` limits new awards to the given
  * pathways (`<issuerId>/<pathwayId>`); held awards are always checked. `changed` is the
- * credentials whose change triggered this, merged over the (eventually consistent) listing.
+ * credentials whose change triggered this, merged over the (eventually consistent) listing;
+ * `jobId` marks the awards made as that retroactive job's.
  *
  * @example
  * const outcome = await reevaluateLearner(ctx, 'ada', { changed: [record] });
@@ -232,6 +248,7 @@ export async function reevaluateLearner(
     readonly changed?: readonly CredentialRecord[];
     readonly only?: ReadonlySet<string>;
     readonly published?: readonly PublishedPathway[];
+    readonly jobId?: string;
   } = {},
 ): Promise<ReevaluationOutcome> {
   const [listed, published] = await Promise.all([
@@ -243,6 +260,7 @@ export async function reevaluateLearner(
   const outcome = {
     learnerId,
     awarded: [] as string[],
+    byJob: [] as string[],
     suspended: [] as string[],
     revoked: [] as string[],
     reinstated: [] as string[],
@@ -291,8 +309,18 @@ export async function reevaluateLearner(
       const inNode = new Set(node?.usedCredentials ?? []);
       const milestoneUsed = inDocumentOrder(met, inNode, byId);
       const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
-      const issued = await award(ctx, p, learnerId, achievement, milestoneUsed, met, milestone);
-      if (issued) outcome.awarded.push(issued.id);
+      const made = await award(
+        ctx,
+        p,
+        learnerId,
+        achievement,
+        milestoneUsed,
+        met,
+        milestone,
+        options.jobId,
+      );
+      if (made.issued) outcome.awarded.push(made.issued.id);
+      if (made.byJob) outcome.byJob.push(awardId(p, learnerId, milestone));
     }
     if (!evaluation.satisfied) continue;
     // Evidence follows the rules' document order: the order a reader of the pathway expects.
@@ -302,7 +330,18 @@ export async function reevaluateLearner(
       new Set([...evaluation.contributing, ...subPathwayAwards]),
       byId,
     );
-    const issued = await award(ctx, p, learnerId, pathwayAchievement(p), used, met);
+    const made = await award(
+      ctx,
+      p,
+      learnerId,
+      pathwayAchievement(p),
+      used,
+      met,
+      undefined,
+      options.jobId,
+    );
+    if (made.byJob) outcome.byJob.push(awardId(p, learnerId));
+    const issued = made.issued;
     if (issued) {
       outcome.awarded.push(issued.id);
       activeAwards.set(`${issued.issuerId}/${p.record.pathwayId}`, issued);

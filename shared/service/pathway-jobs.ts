@@ -14,8 +14,10 @@ import { type Principal, requireIssuerScope } from './principal.ts';
 /**
  * Retroactive evaluation: publishing a pathway version queues a job (its item's INSERT on the
  * table's stream starts it) that evaluates every learner who could qualify and awards those who
- * already do. Progress is counted on the job item; a job that stops part-way is run again by
- * the stream's retry and simply re-evaluates, since awards happen once whatever the replays.
+ * already do. Progress is counted on the job item together with a cursor (the last learner
+ * counted), block by block in one conditional write: a run that dies part-way is resumed after
+ * the cursor by whatever runs the job again (the stream's retry, the sweep of open jobs), and
+ * the awards its dead run made are counted once, since each award names the job that made it.
  */
 
 /** Learners evaluated at a time inside a job. */
@@ -90,34 +92,54 @@ async function allIssuerIds(ctx: ServiceContext): Promise<string[]> {
   return ids;
 }
 
-/** Where a run of a job starts and when it must hand the rest on. */
+/** When a run of a job must hand the rest on. */
 export interface PathwayJobRunOptions {
-  /** Learner offset to resume at (0: the start, which also resets the counts). */
-  readonly from?: number;
   /** Most learners this run evaluates before handing on (default: no limit). */
   readonly maxLearners?: number;
   /** Epoch ms after which this run stops taking learners and hands on (default: none). */
   readonly deadline?: number;
 }
 
+/** Runs in this process, so a second trigger of a job joins its run instead of racing it. */
+const running = new WeakMap<ServiceContext, Map<string, Promise<PathwayJobRecord>>>();
+
 /**
- * Runs a queued job, or one chunk of it: lists the learners who could qualify (holders of the
+ * Runs a queued job, or the rest of one: lists the learners who could qualify (holders of the
  * issuer's credentials, or of any issuer's when the rules accept skills or credits from
- * anyone) in id order, evaluates them from `from` on against the version, and counts
- * evaluations and awards as it goes. When `maxLearners` or `deadline` stops it early it writes
- * a continuation, whose stream record runs the next chunk: a job of any size fits in runs of
- * bounded length. A learner whose credentials change meanwhile is evaluated by the stream
- * consumer anyway, so a listing that shifts between chunks loses nobody's award.
+ * anyone) in id order, evaluates those after the job's cursor against the version, and counts
+ * evaluations and awards block by block, moving the cursor with the counts. When `maxLearners`
+ * or `deadline` stops it early it writes a continuation, whose stream record runs the next
+ * part: a job of any size fits in runs of bounded length. A run started twice (a replayed
+ * record, a sweep) resumes from the cursor; two runs at once count each block once (the
+ * cursor's condition) and award once (derived ids). A learner whose credentials change
+ * meanwhile is evaluated by the stream consumer anyway, so a listing that shifts between runs
+ * loses nobody's award.
  *
  * @example
  * await runPathwayJob(ctx, jobId, { deadline: Date.now() + 600_000 });
  */
-export async function runPathwayJob(
+export function runPathwayJob(
   ctx: ServiceContext,
   jobId: string,
   options: PathwayJobRunOptions = {},
 ): Promise<PathwayJobRecord> {
-  const from = options.from ?? 0;
+  let runs = running.get(ctx);
+  if (!runs) {
+    runs = new Map();
+    running.set(ctx, runs);
+  }
+  const inFlight = runs.get(jobId);
+  if (inFlight) return inFlight;
+  const run = runJob(ctx, jobId, options).finally(() => runs.delete(jobId));
+  runs.set(jobId, run);
+  return run;
+}
+
+async function runJob(
+  ctx: ServiceContext,
+  jobId: string,
+  options: PathwayJobRunOptions,
+): Promise<PathwayJobRecord> {
   const job = await ctx.pathwayJobs.get(jobId);
   if (!job) throw new ServiceError('NOT_FOUND', `no pathway job ${jobId}`);
   if (job.state === 'done') return job;
@@ -129,7 +151,7 @@ export async function runPathwayJob(
       : undefined;
   // A version replaced before its job ran has nobody left to award: the newer one's job does it.
   if (!target) {
-    await ctx.pathwayJobs.start(jobId, 0);
+    if (job.state === 'queued') await ctx.pathwayJobs.start(jobId, 0);
     await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());
     return (await ctx.pathwayJobs.get(jobId)) ?? job;
   }
@@ -148,8 +170,14 @@ export async function runPathwayJob(
   const issuers = openToAll ? await allIssuerIds(ctx) : [job.issuerId];
   for (const issuerId of issuers) await learnersOf(ctx, issuerId, learners);
   const queue = [...learners].sort();
-  if (from === 0) await ctx.pathwayJobs.start(jobId, queue.length);
-  const end = Math.min(queue.length, from + (options.maxLearners ?? queue.length));
+  // Started here, or by a run before (whose counts and cursor stand).
+  const started = job.state === 'queued' && (await ctx.pathwayJobs.start(jobId, queue.length));
+  const current = started ? job : await ctx.pathwayJobs.get(jobId);
+  if (!current || current.state === 'done') return current ?? job;
+  const resumeAfter = started ? undefined : current.cursor;
+  let cursor = resumeAfter;
+  let offset = resumeAfter === undefined ? 0 : queue.filter((id) => id <= resumeAfter).length;
+  const end = Math.min(queue.length, offset + (options.maxLearners ?? queue.length));
   const timeUp = () => options.deadline !== undefined && Date.now() >= options.deadline;
 
   // Awards for the version, and for the pathways built on it that it now completes.
@@ -158,33 +186,38 @@ export async function runPathwayJob(
       (p) => `${p.record.issuerId}/${p.record.pathwayId}`,
     ),
   );
-  let next = from;
-  let evaluated = 0;
-  let awarded = 0;
-  const flush = async () => {
-    if (evaluated === 0 && awarded === 0) return;
-    const [e, a] = [evaluated, awarded];
-    evaluated = 0;
-    awarded = 0;
-    await ctx.pathwayJobs.progress(jobId, e, a);
-  };
-  const workers = Array.from({ length: JOB_CONCURRENCY }, async () => {
-    while (next < end && !timeUp()) {
-      const learnerId = queue[next] as string;
-      next += 1;
-      const outcome: ReevaluationOutcome = await reevaluateLearner(ctx, learnerId, {
-        only,
-        published,
-      });
-      evaluated += 1;
-      awarded += outcome.awarded.length;
-      if (evaluated >= PROGRESS_EVERY) await flush();
-    }
-  });
-  await Promise.all(workers);
-  await flush();
-  if (next < queue.length) {
-    await ctx.pathwayJobs.continueAt(jobId, next);
+  while (offset < end && !timeUp()) {
+    const block = queue.slice(offset, Math.min(end, offset + PROGRESS_EVERY));
+    let next = 0;
+    let awarded = 0;
+    const workers = Array.from({ length: JOB_CONCURRENCY }, async () => {
+      while (next < block.length) {
+        const learnerId = block[next] as string;
+        next += 1;
+        const outcome: ReevaluationOutcome = await reevaluateLearner(ctx, learnerId, {
+          only,
+          published,
+          jobId,
+        });
+        // Made by this job, now or by a run that died before counting them.
+        awarded += outcome.byJob.length;
+      }
+    });
+    await Promise.all(workers);
+    const to = block.at(-1) as string;
+    const counted = await ctx.pathwayJobs.commit(jobId, {
+      from: cursor,
+      to,
+      evaluated: block.length,
+      awarded,
+    });
+    // Another run counted this block first: it carries the job on from here.
+    if (!counted) return (await ctx.pathwayJobs.get(jobId)) ?? job;
+    cursor = to;
+    offset += block.length;
+  }
+  if (offset < queue.length) {
+    await ctx.pathwayJobs.continueAt(jobId, offset);
     return (await ctx.pathwayJobs.get(jobId)) ?? job;
   }
   await ctx.pathwayJobs.finish(jobId, ctx.clock.now().toISOString());

@@ -115,14 +115,25 @@ export interface IdempotencyRecord {
 }
 
 export interface IdempotencyRepository {
-  /** Claims the key for this request, or returns the existing record. */
-  begin(scope: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Claims the key for this request (undefined), or returns the record that holds it. A claim
+   * holds the key for a short lease only: past it the request is taken for dead and the key is
+   * free again. `claim` is the caller's token, which `complete` and `release` then require.
+   */
+  begin(
+    scope: string,
+    key: string,
+    requestHash: string,
+    claim?: string,
+  ): Promise<IdempotencyRecord | undefined>;
+  /** Stores the response; CONFLICT when the claim no longer holds the key. */
   complete(
     scope: string,
     key: string,
     response: { statusCode: number; body: string },
+    claim?: string,
   ): Promise<void>;
-  release(scope: string, key: string): Promise<void>;
+  release(scope: string, key: string, claim?: string): Promise<void>;
 }
 
 /** Creates and opens signing keys. In AWS: KMS keys tagged with their issuer; locally: key files. */
@@ -146,6 +157,8 @@ export interface BatchJobRecord {
   readonly issued: number;
   readonly failed: number;
   readonly createdAt: string;
+  /** When a run last moved the job (its heartbeat): a job left open and silent is resumed. */
+  readonly updatedAt?: string;
 }
 
 export interface BatchRecipientRecord {
@@ -163,10 +176,16 @@ export interface BatchJobRepository {
   create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void>;
   get(jobId: string): Promise<BatchJobRecord | undefined>;
   recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>>;
+  /**
+   * Moves the job to `running` (never back from `done`) or to `done`, which also takes it off
+   * the open jobs.
+   */
   setState(jobId: string, state: BatchJobState): Promise<void>;
+  /** Every job not yet `done` (queued or running), oldest first: what a sweeper resumes. */
+  listOpen(): Promise<readonly BatchJobRecord[]>;
   /**
    * Records one recipient's outcome, conditional on it still being pending, and counts it on
-   * the job in the same transaction; false when it was already recorded (a replay).
+   * the job in the same transaction (with a heartbeat); false when it was already recorded.
    */
   recordOutcome(
     jobId: string,
@@ -237,7 +256,14 @@ export interface PathwayJobRecord {
   readonly learners?: number;
   readonly evaluated: number;
   readonly awarded: number;
+  /**
+   * The durable checkpoint: the last learner (in id order) whose evaluation is counted. A run
+   * resumes after it, whichever stream record or sweep started the run.
+   */
+  readonly cursor?: string;
   readonly createdAt: string;
+  /** When a run last moved the job (its heartbeat): a job left open and silent is resumed. */
+  readonly updatedAt?: string;
   readonly finishedAt?: string;
 }
 
@@ -246,11 +272,29 @@ export interface PathwayJobRepository {
   /** The item's INSERT on the table's stream starts the job. */
   create(job: PathwayJobRecord): Promise<void>;
   get(jobId: string): Promise<PathwayJobRecord | undefined>;
-  /** Moves the job to `running` with the number of learners it will evaluate. */
-  start(jobId: string, learners: number): Promise<void>;
-  /** Adds to the counters. */
-  progress(jobId: string, evaluated: number, awarded: number): Promise<void>;
+  /**
+   * Moves a queued job to `running` with the number of learners it will evaluate; false when
+   * it was not queued any more (another run started it: its counts are kept).
+   */
+  start(jobId: string, learners: number): Promise<boolean>;
+  /**
+   * Counts a block of learners and moves the cursor from `from` (undefined: the start) to
+   * `to`, conditional on the cursor still being at `from`; false when another run moved it
+   * first (this run's block is then not counted: the other run counted it).
+   */
+  commit(
+    jobId: string,
+    block: {
+      readonly from: string | undefined;
+      readonly to: string;
+      readonly evaluated: number;
+      readonly awarded: number;
+    },
+  ): Promise<boolean>;
+  /** Marks the job done and takes it off the open jobs. */
   finish(jobId: string, at: string): Promise<void>;
+  /** Every job not yet `done` (queued or running), oldest first: what a sweeper resumes. */
+  listOpen(): Promise<readonly PathwayJobRecord[]>;
   /**
    * Hands the rest of a job (from learner `offset` on) to a new invocation: writes a
    * continuation item whose INSERT on the stream runs it. A repeated call for the same offset

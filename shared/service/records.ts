@@ -99,4 +99,6 @@ export interface PathwayAward {
   readonly milestone?: string;
   /** The credentials that satisfied the rules when the award was made. */
   readonly contributing: readonly string[];
+  /** The retroactive evaluation job that made the award, so a resumed job counts it once. */
+  readonly jobId?: string;
 }

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import type {
   BatchJobRecord,
@@ -14,26 +15,33 @@ import type {
   BatchRecipientRecord,
   Page,
 } from '#shared/service/ports.ts';
-import { KEY } from '../table.ts';
+import { GSI2, KEY } from '../table.ts';
+import { isConditionFailure } from './errors.ts';
 import { recordOf } from './keys.ts';
-import { queryPage } from './paging.ts';
+import { queryAll, queryPage } from './paging.ts';
 
 /**
  * Batch jobs on the single table: `PK=JOB#<id>`, `SK=META` for the job (listed per issuer on
  * GSI1 `ISSUER#<issuerId>#JOBS`), `SK=R#<index>` for each recipient (zero-padded so recipients
- * sort in request order).
+ * sort in request order). While a job is open (queued or running) its item is also on GSI2
+ * `JOBS#OPEN#BATCH` (a sparse index: the keys are removed when it is done), so a sweeper finds
+ * the jobs a dead process left behind without scanning.
  */
 
 const META = 'META';
+/** GSI2 partition of the batch jobs not yet done. */
+export const OPEN_BATCH_JOBS = 'JOBS#OPEN#BATCH';
 const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
 
 export class DynamoBatchJobStore implements BatchJobRepository {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #clock: Clock;
 
-  constructor(options: { documents: DynamoDBDocumentClient; tableName: string }) {
+  constructor(options: { documents: DynamoDBDocumentClient; tableName: string; clock?: Clock }) {
     this.#documents = options.documents;
     this.#table = options.tableName;
+    this.#clock = options.clock ?? systemClock;
   }
 
   async create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void> {
@@ -68,6 +76,8 @@ export class DynamoBatchJobStore implements BatchJobRepository {
                 [KEY.sk]: META,
                 [KEY.gsi1pk]: `ISSUER#${job.issuerId}#JOBS`,
                 [KEY.gsi1sk]: `${job.createdAt}#${job.id}`,
+                [KEY.gsi2pk]: OPEN_BATCH_JOBS,
+                [KEY.gsi2sk]: `${job.createdAt}#${job.id}`,
                 ...job,
               },
               ConditionExpression: 'attribute_not_exists(#pk)',
@@ -103,16 +113,46 @@ export class DynamoBatchJobStore implements BatchJobRepository {
   }
 
   async setState(jobId: string, state: BatchJobState): Promise<void> {
-    await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
-        UpdateExpression: 'SET #state = :state',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#state': 'state', '#pk': KEY.pk },
-        ExpressionAttributeValues: { ':state': state },
-      }),
-    );
+    const done = state === 'done';
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+          // Done takes the job off the open-jobs index; nothing moves a done job back.
+          UpdateExpression: `SET #state = :state, #updatedAt = :now${done ? ' REMOVE #gsi2pk, #gsi2sk' : ''}`,
+          ConditionExpression: done
+            ? 'attribute_exists(#pk)'
+            : 'attribute_exists(#pk) AND #state <> :done',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#pk': KEY.pk,
+            '#updatedAt': 'updatedAt',
+            ...(done ? { '#gsi2pk': KEY.gsi2pk, '#gsi2sk': KEY.gsi2sk } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': state,
+            ':now': this.#clock.now().toISOString(),
+            ...(done ? {} : { ':done': 'done' }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (!(await this.get(jobId))) throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`);
+      // A job another run finished stays finished.
+    }
+  }
+
+  async listOpen(): Promise<readonly BatchJobRecord[]> {
+    const items = await queryAll(this.#documents, {
+      TableName: this.#table,
+      IndexName: GSI2,
+      KeyConditionExpression: '#pk = :open',
+      ExpressionAttributeNames: { '#pk': KEY.gsi2pk },
+      ExpressionAttributeValues: { ':open': OPEN_BATCH_JOBS },
+    });
+    return items.map((item) => recordOf<BatchJobRecord>(item));
   }
 
   async recordOutcome(
@@ -149,9 +189,9 @@ export class DynamoBatchJobStore implements BatchJobRepository {
               Update: {
                 TableName: this.#table,
                 Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
-                UpdateExpression: 'ADD #counter :one',
-                ExpressionAttributeNames: { '#counter': counter },
-                ExpressionAttributeValues: { ':one': 1 },
+                UpdateExpression: 'ADD #counter :one SET #updatedAt = :now',
+                ExpressionAttributeNames: { '#counter': counter, '#updatedAt': 'updatedAt' },
+                ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
               },
             },
           ],

@@ -16,9 +16,10 @@ import { idempotencyKey } from './keys.ts';
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * How long an in-progress claim holds the key (60 s: longer than any API request may run).
- * A request that dies holding it — the table went away before it could release or complete —
- * no longer blocks its retries for a day: once the lease ends, a retry takes the key over.
+ * How long a claim holds the key while its request runs (60 s): longer than any API request
+ * may run (API Gateway gives up after 30 s, the API functions time out at 29 s), so a live
+ * request is never overtaken, yet a key whose request died (a crash, a timeout, SIGKILL) is
+ * free again for a retry within a minute instead of answering 409 for a day.
  */
 export const IDEMPOTENCY_LEASE_SECONDS = 60;
 
@@ -40,22 +41,17 @@ interface StoredIdempotency {
   readonly status: IdempotencyRecord['status'];
   readonly response?: IdempotencyRecord['response'];
   readonly expiresAt: number;
-  /** Epoch seconds when an in-progress claim may be taken over (absent on older claims). */
+  /** Epoch seconds until which the in-progress claim holds the key. */
   readonly leaseUntil?: number;
-}
-
-/** True when the record no longer holds its key: expired, or an in-progress claim past its lease. */
-function lapsed(stored: StoredIdempotency, now: number): boolean {
-  if (stored.expiresAt <= now) return true;
-  return (
-    stored.status === 'in-progress' && stored.leaseUntil !== undefined && stored.leaseUntil <= now
-  );
 }
 
 /**
  * Idempotency keys on the single table: `IDEMP#<scope>#<key>`/`IDEMP`, with `expiresAt`
  * (epoch seconds, the table's TTL attribute) 24 h after the first use. DynamoDB deletes
- * expired items only eventually, so an expired record is treated as absent here.
+ * expired items only eventually, so an expired record is treated as absent here. An
+ * in-progress claim also has a lease (`leaseUntil`, 60 s): past it, the request that claimed
+ * the key is taken for dead and the key may be claimed again; the claim's token (`claim`)
+ * then no longer matches, so the dead request, should it wake, cannot complete it.
  *
  * @example
  * const idempotency = new DynamoIdempotencyStore({ documents, tableName: 'credstack' });
@@ -78,13 +74,15 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
 
   /**
    * Claims the key (undefined: the caller goes ahead) or returns the record of the request
-   * that holds it — in progress (within its lease) or done, and with its own requestHash for
-   * the caller to compare.
+   * that holds it — in progress or done, and with its own requestHash for the caller to
+   * compare. `claim` is the caller's token for `complete` and `release`; a claim whose lease
+   * has run out counts as released.
    */
   async begin(
     scope: string,
     key: string,
     requestHash: string,
+    claim?: string,
   ): Promise<IdempotencyRecord | undefined> {
     const itemKey = idempotencyKey(scope, key);
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
@@ -98,11 +96,15 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
               key,
               requestHash,
               status: 'in-progress',
+              ...(claim === undefined ? {} : { claim }),
               leaseUntil: now + this.#leaseSeconds,
               [KEY.ttl]: now + this.#ttlSeconds,
             },
+            // Free: never used, expired, or held by a request whose lease ran out (it died).
+            // An in-progress record from before leases existed has none: it is free too.
             ConditionExpression:
-              'attribute_not_exists(#pk) OR #expiresAt <= :now OR (#status = :inProgress AND #leaseUntil <= :now)',
+              'attribute_not_exists(#pk) OR #expiresAt <= :now OR ' +
+              '(#status = :inProgress AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now))',
             ExpressionAttributeNames: {
               '#pk': KEY.pk,
               '#expiresAt': KEY.ttl,
@@ -118,7 +120,11 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
           throwAsServiceError(error, `idempotency key ${key} is taken`);
       }
       const existing = await this.#read(itemKey);
-      if (existing !== undefined && !lapsed(existing, now)) return toRecord(existing);
+      const held =
+        existing !== undefined &&
+        existing.expiresAt > now &&
+        (existing.status === 'done' || (existing.leaseUntil ?? 0) > now);
+      if (held) return toRecord(existing);
     }
     throw new ServiceError(
       'CONFLICT',
@@ -126,23 +132,37 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
     );
   }
 
-  /** Stores the response of the request that holds the key; CONFLICT when it holds it no more. */
+  /**
+   * Stores the response of the request that holds the key (the holder of `claim`, when
+   * given); CONFLICT when it holds it no more (released, or taken over after its lease).
+   */
   async complete(
     scope: string,
     key: string,
     response: { statusCode: number; body: string },
+    claim?: string,
   ): Promise<void> {
     try {
       await this.#documents.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: idempotencyKey(scope, key),
-          UpdateExpression: 'SET #status = :done, #response = :response',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk, '#status': 'status', '#response': 'response' },
+          UpdateExpression: 'SET #status = :done, #response = :response REMOVE #leaseUntil',
+          ConditionExpression:
+            claim === undefined
+              ? 'attribute_exists(#pk)'
+              : 'attribute_exists(#pk) AND #claim = :claim AND #status = :inProgress',
+          ExpressionAttributeNames: {
+            '#pk': KEY.pk,
+            '#status': 'status',
+            '#response': 'response',
+            '#leaseUntil': 'leaseUntil',
+            ...(claim === undefined ? {} : { '#claim': 'claim' }),
+          },
           ExpressionAttributeValues: {
             ':done': 'done',
             ':response': { statusCode: response.statusCode, body: response.body },
+            ...(claim === undefined ? {} : { ':claim': claim, ':inProgress': 'in-progress' }),
           },
         }),
       );
@@ -154,17 +174,26 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
   /**
    * Gives an in-progress claim up (the request failed and may be retried). A completed record
    * is kept: its response is what a retry must see. Called on error paths, so it never throws
-   * for a missing or completed record.
+   * for a missing or completed record, nor for a claim taken over by another request.
    */
-  async release(scope: string, key: string): Promise<void> {
+  async release(scope: string, key: string, claim?: string): Promise<void> {
     try {
       await this.#documents.send(
         new DeleteCommand({
           TableName: this.#table,
           Key: idempotencyKey(scope, key),
-          ConditionExpression: '#status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'in-progress' },
+          ConditionExpression:
+            claim === undefined
+              ? '#status = :inProgress'
+              : '#status = :inProgress AND #claim = :claim',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...(claim === undefined ? {} : { '#claim': 'claim' }),
+          },
+          ExpressionAttributeValues: {
+            ':inProgress': 'in-progress',
+            ...(claim === undefined ? {} : { ':claim': claim }),
+          },
         }),
       );
     } catch (error) {

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -21,6 +24,7 @@ async function start(
   extra: {
     batchSize?: number;
     fromStart?: boolean;
+    checkpointFile?: string;
     maxRetries?: number;
     onDiscard?: (e: DynamoDBStreamEvent, r: unknown) => void;
   } = {},
@@ -265,6 +269,95 @@ describe('startStreamPoller', () => {
 
     expect(batches.flat().map(sk)).toEqual(['item-1']);
     await expect(running.drained()).resolves.toBeUndefined();
+  });
+
+  describe('with a checkpoint file', () => {
+    const checkpointFile = async () =>
+      join(await mkdtemp(join(tmpdir(), 'credstack-checkpoints-')), 'stream-checkpoints.json');
+
+    it('resumes after the last handled record, also with records written while it was stopped', async () => {
+      const table = await db.newTable();
+      const file = await checkpointFile();
+      const first = recorder();
+      const running = await start(table, first.handler, { checkpointFile: file });
+      await putItems(table, 3);
+      await running.drained();
+      await running.stop();
+      await db.documents.send(
+        new PutCommand({ TableName: table, Item: { PK: 'P', SK: 'while-stopped' } }),
+      );
+
+      const second = recorder();
+      const resumed = await start(table, second.handler, { checkpointFile: file });
+      await resumed.drained();
+
+      expect(first.batches.flat().map(sk)).toEqual(['item-1', 'item-2', 'item-3']);
+      expect(second.batches.flat().map(sk)).toEqual(['while-stopped']);
+      const saved = JSON.parse(await readFile(file, 'utf8'));
+      expect(Object.values(saved.shards)).toEqual([seq(second.batches.flat()[0])]);
+    });
+
+    it('delivers again what the handler never finished (at least once)', async () => {
+      const table = await db.newTable();
+      const file = await checkpointFile();
+      let calls = 0;
+      const failing: StreamHandler = async () => {
+        calls += 1;
+        throw new Error('the process dies before the handler returns');
+      };
+      const running = await start(table, failing, { checkpointFile: file, maxRetries: 1000 });
+      await putItems(table, 2);
+      while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      await running.stop();
+
+      const after = recorder();
+      const resumed = await start(table, after.handler, { checkpointFile: file });
+      await resumed.drained();
+
+      expect(after.batches.flat().map(sk)).toEqual(['item-1', 'item-2']);
+    });
+
+    it('reads from the oldest record after a start that handled nothing yet', async () => {
+      const table = await db.newTable();
+      const file = await checkpointFile();
+      // The first start begins at LATEST, but records the file at once.
+      const idle = await start(table, recorder().handler, { checkpointFile: file });
+      await idle.stop();
+      await putItems(table, 2);
+
+      const after = recorder();
+      const resumed = await start(table, after.handler, { checkpointFile: file });
+      await resumed.drained();
+
+      expect(after.batches.flat().map(sk)).toEqual(['item-1', 'item-2']);
+    });
+
+    it('ignores the checkpoints of another stream and refuses a corrupt file', async () => {
+      const table = await db.newTable();
+      const file = await checkpointFile();
+      await writeFile(
+        file,
+        JSON.stringify({
+          streamArn: 'arn:aws:dynamodb:x:0:table/old/stream/1',
+          shards: { s: '9' },
+        }),
+      );
+      await putItems(table, 1);
+      const fresh = recorder();
+      const running = await start(table, fresh.handler, { checkpointFile: file });
+      await db.documents.send(new PutCommand({ TableName: table, Item: { PK: 'P', SK: 'new' } }));
+      await running.drained();
+      await running.stop();
+      // Another stream's file counts as no file: LATEST, as on a first start.
+      expect(fresh.batches.flat().map(sk)).toEqual(['new']);
+      expect(JSON.parse(await readFile(file, 'utf8')).shards.s).toBeUndefined();
+
+      await writeFile(file, '{"streamArn": 42');
+      await expect(start(table, recorder().handler, { checkpointFile: file })).rejects.toThrow(
+        'is not JSON',
+      );
+      poller = undefined;
+    });
   });
 
   it('refuses a table without a stream', async () => {

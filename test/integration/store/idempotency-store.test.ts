@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type Clock, fixedClock } from '#shared/core/clock.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
@@ -50,35 +50,91 @@ describe('DynamoIdempotencyStore', () => {
     });
   });
 
-  it('lets a retry take over an in-progress claim once its lease has ended, not before', async () => {
-    let now = Date.parse(NOW);
-    const clock: Clock = { now: () => new Date(now) };
-    const { store } = await newStore(clock);
-    // A request claims the key, then dies before it can complete or release it.
-    await store.begin('issue:northfield', 'key-1', 'hash-a');
+  describe('the lease of an in-progress claim', () => {
+    const at = (iso: string, tableName: string) =>
+      new DynamoIdempotencyStore({ documents: db.documents, tableName, clock: fixedClock(iso) });
 
-    now += 59_000;
-    const withinLease = await store.begin('issue:northfield', 'key-1', 'hash-a');
-    now += 2_000;
-    const afterLease = await store.begin('issue:northfield', 'key-1', 'hash-a');
-    const again = await store.begin('issue:northfield', 'key-1', 'hash-a');
+    it('holds the key for 60 s, then frees it for a retry: the request that held it died', async () => {
+      const { store, tableName } = await newStore();
+      await store.begin('issue:northfield', 'key-1', 'hash-a', 'dead-request');
 
-    expect(withinLease).toEqual({ key: 'key-1', requestHash: 'hash-a', status: 'in-progress' });
-    expect(afterLease).toBeUndefined();
-    expect(again).toEqual({ key: 'key-1', requestHash: 'hash-a', status: 'in-progress' });
-  });
+      const within = await at('2026-01-01T00:00:59Z', tableName).begin(
+        'issue:northfield',
+        'key-1',
+        'hash-a',
+        'retry-1',
+      );
+      const after = await at('2026-01-01T00:01:00Z', tableName).begin(
+        'issue:northfield',
+        'key-1',
+        'hash-a',
+        'retry-2',
+      );
 
-  it('never lets a lease end take over a completed key', async () => {
-    let now = Date.parse(NOW);
-    const clock: Clock = { now: () => new Date(now) };
-    const { store } = await newStore(clock);
-    await store.begin('issue:northfield', 'key-1', 'hash-a');
-    await store.complete('issue:northfield', 'key-1', { statusCode: 201, body: '{}' });
+      expect(within).toMatchObject({ status: 'in-progress' });
+      expect(after).toBeUndefined();
+      const { Item } = await db.documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { PK: 'IDEMP#issue:northfield#key-1', SK: 'IDEMP' },
+        }),
+      );
+      expect(Item).toMatchObject({ claim: 'retry-2', leaseUntil: NOW_SECONDS + 120 });
+    });
 
-    now += 3_600_000;
+    it('lets only the claim holder complete or release the key, not a request overtaken', async () => {
+      const { store, tableName } = await newStore();
+      await store.begin('issue:northfield', 'key-1', 'hash-a', 'slow');
+      const later = at('2026-01-01T00:02:00Z', tableName);
+      await later.begin('issue:northfield', 'key-1', 'hash-a', 'retry');
 
-    expect(await store.begin('issue:northfield', 'key-1', 'hash-a')).toMatchObject({
-      status: 'done',
+      await store.release('issue:northfield', 'key-1', 'slow');
+      const stale = store.complete(
+        'issue:northfield',
+        'key-1',
+        { statusCode: 201, body: 'old' },
+        'slow',
+      );
+      await expect(stale).rejects.toMatchObject({ code: 'CONFLICT' });
+      await later.complete('issue:northfield', 'key-1', { statusCode: 201, body: 'new' }, 'retry');
+
+      expect(await later.begin('issue:northfield', 'key-1', 'hash-a', 'again')).toEqual({
+        key: 'key-1',
+        requestHash: 'hash-a',
+        status: 'done',
+        response: { statusCode: 201, body: 'new' },
+      });
+    });
+
+    it('never lets a lease free a completed key', async () => {
+      const { store, tableName } = await newStore();
+      await store.begin('issue:northfield', 'key-1', 'hash-a', 'c');
+      await store.complete('issue:northfield', 'key-1', { statusCode: 201, body: 'kept' }, 'c');
+
+      const hourLater = at('2026-01-01T01:00:00Z', tableName);
+      expect(await hourLater.begin('issue:northfield', 'key-1', 'hash-a', 'd')).toMatchObject({
+        status: 'done',
+        response: { body: 'kept' },
+      });
+    });
+
+    it('frees an in-progress claim written before leases existed', async () => {
+      const { store, tableName } = await newStore();
+      await db.documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            PK: 'IDEMP#issue:northfield#key-1',
+            SK: 'IDEMP',
+            key: 'key-1',
+            requestHash: 'hash-a',
+            status: 'in-progress',
+            expiresAt: NOW_SECONDS + 80_000,
+          },
+        }),
+      );
+
+      expect(await store.begin('issue:northfield', 'key-1', 'hash-a', 'retry')).toBeUndefined();
     });
   });
 
