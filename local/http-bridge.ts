@@ -33,6 +33,9 @@ export interface HttpBridge {
 
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/** Largest request line and headers accepted; larger ones get 431. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
 /** Past this many discarded bytes an oversized upload is cut off instead of drained. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
@@ -107,7 +110,12 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       if ('tooLarge' in outcome) {
         send(
           response,
-          problemReply(413, 'Payload Too Large', `The request body exceeds ${maxBytes} bytes.`),
+          problemReply(
+            413,
+            'Payload Too Large',
+            `The request body exceeds ${maxBytes} bytes.`,
+            request.url ?? '',
+          ),
           requestId,
         );
         return;
@@ -118,13 +126,20 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       report(error, event);
       send(
         response,
-        problemReply(500, 'Internal Server Error', 'The request could not be processed.'),
+        problemReply(
+          500,
+          'Internal Server Error',
+          'The request could not be processed.',
+          request.url ?? '',
+        ),
         requestId,
       );
     }
   };
 
-  const server = createServer((request, response) => {
+  // Query strings may carry a cursor of 2,000 characters, percent-encoded up to 24 KB: more
+  // than Node's default 16 KiB of request line and headers, as much as API Gateway accepts.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     void handle(request, response);
   });
   // Refuse a declared oversized upload before the client sends it.
@@ -141,9 +156,28 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     response.writeContinue();
     void handle(request, response);
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  // A request Node cannot parse gets a problem document like every other refusal; API Gateway
+  // answers such requests itself in AWS.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const reply = tooLarge
+      ? problemReply(
+          431,
+          'Request Header Fields Too Large',
+          'The request line and headers are too large.',
+        )
+      : problemReply(400, 'Bad Request', 'The request is not valid HTTP.');
+    const head = [
+      `HTTP/1.1 ${reply.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      ...Object.entries(reply.headers).map(([name, value]) => `${name}: ${value}`),
+      `content-length: ${reply.body.length}`,
+      'connection: close',
+    ].join('\r\n');
+    socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), reply.body]));
   });
 
   await new Promise<void>((resolve, reject) => {

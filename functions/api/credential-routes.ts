@@ -8,6 +8,13 @@ import { verifyCredential } from '#shared/service/verification.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { idempotent } from './idempotency.ts';
+import {
+  batchAccepted,
+  batchStatusResponse,
+  issuedResponse,
+  statusResponse,
+  verifyResponse,
+} from './response-schemas.ts';
 import { batchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -56,7 +63,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         201: {
           description:
             'The verifiable credential: a VC-JWT string or a JSON credential with a Data Integrity proof',
+          schema: issuedResponse,
         },
+        404: { description: 'No such issuer or achievement' },
         422: { description: 'The Idempotency-Key was used with another request' },
       },
       handle: (request) =>
@@ -95,7 +104,12 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       tags: ['credentials'],
       auth: 'public',
       body: verifySchema,
-      responses: { 200: { description: 'checks, warnings, errors and the full report' } },
+      responses: {
+        200: {
+          description: 'checks, warnings, errors and the full report',
+          schema: verifyResponse,
+        },
+      },
       handle: async (request) => ({
         status: 200,
         body: await verifyCredential(
@@ -113,7 +127,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: statusSchema,
       responses: {
-        200: { description: 'The new state' },
+        200: { description: 'The new state', schema: statusResponse },
+        404: { description: 'No such credential' },
         409: { description: 'The change is not allowed from the current state' },
       },
       handle: async (request) => {
@@ -141,7 +156,10 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: batchSchema,
       responses: {
-        202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
+        202: {
+          description: 'The queued job; follow its progress at /batches/{jobId}',
+          schema: batchAccepted,
+        },
       },
       handle: (request) =>
         idempotent(ctx, request, 'batch', async () => {
@@ -166,7 +184,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       tags: ['credentials'],
       auth: ADMINS,
       query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
-      responses: { 200: { description: 'The job and a page of recipients' } },
+      responses: {
+        200: { description: 'The job and a page of recipients', schema: batchStatusResponse },
+      },
       handle: async (request) => ({
         status: 200,
         body: await batchStatus(

@@ -22,6 +22,14 @@ export interface ResponseSpec {
   readonly schema?: JsonSchema;
   /** Media type of the body; `application/json` when a schema is given and this is not. */
   readonly contentType?: string;
+  /** An example body; the schema's own `example` when not given. */
+  readonly example?: unknown;
+  /** Other media types the same status may answer with (content negotiation by `Accept`). */
+  readonly alternatives?: readonly {
+    readonly contentType: string;
+    readonly schema: JsonSchema;
+    readonly example?: unknown;
+  }[];
 }
 
 /** A request as a route handler sees it: matched, parsed, authenticated and validated. */

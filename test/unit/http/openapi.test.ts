@@ -158,9 +158,15 @@ describe('buildOpenApi', () => {
     ) as Json;
     const badge = pick(document, 'paths', '/credentials/{credentialId}/badge.png', 'get') as Json;
 
-    expect(create.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: { type: 'string' } },
-    ]);
+    const issuerParam = {
+      name: 'issuerId',
+      in: 'path',
+      required: true,
+      description: "The issuer's id (a lower-case slug).",
+      schema: { type: 'string' },
+      example: 'northfield',
+    };
+    expect(create.parameters).toEqual([issuerParam]);
     expect(create.requestBody).toEqual({
       required: true,
       content: { 'application/json': { schema: ACHIEVEMENT } },
@@ -176,12 +182,21 @@ describe('buildOpenApi', () => {
       400: { $ref: '#/components/responses/BadRequest' },
       401: { $ref: '#/components/responses/Unauthenticated' },
       403: { $ref: '#/components/responses/Forbidden' },
+      404: { $ref: '#/components/responses/NotFound' },
       413: { $ref: '#/components/responses/PayloadTooLarge' },
       415: { $ref: '#/components/responses/UnsupportedMediaType' },
+      503: { $ref: '#/components/responses/Unavailable' },
     });
     expect(get.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: { type: 'string' } },
-      { name: 'achievementId', in: 'path', required: true, schema: { type: 'string' } },
+      issuerParam,
+      {
+        name: 'achievementId',
+        in: 'path',
+        required: true,
+        description: 'The achievement id (a UUID).',
+        schema: { type: 'string' },
+        example: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
+      },
       {
         name: 'format',
         in: 'query',
@@ -191,8 +206,10 @@ describe('buildOpenApi', () => {
       },
       { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
     ]);
-    expect(Object.keys(get.responses as Json).sort()).toEqual(['200', '400']);
-    expect(badge.responses).toEqual({ 200: { description: 'PNG', content: { 'image/png': {} } } });
+    expect(Object.keys(get.responses as Json).sort()).toEqual(['200', '400', '404', '503']);
+    expect(badge.responses).toMatchObject({
+      200: { description: 'PNG', content: { 'image/png': {} } },
+    });
     expect(badge.parameters).toHaveLength(1);
   });
 
