@@ -11,7 +11,8 @@
  * passes by skipping.
  *
  * Environment: FUZZ_MAX_EXAMPLES (test cases per operation and phase, default 12),
- * FUZZ_SEED (default fixed, so a CI failure replays), SCHEMATHESIS (the executable).
+ * FUZZ_SEED (default fixed, so a CI failure replays), FUZZ_ONLY (comma-separated operationIds
+ * to fuzz alone, when chasing one failure), SCHEMATHESIS (the executable).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants, createWriteStream } from 'node:fs';
@@ -27,6 +28,7 @@ const SCHEMATHESIS = process.env.SCHEMATHESIS ?? join(ROOT, '.venv/bin/schemathe
 const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
 const REPORTS = join(ROOT, '.data/fuzz');
+const ONLY = new Set((process.env.FUZZ_ONLY ?? '').split(',').filter((id) => id !== ''));
 /** What every response is checked for. */
 const CHECKS = [
   'not_a_server_error',
@@ -151,6 +153,7 @@ function plan(operations: readonly Operation[]): Map<string, string[]> {
   const add = (caller: string, operationId: string) =>
     runs.set(caller, [...(runs.get(caller) ?? []), operationId]);
   for (const operation of operations) {
+    if (ONLY.size > 0 && !ONLY.has(operation.operationId)) continue;
     if (operation.roles === 'public') add('anonymous', operation.operationId);
     else for (const role of operation.roles) add(role, operation.operationId);
   }
