@@ -104,6 +104,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       tags: ['credentials'],
       auth: 'public',
       body: verifySchema,
+      opaqueBody: true,
       responses: {
         200: {
           description: 'checks, warnings, errors and the full report',

@@ -42,6 +42,8 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       body: importSchema,
+      // The credential is kept as its signed text, never as table numbers.
+      opaqueBody: true,
       responses: {
         201: { description: 'The import with its verification report', schema: importResponse },
         400: { description: 'Not valid, or not bound to its issuer: the failed check is named' },

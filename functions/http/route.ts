@@ -78,6 +78,12 @@ export interface RouteDefinition {
   readonly auth: RouteAuth;
   /** Schema of a JSON body; a route with one refuses other content types (415). */
   readonly body?: JsonSchema;
+  /**
+   * `true` when the body is only read or kept as text (a credential to verify or import), so
+   * its numbers need not fit the table: other bodies are refused (400) when a number is
+   * outside what DynamoDB stores (magnitude 1e-130 to 1e126, 38 digits).
+   */
+  readonly opaqueBody?: boolean;
   /** An object schema whose `properties` are the query parameters. */
   readonly query?: JsonSchema;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
