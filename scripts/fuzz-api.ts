@@ -197,6 +197,8 @@ try {
   >[0];
   const runs = plan(operationsOf(document));
   const totals = { cases: 0, serverErrors: 0, schemaMismatches: 0, otherFailures: 0, errors: 0 };
+  // Operation × caller pairs: passed when schemathesis found nothing wrong with it.
+  const verdicts = { passed: 0, failed: 0 };
   for (const [caller, operationIds] of runs) {
     const tokenName = ROLE_TOKENS[caller];
     const token = tokenName === undefined ? undefined : tokens[tokenName]?.token;
@@ -247,6 +249,9 @@ try {
     totals.schemaMismatches += schemaMismatches;
     totals.otherFailures += all - serverErrors - schemaMismatches;
     totals.errors += result.errors.length;
+    const failing = new Set(result.failures.flatMap((f) => f.operations)).size;
+    verdicts.failed += failing + result.operations.errored;
+    verdicts.passed += Math.max(0, result.operations.tested - failing - result.operations.errored);
     process.stdout.write(
       `test:fuzz: ${caller.padEnd(14)} ${String(operationIds.length).padStart(2)} operations, ` +
         `${String(result.test_cases.generated).padStart(5)} cases, ${all} failures, ` +
@@ -266,6 +271,8 @@ try {
       `${totals.schemaMismatches} schema mismatches, ${totals.otherFailures} other failures, ` +
       `${totals.errors} errors in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );
+  if (verdicts.passed + verdicts.failed === 0) throw new Error('no operation was fuzzed');
+  process.stdout.write(`fuzz: ${verdicts.passed} passed, ${verdicts.failed} failed\n`);
 } catch (error) {
   failed = true;
   process.stderr.write(`test:fuzz: ${error instanceof Error ? error.message : String(error)}\n`);
