@@ -115,9 +115,9 @@ function unstorableNumbers(value: unknown, limit = 10): string[] {
       const magnitude = Math.abs(node);
       if (magnitude !== 0 && (magnitude < MIN_STORABLE || magnitude >= MAX_STORABLE))
         found.push(pointer);
-    } else if (Array.isArray(node))
-      node.forEach((item, index) => walk(item, `${pointer}/${index}`));
-    else if (typeof node === 'object' && node !== null)
+    } else if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, `${pointer}/${index}`);
+    } else if (typeof node === 'object' && node !== null)
       for (const [key, item] of Object.entries(node)) walk(item, `${pointer}/${escapeToken(key)}`);
   };
   walk(value, '');
