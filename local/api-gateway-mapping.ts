@@ -152,8 +152,16 @@ export interface GatewayReply {
  * @example
  * problemReply(413, 'Payload Too Large', 'The request body exceeds 6291456 bytes.');
  */
-export function problemReply(status: number, title: string, detail: string): GatewayReply {
-  const body = Buffer.from(JSON.stringify({ type: 'about:blank', title, status, detail }));
+export function problemReply(
+  status: number,
+  title: string,
+  detail: string,
+  instance = '',
+): GatewayReply {
+  // `instance` too: the API documents every problem with it (functions/http/problem.ts).
+  const body = Buffer.from(
+    JSON.stringify({ type: 'about:blank', title, status, detail, instance }),
+  );
   return { statusCode: status, headers: { 'content-type': 'application/problem+json' }, body };
 }
 

@@ -34,9 +34,11 @@ export interface HttpBridge {
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 /**
  * Largest request head (request line and headers) accepted, fixed here rather than taken from
- * Node's `--max-http-header-size`, so a larger one gets the same 431 on every machine.
+ * Node's `--max-http-header-size`, so a larger one gets the same 431 on every machine. Query
+ * strings may carry a 2,000-character cursor, percent-encoded up to 24 KB: more than Node's
+ * default 16 KiB.
  */
-export const MAX_HEADER_BYTES = 16 * 1024;
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 /** Past this many discarded bytes an oversized upload is cut off instead of drained. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
@@ -141,7 +143,12 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       if ('tooLarge' in outcome) {
         send(
           response,
-          problemReply(413, 'Payload Too Large', `The request body exceeds ${maxBytes} bytes.`),
+          problemReply(
+            413,
+            'Payload Too Large',
+            `The request body exceeds ${maxBytes} bytes.`,
+            request.url ?? '',
+          ),
           requestId,
         );
         return;
@@ -152,7 +159,12 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       report(error, event);
       send(
         response,
-        problemReply(500, 'Internal Server Error', 'The request could not be processed.'),
+        problemReply(
+          500,
+          'Internal Server Error',
+          'The request could not be processed.',
+          request.url ?? '',
+        ),
         requestId,
       );
     }

@@ -12,6 +12,10 @@ import { publicRoutes } from './public-routes.ts';
 import { apiRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
 
+/** The subtitle of the API reference: what the service does, all of it. */
+export const API_DESCRIPTION =
+  'Issue, verify, revoke and bake Open Badges 3.0 credentials signed with issuer keys; stack them into pathways that award themselves and show each learner their progress; let learners import badges from any issuer, export a signed CLR 2.0 and choose which employers may find them; let employers search candidates by verified skills.';
+
 /**
  * The full route table: the API plus /openapi.json, /docs and /health. The OpenAPI document is
  * generated from the same table (and the same schemas that validate requests).
@@ -40,7 +44,7 @@ export function appRoutes(
         title: 'credstack',
         version: options.version ?? '0.1.0',
         serverUrl: deps.ctx.baseUrl,
-        description: 'Issue, verify and revoke Open Badges 3.0 credentials.',
+        description: API_DESCRIPTION,
       });
       return document;
     },

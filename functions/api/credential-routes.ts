@@ -10,6 +10,13 @@ import { verifyCredential } from '#shared/service/verification.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { idempotent } from './idempotency.ts';
+import {
+  batchAccepted,
+  batchStatusResponse,
+  issuedResponse,
+  statusResponse,
+  verifyResponse,
+} from './response-schemas.ts';
 import { batchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -79,7 +86,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         201: {
           description:
             'The verifiable credential: a VC-JWT string or a JSON credential with a Data Integrity proof',
+          schema: issuedResponse,
         },
+        404: { description: 'No such issuer or achievement' },
         422: { description: 'The Idempotency-Key was used with another request' },
       },
       handle: (request) => {
@@ -133,7 +142,13 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       tags: ['credentials'],
       auth: 'public',
       body: verifySchema,
-      responses: { 200: { description: 'checks, warnings, errors and the full report' } },
+      opaqueBody: true,
+      responses: {
+        200: {
+          description: 'checks, warnings, errors and the full report',
+          schema: verifyResponse,
+        },
+      },
       handle: async (request) => {
         const body = request.body as {
           verifiableCredential: unknown;
@@ -156,7 +171,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: statusSchema,
       responses: {
-        200: { description: 'The new state' },
+        200: { description: 'The new state', schema: statusResponse },
+        404: { description: 'No such credential' },
         409: { description: 'The change is not allowed from the current state' },
       },
       handle: async (request) => {
@@ -184,7 +200,10 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: batchSchema,
       responses: {
-        202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
+        202: {
+          description: 'The queued job; follow its progress at /batches/{jobId}',
+          schema: batchAccepted,
+        },
       },
       handle: (request) =>
         idempotent(ctx, request, 'batch', async (seed) => {
@@ -211,7 +230,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       tags: ['credentials'],
       auth: ADMINS,
       query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
-      responses: { 200: { description: 'The job and a page of recipients' } },
+      responses: {
+        200: { description: 'The job and a page of recipients', schema: batchStatusResponse },
+      },
       handle: async (request) => ({
         status: 200,
         body: await batchStatus(

@@ -10,6 +10,7 @@ import {
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
+import { importPage, importResponse } from './response-schemas.ts';
 import { importSchema } from './search-schemas.ts';
 
 const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
@@ -41,8 +42,10 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       body: importSchema,
+      // The credential is kept as its signed text, never as table numbers.
+      opaqueBody: true,
       responses: {
-        201: { description: 'The import with its verification report' },
+        201: { description: 'The import with its verification report', schema: importResponse },
         400: { description: 'Not valid, or not bound to its issuer: the failed check is named' },
         409: { description: 'Already imported' },
       },
@@ -73,7 +76,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of imports' } },
+      responses: { 200: { description: 'A page of imports', schema: importPage } },
       handle: privatePageHandler(ctx, listImports, 'learnerId'),
     }),
     defineRoute({
@@ -83,7 +86,10 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       summary: 'An imported badge with its last verification report',
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
-      responses: { 200: { description: 'The import' }, 404: { description: 'No such import' } },
+      responses: {
+        200: { description: 'The import', schema: importResponse },
+        404: { description: 'No such import' },
+      },
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
@@ -98,7 +104,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The import with the new report' },
+        200: { description: 'The import with the new report', schema: importResponse },
         404: { description: 'No such import' },
       },
       handle: async (request) => ({

@@ -9,6 +9,7 @@ import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/
 import type { ProofFormat } from '#shared/service/records.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
+import { achievementPage, achievementResponse, issuerResponse } from './response-schemas.ts';
 import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -25,7 +26,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ['platform-admin'],
       body: onboardIssuerSchema,
       responses: {
-        201: { description: 'The issuer, its DID and keys' },
+        201: { description: 'The issuer, its DID and keys', schema: issuerResponse },
         409: { description: 'The id is taken' },
       },
       handle: async (request) => ({
@@ -44,7 +45,10 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       summary: 'An issuer with its keys',
       tags: ['issuers'],
       auth: ADMINS,
-      responses: { 200: { description: 'The issuer' }, 404: { description: 'No such issuer' } },
+      responses: {
+        200: { description: 'The issuer', schema: issuerResponse },
+        404: { description: 'No such issuer' },
+      },
       handle: async (request) => ({
         status: 200,
         body: await getIssuer(ctx, principalOf(request), request.pathParams.issuerId ?? ''),
@@ -57,7 +61,10 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       summary: 'Replace the active key for an algorithm; the old key stays published',
       tags: ['issuers'],
       auth: ADMINS,
-      responses: { 200: { description: 'The issuer with its keys' } },
+      responses: {
+        200: { description: 'The issuer with its keys', schema: issuerResponse },
+        404: { description: 'No such issuer, or an algorithm it has no key for' },
+      },
       handle: async (request) => {
         const algorithm = request.pathParams.algorithm as SigningAlgorithm;
         if (!ISSUER_ALGORITHMS.includes(algorithm))
@@ -81,7 +88,10 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['achievements'],
       auth: ADMINS,
       body: achievementSchema,
-      responses: { 201: { description: 'The achievement' } },
+      responses: {
+        201: { description: 'The achievement', schema: achievementResponse },
+        404: { description: 'No such issuer' },
+      },
       handle: async (request) => {
         const body = request.body as {
           definition: CreateAchievementInput['definition'];
@@ -108,7 +118,10 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['achievements'],
       auth: 'public',
       query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
-      responses: { 200: { description: 'A page of achievements' } },
+      responses: {
+        200: { description: 'A page of achievements', schema: achievementPage },
+        404: { description: 'No such issuer' },
+      },
       handle: async (request) => ({
         status: 200,
         body: await listAchievements(

@@ -2,6 +2,7 @@ import { exportLearnerClr, listLearnerCredentials } from '#shared/service/learne
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
+import { jwsText, learnerCredentialPage } from './response-schemas.ts';
 
 /** Learners and platform admins; the use cases narrow a learner to their own data. */
 const LEARNER_READERS = ['learner', 'platform-admin'] as const;
@@ -23,7 +24,7 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: LEARNER_READERS,
       query: CURSOR_QUERY,
       responses: {
-        200: { description: 'A page of credentials' },
+        200: { description: 'A page of credentials', schema: learnerCredentialPage },
         403: { description: "Another learner's credentials" },
       },
       handle: privatePageHandler(ctx, listLearnerCredentials, 'learnerId'),
@@ -37,7 +38,11 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['learners'],
       auth: LEARNER_READERS,
       responses: {
-        200: { description: 'The signed ClrCredential', contentType: 'application/vc+jwt' },
+        200: {
+          description: 'The signed ClrCredential',
+          contentType: 'application/vc+jwt',
+          schema: jwsText,
+        },
         403: { description: "Another learner's record" },
         404: { description: 'The learner has no credentials' },
       },

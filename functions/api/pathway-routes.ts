@@ -10,13 +10,21 @@ import {
 } from '#shared/service/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
+import {
+  PATHWAY_EXAMPLE,
+  pathwayJobResponse,
+  pathwayVersionResponse,
+  progressResponse,
+  publishedResponse,
+  whatIfResponse,
+} from './response-schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 const LEARNER_READERS = ['learner', 'platform-admin'] as const;
 
 // The rule document is checked by validatePathway, whose errors point into the rule; the
 // route schema only insists on an object so those pointers stay the ones reported.
-const pathwayBody: JsonSchema = { type: 'object' };
+const pathwayBody: JsonSchema = { type: 'object', example: PATHWAY_EXAMPLE };
 
 const whatIfBody: JsonSchema = {
   type: 'object',
@@ -29,6 +37,7 @@ const whatIfBody: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: { achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
 };
 
 function versionParam(value: string | undefined): number {
@@ -56,7 +65,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ADMINS,
       body: pathwayBody,
       responses: {
-        201: { description: 'The stored version' },
+        201: { description: 'The stored version', schema: pathwayVersionResponse },
         400: { description: 'Invalid rule: each problem with a JSON pointer into it' },
         409: { description: 'Another save took the version first' },
       },
@@ -81,6 +90,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         200: {
           description:
             'The published version, with `evaluationJob`: the retroactive evaluation of every learner who could qualify',
+          schema: publishedResponse,
         },
         404: { description: 'No such version' },
       },
@@ -103,7 +113,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways'],
       auth: 'public',
       responses: {
-        200: { description: 'The published version' },
+        200: { description: 'The published version', schema: pathwayVersionResponse },
         404: { description: 'No published version' },
       },
       handle: async (request) => ({
@@ -123,7 +133,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways'],
       auth: 'public',
       responses: {
-        200: { description: 'The version' },
+        200: { description: 'The version', schema: pathwayVersionResponse },
         404: { description: 'No such public version' },
       },
       handle: async (request) => ({
@@ -144,7 +154,10 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways'],
       auth: ADMINS,
       responses: {
-        200: { description: 'The job: state, learners, evaluated, awarded' },
+        200: {
+          description: 'The job: state, learners, evaluated, awarded',
+          schema: pathwayJobResponse,
+        },
         404: { description: 'No such job for this issuer' },
       },
       handle: async (request) => ({
@@ -165,7 +178,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways', 'learners'],
       auth: LEARNER_READERS,
       responses: {
-        200: { description: 'Progress per pathway' },
+        200: { description: 'Progress per pathway', schema: progressResponse },
         403: { description: "Another learner's progress" },
       },
       handle: async (request) => ({
@@ -189,7 +202,10 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: LEARNER_READERS,
       body: whatIfBody,
       responses: {
-        200: { description: 'The hypothetical evaluation; nothing is written' },
+        200: {
+          description: 'The hypothetical evaluation; nothing is written',
+          schema: whatIfResponse,
+        },
         403: { description: "Another learner's progress" },
         404: { description: 'No published pathway' },
       },

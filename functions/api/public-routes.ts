@@ -9,8 +9,29 @@ import { credentialJson, requireCredential } from '#shared/service/issuance.ts';
 import { didDocument, jwks } from '#shared/service/issuers.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { statusListCredential } from '#shared/service/status.ts';
-import { defineRoute, type HttpRequest, type RouteDefinition } from '../http/route.ts';
+import {
+  defineRoute,
+  type HttpRequest,
+  type JsonSchema,
+  type RouteDefinition,
+} from '../http/route.ts';
 import { type ApiDeps, credentialIdParam } from './deps.ts';
+import {
+  achievementResponse,
+  credentialDocument,
+  didDocumentResponse,
+  htmlText,
+  jwksResponse,
+  jwsText,
+} from './response-schemas.ts';
+
+/** PNG bytes: an image with the credential in an `iTXt` chunk `openbadgecredential`. */
+const BINARY_PNG: JsonSchema = { type: 'string', contentMediaType: 'image/png' };
+const BAKED_SVG: JsonSchema = {
+  type: 'string',
+  example:
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="eyJhbGciOi…"/>…</svg>',
+};
 
 /** Documents change rarely and verifiers poll them: let caches hold them for a while. */
 const PUBLIC_CACHE = 'public, max-age=300';
@@ -68,6 +89,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
     readonly summary: string;
     readonly description: string;
     readonly contentType: string;
+    readonly schema: JsonSchema;
     readonly cacheControl?: string;
     readonly load: (request: HttpRequest) => Promise<unknown>;
   }): RouteDefinition =>
@@ -78,7 +100,13 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: route.summary,
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: route.description, contentType: route.contentType } },
+      responses: {
+        200: {
+          description: route.description,
+          contentType: route.contentType,
+          schema: route.schema,
+        },
+      },
       handle: async (request) => ({
         status: 200,
         contentType: route.contentType,
@@ -96,6 +124,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: "The issuer's did:web DID document (every key, retired ones included)",
       description: 'DID document',
       contentType: 'application/did+json',
+      schema: didDocumentResponse,
       cacheControl: PUBLIC_CACHE,
       load: (request) => didDocument(ctx, request.pathParams.issuerId ?? ''),
     }),
@@ -105,6 +134,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: "The issuer's VC-JWT keys as a JWK set",
       description: 'JWK set',
       contentType: 'application/jwk-set+json',
+      schema: jwksResponse,
       cacheControl: PUBLIC_CACHE,
       load: (request) => jwks(ctx, request.pathParams.issuerId ?? ''),
     }),
@@ -114,6 +144,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'An achievement definition',
       description: 'The achievement',
       contentType: 'application/json',
+      schema: achievementResponse,
       cacheControl: PUBLIC_CACHE,
       load: async (request) =>
         achievementView(
@@ -131,6 +162,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'A Bitstring Status List credential (VC-JWT)',
       description: 'The signed status list',
       contentType: 'application/vc+jwt',
+      schema: jwsText,
       cacheControl: STATUS_CACHE,
       load: (request) => {
         const purpose = request.pathParams.purpose;
@@ -146,7 +178,14 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'A credential as JSON, or as its VC-JWT with Accept: application/vc+jwt',
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: 'The credential' } },
+      responses: {
+        200: {
+          description: 'The credential',
+          contentType: 'application/vc+ld+json',
+          schema: credentialDocument,
+          alternatives: [{ contentType: 'application/vc+jwt', schema: jwsText }],
+        },
+      },
       handle: async (request) => {
         const record = await credentialOf(request);
         if (record.proofFormat === 'vc-jwt' && wantsJwt(request)) {
@@ -161,6 +200,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'A VC-JWT credential as its compact JWS',
       description: 'The compact JWS',
       contentType: 'application/vc+jwt',
+      schema: jwsText,
       load: async (request) => {
         const record = await credentialOf(request);
         if (record.proofFormat !== 'vc-jwt')
@@ -177,6 +217,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'The credential baked into a PNG badge image',
       description: 'A baked PNG',
       contentType: 'image/png',
+      schema: BINARY_PNG,
       load: async (request) => {
         const record = await credentialOf(request);
         return bakePng(badgePng({ title: titleOf(credentialJson(record)) }), record.signed);
@@ -188,6 +229,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'The credential baked into an SVG badge image',
       description: 'A baked SVG',
       contentType: 'image/svg+xml',
+      schema: BAKED_SVG,
       load: async (request) => {
         const record = await credentialOf(request);
         const credential = credentialJson(record);
@@ -205,7 +247,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         'A verification page in HTML: what the badge is, who issued it, and whether it holds',
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+      responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlText } },
       handle: async (request) => verificationPage(await credentialOf(request)),
     }),
     defineRoute({
@@ -215,7 +257,7 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: 'Verify again, now, and show the page',
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+      responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlText } },
       handle: async (request) => verificationPage(await credentialOf(request)),
     }),
   ];

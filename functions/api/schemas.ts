@@ -40,6 +40,12 @@ export const onboardIssuerSchema: JsonSchema = {
     image: uri,
   },
   additionalProperties: false,
+  example: {
+    id: 'northfield',
+    name: 'Northfield College',
+    url: 'https://northfield.example.edu',
+    email: 'registrar@northfield.example.edu',
+  },
 };
 
 export const achievementSchema: JsonSchema = {
@@ -87,6 +93,25 @@ export const achievementSchema: JsonSchema = {
     statusPurpose: { enum: ['revocation', 'suspension'] },
   },
   additionalProperties: false,
+  example: {
+    definition: {
+      name: 'Data Cleaning and Preparation',
+      description: 'Prepares raw data for analysis: missing values, outliers, tidy tables.',
+      criteria: { narrative: 'Cleaned three real data sets and documented each step.' },
+      achievementType: 'Badge',
+      alignment: [
+        {
+          targetName: 'Data Scientists',
+          targetUrl: 'https://www.onetonline.org/link/summary/15-2051.00',
+          targetFramework: 'O*NET-SOC',
+          targetCode: '15-2051.00',
+        },
+      ],
+      creditsAvailable: 2,
+    },
+    proofFormat: 'vc-jwt',
+    algorithm: 'ES256',
+  },
 };
 
 const recipient = {
@@ -135,6 +160,16 @@ export const issueSchema: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: {
+    credential: {
+      issuer: 'northfield',
+      credentialSubject: {
+        email: 'new.learner@mail.example',
+        achievement: { id: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41' },
+      },
+    },
+    options: { learnerId: 'ada' },
+  },
 };
 
 /** VC-API `POST /credentials/verify`. */
@@ -156,6 +191,10 @@ export const verifySchema: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: {
+    verifiableCredential:
+      'eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS0xIiwidHlwIjoidmMrand0In0.eyJpc3MiOiJkaWQ6d2ViOi4uLiJ9.c2lnbmF0dXJl',
+  },
 };
 
 /** VC-API `POST /credentials/status`. */
@@ -180,6 +219,10 @@ export const statusSchema: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: {
+    credentialId: 'urn:uuid:8e0f3b57-6d2c-4d8e-a1b9-2f4c6a7d9e10',
+    credentialStatus: [{ type: 'BitstringStatusListCredential', status: 'revoked' }],
+  },
 };
 
 export const batchSchema: JsonSchema = {
@@ -190,4 +233,11 @@ export const batchSchema: JsonSchema = {
     recipients: { type: 'array', minItems: 1, maxItems: 10_000, items: recipient },
   },
   additionalProperties: false,
+  example: {
+    achievementId: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
+    recipients: [
+      { email: 'grace.learner@mail.example', learnerId: 'grace' },
+      { email: 'alan@mail.example' },
+    ],
+  },
 };

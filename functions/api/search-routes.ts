@@ -18,6 +18,16 @@ import {
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
+import {
+  candidateCredentialResponse,
+  candidateResponse,
+  consentResponse,
+  csvText,
+  searchActivityPage,
+  searchAuditPage,
+  searchResponse,
+  searchSettingsResponse,
+} from './response-schemas.ts';
 import { consentSchema, searchSchema, searchSettingsSchema } from './search-schemas.ts';
 
 const EMPLOYERS = ['employer'] as const;
@@ -43,7 +53,10 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       auth: EMPLOYERS,
       body: searchSchema,
       responses: {
-        200: { description: 'A page of candidates, facets when asked, and unknown skills' },
+        200: {
+          description: 'A page of candidates, facets when asked, and unknown skills',
+          schema: searchResponse,
+        },
         400: { description: 'A skill in no known form, or a query beyond the caps' },
         403: { description: 'Not an employer' },
       },
@@ -65,7 +78,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: EMPLOYERS,
       body: searchSchema,
-      responses: { 200: { description: 'The candidates', contentType: 'text/csv' } },
+      responses: {
+        200: { description: 'The candidates', contentType: 'text/csv', schema: csvText },
+      },
       handle: async (request) => {
         const { csv, truncated } = await exportCandidates(
           ctx,
@@ -92,7 +107,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: EMPLOYERS,
       responses: {
-        200: { description: 'The candidate profile' },
+        200: { description: 'The candidate profile', schema: candidateResponse },
         404: { description: 'No such candidate for this employer' },
       },
       handle: async (request) => ({
@@ -109,7 +124,10 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: EMPLOYERS,
       responses: {
-        200: { description: 'The credential and a fresh verification report' },
+        200: {
+          description: 'The credential and a fresh verification report',
+          schema: candidateCredentialResponse,
+        },
         404: { description: 'No such candidate or badge for this employer' },
       },
       handle: async (request) => ({
@@ -132,7 +150,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: ['employer', 'platform-admin'],
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of audit records' } },
+      responses: { 200: { description: 'A page of audit records', schema: searchAuditPage } },
       handle: privatePageHandler(ctx, listEmployerSearches, 'employerId'),
     }),
     defineRoute({
@@ -144,7 +162,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       body: consentSchema,
-      responses: { 200: { description: 'The consent as stored' } },
+      responses: { 200: { description: 'The consent as stored', schema: consentResponse } },
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
@@ -164,7 +182,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The consent' },
+        200: { description: 'The consent', schema: consentResponse },
         404: { description: 'Never given' },
       },
       handle: async (request) => ({
@@ -181,7 +199,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The withdrawn consent' },
+        200: { description: 'The withdrawn consent', schema: consentResponse },
         404: { description: 'Never given' },
       },
       handle: async (request) => ({
@@ -198,7 +216,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of events' } },
+      responses: { 200: { description: 'A page of events', schema: searchActivityPage } },
       handle: privatePageHandler(ctx, learnerSearchActivity, 'learnerId'),
     }),
     defineRoute({
@@ -209,7 +227,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: ['platform-admin'],
       body: searchSettingsSchema,
-      responses: { 200: { description: 'The settings as stored' } },
+      responses: {
+        200: { description: 'The settings as stored', schema: searchSettingsResponse },
+      },
       handle: async (request) => ({
         status: 200,
         body: await setIssuerTiers(
@@ -227,7 +247,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: "A tenant's issuer trust tiers",
       tags: ['search'],
       auth: ['platform-admin'],
-      responses: { 200: { description: 'The settings' } },
+      responses: { 200: { description: 'The settings', schema: searchSettingsResponse } },
       handle: async (request) => ({
         status: 200,
         body: await getSearchSettings(ctx, principalOf(request), request.pathParams.tenantId ?? ''),

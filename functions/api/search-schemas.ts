@@ -65,6 +65,14 @@ export const searchSchema: JsonSchema = {
     facets: { type: 'boolean' },
   },
   additionalProperties: false,
+  example: {
+    mustHave: ['ONET:15-2051.00'],
+    niceToHave: ['ESCO:http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d'],
+    filter: { issuedAfter: '2024-01-01T00:00:00Z' },
+    sort: 'relevance',
+    size: 10,
+    facets: true,
+  },
 };
 
 /** `PUT /learners/{learnerId}/consent`. */
@@ -88,6 +96,7 @@ export const consentSchema: JsonSchema = {
     until: { type: 'string', format: 'date-time' },
   },
   additionalProperties: false,
+  example: { displayName: 'Ada L.', employers: 'all', until: '2027-12-31T23:59:59Z' },
 };
 
 /** `POST /learners/{learnerId}/imports`: exactly one of the three. */
@@ -114,6 +123,7 @@ export const importSchema: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: { url: 'https://badges.example.com/credentials/42.json' },
 };
 
 /** `PUT /tenants/{tenantId}/search-settings`. */
@@ -130,4 +140,7 @@ export const searchSettingsSchema: JsonSchema = {
     },
   },
   additionalProperties: false,
+  example: {
+    issuerTiers: { 'did:web:credentials.example.org:issuers:northfield': 'accredited' },
+  },
 };

@@ -2,7 +2,9 @@ import { escapeHtml } from '#shared/present/html.ts';
 
 /**
  * A self-contained HTML reference of an OpenAPI document: no script, no CDN, no external
- * asset, every value escaped — so it can be served under `default-src 'none'`.
+ * asset, every value escaped — so it can be served under `default-src 'none'`, works offline
+ * and weighs nothing in the Lambda bundle. Every operation shows its parameters, request and
+ * responses with an example each (schemas fold away), in one column that reads on a phone.
  */
 
 type Json = Record<string, unknown>;
@@ -28,7 +30,18 @@ function anchor(value: string): string {
 }
 
 function jsonBlock(value: unknown): string {
-  return `<pre>${escapeHtml(JSON.stringify(value, null, 2) ?? '')}</pre>`;
+  const shown = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? '');
+  return `<pre>${escapeHtml(shown)}</pre>`;
+}
+
+function exampleBlock(value: unknown): string {
+  return value === undefined ? '' : `<p class="label">Example</p>${jsonBlock(value)}`;
+}
+
+function schemaBlock(schema: unknown): string {
+  return schema === undefined
+    ? ''
+    : `<details><summary>Schema</summary>${jsonBlock(schema)}</details>`;
 }
 
 function authOf(operation: Json): string {
@@ -43,21 +56,31 @@ function authOf(operation: Json): string {
 function parametersSection(operation: Json): string {
   const parameters = Array.isArray(operation.parameters) ? operation.parameters.map(record) : [];
   if (parameters.length === 0) return '';
-  const rows = parameters
-    .map(
-      (parameter) =>
-        `<tr><td><code>${escapeHtml(text(parameter.name))}</code></td><td>${escapeHtml(text(parameter.in))}</td>` +
-        `<td>${parameter.required === true ? 'yes' : 'no'}</td><td>${jsonBlock(parameter.schema ?? {})}</td></tr>`,
-    )
+  // A list, not a table: it reflows on a phone instead of scrolling sideways.
+  const items = parameters
+    .map((parameter) => {
+      const schema = record(parameter.schema);
+      const description = text(parameter.description) || text(schema.description);
+      const example = parameter.example ?? schema.example;
+      const facts = `${text(parameter.in)}${parameter.required === true ? ', required' : ''}`;
+      return (
+        `<li><code>${escapeHtml(text(parameter.name))}</code> <span class="muted">(${escapeHtml(facts)})</span>` +
+        (description === '' ? '' : ` ${escapeHtml(description)}`) +
+        (example === undefined
+          ? ''
+          : ` <span class="muted">Example:</span> <code>${escapeHtml(String(example))}</code>`) +
+        '</li>'
+      );
+    })
     .join('');
-  return `<h4>Parameters</h4><table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Schema</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h4>Parameters</h4><ul class="plain">${items}</ul>`;
 }
 
 function contentSection(content: unknown): string {
   return Object.entries(record(content))
     .map(([mediaType, media]) => {
-      const schema = record(media).schema;
-      return `<p><code>${escapeHtml(mediaType)}</code></p>${schema === undefined ? '' : jsonBlock(schema)}`;
+      const { schema, example } = record(media);
+      return `<p class="media"><code>${escapeHtml(mediaType)}</code></p>${exampleBlock(example)}${schemaBlock(schema)}`;
     })
     .join('');
 }
@@ -68,19 +91,23 @@ function requestSection(operation: Json): string {
   return `<h4>Request body</h4>${contentSection(body.content)}`;
 }
 
-function responsesSection(operation: Json): string {
+function responsesSection(operation: Json, shared: Json): string {
   const items = Object.entries(record(operation.responses))
     .map(([status, value]) => {
       const spec = record(value);
       const ref = text(spec.$ref);
-      const description = ref === '' ? text(spec.description) : `see ${ref}`;
-      return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(description)}${contentSection(spec.content)}</li>`;
+      if (ref !== '') {
+        // A shared problem response: its description here, its schema once under Errors.
+        const named = record(shared[ref.split('/').pop() ?? '']);
+        return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(text(named.description))} <a href="#errors">problem details</a></li>`;
+      }
+      return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(text(spec.description))}${contentSection(spec.content)}</li>`;
     })
     .join('');
-  return `<h4>Responses</h4><ul>${items}</ul>`;
+  return `<h4>Responses</h4><ul class="plain">${items}</ul>`;
 }
 
-function operationSection(path: string, method: string, operation: Json): string {
+function operationSection(path: string, method: string, operation: Json, shared: Json): string {
   const id = text(operation.operationId) || `${method}-${path}`;
   const description = text(operation.description);
   return (
@@ -88,23 +115,52 @@ function operationSection(path: string, method: string, operation: Json): string
     `<h3><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>` +
     `<p class="summary">${escapeHtml(text(operation.summary))}</p>` +
     (description === '' ? '' : `<p>${escapeHtml(description)}</p>`) +
-    `<p><strong>Operation:</strong> <code>${escapeHtml(id)}</code> · <strong>Auth:</strong> ${escapeHtml(authOf(operation))}</p>` +
+    `<p class="muted"><strong>Operation:</strong> <code>${escapeHtml(id)}</code> · <strong>Auth:</strong> ${escapeHtml(authOf(operation))}</p>` +
     parametersSection(operation) +
     requestSection(operation) +
-    responsesSection(operation) +
+    responsesSection(operation, shared) +
     '</section>'
   );
 }
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem 2rem;color:#1d232a}
-pre{background:#f4f6f8;padding:.5rem;overflow:auto;font-size:13px}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top;text-align:left}
-.op{border-top:1px solid #d0d7de;margin-top:1.5rem}.method{display:inline-block;min-width:4.5rem;font-weight:700}
-.get{color:#0a6e31}.post{color:#0550ae}.put,.patch{color:#8a4b00}.delete{color:#b3261e}`;
+// One column, nothing wider than the screen: long paths, ids and JSON wrap instead of
+// pushing the page sideways on a 390 px phone.
+const STYLE = `*{box-sizing:border-box}
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1d232a;overflow-wrap:anywhere}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.05rem;margin:.5rem 0}h4{margin:.75rem 0 .25rem}
+.subtitle{font-size:1.05rem;color:#3d4752;margin-top:0}.muted{color:#57606a}.summary{margin:.25rem 0}
+code{font:13px/1.4 ui-monospace,monospace;background:#f4f6f8;padding:0 .2rem;border-radius:3px}
+pre{background:#f4f6f8;padding:.5rem;font:12px/1.4 ui-monospace,monospace;white-space:pre-wrap;word-break:break-word;max-width:100%;margin:.25rem 0}
+pre,details{overflow-x:auto}summary{cursor:pointer;color:#0550ae}
+ul.plain{padding-left:1.1rem}ul.plain li{margin:.35rem 0}.label,.media{margin:.25rem 0 0;font-size:.9rem}
+nav ul{padding-left:1.1rem}nav li{margin:.2rem 0}
+.op{border-top:1px solid #d0d7de;margin-top:1.5rem;padding-top:.5rem}.method{display:inline-block;min-width:3.5rem;font-weight:700}
+.get{color:#0a6e31}.post{color:#0550ae}.put,.patch{color:#8a4b00}.delete{color:#b3261e}
+@media (min-width:48rem){body{padding:1rem 2rem}pre{font-size:13px}}`;
+
+interface Entry {
+  readonly path: string;
+  readonly method: string;
+  readonly operation: Json;
+}
+
+/** Operations by their first tag, in the document's tag order (untagged ones last). */
+function byTag(document: Json, operations: readonly Entry[]): [string, Entry[]][] {
+  const order = (Array.isArray(document.tags) ? document.tags : []).map((tag) =>
+    text(record(tag).name),
+  );
+  const groups = new Map<string, Entry[]>(order.map((name) => [name, []]));
+  for (const entry of operations) {
+    const tags = entry.operation.tags;
+    const tag = Array.isArray(tags) && typeof tags[0] === 'string' ? tags[0] : 'other';
+    groups.set(tag, [...(groups.get(tag) ?? []), entry]);
+  }
+  return [...groups].filter(([, entries]) => entries.length > 0);
+}
 
 /**
  * Renders the documentation page of an OpenAPI document: every operation with its method,
- * path, summary, auth, parameters and request/response schemas.
+ * path, summary, auth, parameters, request and responses (example and schema), grouped by tag.
  *
  * @example
  * const page = renderDocsPage(buildOpenApi(routes, info));
@@ -113,31 +169,52 @@ export function renderDocsPage(openApi: object): string {
   const document = openApi as Json;
   const info = record(document.info);
   const title = `${text(info.title) || 'API'} ${text(info.version)}`.trim();
-  const operations: { path: string; method: string; operation: Json }[] = [];
+  const components = record(document.components);
+  const shared = record(components.responses);
+  const operations: Entry[] = [];
   for (const [path, item] of Object.entries(record(document.paths)))
     for (const method of METHODS) {
       const operation = record(item)[method];
       if (operation !== undefined) operations.push({ path, method, operation: record(operation) });
     }
-  const index = operations
-    .map(({ path, method, operation }) => {
-      const id = text(operation.operationId) || `${method}-${path}`;
-      return `<li><a href="#${escapeHtml(anchor(id))}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a> — ${escapeHtml(text(operation.summary))}</li>`;
-    })
+  const groups = byTag(document, operations);
+  const index = groups
+    .map(
+      ([tag, entries]) =>
+        `<li>${escapeHtml(tag)}<ul>${entries
+          .map(({ path, method, operation }) => {
+            const id = text(operation.operationId) || `${method}-${path}`;
+            return `<li><a href="#${escapeHtml(anchor(id))}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a> — ${escapeHtml(text(operation.summary))}</li>`;
+          })
+          .join('')}</ul></li>`,
+    )
     .join('');
   const description = text(info.description);
+  const problem = record(record(components.schemas).Problem);
+  const errors = Object.values(shared)
+    .map((response) => `<li>${escapeHtml(text(record(response).description))}</li>`)
+    .join('');
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
-    `<h1>${escapeHtml(title)}</h1>` +
-    (description === '' ? '' : `<p>${escapeHtml(description)}</p>`) +
-    '<p>The machine-readable contract is at <a href="openapi.json">openapi.json</a>. Errors are RFC 9457 problem details (<code>application/problem+json</code>).</p>' +
-    `<h2>Operations</h2><ul>${index}</ul>` +
-    operations
-      .map(({ path, method, operation }) => operationSection(path, method, operation))
+    `<header><h1>${escapeHtml(title)}</h1>` +
+    (description === '' ? '' : `<p class="subtitle">${escapeHtml(description)}</p>`) +
+    '<p>The machine-readable contract is at <a href="openapi.json">openapi.json</a> (OpenAPI 3.1). Operations that are not public take a bearer token whose roles the operation lists.</p></header>' +
+    `<nav><h2>Operations</h2><ul>${index}</ul></nav><main>` +
+    groups
+      .map(
+        ([tag, entries]) =>
+          `<h2>${escapeHtml(tag)}</h2>` +
+          entries
+            .map(({ path, method, operation }) => operationSection(path, method, operation, shared))
+            .join(''),
+      )
       .join('') +
-    `<h2>Components</h2>${jsonBlock(document.components ?? {})}` +
-    '</body></html>\n'
+    '<h2 id="errors">Errors</h2><p>Every error is an RFC 9457 problem document (<code>application/problem+json</code>); a 400 lists each offending field in <code>errors</code>.</p>' +
+    `<ul class="plain">${errors}</ul>` +
+    exampleBlock(problem.example) +
+    schemaBlock(Object.keys(problem).length === 0 ? undefined : problem) +
+    '</main></body></html>\n'
   );
 }

@@ -10,7 +10,8 @@ import {
 /**
  * The OpenAPI 3.1 document of a route table, generated from the same definitions the router
  * serves, so the contract cannot drift from the code. Besides each route's own responses it
- * documents the problem responses the HTTP layer itself can give (400, 401, 403, 413, 415).
+ * documents the problem responses the HTTP layer itself can give (400, 401, 403, 404, 413, 415,
+ * 503).
  */
 
 export interface OpenApiInfo {
@@ -30,11 +31,48 @@ const LAYER_RESPONSES = {
   400: ['BadRequest', 'The request does not match the schema; `errors` lists each field.'],
   401: ['Unauthenticated', 'No bearer token, or one that does not verify.'],
   403: ['Forbidden', 'The token lacks a role or scope this operation needs.'],
+  404: ['NotFound', 'Nothing is found under an identifier the path (or the body) names.'],
   413: ['PayloadTooLarge', 'The request body is larger than the limit.'],
   415: ['UnsupportedMediaType', 'The request body is not application/json.'],
+  503: ['Unavailable', 'A dependency (the database, the key service) is unavailable; retry later.'],
 } as const;
 
 type LayerStatus = keyof typeof LAYER_RESPONSES;
+
+const PROBLEM_EXAMPLE = {
+  type: 'urn:credstack:problem:validation',
+  title: 'Invalid request',
+  status: 400,
+  detail: 'the request body is invalid',
+  instance: '/issuers/northfield/achievements',
+  errors: [{ pointer: '/definition/name', detail: 'is required' }],
+};
+
+/**
+ * What the path parameters name, with an example each (the demo tenant's ids where there is
+ * one), so every operation of the reference can be read and tried without guessing.
+ */
+const PATH_PARAMETERS: Readonly<Record<string, { description: string; example: string }>> = {
+  issuerId: { description: "The issuer's id (a lower-case slug).", example: 'northfield' },
+  achievementId: {
+    description: 'The achievement id (a UUID).',
+    example: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
+  },
+  algorithm: { description: 'A signing algorithm of the issuer.', example: 'ES256' },
+  credentialId: {
+    description: 'The credential id: a UUID, or its `urn:uuid:` form.',
+    example: '8e0f3b57-6d2c-4d8e-a1b9-2f4c6a7d9e10',
+  },
+  jobId: { description: 'The job id (a UUID).', example: '5b1e2c7a-0f3d-4c1e-9a2b-7d6e5f4c3b2a' },
+  listId: { description: 'A status list: `<issuerId>.<n>`.', example: 'northfield.1' },
+  purpose: { description: '`revocation` or `suspension`.', example: 'revocation' },
+  learnerId: { description: "The learner's id.", example: 'ada' },
+  pathwayId: { description: 'The pathway id.', example: 'data-analyst-foundations' },
+  version: { description: 'A version number of the pathway (1, 2, …).', example: '1' },
+  importId: { description: 'The id of an imported badge.', example: 'imp-3f2a' },
+  employerId: { description: "The employer's id.", example: 'acme-analytics' },
+  tenantId: { description: 'The tenant id.', example: 'default' },
+};
 
 function problemContent(): Json {
   return { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } };
@@ -42,10 +80,24 @@ function problemContent(): Json {
 
 function layerStatuses(route: RouteDefinition): LayerStatus[] {
   const statuses: LayerStatus[] = [];
-  if (route.body !== undefined || route.query !== undefined) statuses.push(400);
+  const hasParams = pathParamNames(route.path).length > 0;
+  // Path parameters are identifiers: one in a form no record can have is refused (400), one
+  // in the right form may name nothing (404).
+  if (route.body !== undefined || route.query !== undefined || hasParams) statuses.push(400);
   if (route.auth !== 'public') statuses.push(401, 403);
+  if (hasParams) statuses.push(404);
   if (route.body !== undefined) statuses.push(413, 415);
+  statuses.push(503);
   return statuses;
+}
+
+/** A media type object: the schema and an example (the schema's own when none is given). */
+function media(schema: JsonSchema | undefined, example: unknown): Json {
+  const shown = example ?? schema?.example;
+  return {
+    ...(schema === undefined ? {} : { schema: structuredClone(schema) }),
+    ...(shown === undefined ? {} : { example: structuredClone(shown) }),
+  };
 }
 
 function response(status: number, spec: ResponseSpec): Json {
@@ -56,18 +108,25 @@ function response(status: number, spec: ResponseSpec): Json {
       : { description: spec.description };
   }
   const contentType = spec.contentType ?? 'application/json';
-  const media = spec.schema === undefined ? {} : { schema: structuredClone(spec.schema) };
-  return { description: spec.description, content: { [contentType]: media } };
+  const content: Json = { [contentType]: media(spec.schema, spec.example) };
+  for (const alternative of spec.alternatives ?? [])
+    content[alternative.contentType] = media(alternative.schema, alternative.example);
+  return { description: spec.description, content };
 }
 
 function parameters(route: RouteDefinition): Json[] {
-  const path = pathParamNames(route.path).map((name) => ({
-    name,
-    in: 'path',
-    required: true,
-    // The router refuses any other value with 400 (router.ts, shared/service/ids.ts).
-    schema: ID_SCHEMA,
-  }));
+  const path = pathParamNames(route.path).map((name) => {
+    const known = PATH_PARAMETERS[name];
+    return {
+      name,
+      in: 'path',
+      required: true,
+      ...(known === undefined ? {} : { description: known.description }),
+      // The router refuses any other value with 400 (router.ts, shared/service/ids.ts).
+      schema: ID_SCHEMA,
+      ...(known === undefined ? {} : { example: known.example }),
+    };
+  });
   const query = route.query;
   if (query === undefined) return path;
   const required = new Set(Array.isArray(query.required) ? (query.required as string[]) : []);
@@ -100,7 +159,14 @@ function operation(route: RouteDefinition): Json {
       : {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: structuredClone(route.body) } },
+            content: {
+              'application/json': {
+                schema: structuredClone(route.body),
+                ...(route.body.example === undefined
+                  ? {}
+                  : { example: structuredClone(route.body.example) }),
+              },
+            },
           },
         }),
     responses,
@@ -123,7 +189,7 @@ export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiIn
     for (const tag of route.tags ?? []) tags.add(tag);
   }
   const components: Record<string, Json> = {
-    schemas: { Problem: structuredClone(PROBLEM_SCHEMA) as Json },
+    schemas: { Problem: { ...structuredClone(PROBLEM_SCHEMA), example: PROBLEM_EXAMPLE } },
     responses: Object.fromEntries(
       Object.values(LAYER_RESPONSES).map(([name, description]) => [
         name,

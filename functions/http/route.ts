@@ -22,6 +22,14 @@ export interface ResponseSpec {
   readonly schema?: JsonSchema;
   /** Media type of the body; `application/json` when a schema is given and this is not. */
   readonly contentType?: string;
+  /** An example body; the schema's own `example` when not given. */
+  readonly example?: unknown;
+  /** Other media types the same status may answer with (content negotiation by `Accept`). */
+  readonly alternatives?: readonly {
+    readonly contentType: string;
+    readonly schema: JsonSchema;
+    readonly example?: unknown;
+  }[];
 }
 
 /** A request as a route handler sees it: matched, parsed, authenticated and validated. */
@@ -70,6 +78,12 @@ export interface RouteDefinition {
   readonly auth: RouteAuth;
   /** Schema of a JSON body; a route with one refuses other content types (415). */
   readonly body?: JsonSchema;
+  /**
+   * `true` when the body is only read or kept as text (a credential to verify or import), so
+   * its numbers need not fit the table: other bodies are refused (400) when a number is
+   * outside what DynamoDB stores (magnitude 1e-130 to 1e126, 38 digits).
+   */
+  readonly opaqueBody?: boolean;
   /** An object schema whose `properties` are the query parameters. */
   readonly query?: JsonSchema;
   readonly responses: Readonly<Record<number, ResponseSpec>>;

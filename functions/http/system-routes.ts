@@ -47,7 +47,25 @@ export function systemRoutes(options: SystemRoutesOptions): RouteDefinition[] {
       summary: 'The OpenAPI 3.1 document of this API',
       tags: TAGS,
       auth: 'public',
-      responses: { 200: { description: 'The OpenAPI document', schema: { type: 'object' } } },
+      responses: {
+        200: {
+          description: 'The OpenAPI document',
+          schema: {
+            type: 'object',
+            required: ['openapi', 'info', 'paths'],
+            properties: {
+              openapi: { type: 'string' },
+              info: { type: 'object' },
+              paths: { type: 'object' },
+            },
+            example: {
+              openapi: '3.1.0',
+              info: { title: 'credstack', version: '0.1.0' },
+              paths: {},
+            },
+          },
+        },
+      },
       handle: async () => ok(options.openApi()),
     }),
     defineRoute({
@@ -57,7 +75,13 @@ export function systemRoutes(options: SystemRoutesOptions): RouteDefinition[] {
       summary: 'Human-readable API reference',
       tags: TAGS,
       auth: 'public',
-      responses: { 200: { description: 'An HTML page', contentType: 'text/html' } },
+      responses: {
+        200: {
+          description: 'An HTML page',
+          contentType: 'text/html',
+          schema: { type: 'string', example: '<!doctype html><html lang="en">…</html>' },
+        },
+      },
       handle: async () =>
         html(page(options.openApi()), { headers: { 'content-security-policy': DOCS_PAGE_CSP } }),
     }),
@@ -75,6 +99,7 @@ export function systemRoutes(options: SystemRoutesOptions): RouteDefinition[] {
             type: 'object',
             required: ['status'],
             properties: { status: { const: 'ok' } },
+            example: { status: 'ok' },
           },
         },
         503: { description: 'A dependency is unavailable' },

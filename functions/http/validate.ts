@@ -97,6 +97,33 @@ function queryFields(validate: ValidateFunction): ProblemField[] {
   });
 }
 
+// DynamoDB numbers: zero, or a magnitude from 1e-130 up to (not including) 1e126. A JSON
+// number outside it would be accepted by the schema and fail at the write as a 500.
+const MIN_STORABLE = 1e-130;
+const MAX_STORABLE = 1e126;
+
+function escapeToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** Pointers to the numbers in `value` the table cannot store (at most `limit`). */
+function unstorableNumbers(value: unknown, limit = 10): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, pointer: string): void => {
+    if (found.length >= limit) return;
+    if (typeof node === 'number') {
+      const magnitude = Math.abs(node);
+      if (magnitude !== 0 && (magnitude < MIN_STORABLE || magnitude >= MAX_STORABLE))
+        found.push(pointer);
+    } else if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, `${pointer}/${index}`);
+    } else if (typeof node === 'object' && node !== null)
+      for (const [key, item] of Object.entries(node)) walk(item, `${pointer}/${escapeToken(key)}`);
+  };
+  walk(value, '');
+  return found;
+}
+
 function validateRequest(state: RequestState): void {
   const route = state.route;
   if (route === undefined) return;
@@ -120,6 +147,17 @@ function validateRequest(state: RequestState): void {
         'the request body is invalid',
         ajvErrorsToFields(route.validateBody.errors ?? []),
       );
+    if (route.definition.opaqueBody !== true) {
+      const pointers = unstorableNumbers(state.body);
+      if (pointers.length > 0)
+        throw new RequestValidationError(
+          'the request body holds a number the service cannot store',
+          pointers.map((pointer) => ({
+            pointer,
+            detail: 'must be 0 or have a magnitude from 1e-130 up to 1e126',
+          })),
+        );
+    }
   }
 }
 

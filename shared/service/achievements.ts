@@ -85,12 +85,22 @@ export async function createAchievement(
   return achievementView(ctx, record);
 }
 
+/** Longest achievement id looked up; the service's own ids are 36-character UUIDs. */
+const MAX_ACHIEVEMENT_ID_LENGTH = 128;
+
 /** The achievement, or NOT_FOUND. Achievement definitions are public. */
 export async function requireAchievement(
   ctx: ServiceContext,
   issuerId: string,
   achievementId: string,
 ): Promise<AchievementRecord> {
+  // Achievement ids are UUIDs the service made: a longer one names nothing, and would exceed
+  // the table's key size limit if it were looked up (a 500 instead of this 404).
+  if (achievementId.length > MAX_ACHIEVEMENT_ID_LENGTH)
+    throw new ServiceError(
+      'NOT_FOUND',
+      `no achievement ${achievementId.slice(0, 64)}… for issuer ${issuerId}`,
+    );
   const record = await ctx.achievements.get(issuerId, achievementId);
   if (!record)
     throw new ServiceError('NOT_FOUND', `no achievement ${achievementId} for issuer ${issuerId}`);

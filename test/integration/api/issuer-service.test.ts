@@ -250,6 +250,28 @@ describe('the issuer service over HTTP', () => {
     expect((await service().ctx.credentials.listByIssuer('foxtrot')).items).toEqual([]);
   });
 
+  it('answers 404 for an achievement id too long to be a table key, on every route naming one', async () => {
+    // Found by the API fuzz run: a 2,000-character id (the schema allows a URL that long)
+    // reached DynamoDB as a key past its size limit and the issue answered 500.
+    const { call } = service();
+    const { tokens } = await onboard('kilo');
+    const long = 'a'.repeat(2000);
+
+    const issued = await call('POST', '/credentials/issue', {
+      token: tokens.issuerAdmin,
+      body: issueBody('kilo', `https://example.org/achievements/${long}`),
+    });
+    const batch = await call('POST', '/issuers/kilo/batches', {
+      token: tokens.issuerAdmin,
+      body: { achievementId: long.slice(0, 200), recipients: [{ email: 'a@mail.example' }] },
+    });
+    const read = await call('GET', `/issuers/kilo/achievements/${long}`);
+
+    expect([issued.status, batch.status, read.status]).toEqual([404, 404, 404]);
+    expect(issued.headers.get('content-type')).toBe('application/problem+json');
+    expect((await service().ctx.credentials.listByIssuer('kilo')).items).toEqual([]);
+  });
+
   it('revokes forty credentials at once and loses none', async () => {
     const { call } = service();
     const { tokens, achievementId } = await onboard('golf');

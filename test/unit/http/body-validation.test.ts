@@ -18,6 +18,8 @@ const ACHIEVEMENT_SCHEMA = {
     },
     'a/b': { type: 'integer' },
     image: { type: 'string', format: 'uri' },
+    level: { type: 'number', minimum: 0, maximum: 100 },
+    results: { type: 'array', items: { type: 'object' } },
   },
 } as const;
 
@@ -35,6 +37,20 @@ function setup(options: { maxBodyBytes?: number } = {}) {
       handle: async (request) => {
         calls.push(request);
         return created(request.body, '/achievements/a1');
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/verify',
+      operationId: 'verify',
+      summary: 'Reads a credential, stores nothing',
+      auth: 'public',
+      body: { type: 'object' },
+      opaqueBody: true,
+      responses: { 200: { description: 'Read' } },
+      handle: async (request) => {
+        calls.push(request);
+        return ok(request.body);
       },
     }),
     defineRoute({
@@ -122,6 +138,40 @@ describe('body parsing and validation', () => {
     );
     expect(problem.errors).toHaveLength(5);
     expect(calls).toHaveLength(0);
+  });
+
+  it('answers 400 for a number the table cannot store, before the handler runs', async () => {
+    // Found by the API fuzz run: minResultLevel 3.6e-297 satisfies 0..100, then failed the
+    // audit write ("Number underflow") as a 500.
+    const { handler, calls } = setup();
+    const body = {
+      name: 'Data analysis',
+      criteria: { narrative: 'Pass the exam' },
+      level: 3.6e-297,
+      results: [{ value: 1e130 }, { value: -1e-131 }, { value: 0 }, { value: 1e-130 }],
+    };
+
+    const result = await handler(post('/achievements', JSON.stringify(body)));
+
+    expect(result.statusCode).toBe(400);
+    expect(jsonBody(result)).toMatchObject({
+      detail: 'the request body holds a number the service cannot store',
+      errors: [
+        { pointer: '/level', detail: expect.stringContaining('1e-130') },
+        { pointer: '/results/0/value', detail: expect.any(String) },
+        { pointer: '/results/1/value', detail: expect.any(String) },
+      ],
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('lets a route whose body is only read take any number', async () => {
+    const { handler, calls } = setup();
+
+    const result = await handler(post('/verify', '{"credentialSubject":{"score":1e-300}}'));
+
+    expect(result.statusCode).toBe(200);
+    expect(calls).toHaveLength(1);
   });
 
   it('answers 400 for a body that is not JSON', async () => {

@@ -159,9 +159,15 @@ describe('buildOpenApi', () => {
     ) as Json;
     const badge = pick(document, 'paths', '/credentials/{credentialId}/badge.png', 'get') as Json;
 
-    expect(create.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: ID_SCHEMA },
-    ]);
+    const issuerParam = {
+      name: 'issuerId',
+      in: 'path',
+      required: true,
+      description: "The issuer's id (a lower-case slug).",
+      schema: ID_SCHEMA,
+      example: 'northfield',
+    };
+    expect(create.parameters).toEqual([issuerParam]);
     expect(create.requestBody).toEqual({
       required: true,
       content: { 'application/json': { schema: ACHIEVEMENT } },
@@ -177,12 +183,21 @@ describe('buildOpenApi', () => {
       400: { $ref: '#/components/responses/BadRequest' },
       401: { $ref: '#/components/responses/Unauthenticated' },
       403: { $ref: '#/components/responses/Forbidden' },
+      404: { $ref: '#/components/responses/NotFound' },
       413: { $ref: '#/components/responses/PayloadTooLarge' },
       415: { $ref: '#/components/responses/UnsupportedMediaType' },
+      503: { $ref: '#/components/responses/Unavailable' },
     });
     expect(get.parameters).toEqual([
-      { name: 'issuerId', in: 'path', required: true, schema: ID_SCHEMA },
-      { name: 'achievementId', in: 'path', required: true, schema: ID_SCHEMA },
+      issuerParam,
+      {
+        name: 'achievementId',
+        in: 'path',
+        required: true,
+        description: 'The achievement id (a UUID).',
+        schema: ID_SCHEMA,
+        example: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
+      },
       {
         name: 'format',
         in: 'query',
@@ -192,8 +207,10 @@ describe('buildOpenApi', () => {
       },
       { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
     ]);
-    expect(Object.keys(get.responses as Json).sort()).toEqual(['200', '400']);
-    expect(badge.responses).toEqual({ 200: { description: 'PNG', content: { 'image/png': {} } } });
+    expect(Object.keys(get.responses as Json).sort()).toEqual(['200', '400', '404', '503']);
+    expect(badge.responses).toMatchObject({
+      200: { description: 'PNG', content: { 'image/png': {} } },
+    });
     expect(badge.parameters).toHaveLength(1);
   });
 
