@@ -250,7 +250,7 @@ describe('the issuer service over HTTP', () => {
     expect((await service().ctx.credentials.listByIssuer('foxtrot')).items).toEqual([]);
   });
 
-  it('answers 404 for an achievement id too long to be a table key, on every route naming one', async () => {
+  it('answers 400 naming the field for an achievement id too long to be a table key, on every route', async () => {
     // Found by the API fuzz run: a 2,000-character id (the schema allows a URL that long)
     // reached DynamoDB as a key past its size limit and the issue answered 500.
     const { call } = service();
@@ -267,8 +267,10 @@ describe('the issuer service over HTTP', () => {
     });
     const read = await call('GET', `/issuers/kilo/achievements/${long}`);
 
-    expect([issued.status, batch.status, read.status]).toEqual([404, 404, 404]);
+    // Refused at the edge with the field's pointer, before any store call.
+    expect([issued.status, batch.status, read.status]).toEqual([400, 400, 400]);
     expect(issued.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.stringify(issued.body)).toContain('/credential/credentialSubject/achievement/id');
     expect((await service().ctx.credentials.listByIssuer('kilo')).items).toEqual([]);
   });
 

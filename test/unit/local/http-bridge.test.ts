@@ -372,6 +372,7 @@ describe('startHttpBridge', () => {
       title: 'Request Header Fields Too Large',
       status: 431,
       detail: `The request's headers exceed ${MAX_HEADER_BYTES} bytes.`,
+      instance: '',
     });
     expect(under.statusLine).toBe('HTTP/1.1 204 No Content');
     expect(events).toHaveLength(1);
