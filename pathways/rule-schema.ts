@@ -5,6 +5,8 @@ import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
 
 const id = { type: 'string', minLength: 1, maxLength: 512 } as const;
 const label = { type: 'string', minLength: 1, maxLength: 200 } as const;
+/** A requirement in people's words, shown in evidence, explanations and next steps. */
+const title = { type: 'string', minLength: 1, maxLength: 300 } as const;
 const constraints = {
   minResult: {
     type: 'object',
@@ -76,12 +78,12 @@ export const PATHWAY_SCHEMA = {
     allOf: {
       type: 'object',
       additionalProperties: false,
-      properties: { allOf: children, label, milestone: id },
+      properties: { allOf: children, label, title, milestone: id },
     },
     anyOf: {
       type: 'object',
       additionalProperties: false,
-      properties: { anyOf: children, label, milestone: id },
+      properties: { anyOf: children, label, title, milestone: id },
     },
     nOf: {
       type: 'object',
@@ -94,6 +96,7 @@ export const PATHWAY_SCHEMA = {
           properties: { n: { type: 'integer', minimum: 1 }, of: children },
         },
         label,
+        title,
         milestone: id,
       },
     },
@@ -104,6 +107,7 @@ export const PATHWAY_SCHEMA = {
         achievement: id,
         alternatives: { type: 'array', uniqueItems: true, items: id },
         label,
+        title,
         ...constraints,
       },
     },
@@ -118,13 +122,14 @@ export const PATHWAY_SCHEMA = {
           properties: { framework: id, code: id },
         },
         label,
+        title,
         ...constraints,
       },
     },
     pathway: {
       type: 'object',
       additionalProperties: false,
-      properties: { pathway: id, label, ...constraints },
+      properties: { pathway: id, label, title, ...constraints },
     },
     credits: {
       type: 'object',
@@ -140,6 +145,7 @@ export const PATHWAY_SCHEMA = {
           },
         },
         label,
+        title,
         milestone: id,
         ...constraints,
       },

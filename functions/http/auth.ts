@@ -27,8 +27,16 @@ export function authenticate(verifier: TokenVerifier): HttpMiddleware {
     before: async (request) => {
       const state = requestState(request.event);
       const auth = state.route?.definition.auth;
-      if (auth === undefined || auth === 'public') return;
+      if (auth === undefined) return;
       const header = request.event.headers?.authorization;
+      if (auth === 'public') {
+        // A public route may show its caller more (an issuer admin's drafts): a valid bearer
+        // token sets the principal; a missing or bad one leaves the request anonymous.
+        const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+        if (token !== undefined)
+          state.principal = await verifier.verify(token).catch(() => undefined);
+        return;
+      }
       if (header === undefined || header.trim() === '') {
         state.challenge = 'Bearer';
         throw new ServiceError('UNAUTHENTICATED', 'this operation needs a bearer token');

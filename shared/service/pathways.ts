@@ -2,20 +2,22 @@ import type { CompiledPathway } from '#pathways/compile.ts';
 import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
 import { type NextStep, nextSteps, whatIf } from '#pathways/guidance.ts';
 import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
-import { detectCycles, validatePathway } from '#pathways/validate.ts';
-import type { ServiceContext } from './context.ts';
+import { type CatalogueEntry, detectCycles, validatePathway } from '#pathways/validate.ts';
+import { type ServiceContext, urls } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { requireIssuer } from './issuers.ts';
 import {
   compiledOf,
   evaluateAll,
   evaluatedOf,
+  issuerAchievements,
   learnerCredentials,
   publishedPathways,
 } from './pathway-evaluation.ts';
 import { queuePathwayJob } from './pathway-jobs.ts';
 import type { PathwayJobRecord, PathwayVersionRecord } from './ports.ts';
 import { type Principal, requireIssuerScope, requireLearnerScope } from './principal.ts';
+import type { AchievementRecord } from './records.ts';
 
 /**
  * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
@@ -60,15 +62,56 @@ function view(record: PathwayVersionRecord): PathwayVersionView {
   return { ...record, definition: record.definition as unknown as Pathway };
 }
 
-async function allAchievementIds(ctx: ServiceContext, issuerId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.achievements.list(issuerId, cursor);
-    ids.push(...page.items.map((a) => a.id));
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return ids;
+/** What the validator reads of the issuer's catalogue: credits and result descriptions. */
+function catalogueOf(achievements: readonly AchievementRecord[]): Map<string, CatalogueEntry> {
+  return new Map(
+    achievements.map((a) => {
+      const entry: CatalogueEntry = {};
+      if (typeof a.definition.creditsAvailable === 'number') {
+        entry.creditsAvailable = a.definition.creditsAvailable;
+      }
+      const descriptions = a.definition.resultDescription ?? [];
+      if (descriptions.length > 0) {
+        entry.resultDescriptions = descriptions.map((d) => ({
+          id: d.id,
+          ...(d.valueMax === undefined ? {} : { valueMax: d.valueMax }),
+          ...(d.rubricCriterionLevel ? { levels: d.rubricCriterionLevel.map((l) => l.name) } : {}),
+        }));
+      }
+      return [a.id, entry];
+    }),
+  );
+}
+
+/**
+ * The document with every achievement reference (leaves, alternatives, milestones) given as
+ * the achievement's URL — the id its credentials carry — replaced by the achievement's id.
+ * Anything else is left for the validator to name.
+ */
+function withAchievementIds(
+  ctx: ServiceContext,
+  issuerId: string,
+  doc: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): Record<string, unknown> {
+  const prefix = urls.achievement(ctx.baseUrl, issuerId, '');
+  const resolve = (value: unknown): unknown => {
+    if (typeof value !== 'string' || !value.startsWith(prefix)) return value;
+    const id = decodeURIComponent(value.slice(prefix.length));
+    return known.has(id) ? id : value;
+  };
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'achievement' || key === 'milestone') out[key] = resolve(value);
+      else if (key === 'alternatives' && Array.isArray(value)) out[key] = value.map(resolve);
+      else out[key] = visit(value);
+    }
+    return out;
+  };
+  return { ...doc, root: visit(doc.root) };
 }
 
 async function latestDefinitions(ctx: ServiceContext, issuerId: string): Promise<Pathway[]> {
@@ -82,9 +125,11 @@ async function latestDefinitions(ctx: ServiceContext, issuerId: string): Promise
 /**
  * Validates a pathway document and stores it as the pathway's next version. The service
  * assigns `version` (any value sent is replaced) and `issuerId` defaults to the path's.
- * VALIDATION (400) with a JSON pointer per problem when the document is invalid, names an
- * achievement or pathway the issuer does not have, or closes a cycle of pathway references;
- * nothing is stored then.
+ * Achievements may be named by id or by their URL (the id their credentials carry); the stored
+ * version names ids. VALIDATION (400) with a JSON pointer per problem when the document is
+ * invalid, names an achievement or pathway the issuer does not have, asks for more credits than
+ * its achievements carry or a result they cannot reach, or closes a cycle of pathway
+ * references; nothing is stored then.
  *
  * @example
  * const v = await savePathway(ctx, admin, 'northfield', { format: 'credstack-pathway/1', id: 'analyst', name: 'Analyst', root });
@@ -113,18 +158,20 @@ export async function savePathway(
   const head = await ctx.pathways.getHead(issuerId, pathwayId);
   const previous = head?.latestVersion ?? 0;
   const version = previous + 1;
-  const candidate = { ...doc, issuerId, version };
   const [achievements, others] = await Promise.all([
-    allAchievementIds(ctx, issuerId),
+    issuerAchievements(ctx, issuerId),
     latestDefinitions(ctx, issuerId),
   ]);
+  const known = new Set(achievements.map((a) => a.id));
+  const candidate = { ...withAchievementIds(ctx, issuerId, doc, known), issuerId, version };
   if (!head && others.length >= MAX_PATHWAYS_PER_ISSUER) {
     throw invalid(`issuer ${issuerId} has ${MAX_PATHWAYS_PER_ISSUER} pathways, the most allowed`, [
       { pointer: '/id', detail: 'too many pathways' },
     ]);
   }
+  // Against the catalogue: a credit sum or a minimum result nothing can reach is refused.
   const checked = validatePathway(candidate, {
-    knownAchievements: achievements,
+    knownAchievements: catalogueOf(achievements),
     knownPathways: [...others.map((p) => p.id), pathwayId],
   });
   if (!checked.ok) {
@@ -208,13 +255,73 @@ export async function getPublicPathwayVersion(
   issuerId: string,
   pathwayId: string,
   version: number,
+  principal?: Principal,
 ): Promise<PathwayVersionView> {
   const record =
     version < 1 ? undefined : await ctx.pathways.getVersion(issuerId, pathwayId, version);
-  if (!record || record.publishedAt === undefined) {
+  // The issuer's own admins read their drafts too.
+  const own = principal !== undefined && actsFor(principal, issuerId);
+  if (!record || (record.publishedAt === undefined && !own)) {
     throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no public version ${version}`);
   }
   return view(record);
+}
+
+/** One pathway of an issuer as its listing shows it. */
+export interface PathwaySummary {
+  readonly issuerId: string;
+  readonly pathwayId: string;
+  /** The published version's name (for the issuer's admins, the latest version's). */
+  readonly name: string;
+  readonly publishedVersion?: number;
+  /** Present for the issuer's admins only: the newest saved version, draft or not. */
+  readonly latestVersion?: number;
+  readonly url: string;
+}
+
+function actsFor(principal: Principal, issuerId: string): boolean {
+  try {
+    requireIssuerScope(principal, issuerId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An issuer's pathways: the published ones for anyone; for the issuer's own admins (and
+ * platform admins) every pathway, drafts included, with its latest version. NOT_FOUND when
+ * there is no such issuer.
+ *
+ * @example
+ * const items = await listIssuerPathways(ctx, 'northfield', admin);
+ */
+export async function listIssuerPathways(
+  ctx: ServiceContext,
+  issuerId: string,
+  principal?: Principal,
+): Promise<PathwaySummary[]> {
+  await requireIssuer(ctx, issuerId);
+  const own = principal !== undefined && actsFor(principal, issuerId);
+  const heads = (await ctx.pathways.listHeads(issuerId)).filter(
+    (h) => own || h.publishedVersion !== undefined,
+  );
+  const named = await Promise.all(
+    heads.map(async (h) => {
+      const shown = own ? h.latestVersion : (h.publishedVersion ?? h.latestVersion);
+      const record = await ctx.pathways.getVersion(issuerId, h.pathwayId, shown);
+      const name = (record?.definition as { name?: unknown } | undefined)?.name;
+      return {
+        issuerId,
+        pathwayId: h.pathwayId,
+        name: typeof name === 'string' ? name : h.pathwayId,
+        ...(h.publishedVersion === undefined ? {} : { publishedVersion: h.publishedVersion }),
+        ...(own ? { latestVersion: h.latestVersion } : {}),
+        url: `${ctx.baseUrl}/issuers/${issuerId}/pathways/${encodeURIComponent(h.pathwayId)}`,
+      };
+    }),
+  );
+  return named;
 }
 
 /**
