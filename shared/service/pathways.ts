@@ -1,23 +1,34 @@
 import type { CompiledPathway } from '#pathways/compile.ts';
 import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
-import { type NextStep, nextSteps, whatIf } from '#pathways/guidance.ts';
+import { nextSteps } from '#pathways/guidance.ts';
+import { indexLearner } from '#pathways/learner-index.ts';
 import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
 import { type CatalogueEntry, detectCycles, validatePathway } from '#pathways/validate.ts';
 import { type ServiceContext, urls } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { requireIssuer } from './issuers.ts';
 import {
-  compiledOf,
   evaluateAll,
   evaluatedOf,
+  heldAwards,
   issuerAchievements,
   learnerCredentials,
+  type PublishedPathway,
   publishedPathways,
+  requirementNames,
+  withReferences,
 } from './pathway-evaluation.ts';
+import {
+  type ExplainedNode,
+  explained,
+  type GuidanceSources,
+  type StepView,
+  stepViews,
+} from './pathway-guidance.ts';
 import { queuePathwayJob } from './pathway-jobs.ts';
 import type { PathwayJobRecord, PathwayVersionRecord } from './ports.ts';
 import { type Principal, requireIssuerScope, requireLearnerScope } from './principal.ts';
-import type { AchievementRecord } from './records.ts';
+import type { AchievementRecord, CredentialRecord } from './records.ts';
 
 /**
  * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
@@ -41,8 +52,8 @@ export interface PathwayProgress {
   readonly pathway: { readonly id: string; readonly version: number; readonly name: string };
   readonly satisfied: boolean;
   readonly progress: number;
-  readonly explanation: NodeResult;
-  readonly nextSteps: readonly NextStep[];
+  readonly explanation: ExplainedNode;
+  readonly nextSteps: readonly StepView[];
 }
 
 /** What a learner would reach with hypothetical achievements; nothing is written. */
@@ -338,25 +349,95 @@ export async function getPublishedPathway(
   return view(await publishedRecord(ctx, issuerId, pathwayId));
 }
 
-function progressOf(
+/** A learner's credentials and the published pathways, read once per request. */
+interface LearnerView {
+  readonly records: readonly CredentialRecord[];
+  readonly credentials: readonly EvaluatedCredential[];
+  readonly published: readonly PublishedPathway[];
+  readonly now: Date;
+}
+
+async function learnerView(ctx: ServiceContext, learnerId: string): Promise<LearnerView> {
+  const [records, published] = await Promise.all([
+    learnerCredentials(ctx, learnerId),
+    publishedPathways(ctx),
+  ]);
+  return { records, credentials: records.map(evaluatedOf), published, now: ctx.clock.now() };
+}
+
+/**
+ * The one evaluation progress and what-if share: `targets` evaluated with the sub-pathways
+ * they name (satisfied ones held, and those the learner holds an award for), over the
+ * learner's credentials plus `hypothetical` ones, at the request's time. Progress is this with
+ * nothing hypothetical, so the two can never disagree.
+ */
+function evaluateTargets(
+  view: LearnerView,
+  targets: readonly PublishedPathway[],
+  hypothetical: readonly EvaluatedCredential[] = [],
+): Map<PublishedPathway, Evaluation> {
+  const group = withReferences(targets, view.published);
+  const wanted = new Set(targets.map((t) => t.compiled));
+  const { evaluations } = evaluateAll(
+    group.map((p) => p.compiled),
+    [...view.credentials, ...hypothetical],
+    view.now,
+    (c) => wanted.has(c),
+    heldAwards(view.records),
+  );
+  const out = new Map<PublishedPathway, Evaluation>();
+  group.forEach((p, i) => {
+    const e = evaluations[i];
+    if (e && wanted.has(p.compiled)) out.set(p, e);
+  });
+  return out;
+}
+
+/** What guidance reads per issuer, loaded once per request. */
+function guidanceLoader(ctx: ServiceContext, view: LearnerView) {
+  const cache = new Map<string, Promise<Omit<GuidanceSources, 'compiled'>>>();
+  const counting = new Set(
+    indexLearner(view.credentials, view.now).credentials.map((c) => c.source.achievementId),
+  );
+  return (issuerId: string) => {
+    let found = cache.get(issuerId);
+    if (!found) {
+      found = Promise.all([requireIssuer(ctx, issuerId), issuerAchievements(ctx, issuerId)]).then(
+        ([issuer, catalogue]) => ({
+          baseUrl: ctx.baseUrl,
+          issuer,
+          catalogue,
+          names: requirementNames(catalogue, view.published, issuerId),
+          held: counting,
+        }),
+      );
+      cache.set(issuerId, found);
+    }
+    return found;
+  };
+}
+
+async function progressOf(
+  load: ReturnType<typeof guidanceLoader>,
   compiled: CompiledPathway,
   evaluation: Evaluation,
-): Omit<PathwayProgress, 'nextSteps'> & { nextSteps: NextStep[] } {
+): Promise<PathwayProgress> {
   const p = compiled.pathway;
+  const sources: GuidanceSources = { ...(await load(p.issuerId)), compiled };
   return {
     issuerId: p.issuerId,
     pathway: { id: p.id, version: Number(p.version), name: p.name },
     satisfied: evaluation.satisfied,
     progress: evaluation.progress,
-    explanation: evaluation.root,
-    nextSteps: nextSteps(compiled, evaluation),
+    explanation: explained(sources, evaluation.root),
+    nextSteps: stepViews(sources, nextSteps(compiled, evaluation)),
   };
 }
 
 /**
  * A learner's progress on every published pathway of an issuer they hold credentials from, or
- * on which they have made progress, with per-node explanations and next steps. A learner reads only their own; a platform admin
- * anyone's.
+ * on which they have made progress, with per-node explanations and next steps. A learner
+ * reads only their own; a platform admin anyone's.
  *
  * @example
  * const items = await learnerProgress(ctx, principal, 'ada');
@@ -367,26 +448,24 @@ export async function learnerProgress(
   learnerId: string,
 ): Promise<PathwayProgress[]> {
   requireLearnerScope(principal, learnerId);
-  const [records, published] = await Promise.all([
-    learnerCredentials(ctx, learnerId),
-    publishedPathways(ctx),
-  ]);
-  const compiled = published.map((p) => p.compiled);
-  const credentials = records.map(evaluatedOf);
-  const { evaluations } = evaluateAll(compiled, credentials, ctx.clock.now());
+  const view = await learnerView(ctx, learnerId);
+  const evaluations = evaluateTargets(view, view.published);
+  const load = guidanceLoader(ctx, view);
   // Pathways of issuers the learner has never dealt with appear once they count for something.
-  const issuers = new Set(records.map((r) => r.issuerId));
-  return compiled.flatMap((c, i) => {
-    const evaluation = evaluations[i];
+  const issuers = new Set(view.records.map((r) => r.issuerId));
+  const shown = view.published.flatMap((p) => {
+    const evaluation = evaluations.get(p);
     if (!evaluation) return [];
-    if (evaluation.progress === 0 && !issuers.has(c.pathway.issuerId)) return [];
-    return [progressOf(c, evaluation)];
+    if (evaluation.progress === 0 && !issuers.has(p.record.issuerId)) return [];
+    return [{ p, evaluation }];
   });
+  return Promise.all(shown.map(({ p, evaluation }) => progressOf(load, p.compiled, evaluation)));
 }
 
 /**
- * Evaluates a published pathway as if the learner also held credentials for `achievementIds`
- * (of the pathway's issuer, issued now). Nothing is written.
+ * Evaluates a published pathway as if the learner also held credentials for `achievements`
+ * (of the pathway's issuer, by id or URL, issued now), through the same evaluation as
+ * progress: held sub-pathways, credits and recency windows alike. Nothing is written.
  *
  * @example
  * const r = await pathwayWhatIf(ctx, principal, 'ada', 'northfield', 'analyst', [achId]);
@@ -397,12 +476,21 @@ export async function pathwayWhatIf(
   learnerId: string,
   issuerId: string,
   pathwayId: string,
-  achievementIds: readonly string[],
+  achievements: readonly string[],
 ): Promise<WhatIfView> {
   requireLearnerScope(principal, learnerId);
-  const compiled = compiledOf(await publishedRecord(ctx, issuerId, pathwayId));
-  const now = ctx.clock.now();
-  const credentials = (await learnerCredentials(ctx, learnerId)).map(evaluatedOf);
+  await publishedRecord(ctx, issuerId, pathwayId);
+  const view = await learnerView(ctx, learnerId);
+  const target = view.published.find(
+    (p) => p.record.issuerId === issuerId && p.record.pathwayId === pathwayId,
+  );
+  if (!target) {
+    throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no published pathway ${pathwayId}`);
+  }
+  const prefix = urls.achievement(ctx.baseUrl, issuerId, '');
+  const achievementIds = achievements.map((a) =>
+    a.startsWith(prefix) ? decodeURIComponent(a.slice(prefix.length)) : a,
+  );
   const definitions = await Promise.all(
     achievementIds.map((id) => ctx.achievements.get(issuerId, id)),
   );
@@ -420,7 +508,7 @@ export async function pathwayWhatIf(
       id: `urn:credstack:hypothetical:${i}`,
       achievementId,
       issuerId,
-      issuedAt: now,
+      issuedAt: view.now,
       verified: true,
       issuerBound: true,
       alignments: (definition?.alignment ?? []).flatMap((a) =>
@@ -431,10 +519,24 @@ export async function pathwayWhatIf(
       ...(typeof credits === 'number' ? { creditsAvailable: credits } : {}),
     };
   });
-  const result = whatIf(compiled, { credentials }, hypothetical, { now });
+  const before = evaluateTargets(view, [target]).get(target);
+  const after = evaluateTargets(view, [target], hypothetical).get(target);
+  if (!before || !after) throw new Error(`pathway ${pathwayId} was not evaluated`);
+  const was = new Set<string>();
+  const mark = (r: NodeResult) => {
+    if (r.satisfied) was.add(r.path);
+    for (const c of r.children) mark(c);
+  };
+  mark(before.root);
+  const newlySatisfied: string[] = [];
+  const diff = (r: NodeResult) => {
+    if (r.satisfied && !was.has(r.path)) newlySatisfied.push(r.path);
+    for (const c of r.children) diff(c);
+  };
+  diff(after.root);
   return {
-    ...progressOf(compiled, result.evaluation),
-    newlySatisfied: result.newlySatisfied,
-    progressDelta: result.progressDelta,
+    ...(await progressOf(guidanceLoader(ctx, view), target.compiled, after)),
+    newlySatisfied,
+    progressDelta: after.progress - before.progress,
   };
 }
