@@ -119,6 +119,8 @@ function pathwayAchievement(p: PublishedPathway): AchievementRecord {
 /** The requirement a credential met, in people's words, and the credits it counted for. */
 interface Met {
   readonly requirement: string;
+  /** The nearest titled requirement above it, when there is one: the part of the rules it is in. */
+  readonly partOf?: string;
   readonly credits?: number;
 }
 
@@ -139,33 +141,37 @@ function requirementsMet(
 ): Map<string, Met> {
   const byPath = new Map(p.compiled.nodes.map((n) => [n.path, n]));
   const met = new Map<string, Met>();
-  const walk = (result: NodeResult) => {
+  const record = (id: string, entry: Met) => {
+    if (!met.has(id)) met.set(id, entry);
+  };
+  const walk = (result: NodeResult, partOf: string | undefined) => {
     const node = byPath.get(result.path);
     if (!node) return;
+    const inner = node.title ?? partOf;
+    const where = partOf === undefined ? {} : { partOf };
     // An unmet node can hold met parts (a milestone below an unfinished pathway): read on.
     if (!result.satisfied) {
-      if (node.kind !== 'credits') for (const child of result.children) walk(child);
+      if (node.kind !== 'credits') for (const child of result.children) walk(child, inner);
       return;
     }
     if (node.kind === 'credits') {
       const requirement = requirementWords(node, names);
       for (const id of result.usedCredentials) {
-        if (!met.has(id)) met.set(id, { requirement, credits: creditsOf(id) });
+        record(id, { requirement, ...where, credits: creditsOf(id) });
       }
       return;
     }
     if (node.kind === 'pathway' && node.ref !== undefined) {
       const award = activeAwards.get(`${p.record.issuerId}/${node.ref}`);
-      if (award && !met.has(award.id))
-        met.set(award.id, { requirement: requirementWords(node, names) });
+      if (award) record(award.id, { requirement: requirementWords(node, names), ...where });
     }
     if (result.children.length === 0) {
       const requirement = requirementWords(node, names);
-      for (const id of result.usedCredentials) if (!met.has(id)) met.set(id, { requirement });
+      for (const id of result.usedCredentials) record(id, { requirement, ...where });
     }
-    for (const child of result.children) walk(child);
+    for (const child of result.children) walk(child, inner);
   };
-  walk(root);
+  walk(root, undefined);
   return met;
 }
 
@@ -213,10 +219,11 @@ function evidenceFor(
       )?.achievement;
       const why = met.get(record.id);
       const requirement = why?.requirement ?? name;
+      const where = why?.partOf === undefined ? '' : ` (part of "${why.partOf}")`;
       const narrative =
         why?.credits === undefined
-          ? `Met the requirement "${requirement}" of ${name}.`
-          : `Counted ${why.credits} ${why.credits === 1 ? 'credit' : 'credits'} toward "${requirement}" of ${name}.`;
+          ? `Met the requirement "${requirement}"${where} of ${name}.`
+          : `Counted ${why.credits} ${why.credits === 1 ? 'credit' : 'credits'} toward "${requirement}"${where} of ${name}.`;
       return {
         id: record.id,
         name: typeof achievement?.name === 'string' ? achievement.name : record.achievementId,

@@ -59,6 +59,12 @@ export interface GuidanceSources {
   readonly names: RequirementNames;
   /** Achievement ids the learner holds a counting credential of (no point earning again). */
   readonly held: ReadonlySet<string>;
+  /**
+   * The explanation as if the learner also held these achievements (the same evaluation as
+   * progress): how a credit step's smallest set is proven, since a new badge can also free a
+   * held one for the credit sum by meeting another requirement in its place.
+   */
+  readonly tryWith?: (achievementIds: readonly string[]) => NodeResult;
 }
 
 /**
@@ -111,7 +117,14 @@ export function stepViews(sources: GuidanceSources, steps: readonly NextStep[]):
       }),
     };
     if (step.kind === 'credits') {
-      return { ...view, smallestSet: smallestSet(options, step.creditsNeeded) };
+      const fewest = smallestSet(sources, step.path, options, step.creditsNeeded);
+      // The smallest set first, then the other options by credits.
+      const first = new Set(fewest);
+      const ordered = [
+        ...fewest.flatMap((id) => options.filter((o) => o.achievementId === id)),
+        ...options.filter((o) => !first.has(o.achievementId)),
+      ];
+      return { ...view, options: ordered, smallestSet: fewest };
     }
     if (step.kind === 'pathway') {
       const name = sources.names.pathway(step.pathwayId) ?? step.pathwayId;
@@ -122,17 +135,38 @@ export function stepViews(sources: GuidanceSources, steps: readonly NextStep[]):
   });
 }
 
-/** The fewest options whose credits reach `needed`: the largest values first. */
-function smallestSet(options: readonly AchievementOption[], needed: number): string[] {
-  const out: string[] = [];
-  let total = 0;
+/**
+ * The fewest options that would meet the credit step at `path`: one option alone if any does
+ * (tried in order), else the shortest prefix of the options by credits. With `tryWith` each
+ * candidate set is checked by evaluating the pathway with it; without, by adding credits.
+ */
+function smallestSet(
+  sources: GuidanceSources,
+  path: string,
+  options: readonly AchievementOption[],
+  needed: number,
+): string[] {
+  const tryWith = sources.tryWith;
+  const meets = (ids: readonly string[]): boolean => {
+    if (!tryWith) {
+      const credits = new Map(options.map((o) => [o.achievementId, o.credits ?? 0]));
+      return ids.reduce((n, id) => n + (credits.get(id) ?? 0), 0) >= needed;
+    }
+    return satisfiedAt(tryWith(ids), path);
+  };
+  for (const o of options) if (meets([o.achievementId])) return [o.achievementId];
+  const prefix: string[] = [];
   for (const o of options) {
-    if (total >= needed) break;
-    if ((o.credits ?? 0) <= 0) continue;
-    out.push(o.achievementId);
-    total += o.credits ?? 0;
+    prefix.push(o.achievementId);
+    if (prefix.length > 1 && meets(prefix)) return prefix;
   }
-  return total >= needed ? out : [];
+  return [];
+}
+
+function satisfiedAt(root: NodeResult, path: string): boolean {
+  if (root.path === path) return root.satisfied;
+  const child = root.children.find((c) => path.startsWith(`${c.path}/`) || c.path === path);
+  return child ? satisfiedAt(child, path) : false;
 }
 
 /** The catalogue's achievements that would meet `node` (for a credit sum: carry credits to it). */

@@ -1,4 +1,3 @@
-import type { CompiledPathway } from '#pathways/compile.ts';
 import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
 import { nextSteps } from '#pathways/guidance.ts';
 import { indexLearner } from '#pathways/learner-index.ts';
@@ -417,13 +416,48 @@ function guidanceLoader(ctx: ServiceContext, view: LearnerView) {
   };
 }
 
+/** A credential for an achievement as if issued now, for what-if: its alignments and credits. */
+function hypotheticalOf(achievement: AchievementRecord, i: number, now: Date): EvaluatedCredential {
+  const { definition } = achievement;
+  const credits = definition.creditsAvailable;
+  return {
+    id: `urn:credstack:hypothetical:${i}`,
+    achievementId: achievement.id,
+    issuerId: achievement.issuerId,
+    issuedAt: now,
+    verified: true,
+    issuerBound: true,
+    alignments: (definition.alignment ?? []).flatMap((a) =>
+      a.targetFramework !== undefined && a.targetCode !== undefined
+        ? [{ framework: a.targetFramework, code: a.targetCode }]
+        : [],
+    ),
+    ...(typeof credits === 'number' ? { creditsAvailable: credits } : {}),
+  };
+}
+
 async function progressOf(
   load: ReturnType<typeof guidanceLoader>,
-  compiled: CompiledPathway,
+  view: LearnerView,
+  target: PublishedPathway,
   evaluation: Evaluation,
+  base: readonly EvaluatedCredential[] = [],
 ): Promise<PathwayProgress> {
+  const compiled = target.compiled;
   const p = compiled.pathway;
-  const sources: GuidanceSources = { ...(await load(p.issuerId)), compiled };
+  const loaded = await load(p.issuerId);
+  const byId = new Map(loaded.catalogue.map((a) => [a.id, a]));
+  const sources: GuidanceSources = {
+    ...loaded,
+    compiled,
+    tryWith: (ids) => {
+      const extra = ids.flatMap((id, i) => {
+        const a = byId.get(id);
+        return a ? [hypotheticalOf(a, base.length + i, view.now)] : [];
+      });
+      return (evaluateTargets(view, [target], [...base, ...extra]).get(target) ?? evaluation).root;
+    },
+  };
   return {
     issuerId: p.issuerId,
     pathway: { id: p.id, version: Number(p.version), name: p.name },
@@ -459,7 +493,7 @@ export async function learnerProgress(
     if (evaluation.progress === 0 && !issuers.has(p.record.issuerId)) return [];
     return [{ p, evaluation }];
   });
-  return Promise.all(shown.map(({ p, evaluation }) => progressOf(load, p.compiled, evaluation)));
+  return Promise.all(shown.map(({ p, evaluation }) => progressOf(load, view, p, evaluation)));
 }
 
 /**
@@ -501,24 +535,7 @@ export async function pathwayWhatIf(
   );
   if (unknown.length > 0) throw invalid(`issuer ${issuerId} has no such achievement`, unknown);
   // A hypothetical award carries what its achievement defines: alignments and credits.
-  const hypothetical = achievementIds.map((achievementId, i): EvaluatedCredential => {
-    const definition = definitions[i]?.definition;
-    const credits = definition?.creditsAvailable;
-    return {
-      id: `urn:credstack:hypothetical:${i}`,
-      achievementId,
-      issuerId,
-      issuedAt: view.now,
-      verified: true,
-      issuerBound: true,
-      alignments: (definition?.alignment ?? []).flatMap((a) =>
-        a.targetFramework !== undefined && a.targetCode !== undefined
-          ? [{ framework: a.targetFramework, code: a.targetCode }]
-          : [],
-      ),
-      ...(typeof credits === 'number' ? { creditsAvailable: credits } : {}),
-    };
-  });
+  const hypothetical = definitions.flatMap((a, i) => (a ? [hypotheticalOf(a, i, view.now)] : []));
   const before = evaluateTargets(view, [target]).get(target);
   const after = evaluateTargets(view, [target], hypothetical).get(target);
   if (!before || !after) throw new Error(`pathway ${pathwayId} was not evaluated`);
@@ -535,7 +552,7 @@ export async function pathwayWhatIf(
   };
   diff(after.root);
   return {
-    ...(await progressOf(guidanceLoader(ctx, view), target.compiled, after)),
+    ...(await progressOf(guidanceLoader(ctx, view), view, target, after, hypothetical)),
     newlySatisfied,
     progressDelta: after.progress - before.progress,
   };
