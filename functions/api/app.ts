@@ -84,6 +84,7 @@ export const ROUTE_GROUPS = {
     'getCredentialJwt',
     'getBakedPng',
     'getBakedSvg',
+    'listIssuerPathways',
     'getPublishedPathway',
     'getPathwayVersion',
   ],
