@@ -79,6 +79,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         "An issuer's pathways: the published ones; with the issuer admin's token, drafts too",
       tags: ['pathways'],
       auth: 'public',
+      identifiesCaller: true,
       responses: {
         200: { description: '`items`: id, name, published and (for its admins) latest version' },
         404: { description: 'No such issuer' },
@@ -149,6 +150,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         'A version of a pathway once published (public: awards cite it); drafts for the issuer admin',
       tags: ['pathways'],
       auth: 'public',
+      identifiesCaller: true,
       responses: {
         200: { description: 'The version' },
         404: { description: 'No such public version' },

@@ -30,8 +30,9 @@ export function authenticate(verifier: TokenVerifier): HttpMiddleware {
       if (auth === undefined) return;
       const header = request.event.headers?.authorization;
       if (auth === 'public') {
-        // A public route may show its caller more (an issuer admin's drafts): a valid bearer
-        // token sets the principal; a missing or bad one leaves the request anonymous.
+        // A public route that shows its caller more (an issuer admin's drafts) reads a valid
+        // bearer token; a missing or bad one leaves the request anonymous. Others ignore it.
+        if (state.route?.definition.identifiesCaller !== true) return;
         const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
         if (token !== undefined)
           state.principal = await verifier.verify(token).catch(() => undefined);
