@@ -32,8 +32,9 @@ import type { AchievementRecord, CredentialRecord } from './records.ts';
 /**
  * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
  * learner's progress on every published pathway of the issuers that awarded them something.
- * Achievement leaves name the issuer's achievement ids (the ids the achievement API returns).
- * Awarding the pathway credential and re-evaluating on revocation are the stream handlers' work.
+ * Achievement leaves name the issuer's achievement ids (the ids the achievement API returns);
+ * a save also takes the achievement's URL and stores the id. Progress and what-if share one
+ * evaluation (`evaluateTargets`), so they cannot disagree. Awarding the pathway credential and re-evaluating on revocation are the stream handlers' work.
  */
 
 /** A saved version as the API returns it. */
