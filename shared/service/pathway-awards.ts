@@ -365,8 +365,10 @@ export async function reevaluateLearner(
           r.award.version === p.record.version,
       )
       .sort((x, y) => generationOf(x) - generationOf(y));
+  // Out of date: it cites a credential known to count no more (revoked, suspended, expired).
+  // One missing from the listing is not taken for gone: the listing lags the stream.
   const stale = (r: CredentialRecord) =>
-    (r.award?.contributing ?? []).some((id) => !counting.has(id));
+    (r.award?.contributing ?? []).some((id) => byId.has(id) && !counting.has(id));
   const retired = new Set<string>();
   const supersede = async (old: CredentialRecord) => {
     retired.add(old.id);
@@ -415,7 +417,12 @@ export async function reevaluateLearner(
   for (const p of byDependency(candidates)) {
     const evaluation = evaluationOf.get(p);
     if (!evaluation) continue;
-    if (evaluation.milestonesEarned.length > 0) {
+    // Milestones are awarded as their inner node completes, before the whole pathway does.
+    // Most are awarded already: only a missing one reads the catalogue for its evidence.
+    const missing = evaluation.milestonesEarned.filter(
+      (milestone) => !byId.has(awardId(p, learnerId, milestone)),
+    );
+    if (missing.length > 0) {
       const met = requirementsMet(
         p,
         evaluation.root,
@@ -423,8 +430,7 @@ export async function reevaluateLearner(
         await namesFor(p.record.issuerId),
         creditsOf,
       );
-      // Milestones are awarded as their inner node completes, before the whole pathway does.
-      for (const milestone of evaluation.milestonesEarned) {
+      for (const milestone of missing) {
         const node = findMilestone(evaluation.root, milestone);
         const inNode = new Set(node?.usedCredentials ?? []);
         const milestoneUsed = inDocumentOrder(met, inNode, byId);

@@ -128,8 +128,10 @@ export function normalizeSkillKey(input: string): SkillKey | undefined {
   return undefined;
 }
 
-// Pathway evaluation asks for the same few spellings over and over: remember the answers.
-const canonicalCache = new Map<string, { framework: string; code: string }>();
+// Pathway evaluation asks for the same few spellings over and over: remember the answers, by
+// framework then code (no key string built per lookup: this sits in the learner index's loop).
+const canonicalCache = new Map<string, Map<string, { framework: string; code: string }>>();
+let cachedCount = 0;
 const MAX_CACHED = 10_000;
 
 /**
@@ -146,8 +148,8 @@ export function canonicalSkill(
   framework: string,
   code: string,
 ): { readonly framework: string; readonly code: string } {
-  const cacheKey = `${framework}\u0000${code}`;
-  const known = canonicalCache.get(cacheKey);
+  let codes = canonicalCache.get(framework);
+  const known = codes?.get(code);
   if (known !== undefined) return known;
   const looksLikeUrl = /^https?:\/\//i.test(code);
   const skill = skillFromAlignment({
@@ -160,7 +162,16 @@ export function canonicalSkill(
     skill !== undefined && (skill.framework !== 'URL' || framework.toUpperCase() === 'URL')
       ? { framework: skill.framework, code: skill.code }
       : { framework, code };
-  if (canonicalCache.size >= MAX_CACHED) canonicalCache.clear();
-  canonicalCache.set(cacheKey, out);
+  if (cachedCount >= MAX_CACHED) {
+    canonicalCache.clear();
+    cachedCount = 0;
+    codes = undefined;
+  }
+  if (codes === undefined) {
+    codes = new Map();
+    canonicalCache.set(framework, codes);
+  }
+  codes.set(code, out);
+  cachedCount += 1;
   return out;
 }
