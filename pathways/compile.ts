@@ -1,4 +1,5 @@
 import { CredstackError } from '#shared/core/errors.ts';
+import { canonicalSkill } from '#shared/skills/skill-id.ts';
 import { type ParsedDuration, parseDuration } from './duration.ts';
 import type { LeafConstraints, NodeKind, Pathway, PathwayNode } from './rule-types.ts';
 import { nodeKind } from './rule-types.ts';
@@ -10,6 +11,8 @@ export interface CompiledNode {
   kind: NodeKind;
   path: string;
   label?: string;
+  /** The requirement in people's words, when the rule gives one. */
+  title?: string;
   milestone?: string;
   /** Children needed: all for allOf, 1 for anyOf, n for nOf, 1 for a leaf. */
   need: number;
@@ -93,12 +96,14 @@ export function compilePathway(pathway: unknown): CompiledPathway {
       node.label = source.label;
       byLabel.set(source.label, node);
     }
+    if (source.title !== undefined) node.title = source.title;
     if ('milestone' in source && source.milestone !== undefined) node.milestone = source.milestone;
     if ('achievement' in source) {
       node.accepts = new Set([source.achievement, ...(source.alternatives ?? [])]);
       node.acceptList = [...node.accepts];
     }
-    if ('skill' in source) node.skill = source.skill;
+    // One spelling of skills across the service: `ONET:15-2051` and `O*NET-SOC:15-2051.00` alike.
+    if ('skill' in source) node.skill = canonicalSkill(source.skill.framework, source.skill.code);
     if ('pathway' in source) node.ref = source.pathway;
     if ('credits' in source) node.creditsNeeded = source.credits.atLeast;
     nodes.push(node);

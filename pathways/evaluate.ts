@@ -10,6 +10,7 @@ export interface NodeResult {
   path: string;
   kind: NodeKind;
   label?: string;
+  title?: string;
   milestone?: string;
   satisfied: boolean;
   /** Children satisfied of children needed; for credits, credits held of credits needed. */
@@ -201,6 +202,7 @@ class Explainer {
       children,
     };
     if (node.label !== undefined) r.label = node.label;
+    if (node.title !== undefined) r.title = node.title;
     if (node.milestone !== undefined) r.milestone = node.milestone;
     return r;
   }

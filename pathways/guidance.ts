@@ -3,22 +3,28 @@ import type { Evaluation, Learner, NodeResult } from './evaluate.ts';
 import { evaluate } from './evaluate.ts';
 import type { EvaluatedCredential, EvaluationContext, LeafConstraints } from './rule-types.ts';
 
+/** What every step carries: where it is, and the other requirements that would do instead. */
+interface StepBase {
+  path: string;
+  constraints: LeafConstraints;
+  /**
+   * Paths of requirements that would serve in place of this step (the other branches of an
+   * anyOf, the other unmet requirements of an n-of), cheapest first.
+   */
+  instead: string[];
+}
+
 export type NextStep =
-  | {
-      kind: 'achievement';
-      path: string;
-      achievementId: string;
-      alternatives: string[];
-      constraints: LeafConstraints;
-    }
-  | { kind: 'skill'; path: string; framework: string; code: string; constraints: LeafConstraints }
-  | { kind: 'pathway'; path: string; pathwayId: string; constraints: LeafConstraints }
-  | { kind: 'credits'; path: string; creditsNeeded: number; constraints: LeafConstraints };
+  | (StepBase & { kind: 'achievement'; achievementId: string; alternatives: string[] })
+  | (StepBase & { kind: 'skill'; framework: string; code: string })
+  | (StepBase & { kind: 'pathway'; pathwayId: string })
+  | (StepBase & { kind: 'credits'; creditsNeeded: number });
 
 /**
  * The fewest remaining requirements that would complete the pathway given the evaluation:
  * every unmet allOf child, the cheapest anyOf child, the cheapest missing nOf children
- * (ties go to document order). Empty when the pathway is satisfied.
+ * (ties go to document order), each naming the requirements that would serve `instead`.
+ * Empty when the pathway is satisfied.
  *
  * @example
  * nextSteps(compiled, evaluate(compiled, learner, { now })); // [{ kind: 'achievement', ... }]
@@ -32,18 +38,17 @@ export function nextSteps(compiled: CompiledPathway, evaluation: Evaluation): Ne
     const leaf = leafStep(node, r);
     if (leaf) return [leaf];
     const options = r.children.map(steps);
-    if (node.kind === 'anyOf') {
-      let best: NextStep[] | undefined;
-      for (const o of options) if (!best || o.length < best.length) best = o;
-      return best ?? [];
-    }
     if (node.kind === 'allOf') return options.flat();
     const missing = options
       .map((o, i) => ({ o, i, done: r.children[i]?.satisfied === true }))
       .filter((x) => !x.done)
-      .sort((a, b) => a.o.length - b.o.length || a.i - b.i)
-      .slice(0, Math.max(0, node.need - r.kOfN.have));
-    return missing.sort((a, b) => a.i - b.i).flatMap((x) => x.o);
+      .sort((a, b) => a.o.length - b.o.length || a.i - b.i);
+    const count = node.kind === 'anyOf' ? 1 : Math.max(0, node.need - r.kOfN.have);
+    const chosen = missing.slice(0, count);
+    // What is left over could stand in for what was chosen.
+    const others = missing.slice(count).map((x) => r.children[x.i]?.path ?? '');
+    for (const x of chosen) for (const step of x.o) step.instead.push(...others);
+    return chosen.sort((a, b) => a.i - b.i).flatMap((x) => x.o);
   };
   return steps(evaluation.root);
 }
@@ -58,12 +63,18 @@ function leafStep(node: CompiledNode, r: NodeResult): NextStep | undefined {
       achievementId: s.achievement,
       alternatives: [...(s.alternatives ?? [])],
       constraints,
+      instead: [],
     };
   }
-  if ('skill' in s) return { kind: 'skill', path: r.path, ...s.skill, constraints };
-  if ('pathway' in s) return { kind: 'pathway', path: r.path, pathwayId: s.pathway, constraints };
+  if (node.skill) {
+    return { kind: 'skill', path: r.path, ...node.skill, constraints, instead: [] };
+  }
+  if ('pathway' in s) {
+    return { kind: 'pathway', path: r.path, pathwayId: s.pathway, constraints, instead: [] };
+  }
   if ('credits' in s) {
-    return { kind: 'credits', path: r.path, creditsNeeded: r.kOfN.need - r.kOfN.have, constraints };
+    const creditsNeeded = r.kOfN.need - r.kOfN.have;
+    return { kind: 'credits', path: r.path, creditsNeeded, constraints, instead: [] };
   }
   return undefined;
 }

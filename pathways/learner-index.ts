@@ -1,3 +1,4 @@
+import { canonicalSkill } from '#shared/skills/skill-id.ts';
 import type { CompiledPathway } from './compile.ts';
 import { type ParsedDuration, subtractDuration } from './duration.ts';
 import { isoTime } from './iso-time.ts';
@@ -95,7 +96,9 @@ export class LearnerIndex {
       entry.credits = source.creditsEarned ?? source.creditsAvailable ?? 0;
       kept.push(entry);
       append(this.achievements, source.achievementId, rank);
-      for (const a of source.alignments) {
+      for (const raw of source.alignments) {
+        // Alignments and skill leaves meet in one spelling (`O*NET-SOC` and `ONET` alike).
+        const a = canonicalSkill(raw.framework, raw.code);
         let codes = this.skills.get(a.framework);
         if (codes === undefined) {
           codes = new Map();
@@ -116,6 +119,7 @@ export class LearnerIndex {
 
   /** Ranks of the counted credentials aligned to a skill, ascending. */
   withSkill(framework: string, code: string): readonly number[] {
+    ({ framework, code } = canonicalSkill(framework, code));
     return this.skills.get(framework)?.get(code) ?? NO_RANKS;
   }
 
@@ -167,7 +171,10 @@ function relevance(
   }
   return (c) => {
     if (achievements.has(c.achievementId)) return true;
-    for (const a of c.alignments) if (skills.get(a.framework)?.has(a.code)) return true;
+    for (const raw of c.alignments) {
+      const a = canonicalSkill(raw.framework, raw.code);
+      if (skills.get(a.framework)?.has(a.code)) return true;
+    }
     return false;
   };
 }

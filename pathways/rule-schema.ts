@@ -8,6 +8,8 @@ const id = { type: 'string', minLength: 1, maxLength: 512 } as const;
 // The pathway's own id and its issuer's are path parameters of the API: the service's id grammar.
 const key = ID_SCHEMA;
 const label = { type: 'string', minLength: 1, maxLength: 200 } as const;
+/** A requirement in people's words, shown in evidence, explanations and next steps. */
+const title = { type: 'string', minLength: 1, maxLength: 300 } as const;
 const constraints = {
   minResult: {
     type: 'object',
@@ -79,12 +81,12 @@ export const PATHWAY_SCHEMA = {
     allOf: {
       type: 'object',
       additionalProperties: false,
-      properties: { allOf: children, label, milestone: id },
+      properties: { allOf: children, label, title, milestone: id },
     },
     anyOf: {
       type: 'object',
       additionalProperties: false,
-      properties: { anyOf: children, label, milestone: id },
+      properties: { anyOf: children, label, title, milestone: id },
     },
     nOf: {
       type: 'object',
@@ -97,6 +99,7 @@ export const PATHWAY_SCHEMA = {
           properties: { n: { type: 'integer', minimum: 1 }, of: children },
         },
         label,
+        title,
         milestone: id,
       },
     },
@@ -107,6 +110,7 @@ export const PATHWAY_SCHEMA = {
         achievement: id,
         alternatives: { type: 'array', uniqueItems: true, items: id },
         label,
+        title,
         ...constraints,
       },
     },
@@ -121,13 +125,14 @@ export const PATHWAY_SCHEMA = {
           properties: { framework: id, code: id },
         },
         label,
+        title,
         ...constraints,
       },
     },
     pathway: {
       type: 'object',
       additionalProperties: false,
-      properties: { pathway: id, label, ...constraints },
+      properties: { pathway: id, label, title, ...constraints },
     },
     credits: {
       type: 'object',
@@ -143,6 +148,7 @@ export const PATHWAY_SCHEMA = {
           },
         },
         label,
+        title,
         milestone: id,
         ...constraints,
       },

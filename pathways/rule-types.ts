@@ -41,6 +41,8 @@ export interface LeafConstraints {
 
 interface Labelled {
   label?: string;
+  /** The requirement in people's words ("Six credits of analytics electives"). */
+  title?: string;
 }
 
 interface Inner extends Labelled {

@@ -1,3 +1,4 @@
+import { canonicalSkill } from '#shared/skills/skill-id.ts';
 import type { CompiledPathway } from './compile.ts';
 
 /** What the trigger index reads of a credential. */
@@ -109,8 +110,9 @@ export function buildTriggerIndex(compiled: readonly CompiledPathway[]): Pathway
   return new PathwayTriggerIndex(compiled);
 }
 
-/** A map key for an alignment; the length prefix keeps any two pairs apart. */
-function skillKey(framework: string, code: string): string {
+/** A map key for an alignment (canonical spelling); the length prefix keeps any two pairs apart. */
+function skillKey(rawFramework: string, rawCode: string): string {
+  const { framework, code } = canonicalSkill(rawFramework, rawCode);
   return `${framework.length}:${framework}:${code}`;
 }
 

@@ -12,9 +12,19 @@ export type ValidationResult =
   | { ok: true; pathway: Pathway }
   | { ok: false; problems: PathwayProblem[] };
 
+/** What the validator reads of an achievement of the catalogue. */
+export interface CatalogueEntry {
+  creditsAvailable?: number;
+  /** Its result descriptions: id, the highest value a result may take, rubric level names. */
+  resultDescriptions?: readonly { id: string; valueMax?: string; levels?: readonly string[] }[];
+}
+
 export interface ValidateOptions {
-  /** Known achievement ids, or a catalogue that also gives each one's creditsAvailable. */
-  knownAchievements?: Iterable<string> | ReadonlyMap<string, { creditsAvailable?: number }>;
+  /**
+   * Known achievement ids, or a catalogue that also gives each one's credits and result
+   * descriptions, so that a credit sum or a minimum result no achievement can reach is refused.
+   */
+  knownAchievements?: Iterable<string> | ReadonlyMap<string, CatalogueEntry>;
   knownPathways?: Iterable<string>;
   maxNodes?: number;
   maxDepth?: number;
@@ -92,6 +102,18 @@ export function validatePathway(json: unknown, options: ValidateOptions = {}): V
         if (!knownAch.has(ref)) problems.push({ path, message: `unknown achievement "${ref}"` });
       }
     }
+    if ('milestone' in node && node.milestone !== undefined && knownAch) {
+      if (!knownAch.has(node.milestone)) {
+        problems.push({
+          path: `${path}/milestone`,
+          message: `unknown achievement "${node.milestone}"`,
+        });
+      }
+    }
+    if ('minResult' in node && node.minResult) {
+      const problem = resultProblem(node, credits);
+      if (problem) problems.push({ path: `${path}/minResult`, message: problem });
+    }
     if ('pathway' in node && knownPw && !knownPw.has(node.pathway)) {
       problems.push({ path, message: `unknown pathway "${node.pathway}"` });
     }
@@ -127,8 +149,45 @@ export function validatePathway(json: unknown, options: ValidateOptions = {}): V
   return problems.length > 0 ? { ok: false, problems } : { ok: true, pathway };
 }
 
+/**
+ * Why a minimum result can never be met, if it cannot: a rubric level not among the levels
+ * given; or, against the catalogue, an achievement leaf whose achievements none describe the
+ * result named, or whose descriptions all top out below the minimum.
+ */
+function resultProblem(
+  node: PathwayNode,
+  catalogue: ReadonlyMap<string, CatalogueEntry> | undefined,
+): string | undefined {
+  const rule = 'minResult' in node ? node.minResult : undefined;
+  if (!rule) return undefined;
+  if (rule.levels && !rule.levels.includes(rule.atLeast)) {
+    return `unsatisfiable: level "${rule.atLeast}" is not among the levels given`;
+  }
+  if (!catalogue || !('achievement' in node)) return undefined;
+  const ids = [node.achievement, ...(node.alternatives ?? [])];
+  const entries = ids.map((id) => catalogue.get(id));
+  if (entries.some((e) => e === undefined)) return undefined;
+  const described = entries.flatMap((e) =>
+    (e?.resultDescriptions ?? []).filter(
+      (d) => rule.resultDescription === undefined || d.id === rule.resultDescription,
+    ),
+  );
+  if (rule.resultDescription !== undefined && described.length === 0) {
+    return `unsatisfiable: no achievement here describes the result "${rule.resultDescription}"`;
+  }
+  if (rule.levels || described.length === 0) return undefined;
+  const want = Number(rule.atLeast);
+  if (!Number.isFinite(want)) {
+    return `unsatisfiable: "${rule.atLeast}" is not a number (give levels for a rubric)`;
+  }
+  const reachable = described.some((d) => d.valueMax === undefined || Number(d.valueMax) >= want);
+  return reachable
+    ? undefined
+    : `unsatisfiable: needs a result of at least ${rule.atLeast} but results go up to ${described.map((d) => d.valueMax).join(', ')}`;
+}
+
 function keysOf(
-  catalogue: Iterable<string> | ReadonlyMap<string, { creditsAvailable?: number }>,
+  catalogue: Iterable<string> | ReadonlyMap<string, CatalogueEntry>,
 ): Iterable<string> {
   return catalogue instanceof Map ? catalogue.keys() : (catalogue as Iterable<string>);
 }
@@ -165,7 +224,7 @@ function measure(json: unknown, maxNodes: number, maxDepth: number): PathwayProb
 /** Upper bound of credits the inner node can collect, when every source has a known value. */
 function achievableCredits(
   of: PathwayNode | undefined,
-  catalogue: ReadonlyMap<string, { creditsAvailable?: number }>,
+  catalogue: ReadonlyMap<string, CatalogueEntry>,
 ): number | undefined {
   if (of === undefined) return undefined;
   const ids = new Set<string>();

@@ -137,6 +137,7 @@ export function demoPathways(ids: DemoAchievementIds): Record<string, unknown>[]
         allOf: [
           {
             label: 'core',
+            title: 'Core: SQL querying and spreadsheet modelling',
             milestone: a('Data Foundations Milestone'),
             allOf: [
               { label: 'sql', achievement: a('SQL Querying Fundamentals') },
@@ -145,6 +146,7 @@ export function demoPathways(ids: DemoAchievementIds): Record<string, unknown>[]
           },
           {
             label: 'analysis',
+            title: 'Two analysis badges earned in the last two years',
             nOf: {
               n: 2,
               of: [
@@ -157,6 +159,7 @@ export function demoPathways(ids: DemoAchievementIds): Record<string, unknown>[]
           },
           {
             label: 'electives',
+            title: 'Six credits of analytics electives',
             credits: {
               atLeast: 6,
               of: {

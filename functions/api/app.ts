@@ -88,6 +88,7 @@ export const ROUTE_GROUPS = {
     'getCredentialJwt',
     'getBakedPng',
     'getBakedSvg',
+    'listIssuerPathways',
     'getPublishedPathway',
     'getPathwayVersion',
   ],

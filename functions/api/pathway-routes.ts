@@ -4,6 +4,7 @@ import {
   getPublicPathwayVersion,
   getPublishedPathway,
   learnerProgress,
+  listIssuerPathways,
   pathwayWhatIf,
   publishPathway,
   savePathway,
@@ -80,6 +81,32 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       }),
     }),
     defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/pathways',
+      operationId: 'listIssuerPathways',
+      summary:
+        "An issuer's pathways: the published ones; with the issuer admin's token, drafts too",
+      tags: ['pathways'],
+      auth: 'public',
+      identifiesCaller: true,
+      responses: {
+        200: { description: '`items`: id, name, published and (for its admins) latest version' },
+        404: { description: 'No such issuer' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        // What an admin sees differs from what the public sees: never cache it shared.
+        headers: { 'cache-control': 'private, no-store' },
+        body: {
+          items: await listIssuerPathways(
+            ctx,
+            request.pathParams.issuerId ?? '',
+            request.principal,
+          ),
+        },
+      }),
+    }),
+    defineRoute({
       method: 'POST',
       path: '/issuers/{issuerId}/pathways/{pathwayId}/versions/{version}/publish',
       operationId: 'publishPathway',
@@ -129,20 +156,26 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/issuers/{issuerId}/pathways/{pathwayId}/versions/{version}',
       operationId: 'getPathwayVersion',
-      summary: 'A version of a pathway up to the published one (public: awards cite it)',
+      summary:
+        'A version of a pathway once published (public: awards cite it); drafts for the issuer admin',
       tags: ['pathways'],
       auth: 'public',
+      identifiesCaller: true,
       responses: {
         200: { description: 'The version', schema: pathwayVersionResponse },
         404: { description: 'No such public version' },
       },
       handle: async (request) => ({
         status: 200,
+        ...(request.principal === undefined
+          ? {}
+          : { headers: { 'cache-control': 'private, no-store' } }),
         body: await getPublicPathwayVersion(
           ctx,
           request.pathParams.issuerId ?? '',
           request.pathParams.pathwayId ?? '',
           versionParam(request.pathParams.version),
+          request.principal,
         ),
       }),
     }),

@@ -27,8 +27,17 @@ export function authenticate(verifier: TokenVerifier): HttpMiddleware {
     before: async (request) => {
       const state = requestState(request.event);
       const auth = state.route?.definition.auth;
-      if (auth === undefined || auth === 'public') return;
+      if (auth === undefined) return;
       const header = request.event.headers?.authorization;
+      if (auth === 'public') {
+        // A public route that shows its caller more (an issuer admin's drafts) reads a valid
+        // bearer token; a missing or bad one leaves the request anonymous. Others ignore it.
+        if (state.route?.definition.identifiesCaller !== true) return;
+        const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+        if (token !== undefined)
+          state.principal = await verifier.verify(token).catch(() => undefined);
+        return;
+      }
       if (header === undefined || header.trim() === '') {
         state.challenge = 'Bearer';
         throw new ServiceError('UNAUTHENTICATED', 'this operation needs a bearer token');

@@ -76,6 +76,12 @@ export interface RouteDefinition {
   readonly description?: string;
   readonly tags?: readonly string[];
   readonly auth: RouteAuth;
+  /**
+   * On a public route that shows its caller more (an issuer admin's drafts): a valid bearer
+   * token sets `principal`; a missing or bad one leaves the request anonymous, never refused.
+   * Other public routes ignore tokens.
+   */
+  readonly identifiesCaller?: boolean;
   /** Schema of a JSON body; a route with one refuses other content types (415). */
   readonly body?: JsonSchema;
   /**

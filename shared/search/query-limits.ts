@@ -88,6 +88,7 @@ export function validateSearchQuery(query: SearchQuery): SearchQuery {
   if (typeof query.employerId !== 'string' || query.employerId.length === 0)
     malformed('employerId is required');
   instant(query.now, 'now');
+  if (query.asOf !== undefined) instant(query.asOf, 'asOf');
   if (!Number.isInteger(query.size) || query.size < 1) malformed('size must be an integer ≥ 1');
   if (query.size > SEARCH_LIMITS.maxSize)
     tooLarge(`size ${query.size} exceeds the page limit of ${SEARCH_LIMITS.maxSize}`);

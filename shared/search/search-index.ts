@@ -84,6 +84,11 @@ export interface SearchQuery {
   readonly employerId: string;
   /** ISO-8601 instant the query runs at (visibility `until`, badge expiry). */
   readonly now: string;
+  /**
+   * ISO-8601 instant recency is measured from (the ranking time); `now` when absent. Paging
+   * keeps the first page's, so scores, and with them the order, do not move between pages.
+   */
+  readonly asOf?: string;
   /** Each must be matched by at least one badge passing `filter`. */
   readonly mustHave: readonly SkillKey[];
   /** Rank: each matched one adds to the score. */
@@ -148,6 +153,11 @@ export interface SearchHit {
 
 export interface FacetCount {
   readonly key: string;
+  /**
+   * What people read for the key: a skill's name (from the crosswalk), an issuer's name. Set by
+   * the service over the engines' counts; absent when no name is known.
+   */
+  readonly label?: string;
   /** Candidates (not badges) among all matches holding at least one such badge. */
   readonly count: number;
 }

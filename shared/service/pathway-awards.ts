@@ -1,4 +1,5 @@
 import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
+import { indexLearner } from '#pathways/learner-index.ts';
 import type { EvidenceInput } from '#shared/credential/build-input.ts';
 import type { IdentityObject } from '#shared/credential/types.ts';
 import { requireAchievement } from './achievements.ts';
@@ -11,14 +12,17 @@ import {
   evaluateAll,
   evaluatedOf,
   heldAwards,
+  issuerAchievements,
   learnerCredentials,
   type PublishedPathway,
   pathwayVersion,
   publishedPathways,
   referencedPathways,
+  requirementNames,
   triggersOf,
   withReferences,
 } from './pathway-evaluation.ts';
+import { type RequirementNames, requirementWords } from './pathway-words.ts';
 import type { Principal } from './principal.ts';
 import type { AchievementRecord, CredentialRecord } from './records.ts';
 import { changeStatus } from './status.ts';
@@ -30,8 +34,13 @@ import { changeStatus } from './status.ts';
  * award is suspended or revoked as the pathway's `policy.onLapse` says (suspend by default),
  * and a suspended award is reinstated once the pathway holds again.
  *
- * Exactly once per learner, pathway and version: the award's credential id is derived from
- * those three, and the store's conditional create lets only one of two racing awards win.
+ * Exactly once per learner, pathway, version and generation: the award's credential id is
+ * derived from those four, and the store's conditional create lets only one of two racing
+ * awards win. A new generation is awarded when the learner qualifies again after the last award
+ * lapsed for good (`onLapse: revoke`), or when the pathway holds on other credentials than the
+ * ones the award cites (a cited one was revoked, suspended or expired): the old award is then
+ * revoked as `superseded`, so an active award's evidence never cites a credential that no
+ * longer counts. docs/architecture.md ("Pathway awards") has the rules.
  */
 
 /** Achievement ids of pathway credentials: `pathway:<pathwayId>` (never a UUID, so never an achievement's). */
@@ -64,13 +73,25 @@ export function pathwayUrl(baseUrl: string, issuerId: string, pathwayId: string)
   return `${baseUrl}/issuers/${issuerId}/pathways/${encodeURIComponent(pathwayId)}`;
 }
 
-/** The credential id of a learner's award for a pathway version (or one of its milestones). */
-function awardId(p: PublishedPathway, learnerId: string, milestone?: string): string {
+/**
+ * The credential id of a learner's award for a pathway version (or one of its milestones), of
+ * a generation (the first keeps the id it always had).
+ */
+function awardId(
+  p: PublishedPathway,
+  learnerId: string,
+  milestone?: string,
+  generation = 1,
+): string {
   const r = p.record;
   const parts = ['pathway-award', r.issuerId, r.pathwayId, String(r.version), learnerId];
-  return derivedCredentialId(
-    parts.concat(milestone === undefined ? [] : [milestone]).join('\u0000'),
-  );
+  if (milestone !== undefined) parts.push(milestone);
+  if (generation > 1) parts.push(`generation ${generation}`);
+  return derivedCredentialId(parts.join('\u0000'));
+}
+
+function generationOf(record: CredentialRecord): number {
+  return record.award?.generation ?? 1;
 }
 
 function lapsePolicy(p: PublishedPathway): 'suspend' | 'revoke' {
@@ -100,33 +121,62 @@ function pathwayAchievement(p: PublishedPathway): AchievementRecord {
   };
 }
 
+/** The requirement a credential met, in people's words, and the credits it counted for. */
+interface Met {
+  readonly requirement: string;
+  /** The nearest titled requirement above it, when there is one: the part of the rules it is in. */
+  readonly partOf?: string;
+  readonly credits?: number;
+}
+
 /**
- * For each credential that met a requirement of `root`, the requirement (label or path), in
- * the rules' document order. Sub-pathway requirements are met by holding that pathway, so no
+ * For each credential that met a requirement of `root`, the requirement in people's words, in
+ * the rules' document order: leaves, credit sums (each credential of the sum), minimum results
+ * (the leaf carrying them). Sub-pathway requirements are met by holding that pathway, so no
  * credential shows in their node: the learner's active award for it is the one that met them.
+ * Only nodes of the assignment are read (a satisfied node's credits pool, not the leaves under
+ * it, which explain what else could count).
  */
 function requirementsMet(
   p: PublishedPathway,
   root: NodeResult,
   activeAwards: ReadonlyMap<string, CredentialRecord>,
-): Map<string, string> {
-  const subPathways = new Map<string, string>();
-  for (const node of p.compiled.nodes) {
-    const source = node.source as { pathway?: unknown };
-    if (typeof source.pathway === 'string') subPathways.set(node.path, source.pathway);
-  }
-  const met = new Map<string, string>();
-  const walk = (node: NodeResult) => {
-    const label = node.label ?? node.path;
-    const sub = subPathways.get(node.path);
-    if (sub !== undefined && node.satisfied) {
-      const award = activeAwards.get(`${p.record.issuerId}/${sub}`);
-      if (award) met.set(award.id, label);
-    }
-    if (node.children.length === 0) for (const id of node.usedCredentials) met.set(id, label);
-    for (const child of node.children) walk(child);
+  names: RequirementNames,
+  creditsOf: (id: string) => number,
+): Map<string, Met> {
+  const byPath = new Map(p.compiled.nodes.map((n) => [n.path, n]));
+  const met = new Map<string, Met>();
+  const record = (id: string, entry: Met) => {
+    if (!met.has(id)) met.set(id, entry);
   };
-  walk(root);
+  const walk = (result: NodeResult, partOf: string | undefined) => {
+    const node = byPath.get(result.path);
+    if (!node) return;
+    const inner = node.title ?? partOf;
+    const where = partOf === undefined ? {} : { partOf };
+    // An unmet node can hold met parts (a milestone below an unfinished pathway): read on.
+    if (!result.satisfied) {
+      if (node.kind !== 'credits') for (const child of result.children) walk(child, inner);
+      return;
+    }
+    if (node.kind === 'credits') {
+      const requirement = requirementWords(node, names);
+      for (const id of result.usedCredentials) {
+        record(id, { requirement, ...where, credits: creditsOf(id) });
+      }
+      return;
+    }
+    if (node.kind === 'pathway' && node.ref !== undefined) {
+      const award = activeAwards.get(`${p.record.issuerId}/${node.ref}`);
+      if (award) record(award.id, { requirement: requirementWords(node, names), ...where });
+    }
+    if (result.children.length === 0) {
+      const requirement = requirementWords(node, names);
+      for (const id of result.usedCredentials) record(id, { requirement, ...where });
+    }
+    for (const child of result.children) walk(child, inner);
+  };
+  walk(root, undefined);
   return met;
 }
 
@@ -157,7 +207,7 @@ function evidenceFor(
   ctx: ServiceContext,
   p: PublishedPathway,
   used: readonly CredentialRecord[],
-  met: ReadonlyMap<string, string>,
+  met: ReadonlyMap<string, Met>,
 ): EvidenceInput[] {
   const url = pathwayUrl(ctx.baseUrl, p.record.issuerId, p.record.pathwayId);
   const name = p.compiled.pathway.name;
@@ -172,10 +222,17 @@ function evidenceFor(
       const achievement = (
         credentialJson(record).credentialSubject as { achievement?: { name?: unknown } }
       )?.achievement;
+      const why = met.get(record.id);
+      const requirement = why?.requirement ?? name;
+      const where = why?.partOf === undefined ? '' : ` (part of "${why.partOf}")`;
+      const narrative =
+        why?.credits === undefined
+          ? `Met the requirement "${requirement}"${where} of ${name}.`
+          : `Counted ${why.credits} ${why.credits === 1 ? 'credit' : 'credits'} toward "${requirement}"${where} of ${name}.`;
       return {
         id: record.id,
         name: typeof achievement?.name === 'string' ? achievement.name : record.achievementId,
-        narrative: `Met the requirement "${met.get(record.id) ?? '/root'}" of ${name}.`,
+        narrative,
         genre: 'Contributing credential',
       };
     }),
@@ -193,11 +250,12 @@ async function award(
   learnerId: string,
   achievement: AchievementRecord,
   used: readonly CredentialRecord[],
-  met: ReadonlyMap<string, string>,
+  met: ReadonlyMap<string, Met>,
   milestone?: string,
+  generation = 1,
   jobId?: string,
 ): Promise<{ readonly issued?: CredentialRecord; readonly byJob: boolean }> {
-  const credentialId = awardId(p, learnerId, milestone);
+  const credentialId = awardId(p, learnerId, milestone, generation);
   const madeBy = (record: CredentialRecord | undefined) =>
     jobId !== undefined && record?.award?.jobId === jobId;
   const existing = await ctx.credentials.get(credentialId);
@@ -219,6 +277,7 @@ async function award(
         version: p.record.version,
         ...(milestone === undefined ? {} : { milestone }),
         contributing: used.map((r) => r.id),
+        ...(generation > 1 ? { generation } : {}),
         ...(jobId === undefined ? {} : { jobId }),
       },
     });
@@ -235,8 +294,7 @@ async function award(
  * pathway (and each milestone reached) once, and suspends, revokes or reinstates existing
  * pathway awards as their version now holds or not. `only` limits new awards to the given
  * pathways (`<issuerId>/<pathwayId>`); held awards are always checked. `changed` is the
- * credentials whose change triggered this, merged over the (eventually consistent) listing;
- * `jobId` marks the awards made as that retroactive job's.
+ * credentials whose change triggered this, merged over the (eventually consistent) listing.
  *
  * @example
  * const outcome = await reevaluateLearner(ctx, 'ada', { changed: [record] });
@@ -273,6 +331,23 @@ export async function reevaluateLearner(
       .filter((r) => r.state === 'active')
       .map((r) => [`${r.issuerId}/${r.award?.pathwayId}`, r]),
   );
+  // What counts now (active, unexpired): an award citing anything else is out of date.
+  const counting = new Set(indexLearner(credentials, now).credentials.map((c) => c.id));
+  const creditsOf = (id: string) => {
+    const c = credentials.find((x) => x.id === id);
+    return c?.creditsEarned ?? c?.creditsAvailable ?? 0;
+  };
+  const names = new Map<string, Promise<RequirementNames>>();
+  const namesFor = (issuerId: string) => {
+    let found = names.get(issuerId);
+    if (!found) {
+      found = issuerAchievements(ctx, issuerId).then((catalogue) =>
+        requirementNames(catalogue, published, issuerId),
+      );
+      names.set(issuerId, found);
+    }
+    return found;
+  };
 
   // New awards only where a changed credential can make a difference (the trigger index), or
   // where the caller says (a job for one pathway); held awards are checked whatever changed.
@@ -298,31 +373,36 @@ export async function reevaluateLearner(
     verdictOf.set(p, satisfied[i] ?? false);
   });
 
-  // Sub-pathways first, so a pathway built on one awarded in this pass cites that award.
-  for (const p of byDependency(candidates)) {
-    const evaluation = evaluationOf.get(p);
-    if (!evaluation) continue;
-    const met = requirementsMet(p, evaluation.root, activeAwards);
-    // Milestones are awarded as their inner node completes, before the whole pathway does.
-    for (const milestone of evaluation.milestonesEarned) {
-      const node = findMilestone(evaluation.root, milestone);
-      const inNode = new Set(node?.usedCredentials ?? []);
-      const milestoneUsed = inDocumentOrder(met, inNode, byId);
-      const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
-      const made = await award(
-        ctx,
-        p,
-        learnerId,
-        achievement,
-        milestoneUsed,
-        met,
-        milestone,
-        options.jobId,
-      );
-      if (made.issued) outcome.awarded.push(made.issued.id);
-      if (made.byJob) outcome.byJob.push(awardId(p, learnerId, milestone));
-    }
-    if (!evaluation.satisfied) continue;
+  const ofVersion = (p: PublishedPathway) =>
+    awards
+      .filter(
+        (r) =>
+          r.issuerId === p.record.issuerId &&
+          r.award?.pathwayId === p.record.pathwayId &&
+          r.award.version === p.record.version,
+      )
+      .sort((x, y) => generationOf(x) - generationOf(y));
+  // Out of date: it cites a credential known to count no more (revoked, suspended, expired).
+  // One missing from the listing is not taken for gone: the listing lags the stream.
+  const stale = (r: CredentialRecord) =>
+    (r.award?.contributing ?? []).some((id) => byId.has(id) && !counting.has(id));
+  const retired = new Set<string>();
+  const supersede = async (old: CredentialRecord) => {
+    retired.add(old.id);
+    await changeStatus(ctx, SYSTEM, old.id, 'revoked', { reason: 'superseded' }).catch(
+      ignoreConflict,
+    );
+    outcome.revoked.push(old.id);
+  };
+  /** Awards generation `generation` of `p` with the evaluation's credentials as evidence. */
+  const awardPathway = async (p: PublishedPathway, evaluation: Evaluation, generation: number) => {
+    const met = requirementsMet(
+      p,
+      evaluation.root,
+      activeAwards,
+      await namesFor(p.record.issuerId),
+      creditsOf,
+    );
     // Evidence follows the rules' document order: the order a reader of the pathway expects.
     const subPathwayAwards = [...met.keys()].filter((id) => byId.get(id)?.award !== undefined);
     const used = inDocumentOrder(
@@ -338,19 +418,80 @@ export async function reevaluateLearner(
       used,
       met,
       undefined,
+      generation,
       options.jobId,
     );
-    if (made.byJob) outcome.byJob.push(awardId(p, learnerId));
+    if (made.byJob) outcome.byJob.push(awardId(p, learnerId, undefined, generation));
     const issued = made.issued;
     if (issued) {
       outcome.awarded.push(issued.id);
       activeAwards.set(`${issued.issuerId}/${p.record.pathwayId}`, issued);
       byId.set(issued.id, issued);
+      counting.add(issued.id);
+      awards.push(issued);
     }
+    return issued;
+  };
+
+  // Sub-pathways first, so a pathway built on one awarded in this pass cites that award.
+  for (const p of byDependency(candidates)) {
+    const evaluation = evaluationOf.get(p);
+    if (!evaluation) continue;
+    // Milestones are awarded as their inner node completes, before the whole pathway does.
+    // Most are awarded already: only a missing one reads the catalogue for its evidence.
+    const missing = evaluation.milestonesEarned.filter(
+      (milestone) => !byId.has(awardId(p, learnerId, milestone)),
+    );
+    // A resumed job counts the milestones an earlier run of it awarded.
+    for (const milestone of evaluation.milestonesEarned) {
+      const held = byId.get(awardId(p, learnerId, milestone));
+      if (options.jobId !== undefined && held?.award?.jobId === options.jobId)
+        outcome.byJob.push(held.id);
+    }
+    if (missing.length > 0) {
+      const met = requirementsMet(
+        p,
+        evaluation.root,
+        activeAwards,
+        await namesFor(p.record.issuerId),
+        creditsOf,
+      );
+      for (const milestone of missing) {
+        const node = findMilestone(evaluation.root, milestone);
+        const inNode = new Set(node?.usedCredentials ?? []);
+        const milestoneUsed = inDocumentOrder(met, inNode, byId);
+        const achievement = await requireAchievement(ctx, p.record.issuerId, milestone);
+        const made = await award(
+          ctx,
+          p,
+          learnerId,
+          achievement,
+          milestoneUsed,
+          met,
+          milestone,
+          1,
+          options.jobId,
+        );
+        if (made.issued) outcome.awarded.push(made.issued.id);
+        if (made.byJob) outcome.byJob.push(awardId(p, learnerId, milestone));
+      }
+    }
+    if (!evaluation.satisfied) continue;
+    const latest = ofVersion(p).at(-1);
+    const generation = nextGeneration(latest, stale);
+    if (generation === undefined) {
+      // Held already; a resumed job counts it when an earlier run of this job made it.
+      if (options.jobId !== undefined && latest?.award?.jobId === options.jobId)
+        outcome.byJob.push(latest.id);
+      continue;
+    }
+    const issued = await awardPathway(p, evaluation, generation);
+    if (issued && latest && latest.state !== 'revoked') await supersede(latest);
   }
 
-  for (const held of awards) {
-    if (held.state === 'revoked' || !held.award) continue;
+  for (const held of [...awards]) {
+    if (held.state === 'revoked' || !held.award || retired.has(held.id)) continue;
+    if (outcome.awarded.includes(held.id)) continue;
     const version = await pathwayVersion(
       ctx,
       held.issuerId,
@@ -358,8 +499,23 @@ export async function reevaluateLearner(
       held.award.version,
     );
     if (!version) continue;
+    // An older generation still live (a worker stopped between awarding and superseding).
+    const generations = ofVersion(version);
+    if (generationOf(held) < generationOf(generations.at(-1) ?? held)) {
+      await supersede(held);
+      continue;
+    }
     // The award's own version decides, even when a newer one has been published since.
     const same = [...verdictOf.keys()].find((p) => p.record === version.record);
+    const explain = () =>
+      (same && evaluationOf.get(same)) ??
+      evaluateAll(
+        withReferences([version], published).map((p) => p.compiled),
+        credentials,
+        now,
+        (c) => c === version.compiled,
+        heldAwards(records),
+      ).evaluations[0];
     const holds = same
       ? (verdictOf.get(same) ?? false)
       : (evaluateAll(
@@ -369,17 +525,44 @@ export async function reevaluateLearner(
           () => false,
           heldAwards(records),
         ).satisfied[0] ?? false);
+    const lapsedBySystem = held.state === 'suspended' && held.stateReason === 'lapsed';
     if (held.state === 'active' && !holds) {
       const to = lapsePolicy(version) === 'revoke' ? 'revoked' : 'suspended';
       await changeStatus(ctx, SYSTEM, held.id, to, { reason: 'lapsed' }).catch(ignoreConflict);
       (to === 'revoked' ? outcome.revoked : outcome.suspended).push(held.id);
-    } else if (held.state === 'suspended' && held.stateReason === 'lapsed' && holds) {
+    } else if (holds && (held.state === 'active' || lapsedBySystem) && stale(held)) {
+      // It holds, but on other credentials than the award cites: a new award with current
+      // evidence replaces it.
+      const evaluation = explain();
+      if (!evaluation?.satisfied) continue;
+      const issued = await awardPathway(version, evaluation, generationOf(held) + 1);
+      if (issued) await supersede(held);
+    } else if (lapsedBySystem && holds) {
       // Only what the service suspended itself comes back; an admin's suspension stays.
       await changeStatus(ctx, SYSTEM, held.id, 'active').catch(ignoreConflict);
       outcome.reinstated.push(held.id);
     }
   }
   return outcome;
+}
+
+/**
+ * The generation to award when the pathway holds, given the learner's latest award of the
+ * version: the first when there is none; the next when the last one was revoked by the
+ * service (a lapse under `onLapse: revoke`, or superseded), or is live but cites credentials
+ * that no longer count; none otherwise (a live, current award, or one an admin revoked or
+ * suspended: their decision stands).
+ */
+function nextGeneration(
+  latest: CredentialRecord | undefined,
+  stale: (r: CredentialRecord) => boolean,
+): number | undefined {
+  if (!latest) return 1;
+  const next = generationOf(latest) + 1;
+  const bySystem = latest.stateReason === 'lapsed' || latest.stateReason === 'superseded';
+  if (latest.state === 'revoked') return bySystem ? next : undefined;
+  if (latest.state === 'suspended' && !bySystem) return undefined;
+  return stale(latest) ? next : undefined;
 }
 
 /** The pathways (`<issuerId>/<pathwayId>`) whose verdict `changed` credentials can move. */
@@ -422,7 +605,7 @@ function byDependency(pathways: readonly PublishedPathway[]): PublishedPathway[]
 
 /** The credentials of `ids` in the order the rules name the requirements they met. */
 function inDocumentOrder(
-  met: ReadonlyMap<string, string>,
+  met: ReadonlyMap<string, Met>,
   ids: ReadonlySet<string>,
   byId: ReadonlyMap<string, CredentialRecord>,
 ): CredentialRecord[] {

@@ -6,8 +6,9 @@ import type { EvaluatedCredential, PathwayNode } from '#pathways/rule-types.ts';
 import { buildTriggerIndex, type PathwayTriggerIndex } from '#pathways/trigger-index.ts';
 import type { ServiceContext } from './context.ts';
 import { credentialJson } from './issuance.ts';
+import type { RequirementNames } from './pathway-words.ts';
 import type { PathwayVersionRecord } from './ports.ts';
-import type { CredentialRecord } from './records.ts';
+import type { AchievementRecord, CredentialRecord } from './records.ts';
 
 /**
  * What progress, what-if and the award handlers share: compiled versions, the evaluator's view
@@ -152,6 +153,50 @@ export async function learnerCredentials(
     cursor = page.cursor;
   } while (cursor !== undefined && records.length <= max);
   return records;
+}
+
+/**
+ * Every achievement of an issuer (all pages).
+ *
+ * @example
+ * const catalogue = await issuerAchievements(ctx, 'northfield');
+ */
+export async function issuerAchievements(
+  ctx: ServiceContext,
+  issuerId: string,
+): Promise<AchievementRecord[]> {
+  const out: AchievementRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.achievements.list(issuerId, cursor);
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return out;
+}
+
+/**
+ * The names requirement words are built from, for one issuer's pathways: its achievements and
+ * the published pathways' names.
+ *
+ * @example
+ * const names = requirementNames(catalogue, published, 'northfield');
+ */
+export function requirementNames(
+  catalogue: readonly AchievementRecord[],
+  published: readonly PublishedPathway[],
+  issuerId: string,
+): RequirementNames {
+  const achievements = new Map(catalogue.map((a) => [a.id, a.definition.name]));
+  const pathways = new Map(
+    published
+      .filter((p) => p.record.issuerId === issuerId)
+      .map((p) => [p.record.pathwayId, p.compiled.pathway.name]),
+  );
+  return {
+    achievement: (id) => achievements.get(id),
+    pathway: (id) => pathways.get(id),
+  };
 }
 
 /**

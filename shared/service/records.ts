@@ -55,9 +55,11 @@ export type CredentialState = 'active' | 'revoked' | 'suspended';
 
 /**
  * Why the service itself changed a credential's state: `lapsed` when a pathway award stopped
- * holding. Only a lapse is undone by the service; a suspension an admin chose stays.
+ * holding; `superseded` when a newer award of the same pathway version, citing the credentials
+ * that hold now, replaced it. Only a lapse is undone by the service; a suspension an admin
+ * chose stays.
  */
-export type StateReason = 'lapsed';
+export type StateReason = 'lapsed' | 'superseded';
 
 /**
  * Where a credential sits in its issuer's status lists. One index serves both purposes: the
@@ -101,4 +103,10 @@ export interface PathwayAward {
   readonly contributing: readonly string[];
   /** The retroactive evaluation job that made the award, so a resumed job counts it once. */
   readonly jobId?: string;
+  /**
+   * Which award of this learner, pathway and version this is: 1 for the first, n + 1 for the one
+   * made when the learner qualified again after award n lapsed for good or was superseded.
+   * Absent means 1.
+   */
+  readonly generation?: number;
 }

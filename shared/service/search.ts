@@ -3,7 +3,13 @@ import { isCredstackError } from '#shared/core/errors.ts';
 import { crosswalkConcept, normalizeSkillKey } from '#shared/search/crosswalk.ts';
 import { SEARCH_LIMITS, validateSearchQuery } from '#shared/search/query-limits.ts';
 import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  type SearchCursor,
+} from '#shared/search/search-cursor.ts';
+import {
   type BadgeFilter,
+  type FacetCount,
   type IndexedBadge,
   SEARCH_SORTS,
   type SearchHit,
@@ -178,10 +184,23 @@ function buildQuery(
   const key = (raw: string) => skills.keys.get(raw) ?? raw;
   const filter = input.filter ?? {};
   const issuers = issuerIds(ctx, filter.issuers);
+  const now = ctx.clock.now().toISOString();
+  // The first page fixes the ranking time; later pages rank as of it (see search-cursor.ts).
+  let cursor: SearchCursor | undefined;
+  try {
+    cursor = input.after === undefined ? undefined : decodeSearchCursor(input.after);
+  } catch (error) {
+    if (!isCredstackError(error, 'INPUT_MALFORMED')) throw error;
+    throw new ServiceError('VALIDATION', error.message, {
+      cause: error,
+      fields: [{ pointer: '/after', detail: error.message }],
+    });
+  }
   const query: SearchQuery = {
     tenantId,
     employerId,
-    now: ctx.clock.now().toISOString(),
+    now,
+    asOf: cursor?.asOf ?? now,
     mustHave: (input.mustHave ?? []).map(key),
     niceToHave: (input.niceToHave ?? []).map(key),
     ...(input.atLeast === undefined
@@ -191,7 +210,7 @@ function buildQuery(
     ...(input.text === undefined || input.text.trim() === '' ? {} : { text: input.text }),
     sort: input.sort ?? 'relevance',
     size: input.size ?? DEFAULT_PAGE_SIZE,
-    ...(input.after === undefined ? {} : { after: input.after }),
+    ...(cursor === undefined ? {} : { after: cursor.position }),
     facets: input.facets ?? false,
   };
   if (!SEARCH_SORTS.includes(query.sort))
@@ -337,7 +356,16 @@ export async function searchCandidates(
   const tenantId = tenantOf(principal);
   const skills = await resolveSkills(ctx, tenantId, employerId, input);
   const query = buildQuery(ctx, tenantId, employerId, input, skills);
-  const result = await consentedOnly(ctx, tenantId, employerId, await runSearch(ctx, query));
+  const page = await consentedOnly(ctx, tenantId, employerId, await runSearch(ctx, query));
+  const { next, ...rest } = page.facets
+    ? { ...page, facets: await labelled(ctx, tenantId, page) }
+    : page;
+  const result: SearchResult = {
+    ...rest,
+    ...(next === undefined
+      ? {}
+      : { next: encodeSearchCursor({ asOf: query.asOf ?? query.now, position: next }) }),
+  };
   await audit(
     ctx,
     principal,
@@ -349,6 +377,55 @@ export async function searchCandidates(
     result.hits.map((hit) => ({ learnerId: hit.learnerId, skills: matchedSkills(hit) })),
   );
   return { ...result, skills: skills.named, unknownSkills: skills.unknown };
+}
+
+/** The issuer ids of this service's issuers, by their DID: where a facet's issuer name is read. */
+function hostedIssuerId(ctx: ServiceContext, did: string): string | undefined {
+  const prefix = issuerDid(ctx.baseUrl, '');
+  return did.startsWith(prefix) ? did.slice(prefix.length) : undefined;
+}
+
+/**
+ * Facet counts with labels next to their keys: skills named from the crosswalk (or the names
+ * the page's badges give them), issuers from this service's issuer profiles (or the names the
+ * page's badges carry), achievement types as they are.
+ */
+async function labelled(
+  ctx: ServiceContext,
+  tenantId: string,
+  result: SearchResult,
+): Promise<NonNullable<SearchResult['facets']>> {
+  const facets = result.facets ?? { skills: [], issuers: [], achievementTypes: [] };
+  const issuerNames = new Map<string, string>();
+  for (const hit of result.hits) {
+    const { mustHave, niceToHave, atLeast } = hit.matched;
+    for (const match of [...mustHave, ...niceToHave, ...atLeast]) {
+      for (const badge of match.badges) issuerNames.set(badge.issuerId, badge.issuerName);
+    }
+  }
+  // Skills outside the crosswalk carry the names their badges gave them (the tenant's record).
+  const unnamed = facets.skills.map((f) => f.key).filter((key) => !crosswalkConcept(key));
+  const recorded =
+    unnamed.length === 0 ? [] : await ctx.searchSettings.knownSkills(tenantId, unnamed);
+  const skillNames = new Map(
+    recorded.flatMap((s) => (s.name === undefined ? [] : [[s.key, s.name] as const])),
+  );
+  const hosted = await Promise.all(
+    facets.issuers.map(async ({ key }) => {
+      const id = hostedIssuerId(ctx, key);
+      const issuer = id === undefined || id.includes(':') ? undefined : await ctx.issuers.get(id);
+      return issuer?.profile.name;
+    }),
+  );
+  const withLabel = (count: FacetCount, label: string | undefined): FacetCount =>
+    label === undefined ? count : { ...count, label };
+  return {
+    skills: facets.skills.map((f) =>
+      withLabel(f, crosswalkConcept(f.key)?.name ?? skillNames.get(f.key)),
+    ),
+    issuers: facets.issuers.map((f, i) => withLabel(f, hosted[i] ?? issuerNames.get(f.key))),
+    achievementTypes: facets.achievementTypes.map((f) => withLabel(f, f.key)),
+  };
 }
 
 function csvCell(value: string | number): string {

@@ -14,6 +14,8 @@ import type { Partition } from './partition.ts';
  */
 export class CompiledQuery {
   readonly now: number;
+  /** The ranking time (epoch ms): `asOf`, else `now`. */
+  readonly asOf: number;
   /** Some must-have skill or text word is unknown to the tenant: nothing can match. */
   readonly impossible: boolean;
   readonly must: Int32Array;
@@ -64,6 +66,7 @@ export class CompiledQuery {
   constructor(partition: Partition, query: SearchQuery) {
     const { skills } = partition;
     this.now = Date.parse(query.now);
+    this.asOf = Date.parse(query.asOf ?? query.now);
     this.employer = partition.employers.find(query.employerId);
     const mustIds = query.mustHave.map((key) => skills.find(key));
     this.must = Int32Array.from(mustIds);

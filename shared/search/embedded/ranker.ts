@@ -64,7 +64,7 @@ export class Ranker {
     const seenStamps = this.#seen;
     seenStamps.begin(codes);
     const seen = seenStamps.marks;
-    const { queried, niceIndex, anySkill, now, issuedAfter, hasLists, onlyIssuer } = query;
+    const { queried, niceIndex, anySkill, now, asOf, issuedAfter, hasLists, onlyIssuer } = query;
     // The facet stream answers a run whose badges all count once past the date cutoff: no
     // list filter, or one issuer only (then its first-for-issuer lists apply).
     const byIssuer = onlyIssuer >= 0;
@@ -159,7 +159,7 @@ export class Ranker {
           }
         }
       }
-      const score = nice + recencyScore(newest, now);
+      const score = nice + recencyScore(newest, asOf);
       const key = recent ? newest : score;
       if (
         after !== undefined &&

@@ -115,7 +115,7 @@ function recencyClause(query: SearchQuery, badges: readonly Json[]): Json {
             {
               exp: {
                 'badges.issuedAt': {
-                  origin: query.now,
+                  origin: query.asOf ?? query.now,
                   scale: `${RECENCY.halfLifeDays}d`,
                   decay: RECENCY.decay,
                 },

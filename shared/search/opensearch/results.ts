@@ -115,7 +115,7 @@ function toHit(query: SearchQuery, hit: Hit): SearchHit {
   const niceToHave = split(hit, query.niceToHave, MATCH_NAMES.niceToHave);
   const atLeast = split(hit, query.atLeast?.of ?? [], MATCH_NAMES.atLeast);
   const newest = innerHits(hit, MATCH_NAMES.newest)[0]?.sort?.[0];
-  const recency = typeof newest === 'number' ? recencyScore(newest, query.now) : 0;
+  const recency = typeof newest === 'number' ? recencyScore(newest, query.asOf ?? query.now) : 0;
   return {
     learnerId: hit._source.learnerId,
     displayName: hit._source.displayName,

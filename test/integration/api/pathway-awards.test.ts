@@ -209,7 +209,7 @@ describe('awarding a pathway credential from the stream', () => {
     expect(await awardsOf('ada')).toHaveLength(2);
   });
 
-  it('suspends the award when a constituent is revoked, and reinstates it when re-earned', async () => {
+  it('suspends the award when a constituent is revoked; re-earned, a new award cites the new badge', async () => {
     await revoke(stats);
     const [suspended] = (await awardsOf('ada')).filter((a) => a.award?.milestone === undefined);
     const verify = await service().call('POST', '/credentials/verify', {
@@ -219,10 +219,19 @@ describe('awarding a pathway credential from the stream', () => {
     expect(suspended?.state).toBe('suspended');
     expect(verify.body.verified).toBe(false);
 
-    await issue(ach.stats, 'ada');
-    const [reinstated] = (await awardsOf('ada')).filter((a) => a.award?.milestone === undefined);
-    expect(reinstated?.id).toBe(suspended?.id);
-    expect(reinstated?.state).toBe('active');
+    const again = await issue(ach.stats, 'ada');
+    const pathwayAwards = (await awardsOf('ada')).filter((a) => a.award?.milestone === undefined);
+    const live = pathwayAwards.filter((a) => a.state === 'active');
+    expect(live).toHaveLength(1);
+    expect(live[0]?.id).not.toBe(suspended?.id);
+    expect(live[0]?.award).toMatchObject({ generation: 2 });
+    expect(live[0]?.award?.contributing).toContain(again);
+    expect(live[0]?.award?.contributing).not.toContain(stats);
+    const evidence = credentialJson(live[0] as CredentialRecord).evidence as { id: string }[];
+    expect(evidence.map((e) => e.id)).toContain(again);
+    expect(evidence.map((e) => e.id)).not.toContain(stats);
+    const old = pathwayAwards.find((a) => a.id === suspended?.id);
+    expect([old?.state, old?.stateReason]).toEqual(['revoked', 'superseded']);
   });
 });
 

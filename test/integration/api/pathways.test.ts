@@ -192,15 +192,15 @@ describe('learner progress', () => {
     expect(item.satisfied).toBe(false);
     expect(item.progress).toBe(50);
     expect(item.explanation.kOfN).toEqual({ have: 1, need: 2 });
-    expect(item.nextSteps).toEqual([
-      {
-        kind: 'achievement',
-        path: '/root/allOf/1/anyOf/0',
-        achievementId: stats,
-        alternatives: [],
-        constraints: {},
-      },
-    ]);
+    expect(item.nextSteps).toHaveLength(1);
+    expect(item.nextSteps[0]).toMatchObject({
+      kind: 'achievement',
+      path: '/root/allOf/1/anyOf/0',
+      achievementId: stats,
+      constraints: {},
+      options: [{ achievementId: stats, issuer: { id: 'north' } }],
+      alternatives: [{ path: '/root/allOf/1/anyOf/1', options: [{ achievementId: viz }] }],
+    });
   });
 
   it('answers a what-if without writing anything', async () => {

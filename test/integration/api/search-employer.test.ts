@@ -205,6 +205,51 @@ describe('employer search on the demo tenant', () => {
     ]);
   });
 
+  it('pages through every hit exactly once, one per page, in either sort', async () => {
+    for (const sort of ['relevance', 'recent'] as const) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 10; page += 1) {
+        // Time passes between pages: recency scores fall, and must not reorder the pages.
+        await new Promise((done) => setTimeout(done, 20));
+        const { status, body } = await search(tokens.acme, {
+          mustHave: [DATA_SCIENTISTS],
+          niceToHave: [STATISTICIANS],
+          sort,
+          size: 1,
+          ...(after === undefined ? {} : { after }),
+        });
+        expect(status).toBe(200);
+        expect(body.total).toBe(2);
+        seen.push(...body.hits.map((hit: { learnerId: string }) => hit.learnerId));
+        after = body.next;
+        if (after === undefined) break;
+      }
+      expect([sort, [...seen].sort()]).toEqual([sort, ['ada', 'katherine']]);
+    }
+  });
+
+  it('labels facets: skills by their O*NET and ESCO names, issuers by name', async () => {
+    const { status, body } = await search(tokens.acme, {
+      mustHave: [DATA_SCIENTISTS],
+      facets: true,
+    });
+
+    expect(status).toBe(200);
+    const skills = new Map(
+      body.facets.skills.map((f: { key: string; label?: string }) => [f.key, f.label]),
+    );
+    expect(skills.get(DATA_SCIENTISTS)).toBe('Data Scientists');
+    expect(skills.get('ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30')).toBe('data scientist');
+    expect(body.facets.issuers).toEqual([
+      {
+        key: issuerDid(service().url, DEMO_ISSUER_ID),
+        label: 'Northfield Technical College',
+        count: 2,
+      },
+    ]);
+  });
+
   it('rejects absurd page and query sizes with a problem naming the field', async () => {
     const page = await search(tokens.acme, { mustHave: [DATA_SCIENTISTS], size: 100_000 });
     const skills = await search(tokens.acme, {

@@ -32,6 +32,16 @@ function setup() {
     }),
     defineRoute({
       method: 'GET',
+      path: '/public-more',
+      operationId: 'getPublicMore',
+      summary: 'Open to all, more for some',
+      auth: 'public',
+      identifiesCaller: true,
+      responses: { 200: { description: 'Yes' } },
+      handle: async (request) => ok({ subject: request.principal?.subject ?? null }),
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/public',
       operationId: 'getPublic',
       summary: 'Open to all',
@@ -144,6 +154,21 @@ describe('authentication', () => {
 
     expect(result.statusCode).toBe(200);
     expect(calls[0]?.principal).toEqual(ISSUER_ADMIN);
+  });
+
+  it('reads the caller on a public route that asks, and stays anonymous on a bad token', async () => {
+    const { handler } = setup();
+    const call = (headers: Record<string, string>) =>
+      handler(gatewayEvent({ path: '/public-more', headers }));
+
+    const known = await call({ authorization: 'Bearer issuer-admin' });
+    const forged = await call({ authorization: 'Bearer forged' });
+    const none = await call({});
+
+    expect([known.statusCode, forged.statusCode, none.statusCode]).toEqual([200, 200, 200]);
+    expect(jsonBody(known)).toEqual({ subject: ISSUER_ADMIN.subject });
+    expect(jsonBody(forged)).toEqual({ subject: null });
+    expect(jsonBody(none)).toEqual({ subject: null });
   });
 
   it('skips authentication on a public route, even with a token', async () => {

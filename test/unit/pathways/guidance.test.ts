@@ -37,6 +37,7 @@ describe('nextSteps', () => {
         achievementId: 'y',
         alternatives: ['y-old'],
         constraints: {},
+        instead: ['/root/allOf/0/anyOf/0'],
       },
       {
         kind: 'achievement',
@@ -44,8 +45,9 @@ describe('nextSteps', () => {
         achievementId: 's',
         alternatives: [],
         constraints: {},
+        instead: ['/root/allOf/1/nOf/of/0'],
       },
-      { kind: 'credits', path: '/root/allOf/2', creditsNeeded: 5, constraints: {} },
+      { kind: 'credits', path: '/root/allOf/2', creditsNeeded: 5, constraints: {}, instead: [] },
     ]);
   });
 

@@ -114,3 +114,58 @@ describe('detectCycles', () => {
     expect(detectCycles([a, b])).toBeUndefined();
   });
 });
+
+describe('validatePathway against the catalogue', () => {
+  const catalogue = new Map([
+    ['sql', { creditsAvailable: 2, resultDescriptions: [{ id: 'urn:score', valueMax: '100' }] }],
+    ['viz', { creditsAvailable: 1 }],
+  ]);
+
+  it('refuses a credit sum the achievements cannot reach, and accepts one they can', () => {
+    const over = {
+      credits: { atLeast: 4, of: { anyOf: [{ achievement: 'sql' }, { achievement: 'viz' }] } },
+    };
+    const fits = {
+      credits: { atLeast: 3, of: { anyOf: [{ achievement: 'sql' }, { achievement: 'viz' }] } },
+    };
+
+    expect(problems(over, { knownAchievements: catalogue })).toEqual([
+      { path: '/root', message: 'unsatisfiable: needs 4 credits but at most 3 are achievable' },
+    ]);
+    expect(problems(fits, { knownAchievements: catalogue })).toEqual([]);
+  });
+
+  it('refuses a minimum result above what the result description allows, or of a result not described', () => {
+    const tooHigh = {
+      achievement: 'sql',
+      minResult: { resultDescription: 'urn:score', atLeast: '101' },
+    };
+    const undescribed = {
+      achievement: 'viz',
+      minResult: { resultDescription: 'urn:score', atLeast: '1' },
+    };
+    const badLevel = {
+      achievement: 'sql',
+      minResult: { atLeast: 'gold', levels: ['bronze', 'silver'] },
+    };
+
+    expect(problems(tooHigh, { knownAchievements: catalogue })[0]?.path).toBe('/root/minResult');
+    expect(problems(undescribed, { knownAchievements: catalogue })[0]?.message).toMatch(
+      /no achievement here describes the result "urn:score"/,
+    );
+    expect(problems(badLevel)[0]?.message).toMatch(/level "gold" is not among the levels given/);
+    expect(
+      problems(
+        { achievement: 'sql', minResult: { atLeast: '70' } },
+        { knownAchievements: catalogue },
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a milestone that names no achievement of the catalogue', () => {
+    const root = { milestone: 'nope', allOf: [{ achievement: 'sql' }] };
+    expect(problems(root, { knownAchievements: catalogue })).toEqual([
+      { path: '/root/milestone', message: 'unknown achievement "nope"' },
+    ]);
+  });
+});
