@@ -9,7 +9,12 @@ const needsCluster = ['test/integration/search/opensearch-*.test.ts'];
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Property tests run hundreds of cases: on a 2-core machine shared with the slower tiers
+        // they can pass 5 s. A timeout here guards against hangs, it measures nothing.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+      },
       {
         extends: true,
         test: {
