@@ -182,12 +182,16 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         202: { description: 'The queued job; follow its progress at /batches/{jobId}' },
       },
       handle: (request) =>
-        idempotent(ctx, request, 'batch', async () => {
+        idempotent(ctx, request, 'batch', async (seed) => {
           const job = await createBatch(
             ctx,
             principalOf(request),
             request.pathParams.issuerId ?? '',
             request.body as { achievementId: string; recipients: BatchRecipientInput[] },
+            // Keyed: a re-run after a lost answer finds the job its first run stored.
+            seed === undefined
+              ? {}
+              : { jobId: derivedCredentialId(`batch\u0000${seed}`).slice('urn:uuid:'.length) },
           );
           return {
             status: 202,

@@ -33,6 +33,13 @@ export async function createBatch(
   principal: Principal,
   issuerId: string,
   input: { readonly achievementId: string; readonly recipients: readonly BatchRecipientInput[] },
+  options: {
+    /**
+     * A job id derived by the caller (from an Idempotency-Key): when a job with it exists — a
+     * first run stored it and lost its answer — that job is returned, never written again.
+     */
+    readonly jobId?: string;
+  } = {},
 ): Promise<BatchJobRecord> {
   requireIssuerScope(principal, issuerId);
   await requireIssuer(ctx, issuerId);
@@ -56,8 +63,12 @@ export async function createBatch(
     throw new ServiceError('VALIDATION', `${fields.length} recipients are not valid`, {
       fields: fields.slice(0, 100),
     });
+  if (options.jobId !== undefined) {
+    const existing = await ctx.batchJobs.get(options.jobId);
+    if (existing !== undefined) return existing;
+  }
   const job: BatchJobRecord = {
-    id: randomUUID(),
+    id: options.jobId ?? randomUUID(),
     issuerId,
     achievementId: input.achievementId,
     total: input.recipients.length,
