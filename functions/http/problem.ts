@@ -15,7 +15,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
  * One offending part of a request: `pointer` (a JSON pointer into the body) for body fields,
- * `parameter` (its name) for query parameters.
+ * `parameter` (its name) for path and query parameters.
  */
 export interface ProblemField {
   readonly pointer?: string;
@@ -288,7 +288,7 @@ export const PROBLEM_SCHEMA = {
         required: ['detail'],
         properties: {
           pointer: { type: 'string', description: 'JSON pointer into the request body.' },
-          parameter: { type: 'string', description: 'Name of the query parameter.' },
+          parameter: { type: 'string', description: 'Name of the path or query parameter.' },
           detail: { type: 'string' },
         },
       },

@@ -1,4 +1,9 @@
-import { CredstackError, describeError, isCredstackError } from '#shared/core/errors.ts';
+import {
+  CredstackError,
+  describeError,
+  isCredstackError,
+  reportReason,
+} from '#shared/core/errors.ts';
 import { hashIdentity, matchesIdentity } from '#shared/credential/identity.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { type CredentialInput, readCredentialInput } from '#shared/verify/input.ts';
@@ -163,8 +168,16 @@ async function inputBytes(
     if (fetched.body.length > MAX_IMPORT_BYTES) tooLarge('/url', `what ${url} serves`);
     return { bytes: fetched.body, pointer: '/url', url: parsed.toString() };
   } catch (error) {
+    // The learner sees whether it could be fetched, not the socket error behind it.
     if (isCredstackError(error))
-      refuse('/url', `the credential could not be fetched from ${url}: ${error.message}`);
+      refuse(
+        '/url',
+        reportReason(
+          error,
+          `the credential at ${url}`,
+          (message) => `the credential could not be fetched from ${url}: ${message}`,
+        ),
+      );
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
@@ -267,6 +267,52 @@ describe('the table out of reach', () => {
     expect(outcomes.slice(0, -1)).toEqual(outcomes.slice(0, -1).map(() => '503 201 1'));
     expect(outcomes.at(-1)).toBe('201 201 1');
     expect(outcomes.length).toBeGreaterThan(2);
+  });
+
+  it('queues a batch once when the table goes away at any point and the request is retried', async () => {
+    const { call, table } = service();
+    const jobs = async () =>
+      (
+        await table.documents.send(
+          new QueryCommand({
+            TableName: table.name,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': 'ISSUER#northfield#JOBS' },
+          }),
+        )
+      ).Items ?? [];
+    const before = (await jobs()).length;
+    const outcomes: string[] = [];
+    let firstStatus = 0;
+    let cuts = 0;
+    for (; firstStatus !== 202 && cuts < 40; cuts += 1) {
+      const body = {
+        achievementId,
+        recipients: [0, 1, 2].map((n) => ({ id: `did:example:batch-${cuts}-${n}` })),
+      };
+      const send = () =>
+        call('POST', '/issuers/northfield/batches', {
+          token: admin,
+          body,
+          headers: { 'idempotency-key': `cut-batch-${cuts}` },
+        });
+      relay().failAfter(cuts);
+      const first = await send();
+      await relay().up();
+      firstStatus = first.status;
+      skewMs += (IDEMPOTENCY_LEASE_SECONDS + 1) * 1000;
+      const retry = await send();
+      const job = await call('GET', `/batches/${retry.body.id}`, { token: admin });
+      const same = first.status !== 202 || first.body.id === retry.body.id;
+      outcomes.push(`${first.status} ${retry.status} ${job.body.job?.total} ${same}`);
+    }
+
+    expect(firstStatus).toBe(202);
+    expect(outcomes.slice(0, -1)).toEqual(outcomes.slice(0, -1).map(() => '503 202 3 true'));
+    expect(outcomes.at(-1)).toBe('202 202 3 true');
+    // One job per request, however many times it was cut and retried.
+    expect((await jobs()).length - before).toBe(cuts);
   });
 
   it('says the key could not be fetched when its own key is out of reach, without the cause', async () => {

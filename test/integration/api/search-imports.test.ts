@@ -333,6 +333,10 @@ if (requireOb3Data()) {
         400, 400, 400, 409, 400,
       ]);
       expect(missing.body.errors[0].pointer).toBe('/url');
+      // Whether it could be fetched, never the fetcher's own message.
+      expect(missing.body.detail).toBe(
+        `the credential at ${base}/gone.json could not be fetched (HTTP 404)`,
+      );
       expect(plain.body.detail).toBe('url must be an https URL');
       expect(junk.body.errors[0].detail).toMatch(/^input: /);
       expect(someoneElse.status).toBe(403);
