@@ -34,17 +34,7 @@ export async function createBatch(
   principal: Principal,
   issuerId: string,
   input: { readonly achievementId: string; readonly recipients: readonly BatchRecipientInput[] },
-<<<<<<< HEAD
   options: { readonly jobId?: string } = {},
-=======
-  options: {
-    /**
-     * A job id derived by the caller (from an Idempotency-Key): when a job with it exists — a
-     * first run stored it and lost its answer — that job is returned, never written again.
-     */
-    readonly jobId?: string;
-  } = {},
->>>>>>> errors
 ): Promise<BatchJobRecord> {
   requireIssuerScope(principal, issuerId);
   await requireIssuer(ctx, issuerId);
@@ -68,7 +58,6 @@ export async function createBatch(
     throw new ServiceError('VALIDATION', `${fields.length} recipients are not valid`, {
       fields: fields.slice(0, 100),
     });
-<<<<<<< HEAD
   // A job id chosen by the caller (derived from an Idempotency-Key) that is taken already is
   // this same request's job, queued by an earlier attempt.
   if (options.jobId !== undefined) {
@@ -77,11 +66,6 @@ export async function createBatch(
       requireIssuerScope(principal, queued.issuerId);
       return queued;
     }
-=======
-  if (options.jobId !== undefined) {
-    const existing = await ctx.batchJobs.get(options.jobId);
-    if (existing !== undefined) return existing;
->>>>>>> errors
   }
   const job: BatchJobRecord = {
     id: options.jobId ?? randomUUID(),

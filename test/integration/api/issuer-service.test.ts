@@ -254,24 +254,24 @@ describe('the issuer service over HTTP', () => {
     // Found by the API fuzz run: a 2,000-character id (the schema allows a URL that long)
     // reached DynamoDB as a key past its size limit and the issue answered 500.
     const { call } = service();
-    const { tokens } = await onboard('kilo');
+    const { tokens } = await onboard('juliet');
     const long = 'a'.repeat(2000);
 
     const issued = await call('POST', '/credentials/issue', {
       token: tokens.issuerAdmin,
-      body: issueBody('kilo', `https://example.org/achievements/${long}`),
+      body: issueBody('juliet', `https://example.org/achievements/${long}`),
     });
-    const batch = await call('POST', '/issuers/kilo/batches', {
+    const batch = await call('POST', '/issuers/juliet/batches', {
       token: tokens.issuerAdmin,
       body: { achievementId: long.slice(0, 200), recipients: [{ email: 'a@mail.example' }] },
     });
-    const read = await call('GET', `/issuers/kilo/achievements/${long}`);
+    const read = await call('GET', `/issuers/juliet/achievements/${long}`);
 
     // Refused at the edge with the field's pointer, before any store call.
     expect([issued.status, batch.status, read.status]).toEqual([400, 400, 400]);
     expect(issued.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.stringify(issued.body)).toContain('/credential/credentialSubject/achievement/id');
-    expect((await service().ctx.credentials.listByIssuer('kilo')).items).toEqual([]);
+    expect((await service().ctx.credentials.listByIssuer('juliet')).items).toEqual([]);
   });
 
   it('revokes forty credentials at once and loses none', async () => {
