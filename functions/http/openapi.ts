@@ -171,7 +171,12 @@ function operation(route: RouteDefinition): Json {
         }),
     responses,
     // OpenAPI 3.1 lets a non-OAuth scheme list role names in the requirement.
-    ...(route.auth === 'public' ? {} : { security: [{ bearerAuth: [...route.auth] }] }),
+    ...(route.auth !== 'public'
+      ? { security: [{ bearerAuth: [...route.auth] }] }
+      : route.identifiesCaller === true
+        ? // Anonymous, or with a token that shows the caller more.
+          { security: [{}, { bearerAuth: [] }] }
+        : {}),
   };
 }
 

@@ -585,6 +585,35 @@ export function searchIndexContract(
         });
       }
 
+      it('ranks every page as of asOf, so later pages of a relevance search repeat no hit', async () => {
+        const t = newTenant();
+        await seed(t);
+        const later = new Date(Date.parse(NOW) + 86_400_000).toISOString();
+
+        const pages: SearchResult[] = [];
+        let after: string | undefined;
+        do {
+          // The first page runs at NOW; the others a day later, ranked as of the first.
+          const page = await search(t, {
+            mustHave: [S1],
+            size: 3,
+            asOf: NOW,
+            ...(after ? { after, now: later } : {}),
+          });
+          pages.push(page);
+          after = page.next;
+        } while (after && pages.length < 10);
+
+        expect(pages.flatMap(ids)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
+        const [first] = pages[0]?.hits ?? [];
+        const aYearOn = await search(t, {
+          mustHave: [S1],
+          size: 1,
+          asOf: new Date(Date.parse(NOW) + 365 * 86_400_000).toISOString(),
+        });
+        expect(aYearOn.hits[0]?.score).toBeCloseTo((first?.score ?? 0) / 2, 6);
+      });
+
       it('gives no next cursor when the page holds the last hit', async () => {
         const t = newTenant();
         await seed(t);
