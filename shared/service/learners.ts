@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IdentityObject } from '#shared/credential/types.ts';
 import { buildClrCredential, type ClrLearner } from '#shared/present/clr.ts';
+import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
 import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
 import { type ServiceContext, urls } from './context.ts';
 import { ServiceError } from './errors.ts';
@@ -8,7 +9,13 @@ import { credentialJson } from './issuance.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
 import { learnerCredentials } from './pathway-evaluation.ts';
 import { type Principal, requireLearnerScope } from './principal.ts';
-import type { CredentialRecord, CredentialState, PathwayAward, ProofFormat } from './records.ts';
+import type {
+  CredentialRecord,
+  CredentialState,
+  IssuerRecord,
+  PathwayAward,
+  ProofFormat,
+} from './records.ts';
 
 /**
  * A learner's wallet on the service: the credentials awarded to their account, and all of them
@@ -16,7 +23,7 @@ import type { CredentialRecord, CredentialState, PathwayAward, ProofFormat } fro
  */
 
 /**
- * Most credentials one CLR bundles. Each VC-JWT is a few kilobytes; past this the signed
+ * Most credentials one CLR bundles. Each credential is a few kilobytes; past this the signed
  * record nears the 6 MB Lambda response limit.
  */
 export const MAX_CLR_CREDENTIALS = 1000;
@@ -179,17 +186,45 @@ function learnerOf(records: readonly CredentialRecord[]): ClrLearner {
 }
 
 /**
+ * A credential as a CLR embeds it: a JSON object secured by an embedded proof. A Data
+ * Integrity credential goes in as stored. A VC-JWT's credential (the same claims, the same
+ * id and status entry) is secured by its own issuer with an `eddsa-rdfc-2022` proof, the form
+ * of 1EdTech's CLR example: the issuer's Ed25519 key is in the same did:web document as the
+ * key that signed the JWT, so a verifier ties both to the same issuer.
+ */
+async function embeddable(
+  ctx: ServiceContext,
+  record: CredentialRecord,
+  signers: Map<string, Promise<Awaited<ReturnType<typeof activeSigner>>>>,
+  created: string,
+): Promise<Record<string, unknown>> {
+  if (record.proofFormat !== 'vc-jwt') return JSON.parse(record.signed) as Record<string, unknown>;
+  let signer = signers.get(record.issuerId);
+  if (signer === undefined) {
+    signer = requireIssuer(ctx, record.issuerId).then((issuer: IssuerRecord) =>
+      activeSigner(ctx, issuer, 'EdDSA'),
+    );
+    signers.set(record.issuerId, signer);
+  }
+  const { signer: eddsa, verificationMethod } = await signer;
+  const secured = await createEddsaRdfc2022Proof(credentialJson(record), eddsa, {
+    verificationMethod,
+    created,
+  });
+  return { ...secured, proof: [secured.proof].flat() };
+}
+
+/**
  * The learner's credentials as one CLR 2.0 ClrCredential, signed as a VC-JWT with the ES256
- * key of its issuer.
+ * key of its issuer; each credential inside is an object with an embedded proof (see
+ * {@link embeddable}), so the record meets the ClrCredential schema and a verifier checks
+ * each credential on its own.
  *
  * What goes in: every credential of the learner except revoked ones (an issuer does not sign
  * over a claim it withdrew; a suspended credential stays, its own status entry tells
  * verifiers). Who signs: the credentials' issuer when they all have one; otherwise the
  * issuer of the first credential listed, i.e. the most recently issued: the CLR then vouches
  * for the bundle, while each credential inside still carries its own issuer's proof.
- *
- * The CLR 2.0 JSON-LD context ships in no package, so a Data Integrity proof (which needs
- * every context for canonicalization) cannot be made at runtime; a VC-JWT needs none.
  * NOT_FOUND when the learner has no credential to bundle.
  *
  * @example
@@ -212,12 +247,19 @@ export async function exportLearnerClr(
   // newest credential's. A stored credential that fails to build is a fault (500), not the
   // caller's mistake, so the builder's error is left to propagate.
   const issuer = await requireIssuer(ctx, first.issuerId);
+  const now = `${ctx.clock.now().toISOString().slice(0, 19)}Z`;
+  const signers = new Map<string, Promise<Awaited<ReturnType<typeof activeSigner>>>>();
+  const credentials: { signed: Record<string, unknown> }[] = [];
+  // One at a time: canonicalization is CPU work, running them together only adds memory.
+  for (const record of records) {
+    credentials.push({ signed: await embeddable(ctx, record, signers, now) });
+  }
   const clr = buildClrCredential({
     id: `urn:uuid:${randomUUID()}`,
     issuer: { id: issuer.did, name: issuer.profile.name },
     learner: learnerOf(records),
-    credentials: records.map((record) => ({ signed: record.signed })),
-    validFrom: `${ctx.clock.now().toISOString().slice(0, 19)}Z`,
+    credentials,
+    validFrom: now,
   });
   const { signer, verificationMethod } = await activeSigner(ctx, issuer, 'ES256');
   return {
