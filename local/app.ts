@@ -58,7 +58,7 @@ export function buildLocalApp(options: {
   });
   const handler = createHttpHandler(
     appRoutes(
-      { ctx, verifier: serviceVerifier(ctx, options.network) },
+      { ctx, verifier: serviceVerifier(ctx, options.network), network: options.network },
       { health: options.health, network: options.network },
     ),
     {

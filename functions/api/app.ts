@@ -74,7 +74,7 @@ export const ROUTE_GROUPS = {
     'getStatusList',
     'exportLearnerClr',
   ],
-  verification: ['verifyCredential', 'getVerificationPage', 'reverify'],
+  verification: ['verifyCredential', 'getVerificationPage', 'reverify', 'getBadgeImage'],
   'public-read': [
     'getDidDocument',
     'getJwks',
@@ -84,6 +84,7 @@ export const ROUTE_GROUPS = {
     'getCredentialJwt',
     'getBakedPng',
     'getBakedSvg',
+    'getIssuerImage',
     'getPublishedPathway',
     'getPathwayVersion',
   ],
