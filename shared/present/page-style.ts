@@ -20,6 +20,7 @@ a{color:#0550ae}
 .status-not-valid,.status-revoked{border-color:var(--bad)}.status-not-valid h2,.status-revoked h2{color:var(--bad)}
 .status-suspended,.status-expired{border-color:var(--warn)}.status-suspended h2,.status-expired h2{color:var(--warn)}
 .card{background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1.25rem;margin-top:1rem}
+.card>h2:first-child{margin-top:0}
 .head{display:flex;gap:1.25rem;align-items:flex-start;flex-wrap:wrap}
 .head img{width:8rem;height:8rem;object-fit:contain;flex:none}
 .kind{margin:0;color:var(--muted);font-size:.875rem;text-transform:uppercase;letter-spacing:.05em}

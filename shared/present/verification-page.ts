@@ -213,9 +213,10 @@ function renderCheckedAt(input: VerificationPageInput): HtmlValue {
     : html`<p class="checked">Last checked at ${when}.</p>`;
 }
 
+/** `7 December 2026, 05:08:40 UTC`: to the second, so two checks a moment apart differ. */
 function formatUtcDateTime(iso: string): string {
-  const date = formatUtcDate(iso) ?? iso;
-  return `${date}, ${iso.slice(11, 19)} UTC`;
+  const minute = formatUtcDate(iso);
+  return minute === undefined ? iso : minute.replace(/ UTC$/, `:${iso.slice(17, 19)} UTC`);
 }
 
 function renderCredits(view: CredentialView): HtmlValue {
