@@ -6,6 +6,7 @@ import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { importRoutes } from './import-routes.ts';
 import { issuerRoutes } from './issuer-routes.ts';
+import { learnerClrRoutes } from './learner-clr-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
 import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
@@ -144,7 +145,7 @@ export function issuanceRoutes(deps: ApiDeps): RouteDefinition[] {
   return routesOf('issuance', [
     ...credentialRoutes(deps),
     ...publicRoutes(deps),
-    ...learnerRoutes(deps),
+    ...learnerClrRoutes(deps),
   ]);
 }
 
