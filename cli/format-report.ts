@@ -64,5 +64,9 @@ export function formatReport(report: VerificationReport, indent = ''): string {
     lines.push(`${indent}  endorsement ${index + 1}:`);
     lines.push(formatReport(endorsement, `${indent}    `).trimEnd());
   }
+  for (const [index, held] of (report.credentials ?? []).entries()) {
+    lines.push(`${indent}  credential ${index + 1} of ${report.credentials?.length}:`);
+    lines.push(formatReport(held, `${indent}    `).trimEnd());
+  }
   return `${lines.join('\n')}\n`;
 }

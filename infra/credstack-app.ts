@@ -1,13 +1,21 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CredstackStack } from './credstack-stack.ts';
 import { stageSettings } from './stages.ts';
+
+/** The stage synthesized when no `-c stage=` is given: the throwaway one, never production. */
+export const DEFAULT_STAGE = 'dev';
+
+export const DEFAULT_STAGE_NOTICE =
+  'No -c stage=<dev|prod> given: synthesizing the dev stage (stack credstack-dev). ' +
+  'Use -c stage=prod for production.';
 
 /**
  * Builds the app's one stack from context, with the cdk-nag AwsSolutions checks registered so
  * a finding nobody acknowledged fails synthesis. Context values:
  *
- * - `stage` (required): `dev` or `prod` (infra/stages.ts);
+ * - `stage`: `dev` or `prod` (infra/stages.ts); without it the `dev` stage is synthesized and
+ *   an info annotation says so (`cdk synth` prints it), so a first `npx cdk synth` works;
  * - `search`: `domain` (default) or `serverless`;
  * - `oidcIssuer`, `oidcAudience`, `oidcJwksUrl`: trust an external OIDC provider instead of
  *   creating a Cognito user pool;
@@ -26,8 +34,9 @@ export function credstackApp(
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
+  const stageName = context('stage');
   const stage = stageSettings({
-    stage: context('stage'),
+    stage: stageName ?? DEFAULT_STAGE,
     search: context('search'),
     corsOrigins: context('corsOrigins'),
   });
@@ -42,7 +51,7 @@ export function credstackApp(
   const jwksUrl = context('oidcJwksUrl');
   const alarmEmail = context('alarmEmail');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return new CredstackStack(app, `credstack-${stage.name}`, {
+  const stack = new CredstackStack(app, `credstack-${stage.name}`, {
     stage,
     ...(env.account && env.region ? { env: { account: env.account, region: env.region } } : {}),
     ...(oidcIssuer && oidcAudience
@@ -51,4 +60,6 @@ export function credstackApp(
     ...(domainName && certificateArn ? { customDomain: { name: domainName, certificateArn } } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
   });
+  if (stageName === undefined) Annotations.of(stack).addInfo(DEFAULT_STAGE_NOTICE);
+  return stack;
 }

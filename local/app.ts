@@ -84,7 +84,10 @@ export function buildLocalApp(options: {
         });
   const verifier: Verifier = pool ?? serviceVerifier(ctx, options.network);
   const handler = createHttpHandler(
-    appRoutes({ ctx, verifier }, { health: options.health, network: options.network }),
+    appRoutes(
+      { ctx, verifier, network: options.network },
+      { health: options.health, network: options.network },
+    ),
     {
       tokenVerifier: options.tokenVerifier,
       ...(options.logger ? { logger: options.logger } : {}),

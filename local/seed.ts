@@ -38,6 +38,22 @@ const ADMIN: Principal = { subject: 'seed', roles: ['platform-admin'] };
  * const tenant = await seedDemoTenant(ctx);
  */
 export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
+  // The catalogue names images on a made-up host; the demo serves its own instead (badges
+  // drawn by the service at /issuers/northfield/images/…), so every image a page or wallet
+  // shows loads.
+  const hosted = (image: unknown): string | undefined => {
+    if (typeof image !== 'string') return undefined;
+    const name =
+      image
+        .split('/')
+        .pop()
+        ?.replace(/\.[a-z]+$/, '') ?? 'badge';
+    return `${ctx.baseUrl}/issuers/${DEMO_ISSUER_ID}/images/${name}.svg`;
+  };
+  const withHostedImage = <T extends { image?: unknown }>(definition: T): T => {
+    const image = hosted(definition.image);
+    return image === undefined ? definition : { ...definition, image };
+  };
   await onboardIssuer(ctx, ADMIN, {
     id: DEMO_ISSUER_ID,
     name: 'Northfield Technical College',
@@ -45,12 +61,13 @@ export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
     email: 'credentials@northfield.example',
     description:
       'A public technical college awarding stackable data and analytics micro-credentials.',
+    image: hosted('northfield-logo.png'),
   });
   const achievements: AchievementView[] = [];
   for (const [index, { id: _id, ...definition }] of DEMO_ACHIEVEMENTS.entries()) {
     achievements.push(
       await createAchievement(ctx, ADMIN, DEMO_ISSUER_ID, {
-        definition,
+        definition: withHostedImage(definition),
         // One Data Integrity badge in the catalogue, so both proof formats are on show.
         proofFormat: index === 1 ? 'eddsa-rdfc-2022' : 'vc-jwt',
       }),
@@ -58,7 +75,9 @@ export async function seedDemoTenant(ctx: ServiceContext): Promise<DemoTenant> {
   }
   for (const definition of Object.values(DEMO_STACK_ACHIEVEMENTS)) {
     const { id: _id, ...rest } = definition;
-    achievements.push(await createAchievement(ctx, ADMIN, DEMO_ISSUER_ID, { definition: rest }));
+    achievements.push(
+      await createAchievement(ctx, ADMIN, DEMO_ISSUER_ID, { definition: withHostedImage(rest) }),
+    );
   }
   const byName = Object.fromEntries(achievements.map((a) => [a.definition.name, a.id]));
   for (const pathway of demoPathways(byName)) {

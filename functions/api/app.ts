@@ -6,6 +6,7 @@ import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { importRoutes } from './import-routes.ts';
 import { issuerRoutes } from './issuer-routes.ts';
+import { learnerClrRoutes } from './learner-clr-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
 import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
@@ -78,7 +79,7 @@ export const ROUTE_GROUPS = {
     'getStatusList',
     'exportLearnerClr',
   ],
-  verification: ['verifyCredential', 'getVerificationPage', 'reverify'],
+  verification: ['verifyCredential', 'getVerificationPage', 'reverify', 'getBadgeImage'],
   'public-read': [
     'getDidDocument',
     'getJwks',
@@ -89,6 +90,7 @@ export const ROUTE_GROUPS = {
     'getBakedPng',
     'getBakedSvg',
     'listIssuerPathways',
+    'getIssuerImage',
     'getPublishedPathway',
     'getPathwayVersion',
   ],
@@ -148,7 +150,7 @@ export function issuanceRoutes(deps: ApiDeps): RouteDefinition[] {
   return routesOf('issuance', [
     ...credentialRoutes(deps),
     ...publicRoutes(deps),
-    ...learnerRoutes(deps),
+    ...learnerClrRoutes(deps),
   ]);
 }
 

@@ -50,6 +50,45 @@ function issuerIdOf(issuer: IssueBody['credential']['issuer']): string {
   return id.startsWith('did:web:') ? (id.split(':').pop() ?? id) : id;
 }
 
+/**
+ * Where each field of the issuance use case sits in the `POST /credentials/issue` body: the
+ * service names its own input (`/recipient`, `/validUntil`), a caller needs the field it sent.
+ * Longest prefix first.
+ */
+const ISSUE_BODY_POINTERS: readonly (readonly [string, string])[] = [
+  ['/recipient/email', '/credential/credentialSubject/email'],
+  ['/recipient/id', '/credential/credentialSubject/id'],
+  ['/recipient', '/credential/credentialSubject'],
+  ['/result', '/credential/credentialSubject/result'],
+  ['/creditsEarned', '/credential/credentialSubject/creditsEarned'],
+  ['/validFrom', '/credential/validFrom'],
+  ['/validUntil', '/credential/validUntil'],
+  ['/awardedDate', '/credential/awardedDate'],
+  ['/evidence', '/credential/evidence'],
+];
+
+function bodyPointer(pointer: string): string {
+  for (const [from, to] of ISSUE_BODY_POINTERS) {
+    if (pointer === from || pointer.startsWith(`${from}/`))
+      return `${to}${pointer.slice(from.length)}`;
+  }
+  // Anything else comes from the stored issuer or achievement, not from this request: the
+  // credential as a whole is what could not be made.
+  return '/credential';
+}
+
+/** A validation error of the issuance use case, its pointers moved into the request body. */
+function inIssueBody(error: unknown): unknown {
+  if (!(error instanceof ServiceError) || error.code !== 'VALIDATION') return error;
+  const fields = error.fields.map((field) => ({ ...field, pointer: bodyPointer(field.pointer) }));
+  const [first] = error.fields;
+  const message =
+    first !== undefined && error.message.startsWith(`${first.pointer}:`)
+      ? `${bodyPointer(first.pointer)}${error.message.slice(first.pointer.length)}`
+      : error.message;
+  return new ServiceError('VALIDATION', message, { cause: error, fields });
+}
+
 /** The W3C VC-API issuer and verifier operations, and batch awards. */
 export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
   /** Issues, or returns the credential a previous run stored under the same derived id. */
@@ -112,10 +151,12 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
             {
               issuerId,
               achievementId,
-              recipient:
-                subject.email !== undefined
-                  ? { email: subject.email }
-                  : { ...(subject.id ? { id: subject.id } : {}) },
+              // Both are passed on: a subject with an id and an email is refused, not silently
+              // issued to one of them.
+              recipient: {
+                ...(subject.id !== undefined ? { id: subject.id } : {}),
+                ...(subject.email !== undefined ? { email: subject.email } : {}),
+              },
               ...(options?.learnerId ? { learnerId: options.learnerId } : {}),
               ...(subject.result ? { result: subject.result } : {}),
               ...(subject.creditsEarned !== undefined
@@ -127,7 +168,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
               ...(credential.awardedDate ? { awardedDate: credential.awardedDate } : {}),
             },
             principalOf(request),
-          );
+          ).catch((error: unknown) => {
+            throw inIssueBody(error);
+          });
           const signed =
             issued.proofFormat === 'vc-jwt' ? issued.signed : JSON.parse(issued.signed);
           return { status: 201, body: { verifiableCredential: signed, id: issued.id } };

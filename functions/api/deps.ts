@@ -1,3 +1,4 @@
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
 
@@ -5,6 +6,11 @@ import type { Verifier } from '#shared/verify/verifier.ts';
 export interface ApiDeps {
   readonly ctx: ServiceContext;
   readonly verifier: Verifier;
+  /**
+   * Where the service reaches documents that are not its own beyond verification: the badge
+   * images issuers host (the verification page's image). Absent: such images are drawn.
+   */
+  readonly network?: Fetcher;
 }
 
 /** The `urn:uuid:` credential id named by a path parameter (the UUID alone, or the full URN). */

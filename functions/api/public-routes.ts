@@ -1,17 +1,22 @@
 import { bakePng } from '#shared/bake/png.ts';
 import { bakeSvg } from '#shared/bake/svg.ts';
+import { matchesIdentity } from '#shared/credential/identity.ts';
 import { badgePng, badgeSvg } from '#shared/present/badge-image.ts';
-import { renderVerificationPage } from '#shared/present/verification-page.ts';
+import { badgeImageFor } from '#shared/present/badge-image-source.ts';
+import { readCredentialView } from '#shared/present/credential-view.ts';
+import { prefersHtml, renderNotFoundPage } from '#shared/present/not-found-page.ts';
+import { type RecipientCheck, renderVerificationPage } from '#shared/present/verification-page.ts';
 import { achievementView, requireAchievement } from '#shared/service/achievements.ts';
 import { urls } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { credentialJson, requireCredential } from '#shared/service/issuance.ts';
-import { didDocument, jwks } from '#shared/service/issuers.ts';
+import { didDocument, jwks, requireIssuer } from '#shared/service/issuers.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { statusListCredential } from '#shared/service/status.ts';
 import {
   defineRoute,
   type HttpRequest,
+  type HttpResult,
   type JsonSchema,
   type RouteDefinition,
 } from '../http/route.ts';
@@ -33,6 +38,17 @@ const BAKED_SVG: JsonSchema = {
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="eyJhbGciOi…"/>…</svg>',
 };
 
+const SVG_IMAGE: JsonSchema = {
+  type: 'string',
+  contentMediaType: 'image/svg+xml',
+  example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">…</svg>',
+};
+const BADGE_IMAGE: JsonSchema = {
+  type: 'string',
+  description: 'The image bytes; the content type says which format',
+  example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">…</svg>',
+};
+
 /** Documents change rarely and verifiers poll them: let caches hold them for a while. */
 const PUBLIC_CACHE = 'public, max-age=300';
 /** Status lists must reflect revocations quickly, so they are cached briefly. */
@@ -49,18 +65,89 @@ function issuerNameOf(credential: Record<string, unknown>): string {
   return typeof issuer === 'object' && typeof issuer?.name === 'string' ? issuer.name : '';
 }
 
+/** Longest email address accepted by the recipient check (RFC 5321 path limit). */
+const MAX_EMAIL_LENGTH = 320;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/**
+ * The recipient check a page form posted (`email=…`, form-encoded), compared on the server
+ * against the credential's email identifiers; the salted hash itself is never shown.
+ */
+function recipientCheck(
+  request: HttpRequest,
+  credential: Record<string, unknown>,
+): RecipientCheck | undefined {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
+  const email = new URLSearchParams(request.rawBody ?? '').get('email');
+  if (email === null) return undefined;
+  const address = email.trim();
+  if (address === '' || address.length > MAX_EMAIL_LENGTH || !EMAIL.test(address))
+    return { problem: 'That is not an email address; nothing was checked.' };
+  const subjects = credential.credentialSubject;
+  const identifiers = (Array.isArray(subjects) ? subjects : [subjects]).flatMap((subject) => {
+    const identifier = (subject as { identifier?: unknown } | undefined)?.identifier;
+    return Array.isArray(identifier) ? identifier : identifier === undefined ? [] : [identifier];
+  });
+  return {
+    email: address,
+    matched: identifiers.some((identity) => matchesIdentity(identity, address)),
+  };
+}
+
+/** Most pages of an issuer's achievements searched for the one using a hosted image. */
+const MAX_IMAGE_LOOKUP_PAGES = 20;
+
+/**
+ * What the badge at `url` shows: the name of the issuer's achievement whose image it is, or
+ * the issuer's name when it is the issuer's image. NOT_FOUND when nothing uses it, so the
+ * route draws no badge for made-up URLs.
+ */
+async function hostedImageTitle(
+  ctx: ApiDeps['ctx'],
+  issuerId: string,
+  url: string,
+): Promise<{ title: string; issuerName: string }> {
+  const issuer = await requireIssuer(ctx, issuerId);
+  const issuerName = issuer.profile.name;
+  if (issuer.profile.image === url) return { title: issuerName, issuerName };
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_IMAGE_LOOKUP_PAGES; page++) {
+    const { items, cursor: next } = await ctx.achievements.list(issuerId, cursor);
+    const match = items.find((achievement) => {
+      const image = achievement.definition.image;
+      return (typeof image === 'string' ? image : image?.id) === url;
+    });
+    if (match) return { title: match.definition.name, issuerName };
+    if (next === undefined) break;
+    cursor = next;
+  }
+  throw new ServiceError('NOT_FOUND', `issuer ${issuerId} uses no image ${url}`);
+}
+
 function wantsJwt(request: HttpRequest): boolean {
   const accept = request.headers.accept ?? '';
   return /application\/(vc\+)?jwt/.test(accept);
 }
 
 /** Everything anyone may read without an account: identities, status lists, credentials. */
-export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
-  const verificationPage = async (record: CredentialRecord) => {
+export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefinition[] {
+  const verificationPage = async (record: CredentialRecord, request?: HttpRequest) => {
     const credential = credentialJson(record);
     const base = urls.credential(ctx.baseUrl, record.id);
+    // Every request verifies anew (nothing of a report is kept between requests): the page
+    // says when, so a second look shows it was checked again.
     const report = await verifier.verify(
       record.proofFormat === 'vc-jwt' ? record.signed : credential,
+    );
+    const check = request === undefined ? undefined : recipientCheck(request, credential);
+    // A pathway credential's evidence names the credentials that counted by id: each has a
+    // page here.
+    const evidencePages = new Map(
+      (record.award?.contributing ?? []).map((id) => [
+        id,
+        `${urls.credential(ctx.baseUrl, id)}/verify`,
+      ]),
     );
     return {
       status: 200,
@@ -71,15 +158,49 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         report,
         state: record.state,
         clock: ctx.clock,
+        checkedAt: ctx.clock.now().toISOString(),
+        rechecked: request !== undefined && check === undefined,
+        ...(check ? { recipientCheck: check } : {}),
+        evidencePages,
         links: {
           json: base,
           ...(record.proofFormat === 'vc-jwt' ? { jwt: `${base}/credential.jwt` } : {}),
           png: `${base}/badge.png`,
           svg: `${base}/badge.svg`,
           reverify: `${base}/verify`,
+          image: `${base}/image`,
         },
       }),
     };
+  };
+
+  /**
+   * A page route's credential; for a browser, an unknown id is an HTML 404 page (JSON
+   * clients keep the problem+json).
+   */
+  const pageFor = async (
+    request: HttpRequest,
+    render: (record: CredentialRecord) => Promise<HttpResult>,
+  ): Promise<HttpResult> => {
+    let record: CredentialRecord;
+    try {
+      record = await credentialOf(request);
+    } catch (error) {
+      if (
+        error instanceof ServiceError &&
+        error.code === 'NOT_FOUND' &&
+        prefersHtml(request.headers.accept)
+      ) {
+        return {
+          status: 404,
+          contentType: 'text/html; charset=utf-8',
+          headers: { 'cache-control': 'no-store' },
+          body: renderNotFoundPage(credentialIdParam(request.pathParams.credentialId)),
+        };
+      }
+      throw error;
+    }
+    return render(record);
   };
 
   /** A read-only public document: GET, no account, one content type, cache headers. */
@@ -247,18 +368,83 @@ export function publicRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         'A verification page in HTML: what the badge is, who issued it, and whether it holds',
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlText } },
-      handle: async (request) => verificationPage(await credentialOf(request)),
+      responses: {
+        200: { description: 'HTML page', contentType: 'text/html', schema: htmlText },
+        404: { description: 'No such credential: an HTML page for browsers, else problem+json' },
+      },
+      handle: (request) => pageFor(request, (record) => verificationPage(record)),
     }),
     defineRoute({
       method: 'POST',
       path: '/credentials/{credentialId}/verify',
       operationId: 'reverify',
-      summary: 'Verify again, now, and show the page',
+      summary:
+        'Verify again, now, and show the page; with a form field email=…, also check whether the credential was issued to that address',
       tags: ['public'],
       auth: 'public',
-      responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlText } },
-      handle: async (request) => verificationPage(await credentialOf(request)),
+      responses: {
+        200: { description: 'HTML page', contentType: 'text/html', schema: htmlText },
+        404: { description: 'No such credential: an HTML page for browsers, else problem+json' },
+      },
+      handle: (request) => pageFor(request, (record) => verificationPage(record, request)),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/images/{imageName}',
+      operationId: 'getIssuerImage',
+      summary:
+        'An image the service hosts for an issuer: the badge drawn for the achievement (or the issuer) that names this URL as its image',
+      tags: ['public'],
+      auth: 'public',
+      responses: {
+        200: { description: 'An SVG badge', contentType: 'image/svg+xml', schema: SVG_IMAGE },
+        404: { description: 'No achievement or issuer of this issuer uses this image' },
+      },
+      handle: async (request) => {
+        const issuerId = request.pathParams.issuerId ?? '';
+        const own = `${ctx.baseUrl}/issuers/${issuerId}/images/${request.pathParams.imageName ?? ''}`;
+        const title = await hostedImageTitle(ctx, issuerId, own);
+        return {
+          status: 200,
+          contentType: 'image/svg+xml',
+          headers: {
+            'cache-control': PUBLIC_CACHE,
+            'x-content-type-options': 'nosniff',
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+          },
+          body: badgeSvg(title),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/credentials/{credentialId}/image',
+      operationId: 'getBadgeImage',
+      summary:
+        "The credential's badge image: the issuer's hosted image when it can be fetched, an embedded one, or a badge the service draws",
+      tags: ['public'],
+      auth: 'public',
+      responses: {
+        200: { description: 'A PNG, JPEG, GIF, WebP or SVG image', schema: BADGE_IMAGE },
+      },
+      handle: async (request) => {
+        const record = await credentialOf(request);
+        const image = await badgeImageFor(readCredentialView(credentialJson(record)), {
+          ...(network ? { network } : {}),
+          ownBaseUrl: ctx.baseUrl,
+        });
+        return {
+          status: 200,
+          contentType: image.contentType,
+          headers: {
+            'cache-control': PUBLIC_CACHE,
+            'x-content-type-options': 'nosniff',
+            // Shown by <img> only; opened on its own, nothing in it may run or load.
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+          },
+          body: image.body,
+        };
+      },
     }),
   ];
 }

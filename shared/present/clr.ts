@@ -4,13 +4,14 @@
  *
  * The ClrSubject carries the credentials themselves in `verifiableCredential` (required,
  * at least one) and, as the spec's examples do, the achievements they assert in
- * `achievement`. Credentials secured with an embedded proof go in as JSON objects; VC-JWT
- * ones go in as their compact JWS string, the form 1EdTech's CLR fixtures use (the OB 3.0
- * VC-JWT is `typ: JWT`, so it is not wrapped as a `vc+jwt` EnvelopedVerifiableCredential).
+ * `achievement`. Every credential goes in as a JSON object secured by its embedded proof,
+ * the form of 1EdTech's CLR 2.0 example and validator fixtures and the only one the
+ * ClrCredential schema types; a VC-JWT must be secured with an embedded proof first (the
+ * service adds a Data Integrity proof of the same issuer, shared/service/learners.ts).
  * `association` is optional and needs knowledge of how achievements relate, so none is made.
  */
-import { credentialTextKind } from '#shared/bake/credential-kind.ts';
 import { CredstackError } from '#shared/core/errors.ts';
+import { CLR_CONTEXT, CLR_CREDENTIAL, CLR_SUBJECT } from '#shared/credential/clr-rules.ts';
 import {
   OB_CONTEXT,
   OB_EXTENSIONS_CONTEXT,
@@ -21,8 +22,7 @@ import {
 import type { IdentityObject } from '#shared/credential/types.ts';
 import { hasType, isDateTimeStamp, isObject, isUri, valuesOf } from '#shared/credential/values.ts';
 
-/** The CLR 2.0 JSON-LD context, version 2.0.1 (VCDM 2.0). */
-export const CLR_CONTEXT = 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json';
+export { CLR_CONTEXT, CLR_CREDENTIAL, CLR_SUBJECT };
 
 /**
  * `@context` of a ClrCredential: the three the spec requires, in order, then the OB
@@ -35,9 +35,6 @@ export const CLR_CREDENTIAL_CONTEXT = [
   OB_CONTEXT,
   OB_EXTENSIONS_CONTEXT,
 ] as const;
-
-export const CLR_CREDENTIAL = 'ClrCredential';
-export const CLR_SUBJECT = 'ClrSubject';
 
 /** The published JSON Schema of ClrCredential. */
 export const CLR_CREDENTIAL_SCHEMA_ID =
@@ -54,7 +51,7 @@ export interface ClrCredentialInput {
   readonly id: string;
   readonly issuer: { readonly id: string; readonly name: string };
   readonly learner: ClrLearner;
-  /** Each credential as signed: JSON (object or text) with its proof, or a compact JWS. */
+  /** Each credential as signed: JSON (an object or its text) with its embedded proof. */
   readonly credentials: readonly { readonly signed: string | Record<string, unknown> }[];
   readonly validFrom: string;
   /** Defaults to "Comprehensive Learner Record" plus the learner's name, when known. */
@@ -63,15 +60,15 @@ export interface ClrCredentialInput {
 
 /**
  * Builds an unsigned ClrCredential. Throws `CredstackError('BUILD_INVALID')` naming the
- * first problem: no credentials, a credential that is neither signed JSON nor a compact
- * JWS, a learner with neither `id` nor `identifier`, a bad id or date.
+ * first problem: no credentials, a credential that is not JSON with an embedded proof (a
+ * compact JWS among them), a learner with neither `id` nor `identifier`, a bad id or date.
  *
  * @example
  * const clr = buildClrCredential({
  *   id: 'urn:uuid:0b0e2f0c-1111-4a4a-9c9c-2f2f2f2f2f2f',
  *   issuer: { id: 'https://issuer.example.org', name: 'Example Academy' },
  *   learner: { id: 'did:example:learner', name: 'Ada Lovelace' },
- *   credentials: [{ signed: signedJson }, { signed: compactJws }],
+ *   credentials: [{ signed: signedJson }],
  *   validFrom: '2026-01-01T00:00:00Z',
  * });
  */
@@ -157,16 +154,16 @@ interface ReadCredential {
 function readSigned(signed: unknown, path: string): ReadCredential {
   let value = signed;
   if (typeof value === 'string') {
-    const kind = credentialTextKind(value);
-    if (kind === 'jwt') {
-      const jws = value.trim();
-      return { embedded: jws, credential: jwtCredential(jws, path) };
+    if (value.trim().startsWith('ey')) {
+      invalid(
+        path,
+        'is a compact JWS; a CLR embeds each credential as an object with an embedded proof',
+      );
     }
-    if (kind !== 'json') invalid(path, 'is neither credential JSON nor a compact JWS');
     try {
       value = JSON.parse(value);
     } catch (cause) {
-      invalid(path, 'is not valid JSON', cause);
+      invalid(path, 'is not credential JSON', cause);
     }
   }
   if (!isObject(value) || !hasType(value.type, VERIFIABLE_CREDENTIAL)) {
@@ -177,21 +174,6 @@ function readSigned(signed: unknown, path: string): ReadCredential {
   }
   const copy = structuredClone(value);
   return { embedded: copy, credential: copy };
-}
-
-// The OB 3.0 VC-JWT payload is the credential itself; a VCDM 1.1 JWT carries it in `vc`.
-function jwtCredential(jws: string, path: string): Record<string, unknown> {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  } catch (cause) {
-    invalid(path, 'is a compact JWS whose payload is not JSON', cause);
-  }
-  const credential = isObject(payload) && isObject(payload.vc) ? payload.vc : payload;
-  if (!isObject(credential) || !hasType(credential.type, VERIFIABLE_CREDENTIAL)) {
-    invalid(path, 'is a compact JWS whose payload is not a verifiable credential');
-  }
-  return credential;
 }
 
 function achievementsOf(credential: Record<string, unknown>): Record<string, unknown>[] {

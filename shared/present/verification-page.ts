@@ -1,15 +1,23 @@
 /**
  * The public verification page of a credential: what the Open Badges 3.0 displayer
  * conformance asks a viewer to see (image, name, description, issuer, issue date, expired /
- * revoked status, viewer-triggered verification), plus criteria, skills, every check of the
- * report and download links. A self-contained HTML5 document: inline CSS pinned by a CSP
- * hash, no scripts, no external assets other than the badge image.
+ * revoked status, viewer-triggered verification), plus what a person checking a badge needs:
+ * results and credits, evidence (for a pathway credential, the page of each credential that
+ * counted), who it was issued to with a form to check an email address against it, when it
+ * was last checked, criteria, skills, every check of the report and download links. A
+ * self-contained HTML5 document: inline CSS pinned by a CSP hash, no scripts, no external
+ * assets other than the badge image.
  */
 import type { Clock } from '#shared/core/clock.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { signedByUnboundKey, unboundKeyMessage } from '#shared/verify/issuer-notice.ts';
 import type { Check, CheckOutcome, VerificationReport } from '#shared/verify/report.ts';
-import { type CredentialView, readCredentialView } from './credential-view.ts';
+import {
+  type CredentialView,
+  type EvidenceView,
+  type RecipientView,
+  readCredentialView,
+} from './credential-view.ts';
 import { formatUtcDate, isoInstant } from './format-date.ts';
 import { type HtmlValue, html, raw, type SafeHtml, serviceLink } from './html.ts';
 import { PAGE_CSS, PAGE_CSS_HASH } from './page-style.ts';
@@ -26,9 +34,16 @@ export interface VerificationPageLinks {
   readonly jwt?: string;
   readonly png: string;
   readonly svg: string;
-  /** Target of the "Verify again" form (POST). */
+  /** Target of the "Verify again" and recipient forms (POST). */
   readonly reverify: string;
+  /** The badge image as the service serves it (hosted, embedded or drawn); else the credential's own. */
+  readonly image?: string;
 }
+
+/** The answer to "was this issued to this email address?", compared on the server. */
+export type RecipientCheck =
+  | { readonly email: string; readonly matched: boolean }
+  | { readonly problem: string };
 
 export interface VerificationPageInput {
   readonly credential: Record<string, unknown>;
@@ -37,6 +52,13 @@ export interface VerificationPageInput {
   readonly links: VerificationPageLinks;
   /** Decides whether `validUntil` is past; the system clock by default. */
   readonly clock?: Clock;
+  /** When the report was made (ISO 8601); shown as the time of the last check. */
+  readonly checkedAt?: string;
+  /** True when a viewer asked for this check ("Verify again"), not only opened the page. */
+  readonly rechecked?: boolean;
+  readonly recipientCheck?: RecipientCheck;
+  /** Evidence ids (credential ids) with a page on this service: linked to that page. */
+  readonly evidencePages?: ReadonlyMap<string, string>;
 }
 
 /** The banner: which status, its label and the sentence that explains it. */
@@ -74,7 +96,15 @@ const OUTCOME_LABELS: Readonly<Record<CheckOutcome, string>> = {
  */
 export function statusBanner(input: VerificationPageInput): StatusBanner {
   if (input.state === 'revoked') {
-    return banner('revoked', 'The issuer has revoked this credential; it is no longer valid.');
+    // An achievement with a suspension entry is revoked by suspending it for good: its status
+    // list (all a verifier elsewhere sees) says suspended, and the page says both.
+    const suspensionOnly = readCredentialView(input.credential).statusPurpose === 'suspension';
+    return banner(
+      'revoked',
+      suspensionOnly
+        ? 'The issuer has revoked this credential for good; it is no longer valid. Its status list can only mark it suspended, which is what the status check reports; it will not be reinstated.'
+        : 'The issuer has revoked this credential; it is no longer valid.',
+    );
   }
   if (input.state === 'suspended') {
     return banner('suspended', 'The issuer has suspended this credential; it is not valid now.');
@@ -113,7 +143,7 @@ export function renderVerificationPage(input: VerificationPageInput): string {
   const reverify = serviceLink(input.links.reverify);
   const csp = [
     "default-src 'none'",
-    'img-src https: http: data:',
+    `img-src ${imageSource(input.links)}`,
     `style-src ${PAGE_CSS_HASH}`,
     `form-action ${formActionSource(reverify)}`,
     "base-uri 'none'",
@@ -134,9 +164,11 @@ export function renderVerificationPage(input: VerificationPageInput): string {
 <section class="status status-${status.status}" aria-labelledby="status-label">
 <h2 id="status-label">${status.label}</h2>
 <p>${status.detail}</p>
+${renderCheckedAt(input)}
 </section>
 ${renderBindingNotice(input.report)}
 ${renderCard(view, input)}
+${renderRecipient(view, input.recipientCheck, reverify)}
 ${renderChecks(input.report.checks)}
 ${renderActions(input.links, reverify)}
 </main>
@@ -147,8 +179,9 @@ ${renderActions(input.links, reverify)}
 }
 
 function renderCard(view: CredentialView, input: VerificationPageInput): SafeHtml {
-  const image = view.imageUrl
-    ? html`<img src="${view.imageUrl}" alt="${view.imageAlt}" width="128" height="128" referrerpolicy="no-referrer">`
+  const source = serviceLink(input.links.image) ?? view.imageUrl;
+  const image = source
+    ? html`<img src="${source}" alt="${view.imageAlt}" width="128" height="128" referrerpolicy="no-referrer">`
     : undefined;
   const kind = view.isEndorsement ? 'Endorsement' : (view.achievementType ?? 'Open Badge');
   return html`<article class="card">
@@ -163,11 +196,114 @@ ${view.description ? html`<p class="text">${view.description}</p>` : undefined}
 <dt>Issued on</dt><dd>${renderDate(view.validFrom, 'Not stated')}</dd>
 ${view.awardedDate ? html`<dt>Awarded on</dt><dd>${renderDate(view.awardedDate, '')}</dd>` : undefined}
 <dt>${expiryTerm(view, input.clock ?? systemClock)}</dt><dd>${renderDate(view.validUntil, 'Does not expire')}</dd>
+${renderCredits(view)}
 <dt>Signing key</dt><dd>${renderBinding(input.report)}</dd>
 </dl>
+${renderResults(view)}
+${renderEvidence(view.evidence, input.evidencePages)}
 ${renderCriteria(view)}
 ${renderSkills(view)}
 </article>`;
+}
+
+function renderCheckedAt(input: VerificationPageInput): HtmlValue {
+  const at = input.checkedAt === undefined ? undefined : isoInstant(input.checkedAt);
+  if (at === undefined) return undefined;
+  const when = html`<time datetime="${at}">${formatUtcDateTime(at)}</time>`;
+  return input.rechecked
+    ? html`<p class="checked">Verified again just now, at ${when}.</p>`
+    : html`<p class="checked">Last checked at ${when}.</p>`;
+}
+
+/** `7 December 2026, 05:08:40 UTC`: to the second, so two checks a moment apart differ. */
+function formatUtcDateTime(iso: string): string {
+  const minute = formatUtcDate(iso);
+  return minute === undefined ? iso : minute.replace(/ UTC$/, `:${iso.slice(17, 19)} UTC`);
+}
+
+function renderCredits(view: CredentialView): HtmlValue {
+  if (view.creditsEarned === undefined && view.creditsAvailable === undefined) return undefined;
+  const text =
+    view.creditsEarned === undefined
+      ? `${view.creditsAvailable} available`
+      : view.creditsAvailable === undefined
+        ? `${view.creditsEarned}`
+        : `${view.creditsEarned} of ${view.creditsAvailable}`;
+  return html`<dt>Credits</dt><dd>${text}</dd>`;
+}
+
+function renderResults(view: CredentialView): HtmlValue {
+  if (view.results.length === 0) return undefined;
+  const items = view.results.map((result) => html`<dt>${result.name}</dt><dd>${result.value}</dd>`);
+  return html`<section aria-labelledby="results">
+<h2 id="results">Results</h2>
+<dl>${items}</dl>
+</section>`;
+}
+
+function renderEvidence(
+  evidence: readonly EvidenceView[],
+  pages: ReadonlyMap<string, string> | undefined,
+): HtmlValue {
+  if (evidence.length === 0) return undefined;
+  const items = evidence.map((entry) => {
+    const page = entry.id === undefined ? undefined : serviceLink(pages?.get(entry.id));
+    const title = entry.name ?? entry.genre ?? entry.id ?? 'Evidence';
+    const heading = page
+      ? html`<a href="${page}">${title}</a> <span class="muted">(verification page)</span>`
+      : link(title, entry.url);
+    const genre =
+      entry.genre && entry.name ? html` <span class="muted">· ${entry.genre}</span>` : undefined;
+    return html`<li>${heading}${genre}${
+      entry.description ? html`<br>${entry.description}` : undefined
+    }${entry.narrative ? html`<br><span class="text">${entry.narrative}</span>` : undefined}</li>`;
+  });
+  return html`<section aria-labelledby="evidence">
+<h2 id="evidence">Evidence</h2>
+<ul class="evidence">${items}</ul>
+</section>`;
+}
+
+function renderRecipient(
+  view: CredentialView,
+  check: RecipientCheck | undefined,
+  action: string | undefined,
+): SafeHtml {
+  const answer =
+    check === undefined
+      ? undefined
+      : 'problem' in check
+        ? html`<p class="answer answer-no" role="status">${check.problem}</p>`
+        : check.matched
+          ? html`<p class="answer answer-yes" role="status">Yes: this credential was issued to <strong>${check.email}</strong>.</p>`
+          : html`<p class="answer answer-no" role="status">No: this credential was not issued to <strong>${check.email}</strong>.</p>`;
+  const form =
+    action && (view.recipient.kind === 'hashed-email' || view.recipient.kind === 'email')
+      ? html`<form method="post" action="${action}" class="recipient-form">
+<label for="recipient-email">Email address</label>
+<input id="recipient-email" name="email" type="email" autocomplete="email" required maxlength="320">
+<button type="submit">Check</button>
+</form>`
+      : undefined;
+  return html`<section class="card" aria-labelledby="recipient">
+<h2 id="recipient">Issued to</h2>
+<p>${recipientText(view.recipient)}</p>
+${answer}
+${form}
+</section>`;
+}
+
+function recipientText(recipient: RecipientView): HtmlValue {
+  switch (recipient.kind) {
+    case 'id':
+      return html`The holder of <code>${recipient.id}</code>.`;
+    case 'hashed-email':
+      return 'A person identified by an email address, which the credential holds only as a salted hash. Enter an address to check whether it is the one.';
+    case 'email':
+      return html`The email address <strong>${recipient.email}</strong>.`;
+    default:
+      return 'The credential does not say who it was issued to.';
+  }
 }
 
 function renderIssuer(view: CredentialView): HtmlValue {
@@ -276,6 +412,14 @@ function verifiedDetail(report: VerificationReport): string {
   const note =
     warnings === 1 ? ', with 1 warning' : warnings > 1 ? `, with ${warnings} warnings` : '';
   return `Every check that ran passed${note}.`;
+}
+
+function imageSource(links: VerificationPageLinks): string {
+  const image = serviceLink(links.image);
+  // The service's own image route when there is one; the credential's hosted or embedded
+  // image otherwise.
+  if (image === undefined) return 'https: http: data:';
+  return image.startsWith('/') ? "'self'" : new URL(image).origin;
 }
 
 function formActionSource(reverify: string | undefined): string {

@@ -59,12 +59,41 @@ export async function issueCredential(
       fields: [{ pointer: '/recipient', detail: 'give either id (a DID or URL) or email' }],
     });
   }
+  requireSensibleDates(input, ctx.clock.now());
   const { recipient, ...rest } = input;
   const identity = recipient.email === undefined ? undefined : emailIdentity(recipient.email);
   return signAndStore(ctx, issuer, achievement, {
     ...rest,
     recipient: identity ? { identifier: [identity] } : { id: recipient.id as string },
   });
+}
+
+/**
+ * Refuses dates no credential should carry, before anything is written: a `validUntil` already
+ * past (the credential would be expired on arrival, and a verifier would reject it at once),
+ * or one before `validFrom`. Pointers name the {@link IssueInput} fields; the HTTP layer
+ * translates them to the request body.
+ */
+function requireSensibleDates(
+  input: Pick<IssueInput, 'validFrom' | 'validUntil'>,
+  now: Date,
+): void {
+  if (input.validUntil === undefined) return;
+  const until = Date.parse(input.validUntil);
+  if (Number.isNaN(until)) return; // the builder names a malformed date
+  const refuse = (detail: string) =>
+    new ServiceError('VALIDATION', `/validUntil: ${detail}`, {
+      fields: [{ pointer: '/validUntil', detail }],
+    });
+  if (until <= now.getTime()) {
+    throw refuse(
+      `${input.validUntil} has already passed: the credential would be expired when issued`,
+    );
+  }
+  const from = input.validFrom === undefined ? now.getTime() : Date.parse(input.validFrom);
+  if (!Number.isNaN(from) && until < from) {
+    throw refuse(`${input.validUntil} is before validFrom ${input.validFrom ?? 'now'}`);
+  }
 }
 
 /** What {@link signAndStore} needs beyond the issuer and achievement. */

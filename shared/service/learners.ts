@@ -1,25 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { IdentityObject } from '#shared/credential/types.ts';
-import { buildClrCredential, type ClrLearner } from '#shared/present/clr.ts';
-import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
 import { type ServiceContext, urls } from './context.ts';
-import { ServiceError } from './errors.ts';
 import { credentialJson } from './issuance.ts';
-import { activeSigner, requireIssuer } from './issuers.ts';
-import { learnerCredentials } from './pathway-evaluation.ts';
 import { type Principal, requireLearnerScope } from './principal.ts';
 import type { CredentialRecord, CredentialState, PathwayAward, ProofFormat } from './records.ts';
 
 /**
- * A learner's wallet on the service: the credentials awarded to their account, and all of them
- * at once as a signed CLR 2.0 ClrCredential.
+ * A learner's wallet on the service: the credentials awarded to their account (all of them at
+ * once as a signed CLR 2.0 ClrCredential: learner-clr.ts).
  */
-
-/**
- * Most credentials one CLR bundles. Each VC-JWT is a few kilobytes; past this the signed
- * record nears the 6 MB Lambda response limit.
- */
-export const MAX_CLR_CREDENTIALS = 1000;
 
 /** A credential as its learner's list shows it. */
 export interface LearnerCredentialView {
@@ -46,15 +33,7 @@ export interface LearnerCredentialPage {
   readonly cursor?: string;
 }
 
-/** A learner's signed CLR and what went into it. */
-export interface LearnerClr {
-  /** The ClrCredential as a compact JWS (VC-JWT, ES256). */
-  readonly jwt: string;
-  readonly issuerId: string;
-  readonly credentialIds: readonly string[];
-}
-
-function objectOrEmpty(value: unknown): Record<string, unknown> {
+export function objectOrEmpty(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
@@ -64,7 +43,7 @@ function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function firstSubject(credential: Record<string, unknown>): Record<string, unknown> {
+export function firstSubject(credential: Record<string, unknown>): Record<string, unknown> {
   const subject = credential.credentialSubject;
   return objectOrEmpty(Array.isArray(subject) ? subject[0] : subject);
 }
@@ -122,107 +101,5 @@ export async function listLearnerCredentials(
   return {
     items: page.items.map((record) => credentialView(ctx, record)),
     ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
-  };
-}
-
-async function allCredentials(ctx: ServiceContext, learnerId: string): Promise<CredentialRecord[]> {
-  const records = await learnerCredentials(ctx, learnerId, MAX_CLR_CREDENTIALS);
-  if (records.length > MAX_CLR_CREDENTIALS) {
-    throw new ServiceError(
-      'PAYLOAD_TOO_LARGE',
-      `learner ${learnerId} has more than ${MAX_CLR_CREDENTIALS} credentials, more than one CLR holds`,
-    );
-  }
-  return records;
-}
-
-function isIdentityObject(value: unknown): value is IdentityObject {
-  const object = objectOrEmpty(value);
-  return object.type === 'IdentityObject' && typeof object.identityHash === 'string';
-}
-
-/**
- * Who the CLR is about, from the credentials' own recipients: the first DID/URL recipient is
- * the subject `id`; further ones, and every hashed email, become `identifier` entries, so each
- * bundled credential's recipient can be matched to the record's subject.
- */
-function learnerOf(records: readonly CredentialRecord[]): ClrLearner {
-  const ids: string[] = [];
-  const identities = new Map<string, IdentityObject>();
-  for (const record of records) {
-    if (record.recipient.id !== undefined) {
-      if (!ids.includes(record.recipient.id)) ids.push(record.recipient.id);
-      continue;
-    }
-    const identifier = firstSubject(credentialJson(record)).identifier;
-    for (const identity of Array.isArray(identifier) ? identifier : []) {
-      if (isIdentityObject(identity) && !identities.has(identity.identityHash))
-        identities.set(identity.identityHash, identity);
-    }
-  }
-  const [id, ...otherIds] = ids;
-  const identifier: IdentityObject[] = [
-    ...otherIds.map(
-      (other): IdentityObject => ({
-        type: 'IdentityObject',
-        hashed: false,
-        identityHash: other,
-        identityType: 'identifier',
-      }),
-    ),
-    ...identities.values(),
-  ];
-  return {
-    ...(id === undefined ? {} : { id }),
-    ...(identifier.length > 0 ? { identifier } : {}),
-  };
-}
-
-/**
- * The learner's credentials as one CLR 2.0 ClrCredential, signed as a VC-JWT with the ES256
- * key of its issuer.
- *
- * What goes in: every credential of the learner except revoked ones (an issuer does not sign
- * over a claim it withdrew; a suspended credential stays, its own status entry tells
- * verifiers). Who signs: the credentials' issuer when they all have one; otherwise the
- * issuer of the first credential listed, i.e. the most recently issued: the CLR then vouches
- * for the bundle, while each credential inside still carries its own issuer's proof.
- *
- * The CLR 2.0 JSON-LD context ships in no package, so a Data Integrity proof (which needs
- * every context for canonicalization) cannot be made at runtime; a VC-JWT needs none.
- * NOT_FOUND when the learner has no credential to bundle.
- *
- * @example
- * const { jwt } = await exportLearnerClr(ctx, principal, 'ada');
- */
-export async function exportLearnerClr(
-  ctx: ServiceContext,
-  principal: Principal,
-  learnerId: string,
-): Promise<LearnerClr> {
-  requireLearnerScope(principal, learnerId);
-  const records = (await allCredentials(ctx, learnerId)).filter(
-    (record) => record.state !== 'revoked',
-  );
-  const [first] = records;
-  if (first === undefined) {
-    throw new ServiceError('NOT_FOUND', `learner ${learnerId} has no credentials to export`);
-  }
-  // With one issuer the first credential's issuer is that issuer; with several it is the
-  // newest credential's. A stored credential that fails to build is a fault (500), not the
-  // caller's mistake, so the builder's error is left to propagate.
-  const issuer = await requireIssuer(ctx, first.issuerId);
-  const clr = buildClrCredential({
-    id: `urn:uuid:${randomUUID()}`,
-    issuer: { id: issuer.did, name: issuer.profile.name },
-    learner: learnerOf(records),
-    credentials: records.map((record) => ({ signed: record.signed })),
-    validFrom: `${ctx.clock.now().toISOString().slice(0, 19)}Z`,
-  });
-  const { signer, verificationMethod } = await activeSigner(ctx, issuer, 'ES256');
-  return {
-    jwt: await signVcJwt(clr, signer, { kid: verificationMethod }),
-    issuerId: issuer.id,
-    credentialIds: records.map((record) => record.id),
   };
 }

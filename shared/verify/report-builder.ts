@@ -18,6 +18,7 @@ export class ReportBuilder {
   binding: IssuerBinding = { bound: false, reason: 'no signature was verified' };
   credential: Record<string, unknown> | undefined;
   endorsements: VerificationReport[] | undefined;
+  credentials: VerificationReport[] | undefined;
 
   pass(id: CheckId, reason: string): void {
     this.checks.push({ id, outcome: 'passed', reason });
@@ -70,6 +71,7 @@ export class ReportBuilder {
       ...(this.endorsements && this.endorsements.length > 0
         ? { endorsements: this.endorsements }
         : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
     };
   }
 }

@@ -25,6 +25,7 @@ export const CHECK_IDS = [
   'expiration', // validUntil / expirationDate not past
   'status', // revocation / suspension
   'endorsement', // embedded endorsements verified
+  'credentials', // each credential a CLR (ClrCredential) holds verified
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -59,6 +60,8 @@ export interface VerificationReport {
   readonly credential?: Record<string, unknown>;
   /** Reports of embedded endorsements, in document order. */
   readonly endorsements?: readonly VerificationReport[];
+  /** For a CLR: the report of each credential it holds, in `verifiableCredential` order. */
+  readonly credentials?: readonly VerificationReport[];
 }
 
 export type InputFormat = 'json' | 'jwt' | 'png' | 'svg';

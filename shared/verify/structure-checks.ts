@@ -1,3 +1,8 @@
+import {
+  checkClrRules,
+  isClrCredential,
+  missingClrProperties,
+} from '#shared/credential/clr-rules.ts';
 import { ENDORSEMENT_CREDENTIAL } from '#shared/credential/constants.ts';
 import {
   checkCredentialRules,
@@ -62,6 +67,10 @@ export function checkStructure(
     record('rules', rules, report, PASS_REASONS.rules);
     return;
   }
+  if (kind === 'any' && isClrCredential(credential)) {
+    checkClrStructure(credential, report);
+    return;
+  }
   const rules = checkCredentialRules(credential);
   record('context', rules, report, PASS_REASONS.context);
   const isEndorsement = hasType(credential.type, ENDORSEMENT_CREDENTIAL);
@@ -99,4 +108,37 @@ export function checkStructure(
     report.pass('schema', 'the credential matches the Open Badges 3.0 JSON Schema');
   }
   record('rules', rules, report, PASS_REASONS.rules);
+}
+
+/**
+ * A ClrCredential (CLR 2.0): its own contexts, types and subject. The `schema` check states
+ * the official schema's required properties (that schema exists only in the VCDM 1.1 form,
+ * see shared/credential/clr-rules.ts); the embedded credentials are verified one by one
+ * afterwards, each against the Open Badges checks.
+ */
+function checkClrStructure(credential: Record<string, unknown>, report: ReportBuilder): void {
+  const rules = checkClrRules(credential);
+  record(
+    'context',
+    rules,
+    report,
+    'the Verifiable Credentials context comes first, the CLR 2.0 and Open Badges 3.0 contexts are present',
+  );
+  record(
+    'type',
+    rules,
+    report,
+    'the credential has the VerifiableCredential and ClrCredential types',
+  );
+  const missing = missingClrProperties(credential);
+  if (missing.length > 0) {
+    report.fail(
+      'schema',
+      `the ClrCredential lacks properties CLR 2.0 requires: ${missing.join(', ')}`,
+      missing[0],
+    );
+  } else {
+    report.pass('schema', 'the ClrCredential has every property CLR 2.0 requires');
+  }
+  record('rules', rules, report, 'the ClrSubject identifies the learner and lists credentials');
 }

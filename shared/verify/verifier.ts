@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { describeError, reportReason } from '#shared/core/errors.ts';
 import { DEFAULT_JSON_MAX_DEPTH, parseJsonSafely } from '#shared/core/safe-json.ts';
+import { isClrCredential } from '#shared/credential/clr-rules.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { cachedUndefinedTerms, findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
@@ -508,6 +509,52 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
+  /**
+   * A CLR vouches for a bundle; each credential in it carries its own issuer's proof and
+   * status, so each is verified on its own (as an Open Badges credential, never as another
+   * CLR) and reported in `credentials`. The record holds only when every one of them does.
+   */
+  async function checkHeldCredentials(
+    credential: Record<string, unknown>,
+    proofOk: boolean,
+    report: ReportBuilder,
+    depth: number,
+    run: RunContext,
+  ): Promise<void> {
+    const subject = credential.credentialSubject;
+    const held =
+      isObject(subject) && Array.isArray(subject.verifiableCredential)
+        ? subject.verifiableCredential
+        : [];
+    if (!proofOk) {
+      report.skip(
+        'credentials',
+        `the credentials it holds (${held.length}) were not verified: the record itself failed`,
+      );
+      return;
+    }
+    report.credentials = [];
+    for (const [index, entry] of held.entries()) {
+      const path = `/credentialSubject/verifiableCredential/${index}`;
+      if (outOfTime(run, 'credentials', `verifying the credential at ${path}`, report)) return;
+      // One time budget for the record and all it holds; each credential's own issuer binding
+      // is held to the caller's policy.
+      const inner = await verifyParsed(entry, 'achievement', depth + 1, run);
+      report.credentials.push(inner);
+      const id = typeof inner.credential?.id === 'string' ? ` (${inner.credential.id})` : '';
+      if (inner.verdict === 'valid')
+        report.pass('credentials', `credential ${index + 1}${id} verified`);
+      else {
+        const why = inner.checks.find((check) => check.outcome === 'failed');
+        report.fail(
+          'credentials',
+          `credential ${index + 1}${id} is not valid: ${why?.reason ?? inner.verdict}`,
+          path,
+        );
+      }
+    }
+  }
+
   async function runPipeline(
     credential: Record<string, unknown>,
     jws: DecodedJws | undefined,
@@ -556,6 +603,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const found = endorsementsOf(credential);
       if (found.length > 0) await checkEndorsements(found, report, depth, run);
     }
+    if (kind === 'any' && isClrCredential(credential))
+      await checkHeldCredentials(credential, proofOk, report, depth, run);
   }
 
   async function verifyParsed(

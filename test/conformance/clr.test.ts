@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CLR_V2P0_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
-import { createDocumentLoader } from '#shared/jsonld/document-loader.ts';
+import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
 import { buildClrCredential } from '#shared/present/clr.ts';
+import { createVerifier } from '#shared/verify/verifier.ts';
 import { readOb3Json } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 
@@ -231,33 +231,22 @@ if (requireOb3Data()) {
       expect(built.credentialSchema).toEqual(example.credentialSchema);
     });
 
-    it('uses only terms the CLR 2.0.1 and OB 3.0.3 contexts define, with a VC-JWT entry too', async () => {
-      const { example, built } = await buildFromExample();
-      const { proof: _proof, ...payload } = example.credentialSubject.verifiableCredential[0];
-      const jws = [{ alg: 'EdDSA', typ: 'JWT' }, payload]
-        .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
-        .concat('c2lnbmF0dXJl')
-        .join('.');
-      const withJwt = buildClrCredential({
-        id: example.id,
-        issuer: example.issuer,
-        learner: { id: example.credentialSubject.id },
-        credentials: [{ signed: jws }],
-        validFrom: example.validFrom,
-      });
-      const clrContext = await readOb3Json('1edtech-validator', 'contexts', 'clr-v2p0-2.0.1.json');
-      const documentLoader = createDocumentLoader(new Map([[CLR_V2P0_CONTEXT_URL, clrContext]]));
+    it('uses only terms the CLR 2.0.1 and OB 3.0.3 contexts define (the vendored context)', async () => {
+      const { built } = await buildFromExample();
 
-      expect(await findUndefinedTerms(built, { documentLoader })).toEqual([]);
-      expect(await findUndefinedTerms(withJwt, { documentLoader })).toEqual([]);
-      expect((withJwt.credentialSubject as Record<string, unknown>).verifiableCredential).toEqual([
-        jws,
-      ]);
+      expect(await findUndefinedTerms(built)).toEqual([]);
     });
 
-    it('embeds a VC-JWT as the compact string the VCDM 1.1 schema does not type', async () => {
+    it('embeds every credential as an object, as the fixture does, and refuses a compact JWS', async () => {
       const schema = await clrSchema();
       const example = await specExample();
+      const fixture = await readOb3Json<Json>(
+        '1edtech-validator',
+        'test-fixtures',
+        'clr20',
+        'simple.json',
+      );
+      const { built } = await buildFromExample();
       const jws = [
         '{"alg":"EdDSA"}',
         JSON.stringify(example.credentialSubject.verifiableCredential[0]),
@@ -265,24 +254,77 @@ if (requireOb3Data()) {
         .map((part) => Buffer.from(part).toString('base64url'))
         .concat('c2ln')
         .join('.');
+      const itemSchema = (schema.$defs as Record<string, Schema>).VerifiableCredential!;
 
-      const built = buildClrCredential({
-        id: example.id,
-        issuer: example.issuer,
-        learner: { id: example.credentialSubject.id },
-        credentials: [{ signed: jws }],
-        validFrom: example.validFrom,
-      });
+      expect(
+        built.credentialSubject.verifiableCredential.map((entry: unknown) => typeof entry),
+      ).toEqual(
+        fixture.credentialSubject.verifiableCredential.map((entry: unknown) => typeof entry),
+      );
+      expect(applySchema(schema, itemSchema, jws, '')).toEqual([
+        { path: '', keyword: 'type', detail: 'string is not object' },
+      ]);
+      expect(() =>
+        buildClrCredential({
+          id: example.id,
+          issuer: example.issuer,
+          learner: { id: example.credentialSubject.id },
+          credentials: [{ signed: jws }],
+          validFrom: example.validFrom,
+        }),
+      ).toThrow('is a compact JWS; a CLR embeds each credential as an object');
+    });
+  });
 
-      // 1EdTech's clr20/simple.jwt fixture carries its credentials the same way.
-      expect(applySchema(schema, schema, built, '')).toEqual([
-        ...ISSUANCE_DATE_ONLY(['']),
+  describe('verifying CLR 2.0 records', () => {
+    const verifier = createVerifier({ fetcher: new StaticFetcher(new Map()) });
+
+    it.each([
+      [
+        'the validator fixture clr20/simple.json',
+        ['1edtech-validator', 'test-fixtures', 'clr20', 'simple.json'],
+      ],
+      [
+        'the signed example of the spec',
+        [
+          '1edtech-openbadges-specification',
+          'examples',
+          'linked-data-proof-clr--04-signed-credential.json',
+        ],
+      ],
+    ])('verifies %s and each credential in it', async (_name, path) => {
+      const record = await readOb3Json<Json>(...path);
+
+      const report = await verifier.verify(record);
+
+      expect([report.verdict, report.input.proof]).toEqual(['valid', 'eddsa-rdfc-2022']);
+      expect(report.checks.filter((check) => check.id === 'credentials')).toEqual([
         {
-          path: '/credentialSubject/verifiableCredential/0',
-          keyword: 'type',
-          detail: 'string is not object',
+          id: 'credentials',
+          outcome: 'passed',
+          reason: `credential 1 (${record.credentialSubject.verifiableCredential[0].id}) verified`,
         },
       ]);
+      expect(report.credentials?.map((held) => [held.verdict, held.input.proof])).toEqual([
+        ['valid', 'eddsa-rdfc-2022'],
+      ]);
+    });
+
+    it('fails a record without a ClrSubject credential list at the schema check', async () => {
+      const record = await readOb3Json<Json>(
+        '1edtech-validator',
+        'test-fixtures',
+        'clr20',
+        'simple.json',
+      );
+      delete record.credentialSubject.verifiableCredential;
+
+      const report = await verifier.verify(record);
+
+      expect(report.decidingCheck).toBe('schema');
+      expect(report.checks.find((check) => check.id === 'schema')?.reason).toBe(
+        'the ClrCredential lacks properties CLR 2.0 requires: /credentialSubject/verifiableCredential',
+      );
     });
   });
 }

@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 export interface CliVerifyReport {
   readonly verdict: string;
   readonly issuerBinding: { readonly bound: boolean };
+  /** For a CLR: the report of each credential it holds. */
+  readonly credentials?: readonly CliVerifyReport[];
 }
 
 /**

@@ -274,6 +274,104 @@ describe('the issuer service over HTTP', () => {
     expect((await service().ctx.credentials.listByIssuer('juliet')).items).toEqual([]);
   });
 
+  it('refuses dates that make no sense with 400 on the field sent, and issues nothing', async () => {
+    const { call } = service();
+    const { tokens, achievementId } = await onboard('foxtrot-dates');
+    const issue = (dates: Record<string, string>) => {
+      const body = issueBody('foxtrot-dates', achievementId);
+      return call('POST', '/credentials/issue', {
+        token: tokens.issuerAdmin,
+        body: { credential: { ...body.credential, ...dates } },
+      });
+    };
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    const nextMonth = new Date(Date.now() + 30 * 86_400_000).toISOString();
+
+    const expired = await issue({ validUntil: yesterday });
+    const backwards = await issue({ validFrom: nextYear, validUntil: nextMonth });
+    const fine = await issue({ validFrom: nextMonth, validUntil: nextYear });
+
+    expect([expired.status, expired.headers.get('content-type')]).toEqual([
+      400,
+      'application/problem+json',
+    ]);
+    expect(expired.body.errors).toEqual([
+      { pointer: '/credential/validUntil', detail: expect.stringContaining('has already passed') },
+    ]);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors).toEqual([
+      { pointer: '/credential/validUntil', detail: expect.stringContaining('is before validFrom') },
+    ]);
+    expect(backwards.body.detail).toMatch(/^\/credential\/validUntil: /);
+    expect(fine.status).toBe(201);
+    const stored = (await service().ctx.credentials.listByIssuer('foxtrot-dates')).items;
+    expect(stored.map((record) => record.id)).toEqual([fine.body.id]);
+  });
+
+  it('points a missing recipient at the credentialSubject that was sent', async () => {
+    const { call } = service();
+    const { tokens, achievementId } = await onboard('foxtrot-subject');
+
+    const missing = await call('POST', '/credentials/issue', {
+      token: tokens.issuerAdmin,
+      body: {
+        credential: {
+          issuer: 'foxtrot-subject',
+          credentialSubject: { achievement: { id: achievementId } },
+        },
+      },
+    });
+    const both = await call('POST', '/credentials/issue', {
+      token: tokens.issuerAdmin,
+      body: {
+        credential: {
+          issuer: 'foxtrot-subject',
+          credentialSubject: {
+            id: 'did:example:both',
+            email: 'both@mail.example',
+            achievement: { id: achievementId },
+          },
+        },
+      },
+    });
+
+    for (const response of [missing, both]) {
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          pointer: '/credential/credentialSubject',
+          detail: 'give either id (a DID or URL) or email',
+        },
+      ]);
+    }
+    expect((await service().ctx.credentials.listByIssuer('foxtrot-subject')).items).toEqual([]);
+  });
+
+  it('refuses a batch with a bad recipient, pointing into the recipients sent, and queues nothing', async () => {
+    const { call } = service();
+    const { tokens, achievementId } = await onboard('foxtrot-batch');
+
+    const response = await call('POST', '/issuers/foxtrot-batch/batches', {
+      token: tokens.issuerAdmin,
+      body: {
+        achievementId,
+        recipients: [
+          { email: 'ok@mail.example' },
+          { email: 'ok@mail.example', id: 'did:example:x' },
+          {},
+        ],
+      },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((error: { pointer: string }) => error.pointer)).toEqual([
+      '/recipients/1',
+      '/recipients/2',
+    ]);
+    expect((await service().ctx.credentials.listByIssuer('foxtrot-batch')).items).toEqual([]);
+  });
+
   it('revokes forty credentials at once and loses none', async () => {
     const { call } = service();
     const { tokens, achievementId } = await onboard('golf');

@@ -1,10 +1,19 @@
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  jwtVerify,
+} from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { VerificationReport } from '#shared/verify/report.ts';
+import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**
- * A learner's wallet over HTTP: their credentials, their CLR 2.0 export signed as a VC-JWT,
- * and the rule that a learner sees no one else's.
+ * A learner's wallet over HTTP: their credentials, their CLR 2.0 export signed as a VC-JWT
+ * (each credential inside an object with its embedded proof), verified by the service and the
+ * command line, and the rule that a learner sees no one else's.
  */
 
 const service = useService();
@@ -222,7 +231,28 @@ describe('GET /learners/{learnerId}/clr', () => {
       achievement: { name: string }[];
     };
     expect(subject.verifiableCredential).toHaveLength(3);
-    expect(new Set(subject.verifiableCredential)).toEqual(new Set(issuedTo.ada?.values()));
+    expect(new Set(subject.verifiableCredential.map(entryId))).toEqual(
+      new Set(issuedTo.ada?.keys()),
+    );
+    // Each VC-JWT goes in as its credential, secured by the same issuer's Ed25519 key.
+    for (const entry of subject.verifiableCredential as Record<string, unknown>[]) {
+      const issued = decodeJwt(issuedTo.ada?.get(entry.id as string) as string);
+      const { proof, ...claims } = entry;
+      expect(proof).toEqual([
+        expect.objectContaining({
+          type: 'DataIntegrityProof',
+          cryptosuite: 'eddsa-rdfc-2022',
+          verificationMethod: expect.stringMatching(new RegExp(`^${northDid}#`)),
+        }),
+      ]);
+      expect(claims).toEqual(
+        Object.fromEntries(
+          Object.entries(issued).filter(
+            ([name]) => !['iss', 'sub', 'jti', 'nbf', 'exp', 'iat'].includes(name),
+          ),
+        ),
+      );
+    }
     expect([subject.id, subject.type, payload.sub]).toEqual([
       'did:example:ada',
       ['ClrSubject'],
@@ -249,10 +279,86 @@ describe('GET /learners/{learnerId}/clr', () => {
     expect(response.status).toBe(200);
     expect((payload.issuer as { name: string }).name).toBe('south Institute');
     expect(new Set(entries.map(entryId))).toEqual(new Set(issuedTo.grace?.keys()));
-    expect(entries.map((entry) => typeof entry).sort()).toEqual(['object', 'string']);
+    expect(entries.map((entry) => typeof entry)).toEqual(['object', 'object']);
     await expect(jwtVerify(response.body as string, await issuerJwks('north'))).rejects.toThrow(
       'no applicable key found in the JSON Web Key Set',
     );
+  });
+
+  it('verifies its own export: the record and each credential in it, over HTTP and with the CLI', async () => {
+    const { call } = service();
+    const clr = (await call('GET', '/learners/grace/clr', { token: tokens.grace })).body as string;
+
+    const verified = await call('POST', '/credentials/verify', {
+      body: { verifiableCredential: clr },
+    });
+    const cli = await verifyWithCli(clr);
+
+    expect(verified.status).toBe(200);
+    expect([verified.body.verified, verified.body.errors]).toEqual([true, []]);
+    const report = verified.body.report as VerificationReport;
+    expect(report.checks.map((check) => `${check.id}:${check.outcome}`)).toEqual(
+      expect.arrayContaining([
+        'schema:passed',
+        'terms:passed',
+        'proof:passed',
+        'credentials:passed',
+      ]),
+    );
+    expect(
+      report.credentials?.map((held) => [held.credential?.id, held.verdict, held.input.proof]),
+    ).toEqual(
+      expect.arrayContaining(
+        [...(issuedTo.grace?.keys() ?? [])].map((id) => [id, 'valid', 'eddsa-rdfc-2022']),
+      ),
+    );
+    expect(report.credentials?.map((held) => held.issuerBinding.bound)).toEqual([true, true]);
+    expect([
+      cli.verdict,
+      cli.issuerBinding.bound,
+      cli.credentials?.map((held) => held.verdict),
+    ]).toEqual(['valid', true, ['valid', 'valid']]);
+  });
+
+  it('reports a credential of the record that no longer holds, by its place in the record', async () => {
+    const { call } = service();
+    const suspendable = await call('POST', '/issuers/north/achievements', {
+      token: tokens.admin,
+      body: {
+        definition: { ...DEFINITION, name: 'Suspendable (north)' },
+        proofFormat: 'vc-jwt',
+        statusPurpose: 'suspension',
+      },
+    });
+    const held = await issue(
+      'north',
+      suspendable.body.id,
+      'mo',
+      { id: 'did:example:mo' },
+      '2025-06-01T09:00:00Z',
+    );
+    await call('POST', '/credentials/status', {
+      token: tokens.northAdmin,
+      body: { credentialId: held, credentialStatus: [{ status: 'suspended' }] },
+    });
+    const mo = await service().tokens.sign({ sub: 'mo', roles: ['learner'], learnerId: 'mo' });
+    const clr = (await call('GET', '/learners/mo/clr', { token: mo })).body as string;
+
+    const verified = await call('POST', '/credentials/verify', {
+      body: { verifiableCredential: clr },
+    });
+
+    expect(verified.body.verified).toBe(false);
+    expect(verified.body.report.decidingCheck).toBe('credentials');
+    expect(verified.body.errors).toEqual([
+      {
+        check: 'credentials',
+        message: expect.stringMatching(
+          new RegExp(`^credential 1 \\(${held}\\) is not valid: .*suspended`),
+        ),
+      },
+    ]);
+    expect(verified.body.report.credentials[0].decidingCheck).toBe('status');
   });
 
   it("refuses a learner another learner's CLR, and lets a platform admin export it", async () => {

@@ -199,6 +199,50 @@ describe('the demo stacks', () => {
     expect([report.verdict, report.issuerBinding.bound]).toEqual(['valid', true]);
   });
 
+  it("shows the award's page with a working image and a link to each contributing credential's page", async () => {
+    const { url } = service();
+    const [award] = await pathwayAwards('ada');
+    const pageUrl = `${url}/credentials/${encodeURIComponent(award?.id ?? '')}/verify`;
+
+    const html = await (await fetch(pageUrl, { headers: { accept: 'text/html' } })).text();
+    const image = await fetch(`${url}/credentials/${encodeURIComponent(award?.id ?? '')}/image`);
+    const links = [...html.matchAll(/<a href="([^"]+\/verify)">/g)].map((match) => match[1]);
+
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+    expect(await image.text()).toContain('Data Analyst');
+    expect(links.sort()).toEqual(
+      (award?.award?.contributing ?? [])
+        .map((id) => `${url}/credentials/${encodeURIComponent(id)}/verify`)
+        .sort(),
+    );
+    for (const link of links) {
+      expect((await fetch(link ?? '', { headers: { accept: 'text/html' } })).status).toBe(200);
+    }
+  });
+
+  it('serves every image the demo issuer and its badges name', async () => {
+    const { url, ctx } = service();
+    const issuer = await ctx.issuers.get(DEMO_ISSUER_ID);
+    const { items } = await ctx.achievements.list(DEMO_ISSUER_ID);
+    const images = [issuer?.profile.image, ...items.map((a) => a.definition.image)];
+
+    expect(
+      images.every(
+        (image) =>
+          typeof image === 'string' && image.startsWith(`${url}/issuers/${DEMO_ISSUER_ID}/images/`),
+      ),
+    ).toBe(true);
+    for (const image of images) {
+      const response = await fetch(String(image));
+      expect([response.status, response.headers.get('content-type')]).toEqual([
+        200,
+        'image/svg+xml',
+      ]);
+    }
+    const unknown = await fetch(`${url}/issuers/${DEMO_ISSUER_ID}/images/not-a-badge.svg`);
+    expect(unknown.status).toBe(404);
+  });
+
   it('names every contributing credential as evidence, credit sums included, in words', async () => {
     const [award] = await pathwayAwards('ada');
     const evidence = evidenceOf(award).filter((e) => e.genre === 'Contributing credential');

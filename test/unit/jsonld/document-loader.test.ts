@@ -17,9 +17,10 @@ const exampleContext = { '@context': { Thing: 'https://example.org/vocab#Thing' 
 const thing = { '@context': EXAMPLE_CONTEXT_URL, '@id': 'urn:example:1', '@type': 'Thing' };
 
 describe('KNOWN_CONTEXTS', () => {
-  it('holds exactly the contexts of the installed context packages', () => {
+  it('holds exactly the contexts of the installed context packages and the vendored CLR one', () => {
     expect([...KNOWN_CONTEXTS.keys()].sort()).toEqual([
       'https://imsglobal.github.io/openbadges-specification/ob_v3p0.html',
+      'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
@@ -54,8 +55,12 @@ describe('KNOWN_CONTEXTS', () => {
     expect(terms.Achievement).toBeDefined();
   });
 
-  it('does not know the CLR 2.0 context (it has no npm package)', () => {
-    expect(KNOWN_CONTEXTS.has(CLR_V2P0_CONTEXT_URL)).toBe(false);
+  it('knows the CLR 2.0.1 context from its vendored copy (no npm package ships it)', () => {
+    const clr = KNOWN_CONTEXTS.get(CLR_V2P0_CONTEXT_URL) as { '@context': Record<string, unknown> };
+
+    expect(Object.keys(clr['@context'])).toEqual(
+      expect.arrayContaining(['ClrCredential', 'ClrSubject']),
+    );
   });
 
   it('keeps its documents frozen', () => {

@@ -97,12 +97,12 @@ function statusLabel(page: string): string | undefined {
 }
 
 const TAGS = new Set(
-  'html head meta title style body main section h1 h2 p article div img dl dt dd br code a time strong ul ol li span form button'.split(
+  'html head meta title style body main section h1 h2 p article div img dl dt dd br code a time strong ul ol li span form button label input'.split(
     ' ',
   ),
 );
 const ATTRIBUTES = new Set(
-  'lang charset name content http-equiv class aria-labelledby id src alt width height referrerpolicy href rel download datetime method action type'.split(
+  'lang charset name content http-equiv class aria-labelledby id src alt width height referrerpolicy href rel download datetime method action type for autocomplete required maxlength role'.split(
     ' ',
   ),
 );
@@ -155,6 +155,113 @@ describe('markupFindings (test helper)', () => {
       'unparsed attributes on <p>:  class="a"b',
       '1 stray "<"',
     ]);
+  });
+});
+
+describe('renderVerificationPage: what a person checking a badge needs', () => {
+  const hashedSubject = {
+    type: ['AchievementSubject'],
+    identifier: [
+      {
+        type: 'IdentityObject',
+        hashed: true,
+        identityHash: 'sha256$0000000000000000000000000000000000000000000000000000000000000abc',
+        identityType: 'emailAddress',
+        salt: 'pepper',
+      },
+    ],
+    creditsEarned: 3,
+    result: [{ type: ['Result'], resultDescription: 'urn:rd:1', achievedLevel: 'urn:lvl:2' }],
+    achievement: {
+      ...(credential().credentialSubject as { achievement: Record<string, unknown> }).achievement,
+      creditsAvailable: 4,
+      resultDescription: [
+        {
+          id: 'urn:rd:1',
+          name: 'Project',
+          resultType: 'RubricCriterionLevel',
+          rubricCriterionLevel: [
+            { id: 'urn:lvl:1', name: 'Pass' },
+            { id: 'urn:lvl:2', name: 'Distinction' },
+          ],
+        },
+      ],
+    },
+  };
+
+  it('shows results by their level name, credits, and a labelled recipient form, never the hash', () => {
+    const page = renderVerificationPage(
+      input({ credential: credential({ credentialSubject: hashedSubject }) }),
+    );
+
+    expect(page).toContain('<dt>Project</dt><dd>Distinction</dd>');
+    expect(page).toContain('<dt>Credits</dt><dd>3 of 4</dd>');
+    expect(page).toContain('<label for="recipient-email">Email address</label>');
+    expect(page).not.toContain('0abc');
+    expect(page).not.toContain('pepper');
+    expect(markupFindings(page)).toEqual([]);
+  });
+
+  it('shows the answer of a recipient check, with the address typed kept inert', () => {
+    const typed = '"><script>alert(1)</script>@x.example';
+    const yes = renderVerificationPage(
+      input({
+        credential: credential({ credentialSubject: hashedSubject }),
+        recipientCheck: { email: typed, matched: true },
+      }),
+    );
+    const no = renderVerificationPage(
+      input({
+        credential: credential({ credentialSubject: hashedSubject }),
+        recipientCheck: { email: 'b@x.example', matched: false },
+      }),
+    );
+
+    expect(yes).toContain('Yes: this credential was issued to <strong>&quot;&gt;&lt;script&gt;');
+    expect(markupFindings(yes)).toEqual([]);
+    expect(no).toContain('No: this credential was not issued to <strong>b@x.example</strong>.');
+  });
+
+  it("links evidence naming a credential of this service to that credential's page", () => {
+    const page = renderVerificationPage(
+      input({
+        credential: credential({
+          evidence: [
+            { id: 'urn:uuid:c1', name: 'SQL', genre: 'Contributing credential' },
+            { id: 'https://college.example/portfolio', name: 'Portfolio' },
+            { id: 'urn:uuid:elsewhere', name: 'Held elsewhere' },
+          ],
+        }),
+        evidencePages: new Map([['urn:uuid:c1', '/credentials/urn%3Auuid%3Ac1/verify']]),
+      }),
+    );
+
+    expect(page).toContain('<a href="/credentials/urn%3Auuid%3Ac1/verify">SQL</a>');
+    expect(page).toContain('href="https://college.example/portfolio"');
+    expect(page).toContain('<li>Held elsewhere</li>');
+  });
+
+  it('says when it was checked, and that a requested check ran again', () => {
+    const first = renderVerificationPage(input({ checkedAt: '2026-06-01T09:15:07.120Z' }));
+    const again = renderVerificationPage(
+      input({ checkedAt: '2026-06-01T09:15:42Z', rechecked: true }),
+    );
+
+    expect(first).toContain(
+      'Last checked at <time datetime="2026-06-01T09:15:07.120Z">1 June 2026, 09:15:07 UTC</time>.',
+    );
+    expect(again).toContain(
+      'Verified again just now, at <time datetime="2026-06-01T09:15:42.000Z">',
+    );
+  });
+
+  it('shows the service image route when given, allowing only it in the CSP', () => {
+    const page = renderVerificationPage(
+      input({ links: { ...LINKS, image: '/credentials/abc/image' } }),
+    );
+
+    expect(page).toContain('<img src="/credentials/abc/image"');
+    expect(page).toContain('img-src &#39;self&#39;;');
   });
 });
 
