@@ -3,6 +3,7 @@ import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { type ApiDeps, principalOf } from './deps.ts';
 import { LEARNER_READERS } from './learner-routes.ts';
 import { PRIVATE_NO_STORE } from './private-pages.ts';
+import { jwsText } from './response-schemas.ts';
 
 /**
  * All of a learner's credentials as one signed CLR 2.0 ClrCredential. Its own table: the
@@ -23,7 +24,11 @@ export function learnerClrRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['learners'],
       auth: LEARNER_READERS,
       responses: {
-        200: { description: 'The signed ClrCredential', contentType: 'application/vc+jwt' },
+        200: {
+          description: 'The signed ClrCredential',
+          contentType: 'application/vc+jwt',
+          schema: jwsText,
+        },
         403: { description: "Another learner's record" },
         404: { description: 'The learner has no credentials' },
       },

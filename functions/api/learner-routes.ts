@@ -1,8 +1,8 @@
 import { listLearnerCredentials } from '#shared/service/learners.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
-import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
-import { jwsText, learnerCredentialPage } from './response-schemas.ts';
+import type { ApiDeps } from './deps.ts';
+import { CURSOR_QUERY, privatePageHandler } from './private-pages.ts';
+import { learnerCredentialPage } from './response-schemas.ts';
 
 /** Learners and platform admins; the use cases narrow a learner to their own data. */
 export const LEARNER_READERS = ['learner', 'platform-admin'] as const;
