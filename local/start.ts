@@ -15,6 +15,7 @@ import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-toke
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpBridge } from './http-bridge.ts';
 import { onShutdown } from './lifecycle.ts';
+import { openLocalSearchEngine } from './search-engine.ts';
 import {
   DEMO_EMPLOYER_ID,
   DEMO_ISSUER_ID,
@@ -50,6 +51,17 @@ const documents = DynamoDBDocumentClient.from(client, {
 });
 await ensureTable(client, TABLE);
 
+// SEARCH_ENGINE=opensearch: a real OpenSearch node (local/search-engine.ts) instead of the
+// embedded engine; the stream indexer feeds whichever it is.
+const search = await openLocalSearchEngine(dirs.root).catch(async (error: unknown) => {
+  await db.stop();
+  process.stderr.write(
+    `search engine: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
+process.stdout.write(`search engine: ${search.description}\n`);
+
 const devIssuer = await loadOrCreateDevIssuer(dirs.root);
 // Loopback and private addresses stay refused: only the service's own documents are local,
 // and those are answered from its data by the service verifier.
@@ -66,6 +78,7 @@ const { ctx, handler, rebuildSearchIndex } = buildLocalApp({
     jwks: createLocalJWKSet(devIssuer.jwks),
   }),
   network,
+  searchIndex: search.searchIndex,
   health: async () => {
     await client.send(new DescribeTableCommand({ TableName: TABLE }));
     return { ok: true };
@@ -86,7 +99,8 @@ if (firstStart) {
   await poller.drained();
 }
 // The embedded search index lives in this process: rebuild it from the table, whose stream
-// keeps it in step from here on.
+// keeps it in step from here on (on OpenSearch the rebuild catches up what a stop missed;
+// versions already held are no-ops).
 const candidates = await rebuildSearchIndex();
 process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
 const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
@@ -159,6 +173,7 @@ onShutdown([
   async () => clearInterval(sweep),
   async () => clearInterval(reverify),
   async () => db.stop(),
+  async () => search.stop(),
   async () => client.destroy(),
   async () => poller.stop(),
   async () => bridge.close(),
