@@ -11,7 +11,8 @@ import { startOpenSearchNode } from './opensearch-node.ts';
  * - `embedded` (default): the in-process engine, rebuilt from the table at each start;
  * - `opensearch`: a real OpenSearch node on loopback with its data in `<data>/opensearch`
  *   (started and stopped with the service), or the cluster OPENSEARCH_URL names (an
- *   unauthenticated or basic-auth URL; AWS endpoints are for the deployed service).
+ *   unauthenticated or basic-auth URL; AWS endpoints are for the deployed service), in the
+ *   index OPENSEARCH_INDEX (default `credstack-candidates`).
  * The same stream indexer feeds either; the candidate index is created with the deploy-time
  * mapping when absent.
  */
@@ -23,7 +24,7 @@ export interface LocalSearchEngine {
   stop(): Promise<void>;
 }
 
-/** The candidate index of the local runtime on OpenSearch. */
+/** The candidate index of the local runtime on OpenSearch (OPENSEARCH_INDEX overrides it). */
 export const LOCAL_CANDIDATE_INDEX = 'credstack-candidates';
 
 export async function openLocalSearchEngine(
@@ -47,17 +48,18 @@ export async function openLocalSearchEngine(
         data: join(dataRoot, 'opensearch', 'data'),
       });
   const url = given ?? (node as { url: string }).url;
+  const index = env.OPENSEARCH_INDEX ?? LOCAL_CANDIDATE_INDEX;
   try {
     const transport = openSearchTransport({ url });
-    await ensureCandidateIndex(transport, LOCAL_CANDIDATE_INDEX);
+    await ensureCandidateIndex(transport, index);
     return {
       // Read-your-writes, as the embedded engine gives: a search right after an award sees it.
       searchIndex: new OpenSearchIndex({
         transport,
-        index: LOCAL_CANDIDATE_INDEX,
+        index,
         refresh: 'wait_for',
       }),
-      description: `OpenSearch at ${url} (index ${LOCAL_CANDIDATE_INDEX}${node ? `, local node pid ${node.pid}` : ''})`,
+      description: `OpenSearch at ${url} (index ${index}${node ? `, local node pid ${node.pid}` : ''})`,
       stop: async () => node?.stop(),
     };
   } catch (error) {
