@@ -142,8 +142,13 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Names the cause of a failed start from what the node printed. */
-function startFailureCause(log: readonly string[], port: number | undefined): string {
+/**
+ * Names the cause of a failed start from what the node printed (its last stderr lines).
+ *
+ * @example
+ * startFailureCause(['java.net.BindException: Address already in use'], 9200); // 'port 9200 is taken: …'
+ */
+export function startFailureCause(log: readonly string[], port: number | undefined): string {
   const text = log.join('\n');
   const reported = /CREDSTACK_OPENSEARCH_FAILED=(.*)/.exec(text)?.[1];
   if (/OutOfMemoryError|Cannot allocate memory|Could not reserve enough space/.test(text))
