@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -88,10 +88,7 @@ export async function resolveOpenSearchNode(): Promise<string> {
     join(NODE_PROJECT, 'pom.xml'),
     join(NODE_PROJECT, 'src', 'main', 'java', 'credstack', 'opensearch', 'LocalNode.java'),
   ];
-  const readClassPath = async () => {
-    const { readFile } = await import('node:fs/promises');
-    return `${classes}:${(await readFile(classPathFile, 'utf8')).trim()}`;
-  };
+  const readClassPath = async () => `${classes}:${(await readFile(classPathFile, 'utf8')).trim()}`;
   if (newer(compiled, inputs) && newer(classPathFile, inputs)) return readClassPath();
   if (!(await commandExists('mvn')))
     throw new OpenSearchNodeError(
