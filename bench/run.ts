@@ -106,7 +106,25 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
   );
 }
 
+/**
+ * `BENCH_ONLY=search` (or `pathways`, `cold-start`) runs that part alone and prints its table;
+ * RESULTS.md keeps the last full run.
+ */
+const ONLY: Record<string, () => Promise<BenchRow[]>> = {
+  search: async () => (await import('./search.ts')).searchRows(),
+  pathways: () => pathwayRows({ rounds, roundMs }),
+  'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
+};
+
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined) {
+    const part = ONLY[only];
+    if (!part)
+      throw new Error(`BENCH_ONLY must be one of ${Object.keys(ONLY).join(', ')}, not "${only}"`);
+    await report(await part(), { write: false });
+    return;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'credstack-bench-'));
   try {
     const es256 = await generateLocalKey(dir, 'ES256');
@@ -302,7 +320,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function report(rows: readonly BenchRow[]): Promise<void> {
+async function report(
+  rows: readonly BenchRow[],
+  options: { readonly write: boolean } = { write: process.env.BENCH_WRITE !== '0' },
+): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
   const header =
     '| measure | figure | baseline (same run) | baseline figure | ratio | target |\n|---|---|---|---|---|---|';
@@ -319,7 +340,7 @@ async function report(rows: readonly BenchRow[]): Promise<void> {
   });
   const table = `${header}\n${lines.join('\n')}`;
   process.stdout.write(`\n${machine}\n\n${table}\n`);
-  if (process.env.BENCH_WRITE !== '0') {
+  if (options.write) {
     const text = `# Benchmark results\n\nLatest \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}; one core (one Node process), median of alternating rounds. For latencies the ratio is the share of the time spent signing; for the batch, the rate relative to signing alone.\n\n${table}\n`;
     await writeFile(new URL('./RESULTS.md', import.meta.url), text);
   }

@@ -6,12 +6,16 @@ import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-ind
 import type { SearchQuery, SearchResult } from '#shared/search/search-index.ts';
 import type { BenchRow } from './measure.ts';
 import { FULL_SCALE, generateSearchData, type SearchBenchScale, TENANT } from './search-data.ts';
+import { type OpenSearchBenchIndex, openSearchBench } from './search-opensearch.ts';
 import { buildOramaIndex, type OramaAnswer, searchOrama } from './search-orama.ts';
 
 /**
  * Employer search on generated data: the embedded engine against Orama holding the same
  * candidates and answering the same queries in the same process. Both are timed per query,
  * interleaved, after a warm-up; every query's total, full hit set and facets are compared.
+ * Then a real OpenSearch node (bench/search-opensearch.ts; `BENCH_OPENSEARCH=0` leaves it out)
+ * loads the same candidates and answers the same queries over HTTP, in the adapter's nested
+ * mapping and with a flattened skill prefilter, compared the same way.
  * `BENCH_SEARCH_SCALE` (e.g. 0.1) shrinks the data for a quick look.
  */
 
@@ -61,6 +65,81 @@ function agrees(query: SearchQuery, embedded: SearchResult, all: string[], orama
     isDeepStrictEqual(embedded.facets, orama.facets) &&
     query.size >= embedded.hits.length
   );
+}
+
+interface EngineRun {
+  readonly index: OpenSearchBenchIndex;
+  readonly medians: number[];
+  readonly samples: number[];
+  readonly agreeing: number;
+  readonly sameFirstPage: number;
+  readonly firstDisagreement?: string;
+}
+
+/**
+ * OpenSearch on the same documents and queries: a build per mapping variant, then blocks of
+ * queries alternating between the variants, then every answer compared with the embedded one.
+ */
+async function openSearchRuns(
+  documents: Parameters<typeof buildOramaIndex>[0],
+  queries: readonly SearchQuery[],
+  embedded: EmbeddedSearchIndex,
+  embeddedResults: readonly SearchResult[],
+): Promise<{ description: string; runs: EngineRun[] }> {
+  const bench = await openSearchBench(queries[0]!.now);
+  try {
+    const indexes: OpenSearchBenchIndex[] = [];
+    for (const variant of ['nested', 'flat'] as const)
+      indexes.push(await bench.build(variant, documents));
+    const times = indexes.map(() => queries.map((): number[] => []));
+    for (let round = 0; round < ROUNDS; round += 1)
+      for (const [v, index] of indexes.entries()) {
+        for (const query of queries.slice(0, WARM_UP)) await index.search(query);
+        for (const [i, query] of queries.entries()) {
+          const at = performance.now();
+          await index.search(query);
+          times[v]![i]!.push(performance.now() - at);
+        }
+      }
+    const runs: EngineRun[] = [];
+    for (const [v, index] of indexes.entries()) {
+      let agreeing = 0;
+      let sameFirstPage = 0;
+      let firstDisagreement: string | undefined;
+      for (const [i, query] of queries.entries()) {
+        const ours = embeddedResults[i]!;
+        const theirs = await index.search(query);
+        const all = (await index.matchAll(query)).sort();
+        const expected = embedded.matchAll(query).sort();
+        const same =
+          theirs.total === ours.total &&
+          isDeepStrictEqual(all, expected) &&
+          isDeepStrictEqual(theirs.facets, ours.facets);
+        if (same) agreeing += 1;
+        else
+          firstDisagreement ??= `query ${i}: total ${theirs.total} vs ${ours.total}, hit sets ${isDeepStrictEqual(all, expected) ? 'equal' : 'differ'}, facets ${isDeepStrictEqual(theirs.facets, ours.facets) ? 'equal' : 'differ'}`;
+        if (
+          isDeepStrictEqual(
+            theirs.hits.map((hit) => hit.learnerId),
+            ours.hits.map((hit) => hit.learnerId),
+          )
+        )
+          sameFirstPage += 1;
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+      runs.push({
+        index,
+        medians: times[v]!.map(median).sort((a, b) => a - b),
+        samples: times[v]!.flat().sort((a, b) => a - b),
+        agreeing,
+        sameFirstPage,
+        ...(firstDisagreement ? { firstDisagreement } : {}),
+      });
+    }
+    return { description: bench.description, runs };
+  } finally {
+    await bench.close();
+  }
 }
 
 /**
@@ -147,7 +226,7 @@ export async function searchRows(): Promise<BenchRow[]> {
       `search latency, median of ${ROUNDS} rounds per query: embedded ${figures(ourMedians, ourSamples)}; Orama ${figures(theirMedians, theirSamples)}\n`,
   );
   const orama3 = 'Orama 3.1.18, same documents and queries';
-  return [
+  const rows: BenchRow[] = [
     {
       metric: `employer search p50 (median of ${ROUNDS} runs per query), embedded engine (${(data.documents.length / 1000).toFixed(0)}k candidates, ${(data.badgeCount / 1e6).toFixed(1)}M badges)`,
       value: percentile(ourMedians, 50),
@@ -178,4 +257,70 @@ export async function searchRows(): Promise<BenchRow[]> {
       unit: 'MB',
     },
   ];
+  if (process.env.BENCH_OPENSEARCH === '0') return rows;
+
+  const { description, runs } = await openSearchRuns(
+    data.documents,
+    data.queries,
+    embedded,
+    results,
+  );
+  for (const run of runs)
+    process.stdout.write(
+      `search on ${description}, ${run.index.variant} mapping: build (bulk) ${(run.index.buildMs / 1000).toFixed(1)} s, ${(run.index.storeBytes / MB).toFixed(0)} MB on disk, ${run.index.luceneDocs.toLocaleString('en')} Lucene documents; ${figures(run.medians, run.samples)}; same totals, hit sets and facets as the embedded engine on ${run.agreeing}/${data.queries.length}, same first page on ${run.sameFirstPage}/${data.queries.length}${run.firstDisagreement ? ` (first difference: ${run.firstDisagreement})` : ''}\n`,
+    );
+  const [nested, flat] = runs as [EngineRun, EngineRun];
+  const os = `${description}, nested mapping (the adapter's), same documents and queries over HTTP`;
+  rows.push(
+    {
+      metric: `employer search p50, embedded engine (answers agree with OpenSearch on ${nested.agreeing}/${data.queries.length})`,
+      value: percentile(ourMedians, 50),
+      baselineName: `${os}, p50`,
+      baseline: percentile(nested.medians, 50),
+      unit: 'ms',
+    },
+    {
+      metric: 'employer search p99, embedded engine',
+      value: percentile(ourMedians, 99),
+      baselineName: `${os}, p99`,
+      baseline: percentile(nested.medians, 99),
+      unit: 'ms',
+    },
+    {
+      metric: 'search index build, embedded engine',
+      value: embeddedBuildMs,
+      baselineName: 'OpenSearch bulk load + refresh, nested mapping',
+      baseline: nested.index.buildMs,
+      unit: 'ms',
+    },
+    {
+      metric: `OpenSearch p50, nested + flattened skill prefilter (agree ${flat.agreeing}/${data.queries.length})`,
+      value: percentile(flat.medians, 50),
+      baselineName: 'OpenSearch p50, nested only',
+      baseline: percentile(nested.medians, 50),
+      unit: 'ms',
+    },
+    {
+      metric: 'OpenSearch p99, nested + flattened skill prefilter',
+      value: percentile(flat.medians, 99),
+      baselineName: 'OpenSearch p99, nested only',
+      baseline: percentile(nested.medians, 99),
+      unit: 'ms',
+    },
+    {
+      metric: 'OpenSearch bulk load + refresh, nested + flattened skill keys',
+      value: flat.index.buildMs,
+      baselineName: 'nested only',
+      baseline: nested.index.buildMs,
+      unit: 'ms',
+    },
+    {
+      metric: 'OpenSearch index on disk, nested + flattened skill keys',
+      value: flat.index.storeBytes / MB,
+      baselineName: 'nested only',
+      baseline: nested.index.storeBytes / MB,
+      unit: 'MB',
+    },
+  );
+  return rows;
 }

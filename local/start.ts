@@ -25,6 +25,7 @@ import {
   recordedBaseUrl,
   StartRefused,
 } from './runtime-guard.ts';
+import { openLocalSearchEngine } from './search-engine.ts';
 import {
   DEMO_EMPLOYER_ID,
   DEMO_ISSUER_ID,
@@ -106,6 +107,14 @@ async function start(): Promise<void> {
   });
   const tableCreated = await ensureTable(client, TABLE);
 
+  // SEARCH_ENGINE=opensearch: a real OpenSearch node (local/search-engine.ts) instead of the
+  // embedded engine; the stream indexer feeds whichever it is.
+  const search = await openLocalSearchEngine(dirs.root).catch((error: unknown) => {
+    throw new Error(`search engine: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  startup.started(() => search.stop());
+  process.stdout.write(`search engine: ${search.description}\n`);
+
   const devIssuer = await loadOrCreateDevIssuer(dirs.root);
   // Loopback and private addresses stay refused: only the service's own documents are local,
   // and those are answered from its data by the service verifier.
@@ -122,6 +131,7 @@ async function start(): Promise<void> {
       jwks: createLocalJWKSet(devIssuer.jwks),
     }),
     network,
+    searchIndex: search.searchIndex,
     health: async () => {
       await client.send(new DescribeTableCommand({ TableName: TABLE }));
       return { ok: true };
@@ -163,7 +173,8 @@ async function start(): Promise<void> {
     await poller.drained();
   }
   // The embedded search index lives in this process: rebuild it from the table, whose stream
-  // keeps it in step from here on.
+  // keeps it in step from here on (on OpenSearch the rebuild catches up what a stop missed;
+  // versions already held are no-ops).
   const candidates = await rebuildSearchIndex();
   process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
   const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);

@@ -37,6 +37,18 @@ export function candidateDocumentId(tenantId: string, learnerId: string): string
   return `${encodeURIComponent(tenantId)}:${encodeURIComponent(learnerId)}`;
 }
 
+/**
+ * The `_source` the adapter stores for a candidate: the document plus the index-only fields
+ * ({@link INDEX_ONLY_FIELDS}). Exported for bulk loads (the benchmark) that must write exactly
+ * what `upsert` writes.
+ *
+ * @example
+ * candidateSource(document).visibleToAll; // true when every employer may find the learner
+ */
+export function candidateSource(document: CandidateDocument): Record<string, unknown> {
+  return { ...document, removed: false, visibleToAll: document.visibility.employers === 'all' };
+}
+
 function malformed(message: string): never {
   throw new CredstackError('INPUT_MALFORMED', `search index: ${message}`);
 }
@@ -74,11 +86,12 @@ export class OpenSearchIndex implements SearchIndex {
   async upsert(document: CandidateDocument): Promise<void> {
     checkKey(document.tenantId, document.learnerId);
     checkVersion(document.version);
-    await this.#write(document.tenantId, document.learnerId, document.version, {
-      ...document,
-      removed: false,
-      visibleToAll: document.visibility.employers === 'all',
-    });
+    await this.#write(
+      document.tenantId,
+      document.learnerId,
+      document.version,
+      candidateSource(document),
+    );
   }
 
   async remove(tenantId: string, learnerId: string, version: number): Promise<void> {

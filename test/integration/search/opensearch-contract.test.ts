@@ -1,27 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { inject } from 'vitest';
 import { openSearchTransport } from '#shared/search/opensearch/client.ts';
 import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
 import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
 import { searchIndexContract } from '#test/contract/search-index-contract.ts';
 
 /**
- * The search contract against a real cluster. vitest.config.ts includes this file only when
- * OPENSEARCH_URL is set: `http://localhost:9200` (user:password@ for basic auth) for a local
- * cluster, or an AWS endpoint with OPENSEARCH_AWS_REGION (and OPENSEARCH_AWS_SERVICE=aoss for a
- * Serverless collection) to sign with the AWS credentials of the shell. Each run writes into an
- * index of its own, created with the deploy-time mapping and deleted at the end.
+ * The search contract against a real cluster: the local OpenSearch node the `opensearch` tier
+ * starts (test/support/opensearch-global-setup.ts), or the cluster OPENSEARCH_URL names —
+ * `http://localhost:9200` (user:password@ for basic auth), or an AWS endpoint with
+ * OPENSEARCH_AWS_REGION (and OPENSEARCH_AWS_SERVICE=aoss for a Serverless collection) to sign
+ * with the AWS credentials of the shell. Each run writes into an index of its own, created with
+ * the deploy-time mapping and deleted at the end.
  */
 
-const url = process.env.OPENSEARCH_URL;
+const url = inject('opensearchUrl');
+const local = inject('opensearchLocal');
 const region = process.env.OPENSEARCH_AWS_REGION;
 const service = process.env.OPENSEARCH_AWS_SERVICE === 'aoss' ? 'aoss' : 'es';
 
-searchIndexContract('OpenSearch (OPENSEARCH_URL)', async () => {
-  if (!url) throw new Error('OPENSEARCH_URL is not set: this suite needs a cluster');
+searchIndexContract(local ? 'OpenSearch (local node)' : 'OpenSearch (OPENSEARCH_URL)', async () => {
   const transport = openSearchTransport({
     url,
-    ...(region ? { aws: { region, service, credentials: defaultProvider() } } : {}),
+    ...(region && !local ? { aws: { region, service, credentials: defaultProvider() } } : {}),
   });
   const name = `credstack-contract-${randomUUID()}`;
   await ensureCandidateIndex(transport, name);

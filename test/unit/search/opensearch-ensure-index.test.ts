@@ -5,7 +5,6 @@ import {
   CANDIDATE_INDEX_MAPPINGS,
   CANDIDATE_INDEX_SETTINGS,
 } from '#shared/search/opensearch/mapping.ts';
-import { FakeOpenSearchCluster } from './fake-opensearch-cluster.ts';
 import { ScriptedTransport } from './scripted-transport.ts';
 
 const HEAD = { params: { method: 'HEAD', path: '/candidates' }, options: { ignore: [404] } };
@@ -99,14 +98,5 @@ describe('ensureCandidateIndex', () => {
       code: 'CONFIG_INVALID',
     });
     expect(transport.calls).toEqual([]);
-  });
-
-  it('is idempotent against a cluster: created once, updated after', async () => {
-    const cluster = new FakeOpenSearchCluster();
-
-    const first = await ensureCandidateIndex(cluster, 'candidates');
-    const second = await ensureCandidateIndex(cluster, 'candidates');
-
-    expect([first, second]).toEqual(['created', 'updated']);
   });
 });
