@@ -72,6 +72,10 @@ const PATH_PARAMETERS: Readonly<Record<string, { description: string; example: s
   importId: { description: 'The id of an imported badge.', example: 'imp-3f2a' },
   employerId: { description: "The employer's id.", example: 'acme-analytics' },
   tenantId: { description: 'The tenant id.', example: 'default' },
+  imageName: {
+    description: 'The name of an image the service draws for its issuer.',
+    example: 'sql-querying-fundamentals.svg',
+  },
 };
 
 function problemContent(): Json {
