@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
+import {
+  causeChain,
+  currentDiagnosticScope,
+  type DiagnosticScope,
+} from '#shared/core/diagnostics.ts';
 import { isCredstackError } from '#shared/core/errors.ts';
 import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
 import { ServiceError } from '#shared/service/errors.ts';
@@ -42,7 +47,12 @@ export type WorkerRequest =
   | {
       readonly type: 'fetched';
       readonly id: number;
-      readonly error: { readonly code?: string; readonly message: string };
+      readonly error: {
+        readonly code?: string;
+        readonly message: string;
+        /** What lay under it (the refused connection), for the log only. */
+        readonly cause?: string;
+      };
     };
 
 /** Worker → main thread. */
@@ -51,6 +61,12 @@ export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'report'; readonly id: number; readonly report: VerificationReport }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  /** A detail noted while verifying, for the log of the request that asked. */
+  | {
+      readonly type: 'diagnostic';
+      readonly id: number;
+      readonly entry: Readonly<Record<string, unknown>>;
+    }
   | {
       readonly type: 'fetch';
       readonly id: number;
@@ -84,6 +100,8 @@ interface Job {
   readonly input: VerifierInput;
   readonly options: VerifyOptions;
   readonly resolve: (report: VerificationReport) => void;
+  /** The asking request's diagnostic scope: the worker's details are logged there. */
+  readonly scope?: DiagnosticScope;
 }
 
 interface Slot {
@@ -175,12 +193,18 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
             error: {
               ...(isCredstackError(error) ? { code: error.code } : {}),
               message: error instanceof Error ? error.message : String(error),
+              ...(causeChain(error) === undefined ? {} : { cause: causeChain(error) }),
             },
           } satisfies WorkerRequest),
       );
       return;
     }
     if (slot.job?.id !== message.id) return;
+    if (message.type === 'diagnostic') {
+      const scope = slot.job.scope;
+      scope?.log({ ...message.entry, correlationId: scope.correlationId });
+      return;
+    }
     finish(
       slot,
       message.type === 'report'
@@ -224,7 +248,14 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
         );
       }
       return new Promise((resolve) => {
-        queue.push({ id: nextJob++, input, options: verifyOptions, resolve });
+        const scope = currentDiagnosticScope();
+        queue.push({
+          id: nextJob++,
+          input,
+          options: verifyOptions,
+          resolve,
+          ...(scope === undefined ? {} : { scope }),
+        });
         dispatch();
       });
     },

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '#shared/core/clock.ts';
+import { withDiagnostics } from '#shared/core/diagnostics.ts';
 import { CredstackError, ERROR_CODES, type ErrorCode } from '#shared/core/errors.ts';
 import { OB_CREDENTIAL_CONTEXT } from '#shared/credential/constants.ts';
 import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
@@ -35,6 +36,14 @@ const pendingFetches = new Map<
 const isErrorCode = (code: unknown): code is ErrorCode =>
   typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 
+/** The fetch error as the main thread saw it, with what lay under it as its cause. */
+function withCause(message: string, code: string | undefined, cause: Error | undefined): Error {
+  const options = cause === undefined ? undefined : { cause };
+  return isErrorCode(code)
+    ? new CredstackError(code, message, options)
+    : new Error(message, options);
+}
+
 const fetcher: Fetcher = {
   fetch(url: string, options?: FetchOptions): Promise<FetchedResource> {
     const id = nextFetch++;
@@ -55,14 +64,23 @@ port.on('message', (message: WorkerRequest) => {
     if ('resource' in message) pending.resolve(message.resource);
     else
       pending.reject(
-        isErrorCode(message.error.code)
-          ? new CredstackError(message.error.code, message.error.message)
-          : new Error(message.error.message),
+        withCause(
+          message.error.message,
+          message.error.code,
+          message.error.cause === undefined ? undefined : new Error(message.error.cause),
+        ),
       );
     return;
   }
   offsetMs = message.now - Date.now();
-  verifier.verify(message.input, message.options).then(
+  // Details noted while verifying go back to the main thread, which logs them in the scope of
+  // the request that asked (its correlation id); reports keep only the public wording.
+  const diagnostics = {
+    correlationId: '',
+    log: (entry: Readonly<Record<string, unknown>>) =>
+      port.postMessage({ type: 'diagnostic', id: message.id, entry } satisfies WorkerReply),
+  };
+  withDiagnostics(diagnostics, () => verifier.verify(message.input, message.options)).then(
     (report) => port.postMessage({ type: 'report', id: message.id, report } satisfies WorkerReply),
     (error: unknown) =>
       port.postMessage({

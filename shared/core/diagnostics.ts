@@ -27,6 +27,34 @@ export function withDiagnostics<T>(scope: DiagnosticScope, work: () => T): T {
 }
 
 /**
+ * The scope the caller runs in, for work handed to another thread that reports back (its
+ * diagnostics are logged in this scope when they arrive).
+ */
+export function currentDiagnosticScope(): DiagnosticScope | undefined {
+  return scopes.getStore();
+}
+
+/**
+ * The causes under `error`, as one line ("a ← b ← c"), for an error that must cross a thread
+ * boundary as text and still say what happened underneath.
+ */
+export function causeChain(error: unknown): string | undefined {
+  const parts: string[] = [];
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined && parts.length < 8) {
+    if (cause instanceof Error) {
+      const code = (cause as { code?: unknown }).code;
+      parts.push(typeof code === 'string' ? `${cause.message} (${code})` : cause.message);
+      cause = cause.cause === cause ? undefined : cause.cause;
+    } else {
+      parts.push(String(cause));
+      cause = undefined;
+    }
+  }
+  return parts.length === 0 ? undefined : parts.join(' ← ');
+}
+
+/**
  * Logs `error` (name, message and cause) as the detail behind `message`, with the correlation
  * id of the current scope; nothing outside a scope.
  *
