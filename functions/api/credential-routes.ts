@@ -145,7 +145,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         return idempotent(ctx, request, 'issue', async (seed) => {
           // Keyed: the credential id follows from the key, so a re-run after a lost completion
           // collides with the first credential and answers with it instead of issuing twice.
-          const credentialId = seed === undefined ? undefined : derivedCredentialId(seed);
+          const credentialId =
+            seed === undefined ? undefined : derivedCredentialId(`idempotency:${seed}`);
           const issued = await issueOnce(
             credentialId,
             {
