@@ -11,6 +11,7 @@ import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
 import { apiRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
+import { skillRoutes } from './skill-routes.ts';
 
 /** The subtitle of the API reference: what the service does, all of it. */
 export const API_DESCRIPTION =
@@ -90,6 +91,7 @@ export const ROUTE_GROUPS = {
     'getBakedSvg',
     'getPublishedPathway',
     'getPathwayVersion',
+    'lookupSkills',
   ],
   learners: ['listLearnerCredentials', 'learnerPathwayProgress', 'pathwayWhatIf'],
   system: ['getOpenApi', 'getDocs', 'getHealth'],
@@ -173,6 +175,7 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
     ...publicRoutes(deps),
     ...issuerRoutes(deps),
     ...pathwayRoutes(deps),
+    ...skillRoutes(),
   ]);
 }
 

@@ -5,6 +5,7 @@ import { issuerRoutes } from './issuer-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
 import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
+import { skillRoutes } from './skill-routes.ts';
 
 /**
  * The whole API as one route table: the Lambda entry, the local server and /openapi.json are
@@ -20,5 +21,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...publicRoutes(deps),
     ...learnerRoutes(deps),
     ...pathwayRoutes(deps),
+    ...skillRoutes(),
   ];
 }

@@ -42,25 +42,94 @@ function keys(text: string): string[] {
     .filter(Boolean);
 }
 
-function SkillList(props: {
+type Skill =
+  paths['/skills']['get']['responses'][200]['content']['application/json']['items'][number];
+
+/** Skills as keys; what is typed and not yet picked counts too (keys separated by commas). */
+interface Picked {
+  readonly skills: readonly Skill[];
+  readonly text: string;
+}
+
+function pickedKeys(picked: Picked): string[] {
+  return [...picked.skills.map((s) => s.key), ...keys(picked.text)];
+}
+
+/**
+ * A skill picker: type a few letters of a skill or occupation, pick it from the suggestions
+ * (GET /skills), or paste skill keys. Picked skills show as removable chips.
+ */
+function SkillPicker(props: {
   id: string;
   label: string;
   hint: string;
-  value: string;
-  onInput: (v: string) => void;
+  value: Picked;
+  onChange: (v: Picked) => void;
   error: string | undefined;
 }) {
+  const [suggestions, setSuggestions] = useState<readonly Skill[]>([]);
+  const { skills, text } = props.value;
+  async function suggest(next: string) {
+    props.onChange({ skills, text: next });
+    const q = next.trim();
+    if (q.length < 2 || /^(ONET|ESCO):/i.test(q)) return setSuggestions([]);
+    const { data } = await api.GET('/skills', { params: { query: { q } } });
+    setSuggestions(
+      (data?.items ?? []).filter((s) => !skills.some((p) => p.key === s.key)).slice(0, 6),
+    );
+  }
+  const describedBy = `${props.id}-hint${props.error ? ` ${props.id}-error` : ''}`;
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
-      <textarea
+      {skills.length > 0 && (
+        <ul class="chips" aria-label={`${props.label}: picked skills`}>
+          {skills.map((s) => (
+            <li key={s.key}>
+              {s.label}{' '}
+              <button
+                type="button"
+                class="link"
+                aria-label={`Remove ${s.label}`}
+                onClick={() =>
+                  props.onChange({ skills: skills.filter((p) => p.key !== s.key), text })
+                }
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input
         id={props.id}
-        rows={2}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        aria-describedby={`${props.id}-hint${props.error ? ` ${props.id}-error` : ''}`}
+        value={text}
+        autocomplete="off"
+        onInput={(e) => void suggest(e.currentTarget.value)}
+        aria-describedby={describedBy}
         aria-invalid={props.error ? 'true' : undefined}
       />
+      {suggestions.length > 0 && (
+        <ul class="suggestions" aria-label={`Suggestions for ${props.label}`}>
+          {suggestions.map((s) => (
+            <li key={s.key}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  props.onChange({ skills: [...skills, s], text: '' });
+                  setSuggestions([]);
+                }}
+              >
+                Add {s.label}
+              </button>{' '}
+              <span class="muted">
+                {s.framework} {s.kind}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       <small id={`${props.id}-hint`} class="muted">
         {props.hint}
       </small>
@@ -104,9 +173,10 @@ function SkillMatches(props: {
 }
 
 function Search() {
-  const [mustHave, setMustHave] = useState('');
-  const [niceToHave, setNiceToHave] = useState('');
-  const [atLeastOf, setAtLeastOf] = useState('');
+  const empty: Picked = { skills: [], text: '' };
+  const [mustHave, setMustHave] = useState<Picked>(empty);
+  const [niceToHave, setNiceToHave] = useState<Picked>(empty);
+  const [atLeastOf, setAtLeastOf] = useState<Picked>(empty);
   const [atLeastN, setAtLeastN] = useState(1);
   const [issuedAfter, setIssuedAfter] = useState('');
   const [sort, setSort] = useState<'relevance' | 'recent'>('relevance');
@@ -116,10 +186,10 @@ function Search() {
   const [busy, setBusy] = useState(false);
 
   function query(after?: string): Query {
-    const of = keys(atLeastOf);
+    const of = pickedKeys(atLeastOf);
     return {
-      mustHave: keys(mustHave),
-      niceToHave: keys(niceToHave),
+      mustHave: pickedKeys(mustHave),
+      niceToHave: pickedKeys(niceToHave),
       ...(of.length > 0 ? { atLeast: { n: atLeastN, of } } : {}),
       ...(issuedAfter
         ? { filter: { issuedAfter: new Date(`${issuedAfter}T00:00:00Z`).toISOString() } }
@@ -153,7 +223,12 @@ function Search() {
     download('candidates.csv', 'text/csv', data ?? '');
   }
 
-  const names = new Map((results?.skills ?? []).map((s) => [s.key, s.name ?? s.key] as const));
+  const names = new Map<string, string>([
+    ...[...mustHave.skills, ...niceToHave.skills, ...atLeastOf.skills].map(
+      (s) => [s.key, s.label] as const,
+    ),
+    ...(results?.skills ?? []).map((s) => [s.key, s.name ?? s.key] as const),
+  ]);
   const hits = (results?.hits ?? []) as unknown as Hit[];
   const facets = results?.facets as Record<string, { key: string; count: number }[]> | undefined;
   return (
@@ -166,20 +241,20 @@ function Search() {
           void run();
         }}
       >
-        <SkillList
+        <SkillPicker
           id="must-have"
           label="Must have"
-          hint="Skill keys, e.g. ONET:15-2051.00 or ESCO:598de5b0-5b58-4ea7-8058-a4bc4d18c742, separated by commas."
+          hint="Type a skill or occupation and pick it, or paste skill keys (ONET:…, ESCO:…) separated by commas."
           value={mustHave}
-          onInput={setMustHave}
+          onChange={setMustHave}
           error={fieldError(error, '/mustHave')}
         />
-        <SkillList
+        <SkillPicker
           id="nice-to-have"
           label="Nice to have"
           hint="Ranks candidates higher; not required."
           value={niceToHave}
-          onInput={setNiceToHave}
+          onChange={setNiceToHave}
           error={fieldError(error, '/niceToHave')}
         />
         <div class="row">
@@ -192,12 +267,12 @@ function Search() {
             onInput={(e) => setAtLeastN(Number(e.currentTarget.value))}
           />
         </div>
-        <SkillList
+        <SkillPicker
           id="at-least-of"
           label="of these skills"
           hint="Leave empty for none."
           value={atLeastOf}
-          onInput={setAtLeastOf}
+          onChange={setAtLeastOf}
           error={fieldError(error, '/atLeast')}
         />
         <div class="row">
