@@ -193,6 +193,12 @@ describe('the web app', () => {
     // are on screen (the app loaded, the config read, the API answered, the cards rendered).
     timings.learnerBadgesInteractiveMs = Number(await page.evaluate('performance.now()'));
     await shoot('learner-badges');
+    const [clr] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my CLR' }).click(),
+    ]);
+    expect(clr.suggestedFilename()).toBe('ada-clr.jwt');
+    expect(await readFile((await clr.path()) ?? '', 'utf8')).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
 
     await page.getByRole('link', { name: 'My stacks' }).click();
     const stack = page.getByRole('article', { name: 'Data Analyst Foundations' });

@@ -53,6 +53,7 @@ function Badges(props: { learnerId: string }) {
   const [load] = useCredentials(props.learnerId);
   const [filter, setFilter] = useState('');
   const [state, setState] = useState('all');
+  const [clrError, setClrError] = useState<unknown>();
   return (
     <Page title="My badges">
       <div class="row filters">
@@ -77,13 +78,16 @@ function Badges(props: { learnerId: string }) {
               params: { path: { learnerId: props.learnerId } },
               parseAs: 'text',
             });
-            if (error === undefined && data)
-              download(`${props.learnerId}-clr.jwt`, 'application/vc+jwt', data);
+            if (error !== undefined || !data)
+              return setClrError(error ?? new Error('The CLR is empty.'));
+            setClrError(undefined);
+            download(`${props.learnerId}-clr.jwt`, 'application/vc+jwt', data);
           }}
         >
           Download my CLR
         </button>
       </div>
+      {clrError !== undefined && <ErrorNote error={clrError} />}
       <Loaded load={load} what="your badges">
         {(items) => {
           const needle = filter.trim().toLowerCase();
