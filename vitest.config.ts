@@ -64,6 +64,16 @@ export default defineConfig({
           ]
         : []),
       {
+        // The web app in a real browser against `npm start` (test/e2e/README in docs/web.md).
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'infra',

@@ -36,6 +36,7 @@ import {
 } from './seed.ts';
 import { localStreamHandlers } from './stream-handlers.ts';
 import { startStreamPoller } from './stream-poller.ts';
+import { ensureWebBuild, localWebAppConfig, withWebApp } from './web-static.ts';
 
 /**
  * `npm start`: the local runtime's composition root. The same handlers as in AWS, on DynamoDB
@@ -97,6 +98,8 @@ async function start(): Promise<void> {
   startup.started(closeBridge);
 
   const dirs = await prepareDataDir(DATA_DIR);
+  // The web app is served beside the API; a missing or stale build is made now (a second).
+  ensureWebBuild((line) => process.stdout.write(line));
   process.stdout.write('starting DynamoDB Local…\n');
   const db = await startDynamoDbLocal({ dbPath: dirs.dynamodb });
   startup.started(() => db.stop());
@@ -245,11 +248,15 @@ async function start(): Promise<void> {
   // On shutdown the server stops taking requests first (the parts behind it still run while
   // in-flight requests finish); registered last, it is stopped first.
   startup.started(closeBridge);
-  route = handler;
+  route = withWebApp(handler, {
+    config: localWebAppConfig(baseUrl),
+    devTokensFile: tokensPath,
+  });
 
   const achievement = achievements.items[0];
   process.stdout.write(`
 credstack is running at ${bridge.url}${firstStart ? ' (demo tenant seeded)' : ' (data kept from the last start)'}
+  Web app       ${bridge.url}/ (demo users at ${bridge.url}/app/sign-in)
   API docs      ${bridge.url}/docs
   OpenAPI       ${bridge.url}/openapi.json
   bearer tokens .data/dev-tokens.json (one per demo role)

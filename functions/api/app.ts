@@ -12,6 +12,7 @@ import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
 import { apiRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
+import { skillRoutes } from './skill-routes.ts';
 
 /** The subtitle of the API reference: what the service does, all of it. */
 export const API_DESCRIPTION =
@@ -93,6 +94,7 @@ export const ROUTE_GROUPS = {
     'getIssuerImage',
     'getPublishedPathway',
     'getPathwayVersion',
+    'lookupSkills',
   ],
   learners: ['listLearnerCredentials', 'learnerPathwayProgress', 'pathwayWhatIf'],
   system: ['getOpenApi', 'getDocs', 'getHealth'],
@@ -176,6 +178,7 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
     ...publicRoutes(deps),
     ...issuerRoutes(deps),
     ...pathwayRoutes(deps),
+    ...skillRoutes(),
   ]);
 }
 

@@ -6,6 +6,7 @@ import { learnerClrRoutes } from './learner-clr-routes.ts';
 import { learnerRoutes } from './learner-routes.ts';
 import { pathwayRoutes } from './pathway-routes.ts';
 import { publicRoutes } from './public-routes.ts';
+import { skillRoutes } from './skill-routes.ts';
 
 /**
  * The whole API as one route table: the Lambda entry, the local server and /openapi.json are
@@ -22,5 +23,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...learnerRoutes(deps),
     ...learnerClrRoutes(deps),
     ...pathwayRoutes(deps),
+    ...skillRoutes(),
   ];
 }

@@ -1,0 +1,348 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The web app in a real browser (Debian's chromium, driven by playwright-core) against the
+ * real `npm start` on its own data folder: a learner watches a stack complete, an employer
+ * finds consenting candidates with the badges that prove each skill, and a withdrawal takes
+ * the learner out of the results. Every page is checked with axe and photographed at 390 px
+ * and 1280 px into test-results/e2e/.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const START = join(ROOT, 'local/start.ts');
+const SHOTS = join(ROOT, 'test-results/e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const DATA_SCIENTISTS = 'ONET:15-2051.00';
+
+let dir: string;
+let profile: string;
+let base: string;
+let child: ChildProcess | undefined;
+let browser: BrowserContext;
+let page: Page;
+const timings: Record<string, number> = {};
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function startRuntime(port: number): Promise<void> {
+  let output = '';
+  const process_ = spawn(process.execPath, [START], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = process_;
+  await new Promise<void>((done, fail) => {
+    process_.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops everything')) done();
+    });
+    process_.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    process_.once('exit', (code) => fail(new Error(`npm start exited (${code}):\n${output}`)));
+  });
+}
+
+async function token(name: string): Promise<string> {
+  const tokens = JSON.parse(await readFile(join(dir, '.data/dev-tokens.json'), 'utf8'));
+  return tokens[name].token as string;
+}
+
+async function api(method: string, path: string, as: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${await token(as)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely in a journey test
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** No serious or critical accessibility violation on the page as it stands. */
+async function accessible(): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad).toEqual([]);
+}
+
+/** The page at a phone's and a laptop's width, checked and photographed at both. */
+async function shoot(name: string): Promise<void> {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    // Nothing may stick out sideways at either width.
+    // (Expressions run in the page, as strings: this project is type-checked without the DOM.)
+    const overflow = Number(
+      await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      ),
+    );
+    expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await accessible();
+}
+
+async function signInAs(user: string): Promise<void> {
+  await page.goto(`${base}/app/sign-in`);
+  await page.getByRole('button', { name: user, exact: true }).click();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: /^Sign out/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Sign in' })
+    .waitFor();
+}
+
+async function searchTwoSkills(): Promise<void> {
+  await page.goto(`${base}/app/search`);
+  // One skill picked by name from the suggestions (GET /skills), one pasted as a key.
+  await page.getByLabel('Must have', { exact: true }).fill('sql');
+  await page.getByRole('button', { name: 'Add SQL', exact: true }).click();
+  await page.getByRole('button', { name: 'Remove SQL' }).waitFor();
+  await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'credstack-e2e-'));
+  profile = await mkdtemp(join(tmpdir(), 'credstack-chromium-'));
+  await mkdir(SHOTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  await startRuntime(port);
+  // A fresh profile each run (the user data dir), nothing downloaded: Debian's chromium.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((done) => child?.once('exit', done));
+    child.kill('SIGINT');
+    await exited;
+  }
+  await writeFile(join(SHOTS, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rm(profile, { recursive: true, force: true });
+}, 60_000);
+
+describe('the web app', () => {
+  it('serves the app at / beside the API, without shadowing it', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/openapi.json`)).headers.get('content-type')).toContain('json');
+    expect((await fetch(`${base}/assets/..%2f..%2fpackage.json`)).status).toBe(404);
+    const config = (await (await fetch(`${base}/app-config.json`)).json()) as { oidc: unknown };
+    expect(config.oidc).toMatchObject({ clientId: 'credstack-web', authority: `${base}/oidc` });
+
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Verify a badge' }).waitFor();
+    await shoot('home');
+  });
+
+  it('shows Ada her progress, then the stack credential once she earns the last badge', async () => {
+    await signInAs('learner-ada');
+    await page.getByRole('heading', { name: 'My badges' }).waitFor();
+    await page.getByRole('list', { name: 'Badges' }).waitFor();
+    await page.goto(`${base}/app/badges`);
+    await page.getByRole('list', { name: 'Badges' }).waitFor();
+    // Time to interactive of the learner page, loaded afresh: navigation start until its badges
+    // are on screen (the app loaded, the config read, the API answered, the cards rendered).
+    timings.learnerBadgesInteractiveMs = Number(await page.evaluate('performance.now()'));
+    await shoot('learner-badges');
+    const [clr] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my CLR' }).click(),
+    ]);
+    expect(clr.suggestedFilename()).toBe('ada-clr.jwt');
+    expect(await readFile((await clr.path()) ?? '', 'utf8')).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    await page.getByRole('link', { name: 'My stacks' }).click();
+    const stack = page.getByRole('article', { name: 'Data Analyst Foundations' });
+    await stack.getByText(/% complete$/).waitFor();
+    expect(await stack.getByText('3 of 6 credits').count()).toBe(1);
+    expect(await stack.getByText(/met by SQL Querying Fundamentals/).count()).toBeGreaterThan(0);
+    expect(await stack.getByRole('heading', { name: 'Next steps' }).count()).toBe(1);
+    await shoot('learner-stacks');
+
+    const achievements = await api('GET', '/issuers/northfield/achievements', 'issuer-admin');
+    const cleaning = achievements.body.items.find(
+      (a: { name?: string; definition?: { name?: string } }) =>
+        (a.name ?? a.definition?.name) === 'Data Cleaning and Preparation',
+    );
+    const issued = await api('POST', '/credentials/issue', 'issuer-admin', {
+      credential: {
+        issuer: 'northfield',
+        credentialSubject: {
+          email: 'ada.learner@mail.example',
+          achievement: { id: cleaning.id },
+        },
+      },
+      options: { learnerId: 'ada' },
+    });
+    expect(issued.status).toBe(201);
+
+    // The award follows from the stream: reload until the stack says so.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('article', { name: 'Data Analyst Foundations' }).waitFor();
+          return page
+            .getByRole('article', { name: 'Data Analyst Foundations' })
+            .getByText('Complete: the stack credential is yours.')
+            .count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(1);
+
+    // The stack credential is issued by the award consumer, just after: wait for it in the list.
+    await page.getByRole('link', { name: 'My badges' }).click();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('list', { name: 'Badges' }).waitFor();
+          return page.getByRole('link', { name: 'Data Analyst Foundations' }).count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await page.getByRole('link', { name: 'Data Analyst Foundations' }).click();
+    await page.getByText('This badge is genuine').waitFor();
+    const linkedIn = await page
+      .getByRole('link', { name: 'Add to LinkedIn profile' })
+      .getAttribute('href');
+    expect(linkedIn).toMatch(
+      /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=Data\+Analyst\+Foundations&/,
+    );
+    await shoot('learner-badge');
+
+    await page.getByRole('link', { name: 'Public verification page' }).click();
+    await page.waitForLoadState('load');
+    timings.verificationPageMs = Number(
+      await page.evaluate(
+        "performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? -1",
+      ),
+    );
+    expect(await page.content()).toContain('Data Analyst Foundations');
+    await shoot('verification-page');
+  });
+
+  it('lets an employer find consenting candidates by two skills, with reasons, and export them', async () => {
+    await page.goto(`${base}/app/badges`);
+    await signOut();
+    await signInAs('employer');
+    await searchTwoSkills();
+    const hits = page.locator('.hit');
+    expect(await hits.count()).toBeGreaterThan(0);
+    const ada = hits.filter({ hasText: 'Ada L.' });
+    expect(await ada.count()).toBe(1);
+    expect(
+      await ada.getByRole('link', { name: /SQL Querying Fundamentals/ }).count(),
+    ).toBeGreaterThan(0);
+    const href = await ada
+      .getByRole('link', { name: /SQL Querying Fundamentals/ })
+      .first()
+      .getAttribute('href');
+    expect(href).toMatch(/\/credentials\/.+\/verify$/);
+    await shoot('employer-search');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv).toContain('Ada L.');
+
+    await ada.getByRole('link', { name: 'Ada L.' }).click();
+    await page.getByRole('heading', { name: 'Ada L.' }).waitFor();
+    await shoot('employer-candidate');
+  });
+
+  it('says in words, next to the field, why a search was refused', async () => {
+    await page.goto(`${base}/app/search`);
+    await page.getByLabel('Must have', { exact: true }).fill('not-a-skill');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('#must-have-error').waitFor();
+    expect(await page.locator('#must-have-error').textContent()).toContain('is not a skill key');
+  });
+
+  it('takes Ada out of the results once she withdraws consent', async () => {
+    await signOut();
+    await signInAs('learner-ada');
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('button', { name: 'Withdraw consent' }).click();
+    await page.getByText('No employer can find you.').waitFor();
+    await shoot('learner-privacy');
+
+    await signOut();
+    await signInAs('employer');
+    await searchTwoSkills();
+    expect(await page.locator('.hit').filter({ hasText: 'Ada L.' }).count()).toBe(0);
+    expect(await page.locator('.hit').filter({ hasText: 'Katherine J.' }).count()).toBe(1);
+  });
+
+  it('says so when the session has ended, and offers to sign in again', async () => {
+    await page.evaluate(() => {
+      const raw = sessionStorage.getItem('credstack.session') ?? '{}';
+      sessionStorage.setItem(
+        'credstack.session',
+        JSON.stringify({ ...JSON.parse(raw), token: 'expired.token.value' }),
+      );
+    });
+    await page.goto(`${base}/app/search`);
+    await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('Your session has ended.').waitFor();
+    expect(await page.getByRole('link', { name: 'Sign in again' }).count()).toBe(1);
+  });
+
+  it('keeps tokens out of localStorage', async () => {
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  });
+});

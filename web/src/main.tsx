@@ -1,0 +1,141 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
+import { expired, isExpired, session, signOut } from './auth.ts';
+import { type AppConfig, appConfig } from './config.ts';
+import { Home } from './pages/home.tsx';
+import { Callback, SignIn } from './pages/sign-in.tsx';
+import { useSignal } from './signal.ts';
+import './styles.css';
+
+// The signed-in sections load on demand: the first page (home, verify, sign-in) stays small.
+const learner = () => import('./pages/learner.tsx');
+const employer = () => import('./pages/employer.tsx');
+const Badges = lazy(() => learner().then((m) => m.BadgesPage));
+const Badge = lazy(() => learner().then((m) => m.BadgePage));
+const Stacks = lazy(() => learner().then((m) => m.StacksPage));
+const Import = lazy(() => learner().then((m) => m.ImportPage));
+const Privacy = lazy(() => learner().then((m) => m.PrivacyPage));
+const Search = lazy(() => employer().then((m) => m.SearchPage));
+const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
+const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
+
+function Nav(props: { config: AppConfig | undefined }) {
+  const current = useSignal(session);
+  const { route } = useLocation();
+  return (
+    <header class="top">
+      <a class="brand" href="/">
+        credstack
+      </a>
+      <nav aria-label="Main">
+        <ul>
+          {current?.learnerId && (
+            <>
+              <li>
+                <a href="/app/badges">My badges</a>
+              </li>
+              <li>
+                <a href="/app/stacks">My stacks</a>
+              </li>
+              <li>
+                <a href="/app/import">Add a badge</a>
+              </li>
+              <li>
+                <a href="/app/privacy">Privacy</a>
+              </li>
+            </>
+          )}
+          {current?.employerId && (
+            <li>
+              <a href="/app/search">Find candidates</a>
+            </li>
+          )}
+          <li>
+            <a href="/app/verify">Verify</a>
+          </li>
+          <li>
+            {current ? (
+              <button
+                type="button"
+                class="link"
+                onClick={() => signOut(props.config).then(() => route('/'))}
+              >
+                Sign out ({current.label})
+              </button>
+            ) : (
+              <a href="/app/sign-in">Sign in</a>
+            )}
+          </li>
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+function ExpiredNotice() {
+  const isOver = useSignal(expired);
+  const current = useSignal(session);
+  const over = isOver || (current !== undefined && isExpired(current));
+  if (!over) return null;
+  return (
+    <p class="error" role="alert">
+      Your session has ended.{' '}
+      <a href={`/app/sign-in?return=${encodeURIComponent(location.pathname)}`}>Sign in again</a> to
+      continue.
+    </p>
+  );
+}
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        There is nothing at this address. <a href="/">Go to the home page</a>.
+      </p>
+    </section>
+  );
+}
+
+function App() {
+  const [config, setConfig] = useState<AppConfig>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    appConfig().then(setConfig, (e: Error) => setError(e.message));
+  }, []);
+  return (
+    <LocationProvider>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Nav config={config} />
+      <main id="main" tabIndex={-1}>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <ExpiredNotice />
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/app" component={Home} />
+          <Route path="/app/sign-in" component={SignIn} />
+          <Route path="/auth/callback" component={Callback} />
+          <Route path="/app/verify" component={Verify} />
+          <Route path="/app/badges" component={Badges} />
+          <Route path="/app/badges/:id" component={Badge} />
+          <Route path="/app/stacks" component={Stacks} />
+          <Route path="/app/import" component={Import} />
+          <Route path="/app/privacy" component={Privacy} />
+          <Route path="/app/search" component={Search} />
+          <Route path="/app/candidates/:id" component={Candidate} />
+          <Route default component={NotFound} />
+        </Router>
+      </main>
+    </LocationProvider>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,89 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { problemText } from './api/client.ts';
+
+/** Shared pieces: a loader for one API call with its loading, error and empty states. */
+
+export type Load<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'error'; readonly error: unknown }
+  | { readonly state: 'ok'; readonly data: T };
+
+export function useLoad<T>(
+  run: () => Promise<{ data?: T; error?: unknown }>,
+  deps: unknown[],
+): [Load<T>, () => void] {
+  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
+  const [tick, setTick] = useState(0);
+  // The caller names what the call depends on (deps), as with useEffect.
+  useEffect(() => {
+    let live = true;
+    setLoad({ state: 'loading' });
+    run().then(
+      ({ data, error }) => {
+        if (!live) return;
+        setLoad(
+          error !== undefined || data === undefined
+            ? { state: 'error', error }
+            : { state: 'ok', data },
+        );
+      },
+      (error: unknown) => live && setLoad({ state: 'error', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return [load, () => setTick((t) => t + 1)];
+}
+
+export function Loaded<T>(props: {
+  load: Load<T>;
+  what: string;
+  children: (data: T) => ComponentChildren;
+}) {
+  if (props.load.state === 'loading')
+    return (
+      <p class="muted" aria-busy="true">
+        Loading {props.what}…
+      </p>
+    );
+  if (props.load.state === 'error') return <ErrorNote error={props.load.error} />;
+  return <>{props.children(props.load.data)}</>;
+}
+
+export function ErrorNote(props: { error: unknown }) {
+  return (
+    <p class="error" role="alert">
+      {problemText(props.error)}
+    </p>
+  );
+}
+
+export function Page(props: { title: string; children: ComponentChildren }) {
+  useEffect(() => {
+    document.title = `${props.title} · credstack`;
+  }, [props.title]);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{props.title}</h1>
+      {props.children}
+    </section>
+  );
+}
+
+export function date(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { dateStyle: 'medium' });
+}
+
+/** Offers a file the app made (a receipt, an export) for download. */
+export function download(name: string, type: string, body: string | Blob): void {
+  const url = URL.createObjectURL(body instanceof Blob ? body : new Blob([body], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
