@@ -12,8 +12,11 @@ import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
 import { serviceVerifier } from '../functions/service-context.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { demoUsers } from './demo-users.ts';
+import { appConfig, byIssuer, createDevOidcProvider } from './dev-oidc.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type FrontRouter, frontRouter } from './front.ts';
 import { type HttpHandler, startHttpBridge } from './http-bridge.ts';
 import { startJobResumer } from './job-resumer.ts';
 import { guardStartup, type ShutdownStep } from './lifecycle.ts';
@@ -86,9 +89,11 @@ async function start(): Promise<void> {
 
   // 2. The port: listening first claims it, so a busy one stops the start before anything runs.
   let route: HttpHandler | undefined;
+  let front: FrontRouter | undefined;
   const bridge = await startHttpBridge({
     port,
     handler: (event) => (route ? route(event) : Promise.resolve(STARTING)),
+    front: (request, response) => front?.(request, response) ?? false,
   }).catch((error: unknown) => {
     throw listenFailure(error, port);
   });
@@ -107,6 +112,8 @@ async function start(): Promise<void> {
   const tableCreated = await ensureTable(client, TABLE);
 
   const devIssuer = await loadOrCreateDevIssuer(dirs.root);
+  // The web app's sign-in: a development OpenID provider at /oidc offering the demo users.
+  const oidc = await createDevOidcProvider({ baseUrl, dataDir: dirs.root, users: demoUsers() });
   // Loopback and private addresses stay refused: only the service's own documents are local,
   // and those are answered from its data by the service verifier.
   const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
@@ -116,10 +123,13 @@ async function start(): Promise<void> {
     vault: new LocalKeyVault({ dir: dirs.keys }),
     baseUrl,
     clock: systemClock,
-    tokenVerifier: createJwtTokenVerifier({
-      issuer: devIssuer.issuer,
-      audience: devIssuer.audience,
-      jwks: createLocalJWKSet(devIssuer.jwks),
+    tokenVerifier: byIssuer({
+      [devIssuer.issuer]: createJwtTokenVerifier({
+        issuer: devIssuer.issuer,
+        audience: devIssuer.audience,
+        jwks: createLocalJWKSet(devIssuer.jwks),
+      }),
+      [oidc.issuer]: oidc.tokenVerifier,
     }),
     network,
     health: async () => {
@@ -235,6 +245,7 @@ async function start(): Promise<void> {
   // in-flight requests finish); registered last, it is stopped first.
   startup.started(closeBridge);
   route = handler;
+  front = frontRouter({ oidc: oidc.listener, appConfig: appConfig(baseUrl) });
 
   const achievement = achievements.items[0];
   process.stdout.write(`
@@ -242,6 +253,7 @@ credstack is running at ${bridge.url}${firstStart ? ' (demo tenant seeded)' : ' 
   API docs      ${bridge.url}/docs
   OpenAPI       ${bridge.url}/openapi.json
   bearer tokens .data/dev-tokens.json (one per demo role)
+  sign-in       ${bridge.url}/oidc (development OpenID provider; app config at /app-config.json)
 
 Issue a badge as the demo issuer's admin:
   TOKEN=$(node -p "require('./.data/dev-tokens.json')['issuer-admin'].token")
