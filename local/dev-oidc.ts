@@ -114,6 +114,74 @@ async function loadOrCreateKeys(dir: string): Promise<StoredKeys> {
   }
 }
 
+type Stored = Record<string, unknown> & {
+  uid?: string;
+  userCode?: string;
+  grantId?: string;
+  consumed?: number;
+};
+
+/**
+ * Where the provider keeps its sessions, grants, codes and interactions: this process's memory,
+ * so a restart signs everyone out — said here, in the provider's own adapter, rather than
+ * warned about at every start. Entries expire as the provider asks.
+ */
+function memoryAdapter(): new (model: string) => object {
+  const entries = new Map<string, { payload: Stored; expiresAt: number | undefined }>();
+  const live = (key: string): Stored | undefined => {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry.payload;
+  };
+  return class MemoryAdapter {
+    readonly #model: string;
+    constructor(model: string) {
+      this.#model = model;
+    }
+    #key(id: string): string {
+      return `${this.#model}:${id}`;
+    }
+    async upsert(id: string, payload: Stored, expiresIn?: number): Promise<void> {
+      entries.set(this.#key(id), {
+        payload,
+        expiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
+      });
+    }
+    async find(id: string): Promise<Stored | undefined> {
+      return live(this.#key(id));
+    }
+    async findByUid(uid: string): Promise<Stored | undefined> {
+      for (const key of entries.keys()) {
+        const payload = key.startsWith(`${this.#model}:`) ? live(key) : undefined;
+        if (payload?.uid === uid) return payload;
+      }
+      return undefined;
+    }
+    async findByUserCode(userCode: string): Promise<Stored | undefined> {
+      for (const key of entries.keys()) {
+        const payload = key.startsWith(`${this.#model}:`) ? live(key) : undefined;
+        if (payload?.userCode === userCode) return payload;
+      }
+      return undefined;
+    }
+    async consume(id: string): Promise<void> {
+      const payload = live(this.#key(id));
+      if (payload !== undefined) payload.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string): Promise<void> {
+      entries.delete(this.#key(id));
+    }
+    async revokeByGrantId(grantId: string): Promise<void> {
+      for (const [key, entry] of entries)
+        if (entry.payload.grantId === grantId) entries.delete(key);
+    }
+  };
+}
+
 /** The claims the API reads, as the dev tokens carry them (see dev-tokens.ts). */
 function apiClaims(user: DemoUser): Record<string, unknown> {
   const { claims } = user;
@@ -226,6 +294,7 @@ export async function createDevOidcProvider(options: {
   const userOf = (accountId: string): DemoUser | undefined => bySubject.get(accountId);
 
   const provider = new Provider(issuer, {
+    adapter: memoryAdapter(),
     clients: [
       {
         client_id: WEB_CLIENT_ID,
