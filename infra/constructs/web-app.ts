@@ -53,7 +53,7 @@ export const API_PATH_PREFIX = '/api';
 export const PLACEHOLDER_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>credstack</title></head>
 <body><h1>credstack</h1><p>The web app was not built when this stack was synthesized:
-run <code>npm run build --prefix web</code> (or the web build) and deploy again. The API answers under /api.</p></body></html>
+build it (<code>web/</code>, into <code>web/dist</code>) and deploy again. The API answers under /api.</p></body></html>
 `;
 
 /**
