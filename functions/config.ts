@@ -27,7 +27,7 @@ export interface ServiceConfig {
   readonly baseUrl: string;
   /** Expected JWT `iss`, exactly as the identity provider writes it. */
   readonly oidcIssuer: string;
-  /** Expected JWT `aud` (or Cognito `client_id`). */
+  /** Expected JWT `aud` (or Cognito `client_id`); several are comma-separated. */
   readonly oidcAudience: string;
   /** The identity provider's JWKS (default `<issuer>/.well-known/jwks.json`). */
   readonly oidcJwksUrl: string;

@@ -20,6 +20,9 @@ export const DEFAULT_STAGE_NOTICE =
  * - `oidcIssuer`, `oidcAudience`, `oidcJwksUrl`: trust an external OIDC provider instead of
  *   creating a Cognito user pool;
  * - `domainName`, `certificateArn`: serve the API on a custom domain;
+ * - `webDomainName`, `webCertificateArn` (us-east-1): serve the web app on a custom domain;
+ * - `webClientId`: the web app's client id at the external OIDC provider (default: the
+ *   audience);
  * - `alarmEmail`: subscribe an address to the alarms;
  * - `corsOrigins`: comma-separated origins allowed by CORS.
  *
@@ -48,6 +51,11 @@ export function credstackApp(
   const certificateArn = context('certificateArn');
   if ((domainName === undefined) !== (certificateArn === undefined))
     throw new Error('-c domainName and -c certificateArn go together');
+  const webDomainName = context('webDomainName');
+  const webCertificateArn = context('webCertificateArn');
+  if ((webDomainName === undefined) !== (webCertificateArn === undefined))
+    throw new Error('-c webDomainName and -c webCertificateArn go together');
+  const webClientId = context('webClientId');
   const jwksUrl = context('oidcJwksUrl');
   const alarmEmail = context('alarmEmail');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -55,7 +63,17 @@ export function credstackApp(
     stage,
     ...(env.account && env.region ? { env: { account: env.account, region: env.region } } : {}),
     ...(oidcIssuer && oidcAudience
-      ? { oidc: { issuer: oidcIssuer, audience: oidcAudience, ...(jwksUrl ? { jwksUrl } : {}) } }
+      ? {
+          oidc: {
+            issuer: oidcIssuer,
+            audience: oidcAudience,
+            ...(jwksUrl ? { jwksUrl } : {}),
+            ...(webClientId ? { webClientId } : {}),
+          },
+        }
+      : {}),
+    ...(webDomainName && webCertificateArn
+      ? { webDomain: { name: webDomainName, certificateArn: webCertificateArn } }
       : {}),
     ...(domainName && certificateArn ? { customDomain: { name: domainName, certificateArn } } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),

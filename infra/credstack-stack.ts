@@ -15,6 +15,7 @@ import { ServiceFunction } from './constructs/service-function.ts';
 import { ServiceTable } from './constructs/service-table.ts';
 import { SigningKeys } from './constructs/signing-keys.ts';
 import { StreamConsumers } from './constructs/stream-consumers.ts';
+import { WebApp, type WebDomain } from './constructs/web-app.ts';
 import { FUNCTIONS, type FunctionSpec } from './function-catalog.ts';
 import type { StageSettings } from './stages.ts';
 
@@ -23,6 +24,10 @@ export interface CredstackStackProps extends StackProps {
   /** Trust an external OIDC provider instead of creating a Cognito user pool. */
   readonly oidc?: ExternalOidc;
   readonly customDomain?: CustomDomain;
+  /** The web app's domain and its us-east-1 certificate (default: the CloudFront domain). */
+  readonly webDomain?: WebDomain;
+  /** Where the built web app is (default `web/dist`; a placeholder page when absent). */
+  readonly webDistDir?: string;
   /** Alarm notifications go to this address (confirm the subscription e-mail). */
   readonly alarmEmail?: string;
   /** The functions to deploy (default: the whole catalog). */
@@ -45,6 +50,7 @@ export class CredstackStack extends Stack {
   readonly api: ServiceApi;
   readonly functions: Readonly<Record<string, ServiceFunction>>;
   readonly monitoring: Monitoring;
+  readonly web: WebApp;
 
   constructor(scope: Construct, id: string, props: CredstackStackProps) {
     super(scope, id, {
@@ -68,6 +74,14 @@ export class CredstackStack extends Stack {
       identity,
       logKey: dataKey,
       ...(props.customDomain ? { customDomain: props.customDomain } : {}),
+    });
+    // Before the functions: it adds the web client, one of the audiences they accept.
+    this.web = new WebApp(this, 'web', {
+      stage,
+      api: this.api.api,
+      identity,
+      ...(props.webDomain ? { domain: props.webDomain } : {}),
+      ...(props.webDistDir ? { distDir: props.webDistDir } : {}),
     });
     const consumers = new StreamConsumers(this, 'streams', {
       stage,
@@ -101,7 +115,7 @@ export class CredstackStack extends Stack {
       });
       fn.setConfig('BASE_URL', this.api.baseUrl)
         .setConfig('OIDC_ISSUER', identity.issuer)
-        .setConfig('OIDC_AUDIENCE', identity.audience)
+        .setConfig('OIDC_AUDIENCE', identity.audienceList)
         .setConfig('STAGE', stage.name)
         .bindTable(this.table, spec.access.table)
         .bindSigningKeys(signingKeys, spec.access.keys)
@@ -139,6 +153,7 @@ export class CredstackStack extends Stack {
     this.monitoring.finish();
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.baseUrl, description: 'BASE_URL' });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'the web app' });
     new CfnOutput(this, 'OidcIssuer', { value: identity.issuer });
     new CfnOutput(this, 'OidcAudience', { value: identity.audience });
     if (identity.userPool)

@@ -20,6 +20,11 @@ export interface HttpBridgeOptions {
   readonly host?: string;
   /** Largest request body accepted (default 6 MiB, Lambda's synchronous payload limit). */
   readonly maxBodyBytes?: number;
+  /**
+   * Answers the requests that are not the API's (the dev sign-in provider, the app config):
+   * returns true when it answered one (front.ts). Default: every request is the API's.
+   */
+  readonly front?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** Where failures of the handler are reported (default: console.error). */
   readonly onError?: (error: unknown, event: APIGatewayProxyEventV2 | undefined) => void;
 }
@@ -171,6 +176,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   };
 
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+    if (options.front?.(request, response)) return;
     void handle(request, response);
   });
   // Refuse a declared oversized upload before the client sends it.

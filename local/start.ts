@@ -12,8 +12,11 @@ import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
 import { serviceVerifier } from '../functions/service-context.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { demoUsers } from './demo-users.ts';
+import { appConfig, byIssuer, createDevOidcProvider } from './dev-oidc.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type FrontRouter, frontRouter } from './front.ts';
 import { type HttpHandler, startHttpBridge } from './http-bridge.ts';
 import { startJobResumer } from './job-resumer.ts';
 import { guardStartup, type ShutdownStep } from './lifecycle.ts';
@@ -88,9 +91,11 @@ async function start(): Promise<void> {
 
   // 2. The port: listening first claims it, so a busy one stops the start before anything runs.
   let route: HttpHandler | undefined;
+  let front: FrontRouter | undefined;
   const bridge = await startHttpBridge({
     port,
     handler: (event) => (route ? route(event) : Promise.resolve(STARTING)),
+    front: (request, response) => front?.(request, response) ?? false,
   }).catch((error: unknown) => {
     throw listenFailure(error, port);
   });
@@ -119,6 +124,8 @@ async function start(): Promise<void> {
   process.stdout.write(`search engine: ${search.description}\n`);
 
   const devIssuer = await loadOrCreateDevIssuer(dirs.root);
+  // The web app's sign-in: a development OpenID provider at /oidc offering the demo users.
+  const oidc = await createDevOidcProvider({ baseUrl, dataDir: dirs.root, users: demoUsers() });
   // Loopback and private addresses stay refused: only the service's own documents are local,
   // and those are answered from its data by the service verifier.
   const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES }));
@@ -128,10 +135,13 @@ async function start(): Promise<void> {
     vault: new LocalKeyVault({ dir: dirs.keys }),
     baseUrl,
     clock: systemClock,
-    tokenVerifier: createJwtTokenVerifier({
-      issuer: devIssuer.issuer,
-      audience: devIssuer.audience,
-      jwks: createLocalJWKSet(devIssuer.jwks),
+    tokenVerifier: byIssuer({
+      [devIssuer.issuer]: createJwtTokenVerifier({
+        issuer: devIssuer.issuer,
+        audience: devIssuer.audience,
+        jwks: createLocalJWKSet(devIssuer.jwks),
+      }),
+      [oidc.issuer]: oidc.tokenVerifier,
     }),
     network,
     searchIndex: search.searchIndex,
@@ -252,6 +262,8 @@ async function start(): Promise<void> {
     config: localWebAppConfig(baseUrl),
     devTokensFile: tokensPath,
   });
+  route = handler;
+  front = frontRouter({ oidc: oidc.listener, appConfig: appConfig(baseUrl) });
 
   const achievement = achievements.items[0];
   process.stdout.write(`
@@ -260,6 +272,7 @@ credstack is running at ${bridge.url}${firstStart ? ' (demo tenant seeded)' : ' 
   API docs      ${bridge.url}/docs
   OpenAPI       ${bridge.url}/openapi.json
   bearer tokens .data/dev-tokens.json (one per demo role)
+  sign-in       ${bridge.url}/oidc (development OpenID provider; app config at /app-config.json)
 
 Issue a badge as the demo issuer's admin:
   TOKEN=$(node -p "require('./.data/dev-tokens.json')['issuer-admin'].token")

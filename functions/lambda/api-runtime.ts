@@ -130,7 +130,8 @@ export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions):
   const verifier = options.verifier?.(ctx) ?? NO_VERIFIER;
   const tokenVerifier = createJwtTokenVerifier({
     issuer: config.oidcIssuer,
-    audience: config.oidcAudience,
+    // Several audiences, comma-separated: the API client and the web app's client.
+    audience: config.oidcAudience.split(',').map((audience) => audience.trim()),
     jwks: createRemoteJWKSet(new URL(config.oidcJwksUrl)),
   });
   return createHttpHandler(

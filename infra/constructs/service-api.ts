@@ -117,7 +117,8 @@ export class ServiceApi extends Construct {
       ? `https://${props.customDomain.name.toLowerCase()}`
       : this.api.apiEndpoint;
     this.#authorizer = new HttpJwtAuthorizer('bearer', props.identity.issuer, {
-      jwtAudience: [props.identity.audience],
+      // The API client's tokens and the web app's (resolved once the web client exists).
+      jwtAudience: props.identity.audiences,
       identitySource: ['$request.header.Authorization'],
     });
   }

@@ -18,8 +18,11 @@ export interface TokenVerifier {
 export interface JwtTokenVerifierOptions {
   /** Expected `iss`. */
   readonly issuer: string;
-  /** Expected `aud` (or, for Cognito access tokens that carry no `aud`, `client_id`). */
-  readonly audience: string;
+  /**
+   * Expected `aud` (or, for Cognito access tokens that carry no `aud`, `client_id`); a list
+   * accepts any of them (the API client and the web app's client of one user pool).
+   */
+  readonly audience: string | readonly string[];
   /** Key source: jose `createRemoteJWKSet(url)` or `createLocalJWKSet(jwks)`. */
   readonly jwks: JWTVerifyGetKey;
   /** Leeway for `exp`/`nbf`/`iat`, in seconds (default 30). */
@@ -143,10 +146,13 @@ function rolesOf(payload: JWTPayload): readonly Role[] {
   return [...roles];
 }
 
-function audienceMatches(payload: JWTPayload, audience: string): boolean {
+function audienceMatches(payload: JWTPayload, accepted: readonly string[]): boolean {
   const { aud } = payload;
-  if (aud === undefined) return payload.client_id === audience;
-  return Array.isArray(aud) ? aud.includes(audience) : aud === audience;
+  if (aud === undefined)
+    return typeof payload.client_id === 'string' && accepted.includes(payload.client_id);
+  return Array.isArray(aud)
+    ? aud.some((audience) => accepted.includes(audience))
+    : accepted.includes(aud);
 }
 
 /**
@@ -195,6 +201,8 @@ export function createJwtTokenVerifier(options: JwtTokenVerifierOptions): TokenV
   const clock = options.clock ?? systemClock;
   const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
   const clockTolerance = options.clockToleranceSeconds ?? 30;
+  const audiences: readonly string[] =
+    typeof options.audience === 'string' ? [options.audience] : [...options.audience];
   return {
     async verify(token) {
       if (token === '' || token.length > MAX_TOKEN_LENGTH)
@@ -212,7 +220,7 @@ export function createJwtTokenVerifier(options: JwtTokenVerifierOptions): TokenV
         throw toServiceError(error);
       }
       // Checked here rather than by jose: Cognito access tokens carry client_id, not aud.
-      if (!audienceMatches(payload, options.audience))
+      if (!audienceMatches(payload, audiences))
         throw unauthenticated('the token is not meant for this service');
       return principalFromClaims(payload);
     },

@@ -98,15 +98,21 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('checks tokens against the Cognito user pool and its app client by default', () => {
-    const pool = prod.stack.node.findAll().find((c) => c.node.path.endsWith('identity/users'));
+  it('checks tokens against the Cognito user pool and its app clients by default', () => {
+    const found = (suffix: string) =>
+      prod.stack.node.findAll().find((c) => c.node.path.endsWith(suffix))!;
+    const pool = found('identity/users');
 
     prod.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Issuer: { 'Fn::GetAtt': [logicalIdOf(pool!), 'ProviderURL'] },
-        Audience: [Match.anyValue()],
+        Issuer: { 'Fn::GetAtt': [logicalIdOf(pool), 'ProviderURL'] },
+        // The API client (operators, the CLI) and the web app's client.
+        Audience: [
+          { Ref: logicalIdOf(found('identity/users/api-client')) },
+          { Ref: logicalIdOf(found('identity/users/web-client')) },
+        ],
       },
     });
     prod.template.hasResourceProperties('AWS::Cognito::UserPool', {

@@ -145,6 +145,24 @@ describe('createJwtTokenVerifier', () => {
     expect(error.message).toBe('the token is not meant for this service');
   });
 
+  it('accepts any of several audiences (the API and web clients of one user pool), no other', async () => {
+    const both = createJwtTokenVerifier({
+      issuer: ISSUER,
+      audience: [AUDIENCE, 'web-client'],
+      jwks: JWKS,
+      clock: fixedClock(NOW),
+    });
+    const web = await token({ audience: null, claims: { client_id: 'web-client' } });
+    const api = await token({ audience: AUDIENCE });
+    const stranger = await token({ audience: null, claims: { client_id: 'other-client' } });
+
+    const principals = await Promise.all([both.verify(web), both.verify(api)]);
+    const error = await failure(both.verify(stranger));
+
+    expect(principals.map((principal) => principal.subject)).toEqual(['user-1', 'user-1']);
+    expect(error.message).toBe('the token is not meant for this service');
+  });
+
   it('refuses a token from another issuer', async () => {
     const jwt = await token({ issuer: 'https://evil.example' });
 
