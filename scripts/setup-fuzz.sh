@@ -4,10 +4,16 @@
 set -eu
 cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
+# Hypothesis is pinned too: from some later 6.1xx release on, its description of lambdas parses
+# source with CPython 3.11's ast module, which fails inside schemathesis's generator with
+# "SystemError: AST constructor recursion depth mismatch" on some operations.
+HYPOTHESIS_VERSION=6.135.0
 if [ -x .venv/bin/schemathesis ] &&
-  [ "$(.venv/bin/schemathesis --version 2>/dev/null)" = "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  [ "$(.venv/bin/schemathesis --version 2>/dev/null)" = "schemathesis, version $SCHEMATHESIS_VERSION" ] &&
+  [ "$(.venv/bin/python -c 'import hypothesis; print(hypothesis.__version__)' 2>/dev/null)" = "$HYPOTHESIS_VERSION" ]; then
   exit 0
 fi
 python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+.venv/bin/pip install --quiet --disable-pip-version-check \
+  "schemathesis==$SCHEMATHESIS_VERSION" "hypothesis==$HYPOTHESIS_VERSION"
 .venv/bin/schemathesis --version
