@@ -1,0 +1,23 @@
+import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
+import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
+import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
+import type { StoreTable } from '#test/contract/store-fixture.ts';
+import type { TestTable } from './dynamodb.ts';
+
+/**
+ * A fresh DynamoDB Local table as a contract suite's table: every call opens a new store on
+ * it, as another process would.
+ */
+export async function dynamoStoreTable(db: TestTable): Promise<StoreTable> {
+  const tableName = await db.newTable();
+  const table = { documents: db.documents, tableName };
+  return {
+    issuers: (options = {}) => new DynamoIssuerStore({ ...table, ...options }),
+    achievements: (options = {}) => new DynamoAchievementStore({ ...table, ...options }),
+    credentials: (options = {}) => new DynamoCredentialStore({ ...table, ...options }),
+    statusLists: (options = {}) => new DynamoStatusListStore({ ...table, ...options }),
+    idempotency: (clock) => new DynamoIdempotencyStore({ ...table, clock }),
+  };
+}
