@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
+import { CredstackError } from '#shared/core/errors.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import type {
   AchievementRepository,
@@ -176,10 +177,13 @@ export class MemoryStatusListStore implements StatusListRepository {
     const size = options.listSize ?? STATUS_LIST_SIZE;
     const ratio = options.fillRatio ?? STATUS_LIST_FILL_RATIO;
     if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31) {
-      throw new RangeError(`listSize must be an integer in [1, 2^31], not ${size}`);
+      throw new CredstackError(
+        'INPUT_MALFORMED',
+        `listSize must be an integer in [1, 2^31], not ${size}`,
+      );
     }
     if (!(ratio > 0 && ratio <= 1))
-      throw new RangeError(`fillRatio must be in (0, 1], not ${ratio}`);
+      throw new CredstackError('INPUT_MALFORMED', `fillRatio must be in (0, 1], not ${ratio}`);
     this.#listSize = size;
     this.#capacity = Math.max(1, Math.floor(size * ratio));
   }
