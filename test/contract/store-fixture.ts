@@ -1,9 +1,12 @@
 import type { Clock } from '#shared/core/clock.ts';
 import type {
   AchievementRepository,
+  BatchJobRepository,
   CredentialRepository,
   IdempotencyRepository,
   IssuerRepository,
+  PathwayJobRepository,
+  PathwayRepository,
   StatusListRepository,
 } from '#shared/service/ports.ts';
 
@@ -20,6 +23,11 @@ export interface StoreTable {
   statusLists(options?: { readonly listSize?: number }): StatusListRepository;
   /** The idempotency records of the table, seen at the time `clock` tells. */
   idempotency(clock: Clock): IdempotencyRepository;
+  /** Batch jobs whose heartbeats read `clock`. */
+  batchJobs(clock: Clock): BatchJobRepository;
+  pathways(): PathwayRepository;
+  /** Pathway jobs whose heartbeats read `clock`. */
+  pathwayJobs(clock: Clock): PathwayJobRepository;
 }
 
 export type NewStoreTable = () => Promise<StoreTable>;

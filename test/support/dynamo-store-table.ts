@@ -1,7 +1,10 @@
 import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
+import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { DynamoPathwayJobStore } from '#shared/store/dynamo/pathway-job-store.ts';
+import { DynamoPathwayStore } from '#shared/store/dynamo/pathway-store.ts';
 import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
 import type { StoreTable } from '#test/contract/store-fixture.ts';
 import type { TestTable } from './dynamodb.ts';
@@ -19,5 +22,8 @@ export async function dynamoStoreTable(db: TestTable): Promise<StoreTable> {
     credentials: (options = {}) => new DynamoCredentialStore({ ...table, ...options }),
     statusLists: (options = {}) => new DynamoStatusListStore({ ...table, ...options }),
     idempotency: (clock) => new DynamoIdempotencyStore({ ...table, clock }),
+    batchJobs: (clock) => new DynamoBatchJobStore({ ...table, clock }),
+    pathways: () => new DynamoPathwayStore(table),
+    pathwayJobs: (clock) => new DynamoPathwayJobStore({ ...table, clock }),
   };
 }

@@ -7,6 +7,11 @@ import {
   MemoryIssuerStore,
   MemoryStatusListStore,
 } from '#shared/store/memory/issuance-stores.ts';
+import {
+  MemoryBatchJobStore,
+  MemoryPathwayJobStore,
+  MemoryPathwayStore,
+} from '#shared/store/memory/job-stores.ts';
 import type { StoreTable } from '#test/contract/store-fixture.ts';
 
 /**
@@ -24,6 +29,9 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
     lists ??= new MemoryStatusListStore(options);
     return lists;
   };
+  let batchJobs: MemoryBatchJobStore | undefined;
+  let pathways: MemoryPathwayStore | undefined;
+  let pathwayJobs: MemoryPathwayJobStore | undefined;
   let now: Clock | undefined;
   const idempotency = new MemoryIdempotencyStore({
     clock: { now: () => (now as Clock).now() },
@@ -42,6 +50,18 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
       return credentials;
     },
     statusLists,
+    batchJobs: (clock) => {
+      batchJobs ??= new MemoryBatchJobStore({ clock });
+      return batchJobs;
+    },
+    pathways: () => {
+      pathways ??= new MemoryPathwayStore();
+      return pathways;
+    },
+    pathwayJobs: (clock) => {
+      pathwayJobs ??= new MemoryPathwayJobStore({ clock });
+      return pathwayJobs;
+    },
     idempotency: (clock) =>
       atTime(idempotency, clock, (at) => {
         now = at;
