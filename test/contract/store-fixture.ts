@@ -2,11 +2,16 @@ import type { Clock } from '#shared/core/clock.ts';
 import type {
   AchievementRepository,
   BatchJobRepository,
+  CandidateSourceRepository,
+  ConsentRepository,
   CredentialRepository,
   IdempotencyRepository,
+  ImportRepository,
   IssuerRepository,
   PathwayJobRepository,
   PathwayRepository,
+  SearchAuditRepository,
+  SearchSettingsRepository,
   StatusListRepository,
 } from '#shared/service/ports.ts';
 
@@ -28,6 +33,12 @@ export interface StoreTable {
   pathways(): PathwayRepository;
   /** Pathway jobs whose heartbeats read `clock`. */
   pathwayJobs(clock: Clock): PathwayJobRepository;
+  imports(options?: { readonly pageSize?: number }): ImportRepository;
+  consents(options?: { readonly pageSize?: number }): ConsentRepository;
+  searchAudit(options?: { readonly pageSize?: number }): SearchAuditRepository;
+  searchSettings(): SearchSettingsRepository;
+  /** The indexer's sources: consents and imports are those of `consents()` and `imports()`. */
+  candidateSources(): CandidateSourceRepository;
 }
 
 export type NewStoreTable = () => Promise<StoreTable>;

@@ -12,6 +12,13 @@ import {
   MemoryPathwayJobStore,
   MemoryPathwayStore,
 } from '#shared/store/memory/job-stores.ts';
+import {
+  MemoryCandidateSourceStore,
+  MemoryConsentStore,
+  MemoryImportStore,
+  MemorySearchAuditStore,
+  MemorySearchSettingsStore,
+} from '#shared/store/memory/learner-stores.ts';
 import type { StoreTable } from '#test/contract/store-fixture.ts';
 
 /**
@@ -32,6 +39,19 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
   let batchJobs: MemoryBatchJobStore | undefined;
   let pathways: MemoryPathwayStore | undefined;
   let pathwayJobs: MemoryPathwayJobStore | undefined;
+  let imports: MemoryImportStore | undefined;
+  let consents: MemoryConsentStore | undefined;
+  let searchAudit: MemorySearchAuditStore | undefined;
+  let searchSettings: MemorySearchSettingsStore | undefined;
+  let candidateSources: MemoryCandidateSourceStore | undefined;
+  const importStore = (options: { readonly pageSize?: number } = {}) => {
+    imports ??= new MemoryImportStore(options);
+    return imports;
+  };
+  const consentStore = (options: { readonly pageSize?: number } = {}) => {
+    consents ??= new MemoryConsentStore(options);
+    return consents;
+  };
   let now: Clock | undefined;
   const idempotency = new MemoryIdempotencyStore({
     clock: { now: () => (now as Clock).now() },
@@ -61,6 +81,23 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
     pathwayJobs: (clock) => {
       pathwayJobs ??= new MemoryPathwayJobStore({ clock });
       return pathwayJobs;
+    },
+    imports: importStore,
+    consents: consentStore,
+    searchAudit: (options = {}) => {
+      searchAudit ??= new MemorySearchAuditStore(options);
+      return searchAudit;
+    },
+    searchSettings: () => {
+      searchSettings ??= new MemorySearchSettingsStore();
+      return searchSettings;
+    },
+    candidateSources: () => {
+      candidateSources ??= new MemoryCandidateSourceStore({
+        consents: consentStore(),
+        imports: importStore(),
+      });
+      return candidateSources;
     },
     idempotency: (clock) =>
       atTime(idempotency, clock, (at) => {
