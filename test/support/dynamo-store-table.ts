@@ -1,0 +1,39 @@
+import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
+import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
+import { DynamoCandidateSourceStore } from '#shared/store/dynamo/candidate-source-store.ts';
+import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
+import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
+import { DynamoImportStore } from '#shared/store/dynamo/import-store.ts';
+import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { DynamoPathwayJobStore } from '#shared/store/dynamo/pathway-job-store.ts';
+import { DynamoPathwayStore } from '#shared/store/dynamo/pathway-store.ts';
+import { DynamoSearchAuditStore } from '#shared/store/dynamo/search-audit-store.ts';
+import { DynamoSearchSettingsStore } from '#shared/store/dynamo/search-settings-store.ts';
+import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
+import type { StoreTable } from '#test/contract/store-fixture.ts';
+import type { TestTable } from './dynamodb.ts';
+
+/**
+ * A fresh DynamoDB Local table as a contract suite's table: every call opens a new store on
+ * it, as another process would.
+ */
+export async function dynamoStoreTable(db: TestTable): Promise<StoreTable> {
+  const tableName = await db.newTable();
+  const table = { documents: db.documents, tableName };
+  return {
+    issuers: (options = {}) => new DynamoIssuerStore({ ...table, ...options }),
+    achievements: (options = {}) => new DynamoAchievementStore({ ...table, ...options }),
+    credentials: (options = {}) => new DynamoCredentialStore({ ...table, ...options }),
+    statusLists: (options = {}) => new DynamoStatusListStore({ ...table, ...options }),
+    idempotency: (clock) => new DynamoIdempotencyStore({ ...table, clock }),
+    batchJobs: (clock) => new DynamoBatchJobStore({ ...table, clock }),
+    pathways: () => new DynamoPathwayStore(table),
+    pathwayJobs: (clock) => new DynamoPathwayJobStore({ ...table, clock }),
+    imports: (options = {}) => new DynamoImportStore({ ...table, ...options }),
+    consents: (options = {}) => new DynamoConsentStore({ ...table, ...options }),
+    searchAudit: (options = {}) => new DynamoSearchAuditStore({ ...table, ...options }),
+    searchSettings: () => new DynamoSearchSettingsStore(table),
+    candidateSources: () => new DynamoCandidateSourceStore(table),
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import {
+  importCredential,
+  listImports,
+  removeImport,
+  reverifyImport,
+} from '#shared/service/imports.ts';
+import { issueCredential } from '#shared/service/issuance.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import { changeStatus } from '#shared/service/status.ts';
+import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
+import { serviceVerifier } from '../../../functions/service-context.ts';
+
+const vaultDir = useVaultDir();
+const ADA: Principal = {
+  subject: 'ada',
+  roles: ['learner'],
+  learnerId: 'ada',
+  dids: ['did:example:ada'],
+};
+let issuers = 0;
+
+/**
+ * A credential issued to Ada by an issuer of this service, verified against the service's own
+ * DID documents and status lists (nothing reaches a network). Each test has its own issuer id:
+ * signed status lists are cached per list id and revision in the process.
+ */
+async function service() {
+  const ctx = memoryService(vaultDir());
+  issuers += 1;
+  const issuerId = `imports-${issuers}`;
+  const ids = await seedIssuer(ctx, issuerId, ['SQL']);
+  const { record } = await issueCredential(ctx, ADMIN, {
+    issuerId,
+    achievementId: ids.SQL as string,
+    recipient: { id: 'did:example:ada' },
+  });
+  const verifier = serviceVerifier(ctx, new StaticFetcher({}));
+  return { ctx, record, verifier };
+}
+
+describe('imports on memory', () => {
+  it("verifies a credential into the learner's wallet once", async () => {
+    const { ctx, record, verifier } = await service();
+
+    const imported = await importCredential(ctx, { verifier }, ADA, 'ada', {
+      credential: record.signed,
+    });
+    const again = importCredential(ctx, { verifier }, ADA, 'ada', { credential: record.signed });
+
+    expect(imported).toMatchObject({ credentialId: record.id, state: 'verified' });
+    await expect(again).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await listImports(ctx, ADA, 'ada')).items.map((item) => item.id)).toEqual([
+      imported.id,
+    ]);
+  });
+
+  it("refuses a credential whose subject is not the learner's, storing nothing", async () => {
+    const { ctx, record, verifier } = await service();
+    const bo: Principal = { subject: 'bo', roles: ['learner'], learnerId: 'bo', dids: [] };
+
+    const attempt = importCredential(ctx, { verifier }, bo, 'bo', { credential: record.signed });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await listImports(ctx, bo, 'bo')).items).toEqual([]);
+  });
+
+  it('marks an import invalid once its issuer revokes it, and removes it on request', async () => {
+    const { ctx, record, verifier } = await service();
+    const imported = await importCredential(ctx, { verifier }, ADA, 'ada', {
+      credential: record.signed,
+    });
+
+    await changeStatus(ctx, ADMIN, record.id, 'revoked');
+    const reverified = await reverifyImport(ctx, verifier, ADA, 'ada', imported.id);
+    await removeImport(ctx, ADA, 'ada', imported.id);
+
+    expect(reverified.state).toBe('invalid');
+    expect((await listImports(ctx, ADA, 'ada')).items).toEqual([]);
+    await expect(removeImport(ctx, ADA, 'ada', imported.id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+});

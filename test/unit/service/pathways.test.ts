@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { issueCredential } from '#shared/service/issuance.ts';
+import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
+import { publishPathway, savePathway } from '#shared/service/pathways.ts';
+import { changeStatus } from '#shared/service/status.ts';
+import type { MemoryServiceContext } from '#shared/store/memory/context.ts';
+import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
+
+const vaultDir = useVaultDir();
+
+let issuers = 0;
+let x = '';
+
+/**
+ * A fresh context with an issuer of achievements A, B, C (suspendable) and pathway
+ * `foundations` = A and B. Each test's issuer has its own id: compiled pathway versions are
+ * cached per process by issuer, pathway and version (versions never change in one service),
+ * so two contexts must not reuse an issuer id.
+ */
+async function service(options: { publish?: boolean } = {}) {
+  const ctx = memoryService(vaultDir());
+  issuers += 1;
+  x = `pw-${issuers}`;
+  const ids = (await seedIssuer(ctx, x, ['A', 'B', 'C'], {
+    statusPurpose: 'suspension',
+  })) as Record<'A' | 'B' | 'C', string>;
+  const definition = {
+    format: 'credstack-pathway/1',
+    version: 1,
+    id: 'foundations',
+    name: 'Foundations',
+    root: { allOf: [{ achievement: ids.A }, { achievement: ids.B }] },
+  };
+  if (options.publish !== false) {
+    await savePathway(ctx, ADMIN, x, definition);
+    await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+  }
+  return { ctx, ids, definition };
+}
+
+async function issue(ctx: MemoryServiceContext, achievementId: string, learnerId: string) {
+  const { record } = await issueCredential(ctx, ADMIN, {
+    issuerId: x,
+    achievementId,
+    recipient: { id: `did:example:${learnerId}` },
+    learnerId,
+  });
+  return record.id;
+}
+
+async function awardsOf(ctx: MemoryServiceContext, learnerId: string) {
+  const { items } = await ctx.credentials.listByLearner(learnerId);
+  return items.filter((r) => r.award !== undefined && r.award.milestone === undefined);
+}
+
+describe('savePathway and publishPathway on memory', () => {
+  it('numbers versions, publishes one and queues its retroactive evaluation', async () => {
+    const { ctx, definition } = await service({ publish: false });
+
+    const first = await savePathway(ctx, ADMIN, x, definition);
+    const second = await savePathway(ctx, ADMIN, x, { ...definition, name: 'Foundations 2' });
+    const published = await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+
+    expect([first.version, second.version]).toEqual([1, 2]);
+    expect(await ctx.pathways.getHead(x, 'foundations')).toEqual({
+      issuerId: x,
+      pathwayId: 'foundations',
+      latestVersion: 2,
+      publishedVersion: 1,
+    });
+    expect(published.evaluationJob).toMatchObject({
+      issuerId: x,
+      pathwayId: 'foundations',
+      version: 1,
+      state: 'queued',
+    });
+    expect(await ctx.pathwayJobs.listOpen()).toEqual([published.evaluationJob]);
+  });
+
+  it('refuses rules naming an achievement the issuer lacks, storing nothing', async () => {
+    const { ctx, definition } = await service({ publish: false });
+
+    const attempt = savePathway(ctx, ADMIN, x, {
+      ...definition,
+      root: { allOf: [{ achievement: 'no-such-achievement' }] },
+    });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(await ctx.pathways.getHead(x, 'foundations')).toBeUndefined();
+  });
+
+  it('refuses to publish a version that does not exist with NOT_FOUND', async () => {
+    const { ctx } = await service();
+
+    for (const version of [0, 2]) {
+      await expect(publishPathway(ctx, ADMIN, x, 'foundations', version)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+    }
+    expect((await ctx.pathways.getHead(x, 'foundations'))?.publishedVersion).toBe(1);
+  });
+});
+
+describe('reevaluateLearner on memory', () => {
+  it('awards a completed pathway once, citing the credentials that completed it', async () => {
+    const { ctx, ids } = await service();
+    const a = await issue(ctx, ids.A, 'ada');
+    const b = await issue(ctx, ids.B, 'ada');
+
+    const first = await reevaluateLearner(ctx, 'ada');
+    const again = await reevaluateLearner(ctx, 'ada');
+
+    expect(first.awarded).toHaveLength(1);
+    expect(again.awarded).toEqual([]);
+    const awards = await awardsOf(ctx, 'ada');
+    expect(awards.map((r) => [r.id, r.state])).toEqual([[first.awarded[0], 'active']]);
+    expect(awards[0]?.award).toMatchObject({ pathwayId: 'foundations', version: 1 });
+    expect([...(awards[0]?.award?.contributing ?? [])].sort()).toEqual([a, b].sort());
+  });
+
+  it('awards nothing while a requirement is missing', async () => {
+    const { ctx, ids } = await service();
+    await issue(ctx, ids.A, 'ada');
+    await issue(ctx, ids.C, 'ada');
+
+    const outcome = await reevaluateLearner(ctx, 'ada');
+
+    expect(outcome).toMatchObject({ awarded: [], suspended: [], revoked: [], reinstated: [] });
+    expect(await awardsOf(ctx, 'ada')).toEqual([]);
+  });
+
+  it('suspends an award whose requirement lapses, and reinstates it when it holds again', async () => {
+    const { ctx, ids } = await service();
+    await issue(ctx, ids.A, 'ada');
+    const b = await issue(ctx, ids.B, 'ada');
+    const {
+      awarded: [award],
+    } = await reevaluateLearner(ctx, 'ada');
+
+    await changeStatus(ctx, ADMIN, b, 'suspended');
+    const lapsed = await reevaluateLearner(ctx, 'ada');
+    const whileLapsed = await ctx.credentials.get(award as string);
+    await changeStatus(ctx, ADMIN, b, 'active');
+    const back = await reevaluateLearner(ctx, 'ada');
+
+    expect(lapsed.suspended).toEqual([award]);
+    expect(whileLapsed).toMatchObject({ state: 'suspended', stateReason: 'lapsed' });
+    expect(back.reinstated).toEqual([award]);
+    expect((await ctx.credentials.get(award as string))?.state).toBe('active');
+  });
+
+  it('leaves an award an admin suspended suspended, even while the pathway holds', async () => {
+    const { ctx, ids } = await service();
+    await issue(ctx, ids.A, 'ada');
+    await issue(ctx, ids.B, 'ada');
+    const {
+      awarded: [award],
+    } = await reevaluateLearner(ctx, 'ada');
+    await changeStatus(ctx, ADMIN, award as string, 'suspended');
+
+    const outcome = await reevaluateLearner(ctx, 'ada');
+
+    expect(outcome).toMatchObject({ awarded: [], reinstated: [] });
+    expect((await ctx.credentials.get(award as string))?.state).toBe('suspended');
+  });
+});
+
+describe('runPathwayJob on memory', () => {
+  it('awards learners who completed the pathway before it was published, counting them', async () => {
+    const { ctx, ids, definition } = await service({ publish: false });
+    for (const learner of ['ada', 'bo']) {
+      await issue(ctx, ids.A, learner);
+      await issue(ctx, ids.B, learner);
+    }
+    await issue(ctx, ids.A, 'cy');
+    await savePathway(ctx, ADMIN, x, definition);
+    const { evaluationJob } = await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+
+    const done = await runPathwayJob(ctx, evaluationJob.id);
+
+    expect(done).toMatchObject({ state: 'done', learners: 3, evaluated: 3, awarded: 2 });
+    expect((await awardsOf(ctx, 'ada')).length).toBe(1);
+    expect((await awardsOf(ctx, 'bo')).length).toBe(1);
+    expect(await awardsOf(ctx, 'cy')).toEqual([]);
+    expect(await ctx.pathwayJobs.listOpen()).toEqual([]);
+  });
+});
