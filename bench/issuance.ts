@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
+import type { HttpLambdaHandler } from '#functions/http/router.ts';
+import { buildLocalApp } from '#local/app.ts';
+import { loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
+import { ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { startHttpBridge } from '#local/http-bridge.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
@@ -12,11 +17,6 @@ import { processBatch } from '#shared/service/batches.ts';
 import { activeSigner, onboardIssuer } from '#shared/service/issuers.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import type { HttpLambdaHandler } from '../functions/http/router.ts';
-import { buildLocalApp } from '../local/app.ts';
-import { loadOrCreateDevIssuer } from '../local/dev-tokens.ts';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { startHttpBridge } from '../local/http-bridge.ts';
 import { DEMO_ACHIEVEMENTS } from '../samples/demo-catalog.ts';
 
 /**

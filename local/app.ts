@@ -1,4 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { appRoutes } from '#functions/api/app.ts';
+import type { Logger } from '#functions/http/logging.ts';
+import { createHttpHandler, type HttpLambdaHandler } from '#functions/http/router.ts';
+import type { HealthReport } from '#functions/http/system-routes.ts';
+import { dynamoServiceContext, serviceVerifier } from '#functions/service-context.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
@@ -10,11 +15,6 @@ import { selfFetcher } from '#shared/service/self-fetcher.ts';
 import type { TokenVerifier } from '#shared/service/token-verifier.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
 import type { WorkLimits } from '#shared/verify/work-budget.ts';
-import { appRoutes } from '../functions/api/app.ts';
-import type { Logger } from '../functions/http/logging.ts';
-import { createHttpHandler, type HttpLambdaHandler } from '../functions/http/router.ts';
-import type { HealthReport } from '../functions/http/system-routes.ts';
-import { dynamoServiceContext, serviceVerifier } from '../functions/service-context.ts';
 import { createVerifierPool } from './verification-pool.ts';
 
 export interface LocalApp {

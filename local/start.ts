@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
+import { serviceVerifier } from '#functions/service-context.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
@@ -9,7 +10,6 @@ import { issuerDid } from '#shared/service/context.ts';
 import { MAX_IMPORT_BYTES, reverifyDueImports } from '#shared/service/imports.ts';
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import { serviceVerifier } from '../functions/service-context.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { demoUsers } from './demo-users.ts';

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ID_SCHEMA } from '#shared/service/ids.ts';
+import { ID_SCHEMA } from '#shared/core/ids.ts';
 import { ISO_DURATION_PATTERN } from './duration.ts';
 import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
 

@@ -1,6 +1,6 @@
-import { API_DESCRIPTION, appRoutes } from '../functions/api/app.ts';
-import type { ApiDeps } from '../functions/api/deps.ts';
-import { buildOpenApi } from '../functions/http/openapi.ts';
+import { API_DESCRIPTION, appRoutes } from '#functions/api/app.ts';
+import type { ApiDeps } from '#functions/api/deps.ts';
+import { buildOpenApi } from '#functions/http/openapi.ts';
 
 /**
  * The service's OpenAPI document built from the in-repo route table, without a running server

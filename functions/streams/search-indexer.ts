@@ -1,9 +1,4 @@
-import type {
-  AttributeValue,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { isCredstackError } from '#shared/core/errors.ts';
 import {
   recordIssuedCredential,
@@ -13,9 +8,7 @@ import {
 import type { ServiceContext } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { isId } from '#shared/service/ids.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import { paddedSequence } from '#shared/store/dynamo/candidate-source-store.ts';
-import { recordOf } from '#shared/store/dynamo/keys.ts';
+import { searchChange } from '#shared/store/dynamo/stream-images.ts';
 
 /**
  * The stream handler that keeps the search index in step with the table:
@@ -45,27 +38,6 @@ import { recordOf } from '#shared/store/dynamo/keys.ts';
  * export const handler = searchIndexerHandler(ctx);
  */
 
-/** Lambda's stream image (numbers as strings, binaries as base64) as plain values. */
-function plain(value: AttributeValue): unknown {
-  if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
-  if (value.BOOL !== undefined) return value.BOOL;
-  if (value.NULL !== undefined) return null;
-  if (value.L !== undefined) return value.L.map(plain);
-  if (value.M !== undefined) return image(value.M);
-  if (value.SS !== undefined) return new Set(value.SS);
-  if (value.NS !== undefined) return new Set(value.NS.map(Number));
-  if (value.B !== undefined) return Buffer.from(value.B, 'base64');
-  if (value.BS !== undefined) return new Set(value.BS.map((b) => Buffer.from(b, 'base64')));
-  return undefined;
-}
-
-function image(map: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(map)) out[name] = plain(value);
-  return out;
-}
-
 type Work =
   | { readonly kind: 'none' }
   | { readonly kind: 'learner'; readonly learnerId: string }
@@ -87,32 +59,24 @@ function isPermanent(error: unknown): boolean {
 
 /** Does the record's own part of the work (a credential's copy) and says what to re-index. */
 async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<Work> {
-  const pk = record.dynamodb?.Keys?.PK?.S ?? '';
-  const sk = record.dynamodb?.Keys?.SK?.S ?? '';
-  if (pk.startsWith('CRED#') && sk === 'CRED') {
-    const raw = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
-    if (raw === undefined) return { kind: 'none' };
-    const credential = recordOf<CredentialRecord>(image(raw));
-    if (credential.learnerId === undefined) return { kind: 'none' };
+  // The table's key layout stays in the store adapter; the handler sees what changed.
+  const change = searchChange(record);
+  if (change.entity === 'credential') {
+    const credential = change.record;
+    if (credential === undefined || credential.learnerId === undefined) return { kind: 'none' };
     if (!isId(credential.learnerId)) return { kind: 'invalid', what: 'learner id' };
-    await recordIssuedCredential(
-      ctx,
-      credential,
-      paddedSequence(record.dynamodb?.SequenceNumber ?? ''),
-      record.eventName === 'REMOVE',
-    );
+    await recordIssuedCredential(ctx, credential, change.position(), change.removed);
     return { kind: 'learner', learnerId: credential.learnerId };
   }
-  if (pk.startsWith('LEARNER#') && (sk.startsWith('CONSENT#') || sk.startsWith('IMPORT#'))) {
-    const learnerId = pk.slice('LEARNER#'.length);
-    if (!isId(learnerId) || (sk.startsWith('CONSENT#') && !isId(sk.slice('CONSENT#'.length))))
+  if (change.entity === 'learner') {
+    const { learnerId, consentTenantId } = change;
+    if (!isId(learnerId) || (consentTenantId !== undefined && !isId(consentTenantId)))
       return { kind: 'invalid', what: 'learner or tenant id' };
     return { kind: 'learner', learnerId };
   }
-  if (pk.startsWith('TENANT#') && sk === 'SETTINGS') {
-    const tenantId = pk.slice('TENANT#'.length);
-    if (!isId(tenantId)) return { kind: 'invalid', what: 'tenant id' };
-    return { kind: 'tenant', tenantId };
+  if (change.entity === 'tenant') {
+    if (!isId(change.tenantId)) return { kind: 'invalid', what: 'tenant id' };
+    return { kind: 'tenant', tenantId: change.tenantId };
   }
   return { kind: 'none' };
 }

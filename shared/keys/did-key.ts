@@ -1,5 +1,5 @@
 import { CredstackError } from '#shared/core/errors.ts';
-import type { ResolvedKey } from './key-resolver.ts';
+import type { ResolvedKey } from './resolved-key.ts';
 import { keyFromMultikey } from './verification-method.ts';
 
 /**

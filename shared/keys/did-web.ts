@@ -1,7 +1,7 @@
 import { CredstackError } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { fetchJsonDocument } from './fetch-document.ts';
-import type { ResolvedKey } from './key-resolver.ts';
+import type { ResolvedKey } from './resolved-key.ts';
 import {
   absoluteId,
   authorisedForAssertion,

@@ -1,7 +1,7 @@
 import { CredstackError, isCredstackError } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { type FetchedDocument, fetchJsonDocument } from './fetch-document.ts';
-import type { ResolvedKey } from './key-resolver.ts';
+import type { ResolvedKey } from './resolved-key.ts';
 import {
   findVerificationMethod,
   isEd25519Multikey,

@@ -1,6 +1,15 @@
-import type { IssuerBinding } from '#shared/verify/report.ts';
 import type { ResolvedKey } from './key-resolver.ts';
 import { didOf } from './verification-method.ts';
+
+/**
+ * Whether a key may speak for the issuer, and why. Owned here, where it is decided, so the key
+ * layer needs nothing from verify/ (which carries it in its report).
+ */
+export interface IssuerBinding {
+  readonly bound: boolean;
+  readonly reason: string;
+  readonly keyId?: string;
+}
 
 function originOf(url: string): string | undefined {
   try {

@@ -1,36 +1,13 @@
-import type { KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
 import { CredstackError } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { resolveDidJwk } from './did-jwk.ts';
 import { resolveDidKey } from './did-key.ts';
 import { resolveDidWeb } from './did-web.ts';
 import { resolveHttpsKey } from './https-key.ts';
+import type { ResolvedKey } from './resolved-key.ts';
 import { keyFromJwk } from './verification-method.ts';
 
-/** Where a key came from; decides whether it can be bound to the issuer. */
-export type KeySource =
-  | 'did:key'
-  | 'did:web'
-  | 'did:jwk'
-  | 'https'
-  | 'url-fragment'
-  | 'embedded-jwk';
-
-export interface ResolvedKey {
-  /** The verification method id, absolute. */
-  readonly id: string;
-  readonly key: KeyObject;
-  /** The public key as a JWK (no private members). */
-  readonly jwk: JWK;
-  /** Who controls the key, when the document says (or the DID, for DID methods). */
-  readonly controller?: string;
-  readonly source: KeySource;
-  /** For fetched keys: the URL the document was finally read from, after redirects. */
-  readonly documentUrl?: string;
-  /** For fetched DID or controller documents: the id the document gives itself. */
-  readonly documentId?: string;
-}
+export type { KeySource, ResolvedKey } from './resolved-key.ts';
 
 export interface KeyResolver {
   resolveVerificationMethod(id: string): Promise<ResolvedKey>;

@@ -1,7 +1,7 @@
 import { type BadgeSource, buildCandidateDocument } from '#shared/search/candidate-document.ts';
 import type { CandidateDocument } from '#shared/search/search-index.ts';
-import { isDiscoverable } from './consent.ts';
 import { type ServiceContext, urls } from './context.ts';
+import { isDiscoverable } from './discoverability.ts';
 import { importedCredentialJson, importVerifyUrl } from './import-records.ts';
 import { credentialJson } from './issuance.ts';
 import type { CredentialRecord } from './records.ts';

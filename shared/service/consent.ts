@@ -1,9 +1,12 @@
 import { reindexLearner } from './candidate-index.ts';
 import type { ServiceContext } from './context.ts';
+import { isDiscoverable } from './discoverability.ts';
 import { ServiceError } from './errors.ts';
 import type { Page } from './ports.ts';
 import { type Principal, requireLearnerScope, requireSelf } from './principal.ts';
 import type { ConsentRecord, SeenRecord } from './search-records.ts';
+
+export { isDiscoverable } from './discoverability.ts';
 
 /**
  * Consent to be found. Discoverability is off until the learner turns it on — for every
@@ -81,20 +84,6 @@ function checkInput(input: ConsentInput, now: Date): ConsentInput {
     employers,
     ...(input.until === undefined ? {} : { until: new Date(input.until).toISOString() }),
   };
-}
-
-/**
- * Whether a consent record makes its learner findable at `now`. `until` is inclusive, as in
- * every engine: the learner is findable at exactly that instant, and not a millisecond later.
- *
- * @example
- * isDiscoverable(consent, new Date()); // true while given and before `until`
- */
-export function isDiscoverable(consent: ConsentRecord, now: Date): boolean {
-  return (
-    consent.state === 'given' &&
-    (consent.until === undefined || Date.parse(consent.until) >= now.getTime())
-  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
 import type {
   AchievementRecord,
   CredentialRecord,
@@ -136,14 +135,7 @@ export interface IdempotencyRepository {
   release(scope: string, key: string, claim?: string): Promise<void>;
 }
 
-/** Creates and opens signing keys. In AWS: KMS keys tagged with their issuer; locally: key files. */
-export interface KeyVault {
-  createKey(
-    issuerId: string,
-    algorithm: SigningAlgorithm,
-  ): Promise<{ readonly keyRef: string; readonly signer: Signer }>;
-  signerFor(keyRef: string, algorithm: SigningAlgorithm): Promise<Signer>;
-}
+export type { KeyVault } from '#shared/crypto/vault/key-vault.ts';
 
 export type BatchJobState = 'queued' | 'running' | 'done';
 export type BatchRecipientState = 'pending' | 'issued' | 'failed';

@@ -1,7 +1,7 @@
 import { describeError, reportReason } from '#shared/core/errors.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import type { StatusResult } from './status-check.ts';
 import { checkStatusUrl, fetchStatusDocument, isObject } from './status-document.ts';
+import type { StatusResult } from './status-result.ts';
 
 /**
  * The 1EdTech Revocation List Status Method (`1EdTechRevocationList`, used by Open Badges

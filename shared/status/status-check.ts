@@ -14,16 +14,9 @@ import {
   isObject,
   type StatusDocument,
 } from './status-document.ts';
+import type { StatusOutcome, StatusResult } from './status-result.ts';
 
-export type StatusOutcome = 'active' | 'revoked' | 'suspended' | 'unknown' | 'error';
-
-/** What one `credentialStatus` entry says about the credential, with a readable reason. */
-export interface StatusResult {
-  readonly type: string;
-  readonly purpose?: string;
-  readonly outcome: StatusOutcome;
-  readonly reason: string;
-}
+export type { StatusOutcome, StatusResult } from './status-result.ts';
 
 export type VerifyStatusListCredential = (vc: unknown) => Promise<{ ok: boolean; reason: string }>;
 

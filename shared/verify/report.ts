@@ -3,6 +3,11 @@
  * then the verdict. Kept as plain data so it can be stored as provenance and served as JSON.
  */
 
+import type { IssuerBinding } from '#shared/keys/issuer-binding.ts';
+
+// The binding result is owned by the key layer that decides it; the report carries it as is.
+export type { IssuerBinding } from '#shared/keys/issuer-binding.ts';
+
 export type CheckOutcome = 'passed' | 'failed' | 'warning' | 'skipped';
 
 /**
@@ -42,12 +47,6 @@ export interface Check {
 export type Verdict = 'valid' | 'invalid' | 'unusable';
 
 /** Whether the key that signed is one the issuer controls (not only a valid signature). */
-export interface IssuerBinding {
-  readonly bound: boolean;
-  readonly reason: string;
-  readonly keyId?: string;
-}
-
 export interface VerificationReport {
   readonly verdict: Verdict;
   /** Id of the first failed check, when the verdict is not `valid`. */

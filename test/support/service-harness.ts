@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
+import type { Logger } from '#functions/http/logging.ts';
+import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp, type LocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
@@ -17,8 +19,6 @@ import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import type { Logger } from '../../functions/http/logging.ts';
-import type { HttpLambdaHandler } from '../../functions/http/router.ts';
 import { type TestTable, useDynamoDbLocal } from './dynamodb.ts';
 
 /**

@@ -9,7 +9,7 @@ import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { CredstackError, describeError } from '#shared/core/errors.ts';
 import { KMS_KEY_SPECS, KmsSigner } from '#shared/crypto/kms-signer.ts';
 import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
-import type { KeyVault } from '#shared/service/ports.ts';
+import type { KeyVault } from './key-vault.ts';
 
 /**
  * The tag naming the issuer a KMS key belongs to. Key policies and IAM conditions

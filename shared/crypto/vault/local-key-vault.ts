@@ -3,7 +3,7 @@ import { CredstackError } from '#shared/core/errors.ts';
 import { keyFilePath } from '#shared/crypto/key-files.ts';
 import { generateLocalKey, loadLocalSigner } from '#shared/crypto/local-signer.ts';
 import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
-import type { KeyVault } from '#shared/service/ports.ts';
+import type { KeyVault } from './key-vault.ts';
 
 export interface LocalKeyVaultOptions {
   /** Root of the vault: each issuer's keys are PEM files in `<dir>/<issuerId>/`. */

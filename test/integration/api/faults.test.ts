@@ -1,5 +1,6 @@
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
 import { CredstackError } from '#shared/core/errors.ts';
 import type { Signer } from '#shared/crypto/signer.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
@@ -11,7 +12,6 @@ import type {
 } from '#shared/service/ports.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { useService } from '#test/support/service-harness.ts';
-import { batchJobsHandler } from '../../../functions/streams/batch-jobs.ts';
 
 /**
  * The service when its dependencies fail: a key vault whose signatures fail on chosen calls,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
 import { extractFromPng } from '#shared/bake/png.ts';
 import { extractFromSvg } from '#shared/bake/svg.ts';
 import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
-import { batchJobsHandler } from '../../../functions/streams/batch-jobs.ts';
 
 /**
  * The issuer service end to end over HTTP, as `npm start` runs it: onboarding, achievements,

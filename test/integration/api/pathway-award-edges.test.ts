@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pathwayEventsHandler, pathwayJobsHandler } from '#functions/streams/pathway-events.ts';
 import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
 import type { PathwayJobRecord } from '#shared/service/ports.ts';
 import type { Principal } from '#shared/service/principal.ts';
@@ -9,10 +10,6 @@ import type { CredentialRecord } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { pathwayJobChunkKey } from '#shared/store/dynamo/pathway-job-store.ts';
 import { useService } from '#test/support/service-harness.ts';
-import {
-  pathwayEventsHandler,
-  pathwayJobsHandler,
-} from '../../../functions/streams/pathway-events.ts';
 
 /**
  * The awarding rules at their edges, with the stream handled by hand (no poller): identical

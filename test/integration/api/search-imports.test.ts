@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceVerifier } from '#functions/service-context.ts';
 import { bakePng } from '#shared/bake/png.ts';
 import { escoAlignment } from '#shared/credential/alignment.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
@@ -14,7 +15,6 @@ import { createIssuerFixture, type IssuerFixture } from '#test/support/issuer-fi
 import { ob3Path, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 import { useService } from '#test/support/service-harness.ts';
-import { serviceVerifier } from '../../../functions/service-context.ts';
 
 /**
  * A learner imports badges from other issuers and becomes findable by them: the 1EdTech sample

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp, type LocalApp } from '#local/app.ts';
 import { demoUsers } from '#local/demo-users.ts';
 import {
@@ -23,7 +24,6 @@ import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
-import type { HttpLambdaHandler } from '../../../functions/http/router.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 
 /**

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoServiceContext } from '#functions/service-context.ts';
 import { onetAlignment } from '#shared/credential/alignment.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { crosswalkConcept } from '#shared/search/crosswalk.ts';
@@ -21,7 +22,6 @@ import {
 } from '#shared/service/search.ts';
 import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
-import { dynamoServiceContext } from '../../../functions/service-context.ts';
 import { DEMO_ACHIEVEMENTS } from '../../../samples/demo-catalog.ts';
 
 /**

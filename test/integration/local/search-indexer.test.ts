@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoServiceContext } from '#functions/service-context.ts';
+import { searchIndexerHandler } from '#functions/streams/search-indexer.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
@@ -16,8 +18,6 @@ import { onboardIssuer } from '#shared/service/issuers.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
-import { dynamoServiceContext } from '../../../functions/service-context.ts';
-import { searchIndexerHandler } from '../../../functions/streams/search-indexer.ts';
 import { DEMO_ACHIEVEMENTS } from '../../../samples/demo-catalog.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serviceVerifier } from '#functions/service-context.ts';
 import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import {
   importCredential,
@@ -10,7 +11,6 @@ import { issueCredential } from '#shared/service/issuance.ts';
 import type { Principal } from '#shared/service/principal.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
-import { serviceVerifier } from '../../../functions/service-context.ts';
 
 const vaultDir = useVaultDir();
 const ADA: Principal = {
