@@ -262,7 +262,6 @@ async function start(): Promise<void> {
     config: localWebAppConfig(baseUrl),
     devTokensFile: tokensPath,
   });
-  route = handler;
   front = frontRouter({ oidc: oidc.listener, appConfig: appConfig(baseUrl) });
 
   const achievement = achievements.items[0];

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type AppConfig, appConfig } from './dev-oidc.ts';
 import type { HttpHandler } from './http-bridge.ts';
 
 /**
@@ -17,32 +18,12 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIR = join(REPO, 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 
-/** What the app reads at start (web/src/config.ts has the same shape). */
-export interface WebAppConfig {
-  readonly apiBase: string;
-  readonly oidc: {
-    readonly authority: string;
-    readonly clientId: string;
-    readonly redirectUri: string;
-    readonly postLogoutRedirectUri: string;
-    readonly scope: string;
-  };
-  /** Only the local runtime: the app offers the demo users of .data/dev-tokens.json. */
-  readonly devTokens?: boolean;
-}
+/** What the app reads at start (web/src/config.ts has the same shape): one definition, the OIDC provider's. */
+export type WebAppConfig = AppConfig;
 
+/** The app's configuration in the local runtime at `baseUrl` (the dev OpenID provider's). */
 export function localWebAppConfig(baseUrl: string): WebAppConfig {
-  return {
-    apiBase: '',
-    oidc: {
-      authority: `${baseUrl}/oidc`,
-      clientId: 'credstack-web',
-      redirectUri: `${baseUrl}/auth/callback`,
-      postLogoutRedirectUri: `${baseUrl}/`,
-      scope: 'openid profile email',
-    },
-    devTokens: true,
-  };
+  return appConfig(baseUrl);
 }
 
 const TYPES: Readonly<Record<string, string>> = {
