@@ -106,18 +106,7 @@ export function whatIf(
     { credentials: [...learner.credentials, ...hypothetical] },
     context,
   );
-  const was = new Set<string>();
-  const mark = (r: NodeResult) => {
-    if (r.satisfied) was.add(r.path);
-    for (const c of r.children) mark(c);
-  };
-  mark(before.root);
-  const newlySatisfied: string[] = [];
-  const diff = (r: NodeResult) => {
-    if (r.satisfied && !was.has(r.path)) newlySatisfied.push(r.path);
-    for (const c of r.children) diff(c);
-  };
-  diff(after.root);
+  const newlySatisfied = newlySatisfiedPaths(before.root, after.root);
   const ids = new Set(hypothetical.map((h) => h.id));
   return {
     evaluation: after,
@@ -125,4 +114,26 @@ export function whatIf(
     progressDelta: after.progress - before.progress,
     usedHypothetical: after.contributing.filter((id) => ids.has(id)),
   };
+}
+
+/**
+ * The rule paths satisfied in `after` that were not in `before`: what a what-if would complete.
+ *
+ * @example
+ * newlySatisfiedPaths(before.root, after.root); // ['/root/allOf/1']
+ */
+export function newlySatisfiedPaths(before: NodeResult, after: NodeResult): string[] {
+  const was = new Set<string>();
+  const mark = (r: NodeResult) => {
+    if (r.satisfied) was.add(r.path);
+    for (const c of r.children) mark(c);
+  };
+  mark(before);
+  const newly: string[] = [];
+  const diff = (r: NodeResult) => {
+    if (r.satisfied && !was.has(r.path)) newly.push(r.path);
+    for (const c of r.children) diff(c);
+  };
+  diff(after);
+  return newly;
 }

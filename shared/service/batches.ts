@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SingleFlight } from '#shared/core/single-flight.ts';
 import { requireAchievement } from './achievements.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
@@ -97,7 +98,7 @@ const credentialIdFor = (jobId: string, index: number) => derivedCredentialId(`$
  * the start-up sweep resumes it) joins the run instead of racing it. Runs in other processes
  * are safe too (each outcome is recorded once, credential ids are per recipient), only wasteful.
  */
-const running = new WeakMap<ServiceContext, Map<string, Promise<BatchJobRecord>>>();
+const running = new SingleFlight<ServiceContext, BatchJobRecord>();
 
 /**
  * Issues every pending recipient of a job, `concurrency` at a time. A recipient whose
@@ -115,16 +116,7 @@ export function processBatch(
   jobId: string,
   options: { readonly concurrency?: number } = {},
 ): Promise<BatchJobRecord> {
-  let runs = running.get(ctx);
-  if (!runs) {
-    runs = new Map();
-    running.set(ctx, runs);
-  }
-  const inFlight = runs.get(jobId);
-  if (inFlight) return inFlight;
-  const run = runBatch(ctx, jobId, options).finally(() => runs.delete(jobId));
-  runs.set(jobId, run);
-  return run;
+  return running.run(ctx, jobId, () => runBatch(ctx, jobId, options));
 }
 
 async function runBatch(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SingleFlight } from '#shared/core/single-flight.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { type ReevaluationOutcome, reevaluateLearner } from './pathway-awards.ts';
@@ -101,7 +102,7 @@ export interface PathwayJobRunOptions {
 }
 
 /** Runs in this process, so a second trigger of a job joins its run instead of racing it. */
-const running = new WeakMap<ServiceContext, Map<string, Promise<PathwayJobRecord>>>();
+const running = new SingleFlight<ServiceContext, PathwayJobRecord>();
 
 /**
  * Runs a queued job, or the rest of one: lists the learners who could qualify (holders of the
@@ -123,16 +124,7 @@ export function runPathwayJob(
   jobId: string,
   options: PathwayJobRunOptions = {},
 ): Promise<PathwayJobRecord> {
-  let runs = running.get(ctx);
-  if (!runs) {
-    runs = new Map();
-    running.set(ctx, runs);
-  }
-  const inFlight = runs.get(jobId);
-  if (inFlight) return inFlight;
-  const run = runJob(ctx, jobId, options).finally(() => runs.delete(jobId));
-  runs.set(jobId, run);
-  return run;
+  return running.run(ctx, jobId, () => runJob(ctx, jobId, options));
 }
 
 async function runJob(

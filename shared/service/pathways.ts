@@ -1,5 +1,5 @@
-import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
-import { nextSteps } from '#pathways/guidance.ts';
+import type { Evaluation } from '#pathways/evaluate.ts';
+import { newlySatisfiedPaths, nextSteps } from '#pathways/guidance.ts';
 import { indexLearner } from '#pathways/learner-index.ts';
 import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
 import { type CatalogueEntry, detectCycles, validatePathway } from '#pathways/validate.ts';
@@ -540,18 +540,7 @@ export async function pathwayWhatIf(
   const before = evaluateTargets(view, [target]).get(target);
   const after = evaluateTargets(view, [target], hypothetical).get(target);
   if (!before || !after) throw new Error(`pathway ${pathwayId} was not evaluated`);
-  const was = new Set<string>();
-  const mark = (r: NodeResult) => {
-    if (r.satisfied) was.add(r.path);
-    for (const c of r.children) mark(c);
-  };
-  mark(before.root);
-  const newlySatisfied: string[] = [];
-  const diff = (r: NodeResult) => {
-    if (r.satisfied && !was.has(r.path)) newlySatisfied.push(r.path);
-    for (const c of r.children) diff(c);
-  };
-  diff(after.root);
+  const newlySatisfied = newlySatisfiedPaths(before.root, after.root);
   return {
     ...(await progressOf(guidanceLoader(ctx, view), view, target, after, hypothetical)),
     newlySatisfied,
