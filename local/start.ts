@@ -29,14 +29,7 @@ import {
   StartRefused,
 } from './runtime-guard.ts';
 import { openLocalSearchEngine } from './search-engine.ts';
-import {
-  DEMO_EMPLOYER_ID,
-  DEMO_ISSUER_ID,
-  DEMO_LEARNERS,
-  DEMO_OTHER_EMPLOYER_ID,
-  DEMO_SEARCH_LEARNERS,
-  seedDemoTenant,
-} from './seed.ts';
+import { DEMO_ISSUER_ID, seedDemoTenant } from './seed.ts';
 import { localStreamHandlers } from './stream-handlers.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { ensureWebBuild, localWebAppConfig, withWebApp } from './web-static.ts';
@@ -192,47 +185,10 @@ async function start(): Promise<void> {
   process.stdout.write(`search index rebuilt: ${candidates} candidate(s)\n`);
   const achievements = await ctx.achievements.list(DEMO_ISSUER_ID);
 
-  const tokens: Record<string, DevToken> = {
-    'platform-admin': {
-      token: await devIssuer.sign({ sub: 'dev-platform-admin', roles: ['platform-admin'] }),
-      description: 'onboards issuers; acts for any issuer',
-    },
-    'issuer-admin': {
-      token: await devIssuer.sign({
-        sub: 'dev-issuer-admin',
-        roles: ['issuer-admin'],
-        issuerId: DEMO_ISSUER_ID,
-      }),
-      description: `issues, revokes and defines achievements for ${DEMO_ISSUER_ID} only`,
-    },
-    employer: {
-      token: await devIssuer.sign({
-        sub: 'dev-employer',
-        roles: ['employer'],
-        employerId: DEMO_EMPLOYER_ID,
-      }),
-      description: `an employer (${DEMO_EMPLOYER_ID})`,
-    },
-  };
-  tokens['employer-other'] = {
-    token: await devIssuer.sign({
-      sub: 'dev-employer-other',
-      roles: ['employer'],
-      employerId: DEMO_OTHER_EMPLOYER_ID,
-    }),
-    description: `another employer (${DEMO_OTHER_EMPLOYER_ID}): finds only learners who let every employer`,
-  };
-  for (const learner of [...DEMO_LEARNERS, ...DEMO_SEARCH_LEARNERS]) {
-    tokens[`learner-${learner.id}`] = {
-      token: await devIssuer.sign({
-        sub: `dev-learner-${learner.id}`,
-        roles: ['learner'],
-        learnerId: learner.id,
-        // As an OIDC provider would vouch for it: imports addressed to this email are theirs.
-        email: learner.email,
-      }),
-      description: `learner ${learner.id} (${learner.email})`,
-    };
+  // One token per demo user: the same users the development sign-in page offers.
+  const tokens: Record<string, DevToken> = {};
+  for (const [name, user] of Object.entries(demoUsers())) {
+    tokens[name] = { token: await devIssuer.sign(user.claims), description: user.description };
   }
   const tokensPath = `${dirs.root}/dev-tokens.json`;
   await writeDevTokens(tokensPath, tokens);
