@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#local/free-port.ts';
 import { RUNTIME_RECORD_FILE } from '#local/runtime-guard.ts';
 
 /**
@@ -80,14 +81,6 @@ function runStart(
 async function dynamoDbLocalsIn(dir: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)('ps', ['-eo', 'args']);
   return stdout.split('\n').filter((line) => line.includes('DynamoDBLocal') && line.includes(dir));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((closed) => server.close(() => closed()));
-  return port;
 }
 
 async function hold(port: number): Promise<Server> {
