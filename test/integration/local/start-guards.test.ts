@@ -80,7 +80,13 @@ function runStart(
 /** DynamoDB Local processes whose database lives under `dir`. */
 async function dynamoDbLocalsIn(dir: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)('ps', ['-eo', 'args']);
-  return stdout.split('\n').filter((line) => line.includes('DynamoDBLocal') && line.includes(dir));
+  // The JVMs themselves: DynamoDB Local runs under a shell tether whose lines name the jar too.
+  return stdout
+    .split('\n')
+    .filter(
+      (line) =>
+        /^\S*java\s/.test(line.trim()) && line.includes('DynamoDBLocal') && line.includes(dir),
+    );
 }
 
 async function hold(port: number): Promise<Server> {
