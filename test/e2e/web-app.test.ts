@@ -195,6 +195,10 @@ describe('the web app', () => {
     expect(await stack.getByText('3 of 6 credits').count()).toBe(1);
     expect(await stack.getByText(/met by SQL Querying Fundamentals/).count()).toBeGreaterThan(0);
     expect(await stack.getByRole('heading', { name: 'Next steps' }).count()).toBe(1);
+    // Next steps name the badges that would meet them, with where to earn them.
+    expect(
+      await stack.getByRole('link', { name: 'Data Cleaning and Preparation' }).count(),
+    ).toBeGreaterThan(0);
     await shoot('learner-stacks');
 
     const achievements = await api('GET', '/issuers/northfield/achievements', 'issuer-admin');

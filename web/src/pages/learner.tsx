@@ -17,6 +17,8 @@ interface Node {
   readonly path: string;
   readonly kind: string;
   readonly label?: string;
+  /** The requirement in people's words, as the API words it. */
+  readonly requirement?: string;
   readonly satisfied: boolean;
   readonly kOfN?: { readonly have: number; readonly need: number };
   readonly progress: number;
@@ -278,7 +280,7 @@ const KIND_TITLES: Record<string, string> = {
 
 function Requirement(props: { node: Node; names: Map<string, string>; depth: number }) {
   const { node } = props;
-  const title = node.label ?? KIND_TITLES[node.kind] ?? node.kind;
+  const title = node.requirement ?? node.label ?? KIND_TITLES[node.kind] ?? node.kind;
   const used = (node.usedCredentials ?? []).map((id) => props.names.get(id) ?? id);
   return (
     <li class={node.satisfied ? 'req met' : 'req open'}>
@@ -440,7 +442,7 @@ function Stacks(props: { learnerId: string }) {
                       <h3>Next steps</h3>
                       <ul>
                         {item.nextSteps.map((step) => (
-                          <li key={step.path}>{describeStep(step, achievementNames)}</li>
+                          <Step key={step.path} step={step} names={achievementNames} />
                         ))}
                       </ul>
                     </>
@@ -461,6 +463,40 @@ function Stacks(props: { learnerId: string }) {
         }
       </Loaded>
     </Page>
+  );
+}
+
+/** One achievement that would meet a step, as the API lists it. */
+interface StepOption {
+  readonly achievementId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly issuer: { readonly name: string };
+  readonly credits?: number;
+}
+
+/** A next step: the API's words, and the badges that would meet it (where to earn them). */
+function Step(props: { step: Record<string, unknown>; names: Map<string, string> }) {
+  const options = Array.isArray(props.step.options) ? (props.step.options as StepOption[]) : [];
+  return (
+    <li>
+      {typeof props.step.requirement === 'string'
+        ? `Meet “${props.step.requirement}”.`
+        : describeStep(props.step, props.names)}
+      {options.length > 0 && (
+        <ul>
+          {options.map((option) => (
+            <li key={option.achievementId}>
+              <a href={option.url}>{option.name}</a> ({option.issuer.name}
+              {option.credits === undefined
+                ? ''
+                : `, ${option.credits} credit${option.credits === 1 ? '' : 's'}`}
+              )
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
   );
 }
 
