@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 export const PAGE_CSS = `
 :root{color-scheme:light;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--gone:#59636e}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#f6f8fa}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#f6f8fa;overflow-wrap:anywhere}
 main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 h1{font-size:1.75rem;line-height:1.25;margin:.25rem 0}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}

@@ -262,7 +262,13 @@ describe('the web app', () => {
         "performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? -1",
       ),
     );
-    expect(await page.content()).toContain('Data Analyst Foundations');
+    // The service's own page, loaded by the browser (not the app's router).
+    expect(new URL(page.url()).pathname).toMatch(/^\/credentials\/[^/]+\/verify$/);
+    await page
+      .getByRole('heading', { name: /Data Analyst Foundations/ })
+      .first()
+      .waitFor();
+    expect(await page.getByText('Page not found').count()).toBe(0);
     await shoot('verification-page');
   });
 

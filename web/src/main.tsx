@@ -8,6 +8,12 @@ import { Callback, SignIn } from './pages/sign-in.tsx';
 import { useSignal } from './signal.ts';
 import './styles.css';
 
+/**
+ * The addresses the app routes itself; every other link (a credential's verification page,
+ * downloads, the API reference) is the server's, and the browser loads it.
+ */
+const APP_ROUTES = /^(?:https?:\/\/[^/]+)?\/(?:$|app(?:[/?#]|$)|auth\/)/;
+
 // The signed-in sections load on demand: the first page (home, verify, sign-in) stays small.
 const learner = () => import('./pages/learner.tsx');
 const employer = () => import('./pages/employer.tsx');
@@ -105,7 +111,7 @@ function App() {
     appConfig().then(setConfig, (e: Error) => setError(e.message));
   }, []);
   return (
-    <LocationProvider>
+    <LocationProvider scope={APP_ROUTES}>
       <a class="skip" href="#main">
         Skip to content
       </a>
