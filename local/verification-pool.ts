@@ -26,6 +26,11 @@ import { DEFAULT_WORK_LIMITS, type WorkLimits } from '#shared/verify/work-budget
  *
  * In AWS the same isolation comes from the public verification function having its own
  * reserved concurrency (infra/function-catalog.ts).
+ *
+ * Workers start and stop one at a time: Node can crash the whole process (SIGSEGV) when one
+ * worker's isolate is being created while another's is being torn down (nodejs/node#56312).
+ * Every start and every stop goes through one chain, and a start counts as done only once the
+ * new thread is online, so no two of them ever overlap.
  */
 
 /** What the worker is started with. */
@@ -105,7 +110,8 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  /** Unset only until the slot's first worker is started. */
+  worker: Worker | undefined;
   /** The worker has loaded the verifier; a job's clock starts only then. */
   ready: boolean;
   job: Job | undefined;
@@ -138,20 +144,41 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   let nextJob = 0;
   let closed = false;
 
-  function spawn(slot?: Slot): Slot {
+  /**
+   * Starts and stops of worker threads, run one after another (see the note at the top). A
+   * step that fails leaves the chain usable for the next.
+   */
+  let lifecycle: Promise<void> = Promise.resolve();
+  function serially(step: () => Promise<unknown>): Promise<void> {
+    lifecycle = lifecycle.then(step).then(
+      () => undefined,
+      () => undefined,
+    );
+    return lifecycle;
+  }
+
+  /** Puts a fresh worker in `slot`; done once its thread is online (or has failed to start). */
+  function start(slot: Slot): Promise<void> {
     const worker = new Worker(WORKER_URL, { workerData: { limits } satisfies WorkerData });
     // The pool never keeps the process alive: the server does, while it runs.
     worker.unref();
-    const own: Slot = slot ?? { worker, ready: false, job: undefined, timer: undefined };
-    own.worker = worker;
-    own.ready = false;
-    worker.on('message', (message: WorkerReply) => onMessage(own, worker, message));
-    worker.on('error', (error) => replace(own, worker, `the verifier failed: ${error.message}`));
-    worker.on('exit', () => replace(own, worker, 'the verifier stopped unexpectedly'));
-    return own;
+    slot.worker = worker;
+    slot.ready = false;
+    worker.on('message', (message: WorkerReply) => onMessage(slot, worker, message));
+    worker.on('error', (error) => replace(slot, worker, `the verifier failed: ${error.message}`));
+    worker.on('exit', () => replace(slot, worker, 'the verifier stopped unexpectedly'));
+    // Registered with the handlers above, so an early error or exit settles it in the same
+    // emit that hands the worker to `replace`.
+    return new Promise((resolve) => {
+      for (const event of ['online', 'error', 'exit']) worker.once(event, () => resolve());
+    });
   }
 
-  const slots = Array.from({ length: size }, () => spawn());
+  const slots = Array.from({ length: size }, () => {
+    const slot: Slot = { worker: undefined, ready: false, job: undefined, timer: undefined };
+    void serially(() => (closed ? Promise.resolve() : start(slot)));
+    return slot;
+  });
 
   function finish(slot: Slot, report: VerificationReport): void {
     const job = slot.job;
@@ -162,12 +189,15 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     dispatch();
   }
 
-  /** Ends `worker` (if it is still the slot's) and puts a fresh one in its place. */
+  /** Ends `worker` (if it is still the slot's) and, after it has stopped, starts a fresh one. */
   function replace(slot: Slot, worker: Worker, reason: string): void {
     if (slot.worker !== worker) return;
     worker.removeAllListeners();
-    void worker.terminate();
-    if (!closed) spawn(slot);
+    slot.ready = false;
+    void serially(async () => {
+      await worker.terminate();
+      if (!closed) await start(slot);
+    });
     finish(slot, stoppedReport(reason));
   }
 
@@ -215,7 +245,8 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
 
   function dispatch(): void {
     for (const slot of slots) {
-      if (slot.job !== undefined || !slot.ready) continue;
+      const worker = slot.worker;
+      if (slot.job !== undefined || !slot.ready || worker === undefined) continue;
       const job = queue.shift();
       if (!job) return;
       slot.job = job;
@@ -223,12 +254,12 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
         () =>
           replace(
             slot,
-            slot.worker,
+            worker,
             `verification stopped: it did not finish within ${hardTimeoutMs} ms, the most one verification may take`,
           ),
         hardTimeoutMs,
       );
-      slot.worker.postMessage({
+      worker.postMessage({
         type: 'verify',
         id: job.id,
         input: job.input,
@@ -262,14 +293,15 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     async close(): Promise<void> {
       closed = true;
       for (const job of queue.splice(0)) job.resolve(stoppedReport('the verifier was shut down'));
-      await Promise.all(
-        slots.map(async (slot) => {
+      await serially(async () => {
+        for (const slot of slots) {
           const worker = slot.worker;
-          worker.removeAllListeners();
-          await worker.terminate();
+          slot.ready = false;
+          worker?.removeAllListeners();
+          await worker?.terminate();
           finish(slot, stoppedReport('the verifier was shut down'));
-        }),
-      );
+        }
+      });
     },
   };
 }
