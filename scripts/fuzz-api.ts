@@ -208,8 +208,12 @@ try {
       String(MAX_EXAMPLES),
       '--seed',
       String(SEED),
+      // One thread: CPython 3.11 keeps the ast module's recursion count per interpreter, so
+      // two generator threads that both parse lambda sources (hypothesis does, describing
+      // strategies) can corrupt each other's count, and the run errors with "SystemError: AST
+      // constructor recursion depth mismatch" (fixed in CPython 3.12, never in 3.11).
       '--workers',
-      '2',
+      '1',
       '--request-timeout',
       '30',
       '--generation-database',

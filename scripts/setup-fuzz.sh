@@ -4,9 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
-# Hypothesis is pinned too: from some later 6.1xx release on, its description of lambdas parses
-# source with CPython 3.11's ast module, which fails inside schemathesis's generator with
-# "SystemError: AST constructor recursion depth mismatch" on some operations.
+# Hypothesis, which generates schemathesis's cases, is pinned too, for the same reason.
 HYPOTHESIS_VERSION=6.135.0
 if [ -x .venv/bin/schemathesis ] &&
   [ "$(.venv/bin/schemathesis --version 2>/dev/null)" = "schemathesis, version $SCHEMATHESIS_VERSION" ] &&
