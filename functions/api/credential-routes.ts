@@ -81,10 +81,11 @@ function bodyPointer(pointer: string): string {
 function inIssueBody(error: unknown): unknown {
   if (!(error instanceof ServiceError) || error.code !== 'VALIDATION') return error;
   const fields = error.fields.map((field) => ({ ...field, pointer: bodyPointer(field.pointer) }));
-  const [first] = error.fields;
+  // A message about one field names it by its pointer: the body's pointer now.
+  const [first] = fields;
   const message =
-    first !== undefined && error.message.startsWith(`${first.pointer}:`)
-      ? `${bodyPointer(first.pointer)}${error.message.slice(first.pointer.length)}`
+    error.pointer !== undefined && first !== undefined
+      ? `${first.pointer}: ${first.detail}`
       : error.message;
   return new ServiceError('VALIDATION', message, { cause: error, fields });
 }

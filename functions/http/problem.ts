@@ -1,9 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import {
-  SERVICE_ERROR_STATUS,
-  ServiceError,
-  type ServiceErrorCode,
-} from '#shared/service/errors.ts';
+import { CredstackError, type ErrorCode } from '#shared/core/errors.ts';
+import { ServiceError, type ServiceErrorCode } from '#shared/service/errors.ts';
 
 /**
  * The one place where errors become HTTP responses: RFC 9457 problem details
@@ -75,24 +72,92 @@ export class RequestValidationError extends Error {
   }
 }
 
-const SERVICE_TITLES: Readonly<Record<ServiceErrorCode, string>> = {
-  VALIDATION: 'Invalid request',
-  UNAUTHENTICATED: 'Unauthenticated',
-  FORBIDDEN: 'Forbidden',
-  NOT_FOUND: 'Not found',
-  CONFLICT: 'Conflict',
-  IDEMPOTENCY_MISMATCH: 'Idempotency key reused for a different request',
-  PAYLOAD_TOO_LARGE: 'Payload too large',
-  UNAVAILABLE: 'Service unavailable',
-};
-
-/** Problem type URI of a service error code: `urn:credstack:problem:not-found`. */
-function problemType(name: string): string {
-  return `urn:credstack:problem:${name.toLowerCase().replaceAll('_', '-')}`;
-}
-
 const INTERNAL_DETAIL =
   'The request could not be processed. Quote the x-correlation-id response header when reporting this.';
+
+/** Every code an error of the service can carry: the use cases' and the credential core's. */
+export type ProblemCode = ServiceErrorCode | ErrorCode;
+
+/** How one error code is answered. */
+export interface ProblemKind {
+  readonly status: number;
+  readonly title: string;
+  /**
+   * The problem's `detail` in place of the error's message. Messages of failures whose inside
+   * the caller must not see (a fetch's socket error, a misconfiguration) stay in the log; the
+   * answer says only what kind of failure it was. Absent: the message is the detail.
+   */
+  readonly detail?: string;
+}
+
+/**
+ * The one mapping from error codes to problems: every ServiceError code and every
+ * CredstackError code has its status and title here, so an error that no handler translated
+ * still answers what it is instead of a 500. Only the genuinely internal codes (a signing
+ * failure, a broken configuration) are 500s. The problem type is derived from the code
+ * ({@link problemType}); a 500 answers with the `internal` type whatever its code.
+ */
+export const PROBLEM_KINDS: Readonly<Record<ProblemCode, ProblemKind>> = {
+  // The use cases' codes.
+  VALIDATION: { status: 400, title: 'Invalid request' },
+  UNAUTHENTICATED: { status: 401, title: 'Unauthenticated' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  IDEMPOTENCY_MISMATCH: {
+    status: 422,
+    title: 'Idempotency key reused for a different request',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  // The credential core's codes. Input the caller sent that the core refuses: 400 (malformed),
+  // 413 (beyond a size limit), 422 (well-formed but not something the core can process).
+  INPUT_TOO_LARGE: { status: 413, title: 'Input too large' },
+  INPUT_TOO_DEEP: { status: 400, title: 'Input nested too deeply' },
+  INPUT_MALFORMED: { status: 400, title: 'Malformed input' },
+  UNSUPPORTED_FORMAT: { status: 422, title: 'Unsupported format' },
+  BUILD_INVALID: { status: 400, title: 'Invalid credential input' },
+  KEY_NOT_FOUND: { status: 422, title: 'Key not found' },
+  KEY_UNSUPPORTED: { status: 422, title: 'Unsupported key' },
+  DID_UNSUPPORTED: { status: 422, title: 'Unsupported DID' },
+  CONTEXT_UNKNOWN: { status: 422, title: 'Unknown JSON-LD context' },
+  WORK_BUDGET_EXCEEDED: { status: 422, title: 'Too costly to process' },
+  // A document named by the input could not be had from elsewhere: the other server's fault.
+  FETCH_REFUSED: {
+    status: 422,
+    title: 'Address not allowed',
+    detail: 'The request names a document at an address this service may not fetch.',
+  },
+  FETCH_FAILED: {
+    status: 502,
+    title: 'Fetch failed',
+    detail: 'A document the request depends on could not be fetched from its server.',
+  },
+  FETCH_TIMEOUT: {
+    status: 504,
+    title: 'Fetch timed out',
+    detail: 'A document the request depends on took too long to fetch.',
+  },
+  FETCH_TOO_LARGE: {
+    status: 502,
+    title: 'Fetched document too large',
+    detail: 'A document the request depends on is larger than this service reads.',
+  },
+  STATUS_LIST_INVALID: { status: 502, title: 'Invalid status list' },
+  // Genuinely internal: the service's own keys or configuration failed.
+  SIGNING_FAILED: { status: 500, title: 'Internal server error', detail: INTERNAL_DETAIL },
+  CONFIG_INVALID: { status: 500, title: 'Internal server error', detail: INTERNAL_DETAIL },
+};
+
+/**
+ * Problem type URI of an error code: `urn:credstack:problem:not-found`.
+ *
+ * @example
+ * problemType('FETCH_TIMEOUT'); // 'urn:credstack:problem:fetch-timeout'
+ */
+export function problemType(name: string): string {
+  return `urn:credstack:problem:${name.toLowerCase().replaceAll('_', '-')}`;
+}
 
 /**
  * Seconds a client should wait before retrying a 503 (`Retry-After`, RFC 9110 §10.2.3): the
@@ -211,8 +276,9 @@ function problem(
 }
 
 /**
- * Maps anything thrown while serving a request to its problem response: a ServiceError to
- * its code's status (UNAVAILABLE: 503 with `Retry-After`), a validation error to 400 with its
+ * Maps anything thrown while serving a request to its problem response: a ServiceError or a
+ * CredstackError to its code's problem ({@link PROBLEM_KINDS}; a 503 with `Retry-After`),
+ * its fields as the problem's `errors`, a validation error to 400 with its
  * fields, an HttpError to its status, and anything else to a 500 whose detail says nothing
  * about the error.
  *
@@ -220,27 +286,30 @@ function problem(
  * const { status, headers, body } = problemFor(error, { instance: event.rawPath });
  */
 export function problemFor(error: unknown, options: ProblemOptions): ProblemResponse {
-  if (error instanceof ServiceError) {
-    return problem(
-      SERVICE_ERROR_STATUS[error.code],
-      problemType(error.code),
-      SERVICE_TITLES[error.code],
-      error.message,
+  if (error instanceof ServiceError || error instanceof CredstackError) {
+    const kind = PROBLEM_KINDS[error.code];
+    // An internal failure's answer does not tell which one it was.
+    const internal = kind.status === 500;
+    const mapped = problem(
+      kind.status,
+      problemType(internal ? 'INTERNAL' : error.code),
+      kind.title,
+      kind.detail ?? error.message,
       options,
       {
         errors: error.fields,
         // Every 503 is a passing condition (an outage, throttling): say when to come back.
-        ...(error.code === 'UNAVAILABLE'
-          ? { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } }
-          : {}),
+        ...(kind.status === 503 ? { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } } : {}),
       },
     );
+    // A 500 here is still a failure the service did not mean to have: log it as one.
+    return internal ? { ...mapped, unexpected: true } : mapped;
   }
   if (error instanceof RequestValidationError) {
     return problem(
       400,
       problemType('VALIDATION'),
-      SERVICE_TITLES.VALIDATION,
+      PROBLEM_KINDS.VALIDATION.title,
       error.message,
       options,
       {
@@ -252,7 +321,7 @@ export function problemFor(error: unknown, options: ProblemOptions): ProblemResp
     return problem(
       400,
       problemType('VALIDATION'),
-      SERVICE_TITLES.VALIDATION,
+      PROBLEM_KINDS.VALIDATION.title,
       'the request is invalid',
       options,
       { errors: ajvErrorsToFields(error.errors) },

@@ -28,19 +28,50 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** One offending part of an input: a JSON pointer into it and what is wrong there. */
+export interface ErrorField {
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+export interface CredstackErrorOptions {
+  readonly cause?: unknown;
+  /**
+   * JSON pointer into the input of the call that failed (the builder's input, a search
+   * query) when one part of it is at fault; `''` names the input as a whole.
+   */
+  readonly pointer?: string;
+  /** Every offending part; defaults to none. */
+  readonly fields?: readonly ErrorField[];
+  /** The HTTP status another server answered, on a FETCH_FAILED for a non-2xx answer. */
+  readonly httpStatus?: number;
+}
+
 /**
- * The one error type of the credential core.
+ * The one error type of the credential core. It carries what a caller needs to answer
+ * without reading the message: a stable `code`, the `pointer` of the part of the input at
+ * fault and the offending `fields`.
  *
  * @example
  * throw new CredstackError('KEY_NOT_FOUND', `no key ${kid} in the issuer's JWKS`);
+ * throw new CredstackError('BUILD_INVALID', '/achievement/name: is required', {
+ *   pointer: '/achievement/name',
+ *   fields: [{ pointer: '/achievement/name', detail: 'is required' }],
+ * });
  */
 export class CredstackError extends Error {
   override readonly name = 'CredstackError';
   readonly code: ErrorCode;
+  readonly pointer?: string;
+  readonly fields: readonly ErrorField[];
+  readonly httpStatus?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: CredstackErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    if (options?.pointer !== undefined) this.pointer = options.pointer;
+    if (options?.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+    this.fields = options?.fields ?? [];
   }
 }
 
@@ -99,9 +130,9 @@ export function reportReason(
       return `${fetchFailed} (the response is too large)`;
     case 'FETCH_REFUSED':
       return `${fetchFailed} (its address is not one this verifier may reach)`;
-    default: {
-      const status = /answered HTTP (\d{3})$/.exec(error.message)?.[1];
-      return status === undefined ? fetchFailed : `${fetchFailed} (HTTP ${status})`;
-    }
+    default:
+      return error.httpStatus === undefined
+        ? fetchFailed
+        : `${fetchFailed} (HTTP ${error.httpStatus})`;
   }
 }

@@ -18,7 +18,10 @@ const EXTENSION_VALUE = /^ext:[A-Za-z0-9._-]+$/;
  * invalid('/achievement/id', 'is not a URI');
  */
 export function invalid(path: string, message: string): never {
-  throw new CredstackError('BUILD_INVALID', `${path || '/'}: ${message}`);
+  throw new CredstackError('BUILD_INVALID', `${path || '/'}: ${message}`, {
+    pointer: path,
+    fields: [{ pointer: path, detail: message }],
+  });
 }
 
 /**

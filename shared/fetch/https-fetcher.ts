@@ -247,7 +247,11 @@ export class HttpsFetcher implements Fetcher {
         }
         if (status < 200 || status >= 300) {
           response.resume();
-          fail(new CredstackError('FETCH_FAILED', `${url.href} answered HTTP ${status}`));
+          fail(
+            new CredstackError('FETCH_FAILED', `${url.href} answered HTTP ${status}`, {
+              httpStatus: status,
+            }),
+          );
           return;
         }
         const tooLarge = () =>

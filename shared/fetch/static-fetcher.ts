@@ -71,7 +71,9 @@ export class StaticFetcher implements Fetcher {
     }
     const status = response.status ?? 200;
     if (status < 200 || status >= 300)
-      throw new CredstackError('FETCH_FAILED', `${target} answered HTTP ${status}`);
+      throw new CredstackError('FETCH_FAILED', `${target} answered HTTP ${status}`, {
+        httpStatus: status,
+      });
     const body =
       typeof response.body === 'string' ? new TextEncoder().encode(response.body) : response.body;
     return {

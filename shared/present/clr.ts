@@ -204,5 +204,7 @@ function nonBlank(value: unknown): value is string {
 function invalid(path: string, problem: string, cause?: unknown): never {
   throw new CredstackError('BUILD_INVALID', `cannot build the ClrCredential: ${path} ${problem}`, {
     cause,
+    pointer: path,
+    fields: [{ pointer: path, detail: problem }],
   });
 }

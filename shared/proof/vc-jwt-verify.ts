@@ -60,16 +60,15 @@ function decodeSegment(segment: string, what: string, maxBytes: number): Record<
   if (segment.length > Math.ceil((maxBytes * 4) / 3)) {
     throw new CredstackError('INPUT_TOO_LARGE', `the JWS ${what} is larger than ${maxBytes} bytes`);
   }
+  // Decoded outside the parse's try: its own errors already name the JWS part.
+  const bytes =
+    what === 'payload' ? decodeBase64urlPayload(segment) : decodeBase64url(segment, what);
   let value: unknown;
   try {
     // Bounded parsing: a payload nested thousands deep is refused before any walker sees it.
-    const bytes =
-      what === 'payload' ? decodeBase64urlPayload(segment) : decodeBase64url(segment, what);
     value = parseJsonSafely(bytes.toString('utf8'), { maxBytes });
   } catch (error) {
     const reason = isCredstackError(error, 'INPUT_TOO_DEEP') ? 'nests too deep' : 'is not JSON';
-    if (isCredstackError(error, 'INPUT_MALFORMED') && error.message.startsWith('the JWS'))
-      throw error;
     throw new CredstackError(
       isCredstackError(error) ? error.code : 'INPUT_MALFORMED',
       `the JWS ${what} ${reason}`,

@@ -36,28 +36,49 @@ export function textTerms(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-function malformed(message: string): never {
-  throw new CredstackError('INPUT_MALFORMED', `search query: ${message}`);
+/** The JSON pointer of a query field named as the checks name it (`atLeast.of`). */
+function pointerOf(field: string): string {
+  return field === '' ? '' : `/${field.replaceAll('.', '/')}`;
 }
 
-function tooLarge(message: string): never {
-  throw new CredstackError('INPUT_TOO_LARGE', `search query: ${message}`);
+/**
+ * Throws INPUT_MALFORMED about `field` of the query (`''`: the query as a whole, or a part
+ * the caller does not send, such as the tenant).
+ */
+function malformed(field: string, message: string): never {
+  throw new CredstackError('INPUT_MALFORMED', `search query: ${message}`, {
+    pointer: pointerOf(field),
+    fields: [{ pointer: pointerOf(field), detail: message }],
+  });
 }
 
-function instant(value: unknown, field: string): number {
+/** Throws INPUT_TOO_LARGE about `field` of the query. */
+function tooLarge(field: string, message: string): never {
+  throw new CredstackError('INPUT_TOO_LARGE', `search query: ${message}`, {
+    pointer: pointerOf(field),
+    fields: [{ pointer: pointerOf(field), detail: message }],
+  });
+}
+
+/** `at` is the field the caller sent (`''` for the instants the service itself sets). */
+function instant(value: unknown, field: string, at = field): number {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) malformed(`${field} must be an ISO-8601 instant`);
+  if (Number.isNaN(ms)) malformed(at, `${field} must be an ISO-8601 instant`);
   return ms;
 }
 
 function skills(value: unknown, field: string, max: number): SkillKey[] {
-  if (!Array.isArray(value)) malformed(`${field} must be a list of skill keys`);
-  if (value.length > max) tooLarge(`${field} holds ${value.length} skills, at most ${max} allowed`);
+  if (!Array.isArray(value)) malformed(field, `${field} must be a list of skill keys`);
+  if (value.length > max)
+    tooLarge(field, `${field} holds ${value.length} skills, at most ${max} allowed`);
   for (const key of value) {
     if (typeof key !== 'string' || key.length === 0)
-      malformed(`${field} must hold non-empty skill keys`);
+      malformed(field, `${field} must hold non-empty skill keys`);
     if (key.length > SEARCH_LIMITS.maxSkillKeyLength)
-      tooLarge(`a skill key in ${field} exceeds ${SEARCH_LIMITS.maxSkillKeyLength} characters`);
+      tooLarge(
+        field,
+        `a skill key in ${field} exceeds ${SEARCH_LIMITS.maxSkillKeyLength} characters`,
+      );
   }
   return [...new Set(value as string[])];
 }
@@ -65,9 +86,10 @@ function skills(value: unknown, field: string, max: number): SkillKey[] {
 function values(value: unknown, field: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    malformed(`filter.${field} must be a list of strings`);
+    malformed(`filter.${field}`, `filter.${field} must be a list of strings`);
   if (value.length > SEARCH_LIMITS.maxFilterValues)
     tooLarge(
+      `filter.${field}`,
       `filter.${field} holds ${value.length} values, at most ${SEARCH_LIMITS.maxFilterValues}`,
     );
   return [...new Set(value as string[])];
@@ -82,19 +104,20 @@ function values(value: unknown, field: string): string[] | undefined {
  * const query = validateSearchQuery(request); // throws CredstackError('INPUT_TOO_LARGE', …) for size: 500
  */
 export function validateSearchQuery(query: SearchQuery): SearchQuery {
-  if (typeof query !== 'object' || query === null) malformed('must be an object');
+  if (typeof query !== 'object' || query === null) malformed('', 'must be an object');
   if (typeof query.tenantId !== 'string' || query.tenantId.length === 0)
-    malformed('tenantId is required');
+    malformed('', 'tenantId is required');
   if (typeof query.employerId !== 'string' || query.employerId.length === 0)
-    malformed('employerId is required');
-  instant(query.now, 'now');
-  if (query.asOf !== undefined) instant(query.asOf, 'asOf');
-  if (!Number.isInteger(query.size) || query.size < 1) malformed('size must be an integer ≥ 1');
+    malformed('', 'employerId is required');
+  instant(query.now, 'now', '');
+  if (query.asOf !== undefined) instant(query.asOf, 'asOf', '');
+  if (!Number.isInteger(query.size) || query.size < 1)
+    malformed('size', 'size must be an integer ≥ 1');
   if (query.size > SEARCH_LIMITS.maxSize)
-    tooLarge(`size ${query.size} exceeds the page limit of ${SEARCH_LIMITS.maxSize}`);
+    tooLarge('size', `size ${query.size} exceeds the page limit of ${SEARCH_LIMITS.maxSize}`);
   if (!SEARCH_SORTS.includes(query.sort))
-    malformed(`sort must be one of ${SEARCH_SORTS.join(', ')}`);
-  if (typeof query.facets !== 'boolean') malformed('facets must be true or false');
+    malformed('sort', `sort must be one of ${SEARCH_SORTS.join(', ')}`);
+  if (typeof query.facets !== 'boolean') malformed('facets', 'facets must be true or false');
   const mustHave = skills(query.mustHave, 'mustHave', SEARCH_LIMITS.maxMustHave);
   const niceToHave = skills(query.niceToHave, 'niceToHave', SEARCH_LIMITS.maxNiceToHave);
   let atLeast: SearchQuery['atLeast'];
@@ -102,30 +125,34 @@ export function validateSearchQuery(query: SearchQuery): SearchQuery {
     const of = skills(query.atLeast.of, 'atLeast.of', SEARCH_LIMITS.maxAtLeastOf);
     const { n } = query.atLeast;
     if (!Number.isInteger(n) || n < 1 || n > of.length)
-      malformed(`atLeast.n must be an integer from 1 to ${of.length} (the skills listed)`);
+      malformed(
+        'atLeast.n',
+        `atLeast.n must be an integer from 1 to ${of.length} (the skills listed)`,
+      );
     atLeast = { n, of };
   }
   if (query.text !== undefined) {
-    if (typeof query.text !== 'string') malformed('text must be a string');
+    if (typeof query.text !== 'string') malformed('text', 'text must be a string');
     if (query.text.length > SEARCH_LIMITS.maxTextLength)
-      tooLarge(`text exceeds ${SEARCH_LIMITS.maxTextLength} characters`);
+      tooLarge('text', `text exceeds ${SEARCH_LIMITS.maxTextLength} characters`);
     if (textTerms(query.text).length > SEARCH_LIMITS.maxTextTerms)
-      tooLarge(`text holds more than ${SEARCH_LIMITS.maxTextTerms} words`);
+      tooLarge('text', `text holds more than ${SEARCH_LIMITS.maxTextTerms} words`);
   }
   if (query.after !== undefined) {
     if (typeof query.after !== 'string' || query.after.length === 0)
-      malformed('after must be the next cursor of a previous page');
-    if (query.after.length > SEARCH_LIMITS.maxCursorLength) malformed('after is not a cursor');
+      malformed('after', 'after must be the next cursor of a previous page');
+    if (query.after.length > SEARCH_LIMITS.maxCursorLength)
+      malformed('after', 'after is not a cursor');
   }
   const filter = query.filter ?? {};
-  if (typeof filter !== 'object') malformed('filter must be an object');
+  if (typeof filter !== 'object') malformed('filter', 'filter must be an object');
   if (filter.issuedAfter !== undefined) instant(filter.issuedAfter, 'filter.issuedAfter');
   if (
     filter.minResultLevel !== undefined &&
     (typeof filter.minResultLevel !== 'number' ||
       !(filter.minResultLevel >= 0 && filter.minResultLevel <= 100))
   )
-    malformed('filter.minResultLevel must be a number from 0 to 100');
+    malformed('filter.minResultLevel', 'filter.minResultLevel must be a number from 0 to 100');
   const issuers = values(filter.issuers, 'issuers');
   const issuerTiers = values(filter.issuerTiers, 'issuerTiers');
   const achievementTypes = values(filter.achievementTypes, 'achievementTypes');

@@ -27,20 +27,28 @@ export function achievementView(ctx: ServiceContext, record: AchievementRecord):
 }
 
 /**
- * Turns a builder error (`/achievement/name: is required`) into a 400 naming the field of the
- * request, by replacing the builder's path prefix `from` with the request's `to`.
+ * Turns a builder error (BUILD_INVALID at `/achievement/name`) into a 400 naming the field of
+ * the request, by replacing the builder's pointer prefix `from` with the request's `to`. The
+ * pointer and detail come from the error's fields; an error naming no field points at `to`.
  *
  * @example
  * throw asValidationError(error, '/achievement', '/definition');
  */
 export function asValidationError(error: unknown, from: string, to: string): unknown {
   if (!isCredstackError(error, 'BUILD_INVALID')) return error;
-  const match = /^(\/[^:]*): (.*)$/.exec(error.message);
-  const path = match?.[1] ?? '';
-  const pointer = path.startsWith(from) ? `${to}${path.slice(from.length)}` : `${to}${path}`;
-  return new ServiceError('VALIDATION', match?.[2] ? `${pointer}: ${match[2]}` : error.message, {
+  const moved = (path: string) =>
+    path.startsWith(from) ? `${to}${path.slice(from.length)}` : `${to}${path}`;
+  const fields = error.fields.map((field) => ({ ...field, pointer: moved(field.pointer) }));
+  const [first] = fields;
+  if (first === undefined)
+    return new ServiceError('VALIDATION', error.message, {
+      cause: error,
+      fields: [{ pointer: to, detail: error.message }],
+    });
+  return new ServiceError('VALIDATION', `${first.pointer}: ${first.detail}`, {
     cause: error,
-    fields: [{ pointer, detail: match?.[2] ?? error.message }],
+    pointer: first.pointer,
+    fields,
   });
 }
 

@@ -83,6 +83,7 @@ function requireSensibleDates(
   if (Number.isNaN(until)) return; // the builder names a malformed date
   const refuse = (detail: string) =>
     new ServiceError('VALIDATION', `/validUntil: ${detail}`, {
+      pointer: '/validUntil',
       fields: [{ pointer: '/validUntil', detail }],
     });
   if (until <= now.getTime()) {

@@ -223,37 +223,11 @@ function buildQuery(
     if (isCredstackError(error, 'INPUT_TOO_LARGE') || isCredstackError(error, 'INPUT_MALFORMED'))
       throw new ServiceError('VALIDATION', error.message, {
         cause: error,
-        fields: [{ pointer: limitPointer(error.message), detail: error.message }],
+        // The query's fields are the request's, so the core's pointer is the request's too.
+        fields: [{ pointer: error.pointer ?? '', detail: error.message }],
       });
     throw error;
   }
-}
-
-/** The request fields the query limits speak of, by the name their messages give them. */
-const LIMITED_FIELDS = [
-  'atLeast.of',
-  'atLeast.n',
-  'filter.issuers',
-  'filter.issuerTiers',
-  'filter.achievementTypes',
-  'filter.issuedAfter',
-  'filter.minResultLevel',
-  'mustHave',
-  'niceToHave',
-  'size',
-  'sort',
-  'facets',
-  'text',
-  'after',
-] as const;
-
-/** The JSON pointer of the field a query-limit message names (`''` for the query as a whole). */
-function limitPointer(message: string): string {
-  const body = message.replace(/^search query: /, '').replace(/^a skill key in /, '');
-  const field = LIMITED_FIELDS.find(
-    (name) => body.startsWith(`${name} `) || body.startsWith(`${name}.`),
-  );
-  return field === undefined ? '' : `/${field.replaceAll('.', '/')}`;
 }
 
 /**

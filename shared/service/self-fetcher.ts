@@ -58,7 +58,10 @@ export function selfFetcher(ctx: ServiceContext, inner: Fetcher): Fetcher {
         }
       } catch (error) {
         if (error instanceof ServiceError && error.code === 'NOT_FOUND') {
-          throw new CredstackError('FETCH_FAILED', `${url} answered HTTP 404`, { cause: error });
+          throw new CredstackError('FETCH_FAILED', `${url} answered HTTP 404`, {
+            cause: error,
+            httpStatus: 404,
+          });
         }
         throw error;
       }

@@ -4,13 +4,16 @@ import {
   ajvErrorsToFields,
   HttpError,
   MAX_PROBLEM_FIELDS,
+  PROBLEM_KINDS,
+  type ProblemCode,
   problemFor,
+  problemType,
   RETRY_AFTER_SECONDS,
   RequestValidationError,
 } from '#functions/http/problem.ts';
-import { CredstackError } from '#shared/core/errors.ts';
+import { CredstackError, ERROR_CODES } from '#shared/core/errors.ts';
 import {
-  SERVICE_ERROR_STATUS,
+  SERVICE_ERROR_CODES,
   ServiceError,
   type ServiceErrorCode,
 } from '#shared/service/errors.ts';
@@ -48,7 +51,7 @@ const EXPECTED: Readonly<
 
 describe('problemFor', () => {
   it('covers every ServiceError code', () => {
-    expect(Object.keys(EXPECTED).sort()).toEqual(Object.keys(SERVICE_ERROR_STATUS).sort());
+    expect(Object.keys(EXPECTED).sort()).toEqual([...SERVICE_ERROR_CODES].sort());
   });
 
   for (const [code, expected] of Object.entries(EXPECTED) as [
@@ -60,7 +63,7 @@ describe('problemFor', () => {
 
       const mapped = problemFor(error, OPTIONS);
 
-      expect(mapped.status).toBe(SERVICE_ERROR_STATUS[code]);
+      expect(mapped.status).toBe(expected.status);
       expect(mapped.unexpected).toBe(false);
       expect(mapped.body).toEqual({
         type: expected.type,
@@ -181,6 +184,63 @@ describe('problemFor', () => {
         instance: '/issuers/northfield',
       });
     }
+  });
+});
+
+describe('PROBLEM_KINDS', () => {
+  // The codes whose failure is the service's own (its keys, its configuration): only these may
+  // answer 500. Any other code reaching the HTTP layer untranslated must still say what it is.
+  const INTERNAL: readonly ProblemCode[] = ['SIGNING_FAILED', 'CONFIG_INVALID'];
+  const ALL: readonly ProblemCode[] = [...SERVICE_ERROR_CODES, ...ERROR_CODES];
+
+  it('has exactly one entry per ServiceError and CredstackError code', () => {
+    expect(Object.keys(PROBLEM_KINDS).sort()).toEqual([...new Set(ALL)].sort());
+    expect(new Set(ALL).size).toBe(ALL.length);
+  });
+
+  for (const code of ERROR_CODES) {
+    it(`maps an untranslated CredstackError ${code} to its own problem`, () => {
+      const error = new CredstackError(code, `core says ${code}`, {
+        pointer: '/a',
+        fields: [{ pointer: '/a', detail: 'is wrong' }],
+      });
+
+      const mapped = problemFor(error, OPTIONS);
+
+      const internal = INTERNAL.includes(code);
+      expect(mapped.status).toBe(PROBLEM_KINDS[code].status);
+      expect(mapped.status === 500).toBe(internal);
+      expect(mapped.unexpected).toBe(internal);
+      expect(mapped.body.type).toBe(
+        internal ? 'urn:credstack:problem:internal' : problemType(code),
+      );
+      expect(mapped.body.title).toBe(PROBLEM_KINDS[code].title);
+      expect(mapped.body.errors).toEqual([{ pointer: '/a', detail: 'is wrong' }]);
+    });
+  }
+
+  for (const code of SERVICE_ERROR_CODES) {
+    it(`maps ServiceError ${code} to a non-500 problem named after the code`, () => {
+      const mapped = problemFor(new ServiceError(code, 'x'), OPTIONS);
+
+      expect(mapped.status).toBeGreaterThanOrEqual(400);
+      expect(mapped.status).not.toBe(500);
+      expect(mapped.body.type).toBe(problemType(code));
+    });
+  }
+
+  it("keeps a fetch failure's message (a socket error, an address) out of the answer", () => {
+    const error = new CredstackError('FETCH_FAILED', 'connect ECONNREFUSED 10.0.0.7:443');
+
+    const mapped = problemFor(error, OPTIONS);
+
+    expect(mapped.status).toBe(502);
+    expect(mapped.body.detail).not.toContain('10.0.0.7');
+    expect(mapped.logCause).toBe(true);
+  });
+
+  it('names the problem type after the code', () => {
+    expect(problemType('FETCH_TIMEOUT')).toBe('urn:credstack:problem:fetch-timeout');
   });
 });
 
