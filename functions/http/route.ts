@@ -1,4 +1,5 @@
 import type { Context as LambdaContext } from 'aws-lambda';
+import type { FromSchema, JSONSchema as TypedJsonSchema } from 'json-schema-to-ts';
 import { type Principal, ROLES, type Role } from '#shared/service/principal.ts';
 
 /**
@@ -32,21 +33,77 @@ export interface ResponseSpec {
   }[];
 }
 
-/** A request as a route handler sees it: matched, parsed, authenticated and validated. */
-export interface HttpRequest {
+/** The names of the `{name}` parameters of a path template literal, as a union. */
+type ParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : never;
+
+/**
+ * The path parameters of a path template literal; any string's when the path is not a literal.
+ *
+ * @example
+ * type P = PathParams<'/issuers/{issuerId}/achievements/{achievementId}'>;
+ * // { readonly issuerId: string; readonly achievementId: string }
+ */
+export type PathParams<Path extends string> = string extends Path
+  ? Readonly<Record<string, string>>
+  : { readonly [Name in ParamNames<Path>]: string };
+
+/**
+ * The type of a body its schema validates: derived from the schema itself (json-schema-to-ts)
+ * when the schema is a literal (`as const`), `unknown` when it is only known as a JsonSchema
+ * or the route takes no body.
+ *
+ * @example
+ * type B = BodyOf<{ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }>;
+ * // { name: string; [x: string]: unknown }
+ */
+export type BodyOf<Schema extends JsonSchema | undefined> = Schema extends undefined
+  ? unknown
+  : JsonSchema extends Schema
+    ? unknown
+    : Schema extends TypedJsonSchema
+      ? FromSchema<Schema>
+      : unknown;
+
+/**
+ * The principal of a request: always there on a route that needs roles (authentication ran
+ * and succeeded before the handler), maybe there on a public one (`identifiesCaller`).
+ */
+export type PrincipalOf<Auth extends RouteAuth> = [Auth] extends [readonly Role[]]
+  ? { readonly principal: Principal }
+  : {
+      /** Set on every route that is not `public`. */
+      readonly principal?: Principal;
+    };
+
+/**
+ * A request as a route handler sees it: matched, parsed, authenticated and validated. The
+ * defaults are the loose view (any parameter name, an `unknown` body, maybe a principal);
+ * {@link defineRoute} gives a handler the view its own route definition proves.
+ */
+export type HttpRequest<
+  Params extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  Body = unknown,
+  Auth extends RouteAuth = RouteAuth,
+> = HttpRequestData<Params, Body> & PrincipalOf<Auth>;
+
+/** What every request holds besides its principal. */
+export interface HttpRequestData<
+  Params extends Readonly<Record<string, string>> = Readonly<Record<string, string>>,
+  Body = unknown,
+> {
   readonly method: HttpMethod;
   readonly path: string;
-  readonly pathParams: Readonly<Record<string, string>>;
+  readonly pathParams: Params;
   /** Query parameters: strings, unless the route's query schema coerced them (`integer`, …). */
   readonly query: Readonly<Record<string, unknown>>;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON when the content type is JSON (validated when the route has a body schema). */
-  readonly body: unknown;
+  readonly body: Body;
   /** The body as UTF-8 text, when there was one. */
   readonly rawBody?: string;
-  /** Set on every route that is not `public`. */
-  readonly principal?: Principal;
   readonly correlationId: string;
 }
 
@@ -67,15 +124,24 @@ export interface RouteContext {
   readonly lambdaContext?: LambdaContext;
 }
 
-export interface RouteDefinition {
+/**
+ * One route. Without type arguments it is the loose shape every route table holds (and an
+ * object literal of the old style still satisfies); {@link defineRoute} infers `Path`,
+ * `Body` and `Auth` from the literal so the handler's request is typed by them.
+ */
+export interface RouteDefinition<
+  Path extends string = string,
+  Body extends JsonSchema | undefined = JsonSchema | undefined,
+  Auth extends RouteAuth = RouteAuth,
+> {
   readonly method: HttpMethod;
   /** OpenAPI path template: `/issuers/{issuerId}/achievements`. */
-  readonly path: string;
+  readonly path: Path;
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
   readonly tags?: readonly string[];
-  readonly auth: RouteAuth;
+  readonly auth: Auth;
   /**
    * On a public route that shows its caller more (an issuer admin's drafts): a valid bearer
    * token sets `principal`; a missing or bad one leaves the request anonymous, never refused.
@@ -83,7 +149,7 @@ export interface RouteDefinition {
    */
   readonly identifiesCaller?: boolean;
   /** Schema of a JSON body; a route with one refuses other content types (415). */
-  readonly body?: JsonSchema;
+  readonly body?: Body;
   /**
    * `true` when the body is only read or kept as text (a credential to verify or import), so
    * its numbers need not fit the table: other bodies are refused (400) when a number is
@@ -93,7 +159,16 @@ export interface RouteDefinition {
   /** An object schema whose `properties` are the query parameters. */
   readonly query?: JsonSchema;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
-  readonly handle: (request: HttpRequest, context: RouteContext) => Promise<HttpResult>;
+  /**
+   * Answers the request. Declared as a method on purpose: a typed route (its request narrowed
+   * to its own path parameters, body and principal) then still fits a loose route table. The
+   * router makes the narrowing true: parameters come from the path, the body passed the
+   * schema, and a non-public route has authenticated its caller.
+   */
+  handle(
+    request: HttpRequest<PathParams<Path>, BodyOf<Body>, Auth>,
+    context: RouteContext,
+  ): Promise<HttpResult>;
 }
 
 const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -161,18 +236,24 @@ function checkSchemaObject(schema: JsonSchema | undefined, what: string): void {
  *   handle: async (request) => ({ status: 200, body: { id: request.pathParams.issuerId } }),
  * });
  */
-export function defineRoute(route: RouteDefinition): RouteDefinition {
+export function defineRoute<
+  const Path extends string,
+  const Body extends JsonSchema | undefined = undefined,
+  const Auth extends RouteAuth = RouteAuth,
+>(route: RouteDefinition<Path, Body, Auth>): RouteDefinition {
   const where = `route ${route.operationId}`;
   if (!HTTP_METHODS.includes(route.method))
     throw new TypeError(`${where}: unsupported method ${route.method}`);
   parsePathTemplate(route.path);
   if (!OPERATION_ID.test(route.operationId))
     throw new TypeError(`operationId "${route.operationId}" must match ${OPERATION_ID}`);
-  if (route.auth !== 'public') {
-    if (!Array.isArray(route.auth) || route.auth.length === 0)
+  // Checked as data: a route table may come from JSON or a cast, whatever its type says.
+  const auth: unknown = route.auth;
+  if (auth !== 'public') {
+    if (!Array.isArray(auth) || auth.length === 0)
       throw new TypeError(`${where}: auth must be 'public' or a non-empty list of roles`);
-    for (const role of route.auth)
-      if (!ROLES.includes(role)) throw new TypeError(`${where}: unknown role ${role}`);
+    for (const role of auth as readonly unknown[])
+      if (!ROLES.includes(role as Role)) throw new TypeError(`${where}: unknown role ${role}`);
   }
   if (route.body !== undefined && route.method === 'GET')
     throw new TypeError(`${where}: a GET route cannot take a body`);
@@ -190,6 +271,7 @@ export function defineRoute(route: RouteDefinition): RouteDefinition {
     if (!Number.isInteger(code) || code < 100 || code > 599)
       throw new TypeError(`${where}: ${status} is not an HTTP status`);
   }
+  // The typed handler fits the loose table: see RouteDefinition.handle.
   return route;
 }
 
