@@ -1,14 +1,13 @@
-import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
-import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
+import { batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { requireId } from '#shared/service/ids.ts';
 import { derivedCredentialId, type IssueInput, issueCredential } from '#shared/service/issuance.ts';
 import type { Principal } from '#shared/service/principal.ts';
-import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
+import type { CredentialRecord } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { verifyCredential } from '#shared/service/verification.ts';
-import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import { type BodyOf, defineRoute, type RouteDefinition } from '../http/route.ts';
+import type { ApiDeps } from './deps.ts';
 import { idempotent } from './idempotency.ts';
 import {
   batchAccepted,
@@ -21,23 +20,8 @@ import { batchSchema, issueSchema, statusSchema, verifySchema } from './schemas.
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 
-interface IssueBody {
-  readonly credential: {
-    readonly issuer: string | { readonly id: string };
-    readonly credentialSubject: {
-      readonly id?: string;
-      readonly email?: string;
-      readonly achievement: { readonly id: string };
-      readonly result?: ResultInput[];
-      readonly creditsEarned?: number;
-    };
-    readonly validFrom?: string;
-    readonly validUntil?: string;
-    readonly awardedDate?: string;
-    readonly evidence?: EvidenceInput[];
-  };
-  readonly options?: { readonly learnerId?: string };
-}
+/** The issuance body, as its schema (the one that validates it) types it. */
+type IssueBody = BodyOf<typeof issueSchema>;
 
 /** The last path segment of an achievement URL, or the id itself. */
 function lastSegment(value: string): string {
@@ -132,7 +116,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         422: { description: 'The Idempotency-Key was used with another request' },
       },
       handle: (request) => {
-        const { credential, options } = request.body as IssueBody;
+        const { credential, options } = request.body;
         const subject = credential.credentialSubject;
         // The ids these name key the table: checked before the idempotency key is claimed.
         const issuerId = requireId(
@@ -169,7 +153,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
               ...(credential.validUntil ? { validUntil: credential.validUntil } : {}),
               ...(credential.awardedDate ? { awardedDate: credential.awardedDate } : {}),
             },
-            principalOf(request),
+            request.principal,
           ).catch((error: unknown) => {
             throw inIssueBody(error);
           });
@@ -195,10 +179,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         },
       },
       handle: async (request) => {
-        const body = request.body as {
-          verifiableCredential: unknown;
-          options?: { requireIssuerBinding?: boolean };
-        };
+        const body = request.body;
         return {
           status: 200,
           body: await verifyCredential(verifier, body.verifiableCredential, {
@@ -221,18 +202,10 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         409: { description: 'The change is not allowed from the current state' },
       },
       handle: async (request) => {
-        const body = request.body as {
-          credentialId: string;
-          credentialStatus: { status: CredentialState }[];
-        };
+        const body = request.body;
         const [change] = body.credentialStatus;
         if (!change) throw new ServiceError('VALIDATION', 'credentialStatus needs one entry');
-        const record = await changeStatus(
-          ctx,
-          principalOf(request),
-          body.credentialId,
-          change.status,
-        );
+        const record = await changeStatus(ctx, request.principal, body.credentialId, change.status);
         return { status: 200, body: { credentialId: record.id, status: record.state } };
       },
     }),
@@ -254,9 +227,9 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         idempotent(ctx, request, 'batch', async (seed) => {
           const job = await createBatch(
             ctx,
-            principalOf(request),
-            request.pathParams.issuerId ?? '',
-            request.body as { achievementId: string; recipients: BatchRecipientInput[] },
+            request.principal,
+            request.pathParams.issuerId,
+            request.body,
             // A retry after a request that died finds the job it queued, not a second one.
             seed ? { jobId: derivedCredentialId(`batch:${seed}`).slice('urn:uuid:'.length) } : {},
           );
@@ -282,8 +255,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         status: 200,
         body: await batchStatus(
           ctx,
-          principalOf(request),
-          request.pathParams.jobId ?? '',
+          request.principal,
+          request.pathParams.jobId,
           request.query.cursor as string | undefined,
         ),
       }),

@@ -14,12 +14,16 @@ export interface ApiDeps {
 }
 
 /** The `urn:uuid:` credential id named by a path parameter (the UUID alone, or the full URN). */
-export function credentialIdParam(value: string | undefined): string {
-  const decoded = decodeURIComponent(value ?? '');
+export function credentialIdParam(value: string): string {
+  const decoded = decodeURIComponent(value);
   return decoded.startsWith('urn:') ? decoded : `urn:uuid:${decoded}`;
 }
 
-/** The request's principal; routes that are not public always have one. */
+/**
+ * The request's principal; routes that are not public always have one. A route made with
+ * defineRoute reads `request.principal` directly (typed non-optional when its auth is not
+ * `public`); this stays for handlers typed against the loose request.
+ */
 export function principalOf<T extends { principal?: unknown }>(
   request: T,
 ): NonNullable<T['principal']> {

@@ -1,14 +1,13 @@
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import {
   getImport,
-  type ImportInput,
   importCredential,
   listImports,
   removeImport,
   reverifyImport,
 } from '#shared/service/imports.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
 import { importPage, importResponse } from './response-schemas.ts';
 import { importSchema } from './search-schemas.ts';
@@ -29,8 +28,9 @@ export interface ImportRouteDeps extends ApiDeps {
  */
 export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): RouteDefinition[] {
   const deps = { verifier, ...(network === undefined ? {} : { fetcher: network }) };
-  const importPath = (request: { pathParams: Readonly<Record<string, string>> }) =>
-    [request.pathParams.learnerId ?? '', request.pathParams.importId ?? ''] as const;
+  const importPath = (request: {
+    pathParams: { readonly learnerId: string; readonly importId: string };
+  }) => [request.pathParams.learnerId, request.pathParams.importId] as const;
   return [
     defineRoute({
       method: 'POST',
@@ -50,13 +50,13 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
         409: { description: 'Already imported' },
       },
       handle: async (request) => {
-        const learnerId = request.pathParams.learnerId ?? '';
+        const learnerId = request.pathParams.learnerId;
         const imported = await importCredential(
           ctx,
           deps,
-          principalOf(request),
+          request.principal,
           learnerId,
-          request.body as ImportInput,
+          request.body,
         );
         return {
           status: 201,
@@ -93,7 +93,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await getImport(ctx, principalOf(request), ...importPath(request)),
+        body: await getImport(ctx, request.principal, ...importPath(request)),
       }),
     }),
     defineRoute({
@@ -110,7 +110,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await reverifyImport(ctx, verifier, principalOf(request), ...importPath(request)),
+        body: await reverifyImport(ctx, verifier, request.principal, ...importPath(request)),
       }),
     }),
     defineRoute({
@@ -122,7 +122,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       auth: LEARNER_OWNERS,
       responses: { 204: { description: 'Removed' }, 404: { description: 'No such import' } },
       handle: async (request) => {
-        await removeImport(ctx, principalOf(request), ...importPath(request));
+        await removeImport(ctx, request.principal, ...importPath(request));
         return { status: 204 };
       },
     }),

@@ -1,6 +1,6 @@
 import { exportLearnerClr } from '#shared/service/learner-clr.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { LEARNER_READERS } from './learner-routes.ts';
 import { PRIVATE_NO_STORE } from './private-pages.ts';
 import { jwsText } from './response-schemas.ts';
@@ -35,8 +35,8 @@ export function learnerClrRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => {
         const { jwt } = await exportLearnerClr(
           ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
+          request.principal,
+          request.pathParams.learnerId,
         );
         return {
           status: 200,

@@ -10,7 +10,7 @@ import {
   savePathway,
 } from '#shared/service/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import {
   PATHWAY_EXAMPLE,
   pathwayJobResponse,
@@ -65,7 +65,7 @@ const LEARNER_READERS = ['learner', 'platform-admin'] as const;
 // route schema only insists on an object so those pointers stay the ones reported.
 const pathwayBody: JsonSchema = { type: 'object', example: PATHWAY_EXAMPLE };
 
-const whatIfBody: JsonSchema = {
+const whatIfBody = {
   type: 'object',
   required: ['achievements'],
   properties: {
@@ -77,7 +77,7 @@ const whatIfBody: JsonSchema = {
   },
   additionalProperties: false,
   example: { achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
-};
+} as const satisfies JsonSchema;
 
 function versionParam(value: string | undefined): number {
   if (!/^[1-9][0-9]{0,8}$/.test(value ?? '')) {
@@ -110,12 +110,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 201,
-        body: await savePathway(
-          ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
-          request.body,
-        ),
+        body: await savePathway(ctx, request.principal, request.pathParams.issuerId, request.body),
       }),
     }),
     defineRoute({
@@ -139,11 +134,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         // What an admin sees differs from what the public sees: never cache it shared.
         headers: { 'cache-control': 'private, no-store' },
         body: {
-          items: await listIssuerPathways(
-            ctx,
-            request.pathParams.issuerId ?? '',
-            request.principal,
-          ),
+          items: await listIssuerPathways(ctx, request.pathParams.issuerId, request.principal),
         },
       }),
     }),
@@ -166,9 +157,9 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await publishPathway(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
-          request.pathParams.pathwayId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
+          request.pathParams.pathwayId,
           versionParam(request.pathParams.version),
         ),
       }),
@@ -188,8 +179,8 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await getPublishedPathway(
           ctx,
-          request.pathParams.issuerId ?? '',
-          request.pathParams.pathwayId ?? '',
+          request.pathParams.issuerId,
+          request.pathParams.pathwayId,
         ),
       }),
     }),
@@ -213,8 +204,8 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
           : { headers: { 'cache-control': 'private, no-store' } }),
         body: await getPublicPathwayVersion(
           ctx,
-          request.pathParams.issuerId ?? '',
-          request.pathParams.pathwayId ?? '',
+          request.pathParams.issuerId,
+          request.pathParams.pathwayId,
           versionParam(request.pathParams.version),
           request.principal,
         ),
@@ -238,9 +229,9 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await pathwayJobStatus(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
-          request.pathParams.jobId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
+          request.pathParams.jobId,
         ),
       }),
     }),
@@ -259,11 +250,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         headers: { 'cache-control': 'private, no-store' },
         body: {
-          items: await learnerProgress(
-            ctx,
-            principalOf(request),
-            request.pathParams.learnerId ?? '',
-          ),
+          items: await learnerProgress(ctx, request.principal, request.pathParams.learnerId),
         },
       }),
     }),
@@ -288,11 +275,11 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         headers: { 'cache-control': 'private, no-store' },
         body: await pathwayWhatIf(
           ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.pathParams.issuerId ?? '',
-          request.pathParams.pathwayId ?? '',
-          (request.body as { achievements: string[] }).achievements,
+          request.principal,
+          request.pathParams.learnerId,
+          request.pathParams.issuerId,
+          request.pathParams.pathwayId,
+          request.body.achievements,
         ),
       }),
     }),

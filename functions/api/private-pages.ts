@@ -1,7 +1,6 @@
 import type { ServiceContext } from '#shared/service/context.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import type { RouteDefinition } from '../http/route.ts';
-import { principalOf } from './deps.ts';
+import type { Principal, Role } from '#shared/service/principal.ts';
+import type { HttpRequest, HttpResult } from '../http/route.ts';
 
 /** A response only its caller may see: never cached by the browser or anything between. */
 export const PRIVATE_NO_STORE = { 'cache-control': 'private, no-store' } as const;
@@ -28,18 +27,20 @@ export type OwnerPageRead = (
  * @example
  * defineRoute({ method: 'GET', path: '/learners/{learnerId}/imports', query: CURSOR_QUERY, handle: privatePageHandler(ctx, listImports, 'learnerId'), … });
  */
-export function privatePageHandler(
+export function privatePageHandler<const OwnerParam extends string>(
   ctx: ServiceContext,
   read: OwnerPageRead,
-  ownerParam: string,
-): RouteDefinition['handle'] {
+  ownerParam: OwnerParam,
+): (
+  request: HttpRequest<{ readonly [Name in OwnerParam]: string }, unknown, readonly Role[]>,
+) => Promise<HttpResult> {
   return async (request) => ({
     status: 200,
     headers: PRIVATE_NO_STORE,
     body: await read(
       ctx,
-      principalOf(request),
-      request.pathParams[ownerParam] ?? '',
+      request.principal,
+      request.pathParams[ownerParam],
       request.query.cursor as string | undefined,
     ),
   });

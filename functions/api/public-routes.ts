@@ -18,6 +18,7 @@ import {
   type HttpRequest,
   type HttpResult,
   type JsonSchema,
+  type PathParams,
   type RouteDefinition,
 } from '../http/route.ts';
 import { type ApiDeps, credentialIdParam } from './deps.ts';
@@ -179,7 +180,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
    * clients keep the problem+json).
    */
   const pageFor = async (
-    request: HttpRequest,
+    request: HttpRequest<{ readonly credentialId: string }>,
     render: (record: CredentialRecord) => Promise<HttpResult>,
   ): Promise<HttpResult> => {
     let record: CredentialRecord;
@@ -204,15 +205,15 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
   };
 
   /** A read-only public document: GET, no account, one content type, cache headers. */
-  const document = (route: {
-    readonly path: string;
+  const document = <const Path extends string>(route: {
+    readonly path: Path;
     readonly operationId: string;
     readonly summary: string;
     readonly description: string;
     readonly contentType: string;
     readonly schema: JsonSchema;
     readonly cacheControl?: string;
-    readonly load: (request: HttpRequest) => Promise<unknown>;
+    readonly load: (request: HttpRequest<PathParams<Path>>) => Promise<unknown>;
   }): RouteDefinition =>
     defineRoute({
       method: 'GET',
@@ -235,7 +236,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         body: await route.load(request),
       }),
     });
-  const credentialOf = (request: HttpRequest) =>
+  const credentialOf = (request: HttpRequest<{ readonly credentialId: string }>) =>
     requireCredential(ctx, credentialIdParam(request.pathParams.credentialId));
 
   return [
@@ -247,7 +248,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       contentType: 'application/did+json',
       schema: didDocumentResponse,
       cacheControl: PUBLIC_CACHE,
-      load: (request) => didDocument(ctx, request.pathParams.issuerId ?? ''),
+      load: (request) => didDocument(ctx, request.pathParams.issuerId),
     }),
     document({
       path: '/issuers/{issuerId}/jwks.json',
@@ -257,7 +258,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       contentType: 'application/jwk-set+json',
       schema: jwksResponse,
       cacheControl: PUBLIC_CACHE,
-      load: (request) => jwks(ctx, request.pathParams.issuerId ?? ''),
+      load: (request) => jwks(ctx, request.pathParams.issuerId),
     }),
     document({
       path: '/issuers/{issuerId}/achievements/{achievementId}',
@@ -272,8 +273,8 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
           ctx,
           await requireAchievement(
             ctx,
-            request.pathParams.issuerId ?? '',
-            request.pathParams.achievementId ?? '',
+            request.pathParams.issuerId,
+            request.pathParams.achievementId,
           ),
         ),
     }),
@@ -289,7 +290,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         const purpose = request.pathParams.purpose;
         if (purpose !== 'revocation' && purpose !== 'suspension')
           throw new ServiceError('NOT_FOUND', `no status purpose ${purpose}`);
-        return statusListCredential(ctx, request.pathParams.listId ?? '', purpose);
+        return statusListCredential(ctx, request.pathParams.listId, purpose);
       },
     }),
     defineRoute({
@@ -401,8 +402,8 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         404: { description: 'No achievement or issuer of this issuer uses this image' },
       },
       handle: async (request) => {
-        const issuerId = request.pathParams.issuerId ?? '';
-        const own = `${ctx.baseUrl}/issuers/${issuerId}/images/${request.pathParams.imageName ?? ''}`;
+        const issuerId = request.pathParams.issuerId;
+        const own = `${ctx.baseUrl}/issuers/${issuerId}/images/${request.pathParams.imageName}`;
         const title = await hostedImageTitle(ctx, issuerId, own);
         return {
           status: 200,

@@ -14,7 +14,7 @@ const uri = {
   pattern: '^[A-Za-z][A-Za-z0-9+.-]*:',
 } as const;
 
-export const alignmentSchema: JsonSchema = {
+export const alignmentSchema = {
   type: 'object',
   required: ['targetName', 'targetUrl'],
   properties: {
@@ -26,9 +26,9 @@ export const alignmentSchema: JsonSchema = {
     targetType: text(100),
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-export const onboardIssuerSchema: JsonSchema = {
+export const onboardIssuerSchema = {
   type: 'object',
   required: ['id', 'name'],
   properties: {
@@ -46,9 +46,9 @@ export const onboardIssuerSchema: JsonSchema = {
     url: 'https://northfield.example.edu',
     email: 'registrar@northfield.example.edu',
   },
-};
+} as const satisfies JsonSchema;
 
-export const achievementSchema: JsonSchema = {
+export const achievementSchema = {
   type: 'object',
   required: ['definition'],
   properties: {
@@ -112,7 +112,7 @@ export const achievementSchema: JsonSchema = {
     proofFormat: 'vc-jwt',
     algorithm: 'ES256',
   },
-};
+} as const satisfies JsonSchema;
 
 const recipient = {
   type: 'object',
@@ -125,7 +125,7 @@ const recipient = {
 } as const;
 
 /** VC-API `POST /credentials/issue`: an unsigned credential template the service completes. */
-export const issueSchema: JsonSchema = {
+export const issueSchema = {
   type: 'object',
   required: ['credential'],
   properties: {
@@ -170,10 +170,10 @@ export const issueSchema: JsonSchema = {
     },
     options: { learnerId: 'ada' },
   },
-};
+} as const satisfies JsonSchema;
 
 /** VC-API `POST /credentials/verify`. */
-export const verifySchema: JsonSchema = {
+export const verifySchema = {
   type: 'object',
   required: ['verifiableCredential'],
   properties: {
@@ -195,10 +195,10 @@ export const verifySchema: JsonSchema = {
     verifiableCredential:
       'eyJhbGciOiJFUzI1NiIsImtpZCI6ImtleS0xIiwidHlwIjoidmMrand0In0.eyJpc3MiOiJkaWQ6d2ViOi4uLiJ9.c2lnbmF0dXJl',
   },
-};
+} as const satisfies JsonSchema;
 
 /** VC-API `POST /credentials/status`. */
-export const statusSchema: JsonSchema = {
+export const statusSchema = {
   type: 'object',
   required: ['credentialId', 'credentialStatus'],
   properties: {
@@ -223,9 +223,9 @@ export const statusSchema: JsonSchema = {
     credentialId: 'urn:uuid:8e0f3b57-6d2c-4d8e-a1b9-2f4c6a7d9e10',
     credentialStatus: [{ type: 'BitstringStatusListCredential', status: 'revoked' }],
   },
-};
+} as const satisfies JsonSchema;
 
-export const batchSchema: JsonSchema = {
+export const batchSchema = {
   type: 'object',
   required: ['achievementId', 'recipients'],
   properties: {
@@ -240,4 +240,4 @@ export const batchSchema: JsonSchema = {
       { email: 'alan@mail.example' },
     ],
   },
-};
+} as const satisfies JsonSchema;

@@ -1,12 +1,10 @@
 import {
-  type ConsentInput,
   getConsent,
   giveConsent,
   learnerSearchActivity,
   withdrawConsent,
 } from '#shared/service/consent.ts';
 import {
-  type EmployerSearchInput,
   exportCandidates,
   getSearchSettings,
   listEmployerSearches,
@@ -16,7 +14,7 @@ import {
   viewCandidateCredential,
 } from '#shared/service/search.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
 import {
   candidateCredentialResponse,
@@ -63,11 +61,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await searchCandidates(
-          ctx,
-          principalOf(request),
-          request.body as EmployerSearchInput,
-        ),
+        body: await searchCandidates(ctx, request.principal, request.body),
       }),
     }),
     defineRoute({
@@ -82,11 +76,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         200: { description: 'The candidates', contentType: 'text/csv', schema: csvText },
       },
       handle: async (request) => {
-        const { csv, truncated } = await exportCandidates(
-          ctx,
-          principalOf(request),
-          request.body as EmployerSearchInput,
-        );
+        const { csv, truncated } = await exportCandidates(ctx, request.principal, request.body);
         return {
           status: 200,
           contentType: 'text/csv; charset=utf-8',
@@ -113,7 +103,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await viewCandidate(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+        body: await viewCandidate(ctx, request.principal, request.pathParams.learnerId),
       }),
     }),
     defineRoute({
@@ -136,9 +126,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         body: await viewCandidateCredential(
           ctx,
           verifier,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.pathParams.importId ?? '',
+          request.principal,
+          request.pathParams.learnerId,
+          request.pathParams.importId,
         ),
       }),
     }),
@@ -166,12 +156,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await giveConsent(
-          ctx,
-          principalOf(request),
-          request.pathParams.learnerId ?? '',
-          request.body as ConsentInput,
-        ),
+        body: await giveConsent(ctx, request.principal, request.pathParams.learnerId, request.body),
       }),
     }),
     defineRoute({
@@ -188,7 +173,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await getConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+        body: await getConsent(ctx, request.principal, request.pathParams.learnerId),
       }),
     }),
     defineRoute({
@@ -205,7 +190,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
-        body: await withdrawConsent(ctx, principalOf(request), request.pathParams.learnerId ?? ''),
+        body: await withdrawConsent(ctx, request.principal, request.pathParams.learnerId),
       }),
     }),
     defineRoute({
@@ -234,9 +219,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await setIssuerTiers(
           ctx,
-          principalOf(request),
-          request.pathParams.tenantId ?? '',
-          (request.body as { issuerTiers: Record<string, string> }).issuerTiers,
+          request.principal,
+          request.pathParams.tenantId,
+          request.body.issuerTiers,
         ),
       }),
     }),
@@ -250,7 +235,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       responses: { 200: { description: 'The settings', schema: searchSettingsResponse } },
       handle: async (request) => ({
         status: 200,
-        body: await getSearchSettings(ctx, principalOf(request), request.pathParams.tenantId ?? ''),
+        body: await getSearchSettings(ctx, request.principal, request.pathParams.tenantId),
       }),
     }),
   ];

@@ -25,7 +25,7 @@ const values = {
 } as const;
 
 /** `POST /candidates/search` and `/candidates/export`. */
-export const searchSchema: JsonSchema = {
+export const searchSchema = {
   type: 'object',
   properties: {
     mustHave: {
@@ -73,10 +73,10 @@ export const searchSchema: JsonSchema = {
     size: 10,
     facets: true,
   },
-};
+} as const satisfies JsonSchema;
 
 /** `PUT /learners/{learnerId}/consent`. */
-export const consentSchema: JsonSchema = {
+export const consentSchema = {
   type: 'object',
   required: ['displayName', 'employers'],
   properties: {
@@ -97,10 +97,10 @@ export const consentSchema: JsonSchema = {
   },
   additionalProperties: false,
   example: { displayName: 'Ada L.', employers: 'all', until: '2027-12-31T23:59:59Z' },
-};
+} as const satisfies JsonSchema;
 
 /** `POST /learners/{learnerId}/imports`: exactly one of the three. */
-export const importSchema: JsonSchema = {
+export const importSchema = {
   type: 'object',
   minProperties: 1,
   maxProperties: 1,
@@ -124,10 +124,10 @@ export const importSchema: JsonSchema = {
   },
   additionalProperties: false,
   example: { url: 'https://badges.example.com/credentials/42.json' },
-};
+} as const satisfies JsonSchema;
 
 /** `PUT /tenants/{tenantId}/search-settings`. */
-export const searchSettingsSchema: JsonSchema = {
+export const searchSettingsSchema = {
   type: 'object',
   required: ['issuerTiers'],
   properties: {
@@ -143,4 +143,4 @@ export const searchSettingsSchema: JsonSchema = {
   example: {
     issuerTiers: { 'did:web:credentials.example.org:issuers:northfield': 'accredited' },
   },
-};
+} as const satisfies JsonSchema;
