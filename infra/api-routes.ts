@@ -70,5 +70,15 @@ export function routesOfGroup(group: RouteGroup): readonly ApiRoute[] {
  * allApiRoutes().filter((route) => !route.isPublic);
  */
 export function allApiRoutes(): readonly ApiRoute[] {
-  return appRoutes(INERT, { health: async () => ({ ok: true }) }).map(toApiRoute);
+  return appRouteTable().map(toApiRoute);
+}
+
+/**
+ * The full route table itself, built with inert dependencies (no handler may run).
+ *
+ * @example
+ * operationsByGroup(appRouteTable()).verification; // ['verifyCredential', …]
+ */
+export function appRouteTable(): readonly RouteDefinition[] {
+  return appRoutes(INERT, { health: async () => ({ ok: true }) });
 }

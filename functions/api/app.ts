@@ -52,83 +52,47 @@ export function appRoutes(
     },
     health: options.health,
   });
-  return [...api, ...system];
+  return [...api, ...system.map((route) => ({ ...route, group: 'system' satisfies RouteGroup }))];
 }
 
 /**
- * The API's operations by the Lambda function that serves them. Each function imports only the
- * route tables its operations come from, so its bundle holds only their code, and its role only
+ * The API's route groups: one Lambda function each. Each function imports only the route
+ * tables its operations come from, so its bundle holds only their code, and its role only
  * their permissions: `issuer-admin` creates KMS keys, `issuance` signs with them, the others
- * never touch KMS. The infrastructure routes each operation to its group's function, and a test
- * checks that the groups cover every route of {@link appRoutes} exactly once.
+ * never touch KMS. Each route names its group (`group` in its definition); the groups'
+ * operations are derived from the routes, never listed again, and a test checks that every
+ * route of {@link appRoutes} names exactly one of these groups.
  */
-export const ROUTE_GROUPS = {
-  'issuer-admin': [
-    'onboardIssuer',
-    'getIssuer',
-    'rotateIssuerKey',
-    'createAchievement',
-    'savePathway',
-    'publishPathway',
-    'getPathwayJob',
-  ],
-  issuance: [
-    'issueCredential',
-    'updateCredentialStatus',
-    'createBatch',
-    'getBatch',
-    'getStatusList',
-    'exportLearnerClr',
-  ],
-  verification: ['verifyCredential', 'getVerificationPage', 'reverify', 'getBadgeImage'],
-  'public-read': [
-    'getDidDocument',
-    'getJwks',
-    'getAchievement',
-    'listAchievements',
-    'getCredential',
-    'getCredentialJwt',
-    'getBakedPng',
-    'getBakedSvg',
-    'listIssuerPathways',
-    'getIssuerImage',
-    'getPublishedPathway',
-    'getPathwayVersion',
-    'lookupSkills',
-  ],
-  learners: ['listLearnerCredentials', 'learnerPathwayProgress', 'pathwayWhatIf'],
-  system: ['getOpenApi', 'getDocs', 'getHealth'],
-  search: [
-    'searchCandidates',
-    'exportCandidates',
-    'viewCandidate',
-    'viewCandidateCredential',
-    'listEmployerSearches',
-    'giveConsent',
-    'getConsent',
-    'withdrawConsent',
-    'learnerSearchActivity',
-    'setSearchSettings',
-    'getSearchSettings',
-    'importCredential',
-    'listImports',
-    'getImport',
-    'reverifyImport',
-    'removeImport',
-  ],
-} as const satisfies Readonly<Record<string, readonly string[]>>;
+export const ROUTE_GROUP_NAMES = [
+  'issuer-admin',
+  'issuance',
+  'verification',
+  'public-read',
+  'learners',
+  'system',
+  'search',
+] as const;
 
-export type RouteGroup = keyof typeof ROUTE_GROUPS;
+export type RouteGroup = (typeof ROUTE_GROUP_NAMES)[number];
 
-/** The routes of `group` among `routes`; throws when the group names an operation none defines. */
+/**
+ * The operationIds of each group, derived from the routes' own `group`.
+ *
+ * @example
+ * operationsByGroup(appRoutes(deps, { health })).verification; // ['verifyCredential', …]
+ */
+export function operationsByGroup(
+  routes: readonly RouteDefinition[],
+): Readonly<Record<RouteGroup, readonly string[]>> {
+  const groups = Object.fromEntries(ROUTE_GROUP_NAMES.map((name) => [name, [] as string[]]));
+  for (const route of routes)
+    if (route.group !== undefined) groups[route.group]?.push(route.operationId);
+  return groups as Record<RouteGroup, string[]>;
+}
+
+/** The routes of `group` among `routes`: those whose definition names it. */
 function routesOf(group: RouteGroup, routes: readonly RouteDefinition[]): RouteDefinition[] {
-  const wanted: ReadonlySet<string> = new Set(ROUTE_GROUPS[group]);
-  const picked = routes.filter((route) => wanted.has(route.operationId));
-  const found = new Set(picked.map((route) => route.operationId));
-  const missing = [...wanted].filter((operationId) => !found.has(operationId));
-  if (missing.length > 0)
-    throw new Error(`route group ${group} names undefined operations: ${missing.join(', ')}`);
-  return picked;
+  return routes.filter((route) => route.group === group);
 }
 
 /**

@@ -19,6 +19,7 @@ export function learnerClrRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/learners/{learnerId}/clr',
       operationId: 'exportLearnerClr',
+      group: 'issuance',
       summary:
         "The learner's credentials as a CLR 2.0 ClrCredential, signed as a VC-JWT (revoked ones left out)",
       tags: ['learners'],

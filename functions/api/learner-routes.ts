@@ -20,6 +20,7 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/learners/{learnerId}/credentials',
       operationId: 'listLearnerCredentials',
+      group: 'learners',
       summary: "A learner's credentials, newest first, with links to their public pages",
       tags: ['learners'],
       auth: LEARNER_READERS,

@@ -208,6 +208,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
   const document = <const Path extends string>(route: {
     readonly path: Path;
     readonly operationId: string;
+    readonly group: string;
     readonly summary: string;
     readonly description: string;
     readonly contentType: string;
@@ -219,6 +220,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'GET',
       path: route.path,
       operationId: route.operationId,
+      group: route.group,
       summary: route.summary,
       tags: ['public'],
       auth: 'public',
@@ -243,6 +245,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/issuers/{issuerId}/did.json',
       operationId: 'getDidDocument',
+      group: 'public-read',
       summary: "The issuer's did:web DID document (every key, retired ones included)",
       description: 'DID document',
       contentType: 'application/did+json',
@@ -253,6 +256,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/issuers/{issuerId}/jwks.json',
       operationId: 'getJwks',
+      group: 'public-read',
       summary: "The issuer's VC-JWT keys as a JWK set",
       description: 'JWK set',
       contentType: 'application/jwk-set+json',
@@ -263,6 +267,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/issuers/{issuerId}/achievements/{achievementId}',
       operationId: 'getAchievement',
+      group: 'public-read',
       summary: 'An achievement definition',
       description: 'The achievement',
       contentType: 'application/json',
@@ -281,6 +286,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/status/{listId}/{purpose}',
       operationId: 'getStatusList',
+      group: 'issuance',
       summary: 'A Bitstring Status List credential (VC-JWT)',
       description: 'The signed status list',
       contentType: 'application/vc+jwt',
@@ -297,6 +303,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'GET',
       path: '/credentials/{credentialId}',
       operationId: 'getCredential',
+      group: 'public-read',
       summary: 'A credential as JSON, or as its VC-JWT with Accept: application/vc+jwt',
       tags: ['public'],
       auth: 'public',
@@ -319,6 +326,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/credentials/{credentialId}/credential.jwt',
       operationId: 'getCredentialJwt',
+      group: 'public-read',
       summary: 'A VC-JWT credential as its compact JWS',
       description: 'The compact JWS',
       contentType: 'application/vc+jwt',
@@ -336,6 +344,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/credentials/{credentialId}/badge.png',
       operationId: 'getBakedPng',
+      group: 'public-read',
       summary: 'The credential baked into a PNG badge image',
       description: 'A baked PNG',
       contentType: 'image/png',
@@ -348,6 +357,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     document({
       path: '/credentials/{credentialId}/badge.svg',
       operationId: 'getBakedSvg',
+      group: 'public-read',
       summary: 'The credential baked into an SVG badge image',
       description: 'A baked SVG',
       contentType: 'image/svg+xml',
@@ -365,6 +375,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'GET',
       path: '/credentials/{credentialId}/verify',
       operationId: 'getVerificationPage',
+      group: 'verification',
       summary:
         'A verification page in HTML: what the badge is, who issued it, and whether it holds',
       tags: ['public'],
@@ -379,6 +390,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'POST',
       path: '/credentials/{credentialId}/verify',
       operationId: 'reverify',
+      group: 'verification',
       summary:
         'Verify again, now, and show the page; with a form field email=…, also check whether the credential was issued to that address',
       tags: ['public'],
@@ -393,6 +405,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'GET',
       path: '/issuers/{issuerId}/images/{imageName}',
       operationId: 'getIssuerImage',
+      group: 'public-read',
       summary:
         'An image the service hosts for an issuer: the badge drawn for the achievement (or the issuer) that names this URL as its image',
       tags: ['public'],
@@ -421,6 +434,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       method: 'GET',
       path: '/credentials/{credentialId}/image',
       operationId: 'getBadgeImage',
+      group: 'verification',
       summary:
         "The credential's badge image: the issuer's hosted image when it can be fetched, an embedded one, or a badge the service draws",
       tags: ['public'],

@@ -77,6 +77,7 @@ export function skillRoutes(): RouteDefinition[] {
       method: 'GET',
       path: '/skills',
       operationId: 'lookupSkills',
+      group: 'public-read',
       summary: 'Skills and occupations search understands, by name (for a skill picker)',
       tags: ['search'],
       auth: 'public',

@@ -143,6 +143,11 @@ export interface RouteDefinition<
   readonly tags?: readonly string[];
   readonly auth: Auth;
   /**
+   * The route group whose deployed function serves this operation (functions/api/app.ts
+   * names them): said here, once, beside the route, so adding a route is one edit.
+   */
+  readonly group?: string;
+  /**
    * On a public route that shows its caller more (an issuer admin's drafts): a valid bearer
    * token sets `principal`; a missing or bad one leaves the request anonymous, never refused.
    * Other public routes ignore tokens.
