@@ -79,8 +79,8 @@ const whatIfBody = {
   example: { achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
 } as const satisfies JsonSchema;
 
-function versionParam(value: string | undefined): number {
-  if (!/^[1-9][0-9]{0,8}$/.test(value ?? '')) {
+function versionParam(value: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
     throw new ServiceError('NOT_FOUND', `no pathway version ${value}`);
   }
   return Number(value);
