@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type CheckpointFile, openCheckpointFile } from '#local/stream-checkpoints.ts';
-import { toLambdaRecord } from '#local/stream-record.ts';
+import { lambdaStreamRecord } from '#shared/store/dynamo/stream-images.ts';
 
 /**
  * A local stand-in for Lambda's DynamoDB Streams event source mapping: it reads the table's
@@ -271,7 +271,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       shard.iterator = NextShardIterator;
       if (!NextShardIterator) shard.exhausted = true;
       for (const record of Records ?? []) {
-        shard.pending.push(toLambdaRecord(record, streamArn, region));
+        shard.pending.push(lambdaStreamRecord(record, streamArn, region));
         shard.lastRead = record.dynamodb?.SequenceNumber ?? shard.lastRead;
       }
       return Records?.length ?? 0;

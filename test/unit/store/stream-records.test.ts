@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { toLambdaRecord } from '#local/stream-record.ts';
+import { lambdaStreamRecord } from '#shared/store/dynamo/stream-images.ts';
 
 const ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/2026-01-01T00:00:00.000';
 
-describe('toLambdaRecord', () => {
+describe('lambdaStreamRecord', () => {
   it('converts every attribute type to the JSON form of a Lambda event', () => {
-    const record = toLambdaRecord(
+    const record = lambdaStreamRecord(
       {
         eventID: 'e1',
         eventName: 'REMOVE',
@@ -68,7 +68,7 @@ describe('toLambdaRecord', () => {
   });
 
   it('fills the region and event source when the record leaves them out', () => {
-    const record = toLambdaRecord({ eventName: 'INSERT', dynamodb: {} }, ARN, 'eu-west-1');
+    const record = lambdaStreamRecord({ eventName: 'INSERT', dynamodb: {} }, ARN, 'eu-west-1');
 
     expect(record).toEqual({
       eventID: undefined,
