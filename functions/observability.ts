@@ -27,7 +27,8 @@ const LEVELS: ReadonlySet<string> = new Set<Level>(['debug', 'info', 'warn', 'er
 
 /**
  * The process's Powertools logger, for the service named by the environment (default
- * `credstack`). Every entry is one line of JSON on stdout (stderr is never used).
+ * `credstack`). Every entry is one line of JSON: debug and info on stdout, warnings and errors
+ * on stderr (Lambda sends both to the function's log group).
  *
  * @example
  * rootLogger().info('started');

@@ -41,7 +41,7 @@ export type RequestLogLine = {
 
 /**
  * The default logger of the HTTP layer: the process's Powertools logger, one line of JSON per
- * entry on stdout (CloudWatch parses it as is), with the service name and, in Lambda, the
+ * entry (CloudWatch parses it as is), with the service name and, in Lambda, the
  * function's context.
  *
  * @example
