@@ -138,13 +138,7 @@ describe('decodeStreamRecord', () => {
 
   it('marks a removal and refuses a position when the record has no sequence number', () => {
     const change = decodeStreamRecord(
-      record(
-        'REMOVE',
-        'CRED#urn:uuid:1',
-        'CRED',
-        { OldImage: credentialImage('active') },
-        null,
-      ),
+      record('REMOVE', 'CRED#urn:uuid:1', 'CRED', { OldImage: credentialImage('active') }, null),
     );
 
     expect(change).toMatchObject({
