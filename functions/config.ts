@@ -323,3 +323,40 @@ export function loadReverifyConfig(env: ConfigEnv = process.env): ReverifyConfig
     throw new CredstackError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
   return { afterHours, batch };
 }
+
+/**
+ * The variables of logging and metrics. Powertools also reads POWERTOOLS_LOG_LEVEL and
+ * POWERTOOLS_METRICS_DISABLED itself (tests set the latter); these two name what is emitted.
+ */
+export const OBSERVABILITY_CONFIG_VARIABLES = [
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+] as const;
+
+/** The service name every log entry and metric carries, unless the environment names one. */
+export const DEFAULT_SERVICE_NAME = 'credstack';
+
+export interface ObservabilityConfig {
+  /** The `service` of every log entry and the `service` dimension of every metric. */
+  readonly serviceName: string;
+  /** The CloudWatch namespace of the metrics. */
+  readonly metricsNamespace: string;
+}
+
+/**
+ * Reads the service name and metrics namespace (both default `credstack`).
+ *
+ * @example
+ * loadObservabilityConfig({ POWERTOOLS_METRICS_NAMESPACE: 'credstack-dev' });
+ * // { serviceName: 'credstack', metricsNamespace: 'credstack-dev' }
+ */
+export function loadObservabilityConfig(env: ConfigEnv = process.env): ObservabilityConfig {
+  const value = (name: (typeof OBSERVABILITY_CONFIG_VARIABLES)[number]) => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? DEFAULT_SERVICE_NAME : raw;
+  };
+  return {
+    serviceName: value('POWERTOOLS_SERVICE_NAME'),
+    metricsNamespace: value('POWERTOOLS_METRICS_NAMESPACE'),
+  };
+}

@@ -21,6 +21,7 @@ import { DynamoSearchAuditStore } from '#shared/store/dynamo/search-audit-store.
 import { DynamoSearchSettingsStore } from '#shared/store/dynamo/search-settings-store.ts';
 import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
 import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
+import { measuredVerifier } from './observability.ts';
 
 /**
  * The service on DynamoDB: every repository over the one table. Both composition roots (the
@@ -81,11 +82,12 @@ const unconfiguredSearchIndex: SearchIndex = {
 
 /**
  * The service's verifier: its own DID documents and status lists answered from its data,
- * everything else through `network`.
+ * everything else through `network`; each verdict is counted (CredentialsVerified or
+ * CredentialsNotVerified) in the caller's metric scope.
  *
  * @example
  * const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
  */
 export function serviceVerifier(ctx: ServiceContext, network: Fetcher): Verifier {
-  return createVerifier({ fetcher: selfFetcher(ctx, network), clock: ctx.clock });
+  return measuredVerifier(createVerifier({ fetcher: selfFetcher(ctx, network), clock: ctx.clock }));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { powertoolsLogger } from '#functions/observability.ts';
 import { type GatewayReply, problemReply, toEvent, toReply } from '#local/api-gateway-mapping.ts';
 
 /**
@@ -25,7 +26,7 @@ export interface HttpBridgeOptions {
    * returns true when it answered one (front.ts). Default: every request is the API's.
    */
   readonly front?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** Where failures of the handler are reported (default: console.error). */
+  /** Where failures of the handler are reported (default: the service's structured logger). */
   readonly onError?: (error: unknown, event: APIGatewayProxyEventV2 | undefined) => void;
 }
 
@@ -136,8 +137,12 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   const report =
     options.onError ??
     ((error: unknown, event: APIGatewayProxyEventV2 | undefined) => {
-      const where = event ? ` for ${event.requestContext.http.method} ${event.rawPath}` : '';
-      console.error(`[http-bridge] handler failed${where}:`, error);
+      powertoolsLogger().log({
+        level: 'error',
+        message: 'http-bridge: the handler failed',
+        ...(event ? { method: event.requestContext.http.method, path: event.rawPath } : {}),
+        error,
+      });
     });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -12,8 +12,9 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { powertoolsLogger } from '#functions/observability.ts';
 import { type CheckpointFile, openCheckpointFile } from '#local/stream-checkpoints.ts';
-import { toLambdaRecord } from '#local/stream-record.ts';
+import { lambdaStreamRecord } from '#shared/store/dynamo/stream-images.ts';
 
 /**
  * A local stand-in for Lambda's DynamoDB Streams event source mapping: it reads the table's
@@ -54,7 +55,7 @@ export interface StreamPollerOptions {
   readonly retryBackoffMs?: number;
   /** Called with the records given up on, as an on-failure destination would receive them. */
   readonly onDiscard?: (discarded: DynamoDBStreamEvent, reason: unknown) => void;
-  /** Where transient failures are reported (default: console.error). */
+  /** Where transient failures are reported (default: the service's structured logger). */
   readonly log?: (message: string, error?: unknown) => void;
 }
 
@@ -122,7 +123,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const maxRetries = options.maxRetries ?? 5;
   const retryBackoffMs = options.retryBackoffMs ?? 200;
   const log =
-    options.log ?? ((message, error) => console.error(`[stream-poller] ${message}`, error ?? ''));
+    options.log ??
+    ((message, error) =>
+      powertoolsLogger().log({
+        level: 'error',
+        message: `stream-poller: ${message}`,
+        ...(error === undefined ? {} : { error }),
+      }));
   const onDiscard =
     options.onDiscard ??
     ((discarded: DynamoDBStreamEvent, reason: unknown) =>
@@ -271,7 +278,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       shard.iterator = NextShardIterator;
       if (!NextShardIterator) shard.exhausted = true;
       for (const record of Records ?? []) {
-        shard.pending.push(toLambdaRecord(record, streamArn, region));
+        shard.pending.push(lambdaStreamRecord(record, streamArn, region));
         shard.lastRead = record.dynamodb?.SequenceNumber ?? shard.lastRead;
       }
       return Records?.length ?? 0;

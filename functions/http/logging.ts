@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type Logger, powertoolsLogger } from '../observability.ts';
 import { openRequestState, requestState } from './request-state.ts';
 
 /**
@@ -14,10 +15,7 @@ export type HttpMiddleware = MiddlewareObj<
 >;
 type HttpMiddyRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-/** Where structured log entries go: one JSON object each. */
-export interface Logger {
-  log(entry: Readonly<Record<string, unknown>>): void;
-}
+export type { Logger } from '../observability.ts';
 
 /** The entry written for every request (a type alias, so it is a `Record` for {@link Logger}). */
 export type RequestLogLine = {
@@ -42,17 +40,15 @@ export type RequestLogLine = {
 };
 
 /**
- * A logger that writes each entry as one line of JSON (CloudWatch parses it as is).
+ * The default logger of the HTTP layer: the process's Powertools logger, one line of JSON per
+ * entry (CloudWatch parses it as is), with the service name and, in Lambda, the
+ * function's context.
  *
  * @example
- * const logger = createJsonLogger(); // stdout
+ * const logger = createJsonLogger();
  */
-export function createJsonLogger(
-  write: (line: string) => void = (line) => {
-    process.stdout.write(`${line}\n`);
-  },
-): Logger {
-  return { log: (entry) => write(JSON.stringify(entry)) };
+export function createJsonLogger(): Logger {
+  return powertoolsLogger();
 }
 
 export const CORRELATION_HEADER = 'x-correlation-id';

@@ -13,6 +13,7 @@ import type { ServiceConfig } from '../config.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '../http/router.ts';
 import type { HealthReport } from '../http/system-routes.ts';
+import { measuredSearchIndex, observed, powertoolsLogger } from '../observability.ts';
 import { dynamoServiceContext } from '../service-context.ts';
 
 /**
@@ -105,7 +106,8 @@ export function lambdaServiceContext(
     vault: options.vault ?? NO_KEYS,
     baseUrl: config.baseUrl,
     clock: systemClock,
-    ...(options.searchIndex ? { searchIndex: options.searchIndex } : {}),
+    // Each search is timed (SearchLatency) for the invocation's metrics.
+    ...(options.searchIndex ? { searchIndex: measuredSearchIndex(options.searchIndex) } : {}),
   });
 }
 
@@ -134,8 +136,11 @@ export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions):
     audience: config.oidcAudience.split(',').map((audience) => audience.trim()),
     jwks: createRemoteJWKSet(new URL(config.oidcJwksUrl)),
   });
-  return createHttpHandler(
-    options.routes({ ctx, verifier, ...(options.network ? { network: options.network } : {}) }),
-    { tokenVerifier },
+  // Observed: log entries carry the invocation's context, metrics are published as it ends.
+  return observed(
+    createHttpHandler(
+      options.routes({ ctx, verifier, ...(options.network ? { network: options.network } : {}) }),
+      { tokenVerifier, logger: powertoolsLogger() },
+    ),
   );
 }

@@ -1,6 +1,7 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { serviceConfig } from '../config.ts';
+import { observed } from '../observability.ts';
 import { pathwayEventsHandler } from '../streams/pathway-events.ts';
+import type { StreamConsumer } from '../streams/stream-consumer.ts';
 import { awsServiceRuntime } from './aws-context.ts';
 
 /**
@@ -12,5 +13,4 @@ import { awsServiceRuntime } from './aws-context.ts';
 const { ctx } = awsServiceRuntime(serviceConfig());
 
 /** DynamoDB Streams entry point: awards and lapses pathway credentials. */
-export const handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> =
-  pathwayEventsHandler(ctx);
+export const handler: StreamConsumer = observed(pathwayEventsHandler(ctx));

@@ -1,6 +1,7 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { serviceConfig } from '../config.ts';
+import { observed } from '../observability.ts';
 import { pathwayJobsHandler } from '../streams/pathway-events.ts';
+import type { StreamConsumer } from '../streams/stream-consumer.ts';
 import { awsServiceRuntime } from './aws-context.ts';
 
 /**
@@ -11,5 +12,4 @@ import { awsServiceRuntime } from './aws-context.ts';
 const { ctx } = awsServiceRuntime(serviceConfig());
 
 /** DynamoDB Streams entry point: runs the retroactive evaluation of a published version. */
-export const handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> =
-  pathwayJobsHandler(ctx);
+export const handler: StreamConsumer = observed(pathwayJobsHandler(ctx));

@@ -1,5 +1,6 @@
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { serviceConfig } from '../config.ts';
+import { observed, powertoolsLogger } from '../observability.ts';
 import { awsServiceRuntime } from './aws-context.ts';
 
 /**
@@ -9,11 +10,11 @@ import { awsServiceRuntime } from './aws-context.ts';
  */
 
 const { ctx } = awsServiceRuntime(serviceConfig());
+const logger = powertoolsLogger();
 
 /** Scheduled entry point: returns how many learners' awards changed, for the logs. */
-export const handler = async (): Promise<{ readonly changed: number }> => {
+export const handler = observed(async (): Promise<{ readonly changed: number }> => {
   const changed = await sweepPathwayAwards(ctx);
-  for (const outcome of changed)
-    console.log(JSON.stringify({ msg: 'pathway awards changed', ...outcome }));
+  for (const outcome of changed) logger.log({ message: 'pathway awards changed', ...outcome });
   return { changed: changed.length };
-};
+});

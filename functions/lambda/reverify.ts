@@ -3,6 +3,7 @@ import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
 import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
 import { type ReverifyRun, reverifyDueImports } from '#shared/service/imports.ts';
 import { loadReverifyConfig, serviceConfig } from '../config.ts';
+import { observed, powertoolsLogger } from '../observability.ts';
 import { serviceVerifier } from '../service-context.ts';
 import { lambdaServiceContext } from './api-runtime.ts';
 
@@ -18,13 +19,14 @@ const config = serviceConfig();
 const reverify = loadReverifyConfig();
 const ctx = lambdaServiceContext(config);
 const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
+const logger = powertoolsLogger();
 
 /** EventBridge schedule entry point; the run's counts are the function's result (and log). */
-export const handler = async (_event: ScheduledEvent): Promise<ReverifyRun> => {
+export const handler = observed(async (_event: ScheduledEvent): Promise<ReverifyRun> => {
   const run = await reverifyDueImports(ctx, verifier, {
     olderThanHours: reverify.afterHours,
     limit: reverify.batch,
   });
-  console.log(JSON.stringify({ message: 'imports re-verified', ...run }));
+  logger.log({ message: 'imports re-verified', ...run });
   return run;
-};
+});

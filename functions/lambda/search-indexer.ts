@@ -1,6 +1,7 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { loadSearchConfig, serviceConfig } from '../config.ts';
+import { observed } from '../observability.ts';
 import { searchIndexerHandler } from '../streams/search-indexer.ts';
+import type { StreamConsumer } from '../streams/stream-consumer.ts';
 import { lambdaServiceContext } from './api-runtime.ts';
 import { openSearchIndex } from './search-runtime.ts';
 
@@ -17,5 +18,4 @@ const ctx = lambdaServiceContext(serviceConfig(), {
 });
 
 /** DynamoDB Streams entry point. */
-export const handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> =
-  searchIndexerHandler(ctx);
+export const handler: StreamConsumer = observed(searchIndexerHandler(ctx));

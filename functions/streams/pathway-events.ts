@@ -1,67 +1,74 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { publishedPathways } from '#shared/service/pathway-evaluation.ts';
+import { type PublishedPathway, publishedPathways } from '#shared/service/pathway-evaluation.ts';
 import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
-import { streamChange } from '#shared/store/dynamo/stream-images.ts';
+import { decodeStreamRecord } from '#shared/store/dynamo/stream-images.ts';
+import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 
-type Consumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
-type Log = (message: string, error: unknown) => void;
-
-const logError: Log = (message, error) => {
-  console.error(JSON.stringify({ level: 'error', msg: message, error: String(error) }));
-};
+/** The learner a credential record concerns and the credential as it now counts, if it matters. */
+function learnerChange(
+  change: ReturnType<typeof decodeStreamRecord>,
+): { readonly learnerId: string; readonly current: CredentialRecord } | undefined {
+  if (change.entity !== 'credential') return undefined;
+  const { before, after } = change;
+  const learnerId = (after ?? before)?.learnerId;
+  // Only what changes whether a credential counts: a new one, a state change, a deletion.
+  if (!learnerId || (before && after && before.state === after.state)) return undefined;
+  const current: CredentialRecord | undefined =
+    after ?? (before ? { ...before, state: 'revoked' } : undefined);
+  return current ? { learnerId, current } : undefined;
+}
 
 /**
  * The stream consumer that keeps pathway credentials true: a credential issued, revoked,
  * suspended, reinstated or deleted re-evaluates its learner (awarding completed pathways,
- * lapsing awards that no longer hold). Records of one learner in a batch are handled together,
- * once, against one read of the published pathways. Failures are reported per record so the
- * stream redelivers just those; every action is idempotent, so redelivery and replays change
- * nothing twice.
+ * lapsing awards that no longer hold). The records of one learner in a batch are handled
+ * together, once, against one read of the published pathways: the first of them runs the
+ * re-evaluation with every change of the batch, the others share its outcome. A failed
+ * re-evaluation is logged and reports each of the learner's records, so the stream redelivers
+ * just those; every action is idempotent, so redelivery and replays change nothing twice.
  *
  * @example
  * export const handler = pathwayEventsHandler(ctx);
  */
-export function pathwayEventsHandler(ctx: ServiceContext, log: Log = logError): Consumer {
-  return async (event) => {
-    const failures: { itemIdentifier: string }[] = [];
-    // learner → (credential id → newest image), and the records that carried them.
-    const learners = new Map<
-      string,
-      { changed: Map<string, CredentialRecord>; sequence: string[] }
-    >();
-    for (const record of event.Records) {
-      const change = streamChange(record.eventName, record.dynamodb);
-      if (change.entity !== 'credential') continue;
-      const { before, after } = change;
-      const learnerId = (after ?? before)?.learnerId;
-      // Only what changes whether a credential counts: a new one, a state change, a deletion.
-      if (!learnerId || (before && after && before.state === after.state)) continue;
-      const current: CredentialRecord | undefined =
-        after ?? (before ? { ...before, state: 'revoked' } : undefined);
-      if (!current) continue;
-      const entry = learners.get(learnerId) ?? {
-        changed: new Map<string, CredentialRecord>(),
-        sequence: [] as string[],
-      };
-      entry.changed.set(current.id, current);
-      entry.sequence.push(record.dynamodb?.SequenceNumber ?? '');
-      learners.set(learnerId, entry);
-    }
-    if (learners.size === 0) return { batchItemFailures: failures };
-    const published = await publishedPathways(ctx);
-    for (const [learnerId, { changed, sequence }] of learners) {
-      try {
-        await reevaluateLearner(ctx, learnerId, { changed: [...changed.values()], published });
-      } catch (error) {
-        log(`pathway re-evaluation of learner ${learnerId} failed`, error);
-        for (const itemIdentifier of sequence) failures.push({ itemIdentifier });
+export function pathwayEventsHandler(
+  ctx: ServiceContext,
+  options: { readonly logger?: Logger } = {},
+): StreamConsumer {
+  return streamConsumer({
+    name: 'pathway-events',
+    logger: options.logger ?? powertoolsLogger(),
+    batch: (records) => {
+      // learner → (credential id → newest image), planned from the whole batch first.
+      const changes = new Map<string, Map<string, CredentialRecord>>();
+      for (const record of records) {
+        const change = learnerChange(decodeStreamRecord(record));
+        if (change === undefined) continue;
+        const changed = changes.get(change.learnerId) ?? new Map<string, CredentialRecord>();
+        changed.set(change.current.id, change.current);
+        changes.set(change.learnerId, changed);
       }
-    }
-    return { batchItemFailures: failures };
-  };
+      let published: Promise<readonly PublishedPathway[]> | undefined;
+      const runs = new Map<string, Promise<unknown>>();
+      return async (record) => {
+        const change = learnerChange(decodeStreamRecord(record));
+        if (change === undefined) return;
+        const { learnerId } = change;
+        let run = runs.get(learnerId);
+        if (run === undefined) {
+          published ??= publishedPathways(ctx);
+          const changed = [...(changes.get(learnerId)?.values() ?? [])];
+          run = published.then((list) =>
+            reevaluateLearner(ctx, learnerId, { changed, published: list }),
+          );
+          runs.set(learnerId, run);
+        }
+        await run;
+      };
+    },
+  });
 }
 
 /** Time one run of a job may take before it hands the rest on (the function's timeout is 15 min). */
@@ -71,33 +78,31 @@ const JOB_RUN_BUDGET_MS = 10 * 60_000;
  * The stream consumer of pathway evaluation jobs: a new `PWJOB#…/META` item runs the
  * retroactive evaluation of a published version, and each `CHUNK#` continuation the next part
  * of it (its own function in AWS: one run at a time, a long timeout; each run hands on before
- * `budgetMs`). A failed run is reported so the stream delivers it again; the job resumes after
- * its last counted learner, counts each award once and awards nobody twice.
+ * `budgetMs`). A failed run is logged and reported so the stream delivers it again; the job
+ * resumes after its last counted learner, counts each award once and awards nobody twice.
  *
  * @example
  * export const handler = pathwayJobsHandler(ctx);
  */
 export function pathwayJobsHandler(
   ctx: ServiceContext,
-  log: Log = logError,
-  options: { readonly budgetMs?: number; readonly maxLearners?: number } = {},
-): Consumer {
-  return async (event) => {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      const change = streamChange(record.eventName, record.dynamodb);
-      if (change.entity !== 'pathway-job' || !change.inserted) continue;
-      try {
-        // Each run resumes at the job's own cursor, whichever record (META, a CHUNK) started it.
-        await runPathwayJob(ctx, change.jobId, {
-          deadline: Date.now() + (options.budgetMs ?? JOB_RUN_BUDGET_MS),
-          ...(options.maxLearners === undefined ? {} : { maxLearners: options.maxLearners }),
-        });
-      } catch (error) {
-        log(`pathway job ${change.jobId} failed`, error);
-        failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-      }
-    }
-    return { batchItemFailures: failures };
-  };
+  options: {
+    readonly logger?: Logger;
+    readonly budgetMs?: number;
+    readonly maxLearners?: number;
+  } = {},
+): StreamConsumer {
+  return streamConsumer({
+    name: 'pathway-jobs',
+    logger: options.logger ?? powertoolsLogger(),
+    batch: () => async (record) => {
+      const change = decodeStreamRecord(record);
+      if (change.entity !== 'pathway-job' || !change.inserted) return;
+      // Each run resumes at the job's own cursor, whichever record (META, a CHUNK) started it.
+      await runPathwayJob(ctx, change.jobId, {
+        deadline: Date.now() + (options.budgetMs ?? JOB_RUN_BUDGET_MS),
+        ...(options.maxLearners === undefined ? {} : { maxLearners: options.maxLearners }),
+      });
+    },
+  });
 }

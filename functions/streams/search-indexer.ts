@@ -1,4 +1,4 @@
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { isCredstackError } from '#shared/core/errors.ts';
 import {
   recordIssuedCredential,
@@ -8,7 +8,9 @@ import {
 import type { ServiceContext } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { isId } from '#shared/service/ids.ts';
-import { searchChange } from '#shared/store/dynamo/stream-images.ts';
+import { decodeStreamRecord, type StreamChange } from '#shared/store/dynamo/stream-images.ts';
+import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 
 /**
  * The stream handler that keeps the search index in step with the table:
@@ -22,8 +24,10 @@ import { searchChange } from '#shared/store/dynamo/stream-images.ts';
  * Everything else, the indexer's own writes included, is ignored. A batch touching a learner
  * many times re-indexes them once, after the batch's copies are written. Safe to replay: copies
  * only move forward by sequence number, and every re-index reads the table afresh and writes at
- * a new version. On a failure the earliest record whose work is not done is reported, so the
- * stream delivers it and everything after it again (ReportBatchItemFailures).
+ * a new version. Records are handled in stream order through the shared partial-batch loop
+ * (stream-consumer.ts): a learner or tenant is re-indexed at the last record of the batch that
+ * names it, so a failed re-index reports that record and the stream delivers it (and
+ * everything after it) again, re-indexing from the table with every copy written.
  *
  * A record that can never succeed — a learner or tenant id outside the id grammar, data the
  * store or the service refuses as invalid — is logged and skipped, not reported: reporting it
@@ -57,16 +61,13 @@ function isPermanent(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationException';
 }
 
-/** Does the record's own part of the work (a credential's copy) and says what to re-index. */
-async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<Work> {
-  // The table's key layout stays in the store adapter; the handler sees what changed.
-  const change = searchChange(record);
+/** What a change asks to re-index, decided from the record alone (no I/O). */
+function targetOf(change: StreamChange): Work {
   if (change.entity === 'credential') {
-    const credential = change.record;
-    if (credential === undefined || credential.learnerId === undefined) return { kind: 'none' };
-    if (!isId(credential.learnerId)) return { kind: 'invalid', what: 'learner id' };
-    await recordIssuedCredential(ctx, credential, change.position(), change.removed);
-    return { kind: 'learner', learnerId: credential.learnerId };
+    const learnerId = (change.after ?? change.before)?.learnerId;
+    if (learnerId === undefined) return { kind: 'none' };
+    if (!isId(learnerId)) return { kind: 'invalid', what: 'learner id' };
+    return { kind: 'learner', learnerId };
   }
   if (change.entity === 'learner') {
     const { learnerId, consentTenantId } = change;
@@ -81,8 +82,14 @@ async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<
   return { kind: 'none' };
 }
 
+function keyOf(work: Work): string | undefined {
+  if (work.kind === 'learner') return `learner ${work.learnerId}`;
+  if (work.kind === 'tenant') return `tenant ${work.tenantId}`;
+  return undefined;
+}
+
 /**
- * Builds the search indexer's stream handler.
+ * Builds the search indexer's stream consumer.
  *
  * @example
  * const handler = searchIndexerHandler(ctx);
@@ -90,61 +97,59 @@ async function recordWork(ctx: ServiceContext, record: DynamoDBRecord): Promise<
  */
 export function searchIndexerHandler(
   ctx: ServiceContext,
-  options: { readonly log?: (message: string, error: unknown) => void } = {},
-): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
-  const log =
-    options.log ?? ((message, error) => console.error(`[search-indexer] ${message}`, error));
-  return async (event) => {
-    const records = event.Records;
-    // Each learner or tenant to re-index, with the earliest record that asked for it.
-    const learners = new Map<string, number>();
-    const tenants = new Map<string, number>();
-    let failedAt: number | undefined;
-    for (const [index, record] of records.entries()) {
-      const sequence = record.dynamodb?.SequenceNumber;
-      try {
-        const work = await recordWork(ctx, record);
-        if (work.kind === 'invalid') log(`record ${sequence} skipped: invalid ${work.what}`, null);
-        if (work.kind === 'learner' && !learners.has(work.learnerId))
-          learners.set(work.learnerId, index);
-        if (work.kind === 'tenant' && !tenants.has(work.tenantId))
-          tenants.set(work.tenantId, index);
-      } catch (error) {
-        if (isPermanent(error)) {
-          log(`record ${sequence} skipped: it cannot succeed`, error);
-          continue;
+  options: { readonly logger?: Logger } = {},
+): StreamConsumer {
+  return streamConsumer({
+    name: 'search-indexer',
+    logger: options.logger ?? powertoolsLogger(),
+    batch: (records, log) => {
+      const changes = new Map<DynamoDBRecord, { change: StreamChange; work: Work }>();
+      // Each learner or tenant to re-index, with the last record of the batch that names it.
+      const last = new Map<string, DynamoDBRecord>();
+      for (const record of records) {
+        const change = decodeStreamRecord(record);
+        const work = targetOf(change);
+        changes.set(record, { change, work });
+        const key = keyOf(work);
+        if (key !== undefined) last.set(key, record);
+      }
+      const skip = (record: DynamoDBRecord, reason: string, error?: unknown) =>
+        log({
+          level: 'warn',
+          message: `search-indexer: record ${record.dynamodb?.SequenceNumber} skipped: ${reason}`,
+          ...(error === undefined ? {} : { error }),
+        });
+      return async (record) => {
+        const planned = changes.get(record) ?? {
+          change: decodeStreamRecord(record),
+          work: { kind: 'none' },
+        };
+        const { change, work } = planned;
+        if (work.kind === 'invalid') return skip(record, `invalid ${work.what}`);
+        // Work that can never succeed is skipped, not reported: reporting it would block the
+        // records behind it until its retries ran out.
+        const unlessPermanent = async (step: () => Promise<unknown>): Promise<void> => {
+          try {
+            await step();
+          } catch (error) {
+            if (!isPermanent(error)) throw error;
+            skip(record, 'it cannot succeed', error);
+          }
+        };
+        if (change.entity === 'credential' && work.kind === 'learner') {
+          const credential = change.after ?? change.before;
+          if (credential !== undefined)
+            await unlessPermanent(() =>
+              recordIssuedCredential(ctx, credential, change.position(), change.removed),
+            );
         }
-        log(`record ${sequence} failed`, error);
-        failedAt = index;
-        break;
-      }
-    }
-    const fail = (index: number, what: string, error: unknown) => {
-      if (isPermanent(error)) {
-        log(`re-indexing ${what} skipped: it cannot succeed`, error);
-        return;
-      }
-      log(`re-indexing ${what} failed`, error);
-      failedAt = Math.min(failedAt ?? index, index);
-    };
-    for (const [learnerId, index] of learners) {
-      try {
-        await reindexLearner(ctx, learnerId);
-      } catch (error) {
-        fail(index, `learner ${learnerId}`, error);
-      }
-    }
-    for (const [tenantId, index] of tenants) {
-      try {
-        await reindexCandidates(ctx, tenantId);
-      } catch (error) {
-        fail(index, `tenant ${tenantId}`, error);
-      }
-    }
-    const failed = failedAt === undefined ? undefined : records[failedAt];
-    return {
-      batchItemFailures:
-        failed === undefined ? [] : [{ itemIdentifier: failed.dynamodb?.SequenceNumber ?? '' }],
-    };
-  };
+        const key = keyOf(work);
+        if (key === undefined || last.get(key) !== record) return;
+        if (work.kind === 'learner')
+          await unlessPermanent(() => reindexLearner(ctx, work.learnerId));
+        if (work.kind === 'tenant')
+          await unlessPermanent(() => reindexCandidates(ctx, work.tenantId));
+      };
+    },
+  });
 }

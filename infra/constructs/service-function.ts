@@ -6,7 +6,7 @@ import { Architecture, type Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambd
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { ConfigVariable } from '#functions/config.ts';
+import { type ConfigVariable, DEFAULT_SERVICE_NAME } from '#functions/config.ts';
 import { BUNDLE_FILE, LAMBDA_NODE_OPTIONS } from '../bundling/lambda-build.ts';
 import type { KeyAccess, SearchAccess, TableAccess } from '../function-catalog.ts';
 import { acknowledge } from '../nag.ts';
@@ -81,7 +81,13 @@ export class ServiceFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      environment: {
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+        // Powertools (functions/observability.ts): the `service` of every log entry and metric,
+        // and one metrics namespace per stage so dev traffic never blends into prod's figures.
+        POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: `${DEFAULT_SERVICE_NAME}/${props.stage.name}`,
+      },
       ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets } : {}),
     });
     this.serviceLogGroup = logGroup;

@@ -4,6 +4,7 @@ import {
   isCredstackError,
   reportReason,
 } from '#shared/core/errors.ts';
+import { noteMetric } from '#shared/core/metrics.ts';
 import { hashIdentity, matchesIdentity } from '#shared/credential/identity.ts';
 import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { type CredentialInput, readCredentialInput } from '#shared/verify/input.ts';
@@ -327,6 +328,7 @@ export async function importCredential(
     revision: 1,
   };
   await ctx.imports.create(record);
+  noteMetric('CredentialsImported');
   return view(record);
 }
 

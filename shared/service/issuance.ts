@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { noteMetric } from '#shared/core/metrics.ts';
 import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
 import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { emailIdentity } from '#shared/credential/identity.ts';
@@ -189,6 +190,7 @@ export async function signAndStore(
     ...(input.award ? { award: input.award } : {}),
   };
   await ctx.credentials.create(record);
+  noteMetric('CredentialsIssued');
   return { record, credential };
 }
 

@@ -1,5 +1,6 @@
 import type { Evaluation, NodeResult } from '#pathways/evaluate.ts';
 import { indexLearner } from '#pathways/learner-index.ts';
+import { noteMetric } from '#shared/core/metrics.ts';
 import type { EvidenceInput } from '#shared/credential/build-input.ts';
 import type { IdentityObject } from '#shared/credential/types.ts';
 import { requireAchievement } from './achievements.ts';
@@ -543,6 +544,9 @@ export async function reevaluateLearner(
       outcome.reinstated.push(held.id);
     }
   }
+  noteMetric('PathwayAwardsGranted', outcome.awarded.length);
+  noteMetric('PathwayAwardsLapsed', outcome.suspended.length + outcome.revoked.length);
+  noteMetric('PathwayAwardsReinstated', outcome.reinstated.length);
   return outcome;
 }
 

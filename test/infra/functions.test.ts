@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { operationsByGroup } from '#functions/api/app.ts';
 import {
   CONFIG_VARIABLES,
+  OBSERVABILITY_CONFIG_VARIABLES,
   REVERIFY_CONFIG_VARIABLES,
   SEARCH_CONFIG_VARIABLES,
 } from '#functions/config.ts';
@@ -71,6 +72,22 @@ describe('every function', () => {
     }
   });
 
+  it('names its service, and its stage as the metrics namespace, for Powertools', () => {
+    for (const [synthesized, stage] of [
+      [dev, 'dev'],
+      [prod, 'prod'],
+    ] as const) {
+      for (const name of names) {
+        expect(functionProps(synthesized, name).Environment, name).toEqual({
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: 'credstack',
+            POWERTOOLS_METRICS_NAMESPACE: `credstack/${stage}`,
+          }),
+        });
+      }
+    }
+  });
+
   it('logs to its own encrypted log group, kept as long as the stage says', () => {
     for (const [synthesized, days, policy] of [
       [dev, 14, 'Delete'],
@@ -96,6 +113,7 @@ describe('every function', () => {
       ...CONFIG_VARIABLES,
       ...SEARCH_CONFIG_VARIABLES,
       ...REVERIFY_CONFIG_VARIABLES,
+      ...OBSERVABILITY_CONFIG_VARIABLES,
       'NODE_OPTIONS',
     ]);
     for (const name of names) {

@@ -1,6 +1,8 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
+import type {
+  AttributeValue as StreamsApiAttributeValue,
+  _Record as StreamsApiRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { KEY } from '#shared/store/table.ts';
 import { paddedSequence } from './candidate-source-store.ts';
@@ -8,17 +10,30 @@ import { recordOf } from './keys.ts';
 import { PATHWAY_JOB_CHUNK_PREFIX, PATHWAY_JOB_PK_PREFIX } from './pathway-job-store.ts';
 
 /**
- * Reading the table's stream: which entity a record is about, and its record before and after
- * the change. Stream consumers ask here instead of knowing the item layout.
+ * The table's stream, read in one place: which entity a record is about and what changed, as
+ * the service's records. Every stream consumer (functions/streams/) asks {@link decodeStreamRecord}
+ * instead of knowing the item layout, and the local poller turns the Streams API's records
+ * into Lambda's shape with {@link lambdaStreamRecord}, so consumers meet one shape everywhere.
  */
 
-/** What one stream record changed, as the service's records. */
+/** What one stream record changed, in the service's terms. */
 export type StreamChange =
   | {
       readonly entity: 'credential';
+      /** The credential before the change (absent on INSERT). */
       readonly before?: CredentialRecord;
+      /** The credential after the change (absent on REMOVE). */
       readonly after?: CredentialRecord;
+      readonly removed: boolean;
+      /**
+       * The record's place in the stream, padded so string order is stream order; throws
+       * VALIDATION when the record carries no sequence number. A function, so a record the
+       * consumer refuses first never has its sequence checked.
+       */
+      readonly position: () => string;
     }
+  /** A batch award job's item (`JOB#<id>` / `META`). */
+  | { readonly entity: 'batch-job'; readonly jobId: string; readonly inserted: boolean }
   | {
       readonly entity: 'pathway-job';
       readonly jobId: string;
@@ -26,64 +41,20 @@ export type StreamChange =
       /** The learner offset a continuation item resumes at (0 for the job item itself). */
       readonly from: number;
     }
+  /** A consent (with the tenant it names) or an import of the learner changed. */
+  | { readonly entity: 'learner'; readonly learnerId: string; readonly consentTenantId?: string }
+  /** A tenant's search settings (trust tiers) changed. */
+  | { readonly entity: 'tenant'; readonly tenantId: string }
   | { readonly entity: 'other' };
 
-type Image = Record<string, AttributeValue> | undefined;
-
-function recordFrom<T>(image: Image): T | undefined {
-  // Lambda's event and the SDK share the attribute-value shape for everything stored here.
-  return image === undefined ? undefined : recordOf<T>(unmarshall(image));
-}
-
-/**
- * Classifies a stream record by its keys and unmarshalls its images.
- *
- * @example
- * const change = streamChange(record.eventName, record.dynamodb);
- */
-export function streamChange(
-  eventName: string | undefined,
-  data:
-    | {
-        readonly Keys?: Image | object;
-        readonly NewImage?: Image | object;
-        readonly OldImage?: Image | object;
-      }
-    | undefined,
-): StreamChange {
-  const keys = data?.Keys as Record<string, { S?: string }> | undefined;
-  const pk = keys?.[KEY.pk]?.S;
-  const sk = keys?.[KEY.sk]?.S;
-  if (pk === undefined || sk === undefined) return { entity: 'other' };
-  if (sk === 'CRED' && pk.startsWith('CRED#')) {
-    const before = recordFrom<CredentialRecord>(data?.OldImage as Image);
-    const after = recordFrom<CredentialRecord>(data?.NewImage as Image);
-    return {
-      entity: 'credential',
-      ...(before ? { before } : {}),
-      ...(after ? { after } : {}),
-    };
-  }
-  const chunk = sk.startsWith(PATHWAY_JOB_CHUNK_PREFIX);
-  if ((sk === 'META' || chunk) && pk.startsWith(PATHWAY_JOB_PK_PREFIX)) {
-    return {
-      entity: 'pathway-job',
-      jobId: pk.slice(PATHWAY_JOB_PK_PREFIX.length),
-      inserted: eventName === 'INSERT',
-      from: chunk ? Number(sk.slice(PATHWAY_JOB_CHUNK_PREFIX.length)) : 0,
-    };
-  }
-  return { entity: 'other' };
-}
-
-/** Lambda's stream image (numbers as strings, binaries as base64) as plain values. */
+/** Lambda's stream value (numbers as strings, binaries as base64) as a plain value. */
 function plain(value: LambdaAttributeValue): unknown {
   if (value.S !== undefined) return value.S;
   if (value.N !== undefined) return Number(value.N);
   if (value.BOOL !== undefined) return value.BOOL;
   if (value.NULL !== undefined) return null;
   if (value.L !== undefined) return value.L.map(plain);
-  if (value.M !== undefined) return image(value.M);
+  if (value.M !== undefined) return plainImage(value.M);
   if (value.SS !== undefined) return new Set(value.SS);
   if (value.NS !== undefined) return new Set(value.NS.map(Number));
   if (value.B !== undefined) return Buffer.from(value.B, 'base64');
@@ -91,57 +62,49 @@ function plain(value: LambdaAttributeValue): unknown {
   return undefined;
 }
 
-function image(map: Readonly<Record<string, LambdaAttributeValue>>): Record<string, unknown> {
+function plainImage(map: Readonly<Record<string, LambdaAttributeValue>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(map)) out[name] = plain(value);
   return out;
 }
 
-/** What one stream record asks of the search index, in the service's terms. */
-export type SearchChange =
-  | {
-      readonly entity: 'credential';
-      /** The credential after the change, or before it for a removal. */
-      readonly record?: CredentialRecord;
-      readonly removed: boolean;
-      /**
-       * The record's place in the stream, padded so string order is stream order; throws
-       * VALIDATION when the record carries no sequence number. A function, so a record the
-       * handler refuses first never has its sequence checked.
-       */
-      readonly position: () => string;
-    }
-  /** A consent (with the tenant it names) or an import of the learner changed. */
-  | { readonly entity: 'learner'; readonly learnerId: string; readonly consentTenantId?: string }
-  /** A tenant's search settings (trust tiers) changed. */
-  | { readonly entity: 'tenant'; readonly tenantId: string }
-  | { readonly entity: 'other' };
+function recordFrom<T>(image: Record<string, LambdaAttributeValue> | undefined): T | undefined {
+  return image === undefined ? undefined : recordOf<T>(plainImage(image));
+}
 
 /**
- * Classifies a Lambda stream record for the search indexer by the table's key layout, so the
- * handler never parses keys itself.
+ * Classifies a Lambda stream record by the table's key layout and decodes its images.
  *
  * @example
- * const change = searchChange(record);
+ * const change = decodeStreamRecord(record);
+ * if (change.entity === 'credential') console.log(change.after?.state);
  */
-export function searchChange(record: {
-  readonly eventName?: string;
-  readonly dynamodb?: {
-    readonly Keys?: Record<string, LambdaAttributeValue>;
-    readonly NewImage?: Record<string, LambdaAttributeValue>;
-    readonly OldImage?: Record<string, LambdaAttributeValue>;
-    readonly SequenceNumber?: string;
-  };
-}): SearchChange {
-  const pk = record.dynamodb?.Keys?.[KEY.pk]?.S ?? '';
-  const sk = record.dynamodb?.Keys?.[KEY.sk]?.S ?? '';
+export function decodeStreamRecord(record: DynamoDBRecord): StreamChange {
+  const data = record.dynamodb;
+  const pk = data?.Keys?.[KEY.pk]?.S;
+  const sk = data?.Keys?.[KEY.sk]?.S;
+  if (pk === undefined || sk === undefined) return { entity: 'other' };
+  const inserted = record.eventName === 'INSERT';
   if (pk.startsWith('CRED#') && sk === 'CRED') {
-    const raw = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+    const before = recordFrom<CredentialRecord>(data?.OldImage);
+    const after = recordFrom<CredentialRecord>(data?.NewImage);
     return {
       entity: 'credential',
-      ...(raw === undefined ? {} : { record: recordOf<CredentialRecord>(image(raw)) }),
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
       removed: record.eventName === 'REMOVE',
-      position: () => paddedSequence(record.dynamodb?.SequenceNumber ?? ''),
+      position: () => paddedSequence(data?.SequenceNumber ?? ''),
+    };
+  }
+  if (pk.startsWith('JOB#') && sk === 'META')
+    return { entity: 'batch-job', jobId: pk.slice('JOB#'.length), inserted };
+  const chunk = sk.startsWith(PATHWAY_JOB_CHUNK_PREFIX);
+  if ((sk === 'META' || chunk) && pk.startsWith(PATHWAY_JOB_PK_PREFIX)) {
+    return {
+      entity: 'pathway-job',
+      jobId: pk.slice(PATHWAY_JOB_PK_PREFIX.length),
+      inserted,
+      from: chunk ? Number(sk.slice(PATHWAY_JOB_CHUNK_PREFIX.length)) : 0,
     };
   }
   if (pk.startsWith('LEARNER#') && (sk.startsWith('CONSENT#') || sk.startsWith('IMPORT#'))) {
@@ -153,4 +116,74 @@ export function searchChange(record: {
   if (pk.startsWith('TENANT#') && sk === 'SETTINGS')
     return { entity: 'tenant', tenantId: pk.slice('TENANT#'.length) };
   return { entity: 'other' };
+}
+
+/** The Streams API's value (binaries as bytes) in Lambda's JSON form (binaries as base64). */
+function lambdaValue(value: StreamsApiAttributeValue): LambdaAttributeValue {
+  const v = value as unknown as Record<string, unknown>;
+  if (v.B instanceof Uint8Array) return { B: Buffer.from(v.B).toString('base64') };
+  if (Array.isArray(v.BS))
+    return { BS: (v.BS as Uint8Array[]).map((b) => Buffer.from(b).toString('base64')) };
+  if (Array.isArray(v.L)) return { L: (v.L as StreamsApiAttributeValue[]).map(lambdaValue) };
+  if (v.M !== undefined && v.M !== null)
+    return { M: lambdaImage(v.M as Record<string, StreamsApiAttributeValue>) ?? {} };
+  for (const key of ['S', 'N', 'BOOL', 'NULL', 'SS', 'NS'] as const) {
+    if (v[key] !== undefined) return { [key]: v[key] } as unknown as LambdaAttributeValue;
+  }
+  return {} as LambdaAttributeValue;
+}
+
+function lambdaImage(
+  image: Record<string, StreamsApiAttributeValue> | undefined,
+): Record<string, LambdaAttributeValue> | undefined {
+  if (!image) return undefined;
+  const out: Record<string, LambdaAttributeValue> = {};
+  for (const [name, value] of Object.entries(image)) out[name] = lambdaValue(value);
+  return out;
+}
+
+/**
+ * A record read from the Streams API (Dates, binaries as bytes) in the shape Lambda hands to a
+ * stream consumer (epoch-second creation time, base64 binaries, the stream ARN as
+ * eventSourceARN), for the local runtime's poller.
+ *
+ * @example
+ * const record = lambdaStreamRecord(sdkRecord, streamArn, 'eu-west-1');
+ */
+export function lambdaStreamRecord(
+  record: StreamsApiRecord,
+  streamArn: string,
+  region: string,
+): DynamoDBRecord {
+  const data = record.dynamodb ?? {};
+  const created = data.ApproximateCreationDateTime;
+  const dynamodb: NonNullable<DynamoDBRecord['dynamodb']> = {};
+  if (created) dynamodb.ApproximateCreationDateTime = Math.floor(created.getTime() / 1000);
+  const keys = lambdaImage(data.Keys);
+  if (keys) dynamodb.Keys = keys;
+  const newImage = lambdaImage(data.NewImage);
+  if (newImage) dynamodb.NewImage = newImage;
+  const oldImage = lambdaImage(data.OldImage);
+  if (oldImage) dynamodb.OldImage = oldImage;
+  if (data.SequenceNumber) dynamodb.SequenceNumber = data.SequenceNumber;
+  if (data.SizeBytes !== undefined) dynamodb.SizeBytes = data.SizeBytes;
+  if (data.StreamViewType) dynamodb.StreamViewType = data.StreamViewType;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? region,
+    dynamodb,
+    eventSourceARN: streamArn,
+    // TTL deletions carry the service identity; Lambda spells its fields in lower camel case.
+    ...(record.userIdentity
+      ? {
+          userIdentity: {
+            type: record.userIdentity.Type,
+            principalId: record.userIdentity.PrincipalId,
+          },
+        }
+      : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_LOGGER } from '#functions/observability.ts';
 import { pathwayEventsHandler, pathwayJobsHandler } from '#functions/streams/pathway-events.ts';
 import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
 import type { PathwayJobRecord } from '#shared/service/ports.ts';
@@ -148,7 +149,7 @@ describe('pathwayEventsHandler under repeated records', () => {
     await issue('x', ids.a as string, 'mo');
     const last = await issue('x', ids.b as string, 'mo');
     const event = { Records: [await insertRecord(last, '1')] } as unknown as DynamoDBStreamEvent;
-    const handler = pathwayEventsHandler(service().ctx, () => {});
+    const handler = pathwayEventsHandler(service().ctx, { logger: SILENT_LOGGER });
 
     const responses = await Promise.all([handler(event), handler(event), handler(event)]);
 
@@ -195,7 +196,7 @@ describe('a retroactive job in bounded runs', () => {
       root: { allOf: [{ achievement: ids.a }, { achievement: ids.b }] },
     });
     const job = (await ctx.pathwayJobs.get(await newestJobId('ab-pair'))) as PathwayJobRecord;
-    const handler = pathwayJobsHandler(ctx, () => {}, { maxLearners: 1 });
+    const handler = pathwayJobsHandler(ctx, { logger: SILENT_LOGGER, maxLearners: 1 });
     const states: string[] = [];
 
     let keys: { PK: string; SK: string } = { PK: `PWJOB#${job.id}`, SK: 'META' };
