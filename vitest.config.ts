@@ -66,6 +66,8 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts'],
+          // One DynamoDB Local for the run (the service-issued suite runs the service on it).
+          globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
         },
       },
@@ -75,6 +77,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...needsCluster],
+          // One DynamoDB Local for the whole run, each file on tables of its own; the suites
+          // about starting and tethering DynamoDB Local start their own.
+          globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
         },
       },
