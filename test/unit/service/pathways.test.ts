@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planAwards } from '#shared/service/award-plan.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import { applyAwardPlan, reevaluateLearner } from '#shared/service/pathway-awards.ts';
 import { learnerCredentials, publishedPathways } from '#shared/service/pathway-evaluation.ts';
 import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
 import { publishPathway, savePathway } from '#shared/service/pathways.ts';
@@ -201,6 +201,43 @@ describe('the award plan applied through the ports (memory)', () => {
       now: ctx.clock.now(),
     });
   }
+
+  it('supersedes an award only when this call made the one replacing it', async () => {
+    const { ctx, ids, definition } = await service({ publish: false });
+    await savePathway(ctx, ADMIN, x, {
+      ...definition,
+      root: {
+        allOf: [
+          { achievement: ids.A },
+          { anyOf: [{ achievement: ids.B }, { achievement: ids.C }] },
+        ],
+      },
+    });
+    await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+    await issue(ctx, ids.A, 'ada');
+    const b = await issue(ctx, ids.B, 'ada');
+    const {
+      awarded: [first],
+    } = await reevaluateLearner(ctx, 'ada');
+    await issue(ctx, ids.C, 'ada');
+    await changeStatus(ctx, ADMIN, b, 'revoked');
+    const records = await learnerCredentials(ctx, 'ada');
+    const published = await publishedPathways(ctx);
+    const plan = planAwards({ learnerId: 'ada', records, published, now: ctx.clock.now() });
+
+    const made = await applyAwardPlan(ctx, plan, { learnerId: 'ada', records, published });
+    // The same plan again, as a second worker holding the same records would apply it: the new
+    // award exists, so it neither makes one nor supersedes (the first worker did both).
+    const again = await applyAwardPlan(ctx, plan, { learnerId: 'ada', records, published });
+
+    expect(plan.steps.map((s) => s.kind)).toEqual(['award', 'supersede']);
+    expect(made).toMatchObject({ awarded: [plan.steps[0]?.credentialId], revoked: [first] });
+    expect(again).toMatchObject({ awarded: [], revoked: [] });
+    expect(await ctx.credentials.get(first as string)).toMatchObject({
+      state: 'revoked',
+      stateReason: 'superseded',
+    });
+  });
 
   it('leaves nothing to plan after each re-evaluation, through any history of badge changes', async () => {
     await fc.assert(
