@@ -46,7 +46,10 @@ export default defineConfig({
       // Measured on 2026-12-07 (lines/statements/functions/branches, %): credential 96/94/96/88,
       // proof 98/96/100/91, verify 96/95/97/89, jsonld 96/94/97/88, keys 88/88/93/78,
       // status 90/89/85/84, bake 100/99/100/98, pathways 98/97/99/93. Floors sit ~3 points under.
+      // The use cases (shared/service), on the in-memory adapters: 63/62/61/51 (2026-12-07, with
+      // the award planner's unit tests); the rest of their code runs only in the integration tier.
       thresholds: {
+        'shared/service/**': { lines: 60, statements: 59, functions: 58, branches: 48 },
         'shared/credential/**': { lines: 93, statements: 91, functions: 93, branches: 85 },
         'shared/proof/**': { lines: 95, statements: 93, functions: 97, branches: 88 },
         'shared/verify/**': { lines: 93, statements: 92, functions: 94, branches: 85 },
@@ -69,6 +72,8 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['test/conformance/**/*.test.ts'],
+          // One DynamoDB Local for the run (the service-issued suite runs the service on it).
+          globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
         },
       },
@@ -78,6 +83,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...needsCluster],
+          // One DynamoDB Local for the whole run, each file on tables of its own; the suites
+          // about starting and tethering DynamoDB Local start their own.
+          globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 60_000,
         },
       },

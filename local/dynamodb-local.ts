@@ -68,6 +68,21 @@ function dynamoDbLocalArgs(port: number, dbPath: string | undefined): string[] {
 }
 
 /**
+ * Client settings for a DynamoDB Local at `endpoint`: static local credentials, a fixed region
+ * (it checks neither, but the SDK wants both).
+ *
+ * @example
+ * new DynamoDBClient(localClientConfig('http://127.0.0.1:8000'));
+ */
+export function localClientConfig(endpoint: string): DynamoDBClientConfig {
+  return {
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+/**
  * Starts DynamoDB Local and resolves once it answers requests.
  *
  * @example
@@ -84,11 +99,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     stdio: ['pipe', 'ignore', 'ignore'],
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const clientConfig: DynamoDBClientConfig = {
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
+  const clientConfig = localClientConfig(endpoint);
   const stop = async () => {
     const done = exited(child);
     child.kill('SIGTERM');

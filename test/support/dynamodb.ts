@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll } from 'vitest';
-import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { ensureTable, localClientConfig } from '#local/dynamodb-local.ts';
 
 export interface TestTable {
   /** The raw client (for streams, table management). */
@@ -17,30 +22,47 @@ export interface TestTable {
 }
 
 /**
- * Starts one real DynamoDB Local for the calling test file (in memory) and stops it after.
- * Call at the top of an integration test file; use `newTable()` per test or per suite.
+ * The run's DynamoDB Local (started once by the tier's global setup,
+ * test/support/dynamodb-global-setup.ts) for the calling test file: every table the file makes
+ * with `newTable()` has a name of its own, and is deleted after the file's tests. Call at the
+ * top of an integration test file; use `newTable()` per test or per suite.
  */
 export function useDynamoDbLocal(): TestTable {
-  let db: DynamoDbLocal | undefined;
+  let endpoint: string | undefined;
   let client: DynamoDBClient | undefined;
   let documents: DynamoDBDocumentClient | undefined;
-  beforeAll(async () => {
-    db = await startDynamoDbLocal();
-    client = new DynamoDBClient(db.clientConfig);
+  const tables: string[] = [];
+  beforeAll(() => {
+    endpoint = inject('dynamodbEndpoint');
+    if (!endpoint)
+      throw new Error(
+        'no DynamoDB Local for this run: the test tier needs globalSetup ' +
+          'test/support/dynamodb-global-setup.ts (vitest.config.ts)',
+      );
+    client = new DynamoDBClient(localClientConfig(endpoint));
     documents = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
-  }, 90_000);
+  });
   afterAll(async () => {
-    client?.destroy();
-    await db?.stop();
+    const made = client;
+    if (!made) return;
+    // The database outlives the file: leave it as the file found it.
+    await Promise.all(
+      tables.map((name) =>
+        made.send(new DeleteTableCommand({ TableName: name })).catch((error: unknown) => {
+          if (!(error instanceof ResourceNotFoundException)) throw error;
+        }),
+      ),
+    );
+    made.destroy();
   });
   const started = () => {
-    if (!db || !client || !documents)
+    if (!endpoint || !client || !documents)
       throw new Error(
-        'DynamoDB Local is not started: call useDynamoDbLocal() at the top of the file',
+        'DynamoDB Local is not reached yet: call useDynamoDbLocal() at the top of the file',
       );
-    return { db, client, documents };
+    return { endpoint, client, documents };
   };
   return {
     get client() {
@@ -50,13 +72,14 @@ export function useDynamoDbLocal(): TestTable {
       return started().documents;
     },
     get endpoint() {
-      return started().db.endpoint;
+      return started().endpoint;
     },
     get clientConfig() {
-      return started().db.clientConfig;
+      return localClientConfig(started().endpoint);
     },
     async newTable() {
       const name = `credstack-test-${randomUUID()}`;
+      tables.push(name);
       await ensureTable(started().client, name);
       return name;
     },

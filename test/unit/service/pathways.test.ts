@@ -1,8 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planAwards } from '#shared/service/award-plan.ts';
 import { issueCredential } from '#shared/service/issuance.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import { applyAwardPlan, reevaluateLearner } from '#shared/service/pathway-awards.ts';
+import { learnerCredentials, publishedPathways } from '#shared/service/pathway-evaluation.ts';
 import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
 import { publishPathway, savePathway } from '#shared/service/pathways.ts';
+import type { CredentialState } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import type { MemoryServiceContext } from '#shared/store/memory/context.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
@@ -184,5 +188,112 @@ describe('runPathwayJob on memory', () => {
     expect((await awardsOf(ctx, 'bo')).length).toBe(1);
     expect(await awardsOf(ctx, 'cy')).toEqual([]);
     expect(await ctx.pathwayJobs.listOpen()).toEqual([]);
+  });
+});
+
+describe('the award plan applied through the ports (memory)', () => {
+  /** The plan `reevaluateLearner` would make now, from what the store holds. */
+  async function planNow(ctx: MemoryServiceContext, learnerId: string) {
+    return planAwards({
+      learnerId,
+      records: await learnerCredentials(ctx, learnerId),
+      published: await publishedPathways(ctx),
+      now: ctx.clock.now(),
+    });
+  }
+
+  it('supersedes an award only when this call made the one replacing it', async () => {
+    const { ctx, ids, definition } = await service({ publish: false });
+    await savePathway(ctx, ADMIN, x, {
+      ...definition,
+      root: {
+        allOf: [
+          { achievement: ids.A },
+          { anyOf: [{ achievement: ids.B }, { achievement: ids.C }] },
+        ],
+      },
+    });
+    await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+    await issue(ctx, ids.A, 'ada');
+    const b = await issue(ctx, ids.B, 'ada');
+    const {
+      awarded: [first],
+    } = await reevaluateLearner(ctx, 'ada');
+    await issue(ctx, ids.C, 'ada');
+    await changeStatus(ctx, ADMIN, b, 'revoked');
+    const records = await learnerCredentials(ctx, 'ada');
+    const published = await publishedPathways(ctx);
+    const plan = planAwards({ learnerId: 'ada', records, published, now: ctx.clock.now() });
+
+    const made = await applyAwardPlan(ctx, plan, { learnerId: 'ada', records, published });
+    // The same plan again, as a second worker holding the same records would apply it: the new
+    // award exists, so it neither makes one nor supersedes (the first worker did both).
+    const again = await applyAwardPlan(ctx, plan, { learnerId: 'ada', records, published });
+
+    expect(plan.steps.map((s) => s.kind)).toEqual(['award', 'supersede']);
+    expect(made).toMatchObject({ awarded: [plan.steps[0]?.credentialId], revoked: [first] });
+    expect(again).toMatchObject({ awarded: [], revoked: [] });
+    expect(await ctx.credentials.get(first as string)).toMatchObject({
+      state: 'revoked',
+      stateReason: 'superseded',
+    });
+  });
+
+  it('leaves nothing to plan after each re-evaluation, through any history of badge changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('suspend', 'revoke'),
+        fc.boolean(),
+        fc.subarray(['A', 'B', 'C'] as const, { minLength: 1 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('A', 'B', 'C'),
+            fc.constantFrom<CredentialState>('active', 'suspended', 'revoked'),
+          ),
+          { maxLength: 4 },
+        ),
+        async (onLapse, anyOf, held, changes) => {
+          const { ctx, ids, definition } = await service({ publish: false });
+          await savePathway(ctx, ADMIN, x, {
+            ...definition,
+            policy: { onLapse },
+            root: anyOf
+              ? {
+                  allOf: [
+                    { achievement: ids.A },
+                    { anyOf: [{ achievement: ids.B }, { achievement: ids.C }] },
+                  ],
+                }
+              : definition.root,
+          });
+          await publishPathway(ctx, ADMIN, x, 'foundations', 1);
+          const badges = new Map<string, string>();
+          for (const name of held) badges.set(name, await issue(ctx, ids[name], 'ada'));
+
+          const first = await reevaluateLearner(ctx, 'ada');
+          expect((await planNow(ctx, 'ada')).steps).toEqual([]);
+          expect(first.awarded.length).toBeLessThanOrEqual(1);
+          for (const [name, to] of changes) {
+            const badge = badges.get(name);
+            const current = badge === undefined ? undefined : await ctx.credentials.get(badge);
+            if (!badge || !current || current.state === 'revoked' || current.state === to) continue;
+            await changeStatus(ctx, ADMIN, badge, to);
+            const before = await planNow(ctx, 'ada');
+            const outcome = await reevaluateLearner(ctx, 'ada');
+            // The applier did what the plan said, and left nothing more to do.
+            expect(outcome.awarded).toEqual(
+              before.steps.flatMap((s) => (s.kind === 'award' ? [s.credentialId] : [])),
+            );
+            expect(
+              [...outcome.suspended, ...outcome.revoked, ...outcome.reinstated].sort(),
+            ).toEqual(
+              before.steps.flatMap((s) => (s.kind === 'award' ? [] : [s.credentialId])).sort(),
+            );
+            expect((await planNow(ctx, 'ada')).steps).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
