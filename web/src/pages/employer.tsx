@@ -11,27 +11,16 @@ type Query = NonNullable<
 >['content']['application/json'];
 type Results = paths['/candidates/search']['post']['responses'][200]['content']['application/json'];
 
-interface MatchedBadge {
+type Hit = Results['hits'][number];
+type SkillMatch = Hit['matched']['mustHave'][number];
+
+/** A badge of a candidate's profile (the profile's badges are open objects in the API). */
+interface CandidateBadge {
   readonly credentialId: string;
   readonly verifyUrl: string;
   readonly issuerName?: string;
   readonly achievementName?: string;
   readonly issuedAt?: string;
-  readonly result?: string;
-}
-interface SkillMatch {
-  readonly skill: string;
-  readonly badges: readonly MatchedBadge[];
-}
-interface Hit {
-  readonly learnerId: string;
-  readonly displayName?: string;
-  readonly matched: {
-    readonly mustHave: readonly SkillMatch[];
-    readonly niceToHave: readonly SkillMatch[];
-    readonly atLeast: readonly SkillMatch[];
-  };
-  readonly missing: { readonly niceToHave: readonly string[]; readonly atLeast: readonly string[] };
 }
 
 /** Skill keys typed one per line or separated by commas. */
@@ -141,8 +130,6 @@ function SkillPicker(props: {
     </div>
   );
 }
-
-type Facets = Record<string, readonly { key: string; count: number; label?: string }[]>;
 
 /** The search form as the employer fills it in. */
 interface Form {
@@ -529,8 +516,8 @@ function Search() {
     ),
     ...(results?.skills ?? []).map((s) => [s.key, s.name ?? s.key] as const),
   ]);
-  const hits = (results?.hits ?? []) as unknown as Hit[];
-  const facets = results?.facets as Facets | undefined;
+  const hits = results?.hits ?? [];
+  const facets = results?.facets;
   const toggle = (list: readonly string[], key: string) =>
     list.includes(key) ? list.filter((k) => k !== key) : [...list, key];
   const mustKeys = pickedKeys(form.mustHave);
@@ -834,7 +821,7 @@ function Candidate() {
             <p>This candidate shows no badges.</p>
           ) : (
             <ul class="cards">
-              {(profile.badges as unknown as MatchedBadge[]).map((b) => (
+              {(profile.badges as unknown as CandidateBadge[]).map((b) => (
                 <li key={b.credentialId} class="card">
                   <h2>{b.achievementName ?? 'Badge'}</h2>
                   <p>
