@@ -303,7 +303,9 @@ describe('the web app', () => {
     // Facets are labelled, counted and filter when pressed (and again when released).
     const facets = page.getByRole('list', { name: 'Filter by achievement types' });
     const pressed = facets.locator('button[aria-pressed="true"]');
-    await facets.getByRole('button').first().click();
+    // By keyboard: a facet is a button like any other.
+    await facets.getByRole('button').first().focus();
+    await page.keyboard.press('Enter');
     await pressed.waitFor();
     expect(await page.locator('#achievement-type').inputValue()).not.toBe('');
     await pressed.click();
@@ -340,6 +342,13 @@ describe('the web app', () => {
     const list = page.getByRole('list', { name: 'Shortlisted candidates' });
     await list.getByRole('link', { name: 'Ada L.' }).waitFor();
     expect(await list.getByLabel('Note on Ada L.').inputValue()).toBe('=SUM(1,2) strong "SQL"');
+    // The note changed with the keyboard alone: type, Tab to the button, Enter.
+    await list.getByLabel('Note on Ada L.').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' +call');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await list.getByText('Note saved.').waitFor();
     await shoot('employer-shortlist');
     const [file] = await Promise.all([
       page.waitForEvent('download'),
@@ -348,7 +357,7 @@ describe('the web app', () => {
     expect(file.suggestedFilename()).toBe('shortlist.csv');
     const rows = (await readFile((await file.path()) ?? '', 'utf8')).split('\r\n');
     expect(rows[0]).toBe('learnerId,displayName,note,addedAt,badges,verifyUrls');
-    expect(rows[1]).toMatch(/^ada,Ada L\.,"'=SUM\(1,2\) strong ""SQL""",\d{4}-/);
+    expect(rows[1]).toMatch(/^ada,Ada L\.,"'=SUM\(1,2\) strong ""SQL"" \+call",\d{4}-/);
     expect(rows[1]).toContain('SQL Querying Fundamentals (Northfield Technical College)');
     expect(rows[1]).toMatch(/\/credentials\/[^ ,]+\/verify/);
     expect(rows.slice(2)).toEqual(['']);
@@ -392,6 +401,10 @@ describe('the web app', () => {
     // Nor does the saved search count her as a match, new or not.
     const saved = page.getByRole('region', { name: 'Saved searches' });
     await saved.getByText('0 new matches').waitFor();
+    await saved.getByRole('button', { name: 'Open Analysts with SQL' }).click();
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+    expect(await page.locator('.hit').filter({ hasText: 'Katherine J.' }).count()).toBe(1);
+    expect(await page.locator('.hit').filter({ hasText: 'Ada L.' }).count()).toBe(0);
 
     // She is gone from the shortlist and from its CSV, though the employer shortlisted her.
     await page
