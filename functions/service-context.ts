@@ -11,6 +11,7 @@ import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
 import { DynamoCandidateSourceStore } from '#shared/store/dynamo/candidate-source-store.ts';
 import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoEmployerListStore } from '#shared/store/dynamo/employer-list-store.ts';
 import { raiseStoreUnavailable } from '#shared/store/dynamo/errors.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { DynamoImportStore } from '#shared/store/dynamo/import-store.ts';
@@ -63,6 +64,7 @@ export function dynamoServiceContext(options: {
     consents: new DynamoConsentStore(table),
     searchAudit: new DynamoSearchAuditStore(table),
     searchSettings: new DynamoSearchSettingsStore(table),
+    employerLists: new DynamoEmployerListStore(table),
     candidateSources: new DynamoCandidateSourceStore(table),
     searchIndex: options.searchIndex ?? unconfiguredSearchIndex,
   };

@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../http/route.ts';
 import { type HealthReport, systemRoutes } from '../http/system-routes.ts';
 import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
+import { employerRoutes } from './employer-routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { issuerRoutes } from './issuer-routes.ts';
 import { learnerClrRoutes } from './learner-clr-routes.ts';
@@ -37,6 +38,7 @@ export function appRoutes(
   const api = [
     ...apiRoutes(deps),
     ...searchRoutes(deps),
+    ...employerRoutes(deps),
     ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
   ];
   let document: object | undefined;
@@ -183,6 +185,7 @@ export function searchRouteGroup(
 ): RouteDefinition[] {
   return routesOf('search', [
     ...searchRoutes(deps),
+    ...employerRoutes(deps),
     ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
   ]);
 }

@@ -517,14 +517,67 @@ const badgeExample = {
   issuedAt: AT,
 };
 
+/** A badge behind a matched skill: what the hit's reasons show, and where to verify it. */
+const matchedBadge = object(
+  {
+    credentialId: str,
+    verifyUrl: str,
+    issuerId: str,
+    issuerName: str,
+    achievementName: str,
+    issuedAt: instant,
+    result: str,
+    via: {
+      type: 'string',
+      description: 'The skill the badge names, when matched through the crosswalk.',
+    },
+  },
+  ['credentialId', 'verifyUrl', 'issuerId', 'issuerName', 'achievementName', 'issuedAt'],
+);
+const skillMatches = {
+  type: 'array',
+  items: object({ skill: str, badges: { type: 'array', items: matchedBadge } }, [
+    'skill',
+    'badges',
+  ]),
+} as const;
+const facetCounts = {
+  type: 'array',
+  items: object({ key: str, label: str, count: int }, ['key', 'count']),
+} as const;
+
 export const searchResponse: JsonSchema = object(
   {
     total: int,
     hits: {
       type: 'array',
-      items: object({ learnerId: str, displayName: str }, ['learnerId']),
+      items: object(
+        {
+          learnerId: str,
+          displayName: str,
+          score: { type: 'number', description: 'The documented relevance (docs/search.md).' },
+          matched: object(
+            {
+              mustHave: skillMatches,
+              niceToHave: skillMatches,
+              atLeast: skillMatches,
+              text: { type: 'array', items: matchedBadge },
+            },
+            ['mustHave', 'niceToHave', 'atLeast', 'text'],
+          ),
+          missing: object(
+            { niceToHave: { type: 'array', items: str }, atLeast: { type: 'array', items: str } },
+            ['niceToHave', 'atLeast'],
+          ),
+        },
+        ['learnerId', 'displayName', 'score', 'matched', 'missing'],
+      ),
     },
-    facets: { type: 'object' },
+    facets: object({ skills: facetCounts, issuers: facetCounts, achievementTypes: facetCounts }, [
+      'skills',
+      'issuers',
+      'achievementTypes',
+    ]),
     next: { type: 'string', description: 'Present when more hits follow: pass it as `after`.' },
     skills: { type: 'array', items: object({ key: str, name: str }, ['key']) },
     unknownSkills: {
@@ -540,11 +593,36 @@ export const searchResponse: JsonSchema = object(
         {
           learnerId: 'ada',
           displayName: 'Ada L.',
-          score: 2,
-          matched: [{ skill: 'ONET:15-2051.00', badges: [badgeExample] }],
-          missing: [],
+          score: 1.93,
+          matched: {
+            mustHave: [
+              {
+                skill: 'ONET:15-2051.00',
+                badges: [
+                  {
+                    credentialId: CREDENTIAL_ID,
+                    verifyUrl: `${BASE}/credentials/${CREDENTIAL_ID}/verify`,
+                    issuerId: ISSUER_DID,
+                    issuerName: 'Northfield College',
+                    achievementName: 'Data Cleaning and Preparation',
+                    issuedAt: AT,
+                    result: '91',
+                  },
+                ],
+              },
+            ],
+            niceToHave: [],
+            atLeast: [],
+            text: [],
+          },
+          missing: { niceToHave: [], atLeast: [] },
         },
       ],
+      facets: {
+        skills: [{ key: 'ONET:15-2051.00', label: 'Data Scientists', count: 1 }],
+        issuers: [{ key: ISSUER_DID, label: 'Northfield College', count: 1 }],
+        achievementTypes: [{ key: 'Badge', label: 'Badge', count: 1 }],
+      },
       skills: [{ key: 'ONET:15-2051.00', name: 'Data Scientists' }],
       unknownSkills: [],
     },

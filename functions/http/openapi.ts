@@ -72,6 +72,10 @@ const PATH_PARAMETERS: Readonly<Record<string, { description: string; example: s
   importId: { description: 'The id of an imported badge.', example: 'imp-3f2a' },
   employerId: { description: "The employer's id.", example: 'acme-analytics' },
   tenantId: { description: 'The tenant id.', example: 'default' },
+  searchId: {
+    description: "The id of an employer's saved search (a UUID).",
+    example: '4b1d9c1e-6f0a-4c8e-9a3b-2d7e5f1c0a92',
+  },
   imageName: {
     description: 'The name of an image the service draws for its issuer.',
     example: 'sql-querying-fundamentals.svg',

@@ -6,6 +6,7 @@ import type {
   CandidateSourceRepository,
   ConsentRepository,
   CredentialRepository,
+  EmployerListRepository,
   IdempotencyRepository,
   ImportRepository,
   IssuerRepository,
@@ -40,6 +41,8 @@ export interface ServiceContext {
   readonly consents: ConsentRepository;
   readonly searchAudit: SearchAuditRepository;
   readonly searchSettings: SearchSettingsRepository;
+  /** Employers' shortlists and saved searches. */
+  readonly employerLists: EmployerListRepository;
   /** The indexer's version counters and copies of issued credentials. */
   readonly candidateSources: CandidateSourceRepository;
   /** Where consenting learners are found: OpenSearch in AWS, the embedded engine locally. */

@@ -13,8 +13,10 @@ import type {
   ImportRecord,
   IssuedBadgeRecord,
   KnownSkill,
+  SavedSearchRecord,
   SearchAuditRecord,
   SeenRecord,
+  ShortlistEntryRecord,
   TenantSearchSettings,
 } from './search-records.ts';
 
@@ -344,6 +346,50 @@ export interface SearchAuditRepository {
     employerId: string,
     cursor?: string,
   ): Promise<Page<SearchAuditRecord>>;
+}
+
+/**
+ * An employer's own lists in a tenant: the shortlist (one entry per learner, its note
+ * replaced by a later put) and saved searches. Both live in the employer's partition.
+ */
+export interface EmployerListRepository {
+  /** Adds the learner or replaces the entry (its note and `updatedAt`). */
+  putShortlisted(entry: ShortlistEntryRecord): Promise<void>;
+  getShortlisted(
+    tenantId: string,
+    employerId: string,
+    learnerId: string,
+  ): Promise<ShortlistEntryRecord | undefined>;
+  /** The shortlist in learner id order. */
+  listShortlist(
+    tenantId: string,
+    employerId: string,
+    cursor?: string,
+  ): Promise<Page<ShortlistEntryRecord>>;
+  /** NOT_FOUND when the learner is not on the shortlist. */
+  removeShortlisted(tenantId: string, employerId: string, learnerId: string): Promise<void>;
+  /** CONFLICT when the id is taken. */
+  createSavedSearch(record: SavedSearchRecord): Promise<void>;
+  getSavedSearch(
+    tenantId: string,
+    employerId: string,
+    searchId: string,
+  ): Promise<SavedSearchRecord | undefined>;
+  /** The saved searches in id order. */
+  listSavedSearches(
+    tenantId: string,
+    employerId: string,
+    cursor?: string,
+  ): Promise<Page<SavedSearchRecord>>;
+  /** Records what the search matched when the employer looked; NOT_FOUND when deleted. */
+  markSeen(
+    tenantId: string,
+    employerId: string,
+    searchId: string,
+    seen: { readonly at: string; readonly learnerIds: readonly string[] },
+  ): Promise<void>;
+  /** NOT_FOUND when there is no such saved search. */
+  deleteSavedSearch(tenantId: string, employerId: string, searchId: string): Promise<void>;
 }
 
 /** Per-tenant search settings and the vocabulary of skills its indexed badges name. */

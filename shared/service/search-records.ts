@@ -115,3 +115,34 @@ export interface CandidateSources {
   readonly imports: readonly ImportRecord[];
   readonly issued: readonly IssuedBadgeRecord[];
 }
+
+/**
+ * A learner on an employer's shortlist, with the employer's note. It is only a bookmark: the
+ * shortlist shows it while the learner's consent lets this employer see them, and hides it
+ * (without deleting it) while it does not.
+ */
+export interface ShortlistEntryRecord {
+  readonly tenantId: string;
+  readonly employerId: string;
+  readonly learnerId: string;
+  readonly note: string;
+  readonly addedAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * A search an employer saved by name, with the consenting candidates it matched when they
+ * last looked: the "new matches" are those it matches now that were not among them.
+ */
+export interface SavedSearchRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly employerId: string;
+  readonly name: string;
+  /** The search as the employer wrote it (`EmployerSearchInput` without paging). */
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** Learner ids matched at `lastSeenAt`, at most the export cap. */
+  readonly seenLearnerIds: readonly string[];
+}

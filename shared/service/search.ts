@@ -72,7 +72,13 @@ interface ResolvedSkills {
   readonly unknown: readonly UnknownSkill[];
 }
 
-function requireEmployer(principal: Principal): string {
+/**
+ * The employer the caller acts for; FORBIDDEN for anyone else.
+ *
+ * @example
+ * requireEmployer({ subject: 'u', roles: ['employer'], employerId: 'acme' }); // 'acme'
+ */
+export function requireEmployer(principal: Principal): string {
   requireRole(principal, ['employer']);
   if (principal.employerId === undefined)
     throw new ServiceError('FORBIDDEN', 'the token names no employer to search for');
@@ -276,7 +282,14 @@ function auditQuery(query: SearchQuery): Record<string, unknown> {
   return rest;
 }
 
-async function audit(
+/**
+ * Records an employer event: the query in the employer's log and, for everyone it returned, an
+ * entry in that learner's "who found me".
+ *
+ * @example
+ * await audit(ctx, principal, 'export', 'default', 'acme', { shortlist: true }, 1, [{ learnerId: 'ada', skills: [] }]);
+ */
+export async function audit(
   ctx: ServiceContext,
   principal: Principal,
   kind: SearchAuditRecord['kind'],
@@ -402,7 +415,14 @@ async function labelled(
   };
 }
 
-function csvCell(value: string | number): string {
+/**
+ * One RFC 4180 CSV cell that a spreadsheet shows as text: a leading =, +, -, @, tab or carriage
+ * return is prefixed with `'`, and a cell holding a quote, comma or line break is quoted.
+ *
+ * @example
+ * csvCell('=HYPERLINK("x")'); // '"\'=HYPERLINK(""x"")"'
+ */
+export function csvCell(value: string | number): string {
   const cell = String(value);
   // A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
   const safe = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
@@ -480,6 +500,45 @@ export async function exportCandidates(
   });
   const csv = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n');
   return { csv: `${csv}\r\n`, count: hits.length, truncated: total > hits.length };
+}
+
+/**
+ * The ids of every candidate (up to {@link MAX_EXPORT}) that a search matches now and whose
+ * consent lets the employer see them, best first. Not audited: nothing about a candidate
+ * leaves with it, only what a saved search counts as new.
+ *
+ * @example
+ * const ids = await matchingLearnerIds(ctx, principal, { mustHave: ['ONET:15-2051.00'] });
+ */
+export async function matchingLearnerIds(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: EmployerSearchInput,
+): Promise<string[]> {
+  const employerId = requireEmployer(principal);
+  const tenantId = tenantOf(principal);
+  const skills = await resolveSkills(ctx, tenantId, employerId, input);
+  const { after: _after, ...unpaged } = input;
+  const first = buildQuery(
+    ctx,
+    tenantId,
+    employerId,
+    { ...unpaged, size: SEARCH_LIMITS.maxSize, facets: false },
+    skills,
+  );
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await consentedOnly(
+      ctx,
+      tenantId,
+      employerId,
+      await runSearch(ctx, { ...first, ...(after === undefined ? {} : { after }) }),
+    );
+    ids.push(...page.hits.slice(0, MAX_EXPORT - ids.length).map((hit) => hit.learnerId));
+    after = page.next;
+  } while (after !== undefined && ids.length < MAX_EXPORT);
+  return ids;
 }
 
 /** A candidate as an employer allowed to see them views them. */

@@ -5,6 +5,7 @@ import type {
   CandidateSourceRepository,
   ConsentRepository,
   CredentialRepository,
+  EmployerListRepository,
   IdempotencyRepository,
   ImportRepository,
   IssuerRepository,
@@ -37,6 +38,7 @@ export interface StoreTable {
   consents(options?: { readonly pageSize?: number }): ConsentRepository;
   searchAudit(options?: { readonly pageSize?: number }): SearchAuditRepository;
   searchSettings(): SearchSettingsRepository;
+  employerLists(options?: { readonly pageSize?: number }): EmployerListRepository;
   /** The indexer's sources: consents and imports are those of `consents()` and `imports()`. */
   candidateSources(): CandidateSourceRepository;
 }

@@ -7,6 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#local/free-port.ts';
+import { DEMO_EMPLOYER_ID } from '#local/seed.ts';
 
 /**
  * The web app in a real browser (Debian's chromium, driven by playwright-core) against the
@@ -272,15 +273,20 @@ describe('the web app', () => {
     await shoot('verification-page');
   });
 
-  it('lets an employer find consenting candidates by two skills, with reasons, and export them', async () => {
+  it('lets an employer find consenting candidates by two skills, with reasons, shortlist one and export them', async () => {
     await page.goto(`${base}/app/badges`);
     await signOut();
     await signInAs('employer');
     await searchTwoSkills();
     const hits = page.locator('.hit');
     expect(await hits.count()).toBeGreaterThan(0);
+    // Only learners who let this employer find them: Grace holds badges but never consented.
+    expect(await hits.filter({ hasText: 'Grace' }).count()).toBe(0);
     const ada = hits.filter({ hasText: 'Ada L.' });
     expect(await ada.count()).toBe(1);
+    // The reasons: each must-have skill, ticked, with the badges behind it and their links.
+    expect(await ada.getByRole('heading', { name: 'Must have' }).count()).toBe(1);
+    expect(await ada.getByText(/shown by:/).count()).toBe(2);
     expect(
       await ada.getByRole('link', { name: /SQL Querying Fundamentals/ }).count(),
     ).toBeGreaterThan(0);
@@ -289,7 +295,23 @@ describe('the web app', () => {
       .first()
       .getAttribute('href');
     expect(href).toMatch(/\/credentials\/.+\/verify$/);
+    expect(
+      await ada.getByText(/from Northfield Technical College, issued/).count(),
+    ).toBeGreaterThan(0);
     await shoot('employer-search');
+
+    // Facets are labelled, counted and filter when pressed (and again when released).
+    const facets = page.getByRole('list', { name: 'Filter by achievement types' });
+    const pressed = facets.locator('button[aria-pressed="true"]');
+    // By keyboard: a facet is a button like any other.
+    await facets.getByRole('button').first().focus();
+    await page.keyboard.press('Enter');
+    await pressed.waitFor();
+    expect(await page.locator('#achievement-type').inputValue()).not.toBe('');
+    await pressed.click();
+    await pressed.waitFor({ state: 'detached' });
+    expect(await page.locator('#achievement-type').inputValue()).toBe('');
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -298,7 +320,49 @@ describe('the web app', () => {
     const csv = await readFile((await download.path()) ?? '', 'utf8');
     expect(csv).toContain('Ada L.');
 
-    await ada.getByRole('link', { name: 'Ada L.' }).click();
+    // Shortlist Ada with a note that a spreadsheet would otherwise run as a formula.
+    const adaHit = page.locator('.hit').filter({ hasText: 'Ada L.' });
+    await adaHit.getByText('Shortlist Ada L.').first().click();
+    await adaHit.getByLabel('Note on Ada L.').fill('=SUM(1,2) strong "SQL"');
+    await adaHit.getByRole('button', { name: 'Shortlist Ada L.' }).click();
+    await adaHit.getByText('On your shortlist.').waitFor();
+
+    // Save the search: it starts with no new matches.
+    await page.getByLabel('Save this search as').fill('Analysts with SQL');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    await page.getByText('Saved as “Analysts with SQL”.').waitFor();
+    const saved = page.getByRole('region', { name: 'Saved searches' });
+    await saved.getByRole('button', { name: 'Open Analysts with SQL' }).waitFor();
+    expect(await saved.getByText('0 new matches').count()).toBe(1);
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Shortlist' })
+      .click();
+    const list = page.getByRole('list', { name: 'Shortlisted candidates' });
+    await list.getByRole('link', { name: 'Ada L.' }).waitFor();
+    expect(await list.getByLabel('Note on Ada L.').inputValue()).toBe('=SUM(1,2) strong "SQL"');
+    // The note changed with the keyboard alone: type, Tab to the button, Enter.
+    await list.getByLabel('Note on Ada L.').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' +call');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await list.getByText('Note saved.').waitFor();
+    await shoot('employer-shortlist');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download shortlist as CSV' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe('shortlist.csv');
+    const rows = (await readFile((await file.path()) ?? '', 'utf8')).split('\r\n');
+    expect(rows[0]).toBe('learnerId,displayName,note,addedAt,badges,verifyUrls');
+    expect(rows[1]).toMatch(/^ada,Ada L\.,"'=SUM\(1,2\) strong ""SQL"" \+call",\d{4}-/);
+    expect(rows[1]).toContain('SQL Querying Fundamentals (Northfield Technical College)');
+    expect(rows[1]).toMatch(/\/credentials\/[^ ,]+\/verify/);
+    expect(rows.slice(2)).toEqual(['']);
+
+    await list.getByRole('link', { name: 'Ada L.' }).click();
     await page.getByRole('heading', { name: 'Ada L.' }).waitFor();
     await shoot('employer-candidate');
   });
@@ -309,6 +373,16 @@ describe('the web app', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator('#must-have-error').waitFor();
     expect(await page.locator('#must-have-error').textContent()).toContain('is not a skill key');
+
+    // Checked before sending, said next to the field too.
+    await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
+    await page.getByLabel('Minimum result (0–100)').fill('150');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('#min-result-error').waitFor();
+    expect(await page.locator('#min-result-error').textContent()).toContain('0 to 100');
+    expect(await page.getByLabel('Minimum result (0–100)').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
   });
 
   it('takes Ada out of the results once she withdraws consent', async () => {
@@ -324,6 +398,27 @@ describe('the web app', () => {
     await searchTwoSkills();
     expect(await page.locator('.hit').filter({ hasText: 'Ada L.' }).count()).toBe(0);
     expect(await page.locator('.hit').filter({ hasText: 'Katherine J.' }).count()).toBe(1);
+    // Nor does the saved search count her as a match, new or not.
+    const saved = page.getByRole('region', { name: 'Saved searches' });
+    await saved.getByText('0 new matches').waitFor();
+    await saved.getByRole('button', { name: 'Open Analysts with SQL' }).click();
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+    expect(await page.locator('.hit').filter({ hasText: 'Katherine J.' }).count()).toBe(1);
+    expect(await page.locator('.hit').filter({ hasText: 'Ada L.' }).count()).toBe(0);
+
+    // She is gone from the shortlist and from its CSV, though the employer shortlisted her.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Shortlist' })
+      .click();
+    await page.getByText('Your shortlist is empty.').waitFor();
+    expect(await page.getByText('Ada L.').count()).toBe(0);
+    await shoot('employer-shortlist-empty');
+    const csv = await fetch(`${base}/employers/${DEMO_EMPLOYER_ID}/shortlist.csv`, {
+      headers: { authorization: `Bearer ${await token('employer')}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toBe('learnerId,displayName,note,addedAt,badges,verifyUrls\r\n');
   });
 
   it('says so when the session has ended, and offers to sign in again', async () => {

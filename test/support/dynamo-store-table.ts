@@ -3,6 +3,7 @@ import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
 import { DynamoCandidateSourceStore } from '#shared/store/dynamo/candidate-source-store.ts';
 import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
 import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoEmployerListStore } from '#shared/store/dynamo/employer-list-store.ts';
 import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { DynamoImportStore } from '#shared/store/dynamo/import-store.ts';
 import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
@@ -34,6 +35,7 @@ export async function dynamoStoreTable(db: TestTable): Promise<StoreTable> {
     consents: (options = {}) => new DynamoConsentStore({ ...table, ...options }),
     searchAudit: (options = {}) => new DynamoSearchAuditStore({ ...table, ...options }),
     searchSettings: () => new DynamoSearchSettingsStore(table),
+    employerLists: (options = {}) => new DynamoEmployerListStore({ ...table, ...options }),
     candidateSources: () => new DynamoCandidateSourceStore(table),
   };
 }

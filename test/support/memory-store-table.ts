@@ -1,5 +1,6 @@
 import type { Clock } from '#shared/core/clock.ts';
 import type { IdempotencyRepository } from '#shared/service/ports.ts';
+import { MemoryEmployerListStore } from '#shared/store/memory/employer-list-store.ts';
 import {
   MemoryAchievementStore,
   MemoryCredentialStore,
@@ -44,6 +45,7 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
   let searchAudit: MemorySearchAuditStore | undefined;
   let searchSettings: MemorySearchSettingsStore | undefined;
   let candidateSources: MemoryCandidateSourceStore | undefined;
+  let employerLists: MemoryEmployerListStore | undefined;
   const importStore = (options: { readonly pageSize?: number } = {}) => {
     imports ??= new MemoryImportStore(options);
     return imports;
@@ -91,6 +93,10 @@ export async function newMemoryStoreTable(): Promise<StoreTable> {
     searchSettings: () => {
       searchSettings ??= new MemorySearchSettingsStore();
       return searchSettings;
+    },
+    employerLists: (options = {}) => {
+      employerLists ??= new MemoryEmployerListStore(options);
+      return employerLists;
     },
     candidateSources: () => {
       candidateSources ??= new MemoryCandidateSourceStore({

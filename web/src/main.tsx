@@ -24,6 +24,7 @@ const Import = lazy(() => learner().then((m) => m.ImportPage));
 const Privacy = lazy(() => learner().then((m) => m.PrivacyPage));
 const Search = lazy(() => employer().then((m) => m.SearchPage));
 const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
+const Shortlist = lazy(() => import('./pages/shortlist.tsx').then((m) => m.ShortlistPage));
 const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
 
 function Nav(props: { config: AppConfig | undefined }) {
@@ -53,9 +54,14 @@ function Nav(props: { config: AppConfig | undefined }) {
             </>
           )}
           {current?.employerId && (
-            <li>
-              <a href="/app/search">Find candidates</a>
-            </li>
+            <>
+              <li>
+                <a href="/app/search">Find candidates</a>
+              </li>
+              <li>
+                <a href="/app/shortlist">Shortlist</a>
+              </li>
+            </>
           )}
           <li>
             <a href="/app/verify">Verify</a>
@@ -136,6 +142,7 @@ function App() {
           <Route path="/app/privacy" component={Privacy} />
           <Route path="/app/search" component={Search} />
           <Route path="/app/candidates/:id" component={Candidate} />
+          <Route path="/app/shortlist" component={Shortlist} />
           <Route default component={NotFound} />
         </Router>
       </main>

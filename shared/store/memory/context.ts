@@ -3,6 +3,7 @@ import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-ind
 import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
+import { MemoryEmployerListStore } from './employer-list-store.ts';
 import {
   MemoryAchievementStore,
   MemoryCredentialStore,
@@ -64,6 +65,7 @@ export function memoryServiceContext(options: {
     consents,
     searchAudit: new MemorySearchAuditStore(paging),
     searchSettings: new MemorySearchSettingsStore(),
+    employerLists: new MemoryEmployerListStore(paging),
     candidateSources: new MemoryCandidateSourceStore({ consents, imports }),
     searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
   };

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { api, fieldError, problemText } from '../api/client.ts';
+import { api, fieldError, type Problem } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
 import { session } from '../auth.ts';
 import { useSignal } from '../signal.ts';
@@ -11,27 +11,16 @@ type Query = NonNullable<
 >['content']['application/json'];
 type Results = paths['/candidates/search']['post']['responses'][200]['content']['application/json'];
 
-interface MatchedBadge {
+type Hit = Results['hits'][number];
+type SkillMatch = Hit['matched']['mustHave'][number];
+
+/** A badge of a candidate's profile (the profile's badges are open objects in the API). */
+interface CandidateBadge {
   readonly credentialId: string;
   readonly verifyUrl: string;
   readonly issuerName?: string;
   readonly achievementName?: string;
   readonly issuedAt?: string;
-  readonly result?: string;
-}
-interface SkillMatch {
-  readonly skill: string;
-  readonly badges: readonly MatchedBadge[];
-}
-interface Hit {
-  readonly learnerId: string;
-  readonly displayName?: string;
-  readonly matched: {
-    readonly mustHave: readonly SkillMatch[];
-    readonly niceToHave: readonly SkillMatch[];
-    readonly atLeast: readonly SkillMatch[];
-  };
-  readonly missing: { readonly niceToHave: readonly string[]; readonly atLeast: readonly string[] };
 }
 
 /** Skill keys typed one per line or separated by commas. */
@@ -142,6 +131,114 @@ function SkillPicker(props: {
   );
 }
 
+/** The search form as the employer fills it in. */
+interface Form {
+  readonly mustHave: Picked;
+  readonly niceToHave: Picked;
+  readonly atLeastOf: Picked;
+  readonly atLeastN: number;
+  readonly issuedAfter: string;
+  readonly minResult: string;
+  readonly issuerTiers: string;
+  readonly achievementTypes: readonly string[];
+  readonly issuers: readonly string[];
+  readonly sort: 'relevance' | 'recent';
+}
+
+const EMPTY_FORM: Form = {
+  mustHave: { skills: [], text: '' },
+  niceToHave: { skills: [], text: '' },
+  atLeastOf: { skills: [], text: '' },
+  atLeastN: 1,
+  issuedAfter: '',
+  minResult: '',
+  issuerTiers: '',
+  achievementTypes: [],
+  issuers: [],
+  sort: 'relevance',
+};
+
+/** OB 3.0 achievement types offered as suggestions; any other type may be typed. */
+const ACHIEVEMENT_TYPES = [
+  'Badge',
+  'Certificate',
+  'Certification',
+  'Course',
+  'Degree',
+  'Diploma',
+  'License',
+  'Competency',
+  'MicroCredential',
+] as const;
+
+/** What the API takes, from the form; the checks the API would make, made before sending. */
+export function queryOf(form: Form): { query?: Query; problem?: Problem } {
+  const errors: { pointer: string; detail: string }[] = [];
+  const of = pickedKeys(form.atLeastOf);
+  const min = form.minResult.trim() === '' ? undefined : Number(form.minResult);
+  if (min !== undefined && (!Number.isFinite(min) || min < 0 || min > 100))
+    errors.push({ pointer: '/filter/minResultLevel', detail: 'a number from 0 to 100' });
+  if (of.length > 0 && (!Number.isInteger(form.atLeastN) || form.atLeastN < 1))
+    errors.push({ pointer: '/atLeast/n', detail: 'a whole number of at least 1' });
+  else if (of.length > 0 && form.atLeastN > of.length)
+    errors.push({
+      pointer: '/atLeast/n',
+      detail: `at most ${of.length}, the number of skills listed`,
+    });
+  if (errors.length > 0) return { problem: { detail: 'Please correct the search.', errors } };
+  const tiers = keys(form.issuerTiers);
+  const filter = {
+    ...(form.issuedAfter
+      ? { issuedAfter: new Date(`${form.issuedAfter}T00:00:00Z`).toISOString() }
+      : {}),
+    ...(min === undefined ? {} : { minResultLevel: min }),
+    ...(tiers.length > 0 ? { issuerTiers: tiers } : {}),
+    ...(form.achievementTypes.length > 0 ? { achievementTypes: [...form.achievementTypes] } : {}),
+    ...(form.issuers.length > 0 ? { issuers: [...form.issuers] } : {}),
+  };
+  return {
+    query: {
+      mustHave: pickedKeys(form.mustHave),
+      niceToHave: pickedKeys(form.niceToHave),
+      ...(of.length > 0 ? { atLeast: { n: form.atLeastN, of } } : {}),
+      ...(Object.keys(filter).length > 0 ? { filter } : {}),
+      sort: form.sort,
+    },
+  };
+}
+
+/** A saved query back in the form: skill keys as typed text, filters as they were. */
+function formOf(query: Query): Form {
+  const typed = (list: readonly string[] | undefined): Picked => ({
+    skills: [],
+    text: (list ?? []).join(', '),
+  });
+  const filter = query.filter ?? {};
+  return {
+    ...EMPTY_FORM,
+    mustHave: typed(query.mustHave),
+    niceToHave: typed(query.niceToHave),
+    atLeastOf: typed(query.atLeast?.of),
+    atLeastN: query.atLeast?.n ?? 1,
+    issuedAfter: filter.issuedAfter ? filter.issuedAfter.slice(0, 10) : '',
+    minResult: filter.minResultLevel === undefined ? '' : String(filter.minResultLevel),
+    issuerTiers: (filter.issuerTiers ?? []).join(', '),
+    achievementTypes: filter.achievementTypes ?? [],
+    issuers: filter.issuers ?? [],
+    sort: query.sort === 'recent' ? 'recent' : 'relevance',
+  };
+}
+
+function FieldError(props: { id: string; error: unknown; pointer: string }) {
+  const message = fieldError(props.error, props.pointer);
+  if (!message) return null;
+  return (
+    <small id={`${props.id}-error`} class="error">
+      {message}
+    </small>
+  );
+}
+
 function SkillMatches(props: {
   title: string;
   matches: readonly SkillMatch[];
@@ -151,20 +248,23 @@ function SkillMatches(props: {
   return (
     <>
       <h4>{props.title}</h4>
-      <ul>
+      <ul class="reasons">
         {props.matches.map((m) => (
           <li key={m.skill}>
-            <strong>{props.names.get(m.skill) ?? m.skill}</strong> — shown by{' '}
-            {m.badges.map((b, i) => (
-              <span key={b.credentialId}>
-                {i > 0 && ', '}
-                <a href={b.verifyUrl}>
-                  {b.achievementName ?? 'a badge'}
-                  {b.issuerName ? ` (${b.issuerName})` : ''}
-                </a>
-                {b.result ? ` result ${b.result}` : ''}
-              </span>
-            ))}
+            <span class="mark ok" aria-hidden="true">
+              ✓
+            </span>{' '}
+            <strong>{props.names.get(m.skill) ?? m.skill}</strong>, shown by:
+            <ul>
+              {m.badges.map((b) => (
+                <li key={b.credentialId}>
+                  <a href={b.verifyUrl}>{b.achievementName ?? 'a badge'}</a>
+                  {b.issuerName ? ` from ${b.issuerName}` : ''}
+                  {b.issuedAt ? `, issued ${date(b.issuedAt)}` : ''}
+                  {b.result ? `, result ${b.result}` : ''}
+                </li>
+              ))}
+            </ul>
           </li>
         ))}
       </ul>
@@ -172,124 +272,386 @@ function SkillMatches(props: {
   );
 }
 
+/** Puts a candidate on the shortlist with a note (or changes the note). */
+export function ShortlistForm(props: { learnerId: string; name: string; note?: string }) {
+  const current = useSignal(session);
+  const [note, setNote] = useState(props.note ?? '');
+  const [state, setState] = useState<'idle' | 'busy' | 'done'>('idle');
+  const [error, setError] = useState<unknown>();
+  const id = `note-${props.learnerId.replace(/[^\w-]/g, '_')}`;
+  async function save(e: Event) {
+    e.preventDefault();
+    const employerId = current?.employerId;
+    if (!employerId) return;
+    if (note.length > 2000)
+      return setError({ errors: [{ pointer: '/note', detail: 'at most 2,000 characters' }] });
+    setState('busy');
+    setError(undefined);
+    const { error: failed } = await api.PUT('/employers/{employerId}/shortlist/{learnerId}', {
+      params: { path: { employerId, learnerId: props.learnerId } },
+      body: { note },
+    });
+    setState(failed === undefined ? 'done' : 'idle');
+    setError(failed);
+  }
+  return (
+    <form class="shortlist-form" onSubmit={save}>
+      <label for={id}>Note on {props.name}</label>
+      <textarea
+        id={id}
+        rows={2}
+        maxLength={2000}
+        value={note}
+        onInput={(e) => setNote(e.currentTarget.value)}
+        aria-describedby={fieldError(error, '/note') ? `${id}-error` : undefined}
+        aria-invalid={fieldError(error, '/note') ? 'true' : undefined}
+      />
+      <FieldError id={id} error={error} pointer="/note" />
+      <div class="row">
+        <button type="submit" disabled={state === 'busy'}>
+          {props.note === undefined ? `Shortlist ${props.name}` : 'Save note'}
+        </button>
+        <span role="status">
+          {state === 'done' && (props.note === undefined ? 'On your shortlist.' : 'Note saved.')}
+        </span>
+      </div>
+      {error !== undefined && !fieldError(error, '/note') && <ErrorNote error={error} />}
+    </form>
+  );
+}
+
+function FacetList(props: {
+  title: string;
+  buckets: readonly { key: string; count: number; label?: string }[] | undefined;
+  names: Map<string, string>;
+  active: (key: string) => boolean;
+  toggle: (key: string) => void;
+}) {
+  const buckets = props.buckets ?? [];
+  if (buckets.length === 0) return null;
+  return (
+    <div>
+      <h3>{props.title}</h3>
+      <ul class="facets" aria-label={`Filter by ${props.title.toLowerCase()}`}>
+        {buckets.map((b) => (
+          <li key={b.key}>
+            <button
+              type="button"
+              class="facet"
+              aria-pressed={props.active(b.key) ? 'true' : 'false'}
+              onClick={() => props.toggle(b.key)}
+            >
+              {b.label ?? props.names.get(b.key) ?? b.key} <span class="count">{b.count}</span>
+              <span class="visually-hidden"> candidates</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+type Saved = NonNullable<
+  paths['/employers/{employerId}/saved-searches']['get']['responses'][200]['content']['application/json']
+>['items'][number];
+
+function SavedSearches(props: {
+  employerId: string;
+  version: number;
+  open: (saved: Saved) => void;
+}) {
+  const [load, reload] = useLoad(
+    () =>
+      api.GET('/employers/{employerId}/saved-searches', {
+        params: { path: { employerId: props.employerId } },
+      }),
+    [props.employerId, props.version],
+  );
+  async function remove(saved: Saved) {
+    await api.DELETE('/employers/{employerId}/saved-searches/{searchId}', {
+      params: { path: { employerId: props.employerId, searchId: saved.id } },
+    });
+    reload();
+  }
+  return (
+    <section class="saved" aria-labelledby="saved-title">
+      <h2 id="saved-title">Saved searches</h2>
+      <Loaded load={load} what="your saved searches">
+        {(data) =>
+          data.items.length === 0 ? (
+            <p class="muted">None yet: run a search, then save it to follow new matches.</p>
+          ) : (
+            <ul class="saved-list">
+              {data.items.map((saved) => (
+                <li key={saved.id}>
+                  <button type="button" class="link" onClick={() => props.open(saved)}>
+                    Open {saved.name}
+                  </button>{' '}
+                  <span class={saved.newMatches > 0 ? 'count new' : 'count'}>
+                    {saved.newMatches} new match{saved.newMatches === 1 ? '' : 'es'}
+                  </span>{' '}
+                  <span class="muted">since {date(saved.lastSeenAt)}</span>{' '}
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`Delete saved search ${saved.name}`}
+                    onClick={() => void remove(saved)}
+                  >
+                    Delete
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+function SaveSearch(props: { employerId: string; query: Query; saved: () => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState('');
+  async function save(e: Event) {
+    e.preventDefault();
+    setDone('');
+    if (name.trim() === '')
+      return setError({ errors: [{ pointer: '/name', detail: 'Give the search a name.' }] });
+    const { data, error: failed } = await api.POST('/employers/{employerId}/saved-searches', {
+      params: { path: { employerId: props.employerId } },
+      body: { name, query: props.query },
+    });
+    setError(failed);
+    if (data) {
+      setDone(`Saved as “${data.name}”.`);
+      setName('');
+      props.saved();
+    }
+  }
+  const nameError = fieldError(error, '/name');
+  return (
+    <form class="row save-search" onSubmit={save}>
+      <label for="save-name">Save this search as</label>
+      <input
+        id="save-name"
+        value={name}
+        maxLength={120}
+        onInput={(e) => setName(e.currentTarget.value)}
+        aria-invalid={nameError ? 'true' : undefined}
+        aria-describedby={nameError ? 'save-name-error' : undefined}
+      />
+      <button type="submit">Save search</button>
+      <FieldError id="save-name" error={error} pointer="/name" />
+      <span role="status">{done}</span>
+      {error !== undefined && !nameError && <ErrorNote error={error} />}
+    </form>
+  );
+}
+
 function Search() {
-  const empty: Picked = { skills: [], text: '' };
-  const [mustHave, setMustHave] = useState<Picked>(empty);
-  const [niceToHave, setNiceToHave] = useState<Picked>(empty);
-  const [atLeastOf, setAtLeastOf] = useState<Picked>(empty);
-  const [atLeastN, setAtLeastN] = useState(1);
-  const [issuedAfter, setIssuedAfter] = useState('');
-  const [sort, setSort] = useState<'relevance' | 'recent'>('relevance');
+  const current = useSignal(session);
+  const employerId = current?.employerId ?? '';
+  const [form, setForm] = useState<Form>(EMPTY_FORM);
+  const [ran, setRan] = useState<Query>();
   const [results, setResults] = useState<Results>();
   const [pages, setPages] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [savedVersion, setSavedVersion] = useState(0);
+  const set = (change: Partial<Form>) => setForm({ ...form, ...change });
 
-  function query(after?: string): Query {
-    const of = pickedKeys(atLeastOf);
-    return {
-      mustHave: pickedKeys(mustHave),
-      niceToHave: pickedKeys(niceToHave),
-      ...(of.length > 0 ? { atLeast: { n: atLeastN, of } } : {}),
-      ...(issuedAfter
-        ? { filter: { issuedAfter: new Date(`${issuedAfter}T00:00:00Z`).toISOString() } }
-        : {}),
-      sort,
-      size: 10,
-      facets: true,
-      ...(after ? { after } : {}),
-    };
-  }
-
-  async function run(after?: string) {
+  async function run(next: Form, after?: string) {
+    const { query, problem } = queryOf(next);
+    if (!query) {
+      setError(problem);
+      return;
+    }
     setBusy(true);
     setError(undefined);
-    const { data, error: failed } = await api.POST('/candidates/search', { body: query(after) });
+    const { data, error: failed } = await api.POST('/candidates/search', {
+      body: { ...query, size: 10, facets: true, ...(after ? { after } : {}) },
+    });
     setBusy(false);
     if (failed !== undefined) {
       setError(failed);
       setResults(undefined);
       return;
     }
+    setRan(query);
     setResults(data);
   }
 
+  function refine(change: Partial<Form>) {
+    const next = { ...form, ...change };
+    setForm(next);
+    setPages([]);
+    void run(next);
+  }
+
   async function exportCsv() {
+    if (!ran) return;
     const { data, error: failed } = await api.POST('/candidates/export', {
-      body: query(),
+      body: ran,
       parseAs: 'text',
     });
     if (failed !== undefined) return setError(failed);
     download('candidates.csv', 'text/csv', data ?? '');
   }
 
+  async function openSaved(saved: Saved) {
+    const next = formOf(saved.query as Query);
+    setForm(next);
+    setPages([]);
+    await run(next);
+    await api.POST('/employers/{employerId}/saved-searches/{searchId}/seen', {
+      params: { path: { employerId, searchId: saved.id } },
+    });
+    setSavedVersion((v) => v + 1);
+  }
+
   const names = new Map<string, string>([
-    ...[...mustHave.skills, ...niceToHave.skills, ...atLeastOf.skills].map(
+    ...[...form.mustHave.skills, ...form.niceToHave.skills, ...form.atLeastOf.skills].map(
       (s) => [s.key, s.label] as const,
     ),
     ...(results?.skills ?? []).map((s) => [s.key, s.name ?? s.key] as const),
   ]);
-  const hits = (results?.hits ?? []) as unknown as Hit[];
-  const facets = results?.facets as Record<string, { key: string; count: number }[]> | undefined;
+  const hits = results?.hits ?? [];
+  const facets = results?.facets;
+  const toggle = (list: readonly string[], key: string) =>
+    list.includes(key) ? list.filter((k) => k !== key) : [...list, key];
+  const mustKeys = pickedKeys(form.mustHave);
   return (
     <Page title="Find candidates">
+      <SavedSearches employerId={employerId} version={savedVersion} open={openSaved} />
       <form
         class="search-form"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setPages([]);
-          void run();
+          void run(form);
         }}
       >
         <SkillPicker
           id="must-have"
           label="Must have"
           hint="Type a skill or occupation and pick it, or paste skill keys (ONET:…, ESCO:…) separated by commas."
-          value={mustHave}
-          onChange={setMustHave}
+          value={form.mustHave}
+          onChange={(mustHave) => set({ mustHave })}
           error={fieldError(error, '/mustHave')}
         />
         <SkillPicker
           id="nice-to-have"
           label="Nice to have"
           hint="Ranks candidates higher; not required."
-          value={niceToHave}
-          onChange={setNiceToHave}
+          value={form.niceToHave}
+          onChange={(niceToHave) => set({ niceToHave })}
           error={fieldError(error, '/niceToHave')}
         />
-        <div class="row">
-          <label for="at-least-n">At least</label>
+        <div class="field">
+          <label for="at-least-n">At least how many of the skills below</label>
           <input
             id="at-least-n"
             type="number"
             min={1}
-            value={atLeastN}
-            onInput={(e) => setAtLeastN(Number(e.currentTarget.value))}
+            value={form.atLeastN}
+            onInput={(e) => set({ atLeastN: Number(e.currentTarget.value) })}
+            aria-invalid={fieldError(error, '/atLeast/n') ? 'true' : undefined}
+            aria-describedby={fieldError(error, '/atLeast/n') ? 'at-least-n-error' : undefined}
           />
+          <FieldError id="at-least-n" error={error} pointer="/atLeast/n" />
         </div>
         <SkillPicker
           id="at-least-of"
           label="of these skills"
           hint="Leave empty for none."
-          value={atLeastOf}
-          onChange={setAtLeastOf}
-          error={fieldError(error, '/atLeast')}
+          value={form.atLeastOf}
+          onChange={(atLeastOf) => set({ atLeastOf })}
+          error={fieldError(error, '/atLeast/of')}
         />
-        <div class="row">
-          <label for="issued-after">Badges issued after</label>
-          <input
-            id="issued-after"
-            type="date"
-            value={issuedAfter}
-            onInput={(e) => setIssuedAfter(e.currentTarget.value)}
-          />
+        <fieldset class="filters">
+          <legend>Count only badges that are</legend>
+          <div class="field">
+            <label for="issued-after">Issued after</label>
+            <input
+              id="issued-after"
+              type="date"
+              value={form.issuedAfter}
+              onInput={(e) => set({ issuedAfter: e.currentTarget.value })}
+              aria-invalid={fieldError(error, '/filter/issuedAfter') ? 'true' : undefined}
+              aria-describedby={
+                fieldError(error, '/filter/issuedAfter') ? 'issued-after-error' : undefined
+              }
+            />
+            <FieldError id="issued-after" error={error} pointer="/filter/issuedAfter" />
+          </div>
+          <div class="field">
+            <label for="min-result">Minimum result (0–100)</label>
+            <input
+              id="min-result"
+              type="number"
+              min={0}
+              max={100}
+              value={form.minResult}
+              onInput={(e) => set({ minResult: e.currentTarget.value })}
+              aria-invalid={fieldError(error, '/filter/minResultLevel') ? 'true' : undefined}
+              aria-describedby={`min-result-hint${fieldError(error, '/filter/minResultLevel') ? ' min-result-error' : ''}`}
+            />
+            <small id="min-result-hint" class="muted">
+              Badges without a ranked result do not count when set.
+            </small>
+            <FieldError id="min-result" error={error} pointer="/filter/minResultLevel" />
+          </div>
+          <div class="field">
+            <label for="issuer-tiers">Issuer trust tiers</label>
+            <input
+              id="issuer-tiers"
+              value={form.issuerTiers}
+              onInput={(e) => set({ issuerTiers: e.currentTarget.value })}
+              aria-describedby={`issuer-tiers-hint${fieldError(error, '/filter/issuerTiers') ? ' issuer-tiers-error' : ''}`}
+              aria-invalid={fieldError(error, '/filter/issuerTiers') ? 'true' : undefined}
+            />
+            <small id="issuer-tiers-hint" class="muted">
+              Tiers your platform gives issuers, separated by commas (for example accredited).
+            </small>
+            <FieldError id="issuer-tiers" error={error} pointer="/filter/issuerTiers" />
+          </div>
+          <div class="field">
+            <label for="achievement-type">Achievement type</label>
+            <select
+              id="achievement-type"
+              value={form.achievementTypes[0] ?? ''}
+              onChange={(e) =>
+                set({ achievementTypes: e.currentTarget.value ? [e.currentTarget.value] : [] })
+              }
+            >
+              <option value="">Any type</option>
+              {[...new Set([...ACHIEVEMENT_TYPES, ...form.achievementTypes])].map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+            <FieldError id="achievement-type" error={error} pointer="/filter/achievementTypes" />
+          </div>
+          {form.issuers.length > 0 && (
+            <p>
+              Issuers: {form.issuers.map((i) => names.get(i) ?? i).join(', ')}{' '}
+              <button type="button" class="link" onClick={() => refine({ issuers: [] })}>
+                Any issuer
+              </button>
+            </p>
+          )}
+        </fieldset>
+        <div class="field">
           <label for="sort">Sort by</label>
           <select
             id="sort"
-            value={sort}
-            onChange={(e) => setSort(e.currentTarget.value as 'relevance' | 'recent')}
+            value={form.sort}
+            onChange={(e) => set({ sort: e.currentTarget.value as 'relevance' | 'recent' })}
           >
-            <option value="relevance">Best match</option>
+            <option value="relevance">Best match (must-haves, then nice-to-haves)</option>
             <option value="recent">Most recent badges</option>
           </select>
         </div>
@@ -303,77 +665,121 @@ function Search() {
         </div>
       </form>
       {busy && <p aria-busy="true">Searching…</p>}
-      {error !== undefined && !fieldError(error, '/mustHave') && <ErrorNote error={error} />}
-      {error !== undefined && fieldError(error, '/mustHave') && (
-        <p class="error" role="alert">
-          {problemText(error)}
-        </p>
-      )}
+      {error !== undefined && <ErrorNote error={error} />}
       {results && (
         <div class="results">
           <h2 aria-live="polite">
             {results.total} candidate{results.total === 1 ? '' : 's'}
           </h2>
+          {ran && (
+            <SaveSearch
+              employerId={employerId}
+              query={ran}
+              saved={() => setSavedVersion((v) => v + 1)}
+            />
+          )}
           {results.unknownSkills.length > 0 && (
             <p class="error">
               Not known: {results.unknownSkills.map((u) => `${u.input} (${u.reason})`).join('; ')}
             </p>
           )}
-          {facets && Object.keys(facets).length > 0 && (
-            <details>
-              <summary>Facets</summary>
-              {Object.entries(facets).map(([name, buckets]) => (
-                <div key={name}>
-                  <h3>{name}</h3>
-                  <ul class="facets">
-                    {(Array.isArray(buckets) ? buckets : []).map((b) => (
-                      <li key={b.key}>
-                        {names.get(b.key) ?? b.key} <span class="count">{b.count}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              ))}
-            </details>
+          {facets && (
+            <section class="facet-panel" aria-labelledby="facets-title">
+              <h2 id="facets-title" class="visually-hidden">
+                Refine
+              </h2>
+              <FacetList
+                title="Skills"
+                buckets={facets.skills}
+                names={names}
+                active={(key) => mustKeys.includes(key)}
+                toggle={(key) =>
+                  refine({
+                    mustHave: mustKeys.includes(key)
+                      ? {
+                          skills: form.mustHave.skills.filter((s) => s.key !== key),
+                          text: keys(form.mustHave.text)
+                            .filter((k) => k !== key)
+                            .join(', '),
+                        }
+                      : {
+                          ...form.mustHave,
+                          text: [...keys(form.mustHave.text), key].join(', '),
+                        },
+                  })
+                }
+              />
+              <FacetList
+                title="Issuers"
+                buckets={facets.issuers}
+                names={names}
+                active={(key) => form.issuers.includes(key)}
+                toggle={(key) => refine({ issuers: toggle(form.issuers, key) })}
+              />
+              <FacetList
+                title="Achievement types"
+                buckets={facets.achievementTypes}
+                names={names}
+                active={(key) => form.achievementTypes.includes(key)}
+                toggle={(key) => refine({ achievementTypes: toggle(form.achievementTypes, key) })}
+              />
+            </section>
           )}
           {hits.length === 0 ? (
             <p>No consenting candidate has badges showing these skills.</p>
           ) : (
-            <ol class="cards">
-              {hits.map((hit) => (
-                <li key={hit.learnerId} class="card hit">
-                  <h3>
-                    <a href={`/app/candidates/${encodeURIComponent(hit.learnerId)}`}>
-                      {hit.displayName ?? hit.learnerId}
-                    </a>
-                  </h3>
-                  <SkillMatches title="Must have" matches={hit.matched.mustHave} names={names} />
-                  <SkillMatches
-                    title="Nice to have"
-                    matches={hit.matched.niceToHave}
-                    names={names}
-                  />
-                  <SkillMatches title="At least N of" matches={hit.matched.atLeast} names={names} />
-                  {[...hit.missing.niceToHave, ...hit.missing.atLeast].length > 0 && (
-                    <p class="missing">
-                      Missing:{' '}
-                      {[...hit.missing.niceToHave, ...hit.missing.atLeast]
-                        .map((k) => names.get(k) ?? k)
-                        .join(', ')}
-                    </p>
-                  )}
-                </li>
-              ))}
+            <ol class="cards" aria-label="Candidates">
+              {hits.map((hit) => {
+                const missing = [...hit.missing.niceToHave, ...hit.missing.atLeast];
+                const name = hit.displayName ?? hit.learnerId;
+                return (
+                  <li key={hit.learnerId} class="card hit">
+                    <h3>
+                      <a href={`/app/candidates/${encodeURIComponent(hit.learnerId)}`}>{name}</a>
+                    </h3>
+                    <SkillMatches title="Must have" matches={hit.matched.mustHave} names={names} />
+                    <SkillMatches
+                      title="Nice to have"
+                      matches={hit.matched.niceToHave}
+                      names={names}
+                    />
+                    <SkillMatches
+                      title="At least N of"
+                      matches={hit.matched.atLeast}
+                      names={names}
+                    />
+                    {missing.length > 0 && (
+                      <>
+                        <h4>Missing</h4>
+                        <ul class="reasons missing">
+                          {[...new Set(missing)].map((k) => (
+                            <li key={k}>
+                              <span class="mark" aria-hidden="true">
+                                ✗
+                              </span>{' '}
+                              {names.get(k) ?? k} <span class="visually-hidden">(missing)</span>
+                            </li>
+                          ))}
+                        </ul>
+                      </>
+                    )}
+                    <details>
+                      <summary>Shortlist {name}</summary>
+                      <ShortlistForm learnerId={hit.learnerId} name={name} />
+                    </details>
+                  </li>
+                );
+              })}
             </ol>
           )}
-          <div class="row">
+          <nav class="row" aria-label="Result pages">
             {pages.length > 0 && (
               <button
                 type="button"
                 onClick={() => {
                   const previous = pages.slice(0, -1);
                   setPages(previous);
-                  void run(previous.at(-1));
+                  void run(form, previous.at(-1));
                 }}
               >
                 Previous page
@@ -384,13 +790,13 @@ function Search() {
                 type="button"
                 onClick={() => {
                   setPages([...pages, results.next as string]);
-                  void run(results.next);
+                  void run(form, results.next);
                 }}
               >
                 Next page
               </button>
             )}
-          </div>
+          </nav>
         </div>
       )}
     </Page>
@@ -415,7 +821,7 @@ function Candidate() {
             <p>This candidate shows no badges.</p>
           ) : (
             <ul class="cards">
-              {(profile.badges as unknown as MatchedBadge[]).map((b) => (
+              {(profile.badges as unknown as CandidateBadge[]).map((b) => (
                 <li key={b.credentialId} class="card">
                   <h2>{b.achievementName ?? 'Badge'}</h2>
                   <p>
@@ -426,6 +832,8 @@ function Candidate() {
               ))}
             </ul>
           )}
+          <h2>Shortlist</h2>
+          <ShortlistForm learnerId={profile.learnerId} name={profile.displayName} />
         </Page>
       )}
     </Loaded>
