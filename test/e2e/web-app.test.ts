@@ -94,17 +94,39 @@ async function shoot(name: string): Promise<void> {
   await accessible();
 }
 
+/**
+ * Signs in through the development OpenID provider, as a person would: the app sends the
+ * browser there (authorization code + PKCE), its page asks which demo user to be, and the
+ * app takes the code back at /auth/callback.
+ */
 async function signInAs(user: string): Promise<void> {
   await page.goto(`${base}/app/sign-in`);
+  await page.getByRole('button', { name: 'Sign in with your account' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+  await page.getByRole('heading', { name: 'Sign in as a demo user' }).waitFor();
   await page.getByRole('button', { name: user, exact: true }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/app/'));
+  await page.getByRole('button', { name: `Sign out (${user})` }).waitFor();
+  // The tokens came from the provider (its issuer), not from the dev tokens file.
+  const stored = JSON.parse(
+    String(await page.evaluate("sessionStorage.getItem('credstack.session')")),
+  ) as { via: string; token: string };
+  expect(stored.via).toBe('oidc');
+  const claims = JSON.parse(Buffer.from(stored.token.split('.')[1] ?? '', 'base64url').toString());
+  expect(claims.iss).toBe(`${base}/oidc`);
 }
 
+/** Signs out of the app and of the provider, back on the home page. */
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: /^Sign out/ }).click();
+  await page.getByRole('heading', { name: 'Sign out of the development provider?' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL(`${base}/`);
   await page
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Sign in' })
     .waitFor();
+  expect(await page.evaluate("sessionStorage.getItem('credstack.session')")).toBeNull();
 }
 
 async function searchTwoSkills(): Promise<void> {
@@ -326,7 +348,8 @@ describe('the web app', () => {
     expect(await page.locator('.hit').filter({ hasText: 'Katherine J.' }).count()).toBe(1);
   });
 
-  it('says so when the session has ended, and offers to sign in again', async () => {
+  it('says so when the session has ended, and signs in again to the same page', async () => {
+    // The employer is signed in; the API now refuses the token, as it does an expired one.
     await page.evaluate(() => {
       const raw = sessionStorage.getItem('credstack.session') ?? '{}';
       sessionStorage.setItem(
@@ -338,7 +361,27 @@ describe('the web app', () => {
     await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Your session has ended.').waitFor();
-    expect(await page.getByRole('link', { name: 'Sign in again' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    // The provider still knows the browser: it answers at once, back to the same page.
+    await page.waitForURL(`${base}/app/search`);
+    await page.getByRole('button', { name: 'Sign out (employer)' }).waitFor();
+    expect(await page.getByText('Your session has ended.').count()).toBe(0);
+    await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+
+    // A token whose own expiry passes while the page is open: the notice shows by itself.
+    await page.evaluate(() => {
+      const raw = sessionStorage.getItem('credstack.session') ?? '{}';
+      sessionStorage.setItem(
+        'credstack.session',
+        JSON.stringify({ ...JSON.parse(raw), expiresAt: Math.floor(Date.now() / 1000) + 2 }),
+      );
+    });
+    await page.reload();
+    await page.getByLabel('Must have', { exact: true }).waitFor();
+    expect(await page.getByText('Your session has ended.').count()).toBe(0);
+    await page.getByText('Your session has ended.').waitFor({ timeout: 10_000 });
   });
 
   it('keeps tokens out of localStorage', async () => {
