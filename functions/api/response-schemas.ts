@@ -705,3 +705,29 @@ export const htmlText: JsonSchema = {
   type: 'string',
   example: '<!doctype html><html lang="en">…</html>',
 };
+
+/** What an import would do (POST …/imports/preview): nothing is stored. */
+export const importPreviewResponse: JsonSchema = object(
+  {
+    accepted: { type: 'boolean' },
+    refusal: str,
+    alreadyImported: { type: 'boolean' },
+    format: { enum: ['json', 'jwt', 'png', 'svg'] },
+    credentialId: str,
+    issuer: object({ id: str, name: str }),
+    achievement: object({ id: str, name: str }),
+    report: reportSchema,
+  },
+  ['accepted', 'alreadyImported', 'format', 'issuer', 'achievement', 'report'],
+  {
+    example: {
+      accepted: true,
+      alreadyImported: false,
+      format: 'png',
+      credentialId: importExample.credentialId,
+      issuer: importExample.issuer,
+      achievement: importExample.achievement,
+      report: reportExample,
+    },
+  },
+);

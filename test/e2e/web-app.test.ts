@@ -275,7 +275,52 @@ describe('the web app', () => {
     expect(linkedIn).toMatch(
       /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=Data\+Analyst\+Foundations&/,
     );
+    // Results and evidence from the credential itself, never an empty heading.
+    await page.getByRole('heading', { name: 'Results' }).waitFor();
+    await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+    expect(await page.getByText('Valid: checked just now.').count()).toBe(1);
     await shoot('learner-badge');
+    // The downloads are the service's files: baked images, JSON and the JWT.
+    const baked: Record<string, string> = {};
+    for (const [kind, name] of [
+      ['png', 'Badge image with the credential inside (PNG)'],
+      ['svg', 'Badge image with the credential inside (SVG)'],
+      ['jwt', 'Credential (JWT)'],
+    ] as const) {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name, exact: true }).click(),
+      ]);
+      baked[kind] = (await file.path()) ?? '';
+    }
+    expect((await readFile(baked.png ?? '')).subarray(1, 4).toString()).toBe('PNG');
+    expect(await readFile(baked.svg ?? '', 'utf8')).toContain('credential');
+
+    // Adding a badge shows the report in plain words before anything is saved.
+    await page.getByRole('link', { name: 'Add a badge' }).click();
+    await page.locator('#import-file').setInputFiles(baked.svg ?? '');
+    await page.getByRole('heading', { name: 'What we found' }).waitFor();
+    expect(await page.getByText(/^This is a badge image \(SVG\)/).count()).toBe(1);
+    expect(await page.getByText(/^It verifies:/).count()).toBe(1);
+    await shoot('learner-import-preview');
+    // A file that is no badge is refused, and the page says why.
+    await page.locator('#import-file').setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"hello":"world"}'),
+    });
+    await page.getByText(/^It cannot be added: the credential did not verify/).waitFor();
+    expect(await page.getByRole('button', { name: 'Keep this badge' }).count()).toBe(0);
+
+    // The public verify box takes the baked images too, read in the browser.
+    for (const kind of ['png', 'svg'] as const) {
+      await page.goto(`${base}/`);
+      await page.locator('#verify-file').setInputFiles(baked[kind] ?? '');
+      await page.getByText(/^This badge is genuine/).waitFor();
+    }
+    await page.goto(`${base}/app/badges`);
+    await page.getByRole('link', { name: 'Data Analyst Foundations' }).click();
+    await page.getByText('This badge is genuine').waitFor();
 
     await page.getByRole('link', { name: 'Public verification page' }).click();
     await page.waitForLoadState('load');
@@ -339,6 +384,20 @@ describe('the web app', () => {
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('button', { name: 'Withdraw consent' }).click();
     await page.getByText('No employer can find you.').waitFor();
+    // The change comes with a receipt: who, for what, which employers, from, withdrawn when.
+    const [receiptFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the receipt for this change' }).click(),
+    ]);
+    const receipt = JSON.parse(await readFile((await receiptFile.path()) ?? '', 'utf8'));
+    expect(receipt).toMatchObject({
+      event: 'withdrawn',
+      dataSubject: { learnerId: 'ada' },
+      legalBasis: 'consent',
+      recipients: { employers: [] },
+    });
+    expect(receipt.validity.withdrawnAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(receipt.purpose.description).toMatch(/employers find me/);
     await shoot('learner-privacy');
 
     await signOut();
@@ -361,7 +420,10 @@ describe('the web app', () => {
     await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Your session has ended.').waitFor();
-    await page.getByRole('button', { name: 'Sign in again' }).click();
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/auth/callback'),
+      page.getByRole('button', { name: 'Sign in again' }).click(),
+    ]);
     // The provider still knows the browser: it answers at once, back to the same page.
     await page.waitForURL(`${base}/app/search`);
     await page.getByRole('button', { name: 'Sign out (employer)' }).waitFor();
@@ -382,6 +444,26 @@ describe('the web app', () => {
     await page.getByLabel('Must have', { exact: true }).waitFor();
     expect(await page.getByText('Your session has ended.').count()).toBe(0);
     await page.getByText('Your session has ended.').waitFor({ timeout: 10_000 });
+  });
+
+  it('shows a revoked badge as revoked, never as valid', async () => {
+    await signOut();
+    await signInAs('learner-grace');
+    const held = await api('GET', '/learners/grace/credentials', 'learner-grace');
+    const badge = held.body.items.find(
+      (c: { achievement: { name?: string } }) =>
+        c.achievement.name === 'Relational Database Design',
+    );
+    const revoked = await api('POST', '/credentials/status', 'issuer-admin', {
+      credentialId: badge.id,
+      credentialStatus: [{ type: 'BitstringStatusListCredential', status: 'revoked' }],
+    });
+    expect(revoked.status).toBe(200);
+    await page.goto(`${base}/app/badges/${encodeURIComponent(badge.id)}`);
+    await page.getByText(/^Revoked: the issuer has withdrawn this badge/).waitFor();
+    await page.getByText(/^This badge did not verify/).waitFor();
+    expect(await page.getByText(/This badge is genuine|^Valid: checked/).count()).toBe(0);
+    await shoot('learner-badge-revoked');
   });
 
   it('keeps tokens out of localStorage', async () => {

@@ -52,6 +52,19 @@ export function Loaded<T>(props: {
   return <>{props.children(props.load.data)}</>;
 }
 
+/**
+ * Work under way that may take more than a second (verifying, fetching a link): a moving
+ * progress bar and the words, announced politely.
+ */
+export function Busy(props: { label: string }) {
+  return (
+    <div class="busy" role="status" aria-live="polite">
+      <progress aria-label={props.label} />
+      <span>{props.label}</span>
+    </div>
+  );
+}
+
 export function ErrorNote(props: { error: unknown }) {
   return (
     <p class="error" role="alert">
