@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, fieldError, problemText } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
-import { consentReceipt, receiptFileName, type StoredConsent } from '../consent-receipt.ts';
 import { date, download, ErrorNote, Loaded, Page, useLoad } from '../ui.tsx';
 
 type Consent =
@@ -13,24 +12,44 @@ const ACTIVITY_WORDS: Record<string, string> = {
   export: 'exported you in a shortlist',
 };
 
-function ReceiptButton(props: { learnerId: string; consent: Consent; label: string }) {
+/**
+ * Downloads the receipt the service makes for the consent as stored now (right after a
+ * change, for that change): the service's words, not the form's.
+ */
+function ReceiptButton(props: { learnerId: string; label: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
   return (
-    <button
-      type="button"
-      onClick={() =>
-        download(
-          receiptFileName(props.learnerId, props.consent as StoredConsent),
-          'application/json',
-          `${JSON.stringify(
-            consentReceipt(props.learnerId, props.consent as StoredConsent, location.origin),
-            null,
-            2,
-          )}\n`,
-        )
-      }
-    >
-      {props.label}
-    </button>
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(undefined);
+          const {
+            data,
+            error: failed,
+            response,
+          } = await api.GET('/learners/{learnerId}/consent/receipt', {
+            params: { path: { learnerId: props.learnerId } },
+          });
+          setBusy(false);
+          if (failed !== undefined) return setError(failed);
+          const named = /filename="([^"]+)"/.exec(
+            response.headers.get('content-disposition') ?? '',
+          )?.[1];
+          download(
+            named ?? `consent-receipt-${props.learnerId}.json`,
+            'application/json',
+            `${JSON.stringify(data, null, 2)}\n`,
+          );
+        }}
+      >
+        {props.label}
+      </button>
+      {error !== undefined && <ErrorNote error={error} />}
+    </>
   );
 }
 
@@ -70,7 +89,7 @@ export function Privacy(props: { learnerId: string }) {
   const [until, setUntil] = useState('');
   const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [change, setChange] = useState<{ consent: Consent; words: string }>();
+  const [change, setChange] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [withdrawError, setWithdrawError] = useState<unknown>();
 
@@ -111,7 +130,7 @@ export function Privacy(props: { learnerId: string }) {
             .split(',')
             .map((n) => n.trim())
             .filter(Boolean);
-    const { data, error: failed } = await api.PUT('/learners/{learnerId}/consent', {
+    const { error: failed } = await api.PUT('/learners/{learnerId}/consent', {
       params: { path: { learnerId: props.learnerId } },
       body: {
         displayName: displayName.trim(),
@@ -121,19 +140,19 @@ export function Privacy(props: { learnerId: string }) {
     });
     setBusy(false);
     if (failed !== undefined) return setError(failed);
-    setChange({ consent: data, words: 'Saved: the employers you chose can now find you.' });
+    setChange('Saved: the employers you chose can now find you.');
     reload();
   }
 
   async function withdraw() {
     setWithdrawError(undefined);
     setBusy(true);
-    const { data, error: failed } = await api.DELETE('/learners/{learnerId}/consent', {
+    const { error: failed } = await api.DELETE('/learners/{learnerId}/consent', {
       params: { path: { learnerId: props.learnerId } },
     });
     setBusy(false);
     if (failed !== undefined) return setWithdrawError(failed);
-    setChange({ consent: data, words: 'Withdrawn: no employer can find you any more.' });
+    setChange('Withdrawn: no employer can find you any more.');
     reload();
   }
 
@@ -162,7 +181,6 @@ export function Privacy(props: { learnerId: string }) {
                 )}
                 <ReceiptButton
                   learnerId={props.learnerId}
-                  consent={consent}
                   label="Download the receipt for my current choice"
                 />
               </div>
@@ -173,12 +191,8 @@ export function Privacy(props: { learnerId: string }) {
       </Loaded>
       {change && (
         <div class="card" role="status">
-          <p>{change.words}</p>
-          <ReceiptButton
-            learnerId={props.learnerId}
-            consent={change.consent}
-            label="Download the receipt for this change"
-          />
+          <p>{change}</p>
+          <ReceiptButton learnerId={props.learnerId} label="Download the receipt for this change" />
         </div>
       )}
       <h2>Let employers find me</h2>

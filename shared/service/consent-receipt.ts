@@ -1,21 +1,17 @@
+import { type ConsentView, getConsent } from './consent.ts';
+import type { ServiceContext } from './context.ts';
+import type { Principal } from './principal.ts';
+
 /**
  * A consent receipt the learner can keep, in the spirit of ISO/IEC TS 27560 (consent record
  * information structure): who consented, to whom, for what purpose, from when, until when,
- * and when it was withdrawn — built from the consent as the service stored it (the answer to
- * the change itself), never from what the form held. Kept free of the DOM so the unit tier
- * checks it.
+ * and when it was withdrawn. Built by the service from the consent it stored — right after a
+ * change, that change — never from what a form held, so the receipt says what the service will
+ * act on.
  */
 
-/** The consent as the API answers it (GET, PUT and DELETE /learners/{learnerId}/consent). */
-export interface StoredConsent {
-  readonly tenantId: string;
-  readonly state: 'given' | 'withdrawn';
-  readonly displayName: string;
-  readonly employers: 'all' | readonly string[];
-  readonly until?: string;
-  readonly givenAt: string;
-  readonly updatedAt: string;
-}
+/** The stored consent a receipt is made from (the consent view, without its derived state). */
+export type StoredConsent = Omit<ConsentView, 'discoverable'>;
 
 export interface ConsentReceipt {
   readonly schema: 'credstack-consent-receipt/1';
@@ -46,7 +42,7 @@ const PURPOSE =
 
 /**
  * @example
- * download('receipt.json', 'application/json', JSON.stringify(consentReceipt('ada', stored, origin)));
+ * consentReceipt('ada', stored, 'https://credstack.example').validity.withdrawnAt; // null while given
  */
 export function consentReceipt(
   learnerId: string,
@@ -77,12 +73,30 @@ export function consentReceipt(
       until: consent.until ?? null,
       withdrawnAt: withdrawn ? consent.updatedAt : null,
     },
-    howToWithdraw: `${service}/app/privacy — "Withdraw consent"; it takes effect at once.`,
+    howToWithdraw: `${service}/app/privacy — "Withdraw consent" (or DELETE ${service}/learners/${learnerId}/consent); it takes effect at once.`,
   };
 }
 
+/**
+ * The receipt for the learner's consent as stored now: 404 when they never gave one.
+ *
+ * @example
+ * const receipt = await getConsentReceipt(ctx, principal, 'ada');
+ */
+export async function getConsentReceipt(
+  ctx: ServiceContext,
+  principal: Principal,
+  learnerId: string,
+): Promise<ConsentReceipt> {
+  const { discoverable: _derived, ...stored } = await getConsent(ctx, principal, learnerId);
+  return consentReceipt(learnerId, stored, ctx.baseUrl);
+}
+
 /** The receipt's file name: the learner and the moment of the change. */
-export function receiptFileName(learnerId: string, consent: StoredConsent): string {
+export function receiptFileName(
+  learnerId: string,
+  consent: Pick<StoredConsent, 'state' | 'updatedAt'>,
+): string {
   const at = consent.updatedAt.replace(/[^0-9TZ]/g, '');
   return `consent-receipt-${learnerId}-${consent.state}-${at}.json`;
 }

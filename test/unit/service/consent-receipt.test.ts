@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { consentReceipt, receiptFileName } from '../../../web/src/consent-receipt.ts';
+import { giveConsent, withdrawConsent } from '#shared/service/consent.ts';
+import {
+  consentReceipt,
+  getConsentReceipt,
+  receiptFileName,
+} from '#shared/service/consent-receipt.ts';
+import type { Principal } from '#shared/service/principal.ts';
+import { memoryService, useVaultDir } from '#test/support/memory-service.ts';
 
-/** The receipt a learner downloads after each consent change (web/src/consent-receipt.ts). */
+const vaultDir = useVaultDir();
+const ADA: Principal = { subject: 'ada', roles: ['learner'], learnerId: 'ada' };
+const BO: Principal = { subject: 'bo', roles: ['learner'], learnerId: 'bo' };
+
+/** The receipt a learner downloads after each consent change (shared/service/consent-receipt.ts). */
 describe('the consent receipt', () => {
   const given = {
     tenantId: 'default',
@@ -51,5 +62,27 @@ describe('the consent receipt', () => {
     const { until: _until, ...open } = given;
 
     expect(consentReceipt('ada', { ...open, employers: 'all' }, 'x').validity.until).toBeNull();
+  });
+
+  it('is made by the service from what it stored, after each change; never for another learner', async () => {
+    const ctx = memoryService(vaultDir());
+    await expect(getConsentReceipt(ctx, ADA, 'ada')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    await giveConsent(ctx, ADA, 'ada', { displayName: ' Ada L. ', employers: ['acme'] });
+    const given = await getConsentReceipt(ctx, ADA, 'ada');
+    await withdrawConsent(ctx, ADA, 'ada');
+    const withdrawn = await getConsentReceipt(ctx, ADA, 'ada');
+
+    expect(given).toMatchObject({
+      event: 'given',
+      dataSubject: { learnerId: 'ada', shownAs: 'Ada L.' },
+      controller: { service: ctx.baseUrl },
+      recipients: { employers: ['acme'] },
+      validity: { withdrawnAt: null },
+    });
+    expect(withdrawn.event).toBe('withdrawn');
+    expect(withdrawn.validity.from).toBe(given.validity.from);
+    expect(withdrawn.validity.withdrawnAt).toBe(withdrawn.issuedAt);
+    await expect(getConsentReceipt(ctx, BO, 'ada')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
