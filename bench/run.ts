@@ -107,13 +107,14 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
 }
 
 /**
- * `BENCH_ONLY=search` (or `pathways`, `cold-start`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   search: async () => (await import('./search.ts')).searchRows(),
   pathways: () => pathwayRows({ rounds, roundMs }),
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
+  web: async () => (await import('./web-app.ts')).webAppRows(),
 };
 
 async function main(): Promise<void> {
@@ -314,6 +315,8 @@ async function main(): Promise<void> {
       rows.push(...(await (await import('./search.ts')).searchRows()));
     if (process.env.BENCH_COLD_START !== '0')
       rows.push(...(await (await import('./cold-start.ts')).coldStartRows()));
+    if (process.env.BENCH_WEB !== '0')
+      rows.push(...(await (await import('./web-app.ts')).webAppRows()));
     await report(rows);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -220,6 +220,22 @@ ${choices}
 `;
 }
 
+/**
+ * The provider's sign-out question, in the look of its sign-in page: the provider's own page
+ * would load a web font from the internet, which the local runtime must not need.
+ */
+function logoutPage(form: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>credstack development sign-out</title></head>
+<body>
+<h1>Sign out of the development provider?</h1>
+${form}
+<p><button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button></p>
+</body></html>
+`;
+}
+
 function sendText(
   response: ServerResponse,
   status: number,
@@ -336,7 +352,19 @@ export async function createDevOidcProvider(options: {
     },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx: { body?: unknown; type?: string }, form: string) {
+          ctx.type = 'html';
+          ctx.body = logoutPage(form);
+        },
+        // Only when the app named no return address; the app always names `/`.
+        async postLogoutSuccessSource(ctx: { body?: unknown; type?: string }) {
+          ctx.type = 'html';
+          ctx.body =
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><h1>Signed out</h1><p><a href="/">Back to credstack</a></p></body></html>';
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,

@@ -3,13 +3,14 @@ import {
   getImport,
   importCredential,
   listImports,
+  previewImport,
   removeImport,
   reverifyImport,
 } from '#shared/service/imports.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
-import { importPage, importResponse } from './response-schemas.ts';
+import { importPage, importPreviewResponse, importResponse } from './response-schemas.ts';
 import { importSchema } from './search-schemas.ts';
 
 const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
@@ -68,6 +69,34 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
           body: imported,
         };
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/learners/{learnerId}/imports/preview',
+      operationId: 'previewImport',
+      group: 'search',
+      summary: 'What adding a badge would do: its verification report, nothing stored',
+      description:
+        'Takes the same body as `POST /learners/{learnerId}/imports` and runs the same checks (signature, status, issuer binding, subject), so the learner can read the report before keeping the badge. `accepted` says whether the import would store it now; when not, `refusal` says why. Input that cannot be read is refused with 400, as by the import.',
+      tags: ['imports', 'learners'],
+      auth: LEARNER_OWNERS,
+      body: importSchema,
+      opaqueBody: true,
+      responses: {
+        200: { description: 'What the import would do', schema: importPreviewResponse },
+        400: { description: 'The input is not a credential, or could not be fetched' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE_NO_STORE,
+        body: await previewImport(
+          ctx,
+          deps,
+          request.principal,
+          request.pathParams.learnerId,
+          request.body,
+        ),
+      }),
     }),
     defineRoute({
       method: 'GET',

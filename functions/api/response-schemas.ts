@@ -783,3 +783,96 @@ export const htmlText: JsonSchema = {
   type: 'string',
   example: '<!doctype html><html lang="en">…</html>',
 };
+
+/** What an import would do (POST …/imports/preview): nothing is stored. */
+export const importPreviewResponse: JsonSchema = object(
+  {
+    accepted: { type: 'boolean' },
+    refusal: str,
+    alreadyImported: { type: 'boolean' },
+    format: { enum: ['json', 'jwt', 'png', 'svg'] },
+    credentialId: str,
+    issuer: object({ id: str, name: str }),
+    achievement: object({ id: str, name: str }),
+    report: reportSchema,
+  },
+  ['accepted', 'alreadyImported', 'format', 'issuer', 'achievement', 'report'],
+  {
+    example: {
+      accepted: true,
+      alreadyImported: false,
+      format: 'png',
+      credentialId: importExample.credentialId,
+      issuer: importExample.issuer,
+      achievement: importExample.achievement,
+      report: reportExample,
+    },
+  },
+);
+
+/** GET /learners/{learnerId}/consent/receipt. */
+export const consentReceiptResponse: JsonSchema = object(
+  {
+    schema: { const: 'credstack-consent-receipt/1' },
+    receiptId: str,
+    issuedAt: instant,
+    event: { enum: ['given', 'withdrawn'] },
+    dataSubject: object({ learnerId: str, shownAs: str }, ['learnerId', 'shownAs']),
+    controller: object({ service: str, tenant: str }, ['service', 'tenant']),
+    purpose: object(
+      {
+        description: str,
+        processing: { type: 'array', items: str },
+        personalData: { type: 'array', items: str },
+      },
+      ['description', 'processing', 'personalData'],
+    ),
+    recipients: object(
+      { employers: { oneOf: [{ const: 'all' }, { type: 'array', items: str }] } },
+      ['employers'],
+    ),
+    legalBasis: { const: 'consent' },
+    validity: object(
+      {
+        from: instant,
+        until: { oneOf: [instant, { type: 'null' }] },
+        withdrawnAt: { oneOf: [instant, { type: 'null' }] },
+      },
+      ['from', 'until', 'withdrawnAt'],
+    ),
+    howToWithdraw: str,
+  },
+  [
+    'schema',
+    'receiptId',
+    'issuedAt',
+    'event',
+    'dataSubject',
+    'controller',
+    'purpose',
+    'recipients',
+    'legalBasis',
+    'validity',
+    'howToWithdraw',
+  ],
+  {
+    example: {
+      schema: 'credstack-consent-receipt/1',
+      receiptId: `default:ada:${AT}:withdrawn`,
+      issuedAt: AT,
+      event: 'withdrawn',
+      dataSubject: { learnerId: 'ada', shownAs: 'Ada L.' },
+      controller: { service: BASE, tenant: 'default' },
+      purpose: {
+        description:
+          'Let employers find me in candidate search by the skills my verified badges show, and see my profile.',
+        processing: ['candidate search', 'profile view', 'shortlist export'],
+        personalData: ['the name shown to employers'],
+      },
+      recipients: { employers: [] },
+      legalBasis: 'consent',
+      validity: { from: AT, until: null, withdrawnAt: AT },
+      howToWithdraw: `${BASE}/app/privacy`,
+    },
+  },
+);

@@ -4,6 +4,7 @@ import {
   learnerSearchActivity,
   withdrawConsent,
 } from '#shared/service/consent.ts';
+import { getConsentReceipt, receiptFileName } from '#shared/service/consent-receipt.ts';
 import {
   exportCandidates,
   getSearchSettings,
@@ -19,6 +20,7 @@ import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pa
 import {
   candidateCredentialResponse,
   candidateResponse,
+  consentReceiptResponse,
   consentResponse,
   csvText,
   searchActivityPage,
@@ -200,6 +202,37 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
         headers: PRIVATE_NO_STORE,
         body: await withdrawConsent(ctx, request.principal, request.pathParams.learnerId),
       }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/learners/{learnerId}/consent/receipt',
+      operationId: 'getConsentReceipt',
+      group: 'search',
+      summary:
+        'A receipt for your consent as stored now (ISO/IEC TS 27560 in spirit): who, purpose, which employers, from, until, withdrawn when',
+      description:
+        'Right after a change (PUT or DELETE …/consent) it records that change; `receiptId` names the stored change, so fetching it again gives the same receipt.',
+      tags: ['search', 'learners'],
+      auth: LEARNER_OWNERS,
+      responses: {
+        200: { description: 'The receipt', schema: consentReceiptResponse },
+        404: { description: 'Never given' },
+      },
+      handle: async (request) => {
+        const learnerId = request.pathParams.learnerId;
+        const receipt = await getConsentReceipt(ctx, request.principal, learnerId);
+        return {
+          status: 200,
+          headers: {
+            ...PRIVATE_NO_STORE,
+            'content-disposition': `attachment; filename="${receiptFileName(learnerId, {
+              state: receipt.event,
+              updatedAt: receipt.issuedAt,
+            })}"`,
+          },
+          body: receipt,
+        };
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -89,8 +89,10 @@ function storedReport(report: VerificationReport): StoredReport {
     : { ...rest, endorsements: endorsements.map((endorsement) => storedReport(endorsement)) };
 }
 
-function view(record: ImportRecord): ImportView {
-  const credential = importedCredentialJson(record);
+/** The issuer and achievement a credential names (ids and names, when it gives them). */
+function namesOf(
+  credential: Readonly<Record<string, unknown>>,
+): Pick<ImportView, 'issuer' | 'achievement'> {
   const issuer = credential.issuer;
   const subject = Array.isArray(credential.credentialSubject)
     ? credential.credentialSubject[0]
@@ -101,10 +103,6 @@ function view(record: ImportRecord): ImportView {
   const achievementId = text(achievement.id);
   const achievementName = text(achievement.name);
   return {
-    id: record.id,
-    credentialId: record.credentialId,
-    state: record.state,
-    source: record.source,
     issuer: {
       ...(issuerId === undefined ? {} : { id: issuerId }),
       ...(issuerName === undefined ? {} : { name: issuerName }),
@@ -113,6 +111,16 @@ function view(record: ImportRecord): ImportView {
       ...(achievementId === undefined ? {} : { id: achievementId }),
       ...(achievementName === undefined ? {} : { name: achievementName }),
     },
+  };
+}
+
+function view(record: ImportRecord): ImportView {
+  return {
+    id: record.id,
+    credentialId: record.credentialId,
+    state: record.state,
+    source: record.source,
+    ...namesOf(importedCredentialJson(record)),
     importedAt: record.importedAt,
     verifiedAt: record.verifiedAt,
     report: record.report,
@@ -330,6 +338,73 @@ export async function importCredential(
   await ctx.imports.create(record);
   noteMetric('CredentialsImported');
   return view(record);
+}
+
+/** What an import would do, told before anything is stored. */
+export interface ImportPreview {
+  /** Whether {@link importCredential} would store it now. */
+  readonly accepted: boolean;
+  /** Why it would be refused, in the words the import's 400 would use. */
+  readonly refusal?: string;
+  /** True when the learner already imported this credential (the import would answer 409). */
+  readonly alreadyImported: boolean;
+  readonly format: ImportRecord['source']['format'];
+  readonly credentialId?: string;
+  readonly issuer: { readonly id?: string; readonly name?: string };
+  readonly achievement: { readonly id?: string; readonly name?: string };
+  readonly report: StoredReport;
+}
+
+/**
+ * Reads and verifies a credential exactly as {@link importCredential} does — the same input
+ * rules, checks, issuer binding and subject test — and says what the import would do, storing
+ * nothing: the learner reads the report before choosing to keep the badge. Input that cannot
+ * be read (bad base64, not a credential, a URL that would not load) is refused as the import
+ * refuses it; a credential that reads but would be refused answers with the reason.
+ *
+ * @example
+ * const preview = await previewImport(ctx, { verifier }, principal, 'ada', { file });
+ * if (!preview.accepted) console.log(preview.refusal);
+ */
+export async function previewImport(
+  ctx: ServiceContext,
+  deps: ImportDeps,
+  principal: Principal,
+  learnerId: string,
+  input: ImportInput,
+): Promise<ImportPreview> {
+  requireLearnerScope(principal, learnerId);
+  const { bytes, pointer } = await inputBytes(input, deps);
+  const read = readInput(bytes, pointer);
+  if (read.text.length > MAX_SIGNED_CHARS) {
+    const detail = `the credential is ${read.text.length} characters, more than the ${MAX_SIGNED_CHARS} kept`;
+    throw new ServiceError('PAYLOAD_TOO_LARGE', detail, { fields: [{ pointer, detail }] });
+  }
+  const report = await deps.verifier.verify(read.text);
+  const credential = report.credential ?? {};
+  const credentialId = text(credential.id);
+  let refusal: string | undefined;
+  try {
+    requireAccepted(report, pointer);
+    if (credentialId === undefined) refuse(pointer, 'the credential has no id to keep it by');
+    await requireSubject(ctx, principal, learnerId, credential, pointer);
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== 'VALIDATION') throw error;
+    refusal = error.message;
+  }
+  const alreadyImported =
+    credentialId !== undefined &&
+    (await ctx.imports.get(learnerId, importIdFor(credentialId))) !== undefined;
+  const named = namesOf(credential);
+  return {
+    accepted: refusal === undefined && !alreadyImported,
+    ...(refusal === undefined ? {} : { refusal }),
+    alreadyImported,
+    format: read.format,
+    ...(credentialId === undefined ? {} : { credentialId }),
+    ...named,
+    report: storedReport(report),
+  };
 }
 
 /**

@@ -95,17 +95,39 @@ async function shoot(name: string): Promise<void> {
   await accessible();
 }
 
+/**
+ * Signs in through the development OpenID provider, as a person would: the app sends the
+ * browser there (authorization code + PKCE), its page asks which demo user to be, and the
+ * app takes the code back at /auth/callback.
+ */
 async function signInAs(user: string): Promise<void> {
   await page.goto(`${base}/app/sign-in`);
+  await page.getByRole('button', { name: 'Sign in with your account' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'));
+  await page.getByRole('heading', { name: 'Sign in as a demo user' }).waitFor();
   await page.getByRole('button', { name: user, exact: true }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/app/'));
+  await page.getByRole('button', { name: `Sign out (${user})` }).waitFor();
+  // The tokens came from the provider (its issuer), not from the dev tokens file.
+  const stored = JSON.parse(
+    String(await page.evaluate("sessionStorage.getItem('credstack.session')")),
+  ) as { via: string; token: string };
+  expect(stored.via).toBe('oidc');
+  const claims = JSON.parse(Buffer.from(stored.token.split('.')[1] ?? '', 'base64url').toString());
+  expect(claims.iss).toBe(`${base}/oidc`);
 }
 
+/** Signs out of the app and of the provider, back on the home page. */
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: /^Sign out/ }).click();
+  await page.getByRole('heading', { name: 'Sign out of the development provider?' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL(`${base}/`);
   await page
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Sign in' })
     .waitFor();
+  expect(await page.evaluate("sessionStorage.getItem('credstack.session')")).toBeNull();
 }
 
 async function searchTwoSkills(): Promise<void> {
@@ -254,7 +276,52 @@ describe('the web app', () => {
     expect(linkedIn).toMatch(
       /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=Data\+Analyst\+Foundations&/,
     );
+    // Results and evidence from the credential itself, never an empty heading.
+    await page.getByRole('heading', { name: 'Results' }).waitFor();
+    await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+    expect(await page.getByText('Valid: checked just now.').count()).toBe(1);
     await shoot('learner-badge');
+    // The downloads are the service's files: baked images, JSON and the JWT.
+    const baked: Record<string, string> = {};
+    for (const [kind, name] of [
+      ['png', 'Badge image with the credential inside (PNG)'],
+      ['svg', 'Badge image with the credential inside (SVG)'],
+      ['jwt', 'Credential (JWT)'],
+    ] as const) {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name, exact: true }).click(),
+      ]);
+      baked[kind] = (await file.path()) ?? '';
+    }
+    expect((await readFile(baked.png ?? '')).subarray(1, 4).toString()).toBe('PNG');
+    expect(await readFile(baked.svg ?? '', 'utf8')).toContain('credential');
+
+    // Adding a badge shows the report in plain words before anything is saved.
+    await page.getByRole('link', { name: 'Add a badge' }).click();
+    await page.locator('#import-file').setInputFiles(baked.svg ?? '');
+    await page.getByRole('heading', { name: 'What we found' }).waitFor();
+    expect(await page.getByText(/^This is a badge image \(SVG\)/).count()).toBe(1);
+    expect(await page.getByText(/^It verifies:/).count()).toBe(1);
+    await shoot('learner-import-preview');
+    // A file that is no badge is refused, and the page says why.
+    await page.locator('#import-file').setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"hello":"world"}'),
+    });
+    await page.getByText(/^It cannot be added: the credential did not verify/).waitFor();
+    expect(await page.getByRole('button', { name: 'Keep this badge' }).count()).toBe(0);
+
+    // The public verify box takes the baked images too, read in the browser.
+    for (const kind of ['png', 'svg'] as const) {
+      await page.goto(`${base}/`);
+      await page.locator('#verify-file').setInputFiles(baked[kind] ?? '');
+      await page.getByText(/^This badge is genuine/).waitFor();
+    }
+    await page.goto(`${base}/app/badges`);
+    await page.getByRole('link', { name: 'Data Analyst Foundations' }).click();
+    await page.getByText('This badge is genuine').waitFor();
 
     await page.getByRole('link', { name: 'Public verification page' }).click();
     await page.waitForLoadState('load');
@@ -391,6 +458,20 @@ describe('the web app', () => {
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('button', { name: 'Withdraw consent' }).click();
     await page.getByText('No employer can find you.').waitFor();
+    // The change comes with a receipt: who, for what, which employers, from, withdrawn when.
+    const [receiptFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the receipt for this change' }).click(),
+    ]);
+    const receipt = JSON.parse(await readFile((await receiptFile.path()) ?? '', 'utf8'));
+    expect(receipt).toMatchObject({
+      event: 'withdrawn',
+      dataSubject: { learnerId: 'ada' },
+      legalBasis: 'consent',
+      recipients: { employers: [] },
+    });
+    expect(receipt.validity.withdrawnAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(receipt.purpose.description).toMatch(/employers find me/);
     await shoot('learner-privacy');
 
     await signOut();
@@ -421,7 +502,8 @@ describe('the web app', () => {
     expect(await csv.text()).toBe('learnerId,displayName,note,addedAt,badges,verifyUrls\r\n');
   });
 
-  it('says so when the session has ended, and offers to sign in again', async () => {
+  it('says so when the session has ended, and signs in again to the same page', async () => {
+    // The employer is signed in; the API now refuses the token, as it does an expired one.
     await page.evaluate(() => {
       const raw = sessionStorage.getItem('credstack.session') ?? '{}';
       sessionStorage.setItem(
@@ -433,7 +515,50 @@ describe('the web app', () => {
     await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByText('Your session has ended.').waitFor();
-    expect(await page.getByRole('link', { name: 'Sign in again' }).count()).toBe(1);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/auth/callback'),
+      page.getByRole('button', { name: 'Sign in again' }).click(),
+    ]);
+    // The provider still knows the browser: it answers at once, back to the same page.
+    await page.waitForURL(`${base}/app/search`);
+    await page.getByRole('button', { name: 'Sign out (employer)' }).waitFor();
+    expect(await page.getByText('Your session has ended.').count()).toBe(0);
+    await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+
+    // A token whose own expiry passes while the page is open: the notice shows by itself.
+    await page.evaluate(() => {
+      const raw = sessionStorage.getItem('credstack.session') ?? '{}';
+      sessionStorage.setItem(
+        'credstack.session',
+        JSON.stringify({ ...JSON.parse(raw), expiresAt: Math.floor(Date.now() / 1000) + 2 }),
+      );
+    });
+    await page.reload();
+    await page.getByLabel('Must have', { exact: true }).waitFor();
+    expect(await page.getByText('Your session has ended.').count()).toBe(0);
+    await page.getByText('Your session has ended.').waitFor({ timeout: 10_000 });
+  });
+
+  it('shows a revoked badge as revoked, never as valid', async () => {
+    await signOut();
+    await signInAs('learner-grace');
+    const held = await api('GET', '/learners/grace/credentials', 'learner-grace');
+    const badge = held.body.items.find(
+      (c: { achievement: { name?: string } }) =>
+        c.achievement.name === 'Relational Database Design',
+    );
+    const revoked = await api('POST', '/credentials/status', 'issuer-admin', {
+      credentialId: badge.id,
+      credentialStatus: [{ type: 'BitstringStatusListCredential', status: 'revoked' }],
+    });
+    expect(revoked.status).toBe(200);
+    await page.goto(`${base}/app/badges/${encodeURIComponent(badge.id)}`);
+    await page.getByText(/^Revoked: the issuer has withdrawn this badge/).waitFor();
+    await page.getByText(/^This badge did not verify/).waitFor();
+    expect(await page.getByText(/This badge is genuine|^Valid: checked/).count()).toBe(0);
+    await shoot('learner-badge-revoked');
   });
 
   it('keeps tokens out of localStorage', async () => {

@@ -101,9 +101,18 @@ export async function signInWithProvider(config: AppConfig, returnTo: string): P
 export async function completeProviderSignIn(config: AppConfig): Promise<string> {
   const user = await (await userManager(config)).signinRedirectCallback();
   const label = (user.profile.name ?? user.profile.email ?? user.profile.sub) as string;
-  signInWith(sessionFromToken(user.access_token, 'oidc', label));
+  const next = sessionFromToken(user.access_token, 'oidc', label);
+  signInWith(next);
   const state = user.state as { returnTo?: string } | undefined;
-  return state?.returnTo?.startsWith('/') ? state.returnTo : '/app';
+  // Only a path of this site (never `//elsewhere`): the state came back through the browser.
+  return state?.returnTo && /^\/(?!\/)/.test(state.returnTo) ? state.returnTo : homeOf(next);
+}
+
+/** Where a user lands after signing in with no page to go back to: their own section. */
+export function homeOf(current: Session): string {
+  if (current.learnerId) return '/app/badges';
+  if (current.employerId) return '/app/search';
+  return '/';
 }
 
 export async function signOut(config: AppConfig | undefined): Promise<void> {

@@ -1,10 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
-import { expired, isExpired, session, signOut } from './auth.ts';
+import { session, signOut } from './auth.ts';
 import { type AppConfig, appConfig } from './config.ts';
 import { Home } from './pages/home.tsx';
 import { Callback, SignIn } from './pages/sign-in.tsx';
+import { SessionNotice } from './session-notice.tsx';
 import { useSignal } from './signal.ts';
 import './styles.css';
 
@@ -85,20 +86,6 @@ function Nav(props: { config: AppConfig | undefined }) {
   );
 }
 
-function ExpiredNotice() {
-  const isOver = useSignal(expired);
-  const current = useSignal(session);
-  const over = isOver || (current !== undefined && isExpired(current));
-  if (!over) return null;
-  return (
-    <p class="error" role="alert">
-      Your session has ended.{' '}
-      <a href={`/app/sign-in?return=${encodeURIComponent(location.pathname)}`}>Sign in again</a> to
-      continue.
-    </p>
-  );
-}
-
 function NotFound() {
   return (
     <section>
@@ -128,7 +115,7 @@ function App() {
             {error}
           </p>
         )}
-        <ExpiredNotice />
+        <SessionNotice config={config} />
         <Router>
           <Route path="/" component={Home} />
           <Route path="/app" component={Home} />

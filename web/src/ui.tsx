@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { problemText } from './api/client.ts';
 
 /** Shared pieces: a loader for one API call with its loading, error and empty states. */
@@ -52,6 +52,19 @@ export function Loaded<T>(props: {
   return <>{props.children(props.load.data)}</>;
 }
 
+/**
+ * Work under way that may take more than a second (verifying, fetching a link): a moving
+ * progress bar and the words, announced politely.
+ */
+export function Busy(props: { label: string }) {
+  return (
+    <div class="busy" role="status" aria-live="polite">
+      <progress aria-label={props.label} />
+      <span>{props.label}</span>
+    </div>
+  );
+}
+
 export function ErrorNote(props: { error: unknown }) {
   return (
     <p class="error" role="alert">
@@ -60,13 +73,26 @@ export function ErrorNote(props: { error: unknown }) {
   );
 }
 
+/** Whether a page has been shown yet: the first one after a load keeps the browser's focus. */
+let shownOne = false;
+
 export function Page(props: { title: string; children: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${props.title} · credstack`;
   }, [props.title]);
+  // After a route change the browser leaves focus on the link that was clicked (now gone):
+  // moving it to the new page's heading tells a screen reader where the user is, and the
+  // next Tab starts at the top of the new content.
+  useEffect(() => {
+    if (shownOne) heading.current?.focus({ preventScroll: false });
+    shownOne = true;
+  }, []);
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">{props.title}</h1>
+      <h1 id="page-title" ref={heading} tabIndex={-1}>
+        {props.title}
+      </h1>
       {props.children}
     </section>
   );

@@ -181,6 +181,39 @@ if (requireOb3Data()) {
     );
 
   describe('importing badges from other issuers', () => {
+    it('previews an import by URL with its report, storing nothing, and explains a refusal', async () => {
+      const before = await importIds();
+      const preview = await service().call('POST', '/learners/lin/imports/preview', {
+        token: tokens.lin,
+        body: { url: `${base}/teamwork.json` },
+      });
+      const unbound = await service().call('POST', '/learners/lin/imports/preview', {
+        token: tokens.lin,
+        body: { file: (await readFile(ob3Path(FIXTURES, 'simple-jwt.png'))).toString('base64') },
+      });
+      const notHers = await service().call('POST', '/learners/ada/imports/preview', {
+        token: tokens.lin,
+        body: { url: `${base}/teamwork.json` },
+      });
+
+      expect(preview.status).toBe(200);
+      expect(preview.headers.get('cache-control')).toContain('no-store');
+      expect(preview.body).toMatchObject({
+        accepted: true,
+        alreadyImported: false,
+        format: 'json',
+        credentialId: 'http://example.com/credentials/3527',
+        achievement: { name: 'Teamwork' },
+        report: { verdict: 'valid', issuerBinding: { bound: true } },
+      });
+      expect(unbound.status).toBe(200);
+      expect(unbound.body.accepted).toBe(false);
+      expect(unbound.body.format).toBe('png');
+      expect(unbound.body.refusal).toMatch(/signing key is not bound to its issuer/);
+      expect(notHers.status).toBe(403);
+      expect(await importIds()).toEqual(before);
+    });
+
     it('imports a 1EdTech sample credential by URL, keeping its report, and makes the learner findable', async () => {
       const imported = await importUrl('/teamwork.json');
       await service().drained();

@@ -4,6 +4,7 @@ import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 import {
   importCredential,
   listImports,
+  previewImport,
   removeImport,
   reverifyImport,
 } from '#shared/service/imports.ts';
@@ -81,5 +82,50 @@ describe('imports on memory', () => {
     await expect(removeImport(ctx, ADA, 'ada', imported.id)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it('previews an import with its report and stores nothing, then says it is already kept', async () => {
+    const { ctx, record, verifier } = await service();
+    const file = Buffer.from(record.signed).toString('base64');
+
+    const before = await previewImport(ctx, { verifier }, ADA, 'ada', { file });
+    const listed = await listImports(ctx, ADA, 'ada');
+    await importCredential(ctx, { verifier }, ADA, 'ada', { file });
+    const after = await previewImport(ctx, { verifier }, ADA, 'ada', { file });
+
+    expect(before).toMatchObject({
+      accepted: true,
+      alreadyImported: false,
+      format: 'jwt',
+      credentialId: record.id,
+      achievement: { name: 'SQL' },
+    });
+    expect(before.refusal).toBeUndefined();
+    expect(before.report.verdict).toBe('valid');
+    expect(listed.items).toEqual([]);
+    expect(after).toMatchObject({ accepted: false, alreadyImported: true });
+  });
+
+  it('previews a refusal with its reason, as the import would refuse it', async () => {
+    const { ctx, record, verifier } = await service();
+    const bo: Principal = { subject: 'bo', roles: ['learner'], learnerId: 'bo', dids: [] };
+
+    const notTheirs = await previewImport(ctx, { verifier }, bo, 'bo', {
+      credential: record.signed,
+    });
+    await changeStatus(ctx, ADMIN, record.id, 'revoked');
+    const revoked = await previewImport(ctx, { verifier }, ADA, 'ada', {
+      credential: record.signed,
+    });
+
+    expect(notTheirs.accepted).toBe(false);
+    expect(notTheirs.refusal).toMatch(/"subject" check failed/);
+    expect(revoked.accepted).toBe(false);
+    expect(revoked.report.verdict).not.toBe('valid');
+    expect(revoked.refusal).toMatch(/did not verify/);
+    await expect(
+      previewImport(ctx, { verifier }, ADA, 'ada', { file: 'bm90IGEgYmFkZ2U=' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await listImports(ctx, ADA, 'ada')).items).toEqual([]);
   });
 });

@@ -3,8 +3,11 @@ import { useLocation, useRoute } from 'preact-iso';
 import { api } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
 import { session } from '../auth.ts';
+import { linkedInUrl } from '../linkedin.ts';
 import { useSignal } from '../signal.ts';
-import { date, download, ErrorNote, Loaded, Page, useLoad } from '../ui.tsx';
+import { Busy, date, download, ErrorNote, type Load, Loaded, Page, useLoad } from '../ui.tsx';
+import { ImportBadge } from './import-badge.tsx';
+import { Privacy } from './privacy.tsx';
 import { VerificationResult, type VerifyResponse } from './verification.tsx';
 
 type Credential =
@@ -56,6 +59,7 @@ function Badges(props: { learnerId: string }) {
   const [filter, setFilter] = useState('');
   const [state, setState] = useState('all');
   const [clrError, setClrError] = useState<unknown>();
+  const [clrBusy, setClrBusy] = useState(false);
   return (
     <Page title="My badges">
       <div class="row filters">
@@ -75,11 +79,15 @@ function Badges(props: { learnerId: string }) {
         </select>
         <button
           type="button"
+          disabled={clrBusy}
           onClick={async () => {
+            // The CLR is signed on request, over every badge: it can take a while.
+            setClrBusy(true);
             const { data, error } = await api.GET('/learners/{learnerId}/clr', {
               params: { path: { learnerId: props.learnerId } },
               parseAs: 'text',
             });
+            setClrBusy(false);
             if (error !== undefined || !data)
               return setClrError(error ?? new Error('The CLR is empty.'));
             setClrError(undefined);
@@ -89,6 +97,7 @@ function Badges(props: { learnerId: string }) {
           Download my CLR
         </button>
       </div>
+      {clrBusy && <Busy label="Preparing your CLR…" />}
       {clrError !== undefined && <ErrorNote error={clrError} />}
       <Loaded load={load} what="your badges">
         {(items) => {
@@ -128,24 +137,43 @@ function Badges(props: { learnerId: string }) {
   );
 }
 
-/** The LinkedIn add-to-profile link for a badge (its public page as the certificate URL). */
-export function linkedInUrl(c: Credential, publicUrl: string): string {
-  const issued = new Date(c.issuedAt);
-  const params = new URLSearchParams({
-    startTask: 'CERTIFICATION_NAME',
-    name: c.achievement.name ?? 'Badge',
-    organizationName: c.issuer.name ?? c.issuer.id,
-    issueYear: String(issued.getUTCFullYear()),
-    issueMonth: String(issued.getUTCMonth() + 1),
-    certUrl: publicUrl,
-    certId: c.id,
-  });
-  if (c.validUntil) {
-    const until = new Date(c.validUntil);
-    params.set('expirationYear', String(until.getUTCFullYear()));
-    params.set('expirationMonth', String(until.getUTCMonth() + 1));
-  }
-  return `https://www.linkedin.com/profile/add?${params}`;
+/**
+ * The badge's standing in one line at the top: never "valid" unless the issuer's record says
+ * active and the verification just run passed; revoked, suspended, failed or unchecked say so.
+ */
+function BadgeStanding(props: { state: string; check: Load<VerifyResponse> }) {
+  if (props.state === 'revoked')
+    return (
+      <p class="verdict bad" role="alert">
+        Revoked: the issuer has withdrawn this badge. It is not valid and should not be shared as
+        proof.
+      </p>
+    );
+  if (props.state === 'suspended')
+    return (
+      <p class="verdict bad" role="alert">
+        Suspended: the issuer has put this badge on hold. It is not valid until they reinstate it.
+      </p>
+    );
+  if (props.check.state === 'loading')
+    return (
+      <p class="muted" aria-busy="true">
+        Checking this badge…
+      </p>
+    );
+  if (props.check.state === 'error')
+    return (
+      <p class="verdict bad" role="alert">
+        This badge could not be checked just now, so it is not shown as valid.
+      </p>
+    );
+  return props.check.data.verified ? (
+    <p class="verdict ok">Valid: checked just now.</p>
+  ) : (
+    <p class="verdict bad" role="alert">
+      Not valid: this badge did not verify (see why below).
+    </p>
+  );
 }
 
 function Badge(props: { learnerId: string }) {
@@ -170,15 +198,22 @@ function Badge(props: { learnerId: string }) {
         if (!c) return <ErrorNote error={new Error('You hold no badge with this id.')} />;
         const subject = (document.state === 'ok' ? document.data.credentialSubject : undefined) as
           | {
-              result?: { value?: string; resultDescription?: string }[];
-              achievement?: { criteria?: { narrative?: string } };
+              result?: { value?: string; status?: string; resultDescription?: string }[];
+              achievement?: {
+                criteria?: { narrative?: string };
+                resultDescription?: { id?: string; name?: string }[];
+              };
             }
           | undefined;
         const evidence = (document.state === 'ok' ? document.data.evidence : undefined) as
-          | { id?: string; name?: string; narrative?: string }[]
+          | { id?: string; name?: string; narrative?: string; description?: string }[]
           | undefined;
+        const resultNames = new Map(
+          (subject?.achievement?.resultDescription ?? []).map((d) => [d.id, d.name]),
+        );
         return (
           <Page title={c.achievement.name ?? 'Badge'}>
+            <BadgeStanding state={c.state} check={check} />
             <div class="badge-head">
               <img src={c.links.svg} alt={c.achievement.name ?? 'Badge'} width={160} height={160} />
               <dl>
@@ -200,15 +235,24 @@ function Badge(props: { learnerId: string }) {
             <Loaded load={check} what="the verification">
               {(result) => <VerificationResult result={result} />}
             </Loaded>
-            {subject?.result && subject.result.length > 0 && (
-              <>
-                <h2>Results</h2>
-                <ul>
-                  {subject.result.map((r, i) => (
-                    <li key={String(i)}>{r.value}</li>
-                  ))}
-                </ul>
-              </>
+            <h2>Results</h2>
+            {document.state === 'loading' ? (
+              <p class="muted" aria-busy="true">
+                Loading the results…
+              </p>
+            ) : subject?.result && subject.result.length > 0 ? (
+              <ul>
+                {subject.result.map((r, i) => (
+                  <li key={String(i)}>
+                    {r.resultDescription && resultNames.get(r.resultDescription)
+                      ? `${resultNames.get(r.resultDescription)}: `
+                      : ''}
+                    {r.value ?? r.status ?? 'recorded'}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="muted">This badge records no results.</p>
             )}
             {subject?.achievement?.criteria?.narrative && (
               <>
@@ -216,17 +260,18 @@ function Badge(props: { learnerId: string }) {
                 <p>{subject.achievement.criteria.narrative}</p>
               </>
             )}
-            {evidence && evidence.length > 0 && (
-              <>
-                <h2>Evidence</h2>
-                <ul>
-                  {evidence.map((e, i) => (
-                    <li key={String(i)}>
-                      {e.id ? <a href={e.id}>{e.name ?? e.id}</a> : (e.name ?? e.narrative)}
-                    </li>
-                  ))}
-                </ul>
-              </>
+            <h2>Evidence</h2>
+            {evidence && evidence.length > 0 ? (
+              <ul>
+                {evidence.map((e, i) => (
+                  <li key={String(i)}>
+                    {e.id ? <a href={e.id}>{e.name ?? e.id}</a> : (e.name ?? 'Evidence')}
+                    {(e.narrative ?? e.description) && ` — ${e.narrative ?? e.description}`}
+                  </li>
+                ))}
+              </ul>
+            ) : document.state === 'loading' ? null : (
+              <p class="muted">No evidence is attached to this badge.</p>
             )}
             <h2>Share and download</h2>
             <ul class="links">
@@ -234,7 +279,18 @@ function Badge(props: { learnerId: string }) {
                 <a href={c.links.verify}>Public verification page</a> (the link to share)
               </li>
               <li>
-                <a href={linkedInUrl(c, c.links.verify)} rel="noopener noreferrer" target="_blank">
+                <a
+                  href={linkedInUrl({
+                    name: c.achievement.name ?? 'Badge',
+                    organisation: c.issuer.name ?? c.issuer.id,
+                    issuedAt: c.issuedAt,
+                    ...(c.validUntil ? { validUntil: c.validUntil } : {}),
+                    url: c.links.verify,
+                    id: c.id,
+                  })}
+                  rel="noopener noreferrer"
+                  target="_blank"
+                >
                   Add to LinkedIn profile
                 </a>
               </li>
@@ -319,6 +375,7 @@ function WhatIf(props: { learnerId: string; item: Progress; names: Map<string, s
   const [achievement, setAchievement] = useState('');
   const [answer, setAnswer] = useState<string>();
   const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
   const fieldId = `whatif-${props.item.pathway.id}`;
   return (
     <form
@@ -326,6 +383,8 @@ function WhatIf(props: { learnerId: string; item: Progress; names: Map<string, s
       onSubmit={async (e) => {
         e.preventDefault();
         setError(undefined);
+        setAnswer(undefined);
+        setBusy(true);
         const { data, error: failed } = await api.POST(
           '/learners/{learnerId}/pathways/{issuerId}/{pathwayId}/what-if',
           {
@@ -339,6 +398,7 @@ function WhatIf(props: { learnerId: string; item: Progress; names: Map<string, s
             body: { achievements: [achievement.trim()] },
           },
         );
+        setBusy(false);
         if (failed !== undefined) return setError(failed);
         const result = data as { satisfied?: boolean; progress?: number };
         setAnswer(
@@ -362,7 +422,10 @@ function WhatIf(props: { learnerId: string; item: Progress; names: Map<string, s
           </option>
         ))}
       </select>
-      <button type="submit">Try it (nothing is saved)</button>
+      <button type="submit" disabled={busy}>
+        Try it (nothing is saved)
+      </button>
+      {busy && <Busy label="Working it out…" />}
       {answer && <p aria-live="polite">{answer}</p>}
       {error !== undefined && <ErrorNote error={error} />}
     </form>
@@ -517,313 +580,6 @@ function describeStep(step: Record<string, unknown>, names: Map<string, string>)
     default:
       return `Complete the stack ${typeof step.pathwayId === 'string' ? `“${step.pathwayId}”` : 'it requires'}.`;
   }
-}
-
-/** Reads a dropped or chosen file as base64 for the import route. */
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function ImportBadge(props: { learnerId: string }) {
-  const [url, setUrl] = useState('');
-  const [report, setReport] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  async function send(body: { file: string } | { url: string }) {
-    setBusy(true);
-    setError(undefined);
-    setReport(undefined);
-    const { data, error: failed } = await api.POST('/learners/{learnerId}/imports', {
-      params: { path: { learnerId: props.learnerId } },
-      body,
-    });
-    setBusy(false);
-    if (failed !== undefined) return setError(failed);
-    setReport(
-      `Added “${data.achievement.name ?? 'the badge'}” from ${data.issuer.name ?? data.issuer.id ?? 'its issuer'}: ${
-        data.state === 'verified' ? 'it verified' : 'it did not verify'
-      } (${data.report.checks.filter((c) => c.outcome === 'passed').length} checks passed).`,
-    );
-  }
-  return (
-    <Page title="Add a badge from elsewhere">
-      <p>
-        Add a badge another issuer gave you: a JSON or JWT file, a baked PNG or SVG image, or a
-        link. It is verified first; a badge that does not verify, or whose key does not belong to
-        its issuer, is refused and nothing is stored.
-      </p>
-      <form
-        class="drop card"
-        onDragOver={(e) => e.preventDefault()}
-        onDrop={async (e) => {
-          e.preventDefault();
-          const file = e.dataTransfer?.files[0];
-          if (file) await send({ file: await base64Of(file) });
-        }}
-      >
-        <label for="import-file">Drop a badge file here or choose one</label>
-        <input
-          id="import-file"
-          type="file"
-          accept=".json,.jwt,.png,.svg"
-          onChange={async (e) => {
-            const file = e.currentTarget.files?.[0];
-            if (file) await send({ file: await base64Of(file) });
-          }}
-        />
-      </form>
-      <form
-        class="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send({ url });
-        }}
-      >
-        <label for="import-url">Or the badge's link (https)</label>
-        <input
-          id="import-url"
-          type="url"
-          value={url}
-          onInput={(e) => setUrl(e.currentTarget.value)}
-          required
-        />
-        <button type="submit" disabled={busy}>
-          Add from link
-        </button>
-      </form>
-      {busy && <p aria-busy="true">Verifying…</p>}
-      {report && (
-        <p class="verdict ok" role="status">
-          {report}
-        </p>
-      )}
-      {error !== undefined && (
-        <div role="alert">
-          <p>The badge was not added.</p>
-          <ErrorNote error={error} />
-        </div>
-      )}
-    </Page>
-  );
-}
-
-type Consent =
-  paths['/learners/{learnerId}/consent']['get']['responses'][200]['content']['application/json'];
-
-/** A consent receipt in the spirit of ISO/IEC TS 27560: who agreed to what, with whom, when. */
-export function consentReceipt(
-  learnerId: string,
-  consent: Consent,
-  now: Date,
-): Record<string, unknown> {
-  const c = consent as Record<string, unknown>;
-  return {
-    receiptType: 'credstack consent receipt',
-    issuedAt: now.toISOString(),
-    subject: { learnerId, displayName: c.displayName },
-    controller: { name: 'credstack', tenant: c.tenantId },
-    purpose: 'Let employers find me by the skills my verified badges show (candidate search).',
-    employers: c.employers ?? 'none',
-    from: c.givenAt,
-    until: c.until ?? null,
-    withdrawn: c.state === 'withdrawn' ? (c.withdrawnAt ?? c.updatedAt) : null,
-    state: c.state,
-  };
-}
-
-function Privacy(props: { learnerId: string }) {
-  const [load, reload] = useLoad(
-    () =>
-      api.GET('/learners/{learnerId}/consent', {
-        params: { path: { learnerId: props.learnerId } },
-      }),
-    [props.learnerId],
-  );
-  const [activity] = useLoad(
-    () =>
-      api.GET('/learners/{learnerId}/search-activity', {
-        params: { path: { learnerId: props.learnerId } },
-      }),
-    [props.learnerId, load.state],
-  );
-  const [who, setWho] = useState<'all' | 'named'>('all');
-  const [names, setNames] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [until, setUntil] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState<string>();
-
-  async function give(e: Event) {
-    e.preventDefault();
-    setError(undefined);
-    const employers =
-      who === 'all'
-        ? 'all'
-        : names
-            .split(',')
-            .map((n) => n.trim())
-            .filter(Boolean);
-    const { error: failed } = await api.PUT('/learners/{learnerId}/consent', {
-      params: { path: { learnerId: props.learnerId } },
-      body: {
-        displayName: displayName.trim(),
-        employers,
-        ...(until ? { until: new Date(`${until}T23:59:59Z`).toISOString() } : {}),
-      },
-    });
-    if (failed !== undefined) return setError(failed);
-    setSaved('Saved: employers you chose can now find you.');
-    reload();
-  }
-
-  async function withdraw() {
-    setError(undefined);
-    const { error: failed } = await api.DELETE('/learners/{learnerId}/consent', {
-      params: { path: { learnerId: props.learnerId } },
-    });
-    if (failed !== undefined) return setError(failed);
-    setSaved('Withdrawn: no employer can find you any more.');
-    reload();
-  }
-
-  return (
-    <Page title="Privacy">
-      <Loaded load={load} what="your choices">
-        {(consent) => {
-          const c = consent as Record<string, unknown>;
-          const given = c.state === 'given';
-          return (
-            <div class="card">
-              <p>
-                {given
-                  ? `Employers can find you as “${String(c.displayName)}”: ${
-                      c.employers === 'all'
-                        ? 'every employer'
-                        : `only ${(c.employers as string[]).join(', ')}`
-                    }${c.until ? `, until ${date(String(c.until))}` : ''}.`
-                  : 'No employer can find you.'}
-              </p>
-              <div class="row">
-                {given && (
-                  <button type="button" onClick={withdraw}>
-                    Withdraw consent
-                  </button>
-                )}
-                <button
-                  type="button"
-                  onClick={() =>
-                    download(
-                      `consent-receipt-${props.learnerId}.json`,
-                      'application/json',
-                      JSON.stringify(consentReceipt(props.learnerId, consent, new Date()), null, 2),
-                    )
-                  }
-                >
-                  Download consent receipt
-                </button>
-              </div>
-            </div>
-          );
-        }}
-      </Loaded>
-      {saved && <p role="status">{saved}</p>}
-      <h2>Let employers find me</h2>
-      <form onSubmit={give} class="stack-form">
-        <label for="display-name">Name employers see</label>
-        <input
-          id="display-name"
-          value={displayName}
-          onInput={(e) => setDisplayName(e.currentTarget.value)}
-          aria-describedby="display-name-error"
-        />
-        <fieldset>
-          <legend>Which employers</legend>
-          <label>
-            <input type="radio" name="who" checked={who === 'all'} onChange={() => setWho('all')} />{' '}
-            All employers
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="who"
-              checked={who === 'named'}
-              onChange={() => setWho('named')}
-            />{' '}
-            Only these
-          </label>
-        </fieldset>
-        {who === 'named' && (
-          <>
-            <label for="employer-names">Employer ids, separated by commas</label>
-            <input
-              id="employer-names"
-              value={names}
-              onInput={(e) => setNames(e.currentTarget.value)}
-            />
-          </>
-        )}
-        <label for="consent-until">Until (optional)</label>
-        <input
-          id="consent-until"
-          type="date"
-          value={until}
-          onInput={(e) => setUntil(e.currentTarget.value)}
-        />
-        {error !== undefined && (
-          <p id="display-name-error" class="error" role="alert">
-            {errorText(error)}
-          </p>
-        )}
-        <button type="submit">Save</button>
-      </form>
-      <h2>Who looked</h2>
-      <Loaded load={activity} what="search activity">
-        {(data) =>
-          data.items.length === 0 ? (
-            <p>No employer has found or viewed you yet.</p>
-          ) : (
-            <table>
-              <caption class="visually-hidden">Search activity</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Employer</th>
-                  <th scope="col">What</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((a, i) => (
-                  <tr key={String(i)}>
-                    <td>{date(a.at)}</td>
-                    <td>{a.employerId}</td>
-                    <td>
-                      {a.kind === 'search-hit'
-                        ? 'found you in a search'
-                        : a.kind === 'profile-view'
-                          ? 'viewed your profile'
-                          : 'exported you'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loaded>
-    </Page>
-  );
-}
-
-function errorText(error: unknown): string {
-  const problem = error as { detail?: string; errors?: { pointer?: string; detail?: string }[] };
-  const fields = (problem.errors ?? []).map(
-    (e) => `${e.pointer === '/displayName' ? 'Name' : (e.pointer ?? '')}: ${e.detail ?? ''}`,
-  );
-  return [problem.detail ?? 'The request failed.', ...fields].join(' ');
 }
 
 /** Each learner page asks for a signed-in learner first; the pages share one lazy chunk. */

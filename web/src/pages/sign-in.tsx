@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import {
   completeProviderSignIn,
+  homeOf,
   sessionFromToken,
   signInWith,
   signInWithProvider,
@@ -14,20 +15,13 @@ interface DevToken {
   readonly description: string;
 }
 
-/** Where a signed-in user lands: the learner's badges, or the employer's search. */
-function homeOf(token: string): string {
-  const s = sessionFromToken(token, 'dev', '');
-  if (s.learnerId) return '/app/badges';
-  if (s.employerId) return '/app/search';
-  return '/';
-}
-
 export function SignIn() {
   const config = useConfig();
   const { route, query } = useLocation();
   const [tokens, setTokens] = useState<Record<string, DevToken>>();
   const [error, setError] = useState<unknown>();
-  const returnTo = query.return?.startsWith('/') ? query.return : undefined;
+  // Only a path of this site: `//elsewhere` would leave it.
+  const returnTo = query.return && /^\/(?!\/)/.test(query.return) ? query.return : undefined;
 
   useEffect(() => {
     if (!config?.devTokens) return;
@@ -45,7 +39,7 @@ export function SignIn() {
         <button
           type="button"
           onClick={() =>
-            signInWithProvider(config, returnTo ?? '/app').catch((e: unknown) =>
+            signInWithProvider(config, returnTo ?? '').catch((e: unknown) =>
               setError(new Error(`The sign-in service did not answer: ${String(e)}`)),
             )
           }
@@ -67,8 +61,9 @@ export function SignIn() {
                   <button
                     type="button"
                     onClick={() => {
-                      signInWith(sessionFromToken(entry.token, 'dev', name));
-                      route(returnTo ?? homeOf(entry.token));
+                      const next = sessionFromToken(entry.token, 'dev', name);
+                      signInWith(next);
+                      route(returnTo ?? homeOf(next));
                     }}
                   >
                     {name}

@@ -9,6 +9,53 @@ interface Check {
   readonly reason?: string;
 }
 
+/** What each check of the verification report asks, in people's words. */
+const CHECK_WORDS: Record<string, string> = {
+  input: 'The file could be read',
+  format: 'It is a credential in a known format',
+  'jwt.header': 'The signature header is acceptable',
+  context: 'It uses the Open Badges vocabulary',
+  type: 'It says it is an Open Badge',
+  schema: 'It has every field an Open Badge needs',
+  rules: 'Its dates, ids and recipient are well formed',
+  terms: 'Every term in it is defined',
+  key: "The signing key was found, and it is the issuer's",
+  proof: 'The issuer’s signature is good: nothing was changed',
+  'jwt.claims': 'The signed envelope agrees with the badge',
+  issued: 'It is already in force',
+  expiration: 'It has not expired',
+  status: 'The issuer has not revoked or suspended it',
+  endorsement: 'Its endorsements verify',
+  credentials: 'Every badge inside it verifies',
+};
+
+const OUTCOME_WORDS: Record<string, string> = {
+  passed: 'yes',
+  failed: 'no',
+  warning: 'with a warning',
+  skipped: 'not checked',
+};
+
+/** Every check with its answer and the reason, in a collapsed list under the verdict. */
+export function CheckList(props: { checks: readonly Check[] }) {
+  return (
+    <details>
+      <summary>All {props.checks.length} checks</summary>
+      <ul class="checks">
+        {props.checks.map((check) => (
+          <li key={check.id}>
+            <strong aria-hidden="true">
+              {check.outcome === 'passed' ? '✓' : check.outcome === 'failed' ? '✗' : '–'}
+            </strong>{' '}
+            {CHECK_WORDS[check.id] ?? check.id}: {OUTCOME_WORDS[check.outcome] ?? check.outcome}
+            {check.reason ? <span class="muted"> ({check.reason})</span> : null}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 /** A verification report in plain words: the verdict first, then every check and why. */
 export function VerificationResult(props: { result: VerifyResponse }) {
   const report = props.result.report as { verdict?: string; checks?: Check[] } | undefined;
@@ -23,22 +70,10 @@ export function VerificationResult(props: { result: VerifyResponse }) {
       </p>
       {props.result.warnings.length > 0 && (
         <p class="muted">
-          Warnings: {props.result.warnings.map((w) => JSON.stringify(w)).join('; ')}
+          Warnings: {props.result.warnings.map((w) => `${w.check}: ${w.message}`).join('; ')}
         </p>
       )}
-      <details>
-        <summary>All {checks.length} checks</summary>
-        <ul class="checks">
-          {checks.map((check) => (
-            <li key={check.id}>
-              <strong>
-                {check.outcome === 'passed' ? '✓' : check.outcome === 'failed' ? '✗' : '–'}
-              </strong>{' '}
-              {check.id}: {check.reason}
-            </li>
-          ))}
-        </ul>
-      </details>
+      <CheckList checks={checks} />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
-import { ErrorNote } from '../ui.tsx';
+import { BadgeFileError, credentialFromFile } from '../baked.ts';
+import { Busy, ErrorNote } from '../ui.tsx';
 import { VerificationResult, type VerifyResponse } from './verification.tsx';
 
 /**
- * Checks a badge someone holds: a file (JSON or JWT) or a link. A link to one of this
- * service's credentials is fetched; anything else is sent as the credential itself.
+ * Checks a badge someone holds: a file (JSON, JWT, or a baked PNG or SVG image, read in the
+ * browser) or a link to one of this service's credentials, which is fetched.
  */
 export function VerifyBox(props: { labelledBy: string }) {
   const [url, setUrl] = useState('');
@@ -25,15 +26,21 @@ export function VerifyBox(props: { labelledBy: string }) {
     else setResult(data);
   }
 
-  async function fromText(text: string) {
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{')) {
-      try {
-        await verify(JSON.parse(trimmed));
-      } catch {
-        setError(new Error('The file is not valid JSON.'));
-      }
-    } else await verify(trimmed);
+  async function fromFile(file: File | undefined) {
+    if (!file) return;
+    setResult(undefined);
+    try {
+      await verify(
+        (await credentialFromFile(new Uint8Array(await file.arrayBuffer()))) as
+          | string
+          | Record<string, never>,
+      );
+    } catch (e) {
+      setBusy(false);
+      setError(
+        e instanceof BadgeFileError ? e : new Error(`${file.name} could not be read as a badge.`),
+      );
+    }
   }
 
   async function fromUrl(event: Event) {
@@ -65,17 +72,28 @@ export function VerifyBox(props: { labelledBy: string }) {
           Verify link
         </button>
       </form>
-      <label for="verify-file">Or a badge file (JSON or JWT)</label>
-      <input
-        id="verify-file"
-        type="file"
-        accept=".json,.jwt,application/json,text/plain"
-        onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) await fromText(await file.text());
+      <form
+        class="drop"
+        onSubmit={(e) => e.preventDefault()}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          void fromFile(e.dataTransfer?.files[0]);
         }}
-      />
-      {busy && <p aria-busy="true">Checking…</p>}
+      >
+        <label for="verify-file">Or a badge file (PNG or SVG image, JSON or JWT)</label>
+        <input
+          id="verify-file"
+          type="file"
+          accept=".png,.svg,.json,.jwt,image/png,image/svg+xml,application/json,text/plain"
+          onChange={async (e) => {
+            const input = e.currentTarget;
+            await fromFile(input.files?.[0]);
+            input.value = '';
+          }}
+        />
+      </form>
+      {busy && <Busy label="Checking the badge…" />}
       {error !== undefined && <ErrorNote error={error} />}
       {result && <VerificationResult result={result} />}
     </section>
