@@ -223,6 +223,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         const body = request.body as {
           credentialId: string;
           credentialStatus: { status: CredentialState }[];
+          reason?: string;
         };
         const [change] = body.credentialStatus;
         if (!change) throw new ServiceError('VALIDATION', 'credentialStatus needs one entry');
@@ -231,6 +232,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
           principalOf(request),
           body.credentialId,
           change.status,
+          body.reason ? { note: body.reason } : {},
         );
         return { status: 200, body: { credentialId: record.id, status: record.state } };
       },

@@ -42,6 +42,8 @@ export interface IssuerRepository {
   /** Every key, active and retired: retired keys stay published for verification. */
   listKeys(issuerId: string): Promise<readonly IssuerKeyRecord[]>;
   retireKey(issuerId: string, keyId: string, at: string): Promise<void>;
+  /** Replaces the issuer's public profile (name, URL, image, …); NOT_FOUND when absent. */
+  updateProfile(issuerId: string, profile: IssuerRecord['profile']): Promise<void>;
 }
 
 export interface AchievementRepository {
@@ -82,6 +84,8 @@ export interface StateChange {
   readonly from: CredentialState;
   readonly to: CredentialState;
   readonly reason?: StateReason;
+  /** The admin's words for the change, kept as `stateNote` (cleared by a change without one). */
+  readonly note?: string;
   readonly status: StatusEntry;
 }
 
