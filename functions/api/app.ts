@@ -76,6 +76,7 @@ export const ROUTE_GROUPS = {
     'reviseAchievement',
     'searchIssuerCredentials',
     'getIssuerDashboard',
+    'uploadBadgeImage',
   ],
   issuance: [
     'issueCredential',
@@ -100,6 +101,7 @@ export const ROUTE_GROUPS = {
     'getPublishedPathway',
     'getPathwayVersion',
     'lookupSkills',
+    'getUploadedImage',
   ],
   learners: ['listLearnerCredentials', 'learnerPathwayProgress', 'pathwayWhatIf'],
   system: ['getOpenApi', 'getDocs', 'getHealth'],
@@ -188,6 +190,7 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
     ...issuerRoutes(deps),
     ...pathwayRoutes(deps),
     ...skillRoutes(),
+    ...consoleRoutes(deps),
   ]);
 }
 

@@ -1,4 +1,11 @@
+import type { BadgeImageType } from '#shared/bake/image-check.ts';
 import type { CreateAchievementInput } from '#shared/service/achievements.ts';
+import {
+  BADGE_IMAGE_TYPES,
+  MAX_BADGE_IMAGE_BYTES,
+  readUploadedImage,
+  uploadBadgeImage,
+} from '#shared/service/badge-images.ts';
 import {
   CREDENTIAL_STATES,
   type CredentialSearch,
@@ -282,6 +289,106 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await issuerDashboard(ctx, principalOf(request), request.pathParams.issuerId ?? ''),
       }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/uploads',
+      operationId: 'uploadBadgeImage',
+      summary: 'Upload a badge image (PNG or SVG, checked), served by the service',
+      description: `At most ${MAX_BADGE_IMAGE_BYTES / 1024} KiB. A PNG must start with the PNG signature; an SVG must be well-formed UTF-8 with no script, event handler, foreignObject, style sheet or external reference. A refusal is a problem naming the reason.`,
+      tags: ['achievements'],
+      auth: ADMINS,
+      body: {
+        type: 'object',
+        required: ['contentType', 'data'],
+        properties: {
+          contentType: { enum: BADGE_IMAGE_TYPES },
+          data: {
+            type: 'string',
+            maxLength: Math.ceil((MAX_BADGE_IMAGE_BYTES * 4) / 3) + 1024,
+            description: 'The image, base64.',
+          },
+        },
+        additionalProperties: false,
+        example: { contentType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB…' },
+      },
+      responses: {
+        201: {
+          description: 'Where the image is served (use it as the achievement image)',
+          schema: {
+            type: 'object',
+            required: ['url', 'name', 'contentType', 'size'],
+            properties: {
+              url: str,
+              name: str,
+              contentType: { enum: BADGE_IMAGE_TYPES },
+              size: count,
+            },
+            example: {
+              url: 'https://credentials.example.org/issuers/northfield/uploads/3f5a….png',
+              name: '3f5a….png',
+              contentType: 'image/png',
+              size: 5120,
+            },
+          },
+        },
+        400: { description: 'Not a PNG or a safe SVG: the reason' },
+        413: { description: 'Larger than the cap' },
+      },
+      handle: async (request) => ({
+        status: 201,
+        body: await uploadBadgeImage(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.body as { contentType: BadgeImageType; data: string },
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers/{issuerId}/uploads/{uploadName}',
+      operationId: 'getUploadedImage',
+      summary: 'A badge image an issuer uploaded (public)',
+      tags: ['achievements'],
+      auth: 'public',
+      responses: {
+        200: {
+          description: 'The image',
+          contentType: 'image/png',
+          schema: { type: 'string', description: 'The image bytes' },
+          alternatives: [
+            {
+              contentType: 'image/svg+xml',
+              schema: { type: 'string', description: 'The SVG' },
+              example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">…</svg>',
+            },
+          ],
+        },
+        404: { description: 'No such image' },
+      },
+      handle: async (request) => {
+        const image = await readUploadedImage(
+          ctx,
+          request.pathParams.issuerId ?? '',
+          request.pathParams.uploadName ?? '',
+        );
+        return {
+          status: 200,
+          contentType: image.contentType,
+          body:
+            image.contentType === 'image/svg+xml'
+              ? new TextDecoder().decode(image.bytes)
+              : image.bytes,
+          headers: {
+            // The name is the content's hash: the bytes behind it never change.
+            'cache-control': 'public, max-age=31536000, immutable',
+            // Checked on upload; opened on its own, the image still may run and load nothing.
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            'x-content-type-options': 'nosniff',
+          },
+        };
+      },
     }),
   ];
 }

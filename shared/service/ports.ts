@@ -371,3 +371,22 @@ export interface CandidateSourceRepository {
   /** Consents, imports and issued copies, in one strongly consistent read. */
   load(learnerId: string): Promise<CandidateSources>;
 }
+
+/** A badge image an issuer uploaded, kept by its content's hash. */
+export interface StoredImage {
+  readonly issuerId: string;
+  /** `<sha-256 of the bytes, hex>.png` or `.svg`: the same file always gets the same name. */
+  readonly name: string;
+  readonly contentType: 'image/png' | 'image/svg+xml';
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Uploaded badge images: files under `.data/images` locally. Images are checked before they
+ * get here (shared/bake/image-check.ts); a store only keeps and returns bytes.
+ */
+export interface ImageRepository {
+  /** Stores the image; storing the same name again is a no-op (the name is the content's hash). */
+  put(image: StoredImage): Promise<void>;
+  get(issuerId: string, name: string): Promise<StoredImage | undefined>;
+}

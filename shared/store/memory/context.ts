@@ -3,6 +3,7 @@ import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-ind
 import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
+import { MemoryImageStore } from './image-store.ts';
 import {
   MemoryAchievementStore,
   MemoryCredentialStore,
@@ -66,5 +67,6 @@ export function memoryServiceContext(options: {
     searchSettings: new MemorySearchSettingsStore(),
     candidateSources: new MemoryCandidateSourceStore({ consents, imports }),
     searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
+    images: new MemoryImageStore(),
   };
 }

@@ -183,3 +183,30 @@ describe('GET /issuers/{issuerId}/dashboard', () => {
     expect(dashboard.body.imports.citing).toBe(0);
   });
 });
+
+describe('POST /issuers/{issuerId}/uploads', () => {
+  it('serves a checked SVG from the service and refuses one with a script as a problem', async () => {
+    const { call, url: baseUrl } = service();
+    const safe = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle r="2"/></svg>';
+    const upload = (text: string) =>
+      call('POST', '/issuers/console/uploads', {
+        token: tokens.consoleAdmin,
+        body: { contentType: 'image/svg+xml', data: Buffer.from(text).toString('base64') },
+      });
+
+    const stored = await upload(safe);
+    const served = await fetch(stored.body.url.replace(/^https?:\/\/[^/]+/, baseUrl));
+    const refused = await upload(safe.replace('<circle', '<script>alert(1)</script><circle'));
+    const unknown = await fetch(`${baseUrl}/issuers/console/uploads/${'0'.repeat(64)}.svg`);
+
+    expect(stored.status).toBe(201);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('image/svg+xml');
+    expect(served.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await served.text()).toBe(safe);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.detail).toMatch(/script/);
+    expect(unknown.status).toBe(404);
+  });
+});
