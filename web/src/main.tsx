@@ -25,6 +25,16 @@ const Privacy = lazy(() => learner().then((m) => m.PrivacyPage));
 const Search = lazy(() => employer().then((m) => m.SearchPage));
 const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
 const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
+const ConsoleDashboard = lazy(() =>
+  import('./pages/console/dashboard.tsx').then((m) => m.DashboardPage),
+);
+const ConsoleProfile = lazy(() => import('./pages/console/profile.tsx').then((m) => m.ProfilePage));
+const ConsoleAchievements = lazy(() =>
+  import('./pages/console/achievements.tsx').then((m) => m.AchievementsPage),
+);
+const ConsoleCredentials = lazy(() =>
+  import('./pages/console/credentials.tsx').then((m) => m.CredentialsPage),
+);
 
 function Nav(props: { config: AppConfig | undefined }) {
   const current = useSignal(session);
@@ -55,6 +65,11 @@ function Nav(props: { config: AppConfig | undefined }) {
           {current?.employerId && (
             <li>
               <a href="/app/search">Find candidates</a>
+            </li>
+          )}
+          {current?.roles.some((r) => r === 'issuer-admin' || r === 'platform-admin') && (
+            <li>
+              <a href="/app/console">Console</a>
             </li>
           )}
           <li>
@@ -136,6 +151,10 @@ function App() {
           <Route path="/app/privacy" component={Privacy} />
           <Route path="/app/search" component={Search} />
           <Route path="/app/candidates/:id" component={Candidate} />
+          <Route path="/app/console" component={ConsoleDashboard} />
+          <Route path="/app/console/profile" component={ConsoleProfile} />
+          <Route path="/app/console/achievements" component={ConsoleAchievements} />
+          <Route path="/app/console/credentials" component={ConsoleCredentials} />
           <Route default component={NotFound} />
         </Router>
       </main>
