@@ -177,7 +177,7 @@ function SkillPicker(props: { value: readonly Skill[]; onChange: (v: readonly Sk
     <div class="field">
       <label for="ach-skills">Skill alignments (O*NET and ESCO)</label>
       {props.value.length > 0 && (
-        <ul class="stack-form" aria-label="Aligned skills">
+        <ul class="stack-form skill-list" aria-label="Aligned skills">
           {props.value.map((skill) => (
             <li key={skill.key}>
               <strong>{skill.label}</strong> <span class="muted">{skill.key}</span>{' '}
