@@ -447,14 +447,25 @@ function AchievementForm(props: {
   );
 }
 
+/** Every page of the issuer's achievements: versions are told apart across pages. */
+export async function allAchievements(
+  issuerId: string,
+): Promise<{ data?: { items: Achievement[] }; error?: unknown }> {
+  const items: Achievement[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error } = await api.GET('/issuers/{issuerId}/achievements', {
+      params: { path: { issuerId }, query: cursor ? { cursor } : {} },
+    });
+    if (error !== undefined || !data) return { error };
+    items.push(...data.items);
+    cursor = data.cursor;
+  } while (cursor !== undefined);
+  return { data: { items } };
+}
+
 function AchievementList(props: { issuerId: string }) {
-  const [load, reload] = useLoad(
-    () =>
-      api.GET('/issuers/{issuerId}/achievements', {
-        params: { path: { issuerId: props.issuerId } },
-      }),
-    [props.issuerId],
-  );
+  const [load, reload] = useLoad(() => allAchievements(props.issuerId), [props.issuerId]);
   const [form, setForm] = useState<{ editing?: Achievement } | undefined>();
   const [saved, setSaved] = useState<string>();
   return (
