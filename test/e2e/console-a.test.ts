@@ -165,7 +165,9 @@ describe('the issuer console', () => {
     await page.getByRole('list', { name: 'Achievements' }).waitFor();
     await page.getByRole('button', { name: 'New achievement' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Console Analytics Lab');
-    await page.getByLabel('Description', { exact: true }).fill('Ran an analysis end to end in the lab.');
+    await page
+      .getByLabel('Description', { exact: true })
+      .fill('Ran an analysis end to end in the lab.');
     await page.getByLabel('Criteria: what an earner did').fill('Passed the lab assessment.');
     await page.getByLabel('Credits available (optional)').fill('2');
     await page.getByLabel('Tags, separated by commas (optional)').fill('lab, analytics');
