@@ -4,7 +4,7 @@ import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
-import type { KeyVault } from '#shared/service/ports.ts';
+import type { ImageRepository, KeyVault } from '#shared/service/ports.ts';
 import { selfFetcher } from '#shared/service/self-fetcher.ts';
 import { DynamoAchievementStore } from '#shared/store/dynamo/achievement-store.ts';
 import { DynamoBatchJobStore } from '#shared/store/dynamo/batch-job-store.ts';
@@ -41,6 +41,8 @@ export function dynamoServiceContext(options: {
   readonly statusListSize?: number;
   /** The candidate index; without one, search answers 503 and the indexer fails its records. */
   readonly searchIndex?: SearchIndex;
+  /** Where uploaded badge images are kept; without one, uploads answer 503. */
+  readonly images?: ImageRepository;
 }): ServiceContext {
   // Every store then reports an unreachable table as UNAVAILABLE (503 with Retry-After).
   raiseStoreUnavailable(options.documents);
@@ -67,6 +69,7 @@ export function dynamoServiceContext(options: {
     employerLists: new DynamoEmployerListStore(table),
     candidateSources: new DynamoCandidateSourceStore(table),
     searchIndex: options.searchIndex ?? unconfiguredSearchIndex,
+    ...(options.images ? { images: options.images } : {}),
   };
 }
 

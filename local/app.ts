@@ -10,9 +10,10 @@ import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-ind
 import type { SearchIndex } from '#shared/search/search-index.ts';
 import { reindexCandidates } from '#shared/service/candidate-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
-import type { KeyVault } from '#shared/service/ports.ts';
+import type { ImageRepository, KeyVault } from '#shared/service/ports.ts';
 import { selfFetcher } from '#shared/service/self-fetcher.ts';
 import type { TokenVerifier } from '#shared/service/token-verifier.ts';
+import { MemoryImageStore } from '#shared/store/memory/image-store.ts';
 import type { Verifier } from '#shared/verify/verifier.ts';
 import type { WorkLimits } from '#shared/verify/work-budget.ts';
 import { createVerifierPool } from './verification-pool.ts';
@@ -62,6 +63,8 @@ export function buildLocalApp(options: {
   readonly searchIndex?: SearchIndex;
   /** Default: a pool of verification workers (see verification-pool.ts). */
   readonly verification?: LocalVerification;
+  /** Uploaded badge images; default: kept in memory (tests), `npm start` passes a folder. */
+  readonly images?: ImageRepository;
 }): LocalApp {
   const ctx = dynamoServiceContext({
     documents: options.documents,
@@ -71,6 +74,7 @@ export function buildLocalApp(options: {
     clock: options.clock,
     ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
     searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
+    images: options.images ?? new MemoryImageStore(),
   });
   const verification = options.verification ?? {};
   const pool =

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
@@ -10,6 +11,7 @@ import { issuerDid } from '#shared/service/context.ts';
 import { MAX_IMPORT_BYTES, reverifyDueImports } from '#shared/service/imports.ts';
 import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
 import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { FileImageStore } from '#shared/store/file/image-store.ts';
 import { buildLocalApp } from './app.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { demoUsers } from './demo-users.ts';
@@ -138,6 +140,7 @@ async function start(): Promise<void> {
     }),
     network,
     searchIndex: search.searchIndex,
+    images: new FileImageStore(join(dirs.root, 'images')),
     health: async () => {
       await client.send(new DescribeTableCommand({ TableName: TABLE }));
       return { ok: true };

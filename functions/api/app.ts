@@ -2,6 +2,7 @@ import type { Fetcher } from '#shared/fetch/fetcher.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { type HealthReport, systemRoutes } from '../http/system-routes.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { employerRoutes } from './employer-routes.ts';
@@ -104,7 +105,11 @@ function routesOf(group: RouteGroup, routes: readonly RouteDefinition[]): RouteD
  * export const handler = createHttpHandler(issuerAdminRoutes({ ctx, verifier }), { tokenVerifier });
  */
 export function issuerAdminRoutes(deps: ApiDeps): RouteDefinition[] {
-  return routesOf('issuer-admin', [...issuerRoutes(deps), ...pathwayRoutes(deps)]);
+  return routesOf('issuer-admin', [
+    ...issuerRoutes(deps),
+    ...pathwayRoutes(deps),
+    ...consoleRoutes(deps),
+  ]);
 }
 
 /**
@@ -145,6 +150,7 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
     ...issuerRoutes(deps),
     ...pathwayRoutes(deps),
     ...skillRoutes(),
+    ...consoleRoutes(deps),
   ]);
 }
 

@@ -208,7 +208,13 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         const body = request.body;
         const [change] = body.credentialStatus;
         if (!change) throw new ServiceError('VALIDATION', 'credentialStatus needs one entry');
-        const record = await changeStatus(ctx, request.principal, body.credentialId, change.status);
+        const record = await changeStatus(
+          ctx,
+          request.principal,
+          body.credentialId,
+          change.status,
+          body.reason ? { note: body.reason } : {},
+        );
         return { status: 200, body: { credentialId: record.id, status: record.state } };
       },
     }),

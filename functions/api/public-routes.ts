@@ -10,6 +10,7 @@ import { achievementView, requireAchievement } from '#shared/service/achievement
 import { urls } from '#shared/service/context.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { credentialJson, requireCredential } from '#shared/service/issuance.ts';
+import { STATUS_LIST_MAX_AGE_SECONDS } from '#shared/service/issuer-console.ts';
 import { didDocument, jwks, requireIssuer } from '#shared/service/issuers.ts';
 import type { CredentialRecord } from '#shared/service/records.ts';
 import { statusListCredential } from '#shared/service/status.ts';
@@ -53,7 +54,7 @@ const BADGE_IMAGE: JsonSchema = {
 /** Documents change rarely and verifiers poll them: let caches hold them for a while. */
 const PUBLIC_CACHE = 'public, max-age=300';
 /** Status lists must reflect revocations quickly, so they are cached briefly. */
-const STATUS_CACHE = 'public, max-age=60, must-revalidate';
+const STATUS_CACHE = `public, max-age=${STATUS_LIST_MAX_AGE_SECONDS}, must-revalidate`;
 
 function titleOf(credential: Record<string, unknown>): string {
   const subject = credential.credentialSubject as { achievement?: { name?: unknown } } | undefined;

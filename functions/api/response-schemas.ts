@@ -57,15 +57,20 @@ export const issuerResponse: JsonSchema = object(
     id: str,
     did: str,
     name: str,
-    profile: object({ name: str }, ['name']),
+    profile: object({ name: str, url: str, email: str, description: str, image: {} }, ['name']),
     didDocument: { type: 'string', description: 'URL of the did:web document.' },
     keys: {
       type: 'array',
-      items: object({ id: str, algorithm: str, status: { enum: ['active', 'retired'] } }, [
-        'id',
-        'algorithm',
-        'status',
-      ]),
+      items: object(
+        {
+          id: str,
+          algorithm: str,
+          status: { enum: ['active', 'retired'] },
+          createdAt: instant,
+          retiredAt: instant,
+        },
+        ['id', 'algorithm', 'status'],
+      ),
     },
     createdAt: instant,
   },
@@ -110,6 +115,8 @@ const achievementItem = object(
     statusPurpose: { enum: ['revocation', 'suspension'] },
     createdAt: instant,
     url: { type: 'string', description: 'The achievement id used in credentials.' },
+    revision: { type: 'integer', minimum: 1, description: 'The version: absent means 1.' },
+    previousId: { type: 'string', description: 'The id of the version this one replaces.' },
   },
   ['issuerId', 'id', 'definition', 'proofFormat', 'createdAt', 'url'],
 );

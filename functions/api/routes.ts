@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../http/route.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { credentialRoutes } from './credential-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { issuerRoutes } from './issuer-routes.ts';
@@ -18,6 +19,7 @@ import { skillRoutes } from './skill-routes.ts';
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
   return [
     ...issuerRoutes(deps),
+    ...consoleRoutes(deps),
     ...credentialRoutes(deps),
     ...publicRoutes(deps),
     ...learnerRoutes(deps),

@@ -217,6 +217,10 @@ export const statusSchema = {
         additionalProperties: false,
       },
     },
+    reason: {
+      ...text(500),
+      description: "The issuer's words for a revocation or suspension, shown in the console.",
+    },
   },
   additionalProperties: false,
   example: {

@@ -80,6 +80,10 @@ const PATH_PARAMETERS: Readonly<Record<string, { description: string; example: s
     description: 'The name of an image the service draws for its issuer.',
     example: 'sql-querying-fundamentals.svg',
   },
+  uploadName: {
+    description: 'The name of an uploaded badge image: the SHA-256 of its bytes and its type.',
+    example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.svg',
+  },
 };
 
 function problemContent(): Json {

@@ -66,7 +66,13 @@ interface OpenCredential {
  * @example
  * const { root, credentials } = scanSvg(svgText);
  */
-export function scanSvg(svg: string): ScannedSvg {
+export function scanSvg(
+  svg: string,
+  options: {
+    /** Called with every start tag, the root's first, in document order (image checks). */
+    readonly onStartTag?: (tag: StartTag) => void;
+  } = {},
+): ScannedSvg {
   let pos = svg.charCodeAt(0) === 0xfeff ? 1 : 0;
   pos = skipMisc(svg, pos, true);
   if (pos >= svg.length) throw malformed('the document has no root element');
@@ -77,6 +83,7 @@ export function scanSvg(svg: string): ScannedSvg {
   if (localName(root.name) !== 'svg') {
     throw malformed(`the root element is <${root.name}>, not <svg>`);
   }
+  options.onStartTag?.(root);
   const rootNamespaces = namespaceDeclarations(root) ?? new Map<string, string>();
   const credentials: CredentialElement[] = [];
   const stack: OpenElement[] = [];
@@ -117,6 +124,7 @@ export function scanSvg(svg: string): ScannedSvg {
       throw malformed(`unexpected markup declaration at offset ${pos}`);
     } else {
       const tag = readStartTag(svg, pos);
+      options.onStartTag?.(tag);
       if (open !== undefined) {
         throw malformed(`the credential element contains a child element <${tag.name}>`);
       }

@@ -64,6 +64,7 @@ export async function createAchievement(
   principal: Principal,
   issuerId: string,
   input: CreateAchievementInput,
+  lineage: { readonly revision: number; readonly previousId: string } | undefined = undefined,
 ): Promise<AchievementView> {
   requireIssuerScope(principal, issuerId);
   const issuer = await requireIssuer(ctx, issuerId);
@@ -88,6 +89,7 @@ export async function createAchievement(
     algorithm: input.algorithm ?? 'ES256',
     statusPurpose: input.statusPurpose ?? 'revocation',
     createdAt: ctx.clock.now().toISOString(),
+    ...(lineage ?? {}),
   };
   await ctx.achievements.create(record);
   return achievementView(ctx, record);

@@ -8,6 +8,7 @@ import type {
   CredentialRepository,
   EmployerListRepository,
   IdempotencyRepository,
+  ImageRepository,
   ImportRepository,
   IssuerRepository,
   KeyVault,
@@ -47,6 +48,11 @@ export interface ServiceContext {
   readonly candidateSources: CandidateSourceRepository;
   /** Where consenting learners are found: OpenSearch in AWS, the embedded engine locally. */
   readonly searchIndex: SearchIndex;
+  /**
+   * Uploaded badge images (a folder under `.data` locally); absent where the runtime has no
+   * image store, and then uploads are refused with 503.
+   */
+  readonly images?: ImageRepository;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface IssuerView {
     readonly id: string;
     readonly algorithm: SigningAlgorithm;
     readonly status: string;
+    readonly createdAt: string;
+    readonly retiredAt?: string;
   }[];
   readonly createdAt: string;
 }
@@ -71,7 +73,7 @@ async function createKey(
   return key;
 }
 
-function view(
+export function issuerView(
   ctx: ServiceContext,
   issuer: IssuerRecord,
   keys: readonly IssuerKeyRecord[],
@@ -86,6 +88,8 @@ function view(
       id: `${issuer.did}#${key.keyId}`,
       algorithm: key.algorithm,
       status: key.status,
+      createdAt: key.createdAt,
+      ...(key.retiredAt ? { retiredAt: key.retiredAt } : {}),
     })),
     createdAt: issuer.createdAt,
   };
@@ -125,7 +129,7 @@ export async function onboardIssuer(
   // The issuer and its keys in one write: a failure (an outage) leaves no issuer without keys,
   // which would serve an empty DID document and refuse the retry as a conflict.
   await ctx.issuers.create(issuer, keys);
-  return view(ctx, issuer, keys);
+  return issuerView(ctx, issuer, keys);
 }
 
 /** The issuer, or NOT_FOUND. */
@@ -148,7 +152,7 @@ export async function getIssuer(
 ): Promise<IssuerView> {
   requireIssuerScope(principal, issuerId);
   const issuer = await requireIssuer(ctx, issuerId);
-  return view(ctx, issuer, await ctx.issuers.listKeys(issuerId));
+  return issuerView(ctx, issuer, await ctx.issuers.listKeys(issuerId));
 }
 
 /**
@@ -172,7 +176,7 @@ export async function rotateKey(
   await createKey(ctx, issuerId, algorithm);
   const at = ctx.clock.now().toISOString();
   for (const key of previous) await ctx.issuers.retireKey(issuerId, key.keyId, at);
-  return view(ctx, issuer, await ctx.issuers.listKeys(issuerId));
+  return issuerView(ctx, issuer, await ctx.issuers.listKeys(issuerId));
 }
 
 /**

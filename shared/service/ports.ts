@@ -44,6 +44,8 @@ export interface IssuerRepository {
   /** Every key, active and retired: retired keys stay published for verification. */
   listKeys(issuerId: string): Promise<readonly IssuerKeyRecord[]>;
   retireKey(issuerId: string, keyId: string, at: string): Promise<void>;
+  /** Replaces the issuer's public profile (name, URL, image, …); NOT_FOUND when absent. */
+  updateProfile(issuerId: string, profile: IssuerRecord['profile']): Promise<void>;
 }
 
 export interface AchievementRepository {
@@ -84,6 +86,8 @@ export interface StateChange {
   readonly from: CredentialState;
   readonly to: CredentialState;
   readonly reason?: StateReason;
+  /** The admin's words for the change, kept as `stateNote` (cleared by a change without one). */
+  readonly note?: string;
   readonly status: StatusEntry;
 }
 
@@ -412,4 +416,23 @@ export interface CandidateSourceRepository {
   putIssued(record: IssuedBadgeRecord): Promise<boolean>;
   /** Consents, imports and issued copies, in one strongly consistent read. */
   load(learnerId: string): Promise<CandidateSources>;
+}
+
+/** A badge image an issuer uploaded, kept by its content's hash. */
+export interface StoredImage {
+  readonly issuerId: string;
+  /** `<sha-256 of the bytes, hex>.png` or `.svg`: the same file always gets the same name. */
+  readonly name: string;
+  readonly contentType: 'image/png' | 'image/svg+xml';
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Uploaded badge images: files under `.data/images` locally. Images are checked before they
+ * get here (shared/bake/image-check.ts); a store only keeps and returns bytes.
+ */
+export interface ImageRepository {
+  /** Stores the image; storing the same name again is a no-op (the name is the content's hash). */
+  put(image: StoredImage): Promise<void>;
+  get(issuerId: string, name: string): Promise<StoredImage | undefined>;
 }

@@ -49,6 +49,14 @@ export interface AchievementRecord {
    */
   readonly statusPurpose?: 'revocation' | 'suspension';
   readonly createdAt: string;
+  /**
+   * Which version of the badge this is: 1 (absent) for a new one, n + 1 for an edit of
+   * version n. An edit is a new achievement with its own id, so credentials already issued
+   * keep pointing at the definition they were signed with.
+   */
+  readonly revision?: number;
+  /** The id of the version this one replaces. */
+  readonly previousId?: string;
 }
 
 export type CredentialState = 'active' | 'revoked' | 'suspended';
@@ -87,6 +95,8 @@ export interface CredentialRecord {
   readonly status: StatusAssignment;
   readonly state: CredentialState;
   readonly stateReason?: StateReason;
+  /** The issuer admin's own words for the current state (why it was revoked or suspended). */
+  readonly stateNote?: string;
   readonly issuedAt: string;
   readonly validUntil?: string;
   /** Set on credentials the service awarded for completing a pathway (or one of its milestones). */

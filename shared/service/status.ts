@@ -51,7 +51,7 @@ export async function changeStatus(
   principal: Principal,
   credentialId: string,
   to: CredentialState,
-  options: { readonly reason?: StateReason } = {},
+  options: { readonly reason?: StateReason; readonly note?: string } = {},
 ): Promise<CredentialRecord> {
   for (let attempt = 1; ; attempt += 1) {
     const record = await requireCredential(ctx, credentialId);
@@ -77,6 +77,7 @@ export async function changeStatus(
       to,
       status,
       ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.note ? { note: options.note } : {}),
     });
     if (await raced(attempt, write)) continue;
     const { stateReason: _previous, ...rest } = record;

@@ -129,6 +129,26 @@ export function credentialRepositoryContract(name: string, newTable: NewStoreTab
       expect((await lists.read('northfield.1', 'revocation'))?.revision).toBe(3);
     });
 
+    it("keeps the admin's note with the state it explains, and clears it with the next change", async () => {
+      const { store } = await newStore();
+      await store.create(credential(1));
+
+      await store.setState(credential(1).id, {
+        ...change('active', 'suspended'),
+        note: 'Assessment under review',
+      });
+      const suspended = await store.get(credential(1).id);
+      await store.setState(credential(1).id, change('suspended', 'active'));
+      const reinstated = await store.get(credential(1).id);
+
+      expect([suspended?.state, suspended?.stateNote]).toEqual([
+        'suspended',
+        'Assessment under review',
+      ]);
+      expect(reinstated?.state).toBe('active');
+      expect(reinstated).not.toHaveProperty('stateNote');
+    });
+
     it('lets exactly one of two concurrent active→revoked changes win; the other is a CONFLICT', async () => {
       const { store } = await newStore();
       await store.create(credential(1));

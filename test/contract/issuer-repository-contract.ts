@@ -196,6 +196,19 @@ export function issuerRepositoryContract(name: string, newTable: NewStoreTable):
       });
     });
 
+    it('replaces the profile of an existing issuer, and refuses an unknown one with NOT_FOUND', async () => {
+      const { store } = await newStore();
+      await store.create(issuer('northfield'));
+      const profile = { name: 'Northfield College', description: 'Evening courses' };
+
+      await store.updateProfile('northfield', profile);
+      const unknown = store.updateProfile('nobody', profile);
+
+      await expect(unknown).rejects.toMatchObject({ name: 'ServiceError', code: 'NOT_FOUND' });
+      expect(await store.get('northfield')).toEqual({ ...issuer('northfield'), profile });
+      expect(await store.get('nobody')).toBeUndefined();
+    });
+
     it('creates an issuer with its first keys, all or nothing', async () => {
       const { store } = await newStore();
       await store.putKey(signingKey('northfield', 'es256-taken'));

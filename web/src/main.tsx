@@ -27,6 +27,16 @@ const Search = lazy(() => employer().then((m) => m.SearchPage));
 const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
 const Shortlist = lazy(() => import('./pages/shortlist.tsx').then((m) => m.ShortlistPage));
 const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
+const ConsoleDashboard = lazy(() =>
+  import('./pages/console/dashboard.tsx').then((m) => m.DashboardPage),
+);
+const ConsoleProfile = lazy(() => import('./pages/console/profile.tsx').then((m) => m.ProfilePage));
+const ConsoleAchievements = lazy(() =>
+  import('./pages/console/achievements.tsx').then((m) => m.AchievementsPage),
+);
+const ConsoleCredentials = lazy(() =>
+  import('./pages/console/credentials.tsx').then((m) => m.CredentialsPage),
+);
 
 function Nav(props: { config: AppConfig | undefined }) {
   const current = useSignal(session);
@@ -63,6 +73,11 @@ function Nav(props: { config: AppConfig | undefined }) {
                 <a href="/app/shortlist">Shortlist</a>
               </li>
             </>
+          )}
+          {current?.roles.some((r) => r === 'issuer-admin' || r === 'platform-admin') && (
+            <li>
+              <a href="/app/console">Console</a>
+            </li>
           )}
           <li>
             <a href="/app/verify">Verify</a>
@@ -130,6 +145,10 @@ function App() {
           <Route path="/app/search" component={Search} />
           <Route path="/app/candidates/:id" component={Candidate} />
           <Route path="/app/shortlist" component={Shortlist} />
+          <Route path="/app/console" component={ConsoleDashboard} />
+          <Route path="/app/console/profile" component={ConsoleProfile} />
+          <Route path="/app/console/achievements" component={ConsoleAchievements} />
+          <Route path="/app/console/credentials" component={ConsoleCredentials} />
           <Route default component={NotFound} />
         </Router>
       </main>

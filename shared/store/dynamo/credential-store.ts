@@ -77,22 +77,30 @@ export class DynamoCredentialStore extends DynamoStore implements CredentialRepo
    * won), NOT_FOUND when there is no such credential or its status list lacks the index.
    */
   async setState(credentialId: string, change: StateChange): Promise<void> {
-    const { from, to, reason, status } = change;
+    const { from, to, reason, note, status } = change;
+    // The reason and the note belong to this state only: a change without them clears them.
+    const set = ['#state = :to'];
+    const remove: string[] = [];
+    if (reason === undefined) remove.push('#reason');
+    else set.push('#reason = :reason');
+    if (note === undefined) remove.push('#note');
+    else set.push('#note = :note');
     const stateUpdate = {
       Update: {
         TableName: this.table,
         Key: credentialKey(credentialId),
-        // The reason belongs to this state only: a change without one clears the last one.
-        UpdateExpression:
-          reason === undefined
-            ? 'SET #state = :to REMOVE #reason'
-            : 'SET #state = :to, #reason = :reason',
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ConditionExpression: '#state = :from',
-        ExpressionAttributeNames: { '#state': 'state', '#reason': 'stateReason' },
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          '#reason': 'stateReason',
+          '#note': 'stateNote',
+        },
         ExpressionAttributeValues: {
           ':from': from,
           ':to': to,
           ...(reason === undefined ? {} : { ':reason': reason }),
+          ...(note === undefined ? {} : { ':note': note }),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },

@@ -140,4 +140,24 @@ export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
       throwAsServiceError(error, `cannot retire key ${keyId}`);
     }
   }
+
+  /** Replaces the profile, conditional on the issuer existing (NOT_FOUND otherwise). */
+  async updateProfile(issuerId: string, profile: IssuerRecord['profile']): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: issuerKey(issuerId),
+          UpdateExpression: 'SET #profile = :profile',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk, '#profile': 'profile' },
+          ExpressionAttributeValues: { ':profile': withoutUndefined(profile) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error))
+        throw new ServiceError('NOT_FOUND', `no issuer ${issuerId}`, { cause: error });
+      throwAsServiceError(error, `cannot update issuer ${issuerId}`);
+    }
+  }
 }

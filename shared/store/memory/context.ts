@@ -4,6 +4,7 @@ import type { SearchIndex } from '#shared/search/search-index.ts';
 import type { ServiceContext } from '#shared/service/context.ts';
 import type { KeyVault } from '#shared/service/ports.ts';
 import { MemoryEmployerListStore } from './employer-list-store.ts';
+import { MemoryImageStore } from './image-store.ts';
 import {
   MemoryAchievementStore,
   MemoryCredentialStore,
@@ -68,5 +69,6 @@ export function memoryServiceContext(options: {
     employerLists: new MemoryEmployerListStore(paging),
     candidateSources: new MemoryCandidateSourceStore({ consents, imports }),
     searchIndex: options.searchIndex ?? new EmbeddedSearchIndex(),
+    images: new MemoryImageStore(),
   };
 }

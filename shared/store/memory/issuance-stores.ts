@@ -99,6 +99,13 @@ export class MemoryIssuerStore implements IssuerRepository {
     });
   }
 
+  async updateProfile(issuerId: string, profile: IssuerRecord['profile']): Promise<void> {
+    keyPart(issuerId, 'issuer id');
+    const issuer = this.#issuers.get(issuerId);
+    if (issuer === undefined) throw new ServiceError('NOT_FOUND', `no issuer ${issuerId}`);
+    this.#issuers.set(issuerId, stored({ ...issuer, profile }));
+  }
+
   #keysOf(issuerId: string): Map<string, IssuerKeyRecord> {
     let keys = this.#keys.get(issuerId);
     if (keys === undefined) {
@@ -309,7 +316,7 @@ export class MemoryCredentialStore implements CredentialRepository {
   }
 
   async setState(credentialId: string, change: StateChange): Promise<void> {
-    const { from, to, reason, status } = change;
+    const { from, to, reason, note, status } = change;
     const current = this.#current(
       credentialId,
       from,
@@ -317,11 +324,12 @@ export class MemoryCredentialStore implements CredentialRepository {
     );
     this.#lists.checkBit(status.assignment, status.purpose);
     // The reason belongs to this state only: a change without one clears the last one.
-    const { stateReason: _previous, ...rest } = current;
+    const { stateReason: _previous, stateNote: _previousNote, ...rest } = current;
     this.#credentials.set(credentialId, {
       ...rest,
       state: to,
       ...(reason === undefined ? {} : { stateReason: stored(reason) }),
+      ...(note === undefined ? {} : { stateNote: note }),
     });
     this.#lists.applyBit(status.assignment, status.purpose, to !== 'active');
   }

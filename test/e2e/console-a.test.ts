@@ -1,0 +1,269 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#local/free-port.ts';
+
+/**
+ * The issuer console in a real browser (Debian's chromium, playwright-core) against the real
+ * `npm start` on its own data folder: the issuer admin of the demo tenant reads the dashboard,
+ * rotates a key after a confirmation, creates an achievement aligned to two O*NET occupations
+ * with an uploaded image (an SVG with a script is refused first), searches credentials, and
+ * suspends and reinstates one. Every console page is checked with axe and photographed at
+ * 390 px and 1280 px into test-results/e2e/. (Kept apart from web-app.test.ts so each journey
+ * runs on its own runtime.)
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const START = join(ROOT, 'local/start.ts');
+const SHOTS = join(ROOT, 'test-results/e2e');
+const CHROMIUM = '/usr/bin/chromium';
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const SCRIPTED_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><script>alert(1)</script><circle r="2"/></svg>';
+
+let dir: string;
+let profile: string;
+let base: string;
+let child: ChildProcess | undefined;
+let browser: BrowserContext;
+let page: Page;
+
+async function startRuntime(port: number): Promise<void> {
+  let output = '';
+  const started = spawn(process.execPath, [START], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = started;
+  await new Promise<void>((done, fail) => {
+    started.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops everything')) done();
+    });
+    started.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    started.once('exit', (code) => fail(new Error(`npm start exited (${code}):\n${output}`)));
+  });
+}
+
+async function api(method: string, path: string, body?: unknown) {
+  const tokens = JSON.parse(await readFile(join(dir, '.data/dev-tokens.json'), 'utf8'));
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokens['issuer-admin'].token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely in a journey test
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** The page at a phone's and a laptop's width: nothing sideways, photographed, then axe. */
+async function shoot(name: string): Promise<void> {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = Number(
+      await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      ),
+    );
+    expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `${name}: accessibility`).toEqual([]);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'credstack-console-e2e-'));
+  profile = await mkdtemp(join(tmpdir(), 'credstack-console-chromium-'));
+  await mkdir(SHOTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  await startRuntime(port);
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((done) => child?.once('exit', done));
+    child.kill('SIGINT');
+    await exited;
+  }
+  await rm(dir, { recursive: true, force: true });
+  await rm(profile, { recursive: true, force: true });
+}, 60_000);
+
+describe('the issuer console', () => {
+  it("shows the dashboard with the API's numbers, and rotates a key after a confirmation", async () => {
+    await page.goto(`${base}/app/sign-in`);
+    await page.getByRole('button', { name: 'issuer-admin', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Console' })
+      .click();
+    await page.getByRole('heading', { name: 'Issuer dashboard' }).waitFor();
+    const totals = page.getByRole('list', { name: 'Totals' });
+    await totals.waitFor();
+    const numbers = (await api('GET', '/issuers/northfield/dashboard')).body;
+    expect(numbers.totals.issued).toBeGreaterThan(0);
+    expect(await totals.getByText(`${numbers.totals.issued} issued`).count()).toBe(1);
+    expect(await totals.getByText(`${numbers.totals.revoked} revoked`).count()).toBe(1);
+    await shoot('console-dashboard');
+
+    await page.getByRole('link', { name: 'Profile and keys' }).click();
+    await page.getByRole('heading', { name: 'Retired keys' }).waitFor();
+    await page.getByText('No key has been retired yet.').waitFor();
+    await page.getByRole('button', { name: 'Rotate ES256 key' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByText(/stays in your DID document/)
+      .waitFor();
+    await shoot('console-profile-confirm');
+    await page.getByRole('button', { name: 'Yes, rotate the ES256 key' }).click();
+    await page.getByText('The ES256 key was rotated.').waitFor();
+    expect(await page.getByText('No key has been retired yet.').count()).toBe(0);
+    const keys = (await api('GET', '/issuers/northfield')).body.keys as { status: string }[];
+    expect(keys.filter((key) => key.status === 'retired')).toHaveLength(1);
+    await shoot('console-profile');
+  });
+
+  it('creates an achievement aligned to two O*NET occupations with an uploaded image', async () => {
+    await page.getByRole('link', { name: 'Achievements' }).click();
+    await page.getByRole('list', { name: 'Achievements' }).waitFor();
+    await page.getByRole('button', { name: 'New achievement' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Console Analytics Lab');
+    await page
+      .getByLabel('Description', { exact: true })
+      .fill('Ran an analysis end to end in the lab.');
+    await page.getByLabel('Criteria: what an earner did').fill('Passed the lab assessment.');
+    await page.getByLabel('Credits available (optional)').fill('2');
+    await page.getByLabel('Tags, separated by commas (optional)').fill('lab, analytics');
+    for (const [typed, name] of [
+      ['data scien', 'Data Scientists'],
+      ['statistici', 'Statisticians'],
+    ] as const) {
+      await page.getByLabel('Skill alignments (O*NET and ESCO)').fill(typed);
+      await page.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+      await page.getByRole('button', { name: `Remove ${name}` }).waitFor();
+    }
+    // The crosswalk is shown next to the picked occupation.
+    expect(
+      await page.getByText(/Crosswalk: search also finds it as ESCO:/).count(),
+    ).toBeGreaterThan(0);
+
+    const file = page.getByLabel('Upload a PNG or SVG (at most 256 KB)');
+    await file.setInputFiles({
+      name: 'scripted.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from(SCRIPTED_SVG),
+    });
+    await page
+      .getByRole('alert')
+      .getByText(/script/)
+      .waitFor();
+    await file.setInputFiles({ name: 'badge.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByText('Image ready.').waitFor();
+    await page.getByLabel('When a credential must be withdrawn').selectOption('suspension');
+    await shoot('console-achievement-form');
+    await page.getByRole('button', { name: 'Create achievement' }).click();
+    await page.getByText('Saved Console Analytics Lab.').waitFor();
+    await shoot('console-achievements');
+
+    const all = (await api('GET', '/issuers/northfield/achievements')).body.items as {
+      id: string;
+      definition: {
+        name: string;
+        alignment?: { targetFramework: string }[];
+        image?: { id: string };
+      };
+    }[];
+    const created = all.find((a) => a.definition.name === 'Console Analytics Lab');
+    expect(created?.definition.alignment?.map((a) => a.targetFramework)).toEqual([
+      'O*NET-SOC',
+      'O*NET-SOC',
+    ]);
+    const image = await fetch(created?.definition.image?.id ?? '');
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+  });
+
+  it('finds a credential by recipient, suspends it with a reason and reinstates it', async () => {
+    const all = (await api('GET', '/issuers/northfield/achievements')).body.items as {
+      id: string;
+      definition: { name: string };
+    }[];
+    const lab = all.find((a) => a.definition.name === 'Console Analytics Lab');
+    const issued = await api('POST', '/credentials/issue', {
+      credential: {
+        issuer: 'northfield',
+        credentialSubject: { email: 'lab.learner@mail.example', achievement: { id: lab?.id } },
+      },
+    });
+    expect(issued.status).toBe(201);
+
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    await page.getByLabel('Recipient (email, DID or learner id)').fill('lab.learner@mail.example');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const found = page.getByRole('list', { name: 'Credentials found' }).getByRole('listitem');
+    await found.getByText('Console Analytics Lab').waitFor();
+    expect(await found.count()).toBe(1);
+    await page
+      .getByText(/public page within 60 seconds/)
+      .first()
+      .waitFor();
+    await shoot('console-credentials');
+
+    await found.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByLabel('Reason (kept with the credential, shown here)').fill('Lab under review');
+    await page.getByRole('button', { name: 'Suspend this credential' }).click();
+    await found.getByText('Suspended').waitFor();
+    await found.getByText(/Lab under review/).waitFor();
+    await shoot('console-credentials-suspended');
+    const suspended = await api(
+      'GET',
+      '/issuers/northfield/credentials?status=suspended&recipient=lab.learner%40mail.example',
+    );
+    expect(suspended.body.items.map((c: { id: string }) => c.id)).toEqual([issued.body.id]);
+
+    await found.getByRole('button', { name: 'Reinstate' }).click();
+    await page.getByRole('button', { name: 'Reinstate this credential' }).click();
+    await found.getByText('Active').waitFor();
+    const active = await api(
+      'GET',
+      '/issuers/northfield/credentials?status=active&recipient=lab.learner%40mail.example',
+    );
+    expect(active.body.items.map((c: { id: string }) => c.id)).toEqual([issued.body.id]);
+  });
+});
