@@ -24,6 +24,10 @@ const Import = lazy(() => learner().then((m) => m.ImportPage));
 const Privacy = lazy(() => learner().then((m) => m.PrivacyPage));
 const Search = lazy(() => employer().then((m) => m.SearchPage));
 const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
+const Awarding = lazy(() => import('./pages/console/awarding.tsx').then((m) => m.AwardingPage));
+const PathwayEditor = lazy(() =>
+  import('./pages/console/pathway-editor.tsx').then((m) => m.PathwayEditorPage),
+);
 const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
 
 function Nav(props: { config: AppConfig | undefined }) {
@@ -136,6 +140,8 @@ function App() {
           <Route path="/app/privacy" component={Privacy} />
           <Route path="/app/search" component={Search} />
           <Route path="/app/candidates/:id" component={Candidate} />
+          <Route path="/app/console/awarding" component={Awarding} />
+          <Route path="/app/console/pathways" component={PathwayEditor} />
           <Route default component={NotFound} />
         </Router>
       </main>
