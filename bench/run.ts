@@ -107,13 +107,14 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
 }
 
 /**
- * `BENCH_ONLY=search` (or `pathways`, `cold-start`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `csv-award`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   search: async () => (await import('./search.ts')).searchRows(),
   pathways: () => pathwayRows({ rounds, roundMs }),
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
+  'csv-award': async () => (await import('./csv-award.ts')).csvAwardRows(),
 };
 
 async function main(): Promise<void> {
@@ -303,6 +304,8 @@ async function main(): Promise<void> {
         },
       );
     }
+    if (process.env.BENCH_CSV_AWARD !== '0')
+      rows.push(...(await (await import('./csv-award.ts')).csvAwardRows()));
     if (process.env.BENCH_VERIFY_COST !== '0')
       rows.push(
         ...(await (

@@ -238,7 +238,7 @@ export const csvBatchSchema: JsonSchema = {
       maxLength: 1_040_000,
       pattern: '^[A-Za-z0-9+/]*={0,2}$',
       description:
-        'The CSV file, base64-encoded: a header row naming an `email` and/or a `did` column, then one recipient per row (UTF-8, at most 10,000 rows)',
+        'The CSV file, base64-encoded: a header row naming an `email` and/or a `did` column (optionally `learnerId`), then one recipient per row (UTF-8, at most 10,000 rows)',
     },
   },
   additionalProperties: false,

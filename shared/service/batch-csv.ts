@@ -2,6 +2,7 @@ import { requireAchievement } from './achievements.ts';
 import { type BatchRecipientInput, createBatch, MAX_BATCH_RECIPIENTS } from './batches.ts';
 import type { ServiceContext } from './context.ts';
 import { ServiceError } from './errors.ts';
+import { ID_RULE, isId } from './ids.ts';
 import { requireIssuer } from './issuers.ts';
 import type { BatchJobRecord } from './ports.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
@@ -12,7 +13,8 @@ import { type Principal, requireIssuerScope } from './principal.ts';
  * the web console, so what the console shows is exactly what the API would refuse.
  *
  * The file: a header row naming an `email` and/or a `did` column (other columns are allowed
- * and ignored), then one recipient per row with exactly one of the two filled in. UTF-8, with
+ * and ignored), then one recipient per row with exactly one of the two filled in. An optional
+ * `learnerId` column puts the credential in that learner's account too. UTF-8, with
  * or without a byte-order mark; comma-separated, RFC 4180 quoting.
  *
  * A problem in a row is reported at that row (numbered as a spreadsheet shows it: the header
@@ -41,7 +43,7 @@ export interface CsvCheck {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DID = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-]$/;
-const RECIPIENT_COLUMNS = ['email', 'did'] as const;
+const RECIPIENT_COLUMNS = ['email', 'did', 'learnerid'] as const;
 
 /**
  * A cell a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`, `+1+1`, `@SUM(…)`):
@@ -190,6 +192,7 @@ export function checkRecipientCsv(bytes: Uint8Array): CsvCheck {
   const columns = {
     email: names.indexOf('email'),
     did: names.indexOf('did'),
+    learnerId: names.indexOf('learnerid'),
   };
   if (columns.email < 0 && columns.did < 0)
     return refuse(
@@ -247,6 +250,11 @@ export function checkRecipientCsv(bytes: Uint8Array): CsvCheck {
       problems.push({ row, column, detail: `"${did}" is not a DID` });
       continue;
     }
+    const learnerId = columns.learnerId < 0 ? '' : (cells[columns.learnerId] ?? '').trim();
+    if (learnerId !== '' && !isId(learnerId)) {
+      problems.push({ row, column: 'learnerId', detail: `"${learnerId}": ${ID_RULE}` });
+      continue;
+    }
     // Addresses differ only by case in practice never: one person, one award.
     const key = email !== '' ? `email:${email.toLowerCase()}` : `did:${did}`;
     const first = seen.get(key);
@@ -255,7 +263,10 @@ export function checkRecipientCsv(bytes: Uint8Array): CsvCheck {
       continue;
     }
     seen.set(key, row);
-    recipients.push(email !== '' ? { email } : { id: did });
+    recipients.push({
+      ...(email !== '' ? { email } : { id: did }),
+      ...(learnerId !== '' ? { learnerId } : {}),
+    });
   }
   const valid = problems.length === 0;
   return { valid, rows: data.length, problems, recipients: valid ? recipients : [] };

@@ -26,6 +26,22 @@ describe('checkRecipientCsv', () => {
     });
   });
 
+  it('links a recipient to a learner account by an optional learnerId column', () => {
+    const check = checkRecipientCsv(
+      utf8('email,learnerId\nada@example.org,ada\nbob@example.org,\nc@example.org,no spaces\n'),
+    );
+    expect(check.problems).toEqual([
+      { row: 4, column: 'learnerId', detail: expect.stringMatching(/^"no spaces": /) },
+    ]);
+    const clean = checkRecipientCsv(
+      utf8('email,learnerId\nada@example.org,ada\nbob@example.org,\n'),
+    );
+    expect(clean.recipients).toEqual([
+      { email: 'ada@example.org', learnerId: 'ada' },
+      { email: 'bob@example.org' },
+    ]);
+  });
+
   it('accepts a UTF-8 byte-order mark before the header', () => {
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('email\nzoë@example.org\n')]);
     const check = checkRecipientCsv(bom);

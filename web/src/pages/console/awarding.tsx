@@ -197,8 +197,9 @@ function CsvUpload(props: {
     <section class="stack-form" aria-labelledby="csv-title">
       <h2 id="csv-title">A CSV of recipients</h2>
       <p class="muted">
-        A header row naming an <code>email</code> or a <code>did</code> column, then one recipient
-        per row; UTF-8; at most 10,000 rows. The whole file is checked before anything is issued.
+        A header row naming an <code>email</code> or a <code>did</code> column (and, to put the
+        badge in a learner's account, <code>learnerId</code>), then one recipient per row; UTF-8; at
+        most 10,000 rows. The whole file is checked before anything is issued.
       </p>
       <label for="csv-file">CSV file</label>
       <input

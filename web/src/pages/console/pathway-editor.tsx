@@ -586,10 +586,11 @@ const NEW: Draft = {
 
 function Editor(props: { issuerId: string; catalogue: Catalogue; initial: Draft }) {
   const { issuerId, catalogue } = props;
-  const { route, path } = useLocation();
+  const { path } = useLocation();
   const [draft, setDraft] = useState<Draft>(props.initial);
-  const [problems, setProblems] = useState<readonly Problem[]>([]);
-  const [checked, setChecked] = useState<'checking' | 'valid' | 'invalid'>('checking');
+  // The last answer and the draft it answers: the status says "Checking…" until the answer
+  // is about the draft on screen, so a quick edit never shows a stale "valid".
+  const [answer, setAnswer] = useState<{ for: string; problems: readonly Problem[] }>();
   const [sample, setSample] = useState<readonly string[]>([]);
   const [preview, setPreview] = useState<{
     satisfied: boolean;
@@ -603,9 +604,9 @@ function Editor(props: { issuerId: string; catalogue: Catalogue; initial: Draft 
   const asked = useRef(0);
 
   // Live validation and preview: the latest edit's answer wins, a slower earlier one is dropped.
+  const current = JSON.stringify(draft);
   useEffect(() => {
     const ask = ++asked.current;
-    setChecked('checking');
     const timer = setTimeout(async () => {
       const { data, error } = await api.POST('/issuers/{issuerId}/pathways/validate', {
         params: { path: { issuerId } },
@@ -614,8 +615,7 @@ function Editor(props: { issuerId: string; catalogue: Catalogue; initial: Draft 
       if (ask !== asked.current) return;
       const found =
         error !== undefined || !data ? [{ pointer: '', detail: 'could not check' }] : data.problems;
-      setProblems(found);
-      setChecked(found.length === 0 ? 'valid' : 'invalid');
+      setAnswer({ for: current, problems: found });
       if (found.length > 0) return setPreview(undefined);
       const shown = await api.POST('/issuers/{issuerId}/pathways/preview', {
         params: { path: { issuerId } },
@@ -625,7 +625,10 @@ function Editor(props: { issuerId: string; catalogue: Catalogue; initial: Draft 
       setPreview(shown.data as unknown as typeof preview);
     }, 300);
     return () => clearTimeout(timer);
-  }, [JSON.stringify(draft), sample.join(',')]);
+  }, [current, sample.join(',')]);
+  const problems = answer?.problems ?? [];
+  const checked =
+    answer?.for !== current ? 'checking' : problems.length === 0 ? 'valid' : 'invalid';
 
   async function save(event: Event) {
     event.preventDefault();
@@ -637,7 +640,9 @@ function Editor(props: { issuerId: string; catalogue: Catalogue; initial: Draft 
     if (error !== undefined || !data) return setSaveError(error);
     setSaved((data as unknown as { version: number }).version);
     setTick((t) => t + 1);
-    route(`${path}?pathway=${encodeURIComponent(draft.id)}`, true);
+    // The address names the pathway (a reload reopens it) without the router reloading the
+    // page, which would drop the editor's state (the sample learner, the saved notice).
+    history.replaceState(history.state, '', `${path}?pathway=${encodeURIComponent(draft.id)}`);
   }
 
   const byNode = problemsByNode(draft, problems);
