@@ -107,7 +107,7 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
 }
 
 /**
- * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`, `csv-award`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
@@ -115,6 +115,7 @@ const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   pathways: () => pathwayRows({ rounds, roundMs }),
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
   web: async () => (await import('./web-app.ts')).webAppRows(),
+  'csv-award': async () => (await import('./csv-award.ts')).csvAwardRows(),
 };
 
 async function main(): Promise<void> {
@@ -304,6 +305,8 @@ async function main(): Promise<void> {
         },
       );
     }
+    if (process.env.BENCH_CSV_AWARD !== '0')
+      rows.push(...(await (await import('./csv-award.ts')).csvAwardRows()));
     if (process.env.BENCH_VERIFY_COST !== '0')
       rows.push(
         ...(await (

@@ -1,4 +1,6 @@
-import { batchStatus, createBatch } from '#shared/service/batches.ts';
+import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
+import { type CsvBatchInput, checkCsvBatch, createCsvBatch } from '#shared/service/batch-csv.ts';
+import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { requireId } from '#shared/service/ids.ts';
 import { derivedCredentialId, type IssueInput, issueCredential } from '#shared/service/issuance.ts';
@@ -7,16 +9,17 @@ import type { CredentialRecord } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { verifyCredential } from '#shared/service/verification.ts';
 import { type BodyOf, defineRoute, type RouteDefinition } from '../http/route.ts';
-import type { ApiDeps } from './deps.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
 import { idempotent } from './idempotency.ts';
 import {
   batchAccepted,
   batchStatusResponse,
+  csvCheckResponse,
   issuedResponse,
   statusResponse,
   verifyResponse,
 } from './response-schemas.ts';
-import { batchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
+import { batchSchema, csvBatchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 
@@ -242,6 +245,65 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
             request.body,
             // A retry after a request that died finds the job it queued, not a second one.
             seed ? { jobId: derivedCredentialId(`batch:${seed}`).slice('urn:uuid:'.length) } : {},
+          );
+          return {
+            status: 202,
+            body: job,
+            headers: { location: `${ctx.baseUrl}/batches/${job.id}` },
+          };
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/batches/check',
+      operationId: 'checkCsvBatch',
+      summary: 'Check a recipients CSV in full (dry run): every problem with its row and column',
+      description:
+        'Nothing is stored or issued. A file refused as a whole (not UTF-8, no `email`/`did` column, more than 10,000 rows) says why in `refused`; otherwise each problem names its row (the header is row 1) and column.',
+      tags: ['credentials'],
+      auth: ADMINS,
+      body: csvBatchSchema,
+      responses: {
+        200: { description: 'The check: valid, or the problems', schema: csvCheckResponse },
+        404: { description: 'No such issuer or achievement' },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await checkCsvBatch(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.body as CsvBatchInput,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/batches/csv',
+      operationId: 'createCsvBatch',
+      summary: 'Award an achievement to the recipients of a CSV, only if the whole file is clean',
+      description:
+        'The file is checked as by `/batches/check`; any problem refuses it (400, each problem as `row N, column: …`) and nothing is queued.',
+      tags: ['credentials'],
+      auth: ADMINS,
+      body: csvBatchSchema,
+      responses: {
+        202: {
+          description: 'The queued job; follow its progress at /batches/{jobId}',
+          schema: batchAccepted,
+        },
+        400: { description: 'The file has problems; nothing was queued' },
+      },
+      handle: (request) =>
+        idempotent(ctx, request, 'csv-batch', async (seed) => {
+          const job = await createCsvBatch(
+            ctx,
+            principalOf(request),
+            request.pathParams.issuerId ?? '',
+            request.body as CsvBatchInput,
+            seed
+              ? { jobId: derivedCredentialId(`csv-batch:${seed}`).slice('urn:uuid:'.length) }
+              : {},
           );
           return {
             status: 202,

@@ -1,4 +1,5 @@
 import { ServiceError } from '#shared/service/errors.ts';
+import { checkPathwayDraft, previewPathwayDraft } from '#shared/service/pathway-drafts.ts';
 import { pathwayJobStatus } from '#shared/service/pathway-jobs.ts';
 import {
   getPublicPathwayVersion,
@@ -10,7 +11,7 @@ import {
   savePathway,
 } from '#shared/service/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
-import type { ApiDeps } from './deps.ts';
+import { type ApiDeps, principalOf } from './deps.ts';
 import {
   PATHWAY_EXAMPLE,
   pathwayJobResponse,
@@ -79,6 +80,70 @@ const whatIfBody = {
   example: { achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
 } as const satisfies JsonSchema;
 
+/** `POST …/pathways/validate`: what a save of this draft would refuse, node by node. */
+const draftCheckResponse: JsonSchema = {
+  type: 'object',
+  required: ['valid', 'problems'],
+  properties: {
+    valid: { type: 'boolean' },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pointer', 'detail'],
+        properties: {
+          pointer: { type: 'string', description: 'JSON pointer into the draft' },
+          detail: { type: 'string' },
+        },
+      },
+    },
+  },
+  example: {
+    valid: false,
+    problems: [{ pointer: '/root/allOf/1', detail: 'unknown achievement "sql-101"' }],
+  },
+};
+
+const draftPreviewBody: JsonSchema = {
+  type: 'object',
+  required: ['pathway', 'achievements'],
+  properties: {
+    pathway: { type: 'object', description: 'The draft, as a save would take it' },
+    achievements: {
+      type: 'array',
+      maxItems: 100,
+      description: "The sample learner's achievements (the issuer's ids), as if issued now",
+      items: { type: 'string', minLength: 1, maxLength: 512 },
+    },
+  },
+  additionalProperties: false,
+  example: { pathway: PATHWAY_EXAMPLE, achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
+};
+
+const draftPreviewResponse: JsonSchema = {
+  type: 'object',
+  required: ['satisfied', 'progress', 'explanation'],
+  properties: {
+    satisfied: { type: 'boolean' },
+    progress: { type: 'number', minimum: 0, maximum: 100 },
+    explanation: {
+      type: 'object',
+      description: 'Per-node results ("k of N", what counted), each node at its JSON pointer',
+    },
+  },
+  example: {
+    satisfied: false,
+    progress: 67,
+    explanation: {
+      path: '/root',
+      kind: 'allOf',
+      satisfied: false,
+      kOfN: { have: 2, need: 3 },
+      progress: 67,
+    },
+  },
+};
+
 function versionParam(value: string): number {
   if (!/^[1-9][0-9]{0,8}$/.test(value)) {
     throw new ServiceError('NOT_FOUND', `no pathway version ${value}`);
@@ -113,6 +178,57 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 201,
         body: await savePathway(ctx, request.principal, request.pathParams.issuerId, request.body),
       }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/pathways/validate',
+      operationId: 'validatePathway',
+      summary: 'Check a pathway draft as a save would, storing nothing',
+      description:
+        'The same checks as `POST /issuers/{issuerId}/pathways`; a draft with problems answers 200 with each problem at its JSON pointer.',
+      tags: ['pathways'],
+      auth: ADMINS,
+      body: pathwayBody,
+      responses: {
+        200: { description: 'valid, or the problems', schema: draftCheckResponse },
+      },
+      handle: async (request) => ({
+        status: 200,
+        body: await checkPathwayDraft(
+          ctx,
+          principalOf(request),
+          request.pathParams.issuerId ?? '',
+          request.body,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/issuers/{issuerId}/pathways/preview',
+      operationId: 'previewPathway',
+      summary: 'Evaluate a pathway draft for a sample learner holding some achievements',
+      description:
+        "The evaluation learners' progress and what-if use, over hypothetical credentials issued now; nothing is written. 400 when the draft is invalid.",
+      tags: ['pathways'],
+      auth: ADMINS,
+      body: draftPreviewBody,
+      responses: {
+        200: { description: "The sample learner's result", schema: draftPreviewResponse },
+        400: { description: 'Invalid draft or unknown achievement' },
+      },
+      handle: async (request) => {
+        const body = request.body as { pathway: unknown; achievements: string[] };
+        return {
+          status: 200,
+          body: await previewPathwayDraft(
+            ctx,
+            principalOf(request),
+            request.pathParams.issuerId ?? '',
+            body.pathway,
+            body.achievements,
+          ),
+        };
+      },
     }),
     defineRoute({
       method: 'GET',

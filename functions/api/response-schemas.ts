@@ -250,6 +250,8 @@ const batchJob = object(
     achievementId: str,
     state: str,
     total: int,
+    issued: int,
+    failed: int,
     createdAt: instant,
   },
   ['id', 'issuerId', 'state'],
@@ -260,6 +262,8 @@ const batchJobExample = {
   achievementId: ACHIEVEMENT_UUID,
   state: 'queued',
   total: 2,
+  issued: 0,
+  failed: 0,
   createdAt: AT,
 };
 
@@ -268,14 +272,33 @@ export const batchAccepted: JsonSchema = { ...batchJob, example: batchJobExample
 export const batchStatusResponse: JsonSchema = object(
   {
     job: batchJob,
-    recipients: { type: 'array', items: { type: 'object' } },
+    recipients: {
+      type: 'array',
+      items: object(
+        {
+          index: int,
+          recipient: object({ id: str, email: str }),
+          state: { enum: ['pending', 'issued', 'failed'] },
+          credentialId: str,
+          error: str,
+        },
+        ['index', 'recipient', 'state'],
+      ),
+    },
     cursor,
   },
   ['job', 'recipients'],
   {
     example: {
-      job: { ...batchJobExample, state: 'done' },
-      recipients: [{ index: 0, state: 'issued', credentialId: CREDENTIAL_ID }],
+      job: { ...batchJobExample, state: 'done', issued: 1, failed: 0 },
+      recipients: [
+        {
+          index: 0,
+          recipient: { email: 'grace.learner@mail.example' },
+          state: 'issued',
+          credentialId: CREDENTIAL_ID,
+        },
+      ],
     },
   },
 );
@@ -880,6 +903,36 @@ export const consentReceiptResponse: JsonSchema = object(
       legalBasis: 'consent',
       validity: { from: AT, until: null, withdrawnAt: AT },
       howToWithdraw: `${BASE}/app/privacy`,
+    },
+  },
+);
+
+/** The dry run of a CSV award. */
+export const csvCheckResponse: JsonSchema = object(
+  {
+    valid: { type: 'boolean' },
+    refused: { ...str, description: 'Why the file is refused as a whole, when it is' },
+    rows: int,
+    recipientCount: int,
+    problems: {
+      type: 'array',
+      items: object(
+        {
+          row: { type: 'integer', minimum: 2, description: 'As a spreadsheet numbers it' },
+          column: str,
+          detail: str,
+        },
+        ['row', 'detail'],
+      ),
+    },
+  },
+  ['valid', 'rows', 'recipientCount', 'problems'],
+  {
+    example: {
+      valid: false,
+      rows: 3,
+      recipientCount: 0,
+      problems: [{ row: 3, column: 'email', detail: 'duplicate recipient: same as row 2' }],
     },
   },
 );

@@ -229,6 +229,29 @@ export const statusSchema = {
   },
 } as const satisfies JsonSchema;
 
+/** A CSV award: the recipients file as base64 (its bytes, so its encoding can be checked). */
+export const csvBatchSchema: JsonSchema = {
+  type: 'object',
+  required: ['achievementId', 'file'],
+  properties: {
+    achievementId: ID_SCHEMA,
+    file: {
+      type: 'string',
+      minLength: 1,
+      // The request body is capped at 1 MiB: about 750 KB of CSV.
+      maxLength: 1_040_000,
+      pattern: '^[A-Za-z0-9+/]*={0,2}$',
+      description:
+        'The CSV file, base64-encoded: a header row naming an `email` and/or a `did` column (optionally `learnerId`), then one recipient per row (UTF-8, at most 10,000 rows)',
+    },
+  },
+  additionalProperties: false,
+  example: {
+    achievementId: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
+    file: 'ZW1haWwKZ3JhY2UubGVhcm5lckBtYWlsLmV4YW1wbGUK',
+  },
+};
+
 export const batchSchema = {
   type: 'object',
   required: ['achievementId', 'recipients'],

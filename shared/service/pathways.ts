@@ -151,6 +151,33 @@ export async function savePathway(
   issuerId: string,
   json: unknown,
 ): Promise<PathwayVersionView> {
+  const { pathway, previous } = await preparePathway(ctx, principal, issuerId, json);
+  const record: PathwayVersionRecord = {
+    issuerId,
+    pathwayId: pathway.id,
+    version: previous + 1,
+    definition: pathway as unknown as Record<string, unknown>,
+    createdAt: ctx.clock.now().toISOString(),
+  };
+  await ctx.pathways.createVersion(record, previous);
+  return view(record);
+}
+
+/**
+ * Every check a save makes, without storing anything: the document as it would be stored
+ * (its next version number, achievement URLs resolved to ids) and the version it follows.
+ * VALIDATION with a JSON pointer per problem otherwise. The save and the editor's live
+ * validation (`POST /issuers/{issuerId}/pathways/validate`) both run this.
+ *
+ * @example
+ * const { pathway } = await preparePathway(ctx, admin, 'northfield', doc);
+ */
+export async function preparePathway(
+  ctx: ServiceContext,
+  principal: Principal,
+  issuerId: string,
+  json: unknown,
+): Promise<{ readonly pathway: Pathway; readonly previous: number }> {
   requireIssuerScope(principal, issuerId);
   await requireIssuer(ctx, issuerId);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -195,15 +222,7 @@ export async function savePathway(
       { pointer: '/root', detail: `pathway references form a cycle ${cycle.join(' -> ')}` },
     ]);
   }
-  const record: PathwayVersionRecord = {
-    issuerId,
-    pathwayId,
-    version,
-    definition: checked.pathway as unknown as Record<string, unknown>,
-    createdAt: ctx.clock.now().toISOString(),
-  };
-  await ctx.pathways.createVersion(record, previous);
-  return view(record);
+  return { pathway: checked.pathway, previous };
 }
 
 /** A published version and the job evaluating every learner who could already qualify. */
@@ -418,7 +437,11 @@ function guidanceLoader(ctx: ServiceContext, view: LearnerView) {
 }
 
 /** A credential for an achievement as if issued now, for what-if: its alignments and credits. */
-function hypotheticalOf(achievement: AchievementRecord, i: number, now: Date): EvaluatedCredential {
+export function hypotheticalOf(
+  achievement: AchievementRecord,
+  i: number,
+  now: Date,
+): EvaluatedCredential {
   const { definition } = achievement;
   const credits = definition.creditsAvailable;
   return {

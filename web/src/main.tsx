@@ -26,6 +26,10 @@ const Privacy = lazy(() => learner().then((m) => m.PrivacyPage));
 const Search = lazy(() => employer().then((m) => m.SearchPage));
 const Candidate = lazy(() => employer().then((m) => m.CandidatePage));
 const Shortlist = lazy(() => import('./pages/shortlist.tsx').then((m) => m.ShortlistPage));
+const Awarding = lazy(() => import('./pages/console/awarding.tsx').then((m) => m.AwardingPage));
+const PathwayEditor = lazy(() =>
+  import('./pages/console/pathway-editor.tsx').then((m) => m.PathwayEditorPage),
+);
 const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage));
 const ConsoleDashboard = lazy(() =>
   import('./pages/console/dashboard.tsx').then((m) => m.DashboardPage),
@@ -149,6 +153,8 @@ function App() {
           <Route path="/app/console/profile" component={ConsoleProfile} />
           <Route path="/app/console/achievements" component={ConsoleAchievements} />
           <Route path="/app/console/credentials" component={ConsoleCredentials} />
+          <Route path="/app/console/awarding" component={Awarding} />
+          <Route path="/app/console/pathways" component={PathwayEditor} />
           <Route default component={NotFound} />
         </Router>
       </main>
