@@ -50,7 +50,7 @@ export async function csvAwardRows(): Promise<BenchRow[]> {
         return route(event);
       },
     });
-    const { ctx, handler } = buildLocalApp({
+    const app = buildLocalApp({
       documents,
       tableName: 'bench',
       vault: new LocalKeyVault({ dir: join(dir, 'keys') }),
@@ -64,8 +64,11 @@ export async function csvAwardRows(): Promise<BenchRow[]> {
       network: new StaticFetcher({}),
       health: async () => ({ ok: true }),
       logger: { log: () => {} },
+      // The rows time issuance; no verification worker threads are needed.
+      verification: 'in-process',
     });
-    route = handler;
+    const { ctx } = app;
+    route = app.handler;
     try {
       const admin: Principal = { subject: 'bench', roles: ['platform-admin'] };
       const issuer = await onboardIssuer(ctx, admin, { id: 'csv-college', name: 'CSV College' });
@@ -139,6 +142,7 @@ export async function csvAwardRows(): Promise<BenchRow[]> {
         },
       ];
     } finally {
+      await app.close();
       await bridge.close();
     }
   } finally {
