@@ -17,7 +17,7 @@ import {
   updateIssuerProfile,
 } from '#shared/service/issuer-console.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { achievementResponse, issuerResponse } from './response-schemas.ts';
 import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
@@ -190,6 +190,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'PUT',
       path: '/issuers/{issuerId}/profile',
       operationId: 'updateIssuerProfile',
+      group: 'issuer-admin',
       summary: "Replace the issuer's public profile (name, URL, image, description)",
       description:
         'Credentials already issued keep the profile they were signed with; new ones carry this one.',
@@ -204,8 +205,8 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await updateIssuerProfile(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
           request.body as IssuerProfileInput,
         ),
       }),
@@ -214,6 +215,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'POST',
       path: '/issuers/{issuerId}/achievements/{achievementId}/versions',
       operationId: 'reviseAchievement',
+      group: 'issuer-admin',
       summary: 'Edit an achievement: its next version, a new achievement replacing it',
       description:
         'The version edited is never changed: credentials issued from it keep their definition. Only the newest version can be edited.',
@@ -229,9 +231,9 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 201,
         body: await reviseAchievement(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
-          request.pathParams.achievementId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
+          request.pathParams.achievementId,
           request.body as CreateAchievementInput,
         ),
       }),
@@ -240,6 +242,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/issuers/{issuerId}/credentials',
       operationId: 'searchIssuerCredentials',
+      group: 'issuer-admin',
       summary: "Search the issuer's credentials by recipient, achievement, date and status",
       tags: ['credentials'],
       auth: ADMINS,
@@ -268,8 +271,8 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await searchIssuerCredentials(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
           request.query as CredentialSearch,
         ),
       }),
@@ -278,6 +281,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/issuers/{issuerId}/dashboard',
       operationId: 'getIssuerDashboard',
+      group: 'issuer-admin',
       summary: 'Issued per achievement and month, revocations, pathway completions, imports',
       tags: ['issuers'],
       auth: ADMINS,
@@ -287,13 +291,14 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       },
       handle: async (request) => ({
         status: 200,
-        body: await issuerDashboard(ctx, principalOf(request), request.pathParams.issuerId ?? ''),
+        body: await issuerDashboard(ctx, request.principal, request.pathParams.issuerId),
       }),
     }),
     defineRoute({
       method: 'POST',
       path: '/issuers/{issuerId}/uploads',
       operationId: 'uploadBadgeImage',
+      group: 'issuer-admin',
       summary: 'Upload a badge image (PNG or SVG, checked), served by the service',
       description: `At most ${MAX_BADGE_IMAGE_BYTES / 1024} KiB. A PNG must start with the PNG signature; an SVG must be well-formed UTF-8 with no script, event handler, foreignObject, style sheet or external reference. A refusal is a problem naming the reason.`,
       tags: ['achievements'],
@@ -339,8 +344,8 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 201,
         body: await uploadBadgeImage(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
           request.body as { contentType: BadgeImageType; data: string },
         ),
       }),
@@ -349,6 +354,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'GET',
       path: '/issuers/{issuerId}/uploads/{uploadName}',
       operationId: 'getUploadedImage',
+      group: 'public-read',
       summary: 'A badge image an issuer uploaded (public)',
       tags: ['achievements'],
       auth: 'public',
@@ -370,8 +376,8 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => {
         const image = await readUploadedImage(
           ctx,
-          request.pathParams.issuerId ?? '',
-          request.pathParams.uploadName ?? '',
+          request.pathParams.issuerId,
+          request.pathParams.uploadName,
         );
         return {
           status: 200,

@@ -9,7 +9,7 @@ import type { CredentialRecord } from '#shared/service/records.ts';
 import { changeStatus } from '#shared/service/status.ts';
 import { verifyCredential } from '#shared/service/verification.ts';
 import { type BodyOf, defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { idempotent } from './idempotency.ts';
 import {
   batchAccepted,
@@ -257,6 +257,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       method: 'POST',
       path: '/issuers/{issuerId}/batches/check',
       operationId: 'checkCsvBatch',
+      group: 'issuance',
       summary: 'Check a recipients CSV in full (dry run): every problem with its row and column',
       description:
         'Nothing is stored or issued. A file refused as a whole (not UTF-8, no `email`/`did` column, more than 10,000 rows) says why in `refused`; otherwise each problem names its row (the header is row 1) and column.',
@@ -271,8 +272,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         status: 200,
         body: await checkCsvBatch(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
           request.body as CsvBatchInput,
         ),
       }),
@@ -281,6 +282,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       method: 'POST',
       path: '/issuers/{issuerId}/batches/csv',
       operationId: 'createCsvBatch',
+      group: 'issuance',
       summary: 'Award an achievement to the recipients of a CSV, only if the whole file is clean',
       description:
         'The file is checked as by `/batches/check`; any problem refuses it (400, each problem as `row N, column: …`) and nothing is queued.',
@@ -298,8 +300,8 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         idempotent(ctx, request, 'csv-batch', async (seed) => {
           const job = await createCsvBatch(
             ctx,
-            principalOf(request),
-            request.pathParams.issuerId ?? '',
+            request.principal,
+            request.pathParams.issuerId,
             request.body as CsvBatchInput,
             seed
               ? { jobId: derivedCredentialId(`csv-batch:${seed}`).slice('urn:uuid:'.length) }

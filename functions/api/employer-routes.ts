@@ -10,7 +10,7 @@ import {
   shortlistCandidate,
 } from '#shared/service/employer-lists.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import {
   savedSearchPage,
   savedSearchResponse,
@@ -67,9 +67,9 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         headers: PRIVATE_NO_STORE,
         body: await shortlistCandidate(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
-          request.pathParams.learnerId ?? '',
+          request.principal,
+          request.pathParams.employerId,
+          request.pathParams.learnerId,
           request.body as { note: string },
         ),
       }),
@@ -89,9 +89,9 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => {
         await removeFromShortlist(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
-          request.pathParams.learnerId ?? '',
+          request.principal,
+          request.pathParams.employerId,
+          request.pathParams.learnerId,
         );
         return { status: 204 };
       },
@@ -110,8 +110,8 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => {
         const { csv } = await exportShortlist(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
+          request.principal,
+          request.pathParams.employerId,
         );
         return {
           status: 200,
@@ -154,8 +154,8 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         headers: PRIVATE_NO_STORE,
         body: await saveSearch(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
+          request.principal,
+          request.pathParams.employerId,
           request.body as SaveSearchInput,
         ),
       }),
@@ -177,9 +177,9 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         headers: PRIVATE_NO_STORE,
         body: await markSavedSearchSeen(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
-          request.pathParams.searchId ?? '',
+          request.principal,
+          request.pathParams.employerId,
+          request.pathParams.searchId,
         ),
       }),
     }),
@@ -198,9 +198,9 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => {
         await deleteSavedSearch(
           ctx,
-          principalOf(request),
-          request.pathParams.employerId ?? '',
-          request.pathParams.searchId ?? '',
+          request.principal,
+          request.pathParams.employerId,
+          request.pathParams.searchId,
         );
         return { status: 204 };
       },

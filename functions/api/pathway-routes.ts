@@ -11,7 +11,7 @@ import {
   savePathway,
 } from '#shared/service/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
-import { type ApiDeps, principalOf } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import {
   PATHWAY_EXAMPLE,
   pathwayJobResponse,
@@ -183,6 +183,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'POST',
       path: '/issuers/{issuerId}/pathways/validate',
       operationId: 'validatePathway',
+      group: 'issuer-admin',
       summary: 'Check a pathway draft as a save would, storing nothing',
       description:
         'The same checks as `POST /issuers/{issuerId}/pathways`; a draft with problems answers 200 with each problem at its JSON pointer.',
@@ -196,8 +197,8 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         status: 200,
         body: await checkPathwayDraft(
           ctx,
-          principalOf(request),
-          request.pathParams.issuerId ?? '',
+          request.principal,
+          request.pathParams.issuerId,
           request.body,
         ),
       }),
@@ -206,6 +207,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       method: 'POST',
       path: '/issuers/{issuerId}/pathways/preview',
       operationId: 'previewPathway',
+      group: 'issuer-admin',
       summary: 'Evaluate a pathway draft for a sample learner holding some achievements',
       description:
         "The evaluation learners' progress and what-if use, over hypothetical credentials issued now; nothing is written. 400 when the draft is invalid.",
@@ -222,8 +224,8 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
           status: 200,
           body: await previewPathwayDraft(
             ctx,
-            principalOf(request),
-            request.pathParams.issuerId ?? '',
+            request.principal,
+            request.pathParams.issuerId,
             body.pathway,
             body.achievements,
           ),
