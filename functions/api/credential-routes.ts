@@ -1,6 +1,5 @@
-import type { EvidenceInput, ResultInput } from '#shared/credential/build-input.ts';
 import { type CsvBatchInput, checkCsvBatch, createCsvBatch } from '#shared/service/batch-csv.ts';
-import { type BatchRecipientInput, batchStatus, createBatch } from '#shared/service/batches.ts';
+import { batchStatus, createBatch } from '#shared/service/batches.ts';
 import { ServiceError } from '#shared/service/errors.ts';
 import { requireId } from '#shared/service/ids.ts';
 import { derivedCredentialId, type IssueInput, issueCredential } from '#shared/service/issuance.ts';
