@@ -6,14 +6,17 @@
 // reach anywhere; product code may not reach them.
 const PRODUCT = '^(shared|pathways|functions|local|cli|infra)/';
 
-// The credential library: pure functions over credentials, keys and proofs, usable without AWS,
-// the store or the service layer (a verifier in a browser or CLI needs only these).
-const LIBRARY =
-  '^shared/(core|credential|jsonld|crypto/(?!vault/)|proof|keys|status|bake|verify|present|fetch)(/|$)';
+// The credential library (and the core below it): pure functions over credentials, keys and
+// proofs, usable without AWS, the store or the use cases (a verifier in a browser or CLI needs
+// only these).
+const LIBRARY = '^shared/(core|credentials)/';
 
-// Adapter code: the only places allowed to speak to a cloud SDK.
-const ADAPTERS =
-  '^(shared/store/dynamo|shared/crypto/kms-|shared/crypto/vault/kms-|shared/search/opensearch|functions/lambda|local/|infra/)';
+// Where an SDK client or a socket may be built: the adapters, and the composition roots that
+// wire them (one per Lambda function, the local runtime, the CDK app).
+const ADAPTERS = '^(shared/adapters/|functions/lambda/|local/|infra/)';
+
+// Everything above the domain: adapters and hosts.
+const ABOVE_DOMAIN = '^(shared/adapters|functions|local|cli|infra)/';
 
 // The top folders that own a `#…` subpath import (package.json "imports").
 const TOP = ['shared', 'pathways', 'functions', 'local', 'test'];
@@ -40,18 +43,32 @@ module.exports = {
     {
       name: 'pathways-stay-pure',
       severity: 'error',
-      comment:
-        'The pathway engine is a pure library: it knows no service, store, Lambda or local host.',
+      comment: 'The pathway engine is a pure library: it knows no domain, search, adapter or host.',
       from: { path: '^pathways/' },
-      to: { path: '^(shared/service|shared/store|functions|local)/' },
+      to: { path: '^(shared/(domain|adapters|search)|functions|local|cli|infra)/' },
     },
     {
-      name: 'library-below-service',
+      name: 'credentials-below-domain',
       severity: 'error',
       comment:
-        'The credential library sits below the service, store and search layers and the hosts.',
+        'The credential library sits below the pathways, search, domain and adapter layers and the hosts.',
       from: { path: LIBRARY },
-      to: { path: '^(shared/service|shared/store|shared/search|functions|local)/' },
+      to: { path: '^(shared/(domain|adapters|search)|pathways|functions|local|cli|infra)/' },
+    },
+    {
+      name: 'search-below-use-cases',
+      severity: 'error',
+      comment:
+        'Candidate documents and the embedded engine see the domain ports and records, never a use case or an adapter.',
+      from: { path: '^shared/search/' },
+      to: { path: `${ABOVE_DOMAIN}|^shared/domain/(?!ports/|records/)` },
+    },
+    {
+      name: 'domain-below-adapters',
+      severity: 'error',
+      comment: 'Use cases speak to ports; the adapters behind them are handed in from above.',
+      from: { path: '^shared/domain/' },
+      to: { path: ABOVE_DOMAIN },
     },
     {
       name: 'cloud-sdk-in-adapters-only',
@@ -59,6 +76,14 @@ module.exports = {
       comment: 'Only adapter code imports an AWS or OpenSearch SDK; the rest speaks to ports.',
       from: { path: PRODUCT, pathNot: ADAPTERS },
       to: { path: 'node_modules/(@aws-sdk|@opensearch-project)/' },
+    },
+    {
+      name: 'network-in-adapters-only',
+      severity: 'error',
+      comment:
+        'Only adapter code opens a socket (node:http, node:https, undici, …); the rest fetches through the Fetcher port.',
+      from: { path: PRODUCT, pathNot: ADAPTERS },
+      to: { path: '^(node:)?(http|https|http2|net|tls|dns|dgram)$|node_modules/undici/' },
     },
     {
       name: 'runtime-never-imports-hosts-or-tests',

@@ -9,14 +9,14 @@ import { buildLocalApp } from '#local/app.ts';
 import { loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startHttpBridge } from '#local/http-bridge.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import { systemClock } from '#shared/core/clock.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { createAchievement } from '#shared/service/achievements.ts';
-import { processBatch } from '#shared/service/batches.ts';
-import { activeSigner, onboardIssuer } from '#shared/service/issuers.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { createAchievement } from '#shared/domain/achievements.ts';
+import { processBatch } from '#shared/domain/batches.ts';
+import { activeSigner, onboardIssuer } from '#shared/domain/issuers.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { DEMO_ACHIEVEMENTS } from '../samples/demo-catalog.ts';
 
 /**

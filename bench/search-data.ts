@@ -5,7 +5,7 @@ import type {
   IndexedBadge,
   IndexedSkill,
   SearchQuery,
-} from '#shared/search/search-index.ts';
+} from '#shared/domain/ports/search-index.ts';
 import { mulberry32, type Rng } from './random.ts';
 
 /**

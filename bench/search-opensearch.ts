@@ -3,20 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type OpenSearchNode, startOpenSearchNode } from '#local/opensearch-node.ts';
-import { type OpenSearchTransport, openSearchTransport } from '#shared/search/opensearch/client.ts';
+import {
+  type OpenSearchTransport,
+  openSearchTransport,
+} from '#shared/adapters/opensearch/client.ts';
 import {
   CANDIDATE_INDEX_MAPPINGS,
   CANDIDATE_INDEX_SETTINGS,
-} from '#shared/search/opensearch/mapping.ts';
+} from '#shared/adapters/opensearch/mapping.ts';
 import {
   candidateDocumentId,
   candidateSource,
   OpenSearchIndex,
-} from '#shared/search/opensearch/opensearch-index.ts';
-import { buildSearchBody } from '#shared/search/opensearch/query.ts';
-import { readSearchResponse } from '#shared/search/opensearch/results.ts';
+} from '#shared/adapters/opensearch/opensearch-index.ts';
+import { buildSearchBody } from '#shared/adapters/opensearch/query.ts';
+import { readSearchResponse } from '#shared/adapters/opensearch/results.ts';
+import type {
+  CandidateDocument,
+  SearchQuery,
+  SearchResult,
+} from '#shared/domain/ports/search-index.ts';
 import { validateSearchQuery } from '#shared/search/query-limits.ts';
-import type { CandidateDocument, SearchQuery, SearchResult } from '#shared/search/search-index.ts';
 
 /**
  * The search benchmark's real engine: an OpenSearch node (the local one from

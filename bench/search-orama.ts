@@ -1,6 +1,10 @@
 import { create, insertMultiple, search } from '@orama/orama';
+import type {
+  CandidateDocument,
+  FacetCount,
+  SearchQuery,
+} from '#shared/domain/ports/search-index.ts';
 import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
-import type { CandidateDocument, FacetCount, SearchQuery } from '#shared/search/search-index.ts';
 import { CUTOFF_DAYS, cutoffInstant } from './search-data.ts';
 
 /**

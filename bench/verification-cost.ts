@@ -1,4 +1,4 @@
-import { canonize } from '#shared/jsonld/canonize.ts';
+import { canonize } from '#shared/credentials/jsonld/canonize.ts';
 import { type BenchRow, compareRates } from './measure.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
+import { loopbackOverHttp } from '#shared/adapters/https/loopback-http.ts';
 import { fixedClock, systemClock } from '#shared/core/clock.ts';
-import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
-import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
-import { loopbackOverHttp } from '#shared/fetch/loopback-http.ts';
-import type { VerificationReport } from '#shared/verify/report.ts';
-import { createVerifier } from '#shared/verify/verifier.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
+import type { VerificationReport } from '#shared/credentials/verify/report.ts';
+import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import { formatReport } from './format-report.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { signedByUnboundKey, unboundKeyMessage } from '#shared/verify/issuer-notice.ts';
-import type { Check, VerificationReport } from '#shared/verify/report.ts';
+import { signedByUnboundKey, unboundKeyMessage } from '#shared/credentials/verify/issuer-notice.ts';
+import type { Check, VerificationReport } from '#shared/credentials/verify/report.ts';
 
 const MARKS: Record<Check['outcome'], string> = {
   passed: '✔',

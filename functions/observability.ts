@@ -4,8 +4,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { type MetricSink, noteMetric, withMetrics } from '#shared/core/metrics.ts';
-import type { SearchIndex } from '#shared/search/search-index.ts';
-import type { Verifier } from '#shared/verify/verifier.ts';
+import type { Verifier } from '#shared/credentials/verify/verifier.ts';
+import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import { loadObservabilityConfig, type ObservabilityConfig } from './config.ts';
 
 /**

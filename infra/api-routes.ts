@@ -11,8 +11,8 @@ import {
 } from '#functions/api/app.ts';
 import type { ApiDeps } from '#functions/api/deps.ts';
 import type { RouteDefinition } from '#functions/http/route.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import type { Verifier } from '#shared/verify/verifier.ts';
+import type { Verifier } from '#shared/credentials/verify/verifier.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 
 /**
  * The API's routes as the infrastructure sees them, read from the very route tables the

@@ -35,7 +35,7 @@ export interface CredstackStackProps extends StackProps {
 }
 
 /** Files whose content decides the search index; a change re-runs the deploy-time setup. */
-const INDEX_DEFINITION = ['shared/search/opensearch/mapping.ts'];
+const INDEX_DEFINITION = ['shared/adapters/opensearch/mapping.ts'];
 
 /**
  * The whole service in one stack: the constructs below each own one concern, and this class

@@ -4,18 +4,18 @@ import type { Logger } from '#functions/http/logging.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '#functions/http/router.ts';
 import type { HealthReport } from '#functions/http/system-routes.ts';
 import { dynamoServiceContext, serviceVerifier } from '#functions/service-context.ts';
+import { MemoryImageStore } from '#shared/adapters/memory/image-store.ts';
+import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import type { Clock } from '#shared/core/clock.ts';
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import type { Verifier } from '#shared/credentials/verify/verifier.ts';
+import type { WorkLimits } from '#shared/credentials/verify/work-budget.ts';
+import { reindexCandidates } from '#shared/domain/candidate-index.ts';
+import type { ImageRepository, KeyVault } from '#shared/domain/ports/repositories.ts';
+import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import { selfFetcher } from '#shared/domain/self-fetcher.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import type { SearchIndex } from '#shared/search/search-index.ts';
-import { reindexCandidates } from '#shared/service/candidate-index.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import type { ImageRepository, KeyVault } from '#shared/service/ports.ts';
-import { selfFetcher } from '#shared/service/self-fetcher.ts';
-import type { TokenVerifier } from '#shared/service/token-verifier.ts';
-import { MemoryImageStore } from '#shared/store/memory/image-store.ts';
-import type { Verifier } from '#shared/verify/verifier.ts';
-import type { WorkLimits } from '#shared/verify/work-budget.ts';
 import { createVerifierPool } from './verification-pool.ts';
 
 export interface LocalApp {

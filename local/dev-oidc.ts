@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, type JWK } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-import { createJwtTokenVerifier, type TokenVerifier } from '#shared/service/token-verifier.ts';
+import {
+  createJwtTokenVerifier,
+  type TokenVerifier,
+} from '#shared/adapters/oidc/token-verifier.ts';
 import type { DemoUser } from './demo-users.ts';
 import { DEV_AUDIENCE } from './dev-tokens.ts';
 

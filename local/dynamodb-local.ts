@@ -10,7 +10,7 @@ import {
   type DynamoDBClientConfig,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '#shared/store/table.ts';
+import { tableDefinition } from '#shared/adapters/dynamodb/table.ts';
 import { freePort } from './free-port.ts';
 
 /**

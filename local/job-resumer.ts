@@ -1,5 +1,5 @@
-import type { ServiceContext } from '#shared/service/context.ts';
-import { type ResumeReport, resumeOpenJobs } from '#shared/service/job-recovery.ts';
+import { type ResumeReport, resumeOpenJobs } from '#shared/domain/job-recovery.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 
 /**
  * The local runtime's sweeper of open jobs. In `npm start` one process runs every job, so at

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { openSearchTransport } from '#shared/adapters/opensearch/client.ts';
+import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
+import { OpenSearchIndex } from '#shared/adapters/opensearch/opensearch-index.ts';
+import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { openSearchTransport } from '#shared/search/opensearch/client.ts';
-import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
-import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
-import type { SearchIndex } from '#shared/search/search-index.ts';
 import { startOpenSearchNode } from './opensearch-node.ts';
 
 /**

@@ -1,11 +1,11 @@
-import type { AchievementView } from '#shared/service/achievements.ts';
-import { createAchievement } from '#shared/service/achievements.ts';
-import { giveConsent } from '#shared/service/consent.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { onboardIssuer } from '#shared/service/issuers.ts';
-import { publishPathway, savePathway } from '#shared/service/pathways.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import type { AchievementView } from '#shared/domain/achievements.ts';
+import { createAchievement } from '#shared/domain/achievements.ts';
+import { giveConsent } from '#shared/domain/consent.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { onboardIssuer } from '#shared/domain/issuers.ts';
+import { publishPathway, savePathway } from '#shared/domain/pathways.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN } from '../samples/demo-catalog.ts';
 import { DEMO_STACK_ACHIEVEMENTS, demoPathways } from '../samples/demo-stacks.ts';
 

@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
 import { pathwayEventsHandler, pathwayJobsHandler } from '#functions/streams/pathway-events.ts';
 import { searchIndexerHandler } from '#functions/streams/search-indexer.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 
 type Consumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 

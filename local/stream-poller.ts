@@ -14,7 +14,7 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { powertoolsLogger } from '#functions/observability.ts';
 import { type CheckpointFile, openCheckpointFile } from '#local/stream-checkpoints.ts';
-import { lambdaStreamRecord } from '#shared/store/dynamo/stream-images.ts';
+import { lambdaStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
 
 /**
  * A local stand-in for Lambda's DynamoDB Streams event source mapping: it reads the table's

@@ -7,12 +7,16 @@ import {
   type DiagnosticScope,
 } from '#shared/core/diagnostics.ts';
 import { isCredstackError } from '#shared/core/errors.ts';
-import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import type { VerificationReport } from '#shared/verify/report.ts';
-import { ReportBuilder } from '#shared/verify/report-builder.ts';
-import type { Verifier, VerifierInput, VerifyOptions } from '#shared/verify/verifier.ts';
-import { DEFAULT_WORK_LIMITS, type WorkLimits } from '#shared/verify/work-budget.ts';
+import type { FetchedResource, Fetcher, FetchOptions } from '#shared/credentials/fetch/fetcher.ts';
+import type { VerificationReport } from '#shared/credentials/verify/report.ts';
+import { ReportBuilder } from '#shared/credentials/verify/report-builder.ts';
+import type {
+  Verifier,
+  VerifierInput,
+  VerifyOptions,
+} from '#shared/credentials/verify/verifier.ts';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from '#shared/credentials/verify/work-budget.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 
 /**
  * Verification off the request loop, for the local runtime. The local server is one process:

@@ -2,9 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '#shared/core/clock.ts';
 import { withDiagnostics } from '#shared/core/diagnostics.ts';
 import { CredstackError, ERROR_CODES, type ErrorCode } from '#shared/core/errors.ts';
-import { OB_CREDENTIAL_CONTEXT } from '#shared/credential/constants.ts';
-import type { FetchedResource, Fetcher, FetchOptions } from '#shared/fetch/fetcher.ts';
-import { createVerifier } from '#shared/verify/verifier.ts';
+import type { FetchedResource, Fetcher, FetchOptions } from '#shared/credentials/fetch/fetcher.ts';
+import { OB_CREDENTIAL_CONTEXT } from '#shared/credentials/model/constants.ts';
+import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './verification-pool.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { CredstackError } from '#shared/core/errors.ts';
-import { canonicalSkill } from '#shared/skills/skill-id.ts';
+import { canonicalSkill } from '#shared/credentials/skills/skill-id.ts';
 import { type ParsedDuration, parseDuration } from './duration.ts';
 import type { LeafConstraints, NodeKind, Pathway, PathwayNode } from './rule-types.ts';
 import { nodeKind } from './rule-types.ts';

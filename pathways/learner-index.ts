@@ -1,4 +1,4 @@
-import { canonicalSkill } from '#shared/skills/skill-id.ts';
+import { canonicalSkill } from '#shared/credentials/skills/skill-id.ts';
 import type { CompiledPathway } from './compile.ts';
 import { type ParsedDuration, subtractDuration } from './duration.ts';
 import { isoTime } from './iso-time.ts';

@@ -1,5 +1,5 @@
-import { escoAlignment, onetAlignment } from '#shared/credential/alignment.ts';
-import type { AchievementInput, ProfileInput } from '#shared/credential/build-input.ts';
+import { escoAlignment, onetAlignment } from '#shared/credentials/model/alignment.ts';
+import type { AchievementInput, ProfileInput } from '#shared/credentials/model/build-input.ts';
 
 /**
  * The demo tenant's issuer and badges: realistic data-skills micro-credentials aligned to

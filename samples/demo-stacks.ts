@@ -1,5 +1,5 @@
-import { onetAlignment } from '#shared/credential/alignment.ts';
-import type { AchievementInput } from '#shared/credential/build-input.ts';
+import { onetAlignment } from '#shared/credentials/model/alignment.ts';
+import type { AchievementInput } from '#shared/credentials/model/build-input.ts';
 import { DEMO_ISSUER_DOMAIN } from './demo-catalog.ts';
 
 /**

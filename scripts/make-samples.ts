@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateLocalKey } from '#shared/adapters/key-files/local-signer.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
-import { generateLocalKey } from '#shared/crypto/local-signer.ts';
-import { publicKeyToMultikey } from '#shared/crypto/multikey.ts';
-import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
-import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { publicKeyToMultikey } from '#shared/credentials/crypto/multikey.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity.ts';
+import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { DEMO_ACHIEVEMENTS, demoIssuer } from '../samples/demo-catalog.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { type HealthReport, systemRoutes } from '../http/system-routes.ts';

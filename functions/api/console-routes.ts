@@ -1,11 +1,11 @@
-import type { BadgeImageType } from '#shared/bake/image-check.ts';
-import type { CreateAchievementInput } from '#shared/service/achievements.ts';
+import type { BadgeImageType } from '#shared/credentials/bake/image-check.ts';
+import type { CreateAchievementInput } from '#shared/domain/achievements.ts';
 import {
   BADGE_IMAGE_TYPES,
   MAX_BADGE_IMAGE_BYTES,
   readUploadedImage,
   uploadBadgeImage,
-} from '#shared/service/badge-images.ts';
+} from '#shared/domain/badge-images.ts';
 import {
   CREDENTIAL_STATES,
   type CredentialSearch,
@@ -15,7 +15,7 @@ import {
   reviseAchievement,
   searchIssuerCredentials,
   updateIssuerProfile,
-} from '#shared/service/issuer-console.ts';
+} from '#shared/domain/issuer-console.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { achievementResponse, issuerResponse } from './response-schemas.ts';

@@ -1,6 +1,6 @@
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import type { Verifier } from '#shared/verify/verifier.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import type { Verifier } from '#shared/credentials/verify/verifier.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 
 /** What the API routes need: the service context and a verifier over the service's fetcher. */
 export interface ApiDeps {

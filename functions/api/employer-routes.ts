@@ -8,7 +8,7 @@ import {
   type SaveSearchInput,
   saveSearch,
   shortlistCandidate,
-} from '#shared/service/employer-lists.ts';
+} from '#shared/domain/employer-lists.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import {

@@ -1,4 +1,4 @@
-import { EMPLOYER_LIST_LIMITS } from '#shared/service/employer-lists.ts';
+import { EMPLOYER_LIST_LIMITS } from '#shared/domain/employer-lists.ts';
 import type { JsonSchema } from '../http/route.ts';
 import { searchSchema } from './search-schemas.ts';
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ServiceContext } from '#shared/service/context.ts';
-import { ServiceError } from '#shared/service/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { HttpRequest, HttpResult } from '../http/route.ts';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;

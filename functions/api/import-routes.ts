@@ -1,4 +1,4 @@
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import {
   getImport,
   importCredential,
@@ -6,7 +6,7 @@ import {
   previewImport,
   removeImport,
   reverifyImport,
-} from '#shared/service/imports.ts';
+} from '#shared/domain/imports.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';

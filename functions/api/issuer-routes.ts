@@ -1,11 +1,11 @@
-import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
+import type { SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
 import {
   type CreateAchievementInput,
   createAchievement,
   listAchievements,
-} from '#shared/service/achievements.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/service/issuers.ts';
+} from '#shared/domain/achievements.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/domain/issuers.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { achievementPage, achievementResponse, issuerResponse } from './response-schemas.ts';

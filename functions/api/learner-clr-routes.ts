@@ -1,4 +1,4 @@
-import { exportLearnerClr } from '#shared/service/learner-clr.ts';
+import { exportLearnerClr } from '#shared/domain/learner-clr.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { LEARNER_READERS } from './learner-routes.ts';

@@ -1,4 +1,4 @@
-import { listLearnerCredentials } from '#shared/service/learners.ts';
+import { listLearnerCredentials } from '#shared/domain/learners.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, privatePageHandler } from './private-pages.ts';

@@ -1,6 +1,6 @@
-import { ServiceError } from '#shared/service/errors.ts';
-import { checkPathwayDraft, previewPathwayDraft } from '#shared/service/pathway-drafts.ts';
-import { pathwayJobStatus } from '#shared/service/pathway-jobs.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { checkPathwayDraft, previewPathwayDraft } from '#shared/domain/pathway-drafts.ts';
+import { pathwayJobStatus } from '#shared/domain/pathway-jobs.ts';
 import {
   getPublicPathwayVersion,
   getPublishedPathway,
@@ -9,7 +9,7 @@ import {
   pathwayWhatIf,
   publishPathway,
   savePathway,
-} from '#shared/service/pathways.ts';
+} from '#shared/domain/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import {

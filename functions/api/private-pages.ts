@@ -1,5 +1,5 @@
-import type { ServiceContext } from '#shared/service/context.ts';
-import type { Principal, Role } from '#shared/service/principal.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import type { Principal, Role } from '#shared/domain/principal.ts';
 import type { HttpRequest, HttpResult } from '../http/route.ts';
 
 /** A response only its caller may see: never cached by the browser or anything between. */

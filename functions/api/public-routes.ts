@@ -1,19 +1,22 @@
-import { bakePng } from '#shared/bake/png.ts';
-import { bakeSvg } from '#shared/bake/svg.ts';
-import { matchesIdentity } from '#shared/credential/identity.ts';
-import { badgePng, badgeSvg } from '#shared/present/badge-image.ts';
-import { badgeImageFor } from '#shared/present/badge-image-source.ts';
-import { readCredentialView } from '#shared/present/credential-view.ts';
-import { prefersHtml, renderNotFoundPage } from '#shared/present/not-found-page.ts';
-import { type RecipientCheck, renderVerificationPage } from '#shared/present/verification-page.ts';
-import { achievementView, requireAchievement } from '#shared/service/achievements.ts';
-import { urls } from '#shared/service/context.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { credentialJson, requireCredential } from '#shared/service/issuance.ts';
-import { STATUS_LIST_MAX_AGE_SECONDS } from '#shared/service/issuer-console.ts';
-import { didDocument, jwks, requireIssuer } from '#shared/service/issuers.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import { statusListCredential } from '#shared/service/status.ts';
+import { bakePng } from '#shared/credentials/bake/png.ts';
+import { bakeSvg } from '#shared/credentials/bake/svg.ts';
+import { matchesIdentity } from '#shared/credentials/model/identity.ts';
+import { badgePng, badgeSvg } from '#shared/credentials/present/badge-image.ts';
+import { badgeImageFor } from '#shared/credentials/present/badge-image-source.ts';
+import { readCredentialView } from '#shared/credentials/present/credential-view.ts';
+import { prefersHtml, renderNotFoundPage } from '#shared/credentials/present/not-found-page.ts';
+import {
+  type RecipientCheck,
+  renderVerificationPage,
+} from '#shared/credentials/present/verification-page.ts';
+import { achievementView, requireAchievement } from '#shared/domain/achievements.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { credentialJson, requireCredential } from '#shared/domain/issuance.ts';
+import { STATUS_LIST_MAX_AGE_SECONDS } from '#shared/domain/issuer-console.ts';
+import { didDocument, jwks, requireIssuer } from '#shared/domain/issuers.ts';
+import { urls } from '#shared/domain/ports/service-context.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
+import { statusListCredential } from '#shared/domain/status.ts';
 import {
   defineRoute,
   type HttpRequest,

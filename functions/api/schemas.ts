@@ -1,4 +1,4 @@
-import { ID_SCHEMA } from '#shared/service/ids.ts';
+import { ID_SCHEMA } from '#shared/domain/ids.ts';
 import type { JsonSchema } from '../http/route.ts';
 
 /**

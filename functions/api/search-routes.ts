@@ -3,8 +3,8 @@ import {
   giveConsent,
   learnerSearchActivity,
   withdrawConsent,
-} from '#shared/service/consent.ts';
-import { getConsentReceipt, receiptFileName } from '#shared/service/consent-receipt.ts';
+} from '#shared/domain/consent.ts';
+import { getConsentReceipt, receiptFileName } from '#shared/domain/consent-receipt.ts';
 import {
   exportCandidates,
   getSearchSettings,
@@ -13,7 +13,7 @@ import {
   setIssuerTiers,
   viewCandidate,
   viewCandidateCredential,
-} from '#shared/service/search.ts';
+} from '#shared/domain/search.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';

@@ -1,8 +1,8 @@
+import { CONSENT_LIMITS } from '#shared/domain/consent.ts';
+import { ID_SCHEMA } from '#shared/domain/ids.ts';
+import { MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_BYTES } from '#shared/domain/imports.ts';
+import { SEARCH_SORTS } from '#shared/domain/ports/search-index.ts';
 import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
-import { SEARCH_SORTS } from '#shared/search/search-index.ts';
-import { CONSENT_LIMITS } from '#shared/service/consent.ts';
-import { ID_SCHEMA } from '#shared/service/ids.ts';
-import { MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_BYTES } from '#shared/service/imports.ts';
 import type { JsonSchema } from '../http/route.ts';
 
 /**

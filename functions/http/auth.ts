@@ -1,6 +1,6 @@
-import { ServiceError } from '#shared/service/errors.ts';
-import { requireRole } from '#shared/service/principal.ts';
-import type { TokenVerifier } from '#shared/service/token-verifier.ts';
+import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { requireRole } from '#shared/domain/principal.ts';
 import type { HttpMiddleware } from './logging.ts';
 import { requestState } from './request-state.ts';
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isCredstackError } from '#shared/core/errors.ts';
 import { parseJsonSafely } from '#shared/core/safe-json.ts';
-import { ServiceError } from '#shared/service/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 import type { HttpMiddleware } from './logging.ts';
 import { HttpError, RequestValidationError } from './problem.ts';
 import { requestState } from './request-state.ts';

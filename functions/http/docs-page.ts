@@ -1,4 +1,4 @@
-import { escapeHtml } from '#shared/present/html.ts';
+import { escapeHtml } from '#shared/credentials/present/html.ts';
 
 /**
  * A self-contained HTML reference of an OpenAPI document: no script, no CDN, no external

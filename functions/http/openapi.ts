@@ -1,4 +1,4 @@
-import { ID_SCHEMA } from '#shared/service/ids.ts';
+import { ID_SCHEMA } from '#shared/domain/ids.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA } from './problem.ts';
 import {
   type JsonSchema,
@@ -134,7 +134,7 @@ function parameters(route: RouteDefinition): Json[] {
       in: 'path',
       required: true,
       ...(known === undefined ? {} : { description: known.description }),
-      // The router refuses any other value with 400 (router.ts, shared/service/ids.ts).
+      // The router refuses any other value with 400 (router.ts, shared/domain/ids.ts).
       schema: ID_SCHEMA,
       ...(known === undefined ? {} : { example: known.example }),
     };

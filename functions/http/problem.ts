@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { CredstackError, type ErrorCode } from '#shared/core/errors.ts';
-import { ServiceError, type ServiceErrorCode } from '#shared/service/errors.ts';
+import { ServiceError, type ServiceErrorCode } from '#shared/domain/errors.ts';
 
 /**
  * The one place where errors become HTTP responses: RFC 9457 problem details

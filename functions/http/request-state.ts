@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Principal } from '#shared/service/principal.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import type { RouteDefinition } from './route.ts';
 
 /**

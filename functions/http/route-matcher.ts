@@ -1,4 +1,4 @@
-import { ServiceError } from '#shared/service/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 import { HttpError } from './problem.ts';
 import type { CompiledRoute } from './request-state.ts';
 import { type HttpMethod, type PathSegment, parsePathTemplate } from './route.ts';

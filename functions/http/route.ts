@@ -1,6 +1,6 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { FromSchema, JSONSchema as TypedJsonSchema } from 'json-schema-to-ts';
-import { type Principal, ROLES, type Role } from '#shared/service/principal.ts';
+import { type Principal, ROLES, type Role } from '#shared/domain/principal.ts';
 
 /**
  * Routes as data: one table of route definitions drives the Lambda router, the local server

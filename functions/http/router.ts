@@ -4,9 +4,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context as LambdaContext,
 } from 'aws-lambda';
+import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import { withDiagnostics } from '#shared/core/diagnostics.ts';
-import { ID_RULE, isId } from '#shared/service/ids.ts';
-import type { TokenVerifier } from '#shared/service/token-verifier.ts';
+import { ID_RULE, isId } from '#shared/domain/ids.ts';
 import { authenticate } from './auth.ts';
 import { bodyParser } from './body-parser.ts';
 import { errorHandler } from './error-handler.ts';
@@ -67,7 +67,7 @@ function routing(match: RouteMatcher): HttpMiddleware {
 }
 
 /**
- * Every path parameter of every route is an id (shared/service/ids.ts): refused here, before
+ * Every path parameter of every route is an id (shared/domain/ids.ts): refused here, before
  * authentication and before any store call, so an id DynamoDB cannot key (too long, odd
  * characters) is a 400 naming the parameter rather than a failure deep in a store.
  */

@@ -1,4 +1,4 @@
-import { ServiceError } from '#shared/service/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.ts';
 import { html, ok } from './responses.ts';
 import { defineRoute, type RouteDefinition } from './route.ts';

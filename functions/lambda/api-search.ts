@@ -1,6 +1,6 @@
-import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
-import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
-import { MAX_IMPORT_BYTES } from '#shared/service/imports.ts';
+import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
+import { MAX_IMPORT_BYTES } from '#shared/domain/imports.ts';
 import { searchRouteGroup } from '../api/app.ts';
 import { loadSearchConfig, serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';

@@ -1,5 +1,5 @@
-import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
-import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
+import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
 import { verificationRoutes } from '../api/app.ts';
 import { serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { ServiceContext } from '#shared/service/context.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ServiceConfig } from '../config.ts';
 import { lambdaServiceContext, lambdaTable, type TableHealth, tableHealth } from './api-runtime.ts';
 import { kmsKeyVault } from './kms-vault.ts';

@@ -1,5 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsKeyVault } from '#shared/crypto/vault/kms-key-vault.ts';
+import { KmsKeyVault } from '#shared/adapters/kms/kms-key-vault.ts';
 import type { ServiceConfig } from '../config.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
+import { sweepPathwayAwards } from '#shared/domain/pathway-jobs.ts';
 import { serviceConfig } from '../config.ts';
 import { observed, powertoolsLogger } from '../observability.ts';
 import { awsServiceRuntime } from './aws-context.ts';

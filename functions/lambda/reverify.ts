@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
-import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
-import { type ReverifyRun, reverifyDueImports } from '#shared/service/imports.ts';
+import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
+import { type ReverifyRun, reverifyDueImports } from '#shared/domain/imports.ts';
 import { loadReverifyConfig, serviceConfig } from '../config.ts';
 import { observed, powertoolsLogger } from '../observability.ts';
 import { serviceVerifier } from '../service-context.ts';

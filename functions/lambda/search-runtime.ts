@@ -1,6 +1,6 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { openSearchTransport } from '#shared/search/opensearch/client.ts';
-import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
+import { openSearchTransport } from '#shared/adapters/opensearch/client.ts';
+import { OpenSearchIndex } from '#shared/adapters/opensearch/opensearch-index.ts';
 import type { SearchConfig } from '../config.ts';
 
 /**

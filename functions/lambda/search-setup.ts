@@ -1,13 +1,16 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { CredstackError } from '#shared/core/errors.ts';
-import { type OpenSearchTransport, openSearchTransport } from '#shared/search/opensearch/client.ts';
-import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
+import {
+  type OpenSearchTransport,
+  openSearchTransport,
+} from '#shared/adapters/opensearch/client.ts';
+import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
 import {
   applyRoleMappings,
   candidateIndexRoleMappings,
   type SearchRoleGrants,
-} from '#shared/search/opensearch/security-mappings.ts';
+} from '#shared/adapters/opensearch/security-mappings.ts';
+import { CredstackError } from '#shared/core/errors.ts';
 import { loadSearchConfig } from '../config.ts';
 
 /**

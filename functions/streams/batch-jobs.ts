@@ -1,6 +1,6 @@
-import { processBatch } from '#shared/service/batches.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import { decodeStreamRecord } from '#shared/store/dynamo/stream-images.ts';
+import { decodeStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
+import { processBatch } from '#shared/domain/batches.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { type Logger, powertoolsLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 

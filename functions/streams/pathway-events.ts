@@ -1,9 +1,9 @@
-import type { ServiceContext } from '#shared/service/context.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { type PublishedPathway, publishedPathways } from '#shared/service/pathway-evaluation.ts';
-import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import { decodeStreamRecord } from '#shared/store/dynamo/stream-images.ts';
+import { decodeStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
+import { reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import { type PublishedPathway, publishedPathways } from '#shared/domain/pathway-evaluation.ts';
+import { runPathwayJob } from '#shared/domain/pathway-jobs.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { type Logger, powertoolsLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 

@@ -1,14 +1,14 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import { decodeStreamRecord, type StreamChange } from '#shared/adapters/dynamodb/stream-images.ts';
 import { isCredstackError } from '#shared/core/errors.ts';
 import {
   recordIssuedCredential,
   reindexCandidates,
   reindexLearner,
-} from '#shared/service/candidate-index.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { isId } from '#shared/service/ids.ts';
-import { decodeStreamRecord, type StreamChange } from '#shared/store/dynamo/stream-images.ts';
+} from '#shared/domain/candidate-index.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { isId } from '#shared/domain/ids.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { type Logger, powertoolsLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 

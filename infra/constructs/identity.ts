@@ -12,7 +12,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES } from '#shared/service/principal.ts';
+import { ROLES } from '#shared/domain/principal.ts';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';
 

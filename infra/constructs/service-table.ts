@@ -11,7 +11,7 @@ import {
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { KEY, tableDefinition } from '#shared/store/table.ts';
+import { KEY, tableDefinition } from '#shared/adapters/dynamodb/table.ts';
 import type { TableAccess } from '../function-catalog.ts';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';
@@ -31,7 +31,7 @@ function keyOf(
 }
 
 /**
- * The single table, built from the same definition DynamoDB Local uses (shared/store/table.ts):
+ * The single table, built from the same definition DynamoDB Local uses (shared/adapters/dynamodb/table.ts):
  * keys, GSIs, the stream with new and old images. Here it adds what only AWS has: point-in-time
  * recovery, TTL on `expiresAt`, encryption with the data key, and per-stage retention.
  *

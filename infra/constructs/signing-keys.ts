@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { KMS_KEY_SPECS } from '#shared/crypto/kms-signer.ts';
-import { KMS_ISSUER_TAG } from '#shared/crypto/vault/kms-key-vault.ts';
+import { KMS_ISSUER_TAG } from '#shared/adapters/kms/kms-key-vault.ts';
+import { KMS_KEY_SPECS } from '#shared/adapters/kms/kms-signer.ts';
 import type { KeyAccess } from '../function-catalog.ts';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';

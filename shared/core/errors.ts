@@ -22,7 +22,7 @@ export const ERROR_CODES = [
   'STATUS_LIST_INVALID',
   'CONFIG_INVALID',
   // A verification hit one of its work limits (values, array entries, terms, time,
-  // canonicalization work): see verify/work-budget.ts.
+  // canonicalization work): see credentials/verify/work-budget.ts.
   'WORK_BUDGET_EXCEEDED',
 ] as const;
 

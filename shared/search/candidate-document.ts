@@ -1,10 +1,10 @@
-import { expandSkills, skillFromAlignment } from './crosswalk.ts';
 import type {
   CandidateDocument,
   CandidateVisibility,
   IndexedBadge,
   IndexedSkill,
-} from './search-index.ts';
+} from '#shared/domain/ports/search-index.ts';
+import { expandSkills, skillFromAlignment } from './crosswalk.ts';
 
 /**
  * A learner's badges and consent → the candidate document the index holds. Pure: the caller

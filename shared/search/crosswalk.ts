@@ -1,17 +1,21 @@
-import { skillKey } from '#shared/skills/skill-id.ts';
+import { skillKey } from '#shared/credentials/skills/skill-id.ts';
+import type { IndexedSkill, SkillKey } from '#shared/domain/ports/search-index.ts';
 import {
   CROSSWALK_CONCEPTS,
   CROSSWALK_EQUIVALENCES,
   type CrosswalkConcept,
   type CrosswalkSource,
 } from './crosswalk-data.ts';
-import type { IndexedSkill, SkillKey } from './search-index.ts';
 
-// The one normalisation of skill identifiers lives in shared/skills; search reads it from here.
-export { normalizeSkillKey, skillFromAlignment, skillKey } from '#shared/skills/skill-id.ts';
+// The one normalisation of skill identifiers lives in shared/credentials/skills; search reads it from here.
+export {
+  normalizeSkillKey,
+  skillFromAlignment,
+  skillKey,
+} from '#shared/credentials/skills/skill-id.ts';
 
 /**
- * The O*NET ↔ ESCO crosswalk over skill keys (`<framework>:<code>`, as shared/skills/skill-id.ts
+ * The O*NET ↔ ESCO crosswalk over skill keys (`<framework>:<code>`, as shared/credentials/skills/skill-id.ts
  * normalises them): concepts, their names and their equivalents.
  */
 

@@ -1,4 +1,4 @@
-import type { IndexedBadge, MatchedBadge, SkillKey } from './search-index.ts';
+import type { IndexedBadge, MatchedBadge, SkillKey } from '#shared/domain/ports/search-index.ts';
 
 /**
  * How a hit cites a badge: what the employer sees of it and where to re-verify it, and `via`

@@ -1,5 +1,9 @@
+import {
+  SEARCH_SORTS,
+  type SearchQuery,
+  type SkillKey,
+} from '#shared/domain/ports/search-index.ts';
 import { CredstackError } from '../core/errors.ts';
-import { SEARCH_SORTS, type SearchQuery, type SkillKey } from './search-index.ts';
 
 /**
  * Caps on a search query, shared by every engine and the HTTP API so that an absurd page or a

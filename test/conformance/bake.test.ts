@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { bakePng, extractFromPng } from '#shared/bake/png.ts';
-import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
 import { parseJsonSafely } from '#shared/core/safe-json.ts';
-import { readCredentialInput } from '#shared/verify/input.ts';
+import { bakePng, extractFromPng } from '#shared/credentials/bake/png.ts';
+import { bakeSvg, extractFromSvg } from '#shared/credentials/bake/svg.ts';
+import { readCredentialInput } from '#shared/credentials/verify/input.ts';
 import { SAMPLE_JWS, tinyPng } from '#test/support/bake-fixtures.ts';
 import { ob3Path, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
-import { buildClrCredential } from '#shared/present/clr.ts';
-import { createVerifier } from '#shared/verify/verifier.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
+import { buildClrCredential } from '#shared/credentials/present/clr.ts';
+import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import { readOb3Json } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 

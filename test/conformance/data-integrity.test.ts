@@ -6,16 +6,23 @@ import {
   encodeMultibase,
   multikeyToKeyObject,
   publicKeyToMultikey,
-} from '#shared/crypto/multikey.ts';
-import type { Signer } from '#shared/crypto/signer.ts';
-import { canonize } from '#shared/jsonld/canonize.ts';
-import { CLR_V2P0_CONTEXT_URL } from '#shared/jsonld/contexts.ts';
-import { createDocumentLoader, type DocumentLoader } from '#shared/jsonld/document-loader.ts';
+} from '#shared/credentials/crypto/multikey.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
+import { canonize } from '#shared/credentials/jsonld/canonize.ts';
+import { CLR_V2P0_CONTEXT_URL } from '#shared/credentials/jsonld/contexts.ts';
+import {
+  createDocumentLoader,
+  type DocumentLoader,
+} from '#shared/credentials/jsonld/document-loader.ts';
 import {
   createEddsaRdfc2022Proof,
   verifyDataIntegrityProof,
-} from '#shared/proof/data-integrity.ts';
-import { hashData, proofConfigCanon, transformDocument } from '#shared/proof/di-eddsa.ts';
+} from '#shared/credentials/proof/data-integrity.ts';
+import {
+  hashData,
+  proofConfigCanon,
+  transformDocument,
+} from '#shared/credentials/proof/di-eddsa.ts';
 import { readOb3Json, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 

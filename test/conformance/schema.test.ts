@@ -3,9 +3,9 @@ import type { ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkCredentialRules, checkVcRules } from '#shared/credential/rules.ts';
-import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
-import { hasType } from '#shared/credential/values.ts';
+import { checkCredentialRules, checkVcRules } from '#shared/credentials/model/rules.ts';
+import { validateOb3Schema } from '#shared/credentials/model/schema-validator.ts';
+import { hasType } from '#shared/credentials/model/values.ts';
 import { ob3Path, readOb3Json, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 
@@ -15,7 +15,7 @@ const SPEC_EXAMPLES = ['1edtech-openbadges-specification', 'examples'] as const;
 
 /**
  * W3C VC 2.0 `*-fail` inputs this suite deliberately leaves to the JSON-LD term check
- * (shared/jsonld): they are about context processing, not the data model over compact JSON.
+ * (shared/credentials/jsonld): they are about context processing, not the data model over compact JSON.
  */
 const LEFT_TO_JSON_LD = {
   'credential-redef-type-fail.json': 'redefines the protected term VerifiableCredential',

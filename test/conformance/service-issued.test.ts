@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { credentialFromJwtPayload, decodeCompactJws } from '#shared/proof/vc-jwt-verify.ts';
+import {
+  credentialFromJwtPayload,
+  decodeCompactJws,
+} from '#shared/credentials/proof/vc-jwt-verify.ts';
 import { officialValidator } from '#test/support/official-schema.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 import { useService } from '#test/support/service-harness.ts';

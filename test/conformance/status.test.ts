@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { checkCredentialStatus } from '#shared/status/status-check.ts';
+import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
 import { ob3Path, readOb3Json } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 

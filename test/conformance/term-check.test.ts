@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDocumentLoader } from '#shared/jsonld/document-loader.ts';
-import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
+import { createDocumentLoader } from '#shared/credentials/jsonld/document-loader.ts';
+import { findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
 import { readOb3Json, readOb3Text } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import type { CheckId, Verdict } from '#shared/verify/report.ts';
-import { createVerifier } from '#shared/verify/verifier.ts';
+import type { CheckId, Verdict } from '#shared/credentials/verify/report.ts';
+import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import { ob3Path } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Page, StateChange } from '#shared/service/ports.ts';
-import type { CredentialRecord, CredentialState } from '#shared/service/records.ts';
+import type { Page, StateChange } from '#shared/domain/ports/repositories.ts';
+import type { CredentialRecord, CredentialState } from '#shared/domain/records/records.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

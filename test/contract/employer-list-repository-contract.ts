@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedSearchRecord, ShortlistEntryRecord } from '#shared/service/search-records.ts';
+import type {
+  SavedSearchRecord,
+  ShortlistEntryRecord,
+} from '#shared/domain/records/search-records.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IssuerKeyRecord, IssuerRecord } from '#shared/service/records.ts';
+import type { IssuerKeyRecord, IssuerRecord } from '#shared/domain/records/records.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

@@ -5,7 +5,7 @@ import type {
   BatchRecipientRecord,
   PathwayJobRecord,
   PathwayVersionRecord,
-} from '#shared/service/ports.ts';
+} from '#shared/domain/ports/repositories.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

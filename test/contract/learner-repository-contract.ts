@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialRecord } from '#shared/service/records.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import type {
   ConsentRecord,
   ImportRecord,
@@ -7,7 +7,7 @@ import type {
   SearchAuditRecord,
   SeenRecord,
   StoredReport,
-} from '#shared/service/search-records.ts';
+} from '#shared/domain/records/search-records.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
 import type {
   CandidateDocument,
   CandidateVisibility,
@@ -10,7 +9,8 @@ import type {
   SearchIndex,
   SearchQuery,
   SearchResult,
-} from '#shared/search/search-index.ts';
+} from '#shared/domain/ports/search-index.ts';
+import { SEARCH_LIMITS } from '#shared/search/query-limits.ts';
 
 /**
  * The behaviour every `SearchIndex` engine owes the service, written once and run against each

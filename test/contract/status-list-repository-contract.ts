@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '#shared/service/errors.ts';
-import type { StatusAssignment } from '#shared/service/records.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type { StatusAssignment } from '#shared/domain/records/records.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
 /**

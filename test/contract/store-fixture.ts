@@ -14,7 +14,7 @@ import type {
   SearchAuditRepository,
   SearchSettingsRepository,
   StatusListRepository,
-} from '#shared/service/ports.ts';
+} from '#shared/domain/ports/repositories.ts';
 
 /**
  * One empty store "table" for a repository contract suite (test/contract/*-repository-contract.ts):

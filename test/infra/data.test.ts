@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KMS_KEY_SPECS } from '#shared/crypto/kms-signer.ts';
-import { KEY, tableDefinition } from '#shared/store/table.ts';
+import { KEY, tableDefinition } from '#shared/adapters/dynamodb/table.ts';
+import { KMS_KEY_SPECS } from '#shared/adapters/kms/kms-signer.ts';
 import { FUNCTIONS, functionEntries } from '../../infra/function-catalog.ts';
 import { logicalIdOf, resourcesOf, type Synthesized, synthesize, textOf } from './synth.ts';
 

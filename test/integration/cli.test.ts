@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bakePng } from '#shared/bake/png.ts';
-import { bakeSvg } from '#shared/bake/svg.ts';
+import { bakePng } from '#shared/credentials/bake/png.ts';
+import { bakeSvg } from '#shared/credentials/bake/svg.ts';
 import { tinyPng } from '#test/support/bake-fixtures.ts';
 
 /**

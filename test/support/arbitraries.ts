@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { caseAlignment, escoAlignment, onetAlignment } from '#shared/credential/alignment.ts';
+import {
+  caseAlignment,
+  escoAlignment,
+  onetAlignment,
+} from '#shared/credentials/model/alignment.ts';
 import type {
   AchievementInput,
   AlignmentInput,
@@ -9,13 +13,13 @@ import type {
   RecipientInput,
   ResultDescriptionInput,
   ResultInput,
-} from '#shared/credential/build-input.ts';
+} from '#shared/credentials/model/build-input.ts';
 import {
   ACHIEVEMENT_TYPES,
   ALIGNMENT_TARGET_TYPES,
   RESULT_STATUSES,
   RESULT_TYPES,
-} from '#shared/credential/constants.ts';
+} from '#shared/credentials/model/constants.ts';
 
 /**
  * fast-check generators of valid {@link BuildCredentialInput}s, for property tests of the

@@ -7,21 +7,21 @@
 import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { JWK } from 'jose';
+import { StaticFetcher, type StaticResponse } from '#shared/adapters/https/static-fetcher.ts';
+import { LocalSigner } from '#shared/adapters/key-files/local-signer.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
-import type { BuildCredentialInput, StatusInput } from '#shared/credential/build-input.ts';
-import { LocalSigner } from '#shared/crypto/local-signer.ts';
-import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { StaticFetcher, type StaticResponse } from '#shared/fetch/static-fetcher.ts';
-import { createEddsaRdfc2022Proof } from '#shared/proof/data-integrity.ts';
-import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import type { SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import type { BuildCredentialInput, StatusInput } from '#shared/credentials/model/build-input.ts';
+import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity.ts';
+import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import {
   createBitstring,
   encodeBitstring,
   MIN_BITSTRING_BITS,
   setBit,
-} from '#shared/status/bitstring.ts';
+} from '#shared/credentials/status/bitstring.ts';
 
 /** The instant the fixtures treat as "now": credentials are valid from a month before. */
 export const FIXTURE_NOW = '2026-06-01T12:00:00Z';

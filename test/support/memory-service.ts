@@ -2,12 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import {
+  type MemoryServiceContext,
+  memoryServiceContext,
+} from '#shared/adapters/memory/context.ts';
 import { type Clock, fixedClock } from '#shared/core/clock.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import { createAchievement } from '#shared/service/achievements.ts';
-import { onboardIssuer } from '#shared/service/issuers.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { type MemoryServiceContext, memoryServiceContext } from '#shared/store/memory/context.ts';
+import { createAchievement } from '#shared/domain/achievements.ts';
+import { onboardIssuer } from '#shared/domain/issuers.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 
 /**
  * Use cases on the in-memory adapters, for unit tests: no table, no network. Key files go to

@@ -1,25 +1,25 @@
-import type { Clock } from '#shared/core/clock.ts';
-import type { IdempotencyRepository } from '#shared/service/ports.ts';
-import { MemoryEmployerListStore } from '#shared/store/memory/employer-list-store.ts';
+import { MemoryEmployerListStore } from '#shared/adapters/memory/employer-list-store.ts';
 import {
   MemoryAchievementStore,
   MemoryCredentialStore,
   MemoryIdempotencyStore,
   MemoryIssuerStore,
   MemoryStatusListStore,
-} from '#shared/store/memory/issuance-stores.ts';
+} from '#shared/adapters/memory/issuance-stores.ts';
 import {
   MemoryBatchJobStore,
   MemoryPathwayJobStore,
   MemoryPathwayStore,
-} from '#shared/store/memory/job-stores.ts';
+} from '#shared/adapters/memory/job-stores.ts';
 import {
   MemoryCandidateSourceStore,
   MemoryConsentStore,
   MemoryImportStore,
   MemorySearchAuditStore,
   MemorySearchSettingsStore,
-} from '#shared/store/memory/learner-stores.ts';
+} from '#shared/adapters/memory/learner-stores.ts';
+import type { Clock } from '#shared/core/clock.ts';
+import type { IdempotencyRepository } from '#shared/domain/ports/repositories.ts';
 import type { StoreTable } from '#test/contract/store-fixture.ts';
 
 /**

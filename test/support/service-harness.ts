@@ -11,14 +11,14 @@ import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
 import { localStreamHandlers } from '#local/stream-handlers.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import { systemClock } from '#shared/core/clock.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import type { KeyVault } from '#shared/service/ports.ts';
-import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import type { KeyVault } from '#shared/domain/ports/repositories.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { type TestTable, useDynamoDbLocal } from './dynamodb.ts';
 
 /**

@@ -1,5 +1,5 @@
+import type { SearchQuery } from '#shared/domain/ports/search-index.ts';
 import { textTerms } from '../query-limits.ts';
-import type { SearchQuery } from '../search-index.ts';
 import type { Partition } from './partition.ts';
 
 /**

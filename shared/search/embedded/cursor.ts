@@ -1,5 +1,5 @@
+import type { SearchSort } from '#shared/domain/ports/search-index.ts';
 import { CredstackError } from '../../core/errors.ts';
-import type { SearchSort } from '../search-index.ts';
 import type { PagePosition } from './ranker.ts';
 
 /**

@@ -1,5 +1,10 @@
+import type {
+  CandidateDocument,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+} from '#shared/domain/ports/search-index.ts';
 import { validateSearchQuery } from '../query-limits.ts';
-import type { CandidateDocument, SearchIndex, SearchQuery, SearchResult } from '../search-index.ts';
 import { CandidateMatcher } from './candidate-matcher.ts';
 import { CompiledQuery } from './compiled-query.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';

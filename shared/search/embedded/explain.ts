@@ -1,11 +1,11 @@
-import { matchedBadge } from '../matched-badge.ts';
 import type {
   MatchedBadge,
   SearchHit,
   SearchQuery,
   SkillKey,
   SkillMatch,
-} from '../search-index.ts';
+} from '#shared/domain/ports/search-index.ts';
+import { matchedBadge } from '../matched-badge.ts';
 import type { CompiledQuery } from './compiled-query.ts';
 import type { Partition } from './partition.ts';
 

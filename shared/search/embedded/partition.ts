@@ -1,5 +1,5 @@
+import type { CandidateDocument } from '#shared/domain/ports/search-index.ts';
 import { textTerms } from '../query-limits.ts';
-import type { CandidateDocument } from '../search-index.ts';
 import { BadgeLists } from './badge-lists.ts';
 import { Dictionary } from './dictionary.ts';
 import { type FacetBadge, FacetRuns, type FacetSegment } from './facet-runs.ts';

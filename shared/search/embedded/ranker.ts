@@ -1,6 +1,6 @@
+import type { FacetCount, SearchResult, SearchSort } from '#shared/domain/ports/search-index.ts';
 import { SEARCH_LIMITS } from '../query-limits.ts';
 import { recencyScore } from '../recency.ts';
-import type { FacetCount, SearchResult, SearchSort } from '../search-index.ts';
 import type { CompiledQuery } from './compiled-query.ts';
 import type { Dictionary } from './dictionary.ts';
 import { instantHigh, instantLow, LOW_SPAN } from './facet-runs.ts';

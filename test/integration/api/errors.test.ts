@@ -3,9 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpsFetcher } from '#shared/fetch/https-fetcher.ts';
-import { ISSUER_ALGORITHMS } from '#shared/service/issuers.ts';
-import { IDEMPOTENCY_LEASE_SECONDS } from '#shared/store/dynamo/idempotency-store.ts';
+import { IDEMPOTENCY_LEASE_SECONDS } from '#shared/adapters/dynamodb/idempotency-store.ts';
+import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
+import { ISSUER_ALGORITHMS } from '#shared/domain/issuers.ts';
 import { type DynamoProxy, startDynamoProxy } from '#test/support/dynamo-proxy.ts';
 import { useService } from '#test/support/service-harness.ts';
 

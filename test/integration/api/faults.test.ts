@@ -1,16 +1,16 @@
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import type { Signer } from '#shared/crypto/signer.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import type {
   BatchRecipientRecord,
   CredentialRepository,
   KeyVault,
-} from '#shared/service/ports.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
+} from '#shared/domain/ports/repositories.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

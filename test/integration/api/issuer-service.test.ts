@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
-import { extractFromPng } from '#shared/bake/png.ts';
-import { extractFromSvg } from '#shared/bake/svg.ts';
+import { extractFromPng } from '#shared/credentials/bake/png.ts';
+import { extractFromSvg } from '#shared/credentials/bake/svg.ts';
 import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 

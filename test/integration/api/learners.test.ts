@@ -6,7 +6,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VerificationReport } from '#shared/verify/report.ts';
+import type { VerificationReport } from '#shared/credentials/verify/report.ts';
 import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 

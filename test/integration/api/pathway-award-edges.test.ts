@@ -4,12 +4,12 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SILENT_LOGGER } from '#functions/observability.ts';
 import { pathwayEventsHandler, pathwayJobsHandler } from '#functions/streams/pathway-events.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import type { PathwayJobRecord } from '#shared/service/ports.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import { changeStatus } from '#shared/service/status.ts';
-import { pathwayJobChunkKey } from '#shared/store/dynamo/pathway-job-store.ts';
+import { pathwayJobChunkKey } from '#shared/adapters/dynamodb/pathway-job-store.ts';
+import { reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import type { PathwayJobRecord } from '#shared/domain/ports/repositories.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
+import { changeStatus } from '#shared/domain/status.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
-import { credentialJson } from '#shared/service/issuance.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { sweepPathwayAwards } from '#shared/service/pathway-jobs.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
+import { credentialJson } from '#shared/domain/issuance.ts';
+import { reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import { sweepPathwayAwards } from '#shared/domain/pathway-jobs.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

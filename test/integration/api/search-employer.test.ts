@@ -5,7 +5,7 @@ import {
   DEMO_OTHER_EMPLOYER_ID,
   seedDemoTenant,
 } from '#local/seed.ts';
-import { issuerDid } from '#shared/service/context.ts';
+import { issuerDid } from '#shared/domain/ports/service-context.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialState } from '#shared/service/records.ts';
-import { statusPurposeOf } from '#shared/service/status.ts';
+import type { CredentialState } from '#shared/domain/records/records.ts';
+import { statusPurposeOf } from '#shared/domain/status.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

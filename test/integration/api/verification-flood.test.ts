@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
-import { DEFAULT_WORK_LIMITS } from '#shared/verify/work-budget.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import { DEFAULT_WORK_LIMITS } from '#shared/credentials/verify/work-budget.ts';
 import {
   createIssuerFixture,
   fixtureClock,

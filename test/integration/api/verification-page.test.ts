@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { encodeRgbaPng } from '#shared/present/png-encoder.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { encodeRgbaPng } from '#shared/credentials/present/png-encoder.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ISSUER_ID, seedDemoTenant } from '#local/seed.ts';
-import { credentialJson } from '#shared/service/issuance.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
+import { credentialJson } from '#shared/domain/issuance.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { verifyWithCli } from '#test/support/cli-verify.ts';
 import { useService } from '#test/support/service-harness.ts';
 

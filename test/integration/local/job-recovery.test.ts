@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
-import { derivedCredentialId, issueCredential } from '#shared/service/issuance.ts';
-import { resumeOpenJobs } from '#shared/service/job-recovery.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import { derivedCredentialId, issueCredential } from '#shared/domain/issuance.ts';
+import { resumeOpenJobs } from '#shared/domain/job-recovery.ts';
+import { reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import { runPathwayJob } from '#shared/domain/pathway-jobs.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**

@@ -20,10 +20,10 @@ import {
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
 import { type FrontRouter, frontRouter } from '#local/front.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import { systemClock } from '#shared/core/clock.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
 import { useDynamoDbLocal } from '../../support/dynamodb.ts';
 
 /**

@@ -3,24 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoServiceContext } from '#functions/service-context.ts';
-import { onetAlignment } from '#shared/credential/alignment.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
-import { crosswalkConcept } from '#shared/search/crosswalk.ts';
-import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { createAchievement } from '#shared/service/achievements.ts';
-import { backfillIssued, reindexLearner } from '#shared/service/candidate-index.ts';
-import { giveConsent, withdrawConsent } from '#shared/service/consent.ts';
-import type { ServiceContext } from '#shared/service/context.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { onboardIssuer } from '#shared/service/issuers.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import { DynamoConsentStore } from '#shared/adapters/dynamodb/consent-store.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import { onetAlignment } from '#shared/credentials/model/alignment.ts';
+import { createAchievement } from '#shared/domain/achievements.ts';
+import { backfillIssued, reindexLearner } from '#shared/domain/candidate-index.ts';
+import { giveConsent, withdrawConsent } from '#shared/domain/consent.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { onboardIssuer } from '#shared/domain/issuers.ts';
+import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import {
   exportCandidates,
   listEmployerSearches,
   searchCandidates,
   viewCandidate,
-} from '#shared/service/search.ts';
-import { DynamoConsentStore } from '#shared/store/dynamo/consent-store.ts';
+} from '#shared/domain/search.ts';
+import { crosswalkConcept } from '#shared/search/crosswalk.ts';
+import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';
 import { DEMO_ACHIEVEMENTS } from '../../../samples/demo-catalog.ts';
 

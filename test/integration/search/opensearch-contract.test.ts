@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { inject } from 'vitest';
-import { openSearchTransport } from '#shared/search/opensearch/client.ts';
-import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
-import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
+import { openSearchTransport } from '#shared/adapters/opensearch/client.ts';
+import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
+import { OpenSearchIndex } from '#shared/adapters/opensearch/opensearch-index.ts';
 import { searchIndexContract } from '#test/contract/search-index-contract.ts';
 
 /**

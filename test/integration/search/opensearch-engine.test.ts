@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { openSearchTransport } from '#shared/search/opensearch/client.ts';
-import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
-import { CANDIDATE_INDEX_MAPPINGS } from '#shared/search/opensearch/mapping.ts';
-import { OpenSearchIndex } from '#shared/search/opensearch/opensearch-index.ts';
+import { openSearchTransport } from '#shared/adapters/opensearch/client.ts';
+import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
+import { CANDIDATE_INDEX_MAPPINGS } from '#shared/adapters/opensearch/mapping.ts';
+import { OpenSearchIndex } from '#shared/adapters/opensearch/opensearch-index.ts';
 
 /**
  * What the adapter assumes of the engine beyond the search contract, checked on the tier's

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import { DynamoCredentialStore } from '#shared/store/dynamo/credential-store.ts';
+import { DynamoCredentialStore } from '#shared/adapters/dynamodb/credential-store.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { credentialRepositoryContract } from '#test/contract/credential-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';

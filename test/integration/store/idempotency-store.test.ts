@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoIdempotencyStore } from '#shared/adapters/dynamodb/idempotency-store.ts';
 import { type Clock, fixedClock } from '#shared/core/clock.ts';
-import { DynamoIdempotencyStore } from '#shared/store/dynamo/idempotency-store.ts';
 import { idempotencyRepositoryContract } from '#test/contract/idempotency-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';

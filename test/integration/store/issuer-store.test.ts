@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { IssuerRecord } from '#shared/service/records.ts';
-import { DynamoIssuerStore } from '#shared/store/dynamo/issuer-store.ts';
+import { DynamoIssuerStore } from '#shared/adapters/dynamodb/issuer-store.ts';
+import type { IssuerRecord } from '#shared/domain/records/records.ts';
 import { issuerRepositoryContract } from '#test/contract/issuer-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';

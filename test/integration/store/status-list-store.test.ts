@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoStatusListStore } from '#shared/store/dynamo/status-list-store.ts';
+import { DynamoStatusListStore } from '#shared/adapters/dynamodb/status-list-store.ts';
 import { statusListRepositoryContract } from '#test/contract/status-list-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
 import { useDynamoDbLocal } from '#test/support/dynamodb.ts';

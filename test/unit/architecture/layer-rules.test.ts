@@ -34,22 +34,25 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
     const found = await violationsOf(['pathways', 'shared', 'functions', 'local', 'cli', 'test']);
     expect(found).toEqual(
       [
-        'cloud-sdk-in-adapters-only: shared/credential/cloud.ts -> npm:@aws-sdk/client-kms',
-        'library-below-service: shared/keys/uses-store.ts -> shared/store/table.ts',
+        'cloud-sdk-in-adapters-only: shared/credentials/model/cloud.ts -> npm:@aws-sdk/client-kms',
+        'credentials-below-domain: shared/credentials/keys/uses-store.ts -> shared/adapters/dynamodb/table.ts',
+        'credentials-below-domain: shared/credentials/model/uses-domain.ts -> shared/domain/port.ts',
+        'domain-below-adapters: shared/domain/uses-adapter.ts -> shared/adapters/dynamodb/table.ts',
+        'network-in-adapters-only: shared/domain/uses-network.ts -> https',
         'no-cycle: shared/core/a.ts -> shared/core/b.ts',
-        'no-folder-cycle: shared/proof -> shared/verify',
-        'no-folder-cycle: shared/verify -> shared/proof',
-        'pathways-stay-pure: pathways/uses-service.ts -> shared/service/port.ts',
+        'no-folder-cycle: shared/credentials/proof -> shared/credentials/verify',
+        'no-folder-cycle: shared/credentials/verify -> shared/credentials/proof',
+        'pathways-stay-pure: pathways/uses-service.ts -> shared/domain/port.ts',
         'product-never-imports-tests: cli/uses-test.ts -> test/helper.ts',
         'runtime-never-imports-hosts-or-tests: functions/uses-local.ts -> local/host.ts',
         'subpath-import-into-local: functions/uses-local.ts -> local/host.ts',
-        'subpath-import-into-shared: pathways/uses-service.ts -> shared/service/port.ts',
+        'subpath-import-into-shared: pathways/uses-service.ts -> shared/domain/port.ts',
         'subpath-import-into-test: cli/uses-test.ts -> test/helper.ts',
       ].sort(),
     );
   });
 
   it('let an adapter import its cloud SDK', async () => {
-    expect(await violationsOf(['shared/store/dynamo'])).toEqual([]);
+    expect(await violationsOf(['shared/adapters/dynamodb'])).toEqual([]);
   });
 });

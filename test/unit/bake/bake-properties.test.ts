@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bakePng, extractFromPng, PNG_CREDENTIAL_KEYWORD } from '#shared/bake/png.ts';
-import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
-import { OB3_SVG_NAMESPACE } from '#shared/bake/svg-scanner.ts';
 import { CredstackError } from '#shared/core/errors.ts';
+import { bakePng, extractFromPng, PNG_CREDENTIAL_KEYWORD } from '#shared/credentials/bake/png.ts';
+import { bakeSvg, extractFromSvg } from '#shared/credentials/bake/svg.ts';
+import { OB3_SVG_NAMESPACE } from '#shared/credentials/bake/svg-scanner.ts';
 import { pngChunk, SAMPLE_JSON, SAMPLE_JWS, tinyPng } from '#test/support/bake-fixtures.ts';
 
 /** Runs `action`: it may return a string or throw a CredstackError, nothing else. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialTextKind, isCompactJws } from '#shared/bake/credential-kind.ts';
+import { credentialTextKind, isCompactJws } from '#shared/credentials/bake/credential-kind.ts';
 import { SAMPLE_JSON, SAMPLE_JWS } from '#test/support/bake-fixtures.ts';
 
 describe('isCompactJws', () => {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkBadgeImage } from '#shared/bake/image-check.ts';
-import { MAX_BADGE_IMAGE_BYTES, uploadBadgeImage } from '#shared/service/badge-images.ts';
-import { FileImageStore } from '#shared/store/file/image-store.ts';
+import { FileImageStore } from '#shared/adapters/files/image-store.ts';
+import { checkBadgeImage } from '#shared/credentials/bake/image-check.ts';
+import { MAX_BADGE_IMAGE_BYTES, uploadBadgeImage } from '#shared/domain/badge-images.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

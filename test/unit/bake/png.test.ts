@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bakePng, extractFromPng, PNG_CREDENTIAL_KEYWORD } from '#shared/bake/png.ts';
+import { bakePng, extractFromPng, PNG_CREDENTIAL_KEYWORD } from '#shared/credentials/bake/png.ts';
 import {
   assemblePng,
   concatBytes,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
-import { MAX_SVG_ELEMENT_DEPTH, OB3_SVG_NAMESPACE } from '#shared/bake/svg-scanner.ts';
+import { bakeSvg, extractFromSvg } from '#shared/credentials/bake/svg.ts';
+import { MAX_SVG_ELEMENT_DEPTH, OB3_SVG_NAMESPACE } from '#shared/credentials/bake/svg-scanner.ts';
 import { SAMPLE_JSON, SAMPLE_JWS, thrownBy } from '#test/support/bake-fixtures.ts';
 
 const NS = OB3_SVG_NAMESPACE;

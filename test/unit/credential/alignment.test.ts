@@ -5,7 +5,7 @@ import {
   escoAlignment,
   isCaseItemUri,
   onetAlignment,
-} from '#shared/credential/alignment.ts';
+} from '#shared/credentials/model/alignment.ts';
 
 function codeOf(action: () => unknown): string | undefined {
   try {

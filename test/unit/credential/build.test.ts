@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
 import { isCredstackError } from '#shared/core/errors.ts';
-import { onetAlignment } from '#shared/credential/alignment.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
-import type { BuildCredentialInput } from '#shared/credential/build-input.ts';
+import { onetAlignment } from '#shared/credentials/model/alignment.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import type { BuildCredentialInput } from '#shared/credentials/model/build-input.ts';
 
 const clock = fixedClock('2026-01-01T10:00:00.750Z');
 

@@ -5,7 +5,7 @@ import {
   isIdentityHash,
   matchesIdentity,
   normalizeEmail,
-} from '#shared/credential/identity.ts';
+} from '#shared/credentials/model/identity.ts';
 
 // The OB 3.0 spec's own example: SHA-256 of 'a@example.com' salted with 'Kosher'.
 const SPEC_HASH = 'sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
-import { checkCredentialRules, checkVcRules } from '#shared/credential/rules.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import { checkCredentialRules, checkVcRules } from '#shared/credentials/model/rules.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests reach deep into credentials to break them
 type Mutable = any;

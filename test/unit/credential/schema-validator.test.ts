@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
-import { validateOb3Schema } from '#shared/credential/schema-validator.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import { validateOb3Schema } from '#shared/credentials/model/schema-validator.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests reach deep into credentials to break them
 type Mutable = any;

@@ -7,7 +7,7 @@ import {
   pointer,
   toDateTimeZ,
   valuesOf,
-} from '#shared/credential/values.ts';
+} from '#shared/credentials/model/values.ts';
 
 describe('isUri', () => {
   it.each([

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derToJoseSignature, joseToDerSignature } from '#shared/crypto/ecdsa-der.ts';
+import { derToJoseSignature, joseToDerSignature } from '#shared/credentials/crypto/ecdsa-der.ts';
 
 function thrown(action: () => unknown): unknown {
   try {

@@ -11,10 +11,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { importJWK, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { joseToDerSignature } from '#shared/crypto/ecdsa-der.ts';
-import { KMS_KEY_SPECS, KmsSigner } from '#shared/crypto/kms-signer.ts';
-import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { signVcJwt } from '#shared/proof/vc-jwt-sign.ts';
+import { KMS_KEY_SPECS, KmsSigner } from '#shared/adapters/kms/kms-signer.ts';
+import { joseToDerSignature } from '#shared/credentials/crypto/ecdsa-der.ts';
+import type { SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
+import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { signLikeKms } from '#test/support/fake-kms.ts';
 
 /**

@@ -15,8 +15,8 @@ import {
   LocalSigner,
   loadLocalSigner,
   publicJwkOf,
-} from '#shared/crypto/local-signer.ts';
-import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
+} from '#shared/adapters/key-files/local-signer.ts';
+import type { SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
 
 let root: string;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CredstackError, reportReason } from '#shared/core/errors.ts';
-import { buildOpenBadgeCredential } from '#shared/credential/build.ts';
+import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
+import { asValidationError } from '#shared/domain/achievements.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type { SearchQuery } from '#shared/domain/ports/search-index.ts';
 import { validateSearchQuery } from '#shared/search/query-limits.ts';
-import type { SearchQuery } from '#shared/search/search-index.ts';
-import { asValidationError } from '#shared/service/achievements.ts';
-import { ServiceError } from '#shared/service/errors.ts';
 
 // Errors carry their code, pointer and fields as data: callers never read them out of a message.
 

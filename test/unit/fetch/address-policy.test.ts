@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress, isPublicAddress } from '#shared/fetch/address-policy.ts';
+import { isLoopbackAddress, isPublicAddress } from '#shared/adapters/https/address-policy.ts';
 
 describe('isPublicAddress', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CredstackError } from '#shared/core/errors.ts';
-import { CachingFetcher } from '#shared/fetch/caching-fetcher.ts';
-import type { FetchedResource, Fetcher } from '#shared/fetch/fetcher.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
+import type { FetchedResource, Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 
 /** An inner fetcher that counts calls and answers with a numbered body. */
 function countingFetcher(headers?: Record<string, string>) {

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpsFetcher, type HttpsFetcherOptions } from '#shared/adapters/https/https-fetcher.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import { HttpsFetcher, type HttpsFetcherOptions } from '#shared/fetch/https-fetcher.ts';
 
 /** A local HTTPS server with a throwaway self-signed certificate made by the openssl CLI. */
 let dir: string;

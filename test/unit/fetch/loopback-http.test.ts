@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchedResource } from '#shared/fetch/fetcher.ts';
-import { loopbackOverHttp } from '#shared/fetch/loopback-http.ts';
+import { loopbackOverHttp } from '#shared/adapters/https/loopback-http.ts';
+import type { FetchedResource } from '#shared/credentials/fetch/fetcher.ts';
 
 function recording() {
   const seen: string[] = [];

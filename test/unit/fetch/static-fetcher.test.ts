@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
 
 const text = (body: Uint8Array) => new TextDecoder().decode(body);
 

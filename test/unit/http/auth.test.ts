@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ok } from '#functions/http/responses.ts';
 import { defineRoute, type HttpRequest } from '#functions/http/route.ts';
 import { createHttpHandler } from '#functions/http/router.ts';
-import { createJwtTokenVerifier } from '#shared/service/token-verifier.ts';
+import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import {
   ADMIN,
   collectingLogger,

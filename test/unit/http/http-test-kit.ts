@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '#functions/http/logging.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import type { TokenVerifier } from '#shared/service/token-verifier.ts';
+import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 
 /** Builders shared by the HTTP layer's unit tests. */
 

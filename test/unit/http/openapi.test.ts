@@ -6,8 +6,8 @@ import { ok } from '#functions/http/responses.ts';
 import { defineRoute, type RouteDefinition } from '#functions/http/route.ts';
 import { createHttpHandler } from '#functions/http/router.ts';
 import { type HealthReport, systemRoutes } from '#functions/http/system-routes.ts';
-import { escapeHtml } from '#shared/present/html.ts';
-import { ID_SCHEMA } from '#shared/service/ids.ts';
+import { escapeHtml } from '#shared/credentials/present/html.ts';
+import { ID_SCHEMA } from '#shared/domain/ids.ts';
 import { collectingLogger, gatewayEvent, jsonBody, tableVerifier } from './http-test-kit.ts';
 
 type Json = Record<string, unknown>;

@@ -12,11 +12,7 @@ import {
   RequestValidationError,
 } from '#functions/http/problem.ts';
 import { CredstackError, ERROR_CODES } from '#shared/core/errors.ts';
-import {
-  SERVICE_ERROR_CODES,
-  ServiceError,
-  type ServiceErrorCode,
-} from '#shared/service/errors.ts';
+import { SERVICE_ERROR_CODES, ServiceError, type ServiceErrorCode } from '#shared/domain/errors.ts';
 
 const OPTIONS = { instance: '/issuers/northfield' };
 

@@ -8,7 +8,7 @@ import {
   type PathParams,
   type RouteDefinition,
 } from '#functions/http/route.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 
 // Type-level behaviour of route definitions. `npm test` type-checks this file (tsc) before
 // vitest runs it, so an expectTypeOf or a @ts-expect-error that stops holding fails the run.

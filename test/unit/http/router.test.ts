@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { binary, noContent, ok } from '#functions/http/responses.ts';
 import { defineRoute, type HttpRequest, type RouteContext } from '#functions/http/route.ts';
 import { createHttpHandler, toGatewayResult } from '#functions/http/router.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { ID_RULE } from '#shared/service/ids.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { ID_RULE } from '#shared/domain/ids.ts';
 import {
   ADMIN,
   collectingLogger,

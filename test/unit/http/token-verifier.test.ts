@@ -7,9 +7,12 @@ import {
   SignJWT,
 } from 'jose';
 import { describe, expect, it } from 'vitest';
+import {
+  createJwtTokenVerifier,
+  principalFromClaims,
+} from '#shared/adapters/oidc/token-verifier.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { createJwtTokenVerifier, principalFromClaims } from '#shared/service/token-verifier.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 
 const ISSUER = 'https://idp.example/pool-1';
 const AUDIENCE = 'credstack-api';

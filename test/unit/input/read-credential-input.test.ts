@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bakePng, PNG_CREDENTIAL_KEYWORD } from '#shared/bake/png.ts';
-import { bakeSvg } from '#shared/bake/svg.ts';
-import { isCompactJws, readCredentialInput } from '#shared/verify/input.ts';
+import { bakePng, PNG_CREDENTIAL_KEYWORD } from '#shared/credentials/bake/png.ts';
+import { bakeSvg } from '#shared/credentials/bake/svg.ts';
+import { isCompactJws, readCredentialInput } from '#shared/credentials/verify/input.ts';
 import {
   concatBytes,
   itxtChunk,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VC_V2_CONTEXT } from '#shared/credential/constants.ts';
-import { canonize } from '#shared/jsonld/canonize.ts';
+import { canonize } from '#shared/credentials/jsonld/canonize.ts';
+import { VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
 
 const credential = {
   '@context': [VC_V2_CONTEXT],

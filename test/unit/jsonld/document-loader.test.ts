@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
-import { canonize } from '#shared/jsonld/canonize.ts';
+import { canonize } from '#shared/credentials/jsonld/canonize.ts';
 import {
   CLR_V2P0_CONTEXT_URL,
   KNOWN_CONTEXTS,
   withExtraContexts,
-} from '#shared/jsonld/contexts.ts';
+} from '#shared/credentials/jsonld/contexts.ts';
 import {
   createDocumentLoader,
   defaultDocumentLoader,
   loaderContexts,
-} from '#shared/jsonld/document-loader.ts';
+} from '#shared/credentials/jsonld/document-loader.ts';
+import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
 
 const EXAMPLE_CONTEXT_URL = 'https://example.org/contexts/thing-v1.json';
 const exampleContext = { '@context': { Thing: 'https://example.org/vocab#Thing' } };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import jsonldUtil from 'jsonld/lib/util.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { canonize } from '#shared/jsonld/canonize.ts';
-import { valueKey } from '#shared/jsonld/linear-values.ts';
+import { canonize } from '#shared/credentials/jsonld/canonize.ts';
+import { valueKey } from '#shared/credentials/jsonld/linear-values.ts';
 
 /**
  * jsonld.js's duplicate check answers from an index (linear-values.ts): the same answers as

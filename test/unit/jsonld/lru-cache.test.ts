@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '#shared/jsonld/lru-cache.ts';
+import { LruCache } from '#shared/credentials/jsonld/lru-cache.ts';
 
 describe('LruCache', () => {
   it('evicts the least recently used entry beyond its bound', () => {

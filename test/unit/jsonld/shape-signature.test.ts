@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VC_V2_CONTEXT } from '#shared/credential/constants.ts';
-import { KNOWN_CONTEXTS } from '#shared/jsonld/contexts.ts';
-import { shapeSignature, valueSensitiveTerms } from '#shared/jsonld/shape-signature.ts';
+import { KNOWN_CONTEXTS } from '#shared/credentials/jsonld/contexts.ts';
+import { shapeSignature, valueSensitiveTerms } from '#shared/credentials/jsonld/shape-signature.ts';
+import { VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
 
 const sensitive = valueSensitiveTerms(KNOWN_CONTEXTS);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
-import { createDocumentLoader } from '#shared/jsonld/document-loader.ts';
-import { findUndefinedTerms } from '#shared/jsonld/term-check.ts';
+import { createDocumentLoader } from '#shared/credentials/jsonld/document-loader.ts';
+import { findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
+import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
 
 function badge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CLR_V2P0_CONTEXT_URL, KNOWN_CONTEXTS } from '#shared/jsonld/contexts.ts';
+import { CLR_V2P0_CONTEXT_URL, KNOWN_CONTEXTS } from '#shared/credentials/jsonld/contexts.ts';
 import { ob3Path } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 
@@ -11,7 +11,7 @@ import { requireOb3Data } from '#test/support/require-ob3-data.ts';
  */
 
 const VENDORED = new URL(
-  '../../../shared/jsonld/vendor/clr-v2p0-context-2.0.1.json',
+  '../../../shared/credentials/jsonld/vendor/clr-v2p0-context-2.0.1.json',
   import.meta.url,
 );
 const PINNED_SHA256 = '880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6';

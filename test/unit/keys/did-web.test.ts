@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didWebUrl } from '#shared/keys/did-web.ts';
+import { didWebUrl } from '#shared/credentials/keys/did-web.ts';
 
 describe('didWebUrl', () => {
   it.each([

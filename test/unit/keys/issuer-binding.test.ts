@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { bindKeyToIssuer } from '#shared/keys/issuer-binding.ts';
-import type { ResolvedKey } from '#shared/keys/key-resolver.ts';
+import { bindKeyToIssuer } from '#shared/credentials/keys/issuer-binding.ts';
+import type { ResolvedKey } from '#shared/credentials/keys/key-resolver.ts';
 
 const { publicKey } = generateKeyPairSync('ed25519');
 const jwk = publicKey.export({ format: 'jwk' }) as JWK;

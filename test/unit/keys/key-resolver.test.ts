@@ -1,9 +1,9 @@
 import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { base58 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { createKeyResolver, keyFromEmbeddedJwk } from '#shared/keys/key-resolver.ts';
+import { createKeyResolver, keyFromEmbeddedJwk } from '#shared/credentials/keys/key-resolver.ts';
 
 /** Test keys with their Multikey written out here, independently of the code under test. */
 function ed25519() {

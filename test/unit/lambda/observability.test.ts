@@ -9,13 +9,13 @@ import {
   powertoolsLogger,
 } from '#functions/observability.ts';
 import { serviceVerifier } from '#functions/service-context.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { importCredential } from '#shared/domain/imports.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import { publishPathway, savePathway } from '#shared/domain/pathways.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { importCredential } from '#shared/service/imports.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { publishPathway, savePathway } from '#shared/service/pathways.ts';
-import type { Principal } from '#shared/service/principal.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 /**

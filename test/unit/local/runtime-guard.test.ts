@@ -12,7 +12,7 @@ import {
   recordedBaseUrl,
   StartRefused,
 } from '#local/runtime-guard.ts';
-import { issuerDid } from '#shared/service/context.ts';
+import { issuerDid } from '#shared/domain/ports/service-context.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierPool, type VerifierPool } from '#local/verification-pool.ts';
 import { fixedClock } from '#shared/core/clock.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import type { Fetcher } from '#shared/fetch/fetcher.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import {
   createIssuerFixture,
   FIXTURE_VALID_FROM,

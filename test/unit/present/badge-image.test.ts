@@ -1,17 +1,17 @@
 import { crc32, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bakePng, extractFromPng } from '#shared/bake/png.ts';
-import { bakeSvg, extractFromSvg } from '#shared/bake/svg.ts';
 import { isCredstackError } from '#shared/core/errors.ts';
-import { BADGE_PALETTE, badgeColor, textColorOn } from '#shared/present/badge-color.ts';
+import { bakePng, extractFromPng } from '#shared/credentials/bake/png.ts';
+import { bakeSvg, extractFromSvg } from '#shared/credentials/bake/svg.ts';
+import { BADGE_PALETTE, badgeColor, textColorOn } from '#shared/credentials/present/badge-color.ts';
 import {
   BADGE_PNG_SIZE,
   badgePng,
   badgeSvg,
   escapeXml,
   wrapTitle,
-} from '#shared/present/badge-image.ts';
+} from '#shared/credentials/present/badge-image.ts';
 
 const JWS = 'eyJhbGciOiJFZERTQSJ9.eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIl19.c2lnbmF0dXJl';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isCredstackError } from '#shared/core/errors.ts';
-import type { IdentityObject } from '#shared/credential/types.ts';
+import type { IdentityObject } from '#shared/credentials/model/types.ts';
 import {
   buildClrCredential,
   CLR_CREDENTIAL_SCHEMA_ID,
   type ClrCredentialInput,
-} from '#shared/present/clr.ts';
+} from '#shared/credentials/present/clr.ts';
 
 function achievement(n: number): Record<string, unknown> {
   return {

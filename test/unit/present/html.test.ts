@@ -7,7 +7,7 @@ import {
   MAX_URL_LENGTH,
   raw,
   serviceLink,
-} from '#shared/present/html.ts';
+} from '#shared/credentials/present/html.ts';
 
 describe('escapeHtml', () => {
   it('escapes the characters that end text or a quoted attribute', () => {

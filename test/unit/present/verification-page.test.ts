@@ -6,8 +6,8 @@ import {
   renderVerificationPage,
   statusBanner,
   type VerificationPageInput,
-} from '#shared/present/verification-page.ts';
-import type { Check, VerificationReport } from '#shared/verify/report.ts';
+} from '#shared/credentials/present/verification-page.ts';
+import type { Check, VerificationReport } from '#shared/credentials/verify/report.ts';
 
 const CLOCK = fixedClock('2026-06-01T00:00:00Z');
 const LINKS = {

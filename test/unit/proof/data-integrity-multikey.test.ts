@@ -12,7 +12,7 @@ import {
   multikeyToJwk,
   multikeyToKeyObject,
   publicKeyToMultikey,
-} from '#shared/crypto/multikey.ts';
+} from '#shared/credentials/crypto/multikey.ts';
 
 function multikeyBytes(multikey: string): Uint8Array {
   return base58.decode(multikey.slice(1));

@@ -7,19 +7,23 @@ import {
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
 import { CredstackError } from '#shared/core/errors.ts';
-import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credential/constants.ts';
-import { encodeMultibase, publicKeyToMultikey } from '#shared/crypto/multikey.ts';
-import type { Signer } from '#shared/crypto/signer.ts';
+import { encodeMultibase, publicKeyToMultikey } from '#shared/credentials/crypto/multikey.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import {
   DATA_INTEGRITY_V2_CONTEXT_URL,
   ED25519_2020_CONTEXT_URL,
-} from '#shared/jsonld/contexts.ts';
+} from '#shared/credentials/jsonld/contexts.ts';
+import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
 import {
   createEddsaRdfc2022Proof,
   type VerificationKeyResolver,
   verifyDataIntegrityProof,
-} from '#shared/proof/data-integrity.ts';
-import { hashData, proofConfigCanon, transformDocument } from '#shared/proof/di-eddsa.ts';
+} from '#shared/credentials/proof/data-integrity.ts';
+import {
+  hashData,
+  proofConfigCanon,
+  transformDocument,
+} from '#shared/credentials/proof/di-eddsa.ts';
 
 /** A throwaway Signer over a node:crypto Ed25519 key (the real adapters live elsewhere). */
 function testSigner(privateKey: KeyObject): Signer {

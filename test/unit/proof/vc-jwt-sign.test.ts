@@ -1,14 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { LocalSigner } from '#shared/crypto/local-signer.ts';
-import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { signVcJwt, vcJwtPayload } from '#shared/proof/vc-jwt-sign.ts';
+import { LocalSigner } from '#shared/adapters/key-files/local-signer.ts';
+import type { Signer, SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
+import { signVcJwt, vcJwtPayload } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import {
   checkJwtClaims,
   credentialFromJwtPayload,
   decodeCompactJws,
-} from '#shared/proof/vc-jwt-verify.ts';
+} from '#shared/credentials/proof/vc-jwt-verify.ts';
 
 const KID = 'https://issuer.example/issuers/1#key-1';
 

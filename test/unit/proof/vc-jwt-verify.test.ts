@@ -8,7 +8,7 @@ import {
   decodeCompactJws,
   keyAlgorithmMismatch,
   verifyJwsSignature,
-} from '#shared/proof/vc-jwt-verify.ts';
+} from '#shared/credentials/proof/vc-jwt-verify.ts';
 
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const otherP256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escoAlignment, onetAlignment } from '#shared/credential/alignment.ts';
+import { escoAlignment, onetAlignment } from '#shared/credentials/model/alignment.ts';
 import {
   type BadgeSource,
   buildCandidateDocument,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { caseAlignment, escoAlignment, onetAlignment } from '#shared/credential/alignment.ts';
+import {
+  caseAlignment,
+  escoAlignment,
+  onetAlignment,
+} from '#shared/credentials/model/alignment.ts';
 import {
   crosswalkConcept,
   equivalentSkills,

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type {
+  CandidateDocument,
+  IndexedBadge,
+  SearchQuery,
+} from '#shared/domain/ports/search-index.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import type { CandidateDocument, IndexedBadge, SearchQuery } from '#shared/search/search-index.ts';
 
 const NOW = '2026-06-01T00:00:00.000Z';
 const TENANT = 'tenant-1';

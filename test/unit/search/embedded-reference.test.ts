@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { SEARCH_LIMITS, textTerms } from '#shared/search/query-limits.ts';
 import type {
   CandidateDocument,
   CandidateVisibility,
@@ -11,7 +9,9 @@ import type {
   SearchHit,
   SearchQuery,
   SkillMatch,
-} from '#shared/search/search-index.ts';
+} from '#shared/domain/ports/search-index.ts';
+import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
+import { SEARCH_LIMITS, textTerms } from '#shared/search/query-limits.ts';
 
 // The embedded engine against a brute-force reading of the port's rules over the documents
 // themselves: random small tenants and queries, skewed so that both intersection strategies

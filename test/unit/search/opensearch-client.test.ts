@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openSearchTransport } from '#shared/search/opensearch/client.ts';
+import { openSearchTransport } from '#shared/adapters/opensearch/client.ts';
 
 const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
 

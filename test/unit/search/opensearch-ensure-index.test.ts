@@ -1,10 +1,10 @@
 import { ResponseError } from '@opensearch-project/opensearch/lib/errors.js';
 import { describe, expect, it } from 'vitest';
-import { ensureCandidateIndex } from '#shared/search/opensearch/ensure-index.ts';
+import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
 import {
   CANDIDATE_INDEX_MAPPINGS,
   CANDIDATE_INDEX_SETTINGS,
-} from '#shared/search/opensearch/mapping.ts';
+} from '#shared/adapters/opensearch/mapping.ts';
 import { ScriptedTransport } from './scripted-transport.ts';
 
 const HEAD = { params: { method: 'HEAD', path: '/candidates' }, options: { ignore: [404] } };

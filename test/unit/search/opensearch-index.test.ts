@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import {
   candidateDocumentId,
   OpenSearchIndex,
-} from '#shared/search/opensearch/opensearch-index.ts';
-import { buildSearchBody } from '#shared/search/opensearch/query.ts';
+} from '#shared/adapters/opensearch/opensearch-index.ts';
+import { buildSearchBody } from '#shared/adapters/opensearch/query.ts';
+import type { CandidateDocument, SearchQuery } from '#shared/domain/ports/search-index.ts';
 import { validateSearchQuery } from '#shared/search/query-limits.ts';
-import type { CandidateDocument, SearchQuery } from '#shared/search/search-index.ts';
 import { ScriptedTransport } from './scripted-transport.ts';
 
 const DOCUMENT: CandidateDocument = {

@@ -5,8 +5,8 @@ import {
   buildSearchBody,
   decodeCursor,
   encodeCursor,
-} from '#shared/search/opensearch/query.ts';
-import type { SearchQuery } from '#shared/search/search-index.ts';
+} from '#shared/adapters/opensearch/query.ts';
+import type { SearchQuery } from '#shared/domain/ports/search-index.ts';
 
 const NOW = '2026-06-01T00:00:00.000Z';
 

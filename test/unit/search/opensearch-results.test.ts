@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor } from '#shared/search/opensearch/query.ts';
-import { readSearchResponse, recencyScore } from '#shared/search/opensearch/results.ts';
-import type { IndexedBadge, SearchQuery } from '#shared/search/search-index.ts';
+import { decodeCursor } from '#shared/adapters/opensearch/query.ts';
+import { readSearchResponse, recencyScore } from '#shared/adapters/opensearch/results.ts';
+import type { IndexedBadge, SearchQuery } from '#shared/domain/ports/search-index.ts';
 
 const NOW = '2026-06-01T00:00:00.000Z';
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyRoleMappings,
   candidateIndexRoleMappings,
-} from '#shared/search/opensearch/security-mappings.ts';
+} from '#shared/adapters/opensearch/security-mappings.ts';
 import { ScriptedTransport } from './scripted-transport.ts';
 
 const SEARCH_API = 'arn:aws:iam::123456789012:role/credstack-prod-apisearch-ServiceRole';

@@ -1,8 +1,8 @@
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSearchConfig } from '#functions/config.ts';
-import { CANDIDATE_INDEX_MAPPINGS } from '#shared/search/opensearch/mapping.ts';
-import { candidateIndexRoleMappings } from '#shared/search/opensearch/security-mappings.ts';
+import { CANDIDATE_INDEX_MAPPINGS } from '#shared/adapters/opensearch/mapping.ts';
+import { candidateIndexRoleMappings } from '#shared/adapters/opensearch/security-mappings.ts';
 import { ScriptedTransport } from './scripted-transport.ts';
 
 const ENV = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { SearchQuery } from '#shared/domain/ports/search-index.ts';
 import { SEARCH_LIMITS, textTerms, validateSearchQuery } from '#shared/search/query-limits.ts';
-import type { SearchQuery } from '#shared/search/search-index.ts';
 
 const base: SearchQuery = {
   tenantId: 'tenant-1',

@@ -2,7 +2,7 @@ import type {
   OpenSearchRequest,
   OpenSearchResponse,
   OpenSearchTransport,
-} from '#shared/search/opensearch/client.ts';
+} from '#shared/adapters/opensearch/client.ts';
 
 /** One call as the adapter made it. */
 export interface RecordedCall {

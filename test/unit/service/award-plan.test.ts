@@ -8,14 +8,14 @@ import {
   type PlanInput,
   type PlanStep,
   planAwards,
-} from '#shared/service/award-plan.ts';
-import type { PublishedPathway } from '#shared/service/pathway-evaluation.ts';
+} from '#shared/domain/award-plan.ts';
+import type { PublishedPathway } from '#shared/domain/pathway-evaluation.ts';
 import type {
   CredentialRecord,
   CredentialState,
   PathwayAward,
   StateReason,
-} from '#shared/service/records.ts';
+} from '#shared/domain/records/records.ts';
 
 /**
  * The award planner on its own: records in, decisions out, no store and no keys. Credentials

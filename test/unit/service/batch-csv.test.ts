@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecipientCsv, problemLine } from '#shared/service/batch-csv.ts';
+import { checkRecipientCsv, problemLine } from '#shared/domain/batch-csv.ts';
 
 /** The recipients CSV checker: every bad input named at its row and column, or refused whole. */
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { batchStatus, createBatch, processBatch } from '#shared/service/batches.ts';
-import { ServiceError } from '#shared/service/errors.ts';
-import { derivedCredentialId, issueCredential } from '#shared/service/issuance.ts';
-import type { StatusListRepository } from '#shared/service/ports.ts';
+import { batchStatus, createBatch, processBatch } from '#shared/domain/batches.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import { derivedCredentialId, issueCredential } from '#shared/domain/issuance.ts';
+import type { StatusListRepository } from '#shared/domain/ports/repositories.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

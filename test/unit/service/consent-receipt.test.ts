@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { giveConsent, withdrawConsent } from '#shared/service/consent.ts';
+import { giveConsent, withdrawConsent } from '#shared/domain/consent.ts';
 import {
   consentReceipt,
   getConsentReceipt,
   receiptFileName,
-} from '#shared/service/consent-receipt.ts';
-import type { Principal } from '#shared/service/principal.ts';
+} from '#shared/domain/consent-receipt.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { memoryService, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();
 const ADA: Principal = { subject: 'ada', roles: ['learner'], learnerId: 'ada' };
 const BO: Principal = { subject: 'bo', roles: ['learner'], learnerId: 'bo' };
 
-/** The receipt a learner downloads after each consent change (shared/service/consent-receipt.ts). */
+/** The receipt a learner downloads after each consent change (shared/domain/consent-receipt.ts). */
 describe('the consent receipt', () => {
   const given = {
     tenantId: 'default',

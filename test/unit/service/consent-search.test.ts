@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordIssuedCredential } from '#shared/service/candidate-index.ts';
-import { getConsent, giveConsent, withdrawConsent } from '#shared/service/consent.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { searchCandidates } from '#shared/service/search.ts';
+import { recordIssuedCredential } from '#shared/domain/candidate-index.ts';
+import { getConsent, giveConsent, withdrawConsent } from '#shared/domain/consent.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import { searchCandidates } from '#shared/domain/search.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

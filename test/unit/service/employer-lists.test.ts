@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
-import { recordIssuedCredential } from '#shared/service/candidate-index.ts';
-import { giveConsent, withdrawConsent } from '#shared/service/consent.ts';
+import { recordIssuedCredential } from '#shared/domain/candidate-index.ts';
+import { giveConsent, withdrawConsent } from '#shared/domain/consent.ts';
 import {
   deleteSavedSearch,
   exportShortlist,
@@ -11,10 +11,10 @@ import {
   removeFromShortlist,
   saveSearch,
   shortlistCandidate,
-} from '#shared/service/employer-lists.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { listEmployerSearches } from '#shared/service/search.ts';
+} from '#shared/domain/employer-lists.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import { listEmployerSearches } from '#shared/domain/search.ts';
 import {
   ADMIN,
   MEMORY_NOW,

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { serviceVerifier } from '#functions/service-context.ts';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import {
   importCredential,
   listImports,
   previewImport,
   removeImport,
   reverifyImport,
-} from '#shared/service/imports.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { changeStatus } from '#shared/service/status.ts';
+} from '#shared/domain/imports.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import { changeStatus } from '#shared/domain/status.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

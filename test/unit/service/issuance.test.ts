@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
-import { issueCredential, requireCredential } from '#shared/service/issuance.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import { issueCredential, requireCredential } from '#shared/domain/issuance.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import {
   ADMIN,
   BASE_URL,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
 import {
   issuerDashboard,
   reviseAchievement,
   searchIssuerCredentials,
   updateIssuerProfile,
-} from '#shared/service/issuer-console.ts';
-import { getIssuer, rotateKey } from '#shared/service/issuers.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import type { ImportRecord, StoredReport } from '#shared/service/search-records.ts';
-import { changeStatus } from '#shared/service/status.ts';
+} from '#shared/domain/issuer-console.ts';
+import { getIssuer, rotateKey } from '#shared/domain/issuers.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
+import type { ImportRecord, StoredReport } from '#shared/domain/records/search-records.ts';
+import { changeStatus } from '#shared/domain/status.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

@@ -1,9 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { didDocument, jwks, onboardIssuer, rotateKey } from '#shared/service/issuers.ts';
-import type { Principal } from '#shared/service/principal.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { didDocument, jwks, onboardIssuer, rotateKey } from '#shared/domain/issuers.ts';
+import type { Principal } from '#shared/domain/principal.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planAwards } from '#shared/service/award-plan.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { applyAwardPlan, reevaluateLearner } from '#shared/service/pathway-awards.ts';
-import { learnerCredentials, publishedPathways } from '#shared/service/pathway-evaluation.ts';
-import { runPathwayJob } from '#shared/service/pathway-jobs.ts';
-import { publishPathway, savePathway } from '#shared/service/pathways.ts';
-import type { CredentialState } from '#shared/service/records.ts';
-import { changeStatus } from '#shared/service/status.ts';
-import type { MemoryServiceContext } from '#shared/store/memory/context.ts';
+import type { MemoryServiceContext } from '#shared/adapters/memory/context.ts';
+import { planAwards } from '#shared/domain/award-plan.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { applyAwardPlan, reevaluateLearner } from '#shared/domain/pathway-awards.ts';
+import { learnerCredentials, publishedPathways } from '#shared/domain/pathway-evaluation.ts';
+import { runPathwayJob } from '#shared/domain/pathway-jobs.ts';
+import { publishPathway, savePathway } from '#shared/domain/pathways.ts';
+import type { CredentialState } from '#shared/domain/records/records.ts';
+import { changeStatus } from '#shared/domain/status.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

@@ -1,9 +1,9 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { issueCredential } from '#shared/service/issuance.ts';
-import type { Principal } from '#shared/service/principal.ts';
-import { changeStatus, statusListCredential } from '#shared/service/status.ts';
-import { decodeBitstring, getBit } from '#shared/status/bitstring.ts';
+import { decodeBitstring, getBit } from '#shared/credentials/status/bitstring.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import type { Principal } from '#shared/domain/principal.ts';
+import { changeStatus, statusListCredential } from '#shared/domain/status.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 const vaultDir = useVaultDir();

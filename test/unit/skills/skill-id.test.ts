@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { compilePathway } from '#pathways/compile.ts';
 import { evaluate } from '#pathways/evaluate.ts';
 import { buildTriggerIndex } from '#pathways/trigger-index.ts';
-import { canonicalSkill, normalizeSkillKey, skillKey } from '#shared/skills/skill-id.ts';
+import {
+  canonicalSkill,
+  normalizeSkillKey,
+  skillKey,
+} from '#shared/credentials/skills/skill-id.ts';
 import { cred, NOW, pathway } from '../pathways/fixtures.ts';
 
 describe('canonicalSkill', () => {

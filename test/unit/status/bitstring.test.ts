@@ -8,7 +8,7 @@ import {
   getBit,
   readStatus,
   setBit,
-} from '#shared/status/bitstring.ts';
+} from '#shared/credentials/status/bitstring.ts';
 
 const invalid = expect.objectContaining({ code: 'STATUS_LIST_INVALID' });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StaticFetcher } from '#shared/fetch/static-fetcher.ts';
-import { checkCredentialStatus } from '#shared/status/status-check.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
 
 const LIST_URL = 'https://college.example/api/revocations/1';
 const ISSUER = 'https://college.example/issuer';

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { StaticFetcher, type StaticResponse } from '#shared/adapters/https/static-fetcher.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { StaticFetcher, type StaticResponse } from '#shared/fetch/static-fetcher.ts';
-import { createBitstring, encodeBitstring, setBit } from '#shared/status/bitstring.ts';
-import { checkCredentialStatus } from '#shared/status/status-check.ts';
+import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/status/bitstring.ts';
+import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
 
 const LIST_URL = 'https://college.example/status/1';
 const clock = fixedClock('2026-03-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStatusListStore } from '#shared/store/memory/issuance-stores.ts';
+import { MemoryStatusListStore } from '#shared/adapters/memory/issuance-stores.ts';
 import { statusListRepositoryContract } from '#test/contract/status-list-repository-contract.ts';
 import { newMemoryStoreTable } from '#test/support/memory-store-table.ts';
 

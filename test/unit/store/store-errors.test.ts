@@ -7,13 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '#shared/service/errors.ts';
 import {
   isStoreUnavailable,
   raiseStoreUnavailable,
   STORE_UNAVAILABLE_MESSAGE,
-} from '#shared/store/dynamo/errors.ts';
-import { decodeCursor, encodeCursor } from '#shared/store/dynamo/paging.ts';
+} from '#shared/adapters/dynamodb/errors.ts';
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/paging.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 
 const metadata = { $metadata: {} };
 const socketError = (code: string) =>

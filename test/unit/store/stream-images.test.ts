@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeStreamRecord, lambdaStreamRecord } from '#shared/store/dynamo/stream-images.ts';
+import { decodeStreamRecord, lambdaStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
 
 const ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/2026-01-01T00:00:00.000';
 

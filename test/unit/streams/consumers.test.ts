@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '#functions/observability.ts';
 import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
 import { pathwayEventsHandler, pathwayJobsHandler } from '#functions/streams/pathway-events.ts';
-import { createBatch } from '#shared/service/batches.ts';
-import { issueCredential } from '#shared/service/issuance.ts';
-import { publishPathway, savePathway } from '#shared/service/pathways.ts';
-import type { CredentialRecord } from '#shared/service/records.ts';
-import type { MemoryServiceContext } from '#shared/store/memory/context.ts';
+import type { MemoryServiceContext } from '#shared/adapters/memory/context.ts';
+import { createBatch } from '#shared/domain/batches.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { publishPathway, savePathway } from '#shared/domain/pathways.ts';
+import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 /**

@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { KmsKeyVault } from '#shared/adapters/kms/kms-key-vault.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import type { Signer } from '#shared/crypto/signer.ts';
-import { KmsKeyVault } from '#shared/crypto/vault/kms-key-vault.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import { signLikeKms } from '#test/support/fake-kms.ts';
 
 /**

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateLocalKey } from '#shared/crypto/local-signer.ts';
-import type { Signer, SigningAlgorithm } from '#shared/crypto/signer.ts';
-import { LocalKeyVault } from '#shared/crypto/vault/local-key-vault.ts';
+import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
+import { generateLocalKey } from '#shared/adapters/key-files/local-signer.ts';
+import type { Signer, SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
 
 let dir: string;
 

@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bakePng } from '#shared/bake/png.ts';
-import type { SigningAlgorithm } from '#shared/crypto/signer.ts';
-import type { CheckId, Verdict, VerificationReport } from '#shared/verify/report.ts';
-import { createVerifier, type Verifier, type VerifierInput } from '#shared/verify/verifier.ts';
+import { bakePng } from '#shared/credentials/bake/png.ts';
+import type { SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
+import type { CheckId, Verdict, VerificationReport } from '#shared/credentials/verify/report.ts';
+import {
+  createVerifier,
+  type Verifier,
+  type VerifierInput,
+} from '#shared/credentials/verify/verifier.ts';
 import { tinyPng } from '#test/support/bake-fixtures.ts';
 import {
   createIssuerFixture,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildClrCredential } from '#shared/present/clr.ts';
-import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
+import { buildClrCredential } from '#shared/credentials/present/clr.ts';
+import { createVerifier, type Verifier } from '#shared/credentials/verify/verifier.ts';
 import {
   createIssuerFixture,
   FIXTURE_VALID_FROM,

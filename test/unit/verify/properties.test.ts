@@ -6,9 +6,13 @@ import {
   extractFromPng,
   PNG_CREDENTIAL_KEYWORD,
   PNG_SIGNATURE,
-} from '#shared/bake/png.ts';
-import type { VerificationReport } from '#shared/verify/report.ts';
-import { createVerifier, type Verifier, type VerifierInput } from '#shared/verify/verifier.ts';
+} from '#shared/credentials/bake/png.ts';
+import type { VerificationReport } from '#shared/credentials/verify/report.ts';
+import {
+  createVerifier,
+  type Verifier,
+  type VerifierInput,
+} from '#shared/credentials/verify/verifier.ts';
 import { itxtChunk, tinyPng } from '#test/support/bake-fixtures.ts';
 import {
   createIssuerFixture,

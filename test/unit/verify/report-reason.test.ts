@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withDiagnostics } from '#shared/core/diagnostics.ts';
 import { CredstackError, reportReason } from '#shared/core/errors.ts';
-import { ServiceError } from '#shared/service/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
 
 const detailed = (message: string) => `the signing key could not be obtained: ${message}`;
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bakePng } from '#shared/bake/png.ts';
-import { bakeSvg } from '#shared/bake/svg.ts';
-import type { CheckId, VerificationReport } from '#shared/verify/report.ts';
-import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
+import { bakePng } from '#shared/credentials/bake/png.ts';
+import { bakeSvg } from '#shared/credentials/bake/svg.ts';
+import type { CheckId, VerificationReport } from '#shared/credentials/verify/report.ts';
+import { createVerifier, type Verifier } from '#shared/credentials/verify/verifier.ts';
 import { tinyPng } from '#test/support/bake-fixtures.ts';
 import {
   createIssuerFixture,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderVerificationPage } from '#shared/present/verification-page.ts';
-import { verifyCredential } from '#shared/service/verification.ts';
-import { createVerifier, type Verifier } from '#shared/verify/verifier.ts';
+import { renderVerificationPage } from '#shared/credentials/present/verification-page.ts';
+import { createVerifier, type Verifier } from '#shared/credentials/verify/verifier.ts';
+import { verifyCredential } from '#shared/domain/verification.ts';
 import {
   createIssuerFixture,
   fixtureClock,

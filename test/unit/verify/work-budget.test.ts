@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isCredstackError } from '#shared/core/errors.ts';
-import type { VerificationReport } from '#shared/verify/report.ts';
-import { createVerifier } from '#shared/verify/verifier.ts';
+import type { VerificationReport } from '#shared/credentials/verify/report.ts';
+import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import {
   assertWithinWorkLimits,
   DEFAULT_WORK_LIMITS,
   TimeBudget,
-} from '#shared/verify/work-budget.ts';
+} from '#shared/credentials/verify/work-budget.ts';
 import {
   createIssuerFixture,
   fixtureClock,

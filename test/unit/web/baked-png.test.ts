@@ -1,11 +1,11 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bakePng } from '#shared/bake/png.ts';
+import { bakePng } from '#shared/credentials/bake/png.ts';
 import { badgeFileKind, credentialFromPng } from '../../../web/src/baked-png.ts';
 
 /**
  * The browser's reading of a baked PNG (web/src/baked-png.ts) against the service's own
- * baking (shared/bake/png.ts): what the service bakes, the verify box reads back.
+ * baking (shared/credentials/bake/png.ts): what the service bakes, the verify box reads back.
  */
 
 // A 1×1 PNG: signature, IHDR, IDAT, IEND (CRCs as any encoder writes them).

@@ -1,0 +1,210 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '#shared/core/clock.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type {
+  BatchJobRecord,
+  BatchJobRepository,
+  BatchJobState,
+  BatchRecipientRecord,
+  Page,
+} from '#shared/domain/ports/repositories.ts';
+import { isConditionFailure } from './errors.ts';
+import { recordOf } from './keys.ts';
+import { queryAll, queryPage } from './paging.ts';
+import { GSI2, KEY } from './table.ts';
+
+/**
+ * Batch jobs on the single table: `PK=JOB#<id>`, `SK=META` for the job (listed per issuer on
+ * GSI1 `ISSUER#<issuerId>#JOBS`), `SK=R#<index>` for each recipient (zero-padded so recipients
+ * sort in request order). While a job is open (queued or running) its item is also on GSI2
+ * `JOBS#OPEN#BATCH` (a sparse index: the keys are removed when it is done), so a sweeper finds
+ * the jobs a dead process left behind without scanning.
+ */
+
+const META = 'META';
+/** GSI2 partition of the batch jobs not yet done. */
+export const OPEN_BATCH_JOBS = 'JOBS#OPEN#BATCH';
+const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
+
+export class DynamoBatchJobStore implements BatchJobRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #clock: Clock;
+
+  constructor(options: { documents: DynamoDBDocumentClient; tableName: string; clock?: Clock }) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void> {
+    // Recipients first, the job item last: the job's INSERT on the stream is what starts the
+    // processing, and by then every recipient is in place.
+    for (let start = 0; start < recipients.length; start += 25) {
+      let requests = recipients.slice(start, start + 25).map((recipient) => ({
+        PutRequest: {
+          Item: { [KEY.pk]: `JOB#${job.id}`, [KEY.sk]: recipientSk(recipient.index), ...recipient },
+        },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        const result = await this.#documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+        if (requests.length > 0) {
+          if (attempt >= 8)
+            throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
+          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        }
+      }
+    }
+    await this.#documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.#table,
+              Item: {
+                [KEY.pk]: `JOB#${job.id}`,
+                [KEY.sk]: META,
+                [KEY.gsi1pk]: `ISSUER#${job.issuerId}#JOBS`,
+                [KEY.gsi1sk]: `${job.createdAt}#${job.id}`,
+                [KEY.gsi2pk]: OPEN_BATCH_JOBS,
+                [KEY.gsi2sk]: `${job.createdAt}#${job.id}`,
+                ...job,
+              },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': KEY.pk },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async get(jobId: string): Promise<BatchJobRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META } }),
+    );
+    return Item ? recordOf<BatchJobRecord>(Item) : undefined;
+  }
+
+  async recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>> {
+    return queryPage<BatchRecipientRecord>(
+      this.#documents,
+      {
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :r)',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+        ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':r': 'R#' },
+        ConsistentRead: true,
+        Limit: 1000,
+      },
+      cursor,
+      { [KEY.pk]: `JOB#${jobId}` },
+    );
+  }
+
+  async setState(jobId: string, state: BatchJobState): Promise<void> {
+    const done = state === 'done';
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+          // Done takes the job off the open-jobs index; nothing moves a done job back.
+          UpdateExpression: `SET #state = :state, #updatedAt = :now${done ? ' REMOVE #gsi2pk, #gsi2sk' : ''}`,
+          ConditionExpression: done
+            ? 'attribute_exists(#pk)'
+            : 'attribute_exists(#pk) AND #state <> :done',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#pk': KEY.pk,
+            '#updatedAt': 'updatedAt',
+            ...(done ? { '#gsi2pk': KEY.gsi2pk, '#gsi2sk': KEY.gsi2sk } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':state': state,
+            ':now': this.#clock.now().toISOString(),
+            ...(done ? {} : { ':done': 'done' }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      if (!(await this.get(jobId))) throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`);
+      // A job another run finished stays finished.
+    }
+  }
+
+  async listOpen(): Promise<readonly BatchJobRecord[]> {
+    const items = await queryAll(this.#documents, {
+      TableName: this.#table,
+      IndexName: GSI2,
+      KeyConditionExpression: '#pk = :open',
+      ExpressionAttributeNames: { '#pk': KEY.gsi2pk },
+      ExpressionAttributeValues: { ':open': OPEN_BATCH_JOBS },
+    });
+    return items.map((item) => recordOf<BatchJobRecord>(item));
+  }
+
+  async recordOutcome(
+    jobId: string,
+    index: number,
+    outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
+  ): Promise<boolean> {
+    const counter = outcome.state === 'issued' ? 'issued' : 'failed';
+    try {
+      await this.#documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
+                // Absent fields stay absent (no nulls), as the record type says.
+                UpdateExpression: `SET #state = :state${outcome.credentialId ? ', #cid = :cid' : ''}${outcome.error ? ', #error = :error' : ''}`,
+                ConditionExpression: '#state = :pending',
+                ExpressionAttributeNames: {
+                  '#state': 'state',
+                  ...(outcome.credentialId ? { '#cid': 'credentialId' } : {}),
+                  ...(outcome.error ? { '#error': 'error' } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ':state': outcome.state,
+                  ':pending': 'pending',
+                  ...(outcome.credentialId ? { ':cid': outcome.credentialId } : {}),
+                  ...(outcome.error ? { ':error': outcome.error } : {}),
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+                UpdateExpression: 'ADD #counter :one SET #updatedAt = :now',
+                ExpressionAttributeNames: { '#counter': counter, '#updatedAt': 'updatedAt' },
+                ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,335 @@
+import { randomInt } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { KEY } from '#shared/adapters/dynamodb/table.ts';
+import { CredstackError } from '#shared/core/errors.ts';
+import { ServiceError } from '#shared/domain/errors.ts';
+import type { StatusListRepository, StatusPurpose } from '#shared/domain/ports/repositories.ts';
+import type { StatusAssignment } from '#shared/domain/records/records.ts';
+import { cancellationCodes, throwAsServiceError, transact } from './errors.ts';
+import {
+  openListKey,
+  statusBitsKey,
+  statusBitsPrefix,
+  statusIndexKey,
+  statusListPartition,
+  statusMetaKey,
+} from './keys.ts';
+import { queryAll } from './paging.ts';
+
+/** Entries of a status list: the Bitstring Status List minimum (16 KiB), for herd privacy. */
+export const STATUS_LIST_SIZE = 131_072;
+/** Share of a list handed out before the next one opens: random probing stays cheap. */
+export const STATUS_LIST_FILL_RATIO = 0.9;
+
+export interface DynamoStatusListStoreOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Entries of each new list (default 131072). Lists keep the size they were opened with. */
+  readonly listSize?: number;
+  /** Share of a list allocated before the next opens (default 0.9). */
+  readonly fillRatio?: number;
+}
+
+const PURPOSES: ReadonlySet<string> = new Set<StatusPurpose>(['revocation', 'suspension']);
+// At 90% fill a probe collides with probability 0.9; 0.9^200 ≈ 7e-10.
+const MAX_PROBES = 200;
+// Each round ends on a full list and moves to a newer one; many rounds mean runaway opening.
+const MAX_ROUNDS = 16;
+// Open-list pointers remembered per process; stale ones are harmless (a full list refuses).
+const MAX_CACHED_POINTERS = 10_000;
+
+interface OpenList {
+  readonly n: number;
+  readonly size: number;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+function checkEntry(assignment: StatusAssignment, purpose: StatusPurpose): void {
+  if (!PURPOSES.has(purpose)) throw new ServiceError('VALIDATION', `no status purpose ${purpose}`);
+  const { index } = assignment;
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new ServiceError('VALIDATION', `status index ${index} is not a non-negative integer`);
+  }
+}
+
+/**
+ * The two writes that set (`value`) or clear one bit, for a TransactWriteItems: the chunk's
+ * Number Set ADD/DELETE (atomic against concurrent changes of other bits of the chunk) and the
+ * meta item's `revision` increment, conditional on the list existing and holding the index
+ * (a cancellation of the second item means it does not). The credential store puts them in
+ * the same transaction as the credential's state change, so state and bit change together.
+ *
+ * @example
+ * await transact(documents, { TransactItems: [stateUpdate, ...statusBitWrites(table, entry, 'revocation', true)] });
+ */
+export function statusBitWrites(
+  tableName: string,
+  assignment: StatusAssignment,
+  purpose: StatusPurpose,
+  value: boolean,
+): TransactItem[] {
+  checkEntry(assignment, purpose);
+  const { listId, index } = assignment;
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: statusBitsKey(listId, purpose, index),
+        UpdateExpression: `${value ? 'ADD' : 'DELETE'} #bits :index`,
+        ExpressionAttributeNames: { '#bits': 'bits' },
+        ExpressionAttributeValues: { ':index': new Set([index]) },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: statusMetaKey(listId),
+        UpdateExpression: 'ADD #revision :one',
+        ConditionExpression: 'attribute_exists(#pk) AND #size > :index',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision', '#size': 'size' },
+        ExpressionAttributeValues: { ':one': 1, ':index': index },
+      },
+    },
+  ];
+}
+
+/**
+ * Bitstring status lists on the single table (docs/data-model.md). Each issuer has numbered
+ * lists `<issuerId>.<n>`; the pointer `ISSUER#<id>`/`STATUS#OPEN` names the open one. An index
+ * is drawn at random and claimed with a conditional put of `IDX#<index>`, in one transaction
+ * with the meta item's `allocated < capacity` increment, so a list never over-allocates. Bits
+ * live in Number Sets of 8192 indexes per purpose, changed with ADD/DELETE (atomic: concurrent
+ * changes never lose one) in one transaction with the meta item's `revision` increment.
+ *
+ * @example
+ * const lists = new DynamoStatusListStore({ documents, tableName: 'credstack' });
+ * const { listId, index } = await lists.allocate('northfield');
+ * await lists.setBit({ listId, index }, 'revocation', true);
+ */
+export class DynamoStatusListStore implements StatusListRepository {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #listSize: number;
+  readonly #capacity: number;
+  readonly #open = new Map<string, OpenList>();
+
+  constructor(options: DynamoStatusListStoreOptions) {
+    const size = options.listSize ?? STATUS_LIST_SIZE;
+    const ratio = options.fillRatio ?? STATUS_LIST_FILL_RATIO;
+    if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31) {
+      throw new CredstackError(
+        'INPUT_MALFORMED',
+        `listSize must be an integer in [1, 2^31], not ${size}`,
+      );
+    }
+    if (!(ratio > 0 && ratio <= 1)) {
+      throw new CredstackError('INPUT_MALFORMED', `fillRatio must be in (0, 1], not ${ratio}`);
+    }
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#listSize = size;
+    this.#capacity = Math.max(1, Math.floor(size * ratio));
+  }
+
+  async allocate(issuerId: string): Promise<StatusAssignment> {
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const list = this.#open.get(issuerId) ?? (await this.#readOpenList(issuerId));
+      if (list === undefined) {
+        await this.#openNext(issuerId, 0);
+        continue;
+      }
+      const listId = `${issuerId}.${list.n}`;
+      const index = await this.#claim(listId, list.size);
+      if (index !== undefined) return { listId, index };
+      this.#open.delete(issuerId);
+      await this.#openNext(issuerId, list.n);
+    }
+    throw new ServiceError('UNAVAILABLE', `could not allocate a status index for ${issuerId}`);
+  }
+
+  /**
+   * Sets or clears one bit on its own. The service never calls this for a credential: its bit
+   * changes only with its state, in the credential store's transaction (statusBitWrites).
+   */
+  async setBit(
+    assignment: StatusAssignment,
+    purpose: StatusPurpose,
+    value: boolean,
+  ): Promise<void> {
+    const { listId, index } = assignment;
+    try {
+      await transact(this.#documents, {
+        TransactItems: statusBitWrites(this.#table, assignment, purpose, value),
+      });
+    } catch (error) {
+      if (cancellationCodes(error)?.[1] === 'ConditionalCheckFailed') {
+        throw new ServiceError('NOT_FOUND', `status list ${listId} has no index ${index}`, {
+          cause: error,
+        });
+      }
+      throwAsServiceError(error, `cannot change status bit ${index} of ${listId}`);
+    }
+  }
+
+  async getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean> {
+    checkEntry(assignment, purpose);
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: statusBitsKey(assignment.listId, purpose, assignment.index),
+        ProjectionExpression: '#bits',
+        ExpressionAttributeNames: { '#bits': 'bits' },
+        ConsistentRead: true,
+      }),
+    );
+    const bits = Item?.bits;
+    return (
+      bits instanceof Set && (bits.has(assignment.index) || bits.has(String(assignment.index)))
+    );
+  }
+
+  async read(
+    listId: string,
+    purpose: StatusPurpose,
+  ): Promise<
+    | { readonly size: number; readonly setIndexes: readonly number[]; readonly revision: number }
+    | undefined
+  > {
+    if (!PURPOSES.has(purpose)) return undefined;
+    // Meta before bits: bits read later are at least as new as the revision, so a list cached
+    // under a revision is never older than that revision (at worst, newer).
+    const { Item: meta } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: statusMetaKey(listId), ConsistentRead: true }),
+    );
+    if (meta === undefined) return undefined;
+    const chunks = await queryAll(this.#documents, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+      ExpressionAttributeValues: {
+        ':pk': statusListPartition(listId),
+        ':prefix': statusBitsPrefix(purpose),
+      },
+      ConsistentRead: true,
+    });
+    const setIndexes: number[] = [];
+    for (const chunk of chunks) {
+      const bits = chunk.bits;
+      if (bits instanceof Set) for (const index of bits) setIndexes.push(Number(index));
+    }
+    setIndexes.sort((a, b) => a - b);
+    return { size: Number(meta.size), setIndexes, revision: Number(meta.revision ?? 0) };
+  }
+
+  /** Claims a random free index of the list; undefined when the list is at capacity. */
+  async #claim(listId: string, size: number): Promise<number | undefined> {
+    for (let probe = 0; probe < MAX_PROBES; probe += 1) {
+      const index = randomInt(size);
+      try {
+        await transact(this.#documents, {
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.#table,
+                Item: statusIndexKey(listId, index),
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': KEY.pk },
+              },
+            },
+            {
+              Update: {
+                TableName: this.#table,
+                Key: statusMetaKey(listId),
+                UpdateExpression: 'ADD #allocated :one',
+                ConditionExpression: '#allocated < #capacity',
+                ExpressionAttributeNames: { '#allocated': 'allocated', '#capacity': 'capacity' },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        });
+        return index;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[1] === 'ConditionalCheckFailed') return undefined;
+        if (codes?.[0] !== 'ConditionalCheckFailed') throw error;
+        // The index is taken: draw another.
+      }
+    }
+    throw new ServiceError(
+      'UNAVAILABLE',
+      `no free status index found in ${listId} after ${MAX_PROBES} random probes`,
+    );
+  }
+
+  async #readOpenList(issuerId: string): Promise<OpenList | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: openListKey(issuerId), ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    const list = { n: Number(Item.n), size: Number(Item.size) };
+    if (this.#open.size >= MAX_CACHED_POINTERS) this.#open.clear();
+    this.#open.set(issuerId, list);
+    return list;
+  }
+
+  /**
+   * Moves the issuer's open pointer from list `current` (0: none yet) to `current + 1` and
+   * creates that list's meta item, in one transaction conditional on the pointer still being
+   * at `current`: of two concurrent openers one wins, the other finds the pointer moved, and
+   * both go on with the same new list.
+   */
+  async #openNext(issuerId: string, current: number): Promise<void> {
+    const next = current + 1;
+    const pointerCondition =
+      current === 0 ? 'attribute_not_exists(#pk)' : 'attribute_exists(#pk) AND #n = :current';
+    try {
+      await transact(this.#documents, {
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.#table,
+              Key: openListKey(issuerId),
+              UpdateExpression: 'SET #n = :next, #size = :size',
+              ConditionExpression: pointerCondition,
+              ExpressionAttributeNames: {
+                '#pk': KEY.pk,
+                '#n': 'n',
+                '#size': 'size',
+              },
+              ExpressionAttributeValues: {
+                ':next': next,
+                ':size': this.#listSize,
+                ...(current === 0 ? {} : { ':current': current }),
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.#table,
+              Item: {
+                ...statusMetaKey(`${issuerId}.${next}`),
+                issuerId,
+                n: next,
+                size: this.#listSize,
+                capacity: this.#capacity,
+                allocated: 0,
+                revision: 0,
+              },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': KEY.pk },
+            },
+          },
+        ],
+      });
+    } catch (error) {
+      // Another allocator opened it first: the next round reads the pointer it wrote.
+      if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
+    }
+  }
+}

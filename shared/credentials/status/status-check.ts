@@ -1,0 +1,350 @@
+import { type Clock, systemClock } from '#shared/core/clock.ts';
+import { describeError, reportReason } from '#shared/core/errors.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import {
+  DEFAULT_MAX_BITSTRING_BYTES,
+  decodeBitstring,
+  MIN_BITSTRING_BITS,
+  readStatus,
+} from './bitstring.ts';
+import { checkRevocationListEntry } from './revocation-list.ts';
+import {
+  checkStatusUrl,
+  fetchStatusDocument,
+  isObject,
+  type StatusDocument,
+} from './status-document.ts';
+import type { StatusOutcome, StatusResult } from './status-result.ts';
+
+export type { StatusOutcome, StatusResult } from './status-result.ts';
+
+export type VerifyStatusListCredential = (vc: unknown) => Promise<{ ok: boolean; reason: string }>;
+
+export interface StatusCheckOptions {
+  readonly fetcher: Fetcher;
+  /**
+   * Verifies the status list credential (its proof, its issuer). It receives the parsed
+   * JSON object, or the compact JWS string for a list secured as a VC-JWT. Results are
+   * remembered per function and list document, so pass the same function each time.
+   */
+  readonly verifyStatusListCredential?: VerifyStatusListCredential;
+  readonly clock?: Clock;
+  /** Largest inflated bitstring accepted, in bytes (default 16 MiB). */
+  readonly maxListBytes?: number;
+}
+
+/** More status entries than this in one credential is abuse, not status. */
+const MAX_ENTRIES = 16;
+
+/** The W3C list and its StatusList2021 predecessor differ only in their type names. */
+const LIST_FORMATS = {
+  BitstringStatusListEntry: {
+    credentialType: 'BitstringStatusListCredential',
+    subjectType: 'BitstringStatusList',
+  },
+  StatusList2021Entry: {
+    credentialType: 'StatusList2021Credential',
+    subjectType: 'StatusList2021',
+  },
+} as const;
+
+type ListEntryType = keyof typeof LIST_FORMATS;
+
+const LIST_ACCEPT =
+  'application/vc+ld+json, application/vc+jwt, application/vc+ld+json+jwt, application/ld+json;q=0.9, application/json;q=0.9, application/jwt;q=0.8';
+
+// Memoised per verifier function, then per parsed list document (itself memoised per body).
+const verifiedLists = new WeakMap<
+  VerifyStatusListCredential,
+  WeakMap<object, Promise<{ ok: boolean; reason: string }>>
+>();
+const decodedLists = new WeakMap<object, Uint8Array>();
+
+function typesOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
+}
+
+function listCredentialOf(document: StatusDocument): {
+  credential: Record<string, unknown>;
+  from?: string;
+  until?: string;
+} {
+  if (document.kind === 'json') return { credential: document.value };
+  const { payload } = document;
+  // VC-JWT 1.1 carries the credential in `vc` and its validity in nbf/exp.
+  const credential = isObject(payload.vc) ? payload.vc : payload;
+  const seconds = (value: unknown) =>
+    typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined;
+  const from = seconds(payload.nbf);
+  const until = seconds(payload.exp);
+  return {
+    credential,
+    ...(from !== undefined ? { from } : {}),
+    ...(until !== undefined ? { until } : {}),
+  };
+}
+
+function parseIndex(value: unknown): number | undefined {
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/u.test(value)) {
+    const index = Number(value);
+    return Number.isSafeInteger(index) ? index : undefined;
+  }
+  return undefined;
+}
+
+async function verifyList(
+  verify: VerifyStatusListCredential,
+  document: StatusDocument,
+): Promise<{ ok: boolean; reason: string }> {
+  let byDocument = verifiedLists.get(verify);
+  if (byDocument === undefined) {
+    byDocument = new WeakMap();
+    verifiedLists.set(verify, byDocument);
+  }
+  let pending = byDocument.get(document);
+  if (pending === undefined) {
+    pending = verify(document.kind === 'json' ? document.value : document.jwt);
+    byDocument.set(document, pending);
+    pending.catch(() => byDocument.delete(document));
+  }
+  return pending;
+}
+
+function statusMessageFor(entry: Record<string, unknown>, value: number): string | undefined {
+  if (!Array.isArray(entry.statusMessage)) return undefined;
+  for (const item of entry.statusMessage) {
+    if (!isObject(item) || typeof item.status !== 'string') continue;
+    if (Number.parseInt(item.status, 16) === value && typeof item.message === 'string')
+      return item.message;
+  }
+  return undefined;
+}
+
+async function checkListEntry(
+  entryType: ListEntryType,
+  entry: Record<string, unknown>,
+  options: StatusCheckOptions,
+): Promise<StatusResult> {
+  const purpose = typeof entry.statusPurpose === 'string' ? entry.statusPurpose : undefined;
+  const result = (outcome: StatusOutcome, reason: string): StatusResult => ({
+    type: entryType,
+    ...(purpose !== undefined ? { purpose } : {}),
+    outcome,
+    reason,
+  });
+  if (purpose === undefined) return result('error', 'the status entry has no statusPurpose');
+  const index = parseIndex(entry.statusListIndex);
+  if (index === undefined)
+    return result(
+      'error',
+      `statusListIndex ${JSON.stringify(entry.statusListIndex)} is not a non-negative integer`,
+    );
+  const statusSize = entry.statusSize === undefined ? 1 : entry.statusSize;
+  if (
+    typeof statusSize !== 'number' ||
+    !Number.isInteger(statusSize) ||
+    statusSize < 1 ||
+    statusSize > 8
+  )
+    return result(
+      'error',
+      `statusSize ${JSON.stringify(entry.statusSize)} is not an integer from 1 to 8`,
+    );
+
+  let url: string;
+  let document: StatusDocument;
+  try {
+    url = checkStatusUrl(entry.statusListCredential, 'statusListCredential');
+  } catch (error) {
+    return result('error', describeError(error));
+  }
+  try {
+    document = await fetchStatusDocument(options.fetcher, url, LIST_ACCEPT);
+  } catch (error) {
+    return result(
+      'error',
+      reportReason(
+        error,
+        `the status list ${url}`,
+        (message) => `the status list ${url}: ${message}`,
+      ),
+    );
+  }
+
+  const format = LIST_FORMATS[entryType];
+  const { credential: list, from, until } = listCredentialOf(document);
+  if (!typesOf(list.type).includes(format.credentialType))
+    return result('error', `the document at ${url} is not a ${format.credentialType}`);
+  const subjects = Array.isArray(list.credentialSubject)
+    ? list.credentialSubject
+    : [list.credentialSubject];
+  const subject = subjects.find(
+    (candidate): candidate is Record<string, unknown> =>
+      isObject(candidate) && typesOf(candidate.type).includes(format.subjectType),
+  );
+  if (subject === undefined)
+    return result(
+      'error',
+      `the status list credential at ${url} has no ${format.subjectType} subject`,
+    );
+  const listPurposes = typesOf(subject.statusPurpose);
+  if (!listPurposes.includes(purpose))
+    return result(
+      'error',
+      `the status list at ${url} is for ${listPurposes.map((p) => `"${p}"`).join(', ') || 'no stated purpose'}, but the entry asks about "${purpose}"`,
+    );
+
+  const now = (options.clock ?? systemClock).now().getTime();
+  const validFrom = list.validFrom ?? list.issuanceDate ?? from;
+  const validUntil = list.validUntil ?? list.expirationDate ?? until;
+  if (typeof validFrom === 'string' && Date.parse(validFrom) > now)
+    return result('error', `the status list at ${url} is not valid until ${validFrom}`);
+  if (typeof validUntil === 'string' && Date.parse(validUntil) < now)
+    return result(
+      'error',
+      `the status list at ${url} expired at ${validUntil}; a current list is needed`,
+    );
+
+  let verifiedNote = ' (the status list credential itself was not verified)';
+  if (options.verifyStatusListCredential !== undefined) {
+    let verdict: { ok: boolean; reason: string };
+    try {
+      verdict = await verifyList(options.verifyStatusListCredential, document);
+    } catch (error) {
+      return result(
+        'error',
+        reportReason(
+          error,
+          `the status list credential at ${url}`,
+          (message) => `the status list credential at ${url} could not be verified: ${message}`,
+        ),
+      );
+    }
+    if (!verdict.ok)
+      return result(
+        'error',
+        `the status list credential at ${url} failed verification: ${verdict.reason}`,
+      );
+    verifiedNote = '';
+  }
+
+  let bits = decodedLists.get(subject);
+  if (bits === undefined) {
+    try {
+      bits = decodeBitstring(subject.encodedList as string, {
+        maxBytes: options.maxListBytes ?? DEFAULT_MAX_BITSTRING_BYTES,
+      });
+    } catch (error) {
+      return result(
+        'error',
+        `the status list at ${url} cannot be decoded: ${describeError(error)}`,
+      );
+    }
+    decodedLists.set(subject, bits);
+  }
+  if (bits.length * 8 < MIN_BITSTRING_BITS)
+    return result(
+      'error',
+      `the status list at ${url} holds ${bits.length * 8} entries, fewer than the ${MIN_BITSTRING_BITS} the specification requires for privacy`,
+    );
+  let value: number;
+  try {
+    value = readStatus(bits, index, statusSize);
+  } catch (error) {
+    return result(
+      'error',
+      `the status list at ${url} cannot answer for this entry: ${describeError(error)}`,
+    );
+  }
+
+  const where = `entry ${index} of ${url}`;
+  if (purpose === 'revocation')
+    return value === 0
+      ? result('active', `${where} is not set: the credential is not revoked${verifiedNote}`)
+      : result('revoked', `${where} is set: the issuer has revoked the credential${verifiedNote}`);
+  if (purpose === 'suspension')
+    return value === 0
+      ? result('active', `${where} is not set: the credential is not suspended${verifiedNote}`)
+      : result(
+          'suspended',
+          `${where} is set: the issuer has suspended the credential${verifiedNote}`,
+        );
+  if (purpose === 'message') {
+    const message = statusMessageFor(entry, value);
+    return result(
+      'active',
+      `${where} holds status 0x${value.toString(16)}${message !== undefined ? `: "${message}"` : ' (no message is given for it)'}${verifiedNote}`,
+    );
+  }
+  return result(
+    'unknown',
+    `${where} holds ${value}, but the purpose "${purpose}" is not one this verifier acts on${verifiedNote}`,
+  );
+}
+
+/**
+ * Checks every `credentialStatus` entry of a credential: W3C Bitstring Status List (and its
+ * StatusList2021 predecessor) and the 1EdTech Revocation List. Nothing is thrown: each entry
+ * yields a result, `error` when its status could not be established and `unknown` for a
+ * status type this verifier does not know; the caller decides what fails.
+ *
+ * @example
+ * const results = await checkCredentialStatus(credential, { fetcher, clock });
+ * const revoked = results.some((r) => r.outcome === 'revoked');
+ */
+export async function checkCredentialStatus(
+  credential: Record<string, unknown>,
+  options: StatusCheckOptions,
+): Promise<StatusResult[]> {
+  const status = credential.credentialStatus;
+  const entries = status === undefined ? [] : Array.isArray(status) ? status : [status];
+  const results: StatusResult[] = [];
+  for (const entry of entries.slice(0, MAX_ENTRIES)) {
+    if (!isObject(entry)) {
+      results.push({
+        type: 'unknown',
+        outcome: 'error',
+        reason: 'a credentialStatus entry must be an object',
+      });
+      continue;
+    }
+    const types = typesOf(entry.type);
+    const type = types[0] ?? 'unknown';
+    try {
+      if (types.includes('BitstringStatusListEntry'))
+        results.push(await checkListEntry('BitstringStatusListEntry', entry, options));
+      else if (types.includes('StatusList2021Entry'))
+        results.push(await checkListEntry('StatusList2021Entry', entry, options));
+      else if (types.includes('1EdTechRevocationList'))
+        results.push(await checkRevocationListEntry(entry, credential, options.fetcher));
+      else
+        results.push({
+          type,
+          outcome: 'unknown',
+          reason: `the status type ${JSON.stringify(type)} is not one this verifier can check (BitstringStatusListEntry, StatusList2021Entry and 1EdTechRevocationList are)`,
+        });
+    } catch (error) {
+      results.push({
+        type,
+        outcome: 'error',
+        reason: reportReason(
+          error,
+          'the status list',
+          (message) => `the status could not be checked: ${message}`,
+        ),
+      });
+    }
+  }
+  if (entries.length > MAX_ENTRIES)
+    results.push({
+      type: 'credentialStatus',
+      outcome: 'error',
+      reason: `the credential has ${entries.length} status entries; only the first ${MAX_ENTRIES} were checked`,
+    });
+  return results;
+}

@@ -1,0 +1,102 @@
+import { CredstackError } from '#shared/core/errors.ts';
+import { parseJsonSafely } from '#shared/core/safe-json.ts';
+import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+
+/** A fetched status document: a JSON object, or a JWT whose payload is one. */
+export type StatusDocument =
+  | { readonly kind: 'json'; readonly value: Record<string, unknown> }
+  | { readonly kind: 'jwt'; readonly jwt: string; readonly payload: Record<string, unknown> };
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/u;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parsed documents by body. A CachingFetcher hands back the same body for the same URL, so
+ * a status list shared by thousands of credentials is parsed once while it is cached.
+ */
+const parsedByBody = new WeakMap<Uint8Array, StatusDocument>();
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseObject(text: string, what: string): Record<string, unknown> {
+  const value = parseJsonSafely(text);
+  if (!isObject(value))
+    throw new CredstackError('STATUS_LIST_INVALID', `${what} is not a JSON object`);
+  return value;
+}
+
+/**
+ * Reads a status document body: JSON, or a compact JWS (a status list credential secured
+ * as a VC-JWT). The JWS signature is not checked here; that is the status list verifier's job.
+ *
+ * @example
+ * const document = parseStatusDocument(resource.body, resource.url);
+ */
+export function parseStatusDocument(body: Uint8Array, url: string): StatusDocument {
+  const cached = parsedByBody.get(body);
+  if (cached !== undefined) return cached;
+  let text: string;
+  try {
+    text = utf8.decode(body).trim();
+  } catch (error) {
+    throw new CredstackError('STATUS_LIST_INVALID', `the document at ${url} is not UTF-8 text`, {
+      cause: error,
+    });
+  }
+  let document: StatusDocument;
+  try {
+    if (COMPACT_JWS.test(text)) {
+      const payloadPart = text.split('.')[1] ?? '';
+      const payload = parseObject(
+        Buffer.from(payloadPart, 'base64url').toString('utf8'),
+        `the JWT payload at ${url}`,
+      );
+      document = { kind: 'jwt', jwt: text, payload };
+    } else {
+      document = { kind: 'json', value: parseObject(text, `the document at ${url}`) };
+    }
+  } catch (error) {
+    if (error instanceof CredstackError && error.code === 'STATUS_LIST_INVALID') throw error;
+    throw new CredstackError(
+      'STATUS_LIST_INVALID',
+      `the document at ${url} is neither JSON nor a JWT`,
+      { cause: error },
+    );
+  }
+  parsedByBody.set(body, document);
+  return document;
+}
+
+/**
+ * Fetches and parses a status document (status list credential or revocation list).
+ *
+ * @example
+ * const document = await fetchStatusDocument(fetcher, entry.statusListCredential, 'application/vc+jwt');
+ */
+export async function fetchStatusDocument(
+  fetcher: Fetcher,
+  url: string,
+  accept: string,
+): Promise<StatusDocument> {
+  const resource = await fetcher.fetch(url, { accept });
+  return parseStatusDocument(resource.body, url);
+}
+
+/** A status document URL must be an absolute http(s) URL; anything else is not fetched. */
+export function checkStatusUrl(value: unknown, what: string): string {
+  if (typeof value !== 'string')
+    throw new CredstackError('STATUS_LIST_INVALID', `${what} is missing or not a string`);
+  // A prefix test and URL.canParse: no URL object is built on this per-credential path.
+  if (!/^https?:\/\//i.test(value)) {
+    const what2 = URL.canParse(value) ? 'is not an http(s) URL' : 'is not a URL';
+    throw new CredstackError('STATUS_LIST_INVALID', `${what} ${JSON.stringify(value)} ${what2}`);
+  }
+  if (!URL.canParse(value))
+    throw new CredstackError(
+      'STATUS_LIST_INVALID',
+      `${what} ${JSON.stringify(value)} is not a URL`,
+    );
+  return value;
+}
