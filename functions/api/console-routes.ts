@@ -9,7 +9,6 @@ import {
 import {
   CREDENTIAL_STATES,
   type CredentialSearch,
-  type IssuerProfileInput,
   issuerDashboard,
   MAX_SEARCH_LIMIT,
   reviseAchievement,
@@ -23,10 +22,10 @@ import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 
-const { id: _id, ...profileProperties } = onboardIssuerSchema.properties as Record<string, unknown>;
+const { id: _id, ...profileProperties } = onboardIssuerSchema.properties;
 
 /** The issuer's public profile: what onboarding took, without the id (which never changes). */
-export const issuerProfileSchema: JsonSchema = {
+export const issuerProfileSchema = {
   type: 'object',
   required: ['name'],
   properties: profileProperties,
@@ -36,7 +35,7 @@ export const issuerProfileSchema: JsonSchema = {
     url: 'https://northfield.example.edu',
     description: 'Evening and weekend courses in data and software.',
   },
-};
+} as const satisfies JsonSchema;
 
 const str = { type: 'string' } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -207,7 +206,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
           ctx,
           request.principal,
           request.pathParams.issuerId,
-          request.body as IssuerProfileInput,
+          request.body,
         ),
       }),
     }),

@@ -1,4 +1,4 @@
-import { type CsvBatchInput, checkCsvBatch, createCsvBatch } from '#shared/domain/batch-csv.ts';
+import { checkCsvBatch, createCsvBatch } from '#shared/domain/batch-csv.ts';
 import { batchStatus, createBatch } from '#shared/domain/batches.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import { requireId } from '#shared/domain/ids.ts';
@@ -273,7 +273,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
           ctx,
           request.principal,
           request.pathParams.issuerId,
-          request.body as CsvBatchInput,
+          request.body,
         ),
       }),
     }),
@@ -301,7 +301,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
             ctx,
             request.principal,
             request.pathParams.issuerId,
-            request.body as CsvBatchInput,
+            request.body,
             seed
               ? { jobId: derivedCredentialId(`csv-batch:${seed}`).slice('urn:uuid:'.length) }
               : {},

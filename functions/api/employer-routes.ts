@@ -5,7 +5,6 @@ import {
   listShortlist,
   markSavedSearchSeen,
   removeFromShortlist,
-  type SaveSearchInput,
   saveSearch,
   shortlistCandidate,
 } from '#shared/domain/employer-lists.ts';
@@ -70,7 +69,7 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
           request.principal,
           request.pathParams.employerId,
           request.pathParams.learnerId,
-          request.body as { note: string },
+          request.body,
         ),
       }),
     }),
@@ -152,12 +151,7 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 201,
         headers: PRIVATE_NO_STORE,
-        body: await saveSearch(
-          ctx,
-          request.principal,
-          request.pathParams.employerId,
-          request.body as SaveSearchInput,
-        ),
+        body: await saveSearch(ctx, request.principal, request.pathParams.employerId, request.body),
       }),
     }),
     defineRoute({

@@ -16,7 +16,7 @@ const cursor = {
 } as const;
 
 /** `PUT /employers/{employerId}/shortlist/{learnerId}`. */
-export const shortlistSchema: JsonSchema = {
+export const shortlistSchema = {
   type: 'object',
   required: ['note'],
   properties: {
@@ -28,10 +28,10 @@ export const shortlistSchema: JsonSchema = {
   },
   additionalProperties: false,
   example: { note: 'Strong SQL; call back after the 20th.' },
-};
+} as const satisfies JsonSchema;
 
 /** `POST /employers/{employerId}/saved-searches`: a name and the search as `/candidates/search` takes it. */
-export const saveSearchSchema: JsonSchema = {
+export const saveSearchSchema = {
   type: 'object',
   required: ['name', 'query'],
   properties: {
@@ -51,7 +51,7 @@ export const saveSearchSchema: JsonSchema = {
     name: 'Data analysts',
     query: { mustHave: ['ONET:15-2051.00'], filter: { minResultLevel: 60 } },
   },
-};
+} as const satisfies JsonSchema;
 
 const shortlistEntryExample = {
   learnerId: 'ada',

@@ -104,7 +104,7 @@ const draftCheckResponse: JsonSchema = {
   },
 };
 
-const draftPreviewBody: JsonSchema = {
+const draftPreviewBody = {
   type: 'object',
   required: ['pathway', 'achievements'],
   properties: {
@@ -118,7 +118,7 @@ const draftPreviewBody: JsonSchema = {
   },
   additionalProperties: false,
   example: { pathway: PATHWAY_EXAMPLE, achievements: ['0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41'] },
-};
+} as const satisfies JsonSchema;
 
 const draftPreviewResponse: JsonSchema = {
   type: 'object',
@@ -219,7 +219,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         400: { description: 'Invalid draft or unknown achievement' },
       },
       handle: async (request) => {
-        const body = request.body as { pathway: unknown; achievements: string[] };
+        const body = request.body;
         return {
           status: 200,
           body: await previewPathwayDraft(

@@ -230,7 +230,7 @@ export const statusSchema = {
 } as const satisfies JsonSchema;
 
 /** A CSV award: the recipients file as base64 (its bytes, so its encoding can be checked). */
-export const csvBatchSchema: JsonSchema = {
+export const csvBatchSchema = {
   type: 'object',
   required: ['achievementId', 'file'],
   properties: {
@@ -250,7 +250,7 @@ export const csvBatchSchema: JsonSchema = {
     achievementId: '0b7f6c1e-3d0a-4a36-9d0e-5f6c2b1a8e41',
     file: 'ZW1haWwKZ3JhY2UubGVhcm5lckBtYWlsLmV4YW1wbGUK',
   },
-};
+} as const satisfies JsonSchema;
 
 export const batchSchema = {
   type: 'object',
