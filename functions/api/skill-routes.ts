@@ -1,4 +1,4 @@
-import { equivalentSkills, skillKey } from '#shared/search/crosswalk.ts';
+import { crosswalkConcept, equivalentSkills, skillKey } from '#shared/search/crosswalk.ts';
 import { CROSSWALK_CONCEPTS } from '#shared/search/crosswalk-data.ts';
 import { ok } from '../http/responses.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
@@ -9,10 +9,15 @@ import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/rout
  */
 
 export const MAX_SKILL_RESULTS = 20;
+/**
+ * Named equivalents per suggestion: enough for a picker to show what a pick also matches while
+ * the response stays small; `crosswalk` still lists every equivalent key.
+ */
+export const MAX_NAMED_EQUIVALENTS = 3;
 
 const skillItem: JsonSchema = {
   type: 'object',
-  required: ['key', 'label', 'framework', 'kind', 'crosswalk'],
+  required: ['key', 'label', 'framework', 'kind', 'crosswalk', 'equivalents'],
   additionalProperties: false,
   properties: {
     key: { type: 'string', description: 'The skill key a search takes (`ONET:…`, `ESCO:…`).' },
@@ -23,6 +28,18 @@ const skillItem: JsonSchema = {
       type: 'array',
       description: 'Keys of the other framework a search treats as the same.',
       items: { type: 'string' },
+    },
+    equivalents: {
+      type: 'array',
+      maxItems: MAX_NAMED_EQUIVALENTS,
+      description:
+        'The first crosswalk equivalents with their names, for a picker to show; `crosswalk` has them all.',
+      items: {
+        type: 'object',
+        required: ['key', 'label'],
+        additionalProperties: false,
+        properties: { key: { type: 'string' }, label: { type: 'string' } },
+      },
     },
   },
 };
@@ -40,6 +57,17 @@ export const skillLookupResponse: JsonSchema = {
         framework: 'ESCO',
         kind: 'skill',
         crosswalk: [],
+        equivalents: [],
+      },
+      {
+        key: 'ONET:15-2051.00',
+        label: 'Data Scientists',
+        framework: 'ONET',
+        kind: 'occupation',
+        crosswalk: ['ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30'],
+        equivalents: [
+          { key: 'ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30', label: 'data scientist' },
+        ],
       },
     ],
   },
@@ -50,12 +78,17 @@ export function lookupSkills(q: string) {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   const all = CROSSWALK_CONCEPTS.map((concept) => {
     const key = skillKey(concept.framework, concept.code);
+    const crosswalk = equivalentSkills(key).map((e) => e.key);
     return {
       key,
       label: concept.name,
       framework: concept.framework,
       kind: concept.kind,
-      crosswalk: equivalentSkills(key).map((e) => e.key),
+      crosswalk,
+      // Every equivalent is a bundled concept, so each has a name; the key stands in otherwise.
+      equivalents: crosswalk
+        .slice(0, MAX_NAMED_EQUIVALENTS)
+        .map((k) => ({ key: k, label: crosswalkConcept(k)?.name ?? k })),
     };
   });
   const matching = all.filter((item) => {

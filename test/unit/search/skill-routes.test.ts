@@ -2,6 +2,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
+  lookupSkills,
+  MAX_NAMED_EQUIVALENTS,
   MAX_SKILL_RESULTS,
   skillLookupResponse,
   skillRoutes,
@@ -20,7 +22,14 @@ async function lookup(query: Record<string, string>) {
   )) as APIGatewayProxyStructuredResultV2;
   return {
     status: result.statusCode,
-    body: jsonBody(result) as { items: { key: string; label: string; crosswalk: string[] }[] },
+    body: jsonBody(result) as {
+      items: {
+        key: string;
+        label: string;
+        crosswalk: string[];
+        equivalents: { key: string; label: string }[];
+      }[];
+    },
   };
 }
 
@@ -38,6 +47,33 @@ describe('GET /skills', () => {
     const { body } = await lookup({ q: 'data scientists' });
     const onet = body.items.find((i) => i.key === 'ONET:15-2051.00');
     expect(onet?.crosswalk).toContain('ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30');
+  });
+
+  it('names the equivalents both ways, for the picker to show what a pick also matches', async () => {
+    const { body } = await lookup({ q: 'data scientist' });
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    const onet = body.items.find((i) => i.key === 'ONET:15-2051.00');
+    expect(onet?.equivalents).toEqual([
+      { key: 'ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30', label: 'data scientist' },
+    ]);
+    const esco = body.items.find((i) => i.key === 'ESCO:258e46f9-0075-4a2e-adae-1ff0477e0f30');
+    expect(esco?.equivalents).toEqual([{ key: 'ONET:15-2051.00', label: 'Data Scientists' }]);
+    // Statisticians has two ESCO equivalents: both named, in the order `crosswalk` lists them.
+    const statisticians = (await lookup({ q: 'statisticians' })).body.items[0];
+    expect(statisticians?.equivalents.map((e) => e.label)).toEqual(['statistician', 'demographer']);
+    expect(statisticians?.equivalents.map((e) => e.key)).toEqual(statisticians?.crosswalk);
+    // An ESCO skill has no O*NET counterpart in the subset: nothing named, nothing invented.
+    const sql = (await lookup({ q: 'sql' })).body.items[0];
+    expect(sql?.crosswalk).toEqual([]);
+    expect(sql?.equivalents).toEqual([]);
+  });
+
+  it('names at most a few equivalents per suggestion, each one of its crosswalk keys', () => {
+    for (const item of lookupSkills('')) {
+      expect(item.equivalents.length).toBeLessThanOrEqual(MAX_NAMED_EQUIVALENTS);
+      expect(item.equivalents.length).toBe(Math.min(item.crosswalk.length, MAX_NAMED_EQUIVALENTS));
+      for (const e of item.equivalents) expect(item.crosswalk).toContain(e.key);
+    }
   });
 
   it('needs every word, puts names starting with the query first, and caps the list', async () => {

@@ -90,6 +90,7 @@ function skillOf(alignment: Alignment): Skill | undefined {
       framework: 'ONET',
       kind: 'occupation',
       crosswalk: [],
+      equivalents: [],
     };
   }
   const esco = /^https?:\/\/data\.europa\.eu\/esco\/(skill|occupation)\/(.+)$/.exec(
@@ -102,6 +103,7 @@ function skillOf(alignment: Alignment): Skill | undefined {
       framework: 'ESCO',
       kind: esco[1] as Skill['kind'],
       crosswalk: [],
+      equivalents: [],
     };
   return undefined;
 }
