@@ -4,6 +4,7 @@ import { api, fieldError, type Problem } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
 import { session } from '../auth.ts';
 import { useSignal } from '../signal.ts';
+import { crosswalkText } from '../skill-crosswalk.ts';
 import { date, download, ErrorNote, Loaded, Page, useLoad } from '../ui.tsx';
 
 type Query = NonNullable<
@@ -100,11 +101,12 @@ function SkillPicker(props: {
       />
       {suggestions.length > 0 && (
         <ul class="suggestions" aria-label={`Suggestions for ${props.label}`}>
-          {suggestions.map((s) => (
+          {suggestions.map((s, i) => (
             <li key={s.key}>
               <button
                 type="button"
                 class="link"
+                aria-describedby={`${props.id}-suggestion-${i}`}
                 onClick={() => {
                   props.onChange({ skills: [...skills, s], text: '' });
                   setSuggestions([]);
@@ -112,8 +114,8 @@ function SkillPicker(props: {
               >
                 Add {s.label}
               </button>{' '}
-              <span class="muted">
-                {s.framework} {s.kind}
+              <span id={`${props.id}-suggestion-${i}`} class="muted">
+                {crosswalkText(s)}
               </span>
             </li>
           ))}
@@ -536,7 +538,7 @@ function Search() {
         <SkillPicker
           id="must-have"
           label="Must have"
-          hint="Type a skill or occupation and pick it, or paste skill keys (ONET:…, ESCO:…) separated by commas."
+          hint="Type a skill or occupation and pick it, or paste skill keys (ONET:…, ESCO:…) separated by commas. A pick also matches badges aligned to its O*NET/ESCO crosswalk equivalents."
           value={form.mustHave}
           onChange={(mustHave) => set({ mustHave })}
           error={fieldError(error, '/mustHave')}
