@@ -134,7 +134,13 @@ async function searchTwoSkills(): Promise<void> {
   await page.goto(`${base}/app/search`);
   // One skill picked by name from the suggestions (GET /skills), one pasted as a key.
   await page.getByLabel('Must have', { exact: true }).fill('sql');
-  await page.getByRole('button', { name: 'Add SQL', exact: true }).click();
+  const addSql = page.getByRole('button', { name: 'Add SQL', exact: true });
+  // The suggestion describes itself with its framework, code and crosswalk (aria-describedby).
+  const description = await addSql.getAttribute('aria-describedby');
+  expect(await page.locator(`[id="${description}"]`).textContent()).toBe(
+    'ESCO skill 598de5b0-5b58-4ea7-8058-a4bc4d18c742 · no O*NET equivalent in the crosswalk',
+  );
+  await addSql.click();
   await page.getByRole('button', { name: 'Remove SQL' }).waitFor();
   await page.getByLabel('Must have', { exact: true }).fill(DATA_SCIENTISTS);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
