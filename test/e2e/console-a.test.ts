@@ -220,10 +220,15 @@ describe('the issuer console', () => {
   });
 
   it('finds a credential by recipient, suspends it with a reason and reinstates it', async () => {
-    const all = (await api('GET', '/issuers/northfield/achievements')).body.items as {
-      id: string;
-      definition: { name: string };
-    }[];
+    // Every page: achievement ids are random, so the new one may sit past the first page.
+    const all: { id: string; definition: { name: string } }[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+      const listed = (await api('GET', `/issuers/northfield/achievements${query}`)).body;
+      all.push(...listed.items);
+      cursor = listed.cursor ?? undefined;
+    } while (cursor !== undefined);
     const lab = all.find((a) => a.definition.name === 'Console Analytics Lab');
     const issued = await api('POST', '/credentials/issue', {
       credential: {
