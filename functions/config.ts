@@ -16,6 +16,7 @@ export const CONFIG_VARIABLES = [
   'KMS_ALIAS_PREFIX',
   'STAGE',
   'BATCH_CONCURRENCY',
+  'IMAGE_BUCKET',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -37,6 +38,8 @@ export interface ServiceConfig {
   readonly stage: string;
   /** Recipients a batch job signs at once (default 4, 1–32: KMS request quotas). */
   readonly batchConcurrency: number;
+  /** The S3 bucket of uploaded badge images; unset, uploads answer 503 (functions without one). */
+  readonly imageBucket?: string;
 }
 
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
@@ -53,6 +56,8 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const ALIAS_PREFIX = /^(?!aws(\/|$))[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/i;
 // KMS tag values: up to 256 of letters, digits, spaces and _ . : / = + - @.
 const TAG_VALUE = /^[\p{L}\p{N} _.:/=+@-]{1,256}$/u;
+// S3 bucket names: 3–63 of a–z 0–9 . -, starting and ending with a letter or digit.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Collects every problem so one failed deploy names all of them, not only the first. */
 class Problems {
@@ -178,6 +183,13 @@ export function loadConfig(env: ConfigEnv = process.env): ServiceConfig {
     problems,
   );
   const batchConcurrency = concurrencyOf(env, problems);
+  const imageBucket = matching(
+    'IMAGE_BUCKET',
+    read(env, 'IMAGE_BUCKET'),
+    BUCKET_NAME,
+    'is not an S3 bucket name (3–63 of a–z 0–9 . -)',
+    problems,
+  );
 
   if (
     problems.list.length > 0 ||
@@ -204,6 +216,7 @@ export function loadConfig(env: ConfigEnv = process.env): ServiceConfig {
     kmsAliasPrefix,
     stage,
     batchConcurrency,
+    ...(imageBucket === undefined ? {} : { imageBucket }),
   };
 }
 

@@ -7,6 +7,7 @@ import { REPO_ROOT } from './bundling/lambda-build.ts';
 import { DataKey } from './constructs/data-key.ts';
 import { functionCode } from './constructs/function-code.ts';
 import { type ExternalOidc, Identity } from './constructs/identity.ts';
+import { ImageBucket } from './constructs/image-bucket.ts';
 import { Jobs } from './constructs/jobs.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Search } from './constructs/search.ts';
@@ -51,6 +52,7 @@ export class CredstackStack extends Stack {
   readonly functions: Readonly<Record<string, ServiceFunction>>;
   readonly monitoring: Monitoring;
   readonly web: WebApp;
+  readonly images: ImageBucket;
 
   constructor(scope: Construct, id: string, props: CredstackStackProps) {
     super(scope, id, {
@@ -83,6 +85,8 @@ export class CredstackStack extends Stack {
       ...(props.webDomain ? { domain: props.webDomain } : {}),
       ...(props.webDistDir ? { distDir: props.webDistDir } : {}),
     });
+    // Its access logs go where the web app's bucket logs, the stack's one log bucket.
+    this.images = new ImageBucket(this, 'images', { stage, logs: this.web.logs });
     const consumers = new StreamConsumers(this, 'streams', {
       stage,
       table: this.table,
@@ -119,7 +123,8 @@ export class CredstackStack extends Stack {
         .setConfig('STAGE', stage.name)
         .bindTable(this.table, spec.access.table)
         .bindSigningKeys(signingKeys, spec.access.keys)
-        .bindSearch(search, searchAccess);
+        .bindSearch(search, searchAccess)
+        .bindImages(this.images, spec.access.images ?? 'none');
       if (identity.jwksUrl !== undefined) fn.setConfig('OIDC_JWKS_URL', identity.jwksUrl);
       this.monitoring.watchFunction(fn);
       const { trigger } = spec;

@@ -2,6 +2,7 @@ import { issuerAdminRoutes } from '../api/app.ts';
 import { serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';
 import { apiFunction } from './api-runtime.ts';
+import { imageBucketOf } from './image-bucket.ts';
 import { kmsKeyVault } from './kms-vault.ts';
 
 /**
@@ -15,4 +16,5 @@ const config = serviceConfig();
 export const handler: HttpLambdaHandler = apiFunction(config, {
   routes: issuerAdminRoutes,
   vault: kmsKeyVault(config),
+  ...imageBucketOf(config),
 });

@@ -5,7 +5,7 @@ import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts'
 import { systemClock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import type { Verifier } from '#shared/credentials/verify/verifier.ts';
-import type { KeyVault } from '#shared/domain/ports/repositories.ts';
+import type { ImageRepository, KeyVault } from '#shared/domain/ports/repositories.ts';
 import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ApiDeps } from '../api/deps.ts';
@@ -86,6 +86,8 @@ export interface LambdaContextOptions {
   readonly searchIndex?: SearchIndex;
   /** Default: new clients from {@link lambdaTable}. */
   readonly table?: LambdaTable;
+  /** Uploaded badge images (functions/lambda/image-bucket.ts); default: none, uploads answer 503. */
+  readonly images?: ImageRepository;
 }
 
 /**
@@ -108,6 +110,7 @@ export function lambdaServiceContext(
     clock: systemClock,
     // Each search is timed (SearchLatency) for the invocation's metrics.
     ...(options.searchIndex ? { searchIndex: measuredSearchIndex(options.searchIndex) } : {}),
+    ...(options.images ? { images: options.images } : {}),
   });
 }
 

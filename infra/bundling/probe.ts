@@ -42,6 +42,8 @@ export const PROBE_ENV: Readonly<Record<string, string>> = {
   STAGE: 'probe',
   AWS_REGION: 'eu-west-1',
   SEARCH_ENDPOINT: 'https://search.example.invalid',
+  // The image functions then build their S3 client at load, through the event-stream stub.
+  IMAGE_BUCKET: 'credstack-probe-images',
   NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
 };
 

@@ -8,9 +8,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type ConfigVariable, DEFAULT_SERVICE_NAME } from '#functions/config.ts';
 import { BUNDLE_FILE, LAMBDA_NODE_OPTIONS } from '../bundling/lambda-build.ts';
-import type { KeyAccess, SearchAccess, TableAccess } from '../function-catalog.ts';
+import type { ImageAccess, KeyAccess, SearchAccess, TableAccess } from '../function-catalog.ts';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../stages.ts';
+import type { ImageBucket } from './image-bucket.ts';
 import type { SearchBackend } from './search.ts';
 import type { ServiceTable } from './service-table.ts';
 import type { SigningKeys } from './signing-keys.ts';
@@ -134,6 +135,18 @@ export class ServiceFunction extends NodejsFunction {
     if (access === 'none') return this;
     keys.grant(this, access);
     return this.setConfig('KMS_ALIAS_PREFIX', keys.aliasPrefix);
+  }
+
+  /**
+   * IMAGE_BUCKET and the image permissions: serve uploaded images, or also store them.
+   *
+   * @example
+   * fn.bindImages(images, 'read');
+   */
+  bindImages(images: ImageBucket, access: ImageAccess): this {
+    if (access === 'none') return this;
+    images.grant(this, access);
+    return this.setConfig('IMAGE_BUCKET', images.bucket.bucketName);
   }
 
   /**

@@ -352,3 +352,108 @@ describe('search', () => {
     expect(idsOf(step?.properties.WriterRoleArns)).toEqual([roleIdOf('search-indexer')]);
   });
 });
+
+describe('the uploaded images bucket', () => {
+  const imageActions = (synthesized: Synthesized, name: string) => {
+    const bucket = logicalIdOf(synthesized.stack.images.bucket);
+    return statementsOf(synthesized, name)
+      .filter((statement) => JSON.stringify(statement.Resource).includes(bucket))
+      .flatMap((statement) => actionsOf(statement).map((action) => `${statement.Effect} ${action}`))
+      .sort();
+  };
+
+  it('is private, encrypted, TLS-only and logged; versioned and retained in prod only', () => {
+    for (const [synthesized, policy, versioned] of [
+      [prod, 'Retain', true],
+      [dev, 'Delete', false],
+    ] as const) {
+      const id = logicalIdOf(synthesized.stack.images.bucket);
+      const bucket = synthesized.template.toJSON().Resources[id];
+
+      expect(bucket).toMatchObject({
+        DeletionPolicy: policy,
+        Properties: {
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          LoggingConfiguration: {
+            DestinationBucketName: { Ref: logicalIdOf(synthesized.stack.web.logs) },
+            LogFilePrefix: 's3-images/',
+          },
+        },
+      });
+      expect(bucket.Properties.BucketName).toBeUndefined();
+      expect(bucket.Properties.VersioningConfiguration?.Status === 'Enabled').toBe(versioned);
+      synthesized.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('is named to the issuer-admin and public-read functions only', () => {
+    const bucket = { Ref: logicalIdOf(dev.stack.images.bucket) };
+    const told = functionEntries()
+      .filter(([name]) => {
+        const fn = dev.stack.functions[name]!;
+        const found = resourcesOf(dev.template, 'AWS::Lambda::Function').find(
+          (resource) => resource.id === logicalIdOf(fn),
+        );
+        if (found === undefined) throw new Error(`no resource for ${name}`);
+        const { Variables: variables } = found.properties.Environment as {
+          Variables: Record<string, unknown>;
+        };
+        if (variables.IMAGE_BUCKET !== undefined) expect(variables.IMAGE_BUCKET).toEqual(bucket);
+        return variables.IMAGE_BUCKET !== undefined;
+      })
+      .map(([name]) => name);
+
+    expect(told.sort()).toEqual(['api-issuer-admin', 'api-public-read']);
+  });
+
+  it('is written by issuer-admin, read by public-read, deleted from by none, out of reach of the rest', () => {
+    expect(imageActions(prod, 'api-issuer-admin')).toEqual([
+      'Allow s3:GetObject',
+      'Allow s3:ListBucket',
+      'Allow s3:PutObject',
+    ]);
+    expect(imageActions(prod, 'api-public-read')).toEqual([
+      'Allow s3:GetObject',
+      'Allow s3:ListBucket',
+    ]);
+    for (const [name] of functionEntries().filter(
+      ([name]) => name !== 'api-issuer-admin' && name !== 'api-public-read',
+    ))
+      expect(imageActions(prod, name), name).toEqual([]);
+  });
+
+  it('grants object actions on the images/ keys only', () => {
+    const bucket = logicalIdOf(prod.stack.images.bucket);
+    const objects = statementsOf(prod, 'api-issuer-admin').filter((statement) =>
+      actionsOf(statement).some((action) => action === 's3:GetObject' || action === 's3:PutObject'),
+    );
+
+    expect(objects).toHaveLength(2);
+    for (const statement of objects)
+      expect(statement.Resource).toEqual({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/images/*']],
+      });
+  });
+});

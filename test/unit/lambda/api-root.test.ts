@@ -1,5 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,6 +19,7 @@ const ENV = {
 const dynamodb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const kms = mockClient(KMSClient);
+const s3 = mockClient(S3Client);
 
 const ROOTS = {
   system: () => import('#functions/lambda/api-system.ts'),
@@ -41,6 +43,7 @@ describe('the API Lambda roots', () => {
     dynamodb.reset();
     documents.reset();
     kms.reset();
+    s3.reset();
     // The request log line goes to stdout; it is not what these tests look at.
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
@@ -140,6 +143,36 @@ describe('the API Lambda roots', () => {
 
     expect(result.statusCode).toBe(200);
     expect(jsonBody(result)).toMatchObject({ servers: [{ url: 'https://api.example.org' }] });
+  });
+
+  it('serves an uploaded image from the bucket IMAGE_BUCKET names', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const name = `${'ab'.repeat(32)}.png`;
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToByteArray: async () => png } as unknown as GetObjectCommandOutput['Body'],
+      ContentType: 'image/png',
+    });
+    const handler = await coldStart('publicRead', { ...ENV, IMAGE_BUCKET: 'credstack-images' });
+
+    const result = await handler(gatewayEvent({ path: `/issuers/acme/uploads/${name}` }));
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toBe('image/png');
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'credstack-images',
+      Key: `images/acme/${name}`,
+    });
+  });
+
+  it('answers 404 for an uploaded image, asking no bucket, when IMAGE_BUCKET is unset', async () => {
+    const handler = await coldStart('publicRead');
+
+    const result = await handler(
+      gatewayEvent({ path: `/issuers/acme/uploads/${'ab'.repeat(32)}.png` }),
+    );
+
+    expect(result.statusCode).toBe(404);
+    expect(s3.calls()).toHaveLength(0);
   });
 
   it('fails its cold start naming a missing variable', async () => {

@@ -44,12 +44,23 @@ describe('loadConfig', () => {
       OIDC_JWKS_URL: 'https://id.example.org/keys',
       KMS_ALIAS_PREFIX: 'acme/credstack',
       BATCH_CONCURRENCY: '32',
+      IMAGE_BUCKET: 'credstack-prod-images-0a1b2c',
     });
     expect(config.baseUrl).toBe('https://example.org/badges');
+    expect(config.imageBucket).toBe('credstack-prod-images-0a1b2c');
     expect(config.oidcJwksUrl).toBe('https://id.example.org/keys');
     expect(config.kmsAliasPrefix).toBe('acme/credstack');
     expect(config.batchConcurrency).toBe(32);
   });
+
+  it.each(['Credstack-Images', 'ab', '-images', 'images_bucket'])(
+    'refuses IMAGE_BUCKET %j, which is not an S3 bucket name',
+    (bucket) => {
+      expect(problemsOf({ ...GOOD, IMAGE_BUCKET: bucket })).toBe(
+        `invalid configuration: IMAGE_BUCKET is not an S3 bucket name (3–63 of a–z 0–9 . -): "${bucket}"`,
+      );
+    },
+  );
 
   it('keeps an issuer with a trailing slash as written but derives the JWKS URL without it', () => {
     const config = loadConfig({ ...GOOD, OIDC_ISSUER: 'https://tenant.auth0.example/' });
