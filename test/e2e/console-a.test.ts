@@ -242,8 +242,10 @@ describe('the issuer console', () => {
     await page.getByLabel('Recipient (email, DID or learner id)').fill('lab.learner@mail.example');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const found = page.getByRole('list', { name: 'Credentials found' }).getByRole('listitem');
+    // The page lists the issuer's newest credentials before the search answers: wait for the
+    // filtered list, not just for the new credential to show.
+    await expect.poll(() => found.count(), { timeout: 30_000 }).toBe(1);
     await found.getByText('Console Analytics Lab').waitFor();
-    expect(await found.count()).toBe(1);
     await page
       .getByText(/public page within 60 seconds/)
       .first()

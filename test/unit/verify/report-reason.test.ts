@@ -17,7 +17,9 @@ describe('reportReason', () => {
     ],
     [
       'an HTTP error answer',
-      new CredstackError('FETCH_FAILED', 'https://keys.example/jwks answered HTTP 404'),
+      new CredstackError('FETCH_FAILED', 'https://keys.example/jwks answered HTTP 404', {
+        httpStatus: 404,
+      }),
       'the key could not be fetched (HTTP 404)',
     ],
     [
