@@ -5,10 +5,22 @@ import {
   listAchievements,
 } from '#shared/domain/achievements.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
-import { getIssuer, ISSUER_ALGORITHMS, onboardIssuer, rotateKey } from '#shared/domain/issuers.ts';
+import {
+  getIssuer,
+  ISSUER_ALGORITHMS,
+  listIssuers,
+  onboardIssuer,
+  rotateKey,
+} from '#shared/domain/issuers.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
-import { achievementPage, achievementResponse, issuerResponse } from './response-schemas.ts';
+import { CURSOR_QUERY, PRIVATE_NO_STORE } from './private-pages.ts';
+import {
+  achievementPage,
+  achievementResponse,
+  issuerPage,
+  issuerResponse,
+} from './response-schemas.ts';
 import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -32,6 +44,24 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       handle: async (request) => ({
         status: 201,
         body: await onboardIssuer(ctx, request.principal, request.body),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/issuers',
+      operationId: 'listIssuers',
+      group: 'issuer-admin',
+      summary: 'Every issuer on the platform, a page at a time (platform admins)',
+      tags: ['issuers'],
+      auth: ['platform-admin'],
+      query: CURSOR_QUERY,
+      responses: {
+        200: { description: 'A page of issuers', schema: issuerPage },
+      },
+      handle: async (request) => ({
+        status: 200,
+        headers: PRIVATE_NO_STORE,
+        body: await listIssuers(ctx, request.principal, request.query.cursor as string | undefined),
       }),
     }),
     defineRoute({

@@ -52,6 +52,24 @@ const issuerExample = {
   createdAt: AT,
 };
 
+/** A line of the platform's issuer list. */
+export const issuerPage: JsonSchema = page(
+  object({ id: str, did: str, name: str, didDocument: str, createdAt: instant }, [
+    'id',
+    'did',
+    'name',
+    'didDocument',
+    'createdAt',
+  ]),
+  {
+    id: issuerExample.id,
+    did: issuerExample.did,
+    name: issuerExample.name,
+    didDocument: issuerExample.didDocument,
+    createdAt: AT,
+  },
+);
+
 export const issuerResponse: JsonSchema = object(
   {
     id: str,

@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { publicKeyToMultikey } from '#shared/credentials/crypto/multikey.ts';
 import type { Signer, SigningAlgorithm } from '#shared/credentials/crypto/signer.ts';
 import { ServiceError } from './errors.ts';
+import type { Page } from './ports/repositories.ts';
 import { issuerDid, type ServiceContext, urls } from './ports/service-context.ts';
 import { type Principal, requireIssuerScope, requireRole } from './principal.ts';
 import type { IssuerKeyRecord, IssuerRecord } from './records/records.ts';
@@ -153,6 +154,41 @@ export async function getIssuer(
   requireIssuerScope(principal, issuerId);
   const issuer = await requireIssuer(ctx, issuerId);
   return issuerView(ctx, issuer, await ctx.issuers.listKeys(issuerId));
+}
+
+/** An issuer as the platform's list shows it: enough to recognise it and open its console. */
+export interface IssuerSummary {
+  readonly id: string;
+  readonly did: string;
+  readonly name: string;
+  readonly didDocument: string;
+  readonly createdAt: string;
+}
+
+/**
+ * One page of every issuer on the platform, in id order. Platform admins only: an issuer
+ * admin sees its own issuer with {@link getIssuer}, never the others.
+ *
+ * @example
+ * const { items, cursor } = await listIssuers(ctx, admin);
+ */
+export async function listIssuers(
+  ctx: ServiceContext,
+  principal: Principal,
+  cursor?: string,
+): Promise<Page<IssuerSummary>> {
+  requireRole(principal, ['platform-admin']);
+  const page = await ctx.issuers.list(cursor);
+  return {
+    items: page.items.map((issuer) => ({
+      id: issuer.id,
+      did: issuer.did,
+      name: issuer.profile.name,
+      didDocument: urls.didDocument(ctx.baseUrl, issuer.id),
+      createdAt: issuer.createdAt,
+    })),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 }
 
 /**

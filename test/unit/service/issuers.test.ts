@@ -2,7 +2,13 @@ import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '#shared/core/clock.ts';
 import { issueCredential } from '#shared/domain/issuance.ts';
-import { didDocument, jwks, onboardIssuer, rotateKey } from '#shared/domain/issuers.ts';
+import {
+  didDocument,
+  jwks,
+  listIssuers,
+  onboardIssuer,
+  rotateKey,
+} from '#shared/domain/issuers.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
@@ -62,6 +68,33 @@ describe('onboardIssuer on memory', () => {
     expect((await ctx.issuers.list()).items.map((issuer) => issuer.profile.name)).toEqual([
       'Northfield',
     ]);
+  });
+});
+
+describe('listIssuers on memory', () => {
+  it('lists every issuer a page at a time for a platform admin, and refuses anyone else', async () => {
+    const ctx = memoryService(vaultDir());
+    expect(await listIssuers(ctx, ADMIN)).toEqual({ items: [] });
+    for (const id of ['northfield', 'ashby', 'kestrel'])
+      await onboardIssuer(ctx, ADMIN, { id, name: `${id} College` });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listIssuers(ctx, ADMIN, cursor);
+      seen.push(...page.items.map((issuer) => issuer.id));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(['ashby', 'kestrel', 'northfield']);
+    const first = (await listIssuers(ctx, ADMIN)).items.find((item) => item.id === 'ashby');
+    expect(first).toMatchObject({
+      did: 'did:web:issuer.example:issuers:ashby',
+      name: 'ashby College',
+      didDocument: 'https://issuer.example/issuers/ashby/did.json',
+    });
+
+    const issuerAdmin: Principal = { subject: 'i', roles: ['issuer-admin'], issuerId: 'ashby' };
+    await expect(listIssuers(ctx, issuerAdmin)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 
