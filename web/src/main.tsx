@@ -34,6 +34,7 @@ const Verify = lazy(() => import('./pages/verify.tsx').then((m) => m.VerifyPage)
 const ConsoleDashboard = lazy(() =>
   import('./pages/console/dashboard.tsx').then((m) => m.DashboardPage),
 );
+const ConsoleIssuers = lazy(() => import('./pages/console/issuers.tsx').then((m) => m.IssuersPage));
 const ConsoleProfile = lazy(() => import('./pages/console/profile.tsx').then((m) => m.ProfilePage));
 const ConsoleAchievements = lazy(() =>
   import('./pages/console/achievements.tsx').then((m) => m.AchievementsPage),
@@ -151,6 +152,7 @@ function App() {
           <Route path="/app/shortlist" component={Shortlist} />
           <Route path="/app/console" component={ConsoleDashboard} />
           <Route path="/app/console/profile" component={ConsoleProfile} />
+          <Route path="/app/console/issuers" component={ConsoleIssuers} />
           <Route path="/app/console/achievements" component={ConsoleAchievements} />
           <Route path="/app/console/credentials" component={ConsoleCredentials} />
           <Route path="/app/console/awarding" component={Awarding} />

@@ -29,6 +29,9 @@ const SECTIONS: readonly [string, string][] = [
   ['/app/console/credentials', 'Credentials'],
 ];
 
+/** Sections about the platform, not one issuer: shown to platform admins only. */
+const PLATFORM_SECTIONS: readonly [string, string][] = [['/app/console/issuers', 'Issuers']];
+
 function IssuerChooser() {
   const { route, path } = useLocation();
   const [value, setValue] = useState('');
@@ -47,37 +50,53 @@ function IssuerChooser() {
   );
 }
 
-/** A console page: the title, the console's navigation, then the page for one issuer. */
-export function ConsolePage(props: {
-  title: string;
-  children: (issuerId: string) => ComponentChildren;
-}) {
+/**
+ * A console page: the title, the console's navigation, then the page for one issuer. A page
+ * about the whole platform (`platform`) is for platform admins and acts for no issuer.
+ */
+export function ConsolePage(
+  props:
+    | { title: string; platform?: false; children: (issuerId: string) => ComponentChildren }
+    | { title: string; platform: true; children: () => ComponentChildren },
+) {
   const current = useSignal(session);
   const { path } = useLocation();
   const issuerId = useIssuerId();
-  const allowed = current?.roles.some((role) => CONSOLE_ROLES.includes(role));
+  const platformAdmin = current?.roles.includes('platform-admin') ?? false;
+  const allowed = props.platform
+    ? platformAdmin
+    : current?.roles.some((role) => CONSOLE_ROLES.includes(role));
   const suffix = issuerId && !current?.issuerId ? `?issuer=${encodeURIComponent(issuerId)}` : '';
+  const sections = platformAdmin ? [...SECTIONS, ...PLATFORM_SECTIONS] : SECTIONS;
+  let body: ComponentChildren;
+  if (props.platform) body = props.children();
+  else body = issuerId ? props.children(issuerId) : <IssuerChooser />;
   return (
     <Page title={props.title}>
       {!allowed ? (
         <p>
-          The issuer console is for issuer administrators.{' '}
+          {props.platform
+            ? 'This page is for platform administrators.'
+            : 'The issuer console is for issuer administrators.'}{' '}
           <a href={`/app/sign-in?return=${encodeURIComponent(path)}`}>Sign in</a> as one.
         </p>
       ) : (
         <>
           <nav class="console-nav" aria-label="Issuer console">
             <ul>
-              {SECTIONS.map(([href, label]) => (
+              {sections.map(([href, label]) => (
                 <li key={href}>
-                  <a href={`${href}${suffix}`} aria-current={path === href ? 'page' : undefined}>
+                  <a
+                    href={PLATFORM_SECTIONS.some(([h]) => h === href) ? href : `${href}${suffix}`}
+                    aria-current={path === href ? 'page' : undefined}
+                  >
                     {label}
                   </a>
                 </li>
               ))}
             </ul>
           </nav>
-          {issuerId ? props.children(issuerId) : <IssuerChooser />}
+          {body}
         </>
       )}
     </Page>
