@@ -273,4 +273,55 @@ describe('the issuer console', () => {
     );
     expect(active.body.items.map((c: { id: string }) => c.id)).toEqual([issued.body.id]);
   });
+
+  it('lets a platform admin onboard an issuer from the form, list it and open its console', async () => {
+    await page.goto(`${base}/app/sign-in`);
+    await page.getByRole('button', { name: 'platform-admin', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Console' })
+      .click();
+    await page
+      .getByRole('navigation', { name: 'Issuer console' })
+      .getByRole('link', { name: 'Issuers' })
+      .click();
+    const list = page.getByRole('region', { name: 'All issuers' });
+    await list.getByRole('link', { name: /Northfield/ }).waitFor();
+
+    // Checked before sending: a bad slug and a bad email are named next to their fields.
+    await page.getByLabel('Issuer id').fill('Kestrel Institute');
+    await page.getByLabel('Name', { exact: true }).fill('Kestrel Institute');
+    await page.getByLabel('Contact email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Onboard issuer' }).click();
+    await page
+      .getByText('Lower-case letters, digits and inner hyphens, 1–63 characters.')
+      .waitFor();
+    await page.getByText('An email address such as registrar@example.edu.').waitFor();
+    expect(await page.getByLabel('Issuer id').getAttribute('aria-invalid')).toBe('true');
+    await shoot('console-issuers-invalid');
+    // The API's refusal (a taken id) is shown too, and nothing is created.
+    await page.getByLabel('Issuer id').fill('northfield');
+    await page.getByLabel('Contact email').fill('');
+    await page.getByRole('button', { name: 'Onboard issuer' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/already exists/)
+      .waitFor();
+
+    await page.getByLabel('Issuer id').fill('kestrel');
+    await page.getByLabel('Contact email').fill('registrar@kestrel.example');
+    await page.getByLabel('Web site (URL)').fill('https://kestrel.example');
+    await page.getByRole('button', { name: 'Onboard issuer' }).click();
+    const done = page.getByRole('status').filter({ hasText: 'Kestrel Institute is onboarded' });
+    await done.getByText(/did:web:.*:issuers:kestrel/).waitFor();
+    const row = list.getByRole('link', { name: 'Kestrel Institute' });
+    await row.waitFor();
+    expect(await row.getAttribute('href')).toBe('/app/console?issuer=kestrel');
+    await shoot('console-issuers');
+
+    await row.click();
+    await page.getByRole('heading', { name: 'Issuer dashboard' }).waitFor();
+    await page.getByText('Nothing issued yet.').waitFor();
+    expect(new URL(page.url()).search).toBe('?issuer=kestrel');
+  });
 });

@@ -142,7 +142,7 @@ function IssuerList(props: { revision: number }) {
   }
   return (
     <section class="card" aria-labelledby="issuers-heading">
-      <h2 id="issuers-heading">Issuers</h2>
+      <h2 id="issuers-heading">All issuers</h2>
       <Loaded load={load} what="the issuers">
         {(first) => {
           const lines = [...first.items, ...more];
