@@ -1,12 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#local/free-port.ts';
+import { type Journey, startJourney } from './support.ts';
 
 /**
  * The issuer console in a real browser (Debian's chromium, playwright-core) against the real
@@ -14,14 +8,10 @@ import { freePort } from '#local/free-port.ts';
  * rotates a key after a confirmation, creates an achievement aligned to two O*NET occupations
  * with an uploaded image (an SVG with a script is refused first), searches credentials, and
  * suspends and reinstates one. Every console page is checked with axe and photographed at
- * 390 px and 1280 px into test-results/e2e/. (Kept apart from web-app.test.ts so each journey
- * runs on its own runtime.)
+ * 390 px and 1280 px into test-results/e2e/. (Its own runtime, set up by support.ts as
+ * every journey's is.)
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const START = join(ROOT, 'local/start.ts');
-const SHOTS = join(ROOT, 'test-results/e2e');
-const CHROMIUM = '/usr/bin/chromium';
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -30,100 +20,23 @@ const PNG = Buffer.from(
 const SCRIPTED_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><script>alert(1)</script><circle r="2"/></svg>';
 
-let dir: string;
-let profile: string;
-let base: string;
-let child: ChildProcess | undefined;
-let browser: BrowserContext;
+let journey: Journey;
 let page: Page;
+let base: string;
 
-async function startRuntime(port: number): Promise<void> {
-  let output = '';
-  const started = spawn(process.execPath, [START], {
-    cwd: dir,
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = started;
-  await new Promise<void>((done, fail) => {
-    started.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ctrl-C stops everything')) done();
-    });
-    started.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    started.once('exit', (code) => fail(new Error(`npm start exited (${code}):\n${output}`)));
-  });
-}
-
-async function api(method: string, path: string, body?: unknown) {
-  const tokens = JSON.parse(await readFile(join(dir, '.data/dev-tokens.json'), 'utf8'));
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokens['issuer-admin'].token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely in a journey test
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-/** The page at a phone's and a laptop's width: nothing sideways, photographed, then axe. */
-async function shoot(name: string): Promise<void> {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = Number(
-      await page.evaluate(
-        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-      ),
-    );
-    expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `${name}: accessibility`).toEqual([]);
-}
+/** A JSON call to the API as the demo tenant's issuer admin. */
+const api = (method: string, path: string, body?: unknown) =>
+  journey.api(method, path, 'issuer-admin', body);
+const shoot = (name: string) => journey.shoot(name);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'credstack-console-e2e-'));
-  profile = await mkdtemp(join(tmpdir(), 'credstack-console-chromium-'));
-  await mkdir(SHOTS, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await startRuntime(port);
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  journey = await startJourney();
+  page = journey.page;
+  base = journey.base;
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((done) => child?.once('exit', done));
-    child.kill('SIGINT');
-    await exited;
-  }
-  await rm(dir, { recursive: true, force: true });
-  await rm(profile, { recursive: true, force: true });
+  await journey?.close();
 }, 60_000);
 
 describe('the issuer console', () => {
