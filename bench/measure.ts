@@ -11,6 +11,11 @@ export interface BenchRow {
   readonly baselineName: string;
   readonly baseline: number;
   readonly target?: string;
+  /**
+   * The state the measured path meets its caches in, and how its results were checked, printed
+   * under the table: a figure means little without saying whether it is warm or cold.
+   */
+  readonly note?: string;
   /** Rates compare as value/baseline; latencies and sizes (lower is better) as baseline/value. */
   readonly unit?: 'rate' | 'ms' | 'MB';
 }
@@ -65,4 +70,11 @@ export async function compareRates(
 /** A rate as a person reads it. */
 export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
+}
+
+/** `yes`/`no` for a target of the form `≥ N%` (the ratio column), blank where none is set. */
+export function targetMet(target: string | undefined, ratio: number): string {
+  const match = target?.match(/^≥ ([\d.]+)%/);
+  if (!match) return '';
+  return ratio * 100 >= Number(match[1]) ? 'yes' : 'no';
 }

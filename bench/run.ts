@@ -6,7 +6,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
@@ -21,7 +21,7 @@ import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/st
 import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
 import { measureIssuance } from './issuance.ts';
-import { type BenchRow, compareRates, formatRate } from './measure.ts';
+import { type BenchRow, compareRates, formatRate, targetMet } from './measure.ts';
 import { pathwayRows } from './pathways.ts';
 
 /**
@@ -273,6 +273,8 @@ async function main(): Promise<void> {
         rounds: 3,
         roundMs: Math.min(roundMs, 700),
       });
+      // A fast signer that signs wrongly is no result: both sides' signatures must verify.
+      await checkSignatures(name, signer, input, rawSign(input));
       rows.push({
         metric: `${name} signatures, local signer`,
         value: local!.perSecond,
@@ -326,13 +328,38 @@ async function main(): Promise<void> {
   }
 }
 
+async function checkSignatures(
+  name: 'ES256' | 'EdDSA' | 'RS256',
+  signer: LocalSigner,
+  input: Uint8Array,
+  raw: Uint8Array,
+): Promise<void> {
+  const jwk = await signer.publicJwk();
+  const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+  const ok = (signature: Uint8Array) =>
+    name === 'ES256'
+      ? cryptoVerify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature)
+      : cryptoVerify(name === 'EdDSA' ? null : 'sha256', input, key, signature);
+  if (!ok(await signer.sign(input)) || !ok(raw))
+    throw new Error(`${name}: a signature measured in the benchmark does not verify`);
+}
+
+/** Load average over 1 minute, per core: above ~1 other work competed with the bench. */
+function load(): string {
+  const [one, five] = loadavg();
+  return `load ${one!.toFixed(2)} (1 min) / ${five!.toFixed(2)} (5 min) on ${cpus().length} cores`;
+}
+
+const loadAtStart = load();
+
 async function report(
   rows: readonly BenchRow[],
   options: { readonly write: boolean } = { write: process.env.BENCH_WRITE !== '0' },
 ): Promise<void> {
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const conditions = `${loadAtStart} at the start, ${load()} at the end`;
   const header =
-    '| measure | figure | baseline (same run) | baseline figure | ratio | target |\n|---|---|---|---|---|---|';
+    '| measure | figure | baseline (same run) | baseline figure | ratio | target | met |\n|---|---|---|---|---|---|---|';
   const figure = (value: number, unit: BenchRow['unit']) =>
     unit === 'ms'
       ? `${value.toFixed(2)} ms`
@@ -342,12 +369,17 @@ async function report(
   const lines = rows.map((row) => {
     const ratio =
       row.unit === 'ms' || row.unit === 'MB' ? row.baseline / row.value : row.value / row.baseline;
-    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${(ratio * 100).toFixed(1)}% | ${row.target ?? ''} |`;
+    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${(ratio * 100).toFixed(1)}% | ${row.target ?? ''} | ${targetMet(row.target, ratio)} |`;
   });
   const table = `${header}\n${lines.join('\n')}`;
-  process.stdout.write(`\n${machine}\n\n${table}\n`);
+  const notes = rows
+    .filter((row) => row.note !== undefined)
+    .map((row) => `- ${row.metric}: ${row.note}`)
+    .join('\n');
+  const notesBlock = notes === '' ? '' : `\n\nCache states and result checks:\n\n${notes}`;
+  process.stdout.write(`\n${machine}\n${conditions}\n\n${table}${notesBlock}\n`);
   if (options.write) {
-    const text = `# Benchmark results\n\nLatest \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}; one core (one Node process), median of alternating rounds. For latencies the ratio is the share of the time spent signing; for the batch, the rate relative to signing alone.\n\n${table}\n`;
+    const text = `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on ${machine}; ${conditions}. Rates are medians of alternating rounds in one Node process; the ratio is figure ÷ baseline for rates and baseline ÷ figure for times and sizes, so above 100% is better than the baseline either way; a target of the form ≥ N% is checked against it.\n\n${table}${notesBlock}\n`;
     await writeFile(new URL('./RESULTS.md', import.meta.url), text);
   }
 }
