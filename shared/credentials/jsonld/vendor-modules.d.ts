@@ -71,6 +71,12 @@ declare module 'jsonld/lib/context.js' {
   export default contextApi;
 }
 
+declare module 'jsonld/lib/ResolvedContext.js' {
+  /** jsonld.js internal: a resolved context and its processed forms; see shared-contexts.ts. */
+  const ResolvedContext: object;
+  export default ResolvedContext;
+}
+
 declare module 'jsonld/lib/util.js' {
   /** jsonld.js internal helpers; linear-values.ts replaces `hasValue` on this object. */
   const util: object;

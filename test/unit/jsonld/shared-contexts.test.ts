@@ -98,6 +98,7 @@ const scoped: Json = {
       '@version': 1.1,
       label: `${VOCAB}outerLabel`,
       items: `${VOCAB}items`,
+      other: `${VOCAB}outerOther`,
       Box: {
         '@id': `${VOCAB}Box`,
         '@context': { label: `${VOCAB}boxLabel`, inner: `${VOCAB}inner` },
@@ -108,7 +109,7 @@ const scoped: Json = {
       },
       wrapper: {
         '@id': `${VOCAB}wrapper`,
-        '@context': { label: `${VOCAB}wrappedLabel` },
+        '@context': { label: `${VOCAB}wrappedLabel`, other: `${VOCAB}wrappedOther` },
       },
     },
   ],
@@ -122,11 +123,19 @@ const boxes: Json = {
   credentialSubject: {
     label: 'outer',
     items: [
-      { type: 'Box', label: 'in a box', inner: { label: 'reverted: outer meaning' } },
+      {
+        type: 'Box',
+        label: 'in a box',
+        other: 'box at the top',
+        inner: { label: 'reverted: outer meaning' },
+      },
       { type: 'Crate', label: 'in a crate', inner: { label: 'propagated: crate meaning' } },
       { type: 'Box', label: 'second box', inner: { type: 'Crate', label: 'crate in a box' } },
     ],
-    wrapper: { label: 'wrapped', items: { type: 'Box', label: 'box in a wrapper' } },
+    wrapper: {
+      label: 'wrapped',
+      items: { type: 'Box', label: 'box in a wrapper', other: 'box in a wrapper' },
+    },
   },
 };
 
@@ -182,6 +191,9 @@ describe('shared active contexts', () => {
     expect(nquads).toContain(`<${VOCAB}crateLabel> "propagated: crate meaning"`);
     expect(nquads).toContain(`<${VOCAB}wrappedLabel> "wrapped"`);
     expect(nquads).toContain(`<${VOCAB}boxLabel> "box in a wrapper"`);
+    // One scoped context (Box) met under two active contexts: each keeps its own meaning.
+    expect(nquads).toContain(`<${VOCAB}outerOther> "box at the top"`);
+    expect(nquads).toContain(`<${VOCAB}wrappedOther> "box in a wrapper"`);
     expect(nquads).toContain(`<${VOCAB}outerLabel> "outer"`);
   });
 
@@ -205,6 +217,39 @@ describe('shared active contexts', () => {
     }
     // After the refusals the cached contexts still answer correctly.
     expect(await credstackCanon(boxes)).toEqual(await libraryCanon(boxes));
+  });
+
+  it('tell a property-scoped context that stops propagating from the same one on a type', async () => {
+    // One scoped context, `{ "@propagate": false, name: … }`: on a property it may redefine the
+    // protected `name`; on a type it may not. Meeting it on the property first must not let
+    // the type use the result.
+    const sealedContext = { '@propagate': false, name: `${VOCAB}sealedName` };
+    const context = [
+      ...(boxes['@context'] as unknown[]),
+      {
+        sealed: { '@id': `${VOCAB}sealed`, '@context': sealedContext },
+        Sealed: { '@id': `${VOCAB}Sealed`, '@context': sealedContext },
+      },
+    ];
+    const onProperty: Json = {
+      ...boxes,
+      '@context': context,
+      credentialSubject: { sealed: { name: 'renamed on a property' } },
+    };
+    const onBoth: Json = {
+      ...onProperty,
+      credentialSubject: {
+        sealed: { name: 'renamed on a property' },
+        items: { type: 'Sealed', name: 'renamed on a type' },
+      },
+    };
+
+    const property = await credstackCanon(onProperty);
+    expect(property).toEqual(await libraryCanon(onProperty));
+    expect(property).toMatchObject({ nquads: expect.stringContaining(`${VOCAB}sealedName`) });
+    const both = await credstackCanon(onBoth);
+    expect(both).toEqual(await libraryCanon(onBoth));
+    expect(both).toMatchObject({ error: expect.stringMatching(/protected term redefinition/) });
   });
 
   it('keep the safe-mode refusals and canonize() errors', async () => {
