@@ -14,7 +14,6 @@ import { generateLocalKey, type LocalSigner } from '#shared/adapters/key-files/l
 import { fixedClock } from '#shared/core/clock.ts';
 import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
-import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { decodeCompactJws } from '#shared/credentials/proof/vc-jwt-verify.ts';
 import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/status/bitstring.ts';
@@ -30,7 +29,6 @@ import { pathwayRows } from './pathways.ts';
  */
 
 const CREDENTIALS = 1000;
-const DI_CREDENTIALS = 50;
 const ISSUER_DID = `did:web:${DEMO_ISSUER_DOMAIN}`;
 const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
 const clock = fixedClock('2026-06-01T12:00:00Z');
@@ -106,11 +104,26 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
   );
 }
 
+/** The Data Integrity rows (bench/verification-di.ts) on the benchmark's credentials. */
+const diRows = async () =>
+  (await import('./verification-di.ts')).diVerificationRows({
+    rounds,
+    roundMs,
+    clock,
+    issuerDid: ISSUER_DID,
+    credential: (i) =>
+      buildOpenBadgeCredential(credentialInput(i, false), { clock }) as unknown as Record<
+        string,
+        unknown
+      >,
+  });
+
 /**
- * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`, `csv-award`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `di`, `pathways`, `cold-start`, `web`, `csv-award`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
+  di: diRows,
   search: async () => (await import('./search.ts')).searchRows(),
   pathways: () => pathwayRows({ rounds, roundMs }),
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
@@ -201,35 +214,6 @@ async function main(): Promise<void> {
       { rounds, roundMs },
     );
 
-    // Data Integrity eddsa-rdfc-2022: verification against raw Ed25519 verification.
-    const signed: Record<string, unknown>[] = [];
-    for (let i = 0; i < DI_CREDENTIALS; i += 1) {
-      const credential = buildOpenBadgeCredential(credentialInput(i, false), {
-        clock,
-      }) as unknown as Record<string, unknown>;
-      signed.push(
-        await createEddsaRdfc2022Proof(credential, ed25519, {
-          verificationMethod: edKid,
-          created: '2026-01-15T09:00:00Z',
-        }),
-      );
-    }
-    const check = await verifier.verify(signed[0]!);
-    if (check.verdict !== 'valid')
-      throw new Error(
-        `DI benchmark credential not valid: ${JSON.stringify(check.checks.filter((c) => c.outcome !== 'passed'))}`,
-      );
-    const edPublic = createPublicKey({ key: edJwk as never, format: 'jwk' });
-    const message = Buffer.alloc(64, 7);
-    const edSignature = await ed25519.sign(message);
-    const [di, rawEd] = await compareRates(
-      [
-        (i) => verifier.verify(signed[i % DI_CREDENTIALS]!),
-        () => cryptoVerify(null, message, edPublic, edSignature),
-      ],
-      { rounds: Math.max(3, Math.floor(rounds / 2)), roundMs },
-    );
-
     // Signatures with the local signer against raw node:crypto signing.
     const input = decoded[0]!.signingInput;
     const rows: BenchRow[] = [
@@ -246,12 +230,7 @@ async function main(): Promise<void> {
         baselineName: 'raw node:crypto P-256 verify',
         baseline: raw!.perSecond,
       },
-      {
-        metric: 'Data Integrity eddsa-rdfc-2022 verification',
-        value: di!.perSecond,
-        baselineName: 'raw node:crypto Ed25519 verify',
-        baseline: rawEd!.perSecond,
-      },
+      ...(await diRows()),
     ];
     const privateKeyOf = async (signer: LocalSigner) =>
       createPrivateKey(await readFile(signer.path!));

@@ -3,6 +3,7 @@ import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import { CredstackError } from '#shared/core/errors.ts';
 import { type ContextDocument, KNOWN_CONTEXTS, withExtraContexts } from './contexts.ts';
 import { LruCache } from './lru-cache.ts';
+import { CREDSTACK_PROCESSING_MODE } from './shared-contexts.ts';
 
 /**
  * The offline document loader: jsonld.js asks it for every `@context` URL and it answers from
@@ -92,7 +93,12 @@ export const defaultDocumentLoader: DocumentLoader = createDocumentLoader();
  */
 export function jsonLdOptionsFor(loader: DocumentLoader): JsonLdOptions {
   const sharedCache = loaderState.get(loader)?.cache ?? new Map<string, unknown>();
-  return { documentLoader: loader, contextResolver: new ContextResolver({ sharedCache }) };
+  return {
+    documentLoader: loader,
+    contextResolver: new ContextResolver({ sharedCache }),
+    // Starts from credstack's initial context, whose copies share term definitions.
+    processingMode: CREDSTACK_PROCESSING_MODE,
+  };
 }
 
 /**

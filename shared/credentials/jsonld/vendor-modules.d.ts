@@ -29,6 +29,8 @@ declare module 'jsonld' {
     contextResolver?: unknown;
     safe?: boolean;
     base?: string | null;
+    /** `json-ld-1.1` is the default; see shared-contexts.ts for why credstack names it. */
+    processingMode?: 'json-ld-1.0' | 'json-ld-1.1';
     eventHandler?: EventHandler | EventHandler[];
   }
 
@@ -61,6 +63,18 @@ declare module 'jsonld/lib/ContextResolver.js' {
     constructor(options: { sharedCache: SharedContextCache });
   }
   export default ContextResolver;
+}
+
+declare module 'jsonld/lib/context.js' {
+  /** jsonld.js internal context processing; shared-contexts.ts adapts its initial context. */
+  const contextApi: object;
+  export default contextApi;
+}
+
+declare module 'jsonld/lib/ResolvedContext.js' {
+  /** jsonld.js internal: a resolved context and its processed forms; see shared-contexts.ts. */
+  const ResolvedContext: object;
+  export default ResolvedContext;
 }
 
 declare module 'jsonld/lib/util.js' {
