@@ -78,11 +78,25 @@ function typesOf(value: unknown): string[] {
     : [];
 }
 
-function listCredentialOf(document: StatusDocument): {
-  credential: Record<string, unknown>;
-  from?: string;
-  until?: string;
-} {
+interface ListCredential {
+  readonly credential: Record<string, unknown>;
+  readonly from?: string;
+  readonly until?: string;
+}
+
+/** Read once per document: a list shared by many credentials is one document (see above). */
+const listCredentials = new WeakMap<StatusDocument, ListCredential>();
+
+function listCredentialOf(document: StatusDocument): ListCredential {
+  let read = listCredentials.get(document);
+  if (read === undefined) {
+    read = readListCredential(document);
+    listCredentials.set(document, read);
+  }
+  return read;
+}
+
+function readListCredential(document: StatusDocument): ListCredential {
   if (document.kind === 'json') return { credential: document.value };
   const { payload } = document;
   // VC-JWT 1.1 carries the credential in `vc` and its validity in nbf/exp.
