@@ -184,6 +184,11 @@ export class FrameTable {
     this.#max = maxFrames;
   }
 
+  /** True once no new frame can be numbered. */
+  get full(): boolean {
+    return this.#ids.size >= this.#max;
+  }
+
   /** The number of `description`, or undefined once the table is full. */
   intern(description: string): number | undefined {
     let id = this.#ids.get(description);

@@ -62,7 +62,8 @@ interface LoaderCache {
   readonly sensitiveKeys: ReadonlySet<string>;
   readonly keywordKeys: ReadonlySet<string>;
   readonly results: LruCache<string, readonly UndefinedTerm[]>;
-  readonly frames: FrameTable;
+  /** Numbers frames; replaced, together with `cleanFacts`, when full (facts name frames). */
+  frames: FrameTable;
   /** The term facts of documents the full check found clean. */
   readonly cleanFacts: Set<string>;
 }
@@ -315,6 +316,12 @@ function fromCleanFacts(
   key: string,
   cache: LoaderCache,
 ): { readonly terms: readonly UndefinedTerm[] } | undefined {
+  if (cache.frames.full) {
+    // A stream of odd shapes must not switch the facts off for good: start afresh. The facts
+    // go too, since they name frames by number.
+    cache.frames = new FrameTable();
+    cache.cleanFacts.clear();
+  }
   const facts = termFacts(document, cache.keywordKeys, cache.sensitiveKeys, cache.frames);
   if (facts === undefined || !facts.every((fact) => cache.cleanFacts.has(fact))) return undefined;
   cache.results.set(key, NO_UNDEFINED_TERMS);
