@@ -3,21 +3,15 @@ import {
   createPublicKey,
   sign as cryptoSign,
   verify as cryptoVerify,
-  type KeyObject,
 } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { compactVerify, importJWK } from 'jose';
-import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { generateLocalKey, type LocalSigner } from '#shared/adapters/key-files/local-signer.ts';
 import { fixedClock } from '#shared/core/clock.ts';
-import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { decodeCompactJws } from '#shared/credentials/proof/vc-jwt-verify.ts';
-import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/status/bitstring.ts';
-import { createVerifier } from '#shared/credentials/verify/verifier.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
 import { measureIssuance } from './issuance.ts';
 import { type BenchRow, compareRates, formatRate, targetMet } from './measure.ts';
@@ -28,26 +22,11 @@ import { pathwayRows } from './pathways.ts';
  * Results go to stdout and to bench/RESULTS.md (with the date and the machine).
  */
 
-const CREDENTIALS = 1000;
 const ISSUER_DID = `did:web:${DEMO_ISSUER_DOMAIN}`;
 const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
 const clock = fixedClock('2026-06-01T12:00:00Z');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000);
-
-function didDocument(signers: readonly { kid: string; jwk: object }[]): object {
-  return {
-    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-    id: ISSUER_DID,
-    verificationMethod: signers.map(({ kid, jwk }) => ({
-      id: kid,
-      type: 'JsonWebKey',
-      controller: ISSUER_DID,
-      publicKeyJwk: jwk,
-    })),
-    assertionMethod: signers.map(({ kid }) => kid),
-  };
-}
 
 /**
  * A badge of the size the benchmark is specified for (about 2 KB of credential JSON): the
@@ -82,28 +61,6 @@ function credentialInput(index: number, status: boolean) {
   };
 }
 
-async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> {
-  const bits = createBitstring(131_072);
-  for (const revoked of [3, 17, 99, 500]) setBit(bits, revoked, true);
-  return signVcJwt(
-    {
-      '@context': ['https://www.w3.org/ns/credentials/v2'],
-      id: STATUS_URL,
-      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-      issuer: ISSUER_DID,
-      validFrom: '2026-01-01T00:00:00Z',
-      credentialSubject: {
-        id: `${STATUS_URL}#list`,
-        type: 'BitstringStatusList',
-        statusPurpose: 'revocation',
-        encodedList: encodeBitstring(bits),
-      },
-    },
-    signer,
-    { kid },
-  );
-}
-
 /** The Data Integrity rows (bench/verification-di.ts) on the benchmark's credentials. */
 const diRows = async () =>
   (await import('./verification-di.ts')).diVerificationRows({
@@ -119,7 +76,7 @@ const diRows = async () =>
   });
 
 /**
- * `BENCH_ONLY=search` (or `di`, `pathways`, `cold-start`, `web`, `csv-award`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `di`, `pathways`, `cold-start`, `web`, `csv-award`, `verification`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
@@ -129,6 +86,8 @@ const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
   web: async () => (await import('./web-app.ts')).webAppRows(),
   'csv-award': async () => (await import('./csv-award.ts')).csvAwardRows(),
+  verification: async () =>
+    (await import('./verification.ts')).verificationRows({ rounds, roundMs }),
 };
 
 async function main(): Promise<void> {
@@ -146,90 +105,26 @@ async function main(): Promise<void> {
     const ed25519 = await generateLocalKey(dir, 'EdDSA');
     const rs256 = await generateLocalKey(dir, 'RS256');
     const es256Jwk = await es256.publicJwk();
-    const edJwk = await ed25519.publicJwk();
     const es256Kid = `${ISSUER_DID}#${es256Jwk.kid}`;
-    const edKid = `${ISSUER_DID}#${edJwk.kid}`;
-    const fetcher = new CachingFetcher(
-      new StaticFetcher({
-        [`https://${DEMO_ISSUER_DOMAIN}/.well-known/did.json`]: {
-          body: JSON.stringify(
-            didDocument([
-              { kid: es256Kid, jwk: es256Jwk },
-              { kid: edKid, jwk: edJwk },
-            ]),
-          ),
-          contentType: 'application/did+json',
-        },
-        [STATUS_URL]: {
-          body: await statusListJwt(es256, es256Kid),
-          contentType: 'application/vc+jwt',
-        },
-      }),
-    );
-    const verifier = createVerifier({ fetcher, clock });
 
-    // ES256 VC-JWT: the full pipeline against raw P-256 verification of the same inputs.
-    const jwts: string[] = [];
-    let jsonBytes = 0;
-    for (let i = 0; i < CREDENTIALS; i += 1) {
-      jsonBytes += JSON.stringify(
-        buildOpenBadgeCredential(credentialInput(i, true), { clock }),
-      ).length;
-      jwts.push(
+    // ES256 VC-JWT verification has its own rows (bench/verification.ts); this credential is
+    // the signing input of the signature rows below.
+    const decoded = [
+      decodeCompactJws(
         await signVcJwt(
-          buildOpenBadgeCredential(credentialInput(i, true), { clock }) as never,
+          buildOpenBadgeCredential(credentialInput(0, true), { clock }) as never,
           es256,
           { kid: es256Kid },
         ),
-      );
-    }
-    const meanBytes = jwts.reduce((sum, jwt) => sum + jwt.length, 0) / jwts.length;
-    for (const jwt of jwts.slice(0, 20)) {
-      const report = await verifier.verify(jwt);
-      if (report.verdict !== 'valid')
-        throw new Error(
-          `benchmark credential not valid: ${JSON.stringify(report.checks.filter((c) => c.outcome !== 'passed'))}`,
-        );
-    }
-    const decoded = jwts.map((jwt) => decodeCompactJws(jwt));
-    const publicKey: KeyObject = createPublicKey({ key: es256Jwk as never, format: 'jwk' });
-    const joseKey = await importJWK(es256Jwk, 'ES256');
-    const [full, raw, jose] = await compareRates(
-      [
-        (i) => verifier.verify(jwts[i % CREDENTIALS]!),
-        (i) => {
-          const jws = decoded[i % CREDENTIALS]!;
-          if (
-            !cryptoVerify(
-              'sha256',
-              jws.signingInput,
-              { key: publicKey, dsaEncoding: 'ieee-p1363' },
-              jws.signature,
-            )
-          )
-            throw new Error('raw verify failed');
-        },
-        (i) => compactVerify(jwts[i % CREDENTIALS]!, joseKey),
-      ],
-      { rounds, roundMs },
-    );
+      ),
+    ];
 
     // Signatures with the local signer against raw node:crypto signing.
     const input = decoded[0]!.signingInput;
     const rows: BenchRow[] = [
-      {
-        metric: `ES256 VC-JWT verification, full pipeline (${Math.round(jsonBytes / CREDENTIALS)} B credential, ${Math.round(meanBytes)} B JWT)`,
-        value: full!.perSecond,
-        baselineName: 'raw node:crypto P-256 verify',
-        baseline: raw!.perSecond,
-        target: '≥ 60%',
-      },
-      {
-        metric: 'jose compactVerify (reference)',
-        value: jose!.perSecond,
-        baselineName: 'raw node:crypto P-256 verify',
-        baseline: raw!.perSecond,
-      },
+      ...(process.env.BENCH_VERIFICATION === '0'
+        ? []
+        : await (await import('./verification.ts')).verificationRows({ rounds, roundMs })),
       ...(await diRows()),
     ];
     const privateKeyOf = async (signer: LocalSigner) =>

@@ -22,11 +22,14 @@ import { ServiceError } from '#shared/domain/errors.ts';
  * Verification off the request loop, for the local runtime. The local server is one process:
  * a verification that spends seconds of CPU in JSON-LD work would stall every route, `/health`
  * included. Here each verification runs in a worker thread; the main thread only parses the
- * request, hands the input over and answers the worker's fetches. At most `workers`
- * verifications run at once, the next `maxQueued` wait, and past that the verifier answers
- * 503 at once. A worker that has not answered by the time budget plus a second (its own
- * budget checks between steps; this catches a step that never yields) is stopped and replaced, and its request gets a report whose `input` check failed: however
- * costly the input, the answer comes within bounded time and the other routes never wait.
+ * request, hands the input over and answers the worker's fetches. Each worker verifies one
+ * credential at a time, and takes another (up to four) only while every one it holds waits for
+ * a fetch, so a table read does not leave its thread idle; the next `maxQueued` wait, and past
+ * that the verifier answers 503 at once. A worker that has not answered a request by the time
+ * budget plus a second (its own budget checks between steps; this catches a step that never
+ * yields) is stopped and replaced: that request gets a report whose `input` check failed, and
+ * any other request the worker held is verified afresh. However costly the input, the answer
+ * comes within bounded time and the other routes never wait.
  *
  * In AWS the same isolation comes from the public verification function having its own
  * reserved concurrency (infra/function-catalog.ts).
@@ -111,6 +114,11 @@ interface Job {
   readonly resolve: (report: VerificationReport) => void;
   /** The asking request's diagnostic scope: the worker's details are logged there. */
   readonly scope?: DiagnosticScope;
+  /**
+   * Runs on a worker holding nothing else: set once the job was held by a worker that ran out
+   * of time, when which of its jobs was to blame could not be told.
+   */
+  alone?: boolean;
 }
 
 interface Slot {
@@ -118,9 +126,18 @@ interface Slot {
   worker: Worker | undefined;
   /** The worker has loaded the verifier; a job's clock starts only then. */
   ready: boolean;
-  job: Job | undefined;
-  timer: NodeJS.Timeout | undefined;
+  /** The jobs the worker holds, each with its own hard timeout. */
+  readonly jobs: Map<number, { readonly job: Job; readonly timer: NodeJS.Timeout }>;
+  /** Fetches the worker asked for that the main thread has not answered yet. */
+  fetching: number;
 }
+
+/**
+ * Most jobs one worker holds at once. A worker takes another job only while every job it
+ * holds waits for a fetch (its own status list read from the table, a DID document): then its
+ * thread would otherwise sit idle for the length of a table read.
+ */
+const MAX_JOBS_PER_WORKER = 4;
 
 const WORKER_URL = new URL('./verification-worker.ts', import.meta.url);
 
@@ -179,30 +196,47 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   }
 
   const slots = Array.from({ length: size }, () => {
-    const slot: Slot = { worker: undefined, ready: false, job: undefined, timer: undefined };
+    const slot: Slot = { worker: undefined, ready: false, jobs: new Map(), fetching: 0 };
     void serially(() => (closed ? Promise.resolve() : start(slot)));
     return slot;
   });
 
-  function finish(slot: Slot, report: VerificationReport): void {
-    const job = slot.job;
-    clearTimeout(slot.timer);
-    slot.job = undefined;
-    slot.timer = undefined;
-    job?.resolve(report);
+  function finish(slot: Slot, id: number, report: VerificationReport): void {
+    const held = slot.jobs.get(id);
+    if (held === undefined) return;
+    clearTimeout(held.timer);
+    slot.jobs.delete(id);
+    held.job.resolve(report);
     dispatch();
   }
 
-  /** Ends `worker` (if it is still the slot's) and, after it has stopped, starts a fresh one. */
-  function replace(slot: Slot, worker: Worker, reason: string): void {
+  /**
+   * Ends `worker` (if it is still the slot's) and, after it has stopped, starts a fresh one.
+   * When the worker failed, or held one job only, every job it held is answered with
+   * `reason`. When a worker holding several jobs ran out of time (`timedOut`), which of them
+   * kept it busy cannot be told: they all go back to the front of the queue to be verified
+   * afresh, each alone on a worker (verification changes nothing, so running it again is
+   * harmless), and the costly one is then stopped by itself.
+   */
+  function replace(slot: Slot, worker: Worker, reason: string, timedOut = false): void {
     if (slot.worker !== worker) return;
     worker.removeAllListeners();
+    slot.worker = undefined;
     slot.ready = false;
+    slot.fetching = 0;
     void serially(async () => {
       await worker.terminate();
       if (!closed) await start(slot);
     });
-    finish(slot, stoppedReport(reason));
+    const held = [...slot.jobs.values()];
+    slot.jobs.clear();
+    const retry = timedOut && held.length > 1;
+    for (const { timer } of held) clearTimeout(timer);
+    if (retry) {
+      for (const { job } of held) job.alone = true;
+      queue.unshift(...held.map(({ job }) => job));
+    } else for (const { job } of held) job.resolve(stoppedReport(reason));
+    dispatch();
   }
 
   function onMessage(slot: Slot, worker: Worker, message: WorkerReply): void {
@@ -213,14 +247,22 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
       return;
     }
     if (message.type === 'fetch') {
+      slot.fetching += 1;
+      dispatch();
+      const answered = () => {
+        if (slot.worker === worker) slot.fetching -= 1;
+      };
       options.fetcher.fetch(message.url, message.options).then(
-        (resource) =>
+        (resource) => {
+          answered();
           worker.postMessage({
             type: 'fetched',
             id: message.id,
             resource,
-          } satisfies WorkerRequest),
-        (error: unknown) =>
+          } satisfies WorkerRequest);
+        },
+        (error: unknown) => {
+          answered();
           worker.postMessage({
             type: 'fetched',
             id: message.id,
@@ -229,40 +271,59 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
               message: error instanceof Error ? error.message : String(error),
               ...(causeChain(error) === undefined ? {} : { cause: causeChain(error) }),
             },
-          } satisfies WorkerRequest),
+          } satisfies WorkerRequest);
+        },
       );
       return;
     }
-    if (slot.job?.id !== message.id) return;
+    const held = slot.jobs.get(message.id);
+    if (held === undefined) return;
     if (message.type === 'diagnostic') {
-      const scope = slot.job.scope;
+      const scope = held.job.scope;
       scope?.log({ ...message.entry, correlationId: scope.correlationId });
       return;
     }
     finish(
       slot,
+      message.id,
       message.type === 'report'
         ? message.report
         : stoppedReport(`the verifier failed: ${message.message}`),
     );
   }
 
+  /**
+   * Whether the slot's worker can take `job` now: it holds none, or it holds fewer than the
+   * most, all waiting for fetches, and neither `job` nor any held job must run alone.
+   */
+  function canTake(slot: Slot, job: Job | undefined): boolean {
+    if (!slot.ready || slot.worker === undefined) return false;
+    if (slot.jobs.size === 0) return true;
+    if (job?.alone || slot.jobs.size >= MAX_JOBS_PER_WORKER) return false;
+    if (slot.fetching < slot.jobs.size) return false;
+    for (const held of slot.jobs.values()) if (held.job.alone) return false;
+    return true;
+  }
+
   function dispatch(): void {
-    for (const slot of slots) {
+    // Idle workers first, then workers whose jobs all wait for fetches.
+    const ordered = [...slots].sort((a, b) => a.jobs.size - b.jobs.size);
+    for (const slot of ordered) {
       const worker = slot.worker;
-      if (slot.job !== undefined || !slot.ready || worker === undefined) continue;
-      const job = queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.timer = setTimeout(
+      if (queue.length === 0) return;
+      if (!canTake(slot, queue[0]) || worker === undefined) continue;
+      const job = queue.shift()!;
+      const timer = setTimeout(
         () =>
           replace(
             slot,
             worker,
             `verification stopped: it did not finish within ${hardTimeoutMs} ms, the most one verification may take`,
+            true,
           ),
         hardTimeoutMs,
       );
+      slot.jobs.set(job.id, { job, timer });
       worker.postMessage({
         type: 'verify',
         id: job.id,
@@ -276,7 +337,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   return {
     verify(input: VerifierInput, verifyOptions: VerifyOptions = {}): Promise<VerificationReport> {
       if (closed) return Promise.resolve(stoppedReport('the verifier has been shut down'));
-      const idle = slots.some((slot) => slot.ready && slot.job === undefined);
+      const idle = slots.some((slot) => canTake(slot, undefined));
       if (!idle && queue.length >= maxQueued) {
         return Promise.reject(
           new ServiceError('UNAVAILABLE', 'every verifier is busy; retry in a few seconds'),
@@ -303,7 +364,8 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
           slot.ready = false;
           worker?.removeAllListeners();
           await worker?.terminate();
-          finish(slot, stoppedReport('the verifier was shut down'));
+          for (const id of [...slot.jobs.keys()])
+            finish(slot, id, stoppedReport('the verifier was shut down'));
         }
       });
     },

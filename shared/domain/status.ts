@@ -117,11 +117,14 @@ export async function statusListCredential(
   purpose: StatusPurpose,
 ): Promise<string> {
   const issuerId = listId.slice(0, listId.lastIndexOf('.'));
-  const list = await ctx.statusLists.read(listId, purpose);
-  if (!list || issuerId === '') throw new ServiceError('NOT_FOUND', `no status list ${listId}`);
   const cacheKey = `${ctx.baseUrl} ${listId} ${purpose}`;
   const cached = signedLists.get(cacheKey);
-  if (cached && cached.revision === list.revision) return cached.jwt;
+  // Every request reads the revision (a strongly consistent read of one small item), so a
+  // change is served at once; only a changed list costs the read of its bits and a signature.
+  if (cached && issuerId !== '' && (await ctx.statusLists.revision(listId)) === cached.revision)
+    return cached.jwt;
+  const list = await ctx.statusLists.read(listId, purpose);
+  if (!list || issuerId === '') throw new ServiceError('NOT_FOUND', `no status list ${listId}`);
   const issuer = await requireIssuer(ctx, issuerId);
   const bits = createBitstring(list.size);
   for (const index of list.setIndexes) setBit(bits, index, true);

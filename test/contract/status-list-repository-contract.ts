@@ -114,6 +114,20 @@ export function statusListRepositoryContract(name: string, newTable: NewStoreTab
       const store = (await newTable()).statusLists();
 
       expect(await store.read('northfield.1', 'revocation')).toBeUndefined();
+      expect(await store.revision('northfield.1')).toBeUndefined();
+    });
+
+    it('reads the revision alone, the one read uses, moving with every bit change', async () => {
+      const store = (await newTable()).statusLists();
+      const assignment = await store.allocate('northfield');
+      const { listId } = assignment;
+      expect(await store.revision(listId)).toBe(0);
+
+      await store.setBit(assignment, 'revocation', true);
+      await store.setBit(assignment, 'suspension', true);
+
+      expect(await store.revision(listId)).toBe(2);
+      expect((await store.read(listId, 'revocation'))?.revision).toBe(2);
     });
 
     it('opens the next list when one fills, concurrent allocators agreeing on each new list', async () => {

@@ -193,6 +193,19 @@ export class DynamoStatusListStore implements StatusListRepository {
     );
   }
 
+  async revision(listId: string): Promise<number | undefined> {
+    const { Item: meta } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: statusMetaKey(listId),
+        ProjectionExpression: '#pk, #revision',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision' },
+        ConsistentRead: true,
+      }),
+    );
+    return meta === undefined ? undefined : Number(meta.revision ?? 0);
+  }
+
   async read(
     listId: string,
     purpose: StatusPurpose,

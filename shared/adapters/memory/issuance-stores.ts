@@ -233,6 +233,11 @@ export class MemoryStatusListStore implements StatusListRepository {
     return this.#lists.get(assignment.listId)?.bits[purpose].has(assignment.index) ?? false;
   }
 
+  async revision(listId: string): Promise<number | undefined> {
+    keyPart(listId, 'status list id');
+    return this.#lists.get(listId)?.revision;
+  }
+
   async read(
     listId: string,
     purpose: StatusPurpose,

@@ -74,17 +74,30 @@ export function derToJoseSignature(der: Uint8Array, size = 32): Uint8Array {
   return raw;
 }
 
-function encodeLength(length: number): number[] {
-  return length < 0x80 ? [length] : [0x81, length];
-}
-
-function encodeInteger(half: Uint8Array, name: string): number[] {
+/** Where the minimal big-endian integer in `half` starts (its leading zero bytes skipped). */
+function integerStart(half: Uint8Array, name: string): number {
   let start = 0;
   while (start < half.length - 1 && half[start] === 0) start += 1;
-  const content = Array.from(half.subarray(start));
-  if (content.length === 1 && content[0] === 0) fail(`${name} is zero`);
-  if (content[0]! & 0x80) content.unshift(0x00);
-  return [INTEGER, ...encodeLength(content.length), ...content];
+  if (half[start] === 0) fail(`${name} is zero`);
+  return start;
+}
+
+/** Writes DER INTEGER `half[start..]` at `at` (a 0x00 first when its high bit is set). */
+function writeInteger(der: Uint8Array, at: number, half: Uint8Array, start: number): number {
+  const pad = half[start]! & 0x80 ? 1 : 0;
+  const length = half.length - start + pad;
+  der[at] = INTEGER;
+  let next = at + 1;
+  if (length >= 0x80) der[next++] = 0x81;
+  der[next++] = length;
+  if (pad) der[next++] = 0x00;
+  der.set(half.subarray(start), next);
+  return next + half.length - start;
+}
+
+function integerSize(half: Uint8Array, start: number): number {
+  const length = half.length - start + (half[start]! & 0x80 ? 1 : 0);
+  return 1 + (length >= 0x80 ? 2 : 1) + length;
 }
 
 /**
@@ -98,10 +111,21 @@ export function joseToDerSignature(raw: Uint8Array): Uint8Array {
   if (raw.length === 0 || raw.length % 2 !== 0 || raw.length > 132) {
     fail(`a JOSE signature has an even length of at most 132 bytes, not ${raw.length}`);
   }
+  // Written straight into one buffer: signature verification converts every ES256 signature,
+  // so this runs once per verified credential.
   const size = raw.length / 2;
-  const body = [
-    ...encodeInteger(raw.subarray(0, size), 'r'),
-    ...encodeInteger(raw.subarray(size), 's'),
-  ];
-  return Uint8Array.from([SEQUENCE, ...encodeLength(body.length), ...body]);
+  const r = raw.subarray(0, size);
+  const s = raw.subarray(size);
+  const rStart = integerStart(r, 'r');
+  const sStart = integerStart(s, 's');
+  const bodyLength = integerSize(r, rStart) + integerSize(s, sStart);
+  const header = bodyLength >= 0x80 ? 3 : 2;
+  const der = new Uint8Array(header + bodyLength);
+  der[0] = SEQUENCE;
+  if (header === 3) {
+    der[1] = 0x81;
+    der[2] = bodyLength;
+  } else der[1] = bodyLength;
+  writeInteger(der, writeInteger(der, header, r, rStart), s, sStart);
+  return der;
 }

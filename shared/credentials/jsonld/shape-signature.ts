@@ -155,3 +155,165 @@ export function shapeSignature(
   const writer = new SignatureWriter(sensitiveKeys);
   return writer.value(document, false) ? writer.text : undefined;
 }
+
+/**
+ * Term facts: the term check's verdict taken apart, so that a credential of a new shape made of
+ * known parts needs no expansion.
+ *
+ * Why it is sound. Expansion handles each JSON object with an active context that depends only
+ * on what lies on the path to it: the `@context` values, the type values and the keys from the
+ * root down. Within an object, the keywords (and the terms that alias them, `id` and `type`)
+ * decide how the object is read and can clash with one another (an `id` beside an `@id`); every
+ * other key is then expanded on its own: whether it is defined, and whether its value is
+ * acceptable, depends on the active context, the key and the kind of its value (and, for a
+ * `"@type": "@vocab"` term, the value itself), never on its sibling properties. So each object
+ * gets a frame — its parent's frame, the key it sits under, its own `@context`, its keywords
+ * with their values' kinds and its type values verbatim — and each of its other keys becomes
+ * one fact: frame, key, value kind. A document expands with no undefined term and no error
+ * when every one of its facts was part of a document that did: each property then meets the
+ * same active context, key and value kind it met there. A fact never seen sends the document
+ * to the full check, which alone reports undefined terms and their paths.
+ */
+
+/** Frames by their description, numbered; bounded like the key table. */
+export class FrameTable {
+  readonly #ids = new Map<string, number>();
+  readonly #max: number;
+
+  constructor(maxFrames = 50_000) {
+    this.#max = maxFrames;
+  }
+
+  /** True once no new frame can be numbered. */
+  get full(): boolean {
+    return this.#ids.size >= this.#max;
+  }
+
+  /** The number of `description`, or undefined once the table is full. */
+  intern(description: string): number | undefined {
+    let id = this.#ids.get(description);
+    if (id === undefined && this.#ids.size < this.#max) {
+      id = this.#ids.size;
+      this.#ids.set(description, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * The keys that are read as keywords under `contexts`: every `@` key and every term a context
+ * defines as an alias of a keyword (VC 2.0's `id` and `type`).
+ *
+ * @example
+ * keywordLikeTerms(KNOWN_CONTEXTS).has('id'); // true
+ */
+export function keywordLikeTerms(
+  contexts: ReadonlyMap<string, ContextDocument>,
+): ReadonlySet<string> {
+  const terms = new Set<string>(['id', 'type']);
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) collect(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === 'string' && value.startsWith('@')) terms.add(key);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const id = (value as Record<string, unknown>)['@id'];
+        if (typeof id === 'string' && id.startsWith('@')) terms.add(key);
+      }
+      collect(value);
+    }
+  };
+  for (const document of contexts.values()) collect(document);
+  return terms;
+}
+
+interface FactWalk {
+  readonly keywords: ReadonlySet<string>;
+  readonly sensitive: ReadonlySet<string>;
+  readonly frames: FrameTable;
+  readonly facts: string[];
+}
+
+/** A frame keeps its keywords' values exactly: kinds, array lengths and order, type values. */
+function frameKind(value: unknown, keep: boolean): string {
+  if (Array.isArray(value)) {
+    let text = `[${value.length}`;
+    for (const item of value) text += frameKind(item, keep);
+    return `${text}]`;
+  }
+  if (typeof value === 'object' && value !== null) return 'o';
+  return keep ? `=${keyToken(JSON.stringify(value))}` : scalarKind(value);
+}
+
+/**
+ * A fact keeps the kinds of a property's values as a set: each item of an array is expanded
+ * on its own, under the same key and active context, so their number and order do not matter.
+ */
+function factKind(value: unknown, keep: boolean): string {
+  if (!Array.isArray(value)) return frameKind(value, keep);
+  const kinds = new Set<string>();
+  for (const item of value) kinds.add(factKind(item, keep));
+  return `[${[...kinds].sort().join(',')}]`;
+}
+
+/** Walks the objects inside `value` (an array's items included) as children of `frame`. */
+function walkChildren(value: unknown, frame: number, edge: string, walk: FactWalk): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (!walkChildren(item, frame, `${edge}[`, walk)) return false;
+    return true;
+  }
+  if (typeof value === 'object' && value !== null)
+    return walkObject(value as Record<string, unknown>, frame, edge, walk);
+  return true;
+}
+
+function walkObject(
+  node: Record<string, unknown>,
+  parent: number,
+  edge: string,
+  walk: FactWalk,
+): boolean {
+  let description = `${parent}${edge}|`;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (key === '@context') {
+      if (!isContextReference(value)) return false;
+      description += `@c=${keyToken(JSON.stringify(value))}`;
+    } else if (key.startsWith('@') || walk.keywords.has(key)) {
+      description += `${keyToken(key)}${frameKind(value, walk.sensitive.has(key))}`;
+    }
+  }
+  const frame = walk.frames.intern(description);
+  if (frame === undefined) return false;
+  // The frame itself is a fact: an object of keywords only (a value object) has no other.
+  walk.facts.push(`${frame}!`);
+  for (const key of Object.keys(node)) {
+    if (key === '@context') continue;
+    const value = node[key];
+    const token = keyToken(key);
+    if (!(key.startsWith('@') || walk.keywords.has(key)))
+      walk.facts.push(`${frame}${token}${factKind(value, walk.sensitive.has(key))}`);
+    if (!walkChildren(value, frame, token, walk)) return false;
+  }
+  return true;
+}
+
+/**
+ * The term facts of `document` (see above), or `undefined` when it has none: an inline
+ * context, or a full frame table.
+ *
+ * @example
+ * const facts = termFacts(credential, keywordLikeTerms(KNOWN_CONTEXTS), sensitive, frames);
+ */
+export function termFacts(
+  document: object,
+  keywords: ReadonlySet<string>,
+  sensitive: ReadonlySet<string>,
+  frames: FrameTable,
+): string[] | undefined {
+  const walk: FactWalk = { keywords, sensitive, frames, facts: [] };
+  return walkChildren(document, -1, '', walk) ? walk.facts : undefined;
+}

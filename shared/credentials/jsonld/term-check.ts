@@ -7,7 +7,13 @@ import {
   loaderContexts,
 } from './document-loader.ts';
 import { LruCache } from './lru-cache.ts';
-import { shapeSignature, valueSensitiveTerms } from './shape-signature.ts';
+import {
+  FrameTable,
+  keywordLikeTerms,
+  shapeSignature,
+  termFacts,
+  valueSensitiveTerms,
+} from './shape-signature.ts';
 
 /**
  * The JSON-LD term check: every term of a credential must be defined by its contexts, as the
@@ -49,10 +55,20 @@ const NODE_MARKER = 'urn:x-credstack-node:';
 /** Credentials of one issuer share a handful of shapes; this bounds memory, not hit rate. */
 const TERM_CHECK_CACHE_ENTRIES = 1000;
 
+/** Term facts of clean documents kept at most (see shape-signature.ts); past it, forgotten. */
+const CLEAN_FACTS_MAX = 100_000;
+
 interface LoaderCache {
   readonly sensitiveKeys: ReadonlySet<string>;
+  readonly keywordKeys: ReadonlySet<string>;
   readonly results: LruCache<string, readonly UndefinedTerm[]>;
+  /** Numbers frames; replaced, together with `cleanFacts`, when full (facts name frames). */
+  frames: FrameTable;
+  /** The term facts of documents the full check found clean. */
+  readonly cleanFacts: Set<string>;
 }
+
+const NO_UNDEFINED_TERMS: readonly UndefinedTerm[] = Object.freeze([]);
 
 const caches = new WeakMap<DocumentLoader, LoaderCache>();
 
@@ -64,7 +80,10 @@ function cacheFor(loader: DocumentLoader): LoaderCache | undefined {
     if (!contexts) return undefined;
     cache = {
       sensitiveKeys: valueSensitiveTerms(contexts),
+      keywordKeys: keywordLikeTerms(contexts),
       results: new LruCache(TERM_CHECK_CACHE_ENTRIES),
+      frames: new FrameTable(),
+      cleanFacts: new Set(),
     };
     caches.set(loader, cache);
   }
@@ -280,14 +299,49 @@ export function cachedUndefinedTerms(
   options: TermCheckOptions = {},
 ): readonly UndefinedTerm[] | undefined {
   const cache = cacheFor(options.documentLoader ?? defaultDocumentLoader);
-  const key = cache ? shapeSignature(document, cache.sensitiveKeys) : undefined;
-  return cache && key !== undefined ? cache.results.get(key) : undefined;
+  if (!cache) return undefined;
+  const key = shapeSignature(document, cache.sensitiveKeys);
+  if (key === undefined) return undefined;
+  return cache.results.get(key) ?? fromCleanFacts(document, key, cache)?.terms;
+}
+
+/**
+ * A new shape made of known parts: when every term fact of `document` comes from a document
+ * the full check found clean, it is clean too (see shape-signature.ts), and the verdict is
+ * remembered under its shape. `undefined` when some fact is new; then `facts` are handed back
+ * for the full check to record.
+ */
+function fromCleanFacts(
+  document: object,
+  key: string,
+  cache: LoaderCache,
+): { readonly terms: readonly UndefinedTerm[] } | undefined {
+  if (cache.frames.full) {
+    // A stream of odd shapes must not switch the facts off for good: start afresh. The facts
+    // go too, since they name frames by number.
+    cache.frames = new FrameTable();
+    cache.cleanFacts.clear();
+  }
+  const facts = termFacts(document, cache.keywordKeys, cache.sensitiveKeys, cache.frames);
+  if (facts === undefined || !facts.every((fact) => cache.cleanFacts.has(fact))) return undefined;
+  cache.results.set(key, NO_UNDEFINED_TERMS);
+  return { terms: NO_UNDEFINED_TERMS };
+}
+
+/** Remembers the term facts of a document the full check found clean. */
+function recordCleanFacts(document: object, cache: LoaderCache): void {
+  const facts = termFacts(document, cache.keywordKeys, cache.sensitiveKeys, cache.frames);
+  if (facts === undefined) return;
+  // Bounded memory: a table that fills is started afresh (its facts are relearned on misses).
+  if (cache.cleanFacts.size + facts.length > CLEAN_FACTS_MAX) cache.cleanFacts.clear();
+  for (const fact of facts) cache.cleanFacts.add(fact);
 }
 
 /**
  * The terms of `document` that its contexts do not define, each with its JSON Pointer; an
  * empty array when every term is defined. Results are cached by the document's shape (see
- * shape-signature.ts), so a cache hit returns the same frozen array.
+ * shape-signature.ts), so a cache hit returns the same frozen array; a document of a new shape
+ * whose every term fact was found clean before is clean without being expanded.
  *
  * @throws CredstackError `CONTEXT_UNKNOWN` when a context is not known: what its terms mean
  * cannot be known either, so the term check fails; `INPUT_MALFORMED` for invalid JSON-LD.
@@ -303,10 +357,13 @@ export async function findUndefinedTerms(
   const cache = cacheFor(loader);
   const key = cache ? shapeSignature(document, cache.sensitiveKeys) : undefined;
   if (cache && key !== undefined) {
-    const hit = cache.results.get(key);
+    const hit = cache.results.get(key) ?? fromCleanFacts(document, key, cache)?.terms;
     if (hit) return hit;
   }
   const result = Object.freeze(await check(document, loader));
-  if (cache && key !== undefined) cache.results.set(key, result);
+  if (cache && key !== undefined) {
+    cache.results.set(key, result);
+    if (result.length === 0) recordCleanFacts(document, cache);
+  }
   return result;
 }

@@ -53,11 +53,22 @@ type ListEntryType = keyof typeof LIST_FORMATS;
 const LIST_ACCEPT =
   'application/vc+ld+json, application/vc+jwt, application/vc+ld+json+jwt, application/ld+json;q=0.9, application/json;q=0.9, application/jwt;q=0.8';
 
-// Memoised per verifier function, then per parsed list document (itself memoised per body).
+/**
+ * Verdicts on status list credentials, per verifier function, then per parsed list document
+ * (itself one object per text, see status-document.ts): a list shared by thousands of
+ * credentials is verified once per content, not once per fetch. A changed list (a revocation)
+ * is new text, hence a new document and a fresh verification. A verdict is kept for
+ * VERDICT_TTL_MS at most, so that a key withdrawn from the issuer's DID document stops
+ * vouching for an unchanged list within the time a resolved key is trusted (key-lookup.ts).
+ */
 const verifiedLists = new WeakMap<
   VerifyStatusListCredential,
-  WeakMap<object, Promise<{ ok: boolean; reason: string }>>
+  WeakMap<
+    object,
+    { readonly expires: number; readonly verdict: Promise<{ ok: boolean; reason: string }> }
+  >
 >();
+const VERDICT_TTL_MS = 5 * 60 * 1000;
 const decodedLists = new WeakMap<object, Uint8Array>();
 
 function typesOf(value: unknown): string[] {
@@ -67,11 +78,25 @@ function typesOf(value: unknown): string[] {
     : [];
 }
 
-function listCredentialOf(document: StatusDocument): {
-  credential: Record<string, unknown>;
-  from?: string;
-  until?: string;
-} {
+interface ListCredential {
+  readonly credential: Record<string, unknown>;
+  readonly from?: string;
+  readonly until?: string;
+}
+
+/** Read once per document: a list shared by many credentials is one document (see above). */
+const listCredentials = new WeakMap<StatusDocument, ListCredential>();
+
+function listCredentialOf(document: StatusDocument): ListCredential {
+  let read = listCredentials.get(document);
+  if (read === undefined) {
+    read = readListCredential(document);
+    listCredentials.set(document, read);
+  }
+  return read;
+}
+
+function readListCredential(document: StatusDocument): ListCredential {
   if (document.kind === 'json') return { credential: document.value };
   const { payload } = document;
   // VC-JWT 1.1 carries the credential in `vc` and its validity in nbf/exp.
@@ -100,19 +125,22 @@ function parseIndex(value: unknown): number | undefined {
 async function verifyList(
   verify: VerifyStatusListCredential,
   document: StatusDocument,
+  now: number,
 ): Promise<{ ok: boolean; reason: string }> {
   let byDocument = verifiedLists.get(verify);
   if (byDocument === undefined) {
     byDocument = new WeakMap();
     verifiedLists.set(verify, byDocument);
   }
-  let pending = byDocument.get(document);
-  if (pending === undefined) {
-    pending = verify(document.kind === 'json' ? document.value : document.jwt);
-    byDocument.set(document, pending);
-    pending.catch(() => byDocument.delete(document));
-  }
-  return pending;
+  const known = byDocument.get(document);
+  if (known !== undefined && known.expires > now) return known.verdict;
+  const verdict = verify(document.kind === 'json' ? document.value : document.jwt);
+  const entry = { expires: now + VERDICT_TTL_MS, verdict };
+  byDocument.set(document, entry);
+  verdict.catch(() => {
+    if (byDocument.get(document) === entry) byDocument.delete(document);
+  });
+  return verdict;
 }
 
 function statusMessageFor(entry: Record<string, unknown>, value: number): string | undefined {
@@ -214,7 +242,7 @@ async function checkListEntry(
   if (options.verifyStatusListCredential !== undefined) {
     let verdict: { ok: boolean; reason: string };
     try {
-      verdict = await verifyList(options.verifyStatusListCredential, document);
+      verdict = await verifyList(options.verifyStatusListCredential, document, now);
     } catch (error) {
       return result(
         'error',

@@ -1,6 +1,7 @@
 import { CredstackError } from '#shared/core/errors.ts';
 import { parseJsonSafely } from '#shared/core/safe-json.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
+import { LruCache } from '#shared/credentials/jsonld/lru-cache.ts';
 
 /** A fetched status document: a JSON object, or a JWT whose payload is one. */
 export type StatusDocument =
@@ -15,6 +16,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * a status list shared by thousands of credentials is parsed once while it is cached.
  */
 const parsedByBody = new WeakMap<Uint8Array, StatusDocument>();
+
+/**
+ * Parsed documents by text, for bodies that arrive as fresh bytes each time with the same
+ * content: the service's own lists, read from its table on every request, and every fetch
+ * answered across a worker boundary. The same text is the same document, so it is parsed once
+ * and, being the same object, keeps the verdict and decoded bits remembered for it
+ * (status-check.ts); a changed list is a different text and is parsed and verified anew.
+ */
+const parsedByText = new LruCache<string, StatusDocument>(64);
+/** Texts above this are not kept by text: a few large lists must not pin megabytes. */
+const MAX_TEXT_CACHED = 256 * 1024;
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -45,6 +57,11 @@ export function parseStatusDocument(body: Uint8Array, url: string): StatusDocume
       cause: error,
     });
   }
+  const known = parsedByText.get(text);
+  if (known !== undefined) {
+    parsedByBody.set(body, known);
+    return known;
+  }
   let document: StatusDocument;
   try {
     if (COMPACT_JWS.test(text)) {
@@ -66,6 +83,7 @@ export function parseStatusDocument(body: Uint8Array, url: string): StatusDocume
     );
   }
   parsedByBody.set(body, document);
+  if (text.length <= MAX_TEXT_CACHED) parsedByText.set(text, document);
   return document;
 }
 

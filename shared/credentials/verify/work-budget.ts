@@ -63,14 +63,15 @@ export function assertWithinWorkLimits(
   credential: unknown,
   limits: Pick<WorkLimits, 'maxValues' | 'maxObjects' | 'maxArrayEntries' | 'maxTerms'>,
 ): void {
-  const pending: { value: unknown; path: (string | number)[] }[] = [
-    { value: credential, path: [] },
-  ];
+  // Values only, no paths: this walk runs on every verification, and building a path for
+  // each of thousands of values cost more than the walk. The one message that names a place
+  // (an array too long) finds its path again, once, when it is thrown.
+  const pending: unknown[] = [credential];
   const terms = new Set<string>();
   let values = 0;
   let objects = 0;
   while (pending.length > 0) {
-    const { value, path } = pending.pop()!;
+    const value = pending.pop();
     values += 1;
     if (values > limits.maxValues) {
       throw new CredstackError(
@@ -83,11 +84,10 @@ export function assertWithinWorkLimits(
       if (value.length > limits.maxArrayEntries) {
         throw new CredstackError(
           'WORK_BUDGET_EXCEEDED',
-          `the array at ${pointer(path) || '/'} has ${value.length} entries, more than the limit of ${limits.maxArrayEntries}`,
+          `the array at ${pointer(pathTo(credential, value) ?? []) || '/'} has ${value.length} entries, more than the limit of ${limits.maxArrayEntries}`,
         );
       }
-      for (let i = value.length - 1; i >= 0; i--)
-        pending.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) pending.push(value[i]);
       continue;
     }
     objects += 1;
@@ -97,7 +97,9 @@ export function assertWithinWorkLimits(
         `the credential holds more than ${limits.maxObjects} objects, the most one verification handles`,
       );
     }
-    for (const [key, child] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
       if (key !== '@context') {
         terms.add(key);
         if (terms.size > limits.maxTerms) {
@@ -107,9 +109,31 @@ export function assertWithinWorkLimits(
           );
         }
       }
-      pending.push({ value: child, path: [...path, key] });
+      pending.push(record[key]);
     }
   }
+}
+
+/**
+ * The path from `root` to the object `target`, depth first in document order, for an error
+ * message. It visits values in the walk's own order, and is only called after the walk stopped
+ * at `target`, so it visits no more than the walk did.
+ */
+function pathTo(root: unknown, target: object): (string | number)[] | undefined {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (value === target) return path;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        pending.push({ value: value[i], path: [...path, i] });
+      continue;
+    }
+    for (const [key, child] of Object.entries(value))
+      pending.push({ value: child, path: [...path, key] });
+  }
+  return undefined;
 }
 
 /**

@@ -101,6 +101,11 @@ export interface StatusListRepository {
   setBit(assignment: StatusAssignment, purpose: StatusPurpose, value: boolean): Promise<void>;
   /** Whether the bit is set (a strongly consistent read). */
   getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean>;
+  /**
+   * The list's revision alone (one small read), undefined when there is no such list: a
+   * status list already signed at this revision is still current.
+   */
+  revision(listId: string): Promise<number | undefined>;
   /** The list's set bits and a revision that changes with every bit change. */
   read(
     listId: string,

@@ -112,6 +112,24 @@ describe('joseToDerSignature', () => {
     );
   });
 
+  it('round-trips P-521-sized halves, whose SEQUENCE needs the long length form', () => {
+    const nonZero66 = fc
+      .uint8Array({ minLength: 66, maxLength: 66 })
+      .filter((bytes) => bytes.some((byte) => byte !== 0));
+    fc.assert(
+      fc.property(nonZero66, nonZero66, (r, s) => {
+        const raw = concat(r, s);
+
+        const der = joseToDerSignature(raw);
+
+        expect(der[1]).toBe(0x81);
+        expect(der[2]).toBe(der.length - 3);
+        expect(derToJoseSignature(der, 66)).toEqual(raw);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('turns node:crypto ieee-p1363 signatures into DER signatures that verify', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (message) => {

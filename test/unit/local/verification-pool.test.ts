@@ -133,6 +133,80 @@ describe('createVerifierPool', () => {
     expect((await pool.verify(signed)).verdict).toBe('valid');
   }, 120_000);
 
+  it('gives a worker another credential while the one it holds waits for a fetch', async () => {
+    // Two issuers, so that the second credential's key is a fetch of its own.
+    const other = await createIssuerFixture({ domain: 'other.example' });
+    const served = serveIssuers([college, other]);
+    // The first verification's key fetch is held until a second fetch arrives: with one
+    // worker, that can only happen if the worker took the second credential meanwhile.
+    let release: (() => void) | undefined;
+    const secondFetch = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let fetches = 0;
+    pool = createVerifierPool({
+      fetcher: {
+        async fetch(url, options) {
+          fetches += 1;
+          if (fetches === 1) await secondFetch;
+          else release?.();
+          return served.fetch(url, options);
+        },
+      },
+      clock: fixtureClock,
+      workers: 1,
+    });
+    const first = await college.issueJwt(college.build());
+    const second = await other.issueJwt(other.build());
+
+    const reports = await Promise.all([pool.verify(first), pool.verify(second)]);
+
+    expect(reports.map((report) => report.verdict)).toEqual(['valid', 'valid']);
+    expect(fetches).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('verifies afresh a credential held by a worker stopped for another one', async () => {
+    const served = serveIssuers([college]);
+    let fetches = 0;
+    pool = createVerifierPool({
+      // Each fetch answers after 300 ms: the light credential waits, so the worker takes the
+      // heavy one, whose JSON-LD work then keeps the thread busy past the hard timeout.
+      fetcher: {
+        async fetch(url, options) {
+          fetches += 1;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return served.fetch(url, options);
+        },
+      },
+      clock: fixtureClock,
+      workers: 1,
+      limits: {
+        timeBudgetMs: 600_000,
+        maxValues: 10_000_000,
+        maxObjects: 1_000_000,
+        maxArrayEntries: 1_000_000,
+      },
+      hardTimeoutMs: 3_000,
+    });
+    const heavy = await college.issueDataIntegrity(college.build());
+    (heavy.credentialSubject as { achievement: Record<string, unknown> }).achievement.alignment =
+      Array.from({ length: 60_000 }, (_, i) => ({
+        type: ['Alignment'],
+        targetName: `Skill ${i}`,
+        targetUrl: `https://skills.example/s/${i}`,
+      }));
+    const another = await college.issueJwt(college.build({ name: 'Another badge' }));
+
+    const lightReport = pool.verify(another);
+    const heavyReport = pool.verify(heavy);
+
+    expect((await heavyReport).checks[0]).toMatchObject({ id: 'input', outcome: 'failed' });
+    expect((await lightReport).verdict).toBe('valid');
+    // Its key was fetched by the stopped worker and again by the fresh one: it was held by the
+    // worker the heavy credential stopped, and verified afresh rather than failed with it.
+    expect(fetches).toBe(2);
+  }, 120_000);
+
   it('answers 503 once every worker is busy and the queue is full', async () => {
     pool = createVerifierPool({
       fetcher: serveIssuers([college]),

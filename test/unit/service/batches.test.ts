@@ -102,6 +102,7 @@ describe('batches on memory', () => {
         if (allocations === 2) throw new ServiceError('UNAVAILABLE', 'status lists are down');
         return ctx.statusLists.allocate(issuerId);
       },
+      revision: (listId) => ctx.statusLists.revision(listId),
       read: (listId, purpose) => ctx.statusLists.read(listId, purpose),
       getBit: (assignment, purpose) => ctx.statusLists.getBit(assignment, purpose),
       setBit: (assignment, purpose, value) => ctx.statusLists.setBit(assignment, purpose, value),
