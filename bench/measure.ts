@@ -12,7 +12,9 @@ export interface BenchRow {
   readonly baseline: number;
   readonly target?: string;
   /** Rates compare as value/baseline; latencies and sizes (lower is better) as baseline/value. */
-  readonly unit?: 'rate' | 'ms' | 'MB';
+  readonly unit?: 'rate' | 'ms' | 'MB' | 'KB';
+  /** The ratio column as the row's target reads it (e.g. `2.41× baseline`), instead of a %. */
+  readonly ratio?: string;
 }
 
 export interface Rate {

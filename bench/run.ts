@@ -338,11 +338,15 @@ async function report(
       ? `${value.toFixed(2)} ms`
       : unit === 'MB'
         ? `${value.toFixed(0)} MB`
-        : formatRate(value);
+        : unit === 'KB'
+          ? `${value.toFixed(1)} KB`
+          : formatRate(value);
   const lines = rows.map((row) => {
     const ratio =
-      row.unit === 'ms' || row.unit === 'MB' ? row.baseline / row.value : row.value / row.baseline;
-    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${(ratio * 100).toFixed(1)}% | ${row.target ?? ''} |`;
+      row.unit === 'ms' || row.unit === 'MB' || row.unit === 'KB'
+        ? row.baseline / row.value
+        : row.value / row.baseline;
+    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${row.ratio ?? `${(ratio * 100).toFixed(1)}%`} | ${row.target ?? ''} |`;
   });
   const table = `${header}\n${lines.join('\n')}`;
   process.stdout.write(`\n${machine}\n\n${table}\n`);

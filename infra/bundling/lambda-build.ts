@@ -67,6 +67,18 @@ export function projectModulesArePure(): Plugin {
 const stub = (file: string) => join(REPO_ROOT, 'infra/bundling/stubs', file);
 
 /**
+ * Where a function's AWS SDK comes from: `bundled` (the lockfile's version, in the bundle) or
+ * `runtime` (every `@aws-sdk/*` import left to the Lambda runtime's own SDK v3). The cold-start
+ * benchmark measures both; see docs/deploy.md for the trade.
+ */
+export type SdkSource = 'bundled' | 'runtime';
+
+export interface LambdaBuildSettings {
+  /** Default `bundled`. */
+  readonly sdk?: SdkSource;
+}
+
+/**
  * The esbuild options of every function: one minified ES module per function with the AWS SDK
  * bundled (its version pinned by the lockfile, not by the runtime), a linked source map without
  * sources, ES module entry points of dependencies preferred (they tree-shake), and three
@@ -75,7 +87,8 @@ const stub = (file: string) => join(REPO_ROOT, 'infra/bundling/stubs', file);
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
  */
-export function lambdaBuildOptions(): BuildOptions {
+export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOptions {
+  const runtimeSdk = settings.sdk === 'runtime';
   return {
     absWorkingDir: REPO_ROOT,
     bundle: true,
@@ -88,14 +101,19 @@ export function lambdaBuildOptions(): BuildOptions {
     // ES module builds first: the SDK's dist-es tree-shakes, its CommonJS build does not.
     mainFields: ['module', 'main'],
     outExtension: { '.js': '.mjs' },
-    external: [],
+    external: runtimeSdk ? ['@aws-sdk/*'] : [],
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
     alias: {
       '@digitalbazaar/http-client': stub('no-network-loader.ts'),
-      '@aws-sdk/credential-provider-node': stub('lambda-credentials.ts'),
-      '@smithy/core/event-streams': stub('no-event-streams.ts'),
+      // With the runtime's SDK the runtime's own credential chain and event streams load.
+      ...(runtimeSdk
+        ? {}
+        : {
+            '@aws-sdk/credential-provider-node': stub('lambda-credentials.ts'),
+            '@smithy/core/event-streams': stub('no-event-streams.ts'),
+          }),
     },
     plugins: [projectModulesArePure()],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for.
@@ -130,13 +148,14 @@ export interface BundleResult {
 export async function bundleFunctions(
   entries: Readonly<Record<string, string>>,
   outdir: string,
+  settings: LambdaBuildSettings = {},
 ): Promise<BundleResult> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const entryPoints = Object.fromEntries(
     Object.entries(entries).map(([name, entry]) => [`${name}/index`, join(REPO_ROOT, entry)]),
   );
-  const result = await build({ ...lambdaBuildOptions(), entryPoints, outdir });
+  const result = await build({ ...lambdaBuildOptions(settings), entryPoints, outdir });
   const metafile = result.metafile;
   if (metafile === undefined) throw new Error('esbuild returned no metafile');
   const bundles: Record<string, FunctionBundle> = {};
