@@ -62,6 +62,9 @@ function createAjv(): Ajv2019 {
     // parentSchema on errors lets messages quote the schema's own descriptions.
     verbose: true,
     strictSchema: true,
+    // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
+    // each cold start, where compiling the meta-schema costs tens of milliseconds.
+    validateSchema: false,
     strictTypes: false,
     strictTuples: false,
     strictRequired: false,
