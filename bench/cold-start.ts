@@ -34,7 +34,8 @@ import type { BenchRow } from './measure.ts';
  * version, CommonJS, from a warm page cache: the runtime's copy is on the same kind of disk).
  *
  * `BENCH_COLD_START_RUNS` (default 11) processes per function and SDK source; rounds
- * alternate functions so a burst of load elsewhere hits all alike.
+ * alternate functions so a burst of load elsewhere hits all alike. `BENCH_COLD_START_SDK`
+ * (`bundled` or `runtime`) measures one SDK source only.
  */
 
 const BASELINE = 'empty-middy';
@@ -370,7 +371,12 @@ export async function measureColdStarts(
   try {
     const calls = await invocations(world);
     const sets: ColdStartSet[] = [];
-    for (const sdk of options.sdks ?? (['bundled', 'runtime'] as const))
+    const sdks =
+      options.sdks ??
+      (process.env.BENCH_COLD_START_SDK === undefined
+        ? (['bundled', 'runtime'] as const)
+        : [process.env.BENCH_COLD_START_SDK as SdkSource]);
+    for (const sdk of sdks)
       sets.push(await measureSet(sdk, dir, runs, world, calls));
     return { runs, sets };
   } finally {
