@@ -1,6 +1,7 @@
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { compileRoute } from '#functions/http/validate.ts';
 import { PATHWAY_SCHEMA } from '#pathways/rule-schema.ts';
 import {
   achievementCredentialSchema,
@@ -38,6 +39,21 @@ describe('schemas against their meta-schema', () => {
 
     expect(problems).toEqual({});
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it("every route of the table compiles with the service's Ajv options", () => {
+    // The deployed functions compile a route's schemas on its first request: a schema Ajv
+    // refuses would only show there, so every one is compiled here.
+    const refused: string[] = [];
+    for (const route of appRouteTable()) {
+      try {
+        compileRoute(route);
+      } catch (error) {
+        refused.push(`${route.operationId}: ${String((error as Error).cause ?? error)}`);
+      }
+    }
+
+    expect(refused).toEqual([]);
   });
 
   it('the Open Badges schemas, both forms, are valid JSON Schema 2019-09', () => {
