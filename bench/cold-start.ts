@@ -58,6 +58,8 @@ export interface ColdStart {
   readonly p99Ms: number;
   /** Median of the in-process part (import + first event), for the split of the figure. */
   readonly inProcessP50Ms: number;
+  /** Median CPU time of the child up to its answer: less swayed by other load than the clock. */
+  readonly cpuP50Ms: number;
 }
 
 export interface ColdStartSet {
@@ -254,13 +256,16 @@ try {
 } catch (error) {
   answer = { outcome: 'error ' + (error?.name ?? 'Error'), body: String(error?.message) };
 }
-process.stdout.write('\\n${MARKER}' + JSON.stringify({ ...answer, inProcessMs: performance.now() - start }) + '\\n');
+const cpu = process.cpuUsage();
+process.stdout.write('\\n${MARKER}' + JSON.stringify({ ...answer, inProcessMs: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
 process.exit(0);
 `;
 
 interface Timed extends Answer {
   readonly elapsedMs: number;
   readonly inProcessMs: number;
+  /** CPU time of the child, all threads, from its start to the answer. */
+  readonly cpuMs: number;
 }
 
 /** Spawns `node runner bundle event` and times it until the answer's line arrives. */
@@ -344,6 +349,7 @@ async function measureSet(
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       inProcessP50Ms: median(timed.map((t) => t.inProcessMs)),
+      cpuP50Ms: median(timed.map((t) => t.cpuMs)),
     };
   };
   return {
@@ -376,8 +382,7 @@ export async function measureColdStarts(
       (process.env.BENCH_COLD_START_SDK === undefined
         ? (['bundled', 'runtime'] as const)
         : [process.env.BENCH_COLD_START_SDK as SdkSource]);
-    for (const sdk of sdks)
-      sets.push(await measureSet(sdk, dir, runs, world, calls));
+    for (const sdk of sdks) sets.push(await measureSet(sdk, dir, runs, world, calls));
     return { runs, sets };
   } finally {
     await world.stop();
@@ -407,7 +412,7 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       ]
         .map(
           (f) =>
-            `  ${f.name.padEnd(18)} ${kb(f.bytes).padStart(7)}  p50 ${f.p50Ms.toFixed(1).padStart(6)} ms  p99 ${f.p99Ms.toFixed(1).padStart(6)} ms  in-process p50 ${f.inProcessP50Ms.toFixed(1).padStart(6)} ms  ${times(f.p50Ms, baseline.p50Ms).padStart(15)}  ${f.event}`,
+            `  ${f.name.padEnd(18)} ${kb(f.bytes).padStart(7)}  p50 ${f.p50Ms.toFixed(1).padStart(6)} ms  p99 ${f.p99Ms.toFixed(1).padStart(6)} ms  in-process p50 ${f.inProcessP50Ms.toFixed(1).padStart(6)} ms  CPU p50 ${f.cpuP50Ms.toFixed(0).padStart(4)} ms (${times(f.cpuP50Ms, baseline.cpuP50Ms)})  ${times(f.p50Ms, baseline.p50Ms).padStart(15)}  ${f.event}`,
         )
         .join('\n')}\n`,
     );
@@ -418,9 +423,9 @@ export async function coldStartRows(): Promise<BenchRow[]> {
     for (const f of functions) {
       const api = API_FUNCTIONS.includes(f.name as FunctionName);
       rows.push({
-        metric: `cold start from spawn, ${f.name}, ${sdkText}: ${f.event}; p50 (p99 ${f.p99Ms.toFixed(0)} ms)`,
+        metric: `cold start from spawn, ${f.name}, ${sdkText}: ${f.event}; p50 (p99 ${f.p99Ms.toFixed(0)} ms; CPU p50 ${f.cpuP50Ms.toFixed(0)} ms, ${times(f.cpuP50Ms, baseline.cpuP50Ms)})`,
         value: f.p50Ms,
-        baselineName: `empty middy handler, same SDK setting, spawned alike, p50 (p99 ${baseline.p99Ms.toFixed(0)} ms)`,
+        baselineName: `empty middy handler, same SDK setting, spawned alike, p50 (p99 ${baseline.p99Ms.toFixed(0)} ms; CPU p50 ${baseline.cpuP50Ms.toFixed(0)} ms)`,
         baseline: baseline.p50Ms,
         unit: 'ms',
         ratio: times(f.p50Ms, baseline.p50Ms),
