@@ -8,16 +8,16 @@ import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
+import { dynamoServiceContext } from '#functions/service-context.ts';
+import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { DEMO_LEARNERS, seedDemoTenant } from '#local/seed.ts';
 import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
 import { generateLocalKey } from '#shared/adapters/key-files/local-signer.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { dynamoServiceContext } from '../functions/service-context.ts';
 import { LAMBDA_NODE_OPTIONS } from '../infra/bundling/lambda-build.ts';
-import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { DEMO_LEARNERS, seedDemoTenant } from '../local/seed.ts';
 
 /**
  * The world a cold-started function meets in the cold-start benchmark (bench/cold-start.ts),
