@@ -17,7 +17,9 @@ export interface BenchRow {
    */
   readonly note?: string;
   /** Rates compare as value/baseline; latencies and sizes (lower is better) as baseline/value. */
-  readonly unit?: 'rate' | 'ms' | 'MB';
+  readonly unit?: 'rate' | 'ms' | 'MB' | 'KB';
+  /** The ratio column as the row's target reads it (e.g. `2.41× baseline`), instead of a %. */
+  readonly ratio?: string;
 }
 
 export interface Rate {
@@ -72,9 +74,19 @@ export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
 }
 
-/** `yes`/`no` for a target of the form `≥ N%` (the ratio column), blank where none is set. */
-export function targetMet(target: string | undefined, ratio: number): string {
-  const match = target?.match(/^≥ ([\d.]+)%/);
-  if (!match) return '';
-  return ratio * 100 >= Number(match[1]) ? 'yes' : 'no';
+/**
+ * `yes`/`no` for a row's target, blank where it sets none the table can check: `≥ N%` reads the
+ * ratio column, `≤ N× baseline` the figure over its baseline (times), `< N KB` the figure.
+ */
+export function targetMet(row: Pick<BenchRow, 'value' | 'baseline' | 'unit' | 'target'>): string {
+  const lowerIsBetter = row.unit === 'ms' || row.unit === 'MB' || row.unit === 'KB';
+  const ratio = lowerIsBetter ? row.baseline / row.value : row.value / row.baseline;
+  const verdict = (met: boolean) => (met ? 'yes' : 'no');
+  const percent = row.target?.match(/^≥ ([\d.]+)%/);
+  if (percent) return verdict(ratio * 100 >= Number(percent[1]));
+  const times = row.target?.match(/^≤ ([\d.]+)×/);
+  if (times) return verdict(row.value / row.baseline <= Number(times[1]));
+  const size = row.target?.match(/^< ([\d.]+) KB$/);
+  if (size && row.unit === 'KB') return verdict(row.value < Number(size[1]));
+  return '';
 }

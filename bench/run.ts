@@ -239,11 +239,15 @@ async function report(
       ? `${value.toFixed(2)} ms`
       : unit === 'MB'
         ? `${value.toFixed(0)} MB`
-        : formatRate(value);
+        : unit === 'KB'
+          ? `${value.toFixed(1)} KB`
+          : formatRate(value);
   const lines = rows.map((row) => {
     const ratio =
-      row.unit === 'ms' || row.unit === 'MB' ? row.baseline / row.value : row.value / row.baseline;
-    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${(ratio * 100).toFixed(1)}% | ${row.target ?? ''} | ${targetMet(row.target, ratio)} |`;
+      row.unit === 'ms' || row.unit === 'MB' || row.unit === 'KB'
+        ? row.baseline / row.value
+        : row.value / row.baseline;
+    return `| ${row.metric} | ${figure(row.value, row.unit)} | ${row.baselineName} | ${figure(row.baseline, row.unit)} | ${row.ratio ?? `${(ratio * 100).toFixed(1)}%`} | ${row.target ?? ''} | ${targetMet(row)} |`;
   });
   const table = `${header}\n${lines.join('\n')}`;
   const notes = rows
@@ -253,7 +257,7 @@ async function report(
   const notesBlock = notes === '' ? '' : `\n\nCache states and result checks:\n\n${notes}`;
   process.stdout.write(`\n${machine}\n${conditions}\n\n${table}${notesBlock}\n`);
   if (options.write) {
-    const text = `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on ${machine}; ${conditions}. Rates are medians of alternating rounds in one Node process; the ratio is figure ÷ baseline for rates and baseline ÷ figure for times and sizes, so above 100% is better than the baseline either way; a target of the form ≥ N% is checked against it.\n\n${table}${notesBlock}\n`;
+    const text = `# Benchmark results\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on ${machine}; ${conditions}. Rates are medians of alternating rounds in one Node process; the ratio is figure ÷ baseline for rates and baseline ÷ figure for times and sizes, so above 100% is better than the baseline either way; the last column says whether the row meets its target.\n\n${table}${notesBlock}\n`;
     await writeFile(new URL('./RESULTS.md', import.meta.url), text);
   }
 }

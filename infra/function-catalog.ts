@@ -275,3 +275,20 @@ export type FunctionName = keyof typeof FUNCTIONS;
 export function functionEntries(): readonly (readonly [FunctionName, FunctionSpec])[] {
   return Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
 }
+
+/**
+ * The functions among `sizes` (name → minified bytes) whose bundle outgrows its budget, each
+ * as a sentence naming both sizes; empty when all fit. The CDK build refuses to ship such a
+ * bundle (infra/bundling/bundle-command.ts) and the bundle-budget test fails on it.
+ *
+ * @example
+ * bundleBudgetViolations({ 'search-setup': 120 * 1024 }); // ['search-setup: 120.0 KB > 100 KB']
+ */
+export function bundleBudgetViolations(sizes: Readonly<Record<string, number>>): string[] {
+  const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
+  return Object.entries(sizes)
+    .filter(([name, bytes]) => specs[name] !== undefined && bytes > specs[name].budgetKb * 1024)
+    .map(
+      ([name, bytes]) => `${name}: ${(bytes / 1024).toFixed(1)} KB > ${specs[name]!.budgetKb} KB`,
+    );
+}

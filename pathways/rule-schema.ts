@@ -171,9 +171,14 @@ export interface SchemaProblem {
  * schemaProblems({ format: 'x' }); // [{ path: '', message: "must have required property 'id'" }, ...]
  */
 export function schemaProblems(json: unknown): SchemaProblem[] {
-  validator ??= new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-    PATHWAY_SCHEMA,
-  );
+  validator ??= new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
+    // each cold start.
+    validateSchema: false,
+  }).compile(PATHWAY_SCHEMA);
   if (validator(json)) return [];
   const seen = new Set<string>();
   const problems: SchemaProblem[] = [];

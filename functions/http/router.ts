@@ -28,7 +28,7 @@ import {
   type RouteDefinition,
 } from './route.ts';
 import { createRouteMatcher, type RouteMatcher } from './route-matcher.ts';
-import { compileRoute, requestValidator } from './validate.ts';
+import { compileRoute, requestValidator, type SchemaCompilation } from './validate.ts';
 
 /**
  * The Lambda entry for a route table behind an API Gateway HTTP API (payload 2.0): one middy
@@ -48,6 +48,8 @@ export interface HttpHandlerDeps {
   readonly logger?: Logger;
   /** Largest request body accepted (default 1 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
+  /** When route schemas compile (default `eager`, at build; see {@link SchemaCompilation}). */
+  readonly schemaCompilation?: SchemaCompilation;
 }
 
 function routing(match: RouteMatcher): HttpMiddleware {
@@ -181,7 +183,9 @@ export function createHttpHandler(
   deps: HttpHandlerDeps,
 ): HttpLambdaHandler {
   checkRouteTable(routes);
-  const match = createRouteMatcher(routes.map(compileRoute));
+  const match = createRouteMatcher(
+    routes.map((route) => compileRoute(route, deps.schemaCompilation)),
+  );
   const logger = deps.logger ?? createJsonLogger();
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
     dispatcher(logger),

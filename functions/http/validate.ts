@@ -23,6 +23,9 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
     // Every offending field in one answer; bodies are capped, and so is the error list.
     allErrors: true,
     strict: true,
+    // The schemas are checked against the meta-schema by a test (schema-meta.test.ts), not in
+    // every cold start, where compiling the meta-schema costs tens of milliseconds.
+    validateSchema: false,
     strictTypes: false,
     strictRequired: false,
     allowUnionTypes: true,
@@ -55,13 +58,41 @@ function compile(
 }
 
 /**
+ * When a route's schemas compile: `eager` when the handler is built (a schema Ajv refuses
+ * fails the handler), `first-use` on the route's first request, so a cold start compiles only
+ * the schemas of the request that woke it (the deployed functions; every route schema of the
+ * table is compiled by a test, test/unit/http/schema-meta.test.ts).
+ */
+export type SchemaCompilation = 'eager' | 'first-use';
+
+/**
  * Compiles a route's body and query schemas (cached per schema object); a schema Ajv refuses
- * throws here, when the handler is built.
+ * throws here, when the handler is built. With `first-use`, the route compiles on its first
+ * request instead.
  *
  * @example
  * const compiled = compileRoute(createAchievementRoute);
  */
-export function compileRoute(definition: RouteDefinition): CompiledRoute {
+export function compileRoute(
+  definition: RouteDefinition,
+  compilation: SchemaCompilation = 'eager',
+): CompiledRoute {
+  if (compilation === 'first-use' && (definition.body ?? definition.query) !== undefined) {
+    let compiled: CompiledRoute | undefined;
+    const route = () => {
+      compiled ??= compileRoute(definition);
+      return compiled;
+    };
+    return {
+      definition,
+      get validateBody() {
+        return route().validateBody;
+      },
+      get validateQuery() {
+        return route().validateQuery;
+      },
+    };
+  }
   let validateBody: ValidateFunction | undefined;
   let validateQuery: ValidateFunction | undefined;
   try {

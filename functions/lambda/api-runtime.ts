@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
@@ -124,6 +124,19 @@ export interface ApiFunctionOptions extends LambdaContextOptions {
 }
 
 /**
+ * jose's remote key set, created on the first token to check. Creating it touches the fetch
+ * API, which loads Node's fetch implementation (tens of milliseconds of a cold start): a
+ * function answering only public requests never needs it.
+ */
+function lazyRemoteJwks(url: URL): JWTVerifyGetKey {
+  let remote: JWTVerifyGetKey | undefined;
+  return (header, token) => {
+    remote ??= createRemoteJWKSet(url);
+    return remote(header, token);
+  };
+}
+
+/**
  * The Lambda handler of one API route group over DynamoDB, with bearer tokens checked against
  * the configured OIDC issuer (jose fetches its JWKS on first use, not per request).
  *
@@ -137,13 +150,14 @@ export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions):
     issuer: config.oidcIssuer,
     // Several audiences, comma-separated: the API client and the web app's client.
     audience: config.oidcAudience.split(',').map((audience) => audience.trim()),
-    jwks: createRemoteJWKSet(new URL(config.oidcJwksUrl)),
+    jwks: lazyRemoteJwks(new URL(config.oidcJwksUrl)),
   });
   // Observed: log entries carry the invocation's context, metrics are published as it ends.
   return observed(
     createHttpHandler(
       options.routes({ ctx, verifier, ...(options.network ? { network: options.network } : {}) }),
-      { tokenVerifier, logger: powertoolsLogger() },
+      // A cold start compiles only the schemas of the request that woke it.
+      { tokenVerifier, logger: powertoolsLogger(), schemaCompilation: 'first-use' },
     ),
   );
 }

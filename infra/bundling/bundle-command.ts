@@ -1,8 +1,10 @@
+import { bundleBudgetViolations } from '../function-catalog.ts';
 import { bundleFunctions } from './lambda-build.ts';
 
 /**
  * `node infra/bundling/bundle-command.ts <outdir> <name>=<entry>…`: bundles the given entries
- * with the shared options and prints their sizes as JSON. The CDK app runs it as a child
+ * with the shared options and prints their sizes as JSON, or fails when a bundle of the
+ * catalog outgrew its budget. The CDK app runs it as a child
  * process because asset bundling is synchronous and esbuild plugins only run asynchronously.
  */
 
@@ -19,6 +21,13 @@ const entries = Object.fromEntries(
   }),
 );
 const { bundles } = await bundleFunctions(entries, outdir);
-process.stdout.write(
-  `${JSON.stringify(Object.fromEntries(Object.values(bundles).map((b) => [b.name, b.bytes])))}\n`,
-);
+const sizes = Object.fromEntries(Object.values(bundles).map((b) => [b.name, b.bytes]));
+// A build gate: a function whose bundle outgrew its budget is not shipped.
+const over = bundleBudgetViolations(sizes);
+if (over.length > 0) {
+  process.stderr.write(
+    `bundles over their budget (infra/function-catalog.ts):\n  ${over.join('\n  ')}\n`,
+  );
+  process.exit(1);
+}
+process.stdout.write(`${JSON.stringify(sizes)}\n`);

@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
@@ -64,7 +65,75 @@ export function projectModulesArePure(): Plugin {
   };
 }
 
+const BUILTIN = 'credstack-builtin';
+
+// Getters of Node built-ins that load a whole subsystem when read: node:http's WebSocket and
+// its events load undici (about 100 ms on a loaded machine). A bundle that names them must
+// import them some other way.
+const DEFERRED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  'node:http': ['WebSocket', 'CloseEvent', 'MessageEvent'],
+  'node:process': ['stdin'],
+};
+
+/** Source of a module that re-exports a built-in taken through `require`, getters deferred. */
+function builtinThroughRequire(specifier: string): string {
+  const require = createRequire(import.meta.url);
+  const loaded = require(specifier) as Record<string, unknown>;
+  const deferred = new Set(DEFERRED_EXPORTS[specifier] ?? []);
+  const names = Object.keys(loaded).filter(
+    (name) => name !== 'default' && !deferred.has(name) && /^[A-Za-z_$][\w$]*$/.test(name),
+  );
+  return [
+    `const builtin = require(${JSON.stringify(specifier)});`,
+    'export default builtin;',
+    // One pure binding per export, so the bundle keeps only those its modules use.
+    ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => builtin.${name})();`),
+  ].join('\n');
+}
+
+/**
+ * Takes Node built-ins that bundled ES modules `import` through `require` instead. Importing a
+ * built-in as an ES module builds its module facade, which reads every export, getters
+ * included: node:http's WebSocket getter alone loads undici. Through `require` (as the bundle's
+ * CommonJS dependencies already take them) only what is used is loaded. Measured on a cold
+ * process: the 16 built-ins the API functions import cost 72–211 ms as ES modules, 15–34 ms
+ * through `require`.
+ *
+ * @example
+ * await build({ ...lambdaBuildOptions(), plugins: [builtinsThroughRequire()] });
+ */
+export function builtinsThroughRequire(): Plugin {
+  return {
+    name: 'credstack-builtins-through-require',
+    setup(builder) {
+      builder.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)?$/ }, (args) => {
+        if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+        const specifier = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        // Built-ins that exist only with the prefix (node:test, node:sqlite) stay imports.
+        if (!isBuiltin(specifier.slice('node:'.length))) return undefined;
+        return { path: specifier, namespace: BUILTIN };
+      });
+      builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({
+        contents: builtinThroughRequire(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 const stub = (file: string) => join(REPO_ROOT, 'infra/bundling/stubs', file);
+
+/**
+ * Where a function's AWS SDK comes from: `bundled` (the lockfile's version, in the bundle) or
+ * `runtime` (every `@aws-sdk/*` import left to the Lambda runtime's own SDK v3). The cold-start
+ * benchmark measures both; see docs/deploy.md for the trade.
+ */
+export type SdkSource = 'bundled' | 'runtime';
+
+export interface LambdaBuildSettings {
+  /** Default `bundled`. */
+  readonly sdk?: SdkSource;
+}
 
 /**
  * The esbuild options of every function: one minified ES module per function with the AWS SDK
@@ -75,7 +144,8 @@ const stub = (file: string) => join(REPO_ROOT, 'infra/bundling/stubs', file);
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
  */
-export function lambdaBuildOptions(): BuildOptions {
+export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOptions {
+  const runtimeSdk = settings.sdk === 'runtime';
   return {
     absWorkingDir: REPO_ROOT,
     bundle: true,
@@ -88,16 +158,21 @@ export function lambdaBuildOptions(): BuildOptions {
     // ES module builds first: the SDK's dist-es tree-shakes, its CommonJS build does not.
     mainFields: ['module', 'main'],
     outExtension: { '.js': '.mjs' },
-    external: [],
+    external: runtimeSdk ? ['@aws-sdk/*'] : [],
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
     alias: {
       '@digitalbazaar/http-client': stub('no-network-loader.ts'),
-      '@aws-sdk/credential-provider-node': stub('lambda-credentials.ts'),
-      '@smithy/core/event-streams': stub('no-event-streams.ts'),
+      // With the runtime's SDK the runtime's own credential chain and event streams load.
+      ...(runtimeSdk
+        ? {}
+        : {
+            '@aws-sdk/credential-provider-node': stub('lambda-credentials.ts'),
+            '@smithy/core/event-streams': stub('no-event-streams.ts'),
+          }),
     },
-    plugins: [projectModulesArePure()],
+    plugins: [projectModulesArePure(), builtinsThroughRequire()],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -130,13 +205,14 @@ export interface BundleResult {
 export async function bundleFunctions(
   entries: Readonly<Record<string, string>>,
   outdir: string,
+  settings: LambdaBuildSettings = {},
 ): Promise<BundleResult> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const entryPoints = Object.fromEntries(
     Object.entries(entries).map(([name, entry]) => [`${name}/index`, join(REPO_ROOT, entry)]),
   );
-  const result = await build({ ...lambdaBuildOptions(), entryPoints, outdir });
+  const result = await build({ ...lambdaBuildOptions(settings), entryPoints, outdir });
   const metafile = result.metafile;
   if (metafile === undefined) throw new Error('esbuild returned no metafile');
   const bundles: Record<string, FunctionBundle> = {};

@@ -18,7 +18,9 @@ import { LAMBDA_NODE_OPTIONS } from './lambda-build.ts';
  *   credential stub finds no credentials);
  * - the deploy step: a Delete event, which it answers without calling the cluster.
  *
- * The bundle-budget test checks the answers; the cold-start benchmark times them.
+ * The bundle-budget test checks the answers. The cold-start benchmark (bench/cold-start.ts)
+ * sends real first requests instead, and these probes only to the functions whose main work
+ * needs KMS or OpenSearch.
  */
 
 export interface Probe {

@@ -40,28 +40,48 @@ const SCHEMAS: Readonly<Record<CredentialKind, (variant: SchemaVariant) => objec
   endorsement: endorsementCredentialSchema,
 };
 
-let ajv: Ajv2019 | undefined;
-/** Compiled on first use, each on its own: most processes only ever need the plain one. */
-const validators: Record<CredentialKind, Partial<Record<SchemaVariant, ValidateFunction>>> = {
-  achievement: {},
-  endorsement: {},
+/**
+ * Two validators per schema, each compiled on first use: a lean one that only says whether a
+ * credential conforms, and a verbose one (parentSchema on its errors lets messages quote the
+ * schema's own descriptions) compiled only once a credential fails. Verbose code takes about
+ * twice as long to compile, and the first verification of every cold start would pay it for
+ * credentials that conform. Most processes only ever need the lean plain one.
+ */
+type Mode = 'check' | 'explain';
+
+const ajvs: Partial<Record<Mode, Ajv2019>> = {};
+const validators: Record<
+  Mode,
+  Record<CredentialKind, Partial<Record<SchemaVariant, ValidateFunction>>>
+> = {
+  check: { achievement: {}, endorsement: {} },
+  explain: { achievement: {}, endorsement: {} },
 };
 
-function validatorFor(kind: CredentialKind, variant: SchemaVariant): ValidateFunction {
-  const compiled = validators[kind][variant];
+function validatorFor(kind: CredentialKind, variant: SchemaVariant, mode: Mode): ValidateFunction {
+  const compiled = validators[mode][kind][variant];
   if (compiled !== undefined) return compiled;
-  ajv ??= createAjv();
-  const validate = ajv.compile(SCHEMAS[kind](variant));
-  validators[kind][variant] = validate;
+  ajvs[mode] ??= createAjv(mode === 'explain');
+  const validate = ajvs[mode].compile(SCHEMAS[kind](variant));
+  validators[mode][kind][variant] = validate;
   return validate;
 }
 
-function createAjv(): Ajv2019 {
+/** The first error of `credential` against the schema, with its parent schema. */
+function explain(kind: CredentialKind, variant: SchemaVariant, credential: unknown): SchemaIssue {
+  const validate = validatorFor(kind, variant, 'explain');
+  validate(credential);
+  return describe(validate.errors);
+}
+
+function createAjv(verbose: boolean): Ajv2019 {
   const instance = new Ajv2019({
     allErrors: false,
-    // parentSchema on errors lets messages quote the schema's own descriptions.
-    verbose: true,
+    verbose,
     strictSchema: true,
+    // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
+    // each cold start, where compiling the meta-schema costs tens of milliseconds.
+    validateSchema: false,
     strictTypes: false,
     strictTuples: false,
     strictRequired: false,
@@ -85,11 +105,9 @@ export function validateOb3Schema(credential: unknown): SchemaValidation {
     isObject(credential) && hasType(credential.type, ENDORSEMENT_CREDENTIAL)
       ? 'endorsement'
       : 'achievement';
-  const plain = validatorFor(kind, 'plain');
-  if (plain(credential)) return VALID;
-  const plainIssue = describe(plain.errors);
-  const linked = validatorFor(kind, 'linked-data');
-  if (linked(credential)) {
+  if (validatorFor(kind, 'plain', 'check')(credential)) return VALID;
+  const plainIssue = explain(kind, 'plain', credential);
+  if (validatorFor(kind, 'linked-data', 'check')(credential)) {
     return {
       ok: true,
       errors: [],
@@ -101,7 +119,7 @@ export function validateOb3Schema(credential: unknown): SchemaValidation {
       ],
     };
   }
-  return { ok: false, errors: [describe(linked.errors)], warnings: [] };
+  return { ok: false, errors: [explain(kind, 'linked-data', credential)], warnings: [] };
 }
 
 /** Turns Ajv's error list (first failure and its enclosing combinators) into one issue. */

@@ -23,7 +23,7 @@ const ACHIEVEMENT_SCHEMA = {
   },
 } as const;
 
-function setup(options: { maxBodyBytes?: number } = {}) {
+function setup(options: { maxBodyBytes?: number; schemaCompilation?: 'eager' | 'first-use' } = {}) {
   const calls: HttpRequest[] = [];
   const routes = [
     defineRoute({
@@ -350,5 +350,33 @@ describe('isJsonMediaType', () => {
     expect(isJsonMediaType('application/jsonx')).toBe(false);
     expect(isJsonMediaType('text/json+plain')).toBe(false);
     expect(isJsonMediaType(undefined)).toBe(false);
+  });
+});
+
+describe('schemas compiled on first use (the deployed functions)', () => {
+  it('validates bodies and queries exactly as when compiled up front', async () => {
+    const eager = setup().handler;
+    const lazy = setup({ schemaCompilation: 'first-use' }).handler;
+    const requests = [
+      post(
+        '/achievements',
+        JSON.stringify({ name: 'Data analysis', criteria: { narrative: 'x' } }),
+      ),
+      post('/achievements', JSON.stringify({ criteria: { narrative: 7 }, extra: true })),
+      post('/verify', '[]'),
+      gatewayEvent({ path: '/search', query: { q: 'data', limit: '5' } }),
+      gatewayEvent({ path: '/search', query: { limit: 'many', sort: 'asc' } }),
+    ];
+    const statuses: number[] = [];
+
+    for (const request of requests) {
+      const [expected, actual] = [await eager(request), await lazy(request)];
+      statuses.push(actual.statusCode ?? 0);
+      expect({ status: actual.statusCode, body: actual.body }).toEqual({
+        status: expected.statusCode,
+        body: expected.body,
+      });
+    }
+    expect(statuses).toEqual([201, 400, 400, 200, 400]);
   });
 });
