@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { noteMetric } from '#shared/core/metrics.ts';
 import { SingleFlight } from '#shared/core/single-flight.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import { requireAchievement } from './achievements.ts';
 import { ServiceError } from './errors.ts';
-import { derivedCredentialId, issueCredential } from './issuance.ts';
+import { derivedCredentialId, signCredential, signingKeyFor, subjectOf } from './issuance.ts';
 import { requireIssuer } from './issuers.ts';
-import type { BatchJobRecord, BatchRecipientRecord } from './ports/repositories.ts';
+import {
+  type BatchJobRecord,
+  type BatchOutcome,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+} from './ports/repositories.ts';
 import type { ServiceContext } from './ports/service-context.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
+import type {
+  AchievementRecord,
+  CredentialRecord,
+  IssuerRecord,
+  StatusAssignment,
+} from './records/records.ts';
 
 /**
  * Batch awards: a graduating class in one request. The request stores a job and one item per
@@ -101,7 +114,7 @@ const credentialIdFor = (jobId: string, index: number) => derivedCredentialId(`$
 const running = new SingleFlight<ServiceContext, BatchJobRecord>();
 
 /**
- * Issues every pending recipient of a job, `concurrency` at a time. A recipient whose
+ * Issues every pending recipient of a job, `concurrency` blocks of up to 100 at a time. A recipient whose
  * credential already exists (a replayed stream record, a retry after a crash) is recorded as
  * issued with that credential; a signing or storage failure is recorded as failed with its
  * reason; nobody is issued twice and nobody is left unrecorded. The recipients' items are the
@@ -131,54 +144,26 @@ async function runBatch(
   // pending recipients may already hold a credential, recorded nowhere yet.
   const resumed = job.state === 'running';
   await ctx.batchJobs.setState(jobId, 'running');
-  const system: Principal = {
-    subject: `batch:${jobId}`,
-    roles: ['issuer-admin'],
-    issuerId: job.issuerId,
-  };
   const pending = await pendingRecipients(ctx, jobId);
+  const setup = await issuanceSetup(ctx, job);
+  const award = (recipients: readonly BatchRecipientRecord[]) =>
+    awardBlock(ctx, job, recipients, setup, resumed);
 
-  const issued = (recipient: BatchRecipientRecord, credentialId: string) =>
-    ctx.batchJobs.recordOutcome(jobId, recipient.index, { state: 'issued', credentialId });
-
-  const award = async (recipient: BatchRecipientRecord): Promise<void> => {
-    const credentialId = credentialIdFor(jobId, recipient.index);
-    // Reconciled without signing again (which would also spend a status list entry).
-    if (resumed && (await ctx.credentials.get(credentialId))) {
-      await issued(recipient, credentialId);
-      return;
-    }
-    try {
-      await issueCredential(ctx, system, {
-        issuerId: job.issuerId,
-        achievementId: job.achievementId,
-        recipient: recipient.recipient,
-        credentialId,
-        ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
-      });
-    } catch (error) {
-      // Whatever failed — signing, the write, or only the write's answer — the stored
-      // credential is the truth: if it exists the recipient was issued, else it failed.
-      // A read that fails too leaves the recipient pending and fails the run, to be resumed.
-      if (await ctx.credentials.get(credentialId)) {
-        await issued(recipient, credentialId);
-        return;
-      }
-      await ctx.batchJobs.recordOutcome(jobId, recipient.index, {
-        state: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return;
-    }
-    await issued(recipient, credentialId);
-  };
-
+  // Recipients go by outcome block (indexes [100k, 100k + 100)): each block claims its status
+  // indexes, writes its credentials and records its outcomes in a few requests, and no two
+  // workers ever write the same block's outcomes.
+  const blocks = new Map<number, BatchRecipientRecord[]>();
+  for (const recipient of pending) {
+    const block = Math.floor(recipient.index / OUTCOME_BLOCK);
+    blocks.set(block, [...(blocks.get(block) ?? []), recipient]);
+  }
+  const queue = [...blocks.values()];
   let next = 0;
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
-    while (next < pending.length) {
-      const recipient = pending[next];
+    while (next < queue.length) {
+      const block = queue[next];
       next += 1;
-      if (recipient) await award(recipient);
+      if (block) await award(block);
     }
   });
   await Promise.all(workers);
@@ -189,6 +174,185 @@ async function runBatch(
     throw new ServiceError('UNAVAILABLE', `batch job ${jobId} still has ${left.length} pending`);
   await ctx.batchJobs.setState(jobId, 'done');
   return (await ctx.batchJobs.get(jobId)) ?? job;
+}
+
+/** What every credential of a job is made with, read once per run. */
+interface IssuanceSetup {
+  readonly issuer: IssuerRecord;
+  readonly achievement: AchievementRecord;
+  readonly key: { readonly signer: Signer; readonly verificationMethod: string };
+}
+
+/**
+ * The job's issuer, achievement and signing key, read once for the whole run rather than once
+ * per recipient. A refusal that no retry can change (the issuer or achievement is gone, no
+ * active key) is returned, to be recorded as every recipient's failure, as a per-recipient
+ * award would have failed each; anything else (the table out of reach) fails the run.
+ */
+async function issuanceSetup(
+  ctx: ServiceContext,
+  job: BatchJobRecord,
+): Promise<IssuanceSetup | ServiceError> {
+  const system: Principal = {
+    subject: `batch:${job.id}`,
+    roles: ['issuer-admin'],
+    issuerId: job.issuerId,
+  };
+  try {
+    requireIssuerScope(system, job.issuerId);
+    const issuer = await requireIssuer(ctx, job.issuerId);
+    const achievement = await requireAchievement(ctx, job.issuerId, job.achievementId);
+    const key = await signingKeyFor(ctx, issuer, achievement);
+    return { issuer, achievement, key };
+  } catch (error) {
+    if (error instanceof ServiceError && error.code !== 'UNAVAILABLE') return error;
+    throw error;
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Awards one block's pending recipients: claims their status indexes in one allocation, signs
+ * each credential, stores them together and records every outcome in one write. A recipient
+ * whose credential already exists (a replayed stream record, a retry after a crash) is
+ * recorded as issued with that credential; a signing or storage failure is recorded as failed
+ * with its reason. What cannot be decided (the table unreachable even to read) is left pending
+ * and fails the run, to be resumed.
+ */
+async function awardBlock(
+  ctx: ServiceContext,
+  job: BatchJobRecord,
+  recipients: readonly BatchRecipientRecord[],
+  setup: IssuanceSetup | ServiceError,
+  resumed: boolean,
+): Promise<void> {
+  const outcomes = new Map<number, BatchOutcome>();
+  const issued = (index: number, credentialId: string) =>
+    outcomes.set(index, { index, state: 'issued', credentialId });
+  const failed = (index: number, error: unknown) =>
+    outcomes.set(index, { index, state: 'failed', error: messageOf(error) });
+
+  let todo = recipients;
+  if (resumed) {
+    // Reconciled without signing again (which would also spend a status list entry).
+    const stored = await Promise.all(
+      todo.map((recipient) => ctx.credentials.get(credentialIdFor(job.id, recipient.index))),
+    );
+    todo = todo.filter((recipient, n) => {
+      const found = stored[n];
+      if (found) issued(recipient.index, found.id);
+      return !found;
+    });
+  }
+  if (setup instanceof ServiceError) {
+    for (const recipient of todo) failed(recipient.index, setup);
+    todo = [];
+  }
+
+  const records: CredentialRecord[] = [];
+  if (todo.length > 0 && !(setup instanceof ServiceError)) {
+    const statuses = await allocateStatuses(ctx, job.issuerId, todo.length);
+    for (const [n, recipient] of todo.entries()) {
+      const status = statuses[n];
+      if (status instanceof Error || status === undefined) {
+        failed(recipient.index, status ?? 'no status index');
+        continue;
+      }
+      try {
+        const { record } = await signCredential(
+          ctx,
+          setup.issuer,
+          setup.achievement,
+          {
+            recipient: subjectOf(recipient.recipient),
+            credentialId: credentialIdFor(job.id, recipient.index),
+            ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
+          },
+          status,
+          setup.key,
+        );
+        records.push(record);
+      } catch (error) {
+        failed(recipient.index, error);
+      }
+    }
+  }
+
+  const indexOf = new Map(
+    todo.map((recipient) => [credentialIdFor(job.id, recipient.index), recipient.index]),
+  );
+  // Whatever failed — the write, or only the write's answer — the stored credential is the
+  // truth: if it exists the recipient was issued, else it failed. A read that fails too
+  // leaves the block pending and fails the run, to be resumed.
+  const settle = async (record: CredentialRecord, error: unknown) => {
+    const index = indexOf.get(record.id) as number;
+    if (await ctx.credentials.get(record.id)) issued(index, record.id);
+    else failed(index, error);
+  };
+  if (ctx.credentials.createMany && records.length > 0) {
+    try {
+      await ctx.credentials.createMany(records);
+      for (const record of records) issued(indexOf.get(record.id) as number, record.id);
+    } catch (error) {
+      for (const record of records) await settle(record, error);
+    }
+  } else {
+    for (const record of records) {
+      try {
+        await ctx.credentials.create(record);
+        issued(indexOf.get(record.id) as number, record.id);
+      } catch (error) {
+        await settle(record, error);
+      }
+    }
+  }
+  noteMetric(
+    'CredentialsIssued',
+    records.filter((record) => outcomes.get(indexOf.get(record.id) as number)?.state === 'issued')
+      .length,
+  );
+  await recordOutcomes(ctx, job.id, [...outcomes.values()]);
+}
+
+/**
+ * `count` status indexes: one block allocation where the store offers it, else one index at
+ * a time. A failed allocation is the failure of the recipients it was for.
+ */
+async function allocateStatuses(
+  ctx: ServiceContext,
+  issuerId: string,
+  count: number,
+): Promise<(StatusAssignment | Error)[]> {
+  if (ctx.statusLists.allocateBlock) {
+    try {
+      return await ctx.statusLists.allocateBlock(issuerId, count);
+    } catch {
+      // Recipient by recipient instead: each gets its own allocation and its own reason.
+    }
+  }
+  const statuses: (StatusAssignment | Error)[] = [];
+  for (let n = 0; n < count; n += 1) {
+    try {
+      statuses.push(await ctx.statusLists.allocate(issuerId));
+    } catch (error) {
+      statuses.push(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return statuses;
+}
+
+/** Records a block's outcomes in one write where the store can, else one by one. */
+async function recordOutcomes(
+  ctx: ServiceContext,
+  jobId: string,
+  outcomes: readonly BatchOutcome[],
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  // One at a time also when some are recorded already (another run): each once.
+  if (ctx.batchJobs.recordOutcomes && (await ctx.batchJobs.recordOutcomes(jobId, outcomes))) return;
+  for (const { index, ...outcome } of outcomes)
+    await ctx.batchJobs.recordOutcome(jobId, index, outcome);
 }
 
 async function pendingRecipients(

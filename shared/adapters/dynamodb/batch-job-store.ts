@@ -8,12 +8,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
-import type {
-  BatchJobRecord,
-  BatchJobRepository,
-  BatchJobState,
-  BatchRecipientRecord,
-  Page,
+import {
+  type BatchJobRecord,
+  type BatchJobRepository,
+  type BatchJobState,
+  type BatchOutcome,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+  type Page,
 } from '#shared/domain/ports/repositories.ts';
 import { isConditionFailure } from './errors.ts';
 import { recordOf } from './keys.ts';
@@ -26,12 +28,20 @@ import { GSI2, KEY } from './table.ts';
  * sort in request order). While a job is open (queued or running) its item is also on GSI2
  * `JOBS#OPEN#BATCH` (a sparse index: the keys are removed when it is done), so a sweeper finds
  * the jobs a dead process left behind without scanning.
+ *
+ * A recipient's outcome is recorded either on its own item (`recordOutcome`: state, credential
+ * id or error) or, for a batch run's recipients, on the outcome item of its block of 100
+ * (`SK=O#<block>`, one attribute `o<index>` per recipient, `recordOutcomes`): one conditional
+ * write records a hundred. Listing merges the two, so readers see one record per recipient.
  */
 
 const META = 'META';
 /** GSI2 partition of the batch jobs not yet done. */
 export const OPEN_BATCH_JOBS = 'JOBS#OPEN#BATCH';
 const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
+const blockOf = (index: number) => Math.floor(index / OUTCOME_BLOCK);
+const outcomeSk = (block: number) => `O#${block.toString().padStart(6, '0')}`;
+const outcomeAttribute = (index: number) => `o${index}`;
 
 export class DynamoBatchJobStore implements BatchJobRepository {
   readonly #documents: DynamoDBDocumentClient;
@@ -97,7 +107,7 @@ export class DynamoBatchJobStore implements BatchJobRepository {
   }
 
   async recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>> {
-    return queryPage<BatchRecipientRecord>(
+    const page = await queryPage<BatchRecipientRecord>(
       this.#documents,
       {
         TableName: this.#table,
@@ -110,6 +120,33 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       cursor,
       { [KEY.pk]: `JOB#${jobId}` },
     );
+    const first = page.items[0];
+    const last = page.items.at(-1);
+    if (first === undefined || last === undefined) return page;
+    // The outcomes recorded by block, for the blocks this page spans (one query).
+    const blocks = await queryAll(this.#documents, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+      ExpressionAttributeValues: {
+        ':pk': `JOB#${jobId}`,
+        ':from': outcomeSk(blockOf(first.index)),
+        ':to': outcomeSk(blockOf(last.index)),
+      },
+      ConsistentRead: true,
+    });
+    if (blocks.length === 0) return page;
+    const outcomes = new Map<number, Omit<BatchOutcome, 'index'>>();
+    for (const block of blocks)
+      for (const [name, value] of Object.entries(block))
+        if (/^o\d+$/.test(name)) outcomes.set(Number(name.slice(1)), value as BatchOutcome);
+    return {
+      ...page,
+      items: page.items.map((recipient) => {
+        const outcome = outcomes.get(recipient.index);
+        return outcome && recipient.state === 'pending' ? { ...recipient, ...outcome } : recipient;
+      }),
+    };
   }
 
   async setState(jobId: string, state: BatchJobState): Promise<void> {
@@ -194,16 +231,96 @@ export class DynamoBatchJobStore implements BatchJobRepository {
                 ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
               },
             },
+            {
+              // Not recorded by block either.
+              ConditionCheck: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
+                ConditionExpression: 'attribute_not_exists(#outcome)',
+                ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
+              },
+            },
           ],
         }),
       );
       return true;
     } catch (error) {
+      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
       if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        codes?.[0]?.Code === 'ConditionalCheckFailed' ||
+        codes?.[2]?.Code === 'ConditionalCheckFailed'
       )
         return false;
+      throw error;
+    }
+  }
+
+  async recordOutcomes(jobId: string, outcomes: readonly BatchOutcome[]): Promise<boolean> {
+    const first = outcomes[0];
+    if (first === undefined) return true;
+    const block = blockOf(first.index);
+    if (outcomes.some((outcome) => blockOf(outcome.index) !== block))
+      throw new ServiceError('VALIDATION', `outcomes must be of one block of ${OUTCOME_BLOCK}`);
+    if (new Set(outcomes.map((outcome) => outcome.index)).size !== outcomes.length)
+      throw new ServiceError('VALIDATION', 'an outcome is given twice');
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const conditions: string[] = [];
+    outcomes.forEach((outcome, n) => {
+      names[`#o${n}`] = outcomeAttribute(outcome.index);
+      // Absent fields stay absent (no nulls), as the record type says.
+      values[`:o${n}`] = {
+        state: outcome.state,
+        ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+      set.push(`#o${n} = :o${n}`);
+      conditions.push(`attribute_not_exists(#o${n})`);
+    });
+    const issued = outcomes.filter((outcome) => outcome.state === 'issued').length;
+    try {
+      await this.#documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) },
+                UpdateExpression: `SET ${set.join(', ')}`,
+                ConditionExpression: conditions.join(' AND '),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+                UpdateExpression: 'ADD #issued :issued, #failed :failed SET #updatedAt = :now',
+                ConditionExpression: 'attribute_exists(#pk)',
+                ExpressionAttributeNames: {
+                  '#pk': KEY.pk,
+                  '#issued': 'issued',
+                  '#failed': 'failed',
+                  '#updatedAt': 'updatedAt',
+                },
+                ExpressionAttributeValues: {
+                  ':issued': issued,
+                  ':failed': outcomes.length - issued,
+                  ':now': this.#clock.now().toISOString(),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
+      if (codes?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (codes?.[1]?.Code === 'ConditionalCheckFailed')
+        throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`, { cause: error });
       throw error;
     }
   }
