@@ -107,7 +107,7 @@ async function statusListJwt(signer: LocalSigner, kid: string): Promise<string> 
 }
 
 /**
- * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`, `csv-award`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `pathways`, `cold-start`, `web`, `csv-award`, `batch`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
@@ -116,6 +116,7 @@ const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   'cold-start': async () => (await import('./cold-start.ts')).coldStartRows(),
   web: async () => (await import('./web-app.ts')).webAppRows(),
   'csv-award': async () => (await import('./csv-award.ts')).csvAwardRows(),
+  batch: async () => (await import('./batch-issuance.ts')).batchIssuanceRows(),
 };
 
 async function main(): Promise<void> {
@@ -305,6 +306,8 @@ async function main(): Promise<void> {
         },
       );
     }
+    if (process.env.BENCH_BATCH !== '0')
+      rows.push(...(await (await import('./batch-issuance.ts')).batchIssuanceRows()));
     if (process.env.BENCH_CSV_AWARD !== '0')
       rows.push(...(await (await import('./csv-award.ts')).csvAwardRows()));
     if (process.env.BENCH_VERIFY_COST !== '0')

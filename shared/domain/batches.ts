@@ -146,12 +146,11 @@ async function runBatch(
   await ctx.batchJobs.setState(jobId, 'running');
   const pending = await pendingRecipients(ctx, jobId);
   const setup = await issuanceSetup(ctx, job);
-  const award = (recipients: readonly BatchRecipientRecord[]) =>
-    awardBlock(ctx, job, recipients, setup, resumed);
+  const statuses = new StatusPool(ctx, job.issuerId, pending.length);
 
-  // Recipients go by outcome block (indexes [100k, 100k + 100)): each block claims its status
-  // indexes, writes its credentials and records its outcomes in a few requests, and no two
-  // workers ever write the same block's outcomes.
+  // Recipients go by outcome block (indexes [100k, 100k + 100)): each block's credentials are
+  // stored together and its outcomes recorded in one write, and no two workers ever write the
+  // same block's outcomes.
   const blocks = new Map<number, BatchRecipientRecord[]>();
   for (const recipient of pending) {
     const block = Math.floor(recipient.index / OUTCOME_BLOCK);
@@ -160,18 +159,32 @@ async function runBatch(
   const queue = [...blocks.values()];
   let next = 0;
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
+    // Each worker signs its next block while the writes of the one before are in flight, so
+    // signing and the table's work overlap; a worker has one block's writes out at a time.
+    let writing: Promise<void> = Promise.resolve();
     while (next < queue.length) {
       const block = queue[next];
       next += 1;
-      if (block) await award(block);
+      if (!block) continue;
+      const prepared = await prepareBlock(ctx, job, block, setup, statuses, resumed);
+      await writing;
+      writing = commitBlock(ctx, job.id, prepared);
+      // Awaited before the next commit or at the end; a failure meanwhile is not unhandled.
+      writing.catch(() => {});
     }
+    await writing;
   });
   await Promise.all(workers);
   // Done only when nobody is pending: a recipient another run holds, or an outcome whose write
-  // failed, keeps the job open (and this run failed, so the stream delivers it again).
-  const left = await pendingRecipients(ctx, jobId);
-  if (left.length > 0)
-    throw new ServiceError('UNAVAILABLE', `batch job ${jobId} still has ${left.length} pending`);
+  // failed, keeps the job open (and this run failed, so the stream delivers it again). The
+  // counters move in the same write as the outcomes they count, so a full count settles it
+  // without listing every recipient again.
+  const counted = await ctx.batchJobs.get(jobId);
+  if (!counted || counted.issued + counted.failed !== counted.total) {
+    const left = await pendingRecipients(ctx, jobId);
+    if (left.length > 0)
+      throw new ServiceError('UNAVAILABLE', `batch job ${jobId} still has ${left.length} pending`);
+  }
   await ctx.batchJobs.setState(jobId, 'done');
   return (await ctx.batchJobs.get(jobId)) ?? job;
 }
@@ -212,88 +225,114 @@ async function issuanceSetup(
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** A block signed and ready to store: its credentials and the outcomes decided so far. */
+interface PreparedBlock {
+  readonly records: readonly CredentialRecord[];
+  readonly outcomes: Map<number, BatchOutcome>;
+  /** Recipient index by credential id. */
+  readonly indexOf: ReadonlyMap<string, number>;
+}
+
+const issuedOutcome = (index: number, credentialId: string): BatchOutcome => ({
+  index,
+  state: 'issued',
+  credentialId,
+});
+const failedOutcome = (index: number, error: unknown): BatchOutcome => ({
+  index,
+  state: 'failed',
+  error: messageOf(error),
+});
+
 /**
- * Awards one block's pending recipients: claims their status indexes in one allocation, signs
- * each credential, stores them together and records every outcome in one write. A recipient
- * whose credential already exists (a replayed stream record, a retry after a crash) is
- * recorded as issued with that credential; a signing or storage failure is recorded as failed
- * with its reason. What cannot be decided (the table unreachable even to read) is left pending
- * and fails the run, to be resumed.
+ * Signs one block's pending recipients, each with a status index from the run's pool. A
+ * recipient whose credential already exists (a replayed stream record, a retry after a crash)
+ * is issued with that credential, without signing again (which would also spend a status
+ * entry); a recipient whose signing fails is failed with the reason.
  */
-async function awardBlock(
+async function prepareBlock(
   ctx: ServiceContext,
   job: BatchJobRecord,
   recipients: readonly BatchRecipientRecord[],
   setup: IssuanceSetup | ServiceError,
+  statuses: StatusPool,
   resumed: boolean,
-): Promise<void> {
+): Promise<PreparedBlock> {
   const outcomes = new Map<number, BatchOutcome>();
-  const issued = (index: number, credentialId: string) =>
-    outcomes.set(index, { index, state: 'issued', credentialId });
-  const failed = (index: number, error: unknown) =>
-    outcomes.set(index, { index, state: 'failed', error: messageOf(error) });
-
   let todo = recipients;
   if (resumed) {
-    // Reconciled without signing again (which would also spend a status list entry).
     const stored = await Promise.all(
       todo.map((recipient) => ctx.credentials.get(credentialIdFor(job.id, recipient.index))),
     );
     todo = todo.filter((recipient, n) => {
       const found = stored[n];
-      if (found) issued(recipient.index, found.id);
+      if (found) outcomes.set(recipient.index, issuedOutcome(recipient.index, found.id));
       return !found;
     });
   }
-  if (setup instanceof ServiceError) {
-    for (const recipient of todo) failed(recipient.index, setup);
-    todo = [];
-  }
-
   const records: CredentialRecord[] = [];
-  if (todo.length > 0 && !(setup instanceof ServiceError)) {
-    const statuses = await allocateStatuses(ctx, job.issuerId, todo.length);
-    for (const [n, recipient] of todo.entries()) {
-      const status = statuses[n];
-      if (status instanceof Error || status === undefined) {
-        failed(recipient.index, status ?? 'no status index');
-        continue;
-      }
-      try {
-        const { record } = await signCredential(
-          ctx,
-          setup.issuer,
-          setup.achievement,
-          {
-            recipient: subjectOf(recipient.recipient),
-            credentialId: credentialIdFor(job.id, recipient.index),
-            ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
-          },
-          status,
-          setup.key,
-        );
-        records.push(record);
-      } catch (error) {
-        failed(recipient.index, error);
-      }
+  const indexOf = new Map<string, number>();
+  if (setup instanceof ServiceError) {
+    for (const recipient of todo)
+      outcomes.set(recipient.index, failedOutcome(recipient.index, setup));
+    return { records, outcomes, indexOf };
+  }
+  const assigned = todo.length > 0 ? await statuses.take(todo.length) : [];
+  for (const [n, recipient] of todo.entries()) {
+    const status = assigned[n];
+    const credentialId = credentialIdFor(job.id, recipient.index);
+    try {
+      if (status instanceof Error || status === undefined)
+        throw status ?? new Error('no status index');
+      const { record } = await signCredential(
+        ctx,
+        setup.issuer,
+        setup.achievement,
+        {
+          recipient: subjectOf(recipient.recipient),
+          credentialId,
+          ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
+        },
+        status,
+        setup.key,
+      );
+      records.push(record);
+      indexOf.set(credentialId, recipient.index);
+    } catch (error) {
+      outcomes.set(recipient.index, failedOutcome(recipient.index, error));
     }
   }
+  return { records, outcomes, indexOf };
+}
 
-  const indexOf = new Map(
-    todo.map((recipient) => [credentialIdFor(job.id, recipient.index), recipient.index]),
-  );
-  // Whatever failed — the write, or only the write's answer — the stored credential is the
-  // truth: if it exists the recipient was issued, else it failed. A read that fails too
-  // leaves the block pending and fails the run, to be resumed.
+/**
+ * Stores a prepared block's credentials (together where the store can) and records every
+ * outcome of the block. Whatever failed — the write, or only the write's answer — the stored
+ * credential is the truth: if it exists the recipient was issued, else it failed. A read that
+ * fails too leaves the block pending and fails the run, to be resumed.
+ */
+async function commitBlock(
+  ctx: ServiceContext,
+  jobId: string,
+  { records, outcomes, indexOf }: PreparedBlock,
+): Promise<void> {
+  const indexOfRecord = (record: CredentialRecord) => indexOf.get(record.id) as number;
   const settle = async (record: CredentialRecord, error: unknown) => {
-    const index = indexOf.get(record.id) as number;
-    if (await ctx.credentials.get(record.id)) issued(index, record.id);
-    else failed(index, error);
+    const index = indexOfRecord(record);
+    outcomes.set(
+      index,
+      (await ctx.credentials.get(record.id))
+        ? issuedOutcome(index, record.id)
+        : failedOutcome(index, error),
+    );
   };
+  let made = 0;
   if (ctx.credentials.createMany && records.length > 0) {
     try {
       await ctx.credentials.createMany(records);
-      for (const record of records) issued(indexOf.get(record.id) as number, record.id);
+      made = records.length;
+      for (const record of records)
+        outcomes.set(indexOfRecord(record), issuedOutcome(indexOfRecord(record), record.id));
     } catch (error) {
       for (const record of records) await settle(record, error);
     }
@@ -301,45 +340,70 @@ async function awardBlock(
     for (const record of records) {
       try {
         await ctx.credentials.create(record);
-        issued(indexOf.get(record.id) as number, record.id);
+        made += 1;
+        outcomes.set(indexOfRecord(record), issuedOutcome(indexOfRecord(record), record.id));
       } catch (error) {
         await settle(record, error);
       }
     }
   }
-  noteMetric(
-    'CredentialsIssued',
-    records.filter((record) => outcomes.get(indexOf.get(record.id) as number)?.state === 'issued')
-      .length,
-  );
-  await recordOutcomes(ctx, job.id, [...outcomes.values()]);
+  noteMetric('CredentialsIssued', made);
+  await recordOutcomes(ctx, jobId, [...outcomes.values()]);
 }
 
+/** Status indexes claimed for a run at most this many at a time (a crash leaves at most this gap). */
+const STATUS_POOL = 500;
+
 /**
- * `count` status indexes: one block allocation where the store offers it, else one index at
- * a time. A failed allocation is the failure of the recipients it was for.
+ * The run's status indexes: claimed in blocks of up to {@link STATUS_POOL} with one
+ * allocation each where the store offers block allocation, handed to the workers as they
+ * sign. Indexes left over when the run ends, or dies, are gaps in the list, never reused.
  */
-async function allocateStatuses(
-  ctx: ServiceContext,
-  issuerId: string,
-  count: number,
-): Promise<(StatusAssignment | Error)[]> {
-  if (ctx.statusLists.allocateBlock) {
-    try {
-      return await ctx.statusLists.allocateBlock(issuerId, count);
-    } catch {
-      // Recipient by recipient instead: each gets its own allocation and its own reason.
-    }
+class StatusPool {
+  readonly #ctx: ServiceContext;
+  readonly #issuerId: string;
+  #expected: number;
+  #free: StatusAssignment[] = [];
+  #turn: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: ServiceContext, issuerId: string, expected: number) {
+    this.#ctx = ctx;
+    this.#issuerId = issuerId;
+    this.#expected = expected;
   }
-  const statuses: (StatusAssignment | Error)[] = [];
-  for (let n = 0; n < count; n += 1) {
-    try {
-      statuses.push(await ctx.statusLists.allocate(issuerId));
-    } catch (error) {
-      statuses.push(error instanceof Error ? error : new Error(String(error)));
+
+  /** `count` indexes, or for each recipient the failure that left it without one. */
+  async take(count: number): Promise<(StatusAssignment | Error)[]> {
+    const { allocateBlock } = this.#ctx.statusLists;
+    if (allocateBlock) {
+      // One taker at a time, so two workers never both refill.
+      const taken = this.#turn.then(async () => {
+        if (this.#free.length < count) {
+          const want = Math.max(count, Math.min(STATUS_POOL, this.#expected)) - this.#free.length;
+          this.#free.push(
+            ...(await allocateBlock.call(this.#ctx.statusLists, this.#issuerId, want)),
+          );
+        }
+        this.#expected = Math.max(0, this.#expected - count);
+        return this.#free.splice(0, count);
+      });
+      this.#turn = taken.catch(() => {});
+      try {
+        return await taken;
+      } catch {
+        // Recipient by recipient instead: each gets its own allocation and its own reason.
+      }
     }
+    const statuses: (StatusAssignment | Error)[] = [];
+    for (let n = 0; n < count; n += 1) {
+      try {
+        statuses.push(await this.#ctx.statusLists.allocate(this.#issuerId));
+      } catch (error) {
+        statuses.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return statuses;
   }
-  return statuses;
 }
 
 /** Records a block's outcomes in one write where the store can, else one by one. */

@@ -39,6 +39,8 @@ const META = 'META';
 /** GSI2 partition of the batch jobs not yet done. */
 export const OPEN_BATCH_JOBS = 'JOBS#OPEN#BATCH';
 const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
+/** BatchWriteItem requests in flight while a job's recipients are stored. */
+const CREATE_CONCURRENCY = 4;
 const blockOf = (index: number) => Math.floor(index / OUTCOME_BLOCK);
 const outcomeSk = (block: number) => `O#${block.toString().padStart(6, '0')}`;
 const outcomeAttribute = (index: number) => `o${index}`;
@@ -56,25 +58,36 @@ export class DynamoBatchJobStore implements BatchJobRepository {
 
   async create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void> {
     // Recipients first, the job item last: the job's INSERT on the stream is what starts the
-    // processing, and by then every recipient is in place.
-    for (let start = 0; start < recipients.length; start += 25) {
-      let requests = recipients.slice(start, start + 25).map((recipient) => ({
-        PutRequest: {
-          Item: { [KEY.pk]: `JOB#${job.id}`, [KEY.sk]: recipientSk(recipient.index), ...recipient },
-        },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        const result = await this.#documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
-        if (requests.length > 0) {
-          if (attempt >= 8)
-            throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
-          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    // processing, and by then every recipient is in place. A few requests in flight at once
+    // keep a 10,000-recipient request well within an API's time limit.
+    let next = 0;
+    const writer = async () => {
+      while (next < recipients.length) {
+        const start = next;
+        next += 25;
+        let requests = recipients.slice(start, start + 25).map((recipient) => ({
+          PutRequest: {
+            Item: {
+              [KEY.pk]: `JOB#${job.id}`,
+              [KEY.sk]: recipientSk(recipient.index),
+              ...recipient,
+            },
+          },
+        }));
+        for (let attempt = 0; requests.length > 0; attempt += 1) {
+          const result = await this.#documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+          );
+          requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+          if (requests.length > 0) {
+            if (attempt >= 8)
+              throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          }
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, writer));
     await this.#documents.send(
       new TransactWriteCommand({
         TransactItems: [
