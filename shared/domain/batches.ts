@@ -114,8 +114,8 @@ const credentialIdFor = (jobId: string, index: number) => derivedCredentialId(`$
 const running = new SingleFlight<ServiceContext, BatchJobRecord>();
 
 /**
- * Issues every pending recipient of a job, `concurrency` blocks of up to 100 at a time. A recipient whose
- * credential already exists (a replayed stream record, a retry after a crash) is recorded as
+ * Issues every pending recipient of a job, `concurrency` workers each on its own block of up to
+ * 100 recipients (see {@link awardBlock}). A recipient whose credential already exists (a replayed stream record, a retry after a crash) is recorded as
  * issued with that credential; a signing or storage failure is recorded as failed with its
  * reason; nobody is issued twice and nobody is left unrecorded. The recipients' items are the
  * durable checkpoint: a run that dies part-way is resumed by running the job again, which
@@ -159,20 +159,15 @@ async function runBatch(
   const queue = [...blocks.values()];
   let next = 0;
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
-    // Each worker signs its next block while the writes of the one before are in flight, so
-    // signing and the table's work overlap; a worker has one block's writes out at a time.
-    let writing: Promise<void> = Promise.resolve();
+    // Each worker signs while its last write is in flight, so signing and the table's work
+    // overlap; a worker has one request out at a time.
+    const writes = new WriteQueue();
     while (next < queue.length) {
       const block = queue[next];
       next += 1;
-      if (!block) continue;
-      const prepared = await prepareBlock(ctx, job, block, setup, statuses, resumed);
-      await writing;
-      writing = commitBlock(ctx, job.id, prepared);
-      // Awaited before the next commit or at the end; a failure meanwhile is not unhandled.
-      writing.catch(() => {});
+      if (block) await awardBlock(ctx, job, block, { setup, statuses, resumed, writes });
     }
-    await writing;
+    await writes.drained();
   });
   await Promise.all(workers);
   // Done only when nobody is pending: a recipient another run holds, or an outcome whose write
@@ -225,14 +220,6 @@ async function issuanceSetup(
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A block signed and ready to store: its credentials and the outcomes decided so far. */
-interface PreparedBlock {
-  readonly records: readonly CredentialRecord[];
-  readonly outcomes: Map<number, BatchOutcome>;
-  /** Recipient index by credential id. */
-  readonly indexOf: ReadonlyMap<string, number>;
-}
-
 const issuedOutcome = (index: number, credentialId: string): BatchOutcome => ({
   index,
   state: 'issued',
@@ -244,20 +231,50 @@ const failedOutcome = (index: number, error: unknown): BatchOutcome => ({
   error: messageOf(error),
 });
 
+/** Credentials stored per request of a block (BatchWriteItem's limit). */
+const WRITE_CHUNK = 25;
+/** Recipients whose outcomes are recorded (and counted) in one write. */
+const OUTCOME_CHUNK = 50;
+
 /**
- * Signs one block's pending recipients, each with a status index from the run's pool. A
- * recipient whose credential already exists (a replayed stream record, a retry after a crash)
- * is issued with that credential, without signing again (which would also spend a status
- * entry); a recipient whose signing fails is failed with the reason.
+ * One worker's writes, one at a time and in order: `push` waits for the write before (and
+ * throws its failure) and starts the next, so the worker signs on meanwhile.
  */
-async function prepareBlock(
+class WriteQueue {
+  #tail: Promise<void> = Promise.resolve();
+
+  async push(write: () => Promise<void>): Promise<void> {
+    await this.#tail;
+    const next = write();
+    // Awaited by the next push or by drained(); a failure meanwhile is not unhandled.
+    next.catch(() => {});
+    this.#tail = next;
+  }
+
+  drained(): Promise<void> {
+    return this.#tail;
+  }
+}
+
+/**
+ * Awards one block's pending recipients: status indexes from the run's pool, credentials
+ * signed and stored 25 at a time, outcomes recorded and counted 50 at a time. A recipient
+ * whose credential already exists (a replayed stream record, a retry after a crash) is issued
+ * with that credential without signing again (which would also spend a status entry); one
+ * whose signing fails is failed with the reason.
+ */
+async function awardBlock(
   ctx: ServiceContext,
   job: BatchJobRecord,
   recipients: readonly BatchRecipientRecord[],
-  setup: IssuanceSetup | ServiceError,
-  statuses: StatusPool,
-  resumed: boolean,
-): Promise<PreparedBlock> {
+  run: {
+    readonly setup: IssuanceSetup | ServiceError;
+    readonly statuses: StatusPool;
+    readonly resumed: boolean;
+    readonly writes: WriteQueue;
+  },
+): Promise<void> {
+  const { setup, statuses, resumed, writes } = run;
   const outcomes = new Map<number, BatchOutcome>();
   let todo = recipients;
   if (resumed) {
@@ -270,55 +287,64 @@ async function prepareBlock(
       return !found;
     });
   }
-  const records: CredentialRecord[] = [];
-  const indexOf = new Map<string, number>();
   if (setup instanceof ServiceError) {
     for (const recipient of todo)
       outcomes.set(recipient.index, failedOutcome(recipient.index, setup));
-    return { records, outcomes, indexOf };
+    todo = [];
   }
+  const recorded = new Set<number>();
+  const record = () => {
+    const due = [...outcomes.values()].filter((outcome) => !recorded.has(outcome.index));
+    for (const outcome of due) recorded.add(outcome.index);
+    return recordOutcomes(ctx, job.id, due);
+  };
   const assigned = todo.length > 0 ? await statuses.take(todo.length) : [];
-  for (const [n, recipient] of todo.entries()) {
-    const status = assigned[n];
-    const credentialId = credentialIdFor(job.id, recipient.index);
-    try {
-      if (status instanceof Error || status === undefined)
-        throw status ?? new Error('no status index');
-      const { record } = await signCredential(
-        ctx,
-        setup.issuer,
-        setup.achievement,
-        {
-          recipient: subjectOf(recipient.recipient),
-          credentialId,
-          ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
-        },
-        status,
-        setup.key,
-      );
-      records.push(record);
-      indexOf.set(credentialId, recipient.index);
-    } catch (error) {
-      outcomes.set(recipient.index, failedOutcome(recipient.index, error));
+  for (let start = 0; start < todo.length && !(setup instanceof ServiceError); ) {
+    const records: { readonly index: number; readonly record: CredentialRecord }[] = [];
+    for (const [n, recipient] of todo.slice(start, start + WRITE_CHUNK).entries()) {
+      const status = assigned[start + n];
+      try {
+        if (status instanceof Error || status === undefined)
+          throw status ?? new Error('no status index');
+        const { record } = await signCredential(
+          ctx,
+          setup.issuer,
+          setup.achievement,
+          {
+            recipient: subjectOf(recipient.recipient),
+            credentialId: credentialIdFor(job.id, recipient.index),
+            ...(recipient.learnerId ? { learnerId: recipient.learnerId } : {}),
+          },
+          status,
+          setup.key,
+        );
+        records.push({ index: recipient.index, record });
+      } catch (error) {
+        outcomes.set(recipient.index, failedOutcome(recipient.index, error));
+      }
     }
+    start += WRITE_CHUNK;
+    await writes.push(() => storeCredentials(ctx, records, outcomes));
+    // Progress shows every OUTCOME_CHUNK recipients, not only once a block of 100 is through.
+    if (start % OUTCOME_CHUNK === 0 && start < todo.length) await writes.push(record);
   }
-  return { records, outcomes, indexOf };
+  // Queued after the credential writes: it records what they decided.
+  await writes.push(record);
 }
 
 /**
- * Stores a prepared block's credentials (together where the store can) and records every
- * outcome of the block. Whatever failed — the write, or only the write's answer — the stored
- * credential is the truth: if it exists the recipient was issued, else it failed. A read that
- * fails too leaves the block pending and fails the run, to be resumed.
+ * Stores signed credentials (in one request where the store can) and notes each outcome.
+ * Whatever failed — the write, or only the write's answer — the stored credential is the
+ * truth: if it exists the recipient was issued, else it failed. A read that fails too leaves
+ * the block pending and fails the run, to be resumed.
  */
-async function commitBlock(
+async function storeCredentials(
   ctx: ServiceContext,
-  jobId: string,
-  { records, outcomes, indexOf }: PreparedBlock,
+  records: readonly { readonly index: number; readonly record: CredentialRecord }[],
+  outcomes: Map<number, BatchOutcome>,
 ): Promise<void> {
-  const indexOfRecord = (record: CredentialRecord) => indexOf.get(record.id) as number;
-  const settle = async (record: CredentialRecord, error: unknown) => {
-    const index = indexOfRecord(record);
+  if (records.length === 0) return;
+  const settle = async ({ index, record }: (typeof records)[number], error: unknown) => {
     outcomes.set(
       index,
       (await ctx.credentials.get(record.id))
@@ -327,28 +353,26 @@ async function commitBlock(
     );
   };
   let made = 0;
-  if (ctx.credentials.createMany && records.length > 0) {
+  if (ctx.credentials.createMany) {
     try {
-      await ctx.credentials.createMany(records);
+      await ctx.credentials.createMany(records.map(({ record }) => record));
       made = records.length;
-      for (const record of records)
-        outcomes.set(indexOfRecord(record), issuedOutcome(indexOfRecord(record), record.id));
+      for (const { index, record } of records) outcomes.set(index, issuedOutcome(index, record.id));
     } catch (error) {
-      for (const record of records) await settle(record, error);
+      for (const entry of records) await settle(entry, error);
     }
   } else {
-    for (const record of records) {
+    for (const entry of records) {
       try {
-        await ctx.credentials.create(record);
+        await ctx.credentials.create(entry.record);
         made += 1;
-        outcomes.set(indexOfRecord(record), issuedOutcome(indexOfRecord(record), record.id));
+        outcomes.set(entry.index, issuedOutcome(entry.index, entry.record.id));
       } catch (error) {
-        await settle(record, error);
+        await settle(entry, error);
       }
     }
   }
   noteMetric('CredentialsIssued', made);
-  await recordOutcomes(ctx, jobId, [...outcomes.values()]);
 }
 
 /** Status indexes claimed for a run at most this many at a time (a crash leaves at most this gap). */
