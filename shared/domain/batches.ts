@@ -144,32 +144,27 @@ async function runBatch(
   // pending recipients may already hold a credential, recorded nowhere yet.
   const resumed = job.state === 'running';
   await ctx.batchJobs.setState(jobId, 'running');
-  const pending = await pendingRecipients(ctx, jobId);
   const setup = await issuanceSetup(ctx, job);
-  const statuses = new StatusPool(ctx, job.issuerId, pending.length);
+  const statuses = new StatusPool(ctx, job.issuerId, job.total - job.issued - job.failed);
+  const blocks = new BlockQueue();
+  // Listed page by page while the workers award what is listed already.
+  const listing = listPendingBlocks(ctx, jobId, blocks);
+  listing.catch(() => {});
 
-  // Recipients go by outcome block (indexes [100k, 100k + 100)): each block's credentials are
-  // stored together and its outcomes recorded in one write, and no two workers ever write the
-  // same block's outcomes.
-  const blocks = new Map<number, BatchRecipientRecord[]>();
-  for (const recipient of pending) {
-    const block = Math.floor(recipient.index / OUTCOME_BLOCK);
-    blocks.set(block, [...(blocks.get(block) ?? []), recipient]);
-  }
-  const queue = [...blocks.values()];
-  let next = 0;
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
     // Each worker signs while its last write is in flight, so signing and the table's work
     // overlap; a worker has one request out at a time.
     const writes = new WriteQueue();
-    while (next < queue.length) {
-      const block = queue[next];
-      next += 1;
-      if (block) await awardBlock(ctx, job, block, { setup, statuses, resumed, writes });
+    try {
+      for (let block = await blocks.next(); block; block = await blocks.next())
+        await awardBlock(ctx, job, block, { setup, statuses, resumed, writes });
+    } finally {
+      // Nothing new starts once a worker has failed; what is in flight settles first.
+      blocks.close();
     }
     await writes.drained();
   });
-  await Promise.all(workers);
+  await Promise.all([listing, ...workers]);
   // Done only when nobody is pending: a recipient another run holds, or an outcome whose write
   // failed, keeps the job open (and this run failed, so the stream delivers it again). The
   // counters move in the same write as the outcomes they count, so a full count settles it
@@ -182,6 +177,71 @@ async function runBatch(
   }
   await ctx.batchJobs.setState(jobId, 'done');
   return (await ctx.batchJobs.get(jobId)) ?? job;
+}
+
+/**
+ * The pending recipients of a job in outcome blocks (indexes [100k, 100k + 100)), handed to
+ * the workers as the listing reaches them: each block's credentials are stored together and
+ * its outcomes recorded on one item, and no two workers ever have the same block.
+ */
+class BlockQueue {
+  readonly #ready: BatchRecipientRecord[][] = [];
+  #ended = false;
+  #waiting: (() => void)[] = [];
+
+  add(block: BatchRecipientRecord[]): void {
+    this.#ready.push(block);
+    this.#wake();
+  }
+
+  /** No more blocks: the listing ended, or failed, or a worker did. */
+  close(): void {
+    this.#ended = true;
+    this.#wake();
+  }
+
+  /** The next block, waiting for the listing if need be; undefined once there is none. */
+  async next(): Promise<BatchRecipientRecord[] | undefined> {
+    for (;;) {
+      const block = this.#ready.shift();
+      if (block || this.#ended) return block;
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+/** Lists the job's pending recipients into `blocks`, a block once it is complete. */
+async function listPendingBlocks(
+  ctx: ServiceContext,
+  jobId: string,
+  blocks: BlockQueue,
+): Promise<void> {
+  let cursor: string | undefined;
+  let current: BatchRecipientRecord[] = [];
+  try {
+    do {
+      const page = await ctx.batchJobs.recipients(jobId, cursor);
+      for (const recipient of page.items) {
+        const block = Math.floor(recipient.index / OUTCOME_BLOCK);
+        const first = current[0];
+        if (first && Math.floor(first.index / OUTCOME_BLOCK) !== block) {
+          blocks.add(current);
+          current = [];
+        }
+        if (recipient.state === 'pending') current.push(recipient);
+      }
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    if (current.length > 0) blocks.add(current);
+  } finally {
+    blocks.close();
+  }
 }
 
 /** What every credential of a job is made with, read once per run. */
