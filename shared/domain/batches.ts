@@ -115,7 +115,7 @@ const running = new SingleFlight<ServiceContext, BatchJobRecord>();
 
 /**
  * Issues every pending recipient of a job, `concurrency` workers each on its own block of up to
- * 100 recipients (see {@link awardBlock}). A recipient whose credential already exists (a replayed stream record, a retry after a crash) is recorded as
+ * 50 recipients (see {@link awardBlock}). A recipient whose credential already exists (a replayed stream record, a retry after a crash) is recorded as
  * issued with that credential; a signing or storage failure is recorded as failed with its
  * reason; nobody is issued twice and nobody is left unrecorded. The recipients' items are the
  * durable checkpoint: a run that dies part-way is resumed by running the job again, which
@@ -180,7 +180,7 @@ async function runBatch(
 }
 
 /**
- * The pending recipients of a job in outcome blocks (indexes [100k, 100k + 100)), handed to
+ * The pending recipients of a job in outcome blocks (indexes [50k, 50k + 50)), handed to
  * the workers as the listing reaches them: each block's credentials are stored together and
  * its outcomes recorded on one item, and no two workers ever have the same block.
  */
@@ -293,8 +293,6 @@ const failedOutcome = (index: number, error: unknown): BatchOutcome => ({
 
 /** Credentials stored per request of a block (BatchWriteItem's limit). */
 const WRITE_CHUNK = 25;
-/** Recipients whose outcomes are recorded (and counted) in one write. */
-const OUTCOME_CHUNK = 50;
 
 /**
  * One worker's writes, one at a time and in order: `push` waits for the write before (and
@@ -318,7 +316,8 @@ class WriteQueue {
 
 /**
  * Awards one block's pending recipients: status indexes from the run's pool, credentials
- * signed and stored 25 at a time, outcomes recorded and counted 50 at a time. A recipient
+ * signed and stored 25 at a time, the block's outcomes recorded and counted in one write: with
+ * blocks of 50, progress moves in steps a user sees (and the outcome item stays small). A recipient
  * whose credential already exists (a replayed stream record, a retry after a crash) is issued
  * with that credential without signing again (which would also spend a status entry); one
  * whose signing fails is failed with the reason.
@@ -352,12 +351,6 @@ async function awardBlock(
       outcomes.set(recipient.index, failedOutcome(recipient.index, setup));
     todo = [];
   }
-  const recorded = new Set<number>();
-  const record = () => {
-    const due = [...outcomes.values()].filter((outcome) => !recorded.has(outcome.index));
-    for (const outcome of due) recorded.add(outcome.index);
-    return recordOutcomes(ctx, job.id, due);
-  };
   const assigned = todo.length > 0 ? await statuses.take(todo.length) : [];
   for (let start = 0; start < todo.length && !(setup instanceof ServiceError); ) {
     const records: { readonly index: number; readonly record: CredentialRecord }[] = [];
@@ -385,11 +378,9 @@ async function awardBlock(
     }
     start += WRITE_CHUNK;
     await writes.push(() => storeCredentials(ctx, records, outcomes));
-    // Progress shows every OUTCOME_CHUNK recipients, not only once a block of 100 is through.
-    if (start % OUTCOME_CHUNK === 0 && start < todo.length) await writes.push(record);
   }
   // Queued after the credential writes: it records what they decided.
-  await writes.push(record);
+  await writes.push(() => recordOutcomes(ctx, job.id, [...outcomes.values()]));
 }
 
 /**

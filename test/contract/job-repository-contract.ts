@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
-import type {
-  BatchJobRecord,
-  BatchRecipientRecord,
-  PathwayJobRecord,
-  PathwayVersionRecord,
+import {
+  type BatchJobRecord,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+  type PathwayJobRecord,
+  type PathwayVersionRecord,
 } from '#shared/domain/ports/repositories.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
@@ -102,7 +103,9 @@ export function jobRepositoryContracts(name: string, newTable: NewStoreTable): v
 
     it('records a block of outcomes in one write, all or none, counted and listed per recipient', async () => {
       const jobs = (await newTable()).batchJobs(clock);
-      const indexes = [0, 1, 2, 99, 100, 101];
+      // Indexes of the first outcome block (0, 1, 2, B - 1) and of the second (B, B + 1).
+      const B = OUTCOME_BLOCK;
+      const indexes = [0, 1, 2, B - 1, B, B + 1];
       await jobs.create(
         { ...batch('j1'), total: indexes.length },
         indexes.map((i) => recipient('j1', i)),
@@ -113,16 +116,16 @@ export function jobRepositoryContracts(name: string, newTable: NewStoreTable): v
       const first = await recordOutcomes('j1', [
         { index: 0, state: 'issued', credentialId: 'c0' },
         { index: 2, state: 'failed', error: 'no key' },
-        { index: 99, state: 'issued', credentialId: 'c99' },
+        { index: B - 1, state: 'issued', credentialId: 'c99' },
       ]);
       // One of these is recorded already: nothing of the call is.
       const overlapping = await recordOutcomes('j1', [
         { index: 1, state: 'issued', credentialId: 'c1' },
         { index: 2, state: 'issued', credentialId: 'c2' },
       ]);
-      const single = await jobs.recordOutcome('j1', 99, { state: 'failed', error: 'late' });
+      const single = await jobs.recordOutcome('j1', B - 1, { state: 'failed', error: 'late' });
       const nextBlock = await recordOutcomes('j1', [
-        { index: 100, state: 'issued', credentialId: 'c100' },
+        { index: B, state: 'issued', credentialId: 'c100' },
       ]);
 
       expect([first, overlapping, single, nextBlock]).toEqual([true, false, false, true]);
@@ -131,15 +134,15 @@ export function jobRepositoryContracts(name: string, newTable: NewStoreTable): v
         { ...recipient('j1', 0), state: 'issued', credentialId: 'c0' },
         recipient('j1', 1),
         { ...recipient('j1', 2), state: 'failed', error: 'no key' },
-        { ...recipient('j1', 99), state: 'issued', credentialId: 'c99' },
-        { ...recipient('j1', 100), state: 'issued', credentialId: 'c100' },
-        recipient('j1', 101),
+        { ...recipient('j1', B - 1), state: 'issued', credentialId: 'c99' },
+        { ...recipient('j1', B), state: 'issued', credentialId: 'c100' },
+        recipient('j1', B + 1),
       ]);
       // Outcomes of two blocks, or one recipient twice, are refused before anything is written.
       await expect(
         recordOutcomes('j1', [
           { index: 1, state: 'issued', credentialId: 'c1' },
-          { index: 101, state: 'issued', credentialId: 'c101' },
+          { index: B + 1, state: 'issued', credentialId: 'c101' },
         ]),
       ).rejects.toMatchObject({ code: 'VALIDATION' });
       await expect(

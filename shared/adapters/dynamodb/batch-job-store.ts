@@ -30,9 +30,9 @@ import { GSI2, KEY } from './table.ts';
  * the jobs a dead process left behind without scanning.
  *
  * A recipient's outcome is recorded either on its own item (`recordOutcome`: state, credential
- * id or error) or, for a batch run's recipients, on the outcome item of its block of 100
+ * id or error) or, for a batch run's recipients, on the outcome item of its block of 50
  * (`SK=O#<block>`, one attribute `o<index>` per recipient, `recordOutcomes`): one conditional
- * write records a hundred. Listing merges the two, so readers see one record per recipient.
+ * write records fifty. Listing merges the two, so readers see one record per recipient.
  */
 
 const META = 'META';

@@ -204,7 +204,7 @@ export interface BatchJobRepository {
     outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
   ): Promise<boolean>;
   /**
-   * Records the outcomes of recipients of one outcome block (indexes `[100k, 100k + 100)`,
+   * Records the outcomes of recipients of one outcome block (indexes `[50k, 50k + 50)`,
    * {@link OUTCOME_BLOCK}) and counts them on the job, in one write: false, and nothing
    * recorded, when any of them is recorded already. Optional: a store without it is given one
    * `recordOutcome` each.
@@ -213,7 +213,7 @@ export interface BatchJobRepository {
 }
 
 /** Recipients per outcome block: `recordOutcomes` takes recipients of one block at a time. */
-export const OUTCOME_BLOCK = 100;
+export const OUTCOME_BLOCK = 50;
 
 /** One recipient's outcome, as `recordOutcomes` takes it. */
 export interface BatchOutcome {

@@ -6,9 +6,9 @@ import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/mem
 
 /**
  * A batch larger than one page of its recipient listing (1,000) and not a whole number of
- * outcome blocks (100): the run awards blocks as the listing reaches them, and a block cut by
- * a page boundary is still one block. Some recipients were recorded before the run (by an
- * earlier one): they are left as they are.
+ * outcome blocks: the run awards blocks as the listing reaches them, each block whole, also
+ * at a page end. Some recipients were recorded before the run (by an earlier one): they are
+ * left as they are.
  */
 
 const vaultDir = useVaultDir();
