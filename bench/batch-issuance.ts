@@ -221,8 +221,12 @@ export async function batchIssuanceRows(): Promise<BenchRow[]> {
         rawRates.push((BATCH / (before + after)) * 1000);
         await check(jobId, BATCH);
       }
+      // On a shared machine a round's two sides move together: the row gives the round whose
+      // ratio is the median, so the figure and its baseline are from the same moment.
+      const ratios = batchRates.map((rate, n) => rate / (rawRates[n] as number));
+      const middle = ratios.indexOf(median(ratios.length % 2 ? ratios : ratios.slice(1)));
       process.stdout.write(
-        `batch issuance: ${BATCH} recipients × ${ROUNDS} rounds, concurrency ${CONCURRENCY}: ${batchRates.map((r) => r.toFixed(0)).join(', ')} credentials/s; BatchWriteItem of ${itemBytes} B items: ${rawRates.map((r) => r.toFixed(0)).join(', ')} items/s\n`,
+        `batch issuance: ${BATCH} recipients × ${ROUNDS} rounds, concurrency ${CONCURRENCY}; per round (credentials/s vs BatchWriteItem items/s of ${itemBytes} B items): ${batchRates.map((rate, n) => `${rate.toFixed(0)} vs ${(rawRates[n] as number).toFixed(0)} (${((ratios[n] as number) * 100).toFixed(0)}%)`).join(', ')}\n`,
       );
 
       // Through the stream consumer, as the service runs it.
@@ -273,10 +277,10 @@ export async function batchIssuanceRows(): Promise<BenchRow[]> {
       );
       return [
         {
-          metric: `batch issuance, ${BATCH} recipients, processBatch, concurrency ${CONCURRENCY} (median of ${ROUNDS}; warm status list pointer and key, results checked)`,
-          value: median(batchRates),
+          metric: `batch issuance, ${BATCH} recipients, processBatch, concurrency ${CONCURRENCY} (round of median ratio of ${ROUNDS}; warm status list pointer and key, results checked)`,
+          value: batchRates[middle] as number,
           baselineName: `DynamoDB Local BatchWriteItem, ${itemBytes} B credential items, 25/request, ${CONCURRENCY} in flight, bracketing each round`,
-          baseline: median(rawRates),
+          baseline: rawRates[middle] as number,
           target: '≥ 50%',
         },
         {
