@@ -44,8 +44,8 @@ import type { BenchRow } from './measure.ts';
  */
 
 const CONCURRENCY = 4;
-const BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
-const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 5);
+const BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 5000);
+const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 const STREAM_BATCH = Number(process.env.BENCH_STREAM_BATCH ?? 10_000);
 
 const median = (values: readonly number[]) => {
