@@ -29,10 +29,12 @@ import { GSI2, KEY } from './table.ts';
  * `JOBS#OPEN#BATCH` (a sparse index: the keys are removed when it is done), so a sweeper finds
  * the jobs a dead process left behind without scanning.
  *
- * A recipient's outcome is recorded either on its own item (`recordOutcome`: state, credential
- * id or error) or, for a batch run's recipients, on the outcome item of its block of 50
- * (`SK=O#<block>`, one attribute `o<index>` per recipient, `recordOutcomes`): one conditional
- * write records fifty. Listing merges the two, so readers see one record per recipient.
+ * A recipient's outcome is recorded on the outcome item of its block of 50 (`SK=O#<block>`,
+ * one attribute `o<index>` per recipient), conditional on that attribute being absent: one
+ * write records a block (`recordOutcomes`) or one recipient (`recordOutcome`), and no
+ * recipient is ever recorded or counted twice. Jobs recorded before outcome items existed
+ * have their outcomes on the recipients' own items. Listing merges the two, so readers see one
+ * record per recipient.
  */
 
 const META = 'META';
@@ -44,6 +46,12 @@ const CREATE_CONCURRENCY = 4;
 const blockOf = (index: number) => Math.floor(index / OUTCOME_BLOCK);
 const outcomeSk = (block: number) => `O#${block.toString().padStart(6, '0')}`;
 const outcomeAttribute = (index: number) => `o${index}`;
+/** What an outcome attribute holds; absent fields stay absent (no nulls), as the record type says. */
+const outcomeValue = (outcome: Omit<BatchOutcome, 'index'>) => ({
+  state: outcome.state,
+  ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+  ...(outcome.error ? { error: outcome.error } : {}),
+});
 
 export class DynamoBatchJobStore implements BatchJobRepository {
   readonly #documents: DynamoDBDocumentClient;
@@ -216,23 +224,25 @@ export class DynamoBatchJobStore implements BatchJobRepository {
         new TransactWriteCommand({
           TransactItems: [
             {
-              Update: {
+              // Pending on its own item: it exists, and no run from before block outcomes
+              // recorded it there.
+              ConditionCheck: {
                 TableName: this.#table,
                 Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
-                // Absent fields stay absent (no nulls), as the record type says.
-                UpdateExpression: `SET #state = :state${outcome.credentialId ? ', #cid = :cid' : ''}${outcome.error ? ', #error = :error' : ''}`,
                 ConditionExpression: '#state = :pending',
-                ExpressionAttributeNames: {
-                  '#state': 'state',
-                  ...(outcome.credentialId ? { '#cid': 'credentialId' } : {}),
-                  ...(outcome.error ? { '#error': 'error' } : {}),
-                },
-                ExpressionAttributeValues: {
-                  ':state': outcome.state,
-                  ':pending': 'pending',
-                  ...(outcome.credentialId ? { ':cid': outcome.credentialId } : {}),
-                  ...(outcome.error ? { ':error': outcome.error } : {}),
-                },
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':pending': 'pending' },
+              },
+            },
+            {
+              // Recorded where every outcome is, so one condition covers both ways to record.
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
+                UpdateExpression: 'SET #outcome = :outcome',
+                ConditionExpression: 'attribute_not_exists(#outcome)',
+                ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
+                ExpressionAttributeValues: { ':outcome': outcomeValue(outcome) },
               },
             },
             {
@@ -244,15 +254,6 @@ export class DynamoBatchJobStore implements BatchJobRepository {
                 ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
               },
             },
-            {
-              // Not recorded by block either.
-              ConditionCheck: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
-                ConditionExpression: 'attribute_not_exists(#outcome)',
-                ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
-              },
-            },
           ],
         }),
       );
@@ -261,7 +262,7 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
       if (
         codes?.[0]?.Code === 'ConditionalCheckFailed' ||
-        codes?.[2]?.Code === 'ConditionalCheckFailed'
+        codes?.[1]?.Code === 'ConditionalCheckFailed'
       )
         return false;
       throw error;
@@ -282,12 +283,7 @@ export class DynamoBatchJobStore implements BatchJobRepository {
     const conditions: string[] = [];
     outcomes.forEach((outcome, n) => {
       names[`#o${n}`] = outcomeAttribute(outcome.index);
-      // Absent fields stay absent (no nulls), as the record type says.
-      values[`:o${n}`] = {
-        state: outcome.state,
-        ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
-      };
+      values[`:o${n}`] = outcomeValue(outcome);
       set.push(`#o${n} = :o${n}`);
       conditions.push(`attribute_not_exists(#o${n})`);
     });
