@@ -76,7 +76,7 @@ const diRows = async () =>
   });
 
 /**
- * `BENCH_ONLY=search` (or `di`, `pathways`, `cold-start`, `web`, `csv-award`, `verification`) runs that part alone and prints its table;
+ * `BENCH_ONLY=search` (or `di`, `pathways`, `cold-start`, `web`, `csv-award`, `verification`, `batch`) runs that part alone and prints its table;
  * RESULTS.md keeps the last full run.
  */
 const ONLY: Record<string, () => Promise<BenchRow[]>> = {
@@ -88,6 +88,7 @@ const ONLY: Record<string, () => Promise<BenchRow[]>> = {
   'csv-award': async () => (await import('./csv-award.ts')).csvAwardRows(),
   verification: async () =>
     (await import('./verification.ts')).verificationRows({ rounds, roundMs }),
+  batch: async () => (await import('./batch-issuance.ts')).batchIssuanceRows(),
 };
 
 async function main(): Promise<void> {
@@ -181,6 +182,8 @@ async function main(): Promise<void> {
         },
       );
     }
+    if (process.env.BENCH_BATCH !== '0')
+      rows.push(...(await (await import('./batch-issuance.ts')).batchIssuanceRows()));
     if (process.env.BENCH_CSV_AWARD !== '0')
       rows.push(...(await (await import('./csv-award.ts')).csvAwardRows()));
     if (process.env.BENCH_VERIFY_COST !== '0')

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { noteMetric } from '#shared/core/metrics.ts';
+import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import type { EvidenceInput, ResultInput } from '#shared/credentials/model/build-input.ts';
 import { emailIdentity } from '#shared/credentials/model/identity.ts';
@@ -20,6 +21,7 @@ import type {
   CredentialRecord,
   IssuerRecord,
   PathwayAward,
+  StatusAssignment,
 } from './records/records.ts';
 
 export interface IssueInput {
@@ -70,11 +72,16 @@ export async function issueCredential(
   }
   requireSensibleDates(input, ctx.clock.now());
   const { recipient, ...rest } = input;
-  const identity = recipient.email === undefined ? undefined : emailIdentity(recipient.email);
-  return signAndStore(ctx, issuer, achievement, {
-    ...rest,
-    recipient: identity ? { identifier: [identity] } : { id: recipient.id as string },
-  });
+  return signAndStore(ctx, issuer, achievement, { ...rest, recipient: subjectOf(recipient) });
+}
+
+/**
+ * The credential subject of a recipient given by id (a DID or URL) or by email address (kept
+ * only as a salted hash).
+ */
+export function subjectOf(recipient: IssueInput['recipient']): SignInput['recipient'] {
+  if (recipient.email !== undefined) return { identifier: [emailIdentity(recipient.email)] };
+  return { id: recipient.id as string };
 }
 
 /**
@@ -129,11 +136,43 @@ export async function signAndStore(
   achievement: AchievementRecord,
   input: SignInput,
 ): Promise<IssuedCredential> {
-  const id = input.credentialId ?? `urn:uuid:${randomUUID()}`;
   // An index claimed for a credential that then fails to build stays unused: harmless, and
   // cheaper than a compensating write.
-  const purpose = achievement.statusPurpose ?? 'revocation';
   const status = await ctx.statusLists.allocate(issuer.id);
+  const issued = await signCredential(ctx, issuer, achievement, input, status);
+  await ctx.credentials.create(issued.record);
+  noteMetric('CredentialsIssued');
+  return issued;
+}
+
+/** The issuer's active key for an achievement's proof format, and its verification method. */
+export function signingKeyFor(
+  ctx: ServiceContext,
+  issuer: IssuerRecord,
+  achievement: AchievementRecord,
+): Promise<{ readonly signer: Signer; readonly verificationMethod: string }> {
+  return activeSigner(
+    ctx,
+    issuer,
+    achievement.proofFormat === 'eddsa-rdfc-2022' ? 'EdDSA' : achievement.algorithm,
+  );
+}
+
+/**
+ * Builds and signs a credential with a status entry already claimed, and returns the record
+ * to store (nothing is written). `key`, when given, is the issuer's signing key resolved once
+ * for many credentials (a batch award); otherwise it is looked up.
+ */
+export async function signCredential(
+  ctx: ServiceContext,
+  issuer: IssuerRecord,
+  achievement: AchievementRecord,
+  input: SignInput,
+  status: StatusAssignment,
+  key?: { readonly signer: Signer; readonly verificationMethod: string },
+): Promise<IssuedCredential> {
+  const id = input.credentialId ?? `urn:uuid:${randomUUID()}`;
+  const purpose = achievement.statusPurpose ?? 'revocation';
   const listUrl = urls.statusList(ctx.baseUrl, status.listId, purpose);
   let credential: Record<string, unknown>;
   try {
@@ -166,8 +205,8 @@ export async function signAndStore(
     throw asValidationError(error, '', '');
   }
   let signed: string;
+  const { signer, verificationMethod } = key ?? (await signingKeyFor(ctx, issuer, achievement));
   if (achievement.proofFormat === 'eddsa-rdfc-2022') {
-    const { signer, verificationMethod } = await activeSigner(ctx, issuer, 'EdDSA');
     const signedDocument = await createEddsaRdfc2022Proof(credential, signer, {
       verificationMethod,
       created: String(credential.validFrom),
@@ -177,7 +216,6 @@ export async function signAndStore(
     credential = { ...signedDocument, proof: [signedDocument.proof].flat() };
     signed = JSON.stringify(credential);
   } else {
-    const { signer, verificationMethod } = await activeSigner(ctx, issuer, achievement.algorithm);
     signed = await signVcJwt(credential, signer, { kid: verificationMethod });
   }
   const identity = 'identifier' in input.recipient ? input.recipient.identifier[0] : undefined;
@@ -197,8 +235,6 @@ export async function signAndStore(
     ...(typeof credential.validUntil === 'string' ? { validUntil: credential.validUntil } : {}),
     ...(input.award ? { award: input.award } : {}),
   };
-  await ctx.credentials.create(record);
-  noteMetric('CredentialsIssued');
   return { record, credential };
 }
 

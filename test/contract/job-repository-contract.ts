@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '#shared/core/clock.ts';
-import type {
-  BatchJobRecord,
-  BatchRecipientRecord,
-  PathwayJobRecord,
-  PathwayVersionRecord,
+import {
+  type BatchJobRecord,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+  type PathwayJobRecord,
+  type PathwayVersionRecord,
 } from '#shared/domain/ports/repositories.ts';
 import type { NewStoreTable } from './store-fixture.ts';
 
@@ -98,6 +99,59 @@ export function jobRepositoryContracts(name: string, newTable: NewStoreTable): v
         { ...recipient('j1', 1), state: 'failed', error: 'no key' },
         recipient('j1', 2),
       ]);
+    });
+
+    it('records a block of outcomes in one write, all or none, counted and listed per recipient', async () => {
+      const jobs = (await newTable()).batchJobs(clock);
+      // Indexes of the first outcome block (0, 1, 2, B - 1) and of the second (B, B + 1).
+      const B = OUTCOME_BLOCK;
+      const indexes = [0, 1, 2, B - 1, B, B + 1];
+      await jobs.create(
+        { ...batch('j1'), total: indexes.length },
+        indexes.map((i) => recipient('j1', i)),
+      );
+      const recordOutcomes = jobs.recordOutcomes?.bind(jobs);
+      if (!recordOutcomes) throw new Error('the store offers no block outcomes');
+
+      const first = await recordOutcomes('j1', [
+        { index: 0, state: 'issued', credentialId: 'c0' },
+        { index: 2, state: 'failed', error: 'no key' },
+        { index: B - 1, state: 'issued', credentialId: 'c99' },
+      ]);
+      // One of these is recorded already: nothing of the call is.
+      const overlapping = await recordOutcomes('j1', [
+        { index: 1, state: 'issued', credentialId: 'c1' },
+        { index: 2, state: 'issued', credentialId: 'c2' },
+      ]);
+      const single = await jobs.recordOutcome('j1', B - 1, { state: 'failed', error: 'late' });
+      const nextBlock = await recordOutcomes('j1', [
+        { index: B, state: 'issued', credentialId: 'c100' },
+      ]);
+
+      expect([first, overlapping, single, nextBlock]).toEqual([true, false, false, true]);
+      expect(await jobs.get('j1')).toMatchObject({ issued: 3, failed: 1, updatedAt: NOW });
+      expect((await jobs.recipients('j1')).items).toEqual([
+        { ...recipient('j1', 0), state: 'issued', credentialId: 'c0' },
+        recipient('j1', 1),
+        { ...recipient('j1', 2), state: 'failed', error: 'no key' },
+        { ...recipient('j1', B - 1), state: 'issued', credentialId: 'c99' },
+        { ...recipient('j1', B), state: 'issued', credentialId: 'c100' },
+        recipient('j1', B + 1),
+      ]);
+      // Outcomes of two blocks, or one recipient twice, are refused before anything is written.
+      await expect(
+        recordOutcomes('j1', [
+          { index: 1, state: 'issued', credentialId: 'c1' },
+          { index: B + 1, state: 'issued', credentialId: 'c101' },
+        ]),
+      ).rejects.toMatchObject({ code: 'VALIDATION' });
+      await expect(
+        recordOutcomes('j1', [
+          { index: 1, state: 'issued', credentialId: 'c1' },
+          { index: 1, state: 'failed', error: 'twice' },
+        ]),
+      ).rejects.toMatchObject({ code: 'VALIDATION' });
+      expect(await jobs.get('j1')).toMatchObject({ issued: 3, failed: 1 });
     });
 
     it('lists open jobs oldest first, and never reopens a done one', async () => {

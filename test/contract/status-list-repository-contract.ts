@@ -45,6 +45,40 @@ export function statusListRepositoryContract(name: string, newTable: NewStoreTab
       expect(new Set(assignments.map((a) => a.index)).size).toBe(500);
     });
 
+    it('claims blocks of indexes that never overlap each other or single claims, across lists', async () => {
+      const table = await newTable();
+      const first = table.statusLists({ listSize: 64 });
+      const second = table.statusLists({ listSize: 64 });
+      const allocateBlock = (store: typeof first, count: number) => {
+        if (!store.allocateBlock) throw new Error('the store offers no block allocation');
+        return store.allocateBlock(issuer, count);
+      };
+      const issuer = 'northfield';
+
+      // Capacity floor(64 × 0.9) = 57 a list: 150 entries fill two lists and start a third.
+      const claimed = (
+        await Promise.all([
+          allocateBlock(first, 40),
+          allocateBlock(second, 40),
+          allocateBlock(first, 30),
+          ...Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).allocate(issuer)),
+          allocateBlock(second, 30),
+        ])
+      ).flat();
+
+      expect(claimed).toHaveLength(150);
+      expect(new Set(claimed.map((a) => `${a.listId}/${a.index}`)).size).toBe(150);
+      expect(claimed.every((a) => a.index >= 0 && a.index < 64)).toBe(true);
+      const perList = new Map<string, number>();
+      for (const { listId } of claimed) perList.set(listId, (perList.get(listId) ?? 0) + 1);
+      expect(Object.fromEntries(perList)).toEqual({
+        'northfield.1': 57,
+        'northfield.2': 57,
+        'northfield.3': 36,
+      });
+      await expect(allocateBlock(first, 0)).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
+
     it('reads exactly the 300 indexes revoked concurrently, sorted, with a revision per change', async () => {
       const store = (await newTable()).statusLists();
       const { listId } = await store.allocate('northfield');

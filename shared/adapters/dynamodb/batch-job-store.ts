@@ -8,12 +8,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
-import type {
-  BatchJobRecord,
-  BatchJobRepository,
-  BatchJobState,
-  BatchRecipientRecord,
-  Page,
+import {
+  type BatchJobRecord,
+  type BatchJobRepository,
+  type BatchJobState,
+  type BatchOutcome,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+  type Page,
 } from '#shared/domain/ports/repositories.ts';
 import { isConditionFailure } from './errors.ts';
 import { recordOf } from './keys.ts';
@@ -26,12 +28,30 @@ import { GSI2, KEY } from './table.ts';
  * sort in request order). While a job is open (queued or running) its item is also on GSI2
  * `JOBS#OPEN#BATCH` (a sparse index: the keys are removed when it is done), so a sweeper finds
  * the jobs a dead process left behind without scanning.
+ *
+ * A recipient's outcome is recorded on the outcome item of its block of 50 (`SK=O#<block>`,
+ * one attribute `o<index>` per recipient), conditional on that attribute being absent: one
+ * write records a block (`recordOutcomes`) or one recipient (`recordOutcome`), and no
+ * recipient is ever recorded or counted twice. Jobs recorded before outcome items existed
+ * have their outcomes on the recipients' own items. Listing merges the two, so readers see one
+ * record per recipient.
  */
 
 const META = 'META';
 /** GSI2 partition of the batch jobs not yet done. */
 export const OPEN_BATCH_JOBS = 'JOBS#OPEN#BATCH';
 const recipientSk = (index: number) => `R#${index.toString().padStart(6, '0')}`;
+/** BatchWriteItem requests in flight while a job's recipients are stored. */
+const CREATE_CONCURRENCY = 4;
+const blockOf = (index: number) => Math.floor(index / OUTCOME_BLOCK);
+const outcomeSk = (block: number) => `O#${block.toString().padStart(6, '0')}`;
+const outcomeAttribute = (index: number) => `o${index}`;
+/** What an outcome attribute holds; absent fields stay absent (no nulls), as the record type says. */
+const outcomeValue = (outcome: Omit<BatchOutcome, 'index'>) => ({
+  state: outcome.state,
+  ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+  ...(outcome.error ? { error: outcome.error } : {}),
+});
 
 export class DynamoBatchJobStore implements BatchJobRepository {
   readonly #documents: DynamoDBDocumentClient;
@@ -46,25 +66,36 @@ export class DynamoBatchJobStore implements BatchJobRepository {
 
   async create(job: BatchJobRecord, recipients: readonly BatchRecipientRecord[]): Promise<void> {
     // Recipients first, the job item last: the job's INSERT on the stream is what starts the
-    // processing, and by then every recipient is in place.
-    for (let start = 0; start < recipients.length; start += 25) {
-      let requests = recipients.slice(start, start + 25).map((recipient) => ({
-        PutRequest: {
-          Item: { [KEY.pk]: `JOB#${job.id}`, [KEY.sk]: recipientSk(recipient.index), ...recipient },
-        },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        const result = await this.#documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
-        if (requests.length > 0) {
-          if (attempt >= 8)
-            throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
-          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    // processing, and by then every recipient is in place. A few requests in flight at once
+    // keep a 10,000-recipient request well within an API's time limit.
+    let next = 0;
+    const writer = async () => {
+      while (next < recipients.length) {
+        const start = next;
+        next += 25;
+        let requests = recipients.slice(start, start + 25).map((recipient) => ({
+          PutRequest: {
+            Item: {
+              [KEY.pk]: `JOB#${job.id}`,
+              [KEY.sk]: recipientSk(recipient.index),
+              ...recipient,
+            },
+          },
+        }));
+        for (let attempt = 0; requests.length > 0; attempt += 1) {
+          const result = await this.#documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+          );
+          requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+          if (requests.length > 0) {
+            if (attempt >= 8)
+              throw new ServiceError('UNAVAILABLE', 'the table is throttling the batch; try again');
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          }
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, writer));
     await this.#documents.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -97,7 +128,7 @@ export class DynamoBatchJobStore implements BatchJobRepository {
   }
 
   async recipients(jobId: string, cursor?: string): Promise<Page<BatchRecipientRecord>> {
-    return queryPage<BatchRecipientRecord>(
+    const page = await queryPage<BatchRecipientRecord>(
       this.#documents,
       {
         TableName: this.#table,
@@ -110,6 +141,33 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       cursor,
       { [KEY.pk]: `JOB#${jobId}` },
     );
+    const first = page.items[0];
+    const last = page.items.at(-1);
+    if (first === undefined || last === undefined) return page;
+    // The outcomes recorded by block, for the blocks this page spans (one query).
+    const blocks = await queryAll(this.#documents, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#sk': KEY.sk },
+      ExpressionAttributeValues: {
+        ':pk': `JOB#${jobId}`,
+        ':from': outcomeSk(blockOf(first.index)),
+        ':to': outcomeSk(blockOf(last.index)),
+      },
+      ConsistentRead: true,
+    });
+    if (blocks.length === 0) return page;
+    const outcomes = new Map<number, Omit<BatchOutcome, 'index'>>();
+    for (const block of blocks)
+      for (const [name, value] of Object.entries(block))
+        if (/^o\d+$/.test(name)) outcomes.set(Number(name.slice(1)), value as BatchOutcome);
+    return {
+      ...page,
+      items: page.items.map((recipient) => {
+        const outcome = outcomes.get(recipient.index);
+        return outcome && recipient.state === 'pending' ? { ...recipient, ...outcome } : recipient;
+      }),
+    };
   }
 
   async setState(jobId: string, state: BatchJobState): Promise<void> {
@@ -166,23 +224,25 @@ export class DynamoBatchJobStore implements BatchJobRepository {
         new TransactWriteCommand({
           TransactItems: [
             {
-              Update: {
+              // Pending on its own item: it exists, and no run from before block outcomes
+              // recorded it there.
+              ConditionCheck: {
                 TableName: this.#table,
                 Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
-                // Absent fields stay absent (no nulls), as the record type says.
-                UpdateExpression: `SET #state = :state${outcome.credentialId ? ', #cid = :cid' : ''}${outcome.error ? ', #error = :error' : ''}`,
                 ConditionExpression: '#state = :pending',
-                ExpressionAttributeNames: {
-                  '#state': 'state',
-                  ...(outcome.credentialId ? { '#cid': 'credentialId' } : {}),
-                  ...(outcome.error ? { '#error': 'error' } : {}),
-                },
-                ExpressionAttributeValues: {
-                  ':state': outcome.state,
-                  ':pending': 'pending',
-                  ...(outcome.credentialId ? { ':cid': outcome.credentialId } : {}),
-                  ...(outcome.error ? { ':error': outcome.error } : {}),
-                },
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':pending': 'pending' },
+              },
+            },
+            {
+              // Recorded where every outcome is, so one condition covers both ways to record.
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
+                UpdateExpression: 'SET #outcome = :outcome',
+                ConditionExpression: 'attribute_not_exists(#outcome)',
+                ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
+                ExpressionAttributeValues: { ':outcome': outcomeValue(outcome) },
               },
             },
             {
@@ -199,11 +259,77 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       );
       return true;
     } catch (error) {
+      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
       if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        codes?.[0]?.Code === 'ConditionalCheckFailed' ||
+        codes?.[1]?.Code === 'ConditionalCheckFailed'
       )
         return false;
+      throw error;
+    }
+  }
+
+  async recordOutcomes(jobId: string, outcomes: readonly BatchOutcome[]): Promise<boolean> {
+    const first = outcomes[0];
+    if (first === undefined) return true;
+    const block = blockOf(first.index);
+    if (outcomes.some((outcome) => blockOf(outcome.index) !== block))
+      throw new ServiceError('VALIDATION', `outcomes must be of one block of ${OUTCOME_BLOCK}`);
+    if (new Set(outcomes.map((outcome) => outcome.index)).size !== outcomes.length)
+      throw new ServiceError('VALIDATION', 'an outcome is given twice');
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const set: string[] = [];
+    const conditions: string[] = [];
+    outcomes.forEach((outcome, n) => {
+      names[`#o${n}`] = outcomeAttribute(outcome.index);
+      values[`:o${n}`] = outcomeValue(outcome);
+      set.push(`#o${n} = :o${n}`);
+      conditions.push(`attribute_not_exists(#o${n})`);
+    });
+    const issued = outcomes.filter((outcome) => outcome.state === 'issued').length;
+    try {
+      await this.#documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) },
+                UpdateExpression: `SET ${set.join(', ')}`,
+                ConditionExpression: conditions.join(' AND '),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Update: {
+                TableName: this.#table,
+                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+                UpdateExpression: 'ADD #issued :issued, #failed :failed SET #updatedAt = :now',
+                ConditionExpression: 'attribute_exists(#pk)',
+                ExpressionAttributeNames: {
+                  '#pk': KEY.pk,
+                  '#issued': 'issued',
+                  '#failed': 'failed',
+                  '#updatedAt': 'updatedAt',
+                },
+                ExpressionAttributeValues: {
+                  ':issued': issued,
+                  ':failed': outcomes.length - issued,
+                  ':now': this.#clock.now().toISOString(),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
+      if (codes?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (codes?.[1]?.Code === 'ConditionalCheckFailed')
+        throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`, { cause: error });
       throw error;
     }
   }

@@ -9,6 +9,7 @@ import type {
   StatusEntry,
 } from '#shared/domain/ports/repositories.ts';
 import type { CredentialRecord, CredentialState } from '#shared/domain/records/records.ts';
+import { batchWriteAll } from './batch-write.ts';
 import { cancellationCodes, putNew, throwAsServiceError, transact } from './errors.ts';
 import {
   credentialKey,
@@ -32,6 +33,27 @@ import { statusBitWrites } from './status-list-store.ts';
 export class DynamoCredentialStore extends DynamoStore implements CredentialRepository {
   /** Stores the credential; CONFLICT when its id exists. */
   async create(credential: CredentialRecord): Promise<void> {
+    await putNew(
+      this.documents,
+      this.table,
+      this.#item(credential),
+      `credential ${credential.id} already exists`,
+    );
+  }
+
+  /**
+   * Stores a batch award's credentials with BatchWriteItem, 25 a request, unprocessed ones
+   * sent again (batch-write.ts). No condition: the batch run owns these ids (see the port).
+   */
+  async createMany(credentials: readonly CredentialRecord[]): Promise<void> {
+    await batchWriteAll(
+      this.documents,
+      this.table,
+      credentials.map((credential) => ({ PutRequest: { Item: this.#item(credential) } })),
+    );
+  }
+
+  #item(credential: CredentialRecord): Record<string, unknown> {
     const order = `${credential.issuedAt}#${credential.id}`;
     const item: Record<string, unknown> = {
       ...withoutUndefined(credential),
@@ -44,7 +66,7 @@ export class DynamoCredentialStore extends DynamoStore implements CredentialRepo
       item[KEY.gsi2pk] = learnerPartition(credential.learnerId);
       item[KEY.gsi2sk] = order;
     }
-    await putNew(this.documents, this.table, item, `credential ${credential.id} already exists`);
+    return item;
   }
 
   async get(credentialId: string): Promise<CredentialRecord | undefined> {

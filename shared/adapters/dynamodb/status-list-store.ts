@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import { CredstackError } from '#shared/core/errors.ts';
@@ -10,6 +12,7 @@ import { ServiceError } from '#shared/domain/errors.ts';
 import type { StatusListRepository, StatusPurpose } from '#shared/domain/ports/repositories.ts';
 import type { StatusAssignment } from '#shared/domain/records/records.ts';
 import { cancellationCodes, throwAsServiceError, transact } from './errors.ts';
+import { IndexPermutation, newPermutationKey } from './index-permutation.ts';
 import {
   openListKey,
   statusBitsKey,
@@ -41,10 +44,24 @@ const MAX_PROBES = 200;
 const MAX_ROUNDS = 16;
 // Open-list pointers remembered per process; stale ones are harmless (a full list refuses).
 const MAX_CACHED_POINTERS = 10_000;
+/** The most indexes one call hands out (a batch claims a block per chunk of recipients). */
+export const MAX_STATUS_BLOCK = 10_000;
+// Conditional counter updates lost to concurrent allocators before giving up on a list round.
+const MAX_BLOCK_ATTEMPTS = 32;
 
 interface OpenList {
   readonly n: number;
   readonly size: number;
+}
+
+/**
+ * How a list hands out indexes. Lists opened since block allocation existed carry an `order`
+ * key: allocation number n (the meta item's `allocated` counter) gets index permutation(n).
+ * Older lists have none and keep claiming random indexes one by one (`IDX#` items).
+ */
+interface ListOrder {
+  readonly capacity: number;
+  readonly permutation?: IndexPermutation;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -100,9 +117,12 @@ export function statusBitWrites(
 
 /**
  * Bitstring status lists on the single table (docs/data-model.md). Each issuer has numbered
- * lists `<issuerId>.<n>`; the pointer `ISSUER#<id>`/`STATUS#OPEN` names the open one. An index
- * is drawn at random and claimed with a conditional put of `IDX#<index>`, in one transaction
- * with the meta item's `allocated < capacity` increment, so a list never over-allocates. Bits
+ * lists `<issuerId>.<n>`; the pointer `ISSUER#<id>`/`STATUS#OPEN` names the open one. Indexes
+ * are handed out in the list's own secret random order (index-permutation.ts): one conditional
+ * update of the meta item's `allocated` counter (`allocated + k <= capacity`) claims the next k
+ * allocation numbers, a whole block for a batch award, so a list never over-allocates and never
+ * hands out an index twice. Lists opened before that order existed still claim random indexes
+ * one at a time (a conditional put of `IDX#<index>` with the counter's increment). Bits
  * live in Number Sets of 8192 indexes per purpose, changed with ADD/DELETE (atomic: concurrent
  * changes never lose one) in one transaction with the meta item's `revision` increment.
  *
@@ -117,6 +137,7 @@ export class DynamoStatusListStore implements StatusListRepository {
   readonly #listSize: number;
   readonly #capacity: number;
   readonly #open = new Map<string, OpenList>();
+  readonly #orders = new Map<string, ListOrder>();
 
   constructor(options: DynamoStatusListStoreOptions) {
     const size = options.listSize ?? STATUS_LIST_SIZE;
@@ -137,6 +158,23 @@ export class DynamoStatusListStore implements StatusListRepository {
   }
 
   async allocate(issuerId: string): Promise<StatusAssignment> {
+    const [assignment] = await this.allocateBlock(issuerId, 1);
+    return assignment as StatusAssignment;
+  }
+
+  /**
+   * Claims `count` distinct indexes of the issuer's open list with one conditional update of
+   * its allocation counter (`allocated + count <= capacity`), opening the next list for what
+   * does not fit. An index claimed and never used (the caller died before writing its
+   * credential) is a gap in the list, never handed out again: the counter only grows.
+   */
+  async allocateBlock(issuerId: string, count: number): Promise<StatusAssignment[]> {
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_STATUS_BLOCK)
+      throw new ServiceError(
+        'VALIDATION',
+        `a block holds 1 to ${MAX_STATUS_BLOCK} status indexes, not ${count}`,
+      );
+    const assignments: StatusAssignment[] = [];
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const list = this.#open.get(issuerId) ?? (await this.#readOpenList(issuerId));
       if (list === undefined) {
@@ -144,8 +182,21 @@ export class DynamoStatusListStore implements StatusListRepository {
         continue;
       }
       const listId = `${issuerId}.${list.n}`;
-      const index = await this.#claim(listId, list.size);
-      if (index !== undefined) return { listId, index };
+      const order = await this.#orderOf(listId, list.size);
+      const wanted = count - assignments.length;
+      if (order.permutation === undefined) {
+        // A list from before block allocation: random claims, one transaction each.
+        while (assignments.length < count) {
+          const index = await this.#claim(listId, list.size);
+          if (index === undefined) break;
+          assignments.push({ listId, index });
+        }
+      } else {
+        const { first, taken } = await this.#claimBlock(listId, order.capacity, wanted);
+        for (let n = first; n < first + taken; n += 1)
+          assignments.push({ listId, index: order.permutation.permute(n) });
+      }
+      if (assignments.length === count) return assignments;
       this.#open.delete(issuerId);
       await this.#openNext(issuerId, list.n);
     }
@@ -237,6 +288,67 @@ export class DynamoStatusListStore implements StatusListRepository {
     }
     setIndexes.sort((a, b) => a - b);
     return { size: Number(meta.size), setIndexes, revision: Number(meta.revision ?? 0) };
+  }
+
+  /** The list's capacity and allocation order, read once per list and process (they never change). */
+  async #orderOf(listId: string, size: number): Promise<ListOrder> {
+    const known = this.#orders.get(listId);
+    if (known) return known;
+    const { Item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#table, Key: statusMetaKey(listId), ConsistentRead: true }),
+    );
+    if (Item === undefined)
+      throw new ServiceError('UNAVAILABLE', `status list ${listId} has no meta item yet`);
+    const order: ListOrder = {
+      capacity: Number(Item.capacity),
+      ...(typeof Item.order === 'string'
+        ? { permutation: new IndexPermutation(Item.order, size) }
+        : {}),
+    };
+    if (this.#orders.size >= MAX_CACHED_POINTERS) this.#orders.clear();
+    this.#orders.set(listId, order);
+    return order;
+  }
+
+  /**
+   * Moves the list's allocation counter on by up to `wanted` in one conditional update; the
+   * allocation numbers `[first, first + taken)` are then this caller's alone. Fewer than
+   * `wanted` (none when the list is full) when the list has less room left.
+   */
+  async #claimBlock(
+    listId: string,
+    capacity: number,
+    wanted: number,
+  ): Promise<{ first: number; taken: number }> {
+    let take = wanted;
+    for (let attempt = 0; attempt < MAX_BLOCK_ATTEMPTS; attempt += 1) {
+      try {
+        const { Attributes } = await this.#documents.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: statusMetaKey(listId),
+            UpdateExpression: 'ADD #allocated :take',
+            ConditionExpression: 'attribute_exists(#order) AND #allocated <= :most',
+            ExpressionAttributeNames: { '#allocated': 'allocated', '#order': 'order' },
+            ExpressionAttributeValues: { ':take': take, ':most': capacity - take },
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { first: Number(Attributes?.allocated) - take, taken: take };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The counter as it stood: what room is left (another allocator may have taken some).
+        const raw = error.Item?.allocated as { N?: string } | undefined;
+        const left = capacity - Number(raw?.N ?? Number.NaN);
+        if (!(left > 0)) return { first: 0, taken: 0 };
+        take = Math.min(wanted, left);
+      }
+    }
+    throw new ServiceError(
+      'UNAVAILABLE',
+      `status list ${listId}: ${MAX_BLOCK_ATTEMPTS} block claims lost to concurrent allocators`,
+    );
   }
 
   /** Claims a random free index of the list; undefined when the list is at capacity. */
@@ -333,6 +445,7 @@ export class DynamoStatusListStore implements StatusListRepository {
                 capacity: this.#capacity,
                 allocated: 0,
                 revision: 0,
+                order: newPermutationKey(),
               },
               ConditionExpression: 'attribute_not_exists(#pk)',
               ExpressionAttributeNames: { '#pk': KEY.pk },

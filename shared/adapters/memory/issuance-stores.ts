@@ -219,6 +219,14 @@ export class MemoryStatusListStore implements StatusListRepository {
     return { listId: `${issuerId}.${n}`, index };
   }
 
+  async allocateBlock(issuerId: string, count: number): Promise<StatusAssignment[]> {
+    if (!Number.isSafeInteger(count) || count < 1 || count > 10_000)
+      throw new ServiceError('VALIDATION', `a block holds 1 to 10000 status indexes, not ${count}`);
+    const assignments: StatusAssignment[] = [];
+    for (let i = 0; i < count; i += 1) assignments.push(await this.allocate(issuerId));
+    return assignments;
+  }
+
   async setBit(
     assignment: StatusAssignment,
     purpose: StatusPurpose,
@@ -301,6 +309,16 @@ export class MemoryCredentialStore implements CredentialRepository {
       throw conflict(`credential ${credential.id} already exists`);
     }
     this.#credentials.set(credential.id, stored(credential));
+  }
+
+  /** Stores each credential, an existing id replaced, as the DynamoDB store's BatchWriteItem. */
+  async createMany(credentials: readonly CredentialRecord[]): Promise<void> {
+    for (const credential of credentials) {
+      keyPart(credential.id, 'credential id');
+      keyPart(credential.issuerId, 'issuer id');
+      if (credential.learnerId !== undefined) keyPart(credential.learnerId, 'learner id');
+    }
+    for (const credential of credentials) this.#credentials.set(credential.id, stored(credential));
   }
 
   async get(credentialId: string): Promise<CredentialRecord | undefined> {

@@ -1,16 +1,18 @@
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
-import type {
-  BatchJobRecord,
-  BatchJobRepository,
-  BatchJobState,
-  BatchRecipientRecord,
-  Page,
-  PathwayHeadRecord,
-  PathwayJobRecord,
-  PathwayJobRepository,
-  PathwayRepository,
-  PathwayVersionRecord,
+import {
+  type BatchJobRecord,
+  type BatchJobRepository,
+  type BatchJobState,
+  type BatchOutcome,
+  type BatchRecipientRecord,
+  OUTCOME_BLOCK,
+  type Page,
+  type PathwayHeadRecord,
+  type PathwayJobRecord,
+  type PathwayJobRepository,
+  type PathwayRepository,
+  type PathwayVersionRecord,
 } from '#shared/domain/ports/repositories.ts';
 import { conflict, keyPart, pageOf, stored } from './table.ts';
 
@@ -90,6 +92,21 @@ export class MemoryBatchJobStore implements BatchJobRepository {
         updatedAt: this.#clock.now().toISOString(),
       });
     }
+    return true;
+  }
+
+  /** All of one block's outcomes, or none when any is recorded already (as on DynamoDB). */
+  async recordOutcomes(jobId: string, outcomes: readonly BatchOutcome[]): Promise<boolean> {
+    const block = Math.floor((outcomes[0]?.index ?? 0) / OUTCOME_BLOCK);
+    if (outcomes.some((outcome) => Math.floor(outcome.index / OUTCOME_BLOCK) !== block))
+      throw new ServiceError('VALIDATION', `outcomes must be of one block of ${OUTCOME_BLOCK}`);
+    if (new Set(outcomes.map((outcome) => outcome.index)).size !== outcomes.length)
+      throw new ServiceError('VALIDATION', 'an outcome is given twice');
+    if (!this.#jobs.has(jobId)) throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`);
+    const recipients = this.#recipients.get(jobId);
+    if (outcomes.some((outcome) => recipients?.get(outcome.index)?.state !== 'pending'))
+      return false;
+    for (const { index, ...outcome } of outcomes) await this.recordOutcome(jobId, index, outcome);
     return true;
   }
 }

@@ -56,6 +56,13 @@ export interface AchievementRepository {
 
 export interface CredentialRepository {
   create(credential: CredentialRecord): Promise<void>;
+  /**
+   * Stores many credentials in as few requests as the store can, without `create`'s check
+   * that the id is free: for a batch award's credentials only, whose ids are derived per
+   * recipient and written by the run recording that recipient (a resumed run first looks for
+   * what a dead run stored). Optional: a store without it is given one `create` each.
+   */
+  createMany?(credentials: readonly CredentialRecord[]): Promise<void>;
   get(credentialId: string): Promise<CredentialRecord | undefined>;
   listByIssuer(issuerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
   listByLearner(learnerId: string, cursor?: string): Promise<Page<CredentialRecord>>;
@@ -98,6 +105,12 @@ export interface StateChange {
 export interface StatusListRepository {
   /** Claims a free random index in the issuer's open list, opening a new list when it fills. */
   allocate(issuerId: string): Promise<StatusAssignment>;
+  /**
+   * Claims `count` distinct indexes at once (a batch award's block), in as few writes as the
+   * store can: indexes claimed and never used are gaps, never handed out again. Optional: a
+   * store without it is asked for one index at a time.
+   */
+  allocateBlock?(issuerId: string, count: number): Promise<StatusAssignment[]>;
   setBit(assignment: StatusAssignment, purpose: StatusPurpose, value: boolean): Promise<void>;
   /** Whether the bit is set (a strongly consistent read). */
   getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean>;
@@ -195,6 +208,24 @@ export interface BatchJobRepository {
     index: number,
     outcome: { state: 'issued' | 'failed'; credentialId?: string; error?: string },
   ): Promise<boolean>;
+  /**
+   * Records the outcomes of recipients of one outcome block (indexes `[50k, 50k + 50)`,
+   * {@link OUTCOME_BLOCK}) and counts them on the job, in one write: false, and nothing
+   * recorded, when any of them is recorded already. Optional: a store without it is given one
+   * `recordOutcome` each.
+   */
+  recordOutcomes?(jobId: string, outcomes: readonly BatchOutcome[]): Promise<boolean>;
+}
+
+/** Recipients per outcome block: `recordOutcomes` takes recipients of one block at a time. */
+export const OUTCOME_BLOCK = 50;
+
+/** One recipient's outcome, as `recordOutcomes` takes it. */
+export interface BatchOutcome {
+  readonly index: number;
+  readonly state: 'issued' | 'failed';
+  readonly credentialId?: string;
+  readonly error?: string;
 }
 
 /** One immutable, numbered version of a pathway definition. */

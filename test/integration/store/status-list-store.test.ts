@@ -47,6 +47,21 @@ function conflictingClient(documents: DynamoDBDocumentClient, times: number) {
   return { client, transactionsSent: () => sent };
 }
 
+/** A document client that notes the name of every command it sends. */
+function countingClient(documents: DynamoDBDocumentClient) {
+  const names: string[] = [];
+  const client = new Proxy(documents, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        names.push(command.constructor.name);
+        return target.send(command as never);
+      };
+    },
+  });
+  return { client, sent: () => [...names] };
+}
+
 describe('DynamoStatusListStore items and retries', () => {
   it('opens the first list on the first allocation, with a 131072-entry meta item', async () => {
     const tableName = await db.newTable();
@@ -66,6 +81,8 @@ describe('DynamoStatusListStore items and retries', () => {
       capacity: 117_964,
       allocated: 1,
       revision: 0,
+      // The list's secret allocation order: allocation n gets index permutation(n).
+      order: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
     expect(await rawItem(tableName, 'ISSUER#northfield', 'STATUS#OPEN')).toEqual({
       PK: 'ISSUER#northfield',
@@ -73,10 +90,93 @@ describe('DynamoStatusListStore items and retries', () => {
       n: 1,
       size: 131_072,
     });
-    expect(await rawItem(tableName, 'STATUS#northfield.1', `IDX#${assignment.index}`)).toEqual({
-      PK: 'STATUS#northfield.1',
-      SK: `IDX#${assignment.index}`,
+    // Claimed by the counter alone: no item per index.
+    expect(
+      await rawItem(tableName, 'STATUS#northfield.1', `IDX#${assignment.index}`),
+    ).toBeUndefined();
+  });
+
+  it('claims a block with one counter update: distinct, scattered indexes, none twice', async () => {
+    const tableName = await db.newTable();
+    const store = new DynamoStatusListStore({ documents: db.documents, tableName });
+    await store.allocate('northfield');
+    const { client, sent } = countingClient(db.documents);
+    const counting = new DynamoStatusListStore({ documents: client, tableName });
+
+    const block = await counting.allocateBlock('northfield', 100);
+    const more = await Promise.all([
+      counting.allocateBlock('northfield', 100),
+      store.allocateBlock('northfield', 100),
+    ]);
+
+    // The open-list pointer, the meta item (once per process), then one update.
+    expect(sent().slice(0, 3)).toEqual(['GetCommand', 'GetCommand', 'UpdateCommand']);
+    const all = [block, ...more].flat();
+    expect(new Set(all.map((a) => a.listId))).toEqual(new Set(['northfield.1']));
+    expect(new Set(all.map((a) => a.index)).size).toBe(300);
+    expect((await rawItem(tableName, 'STATUS#northfield.1', 'META'))?.allocated).toBe(301);
+    // A secret order, not a run of neighbours: the block spreads over the list.
+    const indexes = block.map((a) => a.index).sort((a, b) => a - b);
+    expect((indexes.at(-1) ?? 0) - (indexes[0] ?? 0)).toBeGreaterThan(50_000);
+  });
+
+  it('fills a list to its capacity with a block and opens the next for the rest', async () => {
+    const tableName = await db.newTable();
+    const store = new DynamoStatusListStore({ documents: db.documents, tableName, listSize: 16 });
+    await store.allocateBlock('northfield', 5);
+
+    const block = await store.allocateBlock('northfield', 20);
+
+    // Capacity floor(16 × 0.9) = 14: 9 more fit in the first list, 11 go to the second.
+    expect(block.filter((a) => a.listId === 'northfield.1')).toHaveLength(9);
+    expect(block.filter((a) => a.listId === 'northfield.2')).toHaveLength(11);
+    expect(new Set(block.map((a) => `${a.listId}/${a.index}`)).size).toBe(20);
+    expect(block.every((a) => a.index >= 0 && a.index < 16)).toBe(true);
+    expect((await rawItem(tableName, 'STATUS#northfield.1', 'META'))?.allocated).toBe(14);
+    await expect(store.allocateBlock('northfield', 0)).rejects.toMatchObject({
+      code: 'VALIDATION',
     });
+  });
+
+  it('keeps claiming random indexes one by one in a list opened before block allocation', async () => {
+    const tableName = await db.newTable();
+    // A list as the service opened them before: no allocation order on its meta item.
+    await db.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { PK: 'ISSUER#northfield', SK: 'STATUS#OPEN', n: 1, size: 64 },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                PK: 'STATUS#northfield.1',
+                SK: 'META',
+                issuerId: 'northfield',
+                n: 1,
+                size: 64,
+                capacity: 57,
+                allocated: 0,
+                revision: 0,
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const store = new DynamoStatusListStore({ documents: db.documents, tableName, listSize: 64 });
+
+    const block = await store.allocateBlock('northfield', 10);
+
+    expect(new Set(block.map((a) => a.index)).size).toBe(10);
+    expect(block.every((a) => a.listId === 'northfield.1')).toBe(true);
+    for (const { index } of block)
+      expect(await rawItem(tableName, 'STATUS#northfield.1', `IDX#${index}`)).toBeDefined();
+    expect((await rawItem(tableName, 'STATUS#northfield.1', 'META'))?.allocated).toBe(10);
   });
 
   it('counts each of 50 concurrent allocations on the meta item', async () => {
