@@ -15,7 +15,7 @@ import { freePort } from '#local/free-port.ts';
 
 /**
  * The local runtime survives SIGKILL. The whole `npm start` process tree — Node and the
- * DynamoDB Local JVM — is killed at random points of a 400-recipient batch award and of a
+ * DynamoDB Local JVM — is killed at random points of a 1,600-recipient batch award and of a
  * retroactive pathway job, then started again on the same data folder. Afterwards every
  * recipient is issued exactly once (or reported failed), none is left pending, and the
  * pathway job has finished with one award per qualifying learner, counted once.
@@ -25,7 +25,9 @@ import { freePort } from '#local/free-port.ts';
  */
 
 const REPO = resolve(import.meta.dirname, '../../..');
-const RECIPIENTS = 400;
+// Large enough that a batch run, issuing by blocks at several hundred credentials a second,
+// is still under way when the drill's kills land.
+const RECIPIENTS = 1_600;
 const ISSUER = 'northfield';
 const PATHWAY = 'kill-restart';
 
@@ -258,7 +260,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('SIGKILL of the whole local runtime, and a restart', () => {
-  it('finishes a 400-recipient batch and a retroactive pathway job exactly once', async () => {
+  it('finishes a 1,600-recipient batch and a retroactive pathway job exactly once', async () => {
     console.log(`kill-restart seed ${seed} (KILL_RESTART_SEED replays it)`);
     dir = await mkdtemp(join(tmpdir(), 'credstack-kill-'));
     const port = await freePort();
@@ -297,12 +299,12 @@ describe('SIGKILL of the whole local runtime, and a restart', () => {
       const job = await batchJob(batchId);
       return { state: job.state, progress: job.issued + job.failed };
     };
-    const firstKill = between(20, 160);
+    const firstKill = between(80, 640);
     const batchKills = [
       await killAt(readBatch, firstKill),
       await (async () => {
         await startRuntime(dir, port);
-        return killAt(readBatch, between(firstKill + 40, 300));
+        return killAt(readBatch, between(firstKill + 160, 1_200));
       })(),
     ];
     await startRuntime(dir, port);
@@ -314,10 +316,19 @@ describe('SIGKILL of the whole local runtime, and a restart', () => {
       await sleep(200);
       batch = await batchJob(batchId);
     }
-    const { body: page } = await call('GET', `/batches/${batchId}`, { token: admin() });
-    const recipients = page.recipients as { state: string; credentialId?: string }[];
+    // Every page of the per-recipient results.
+    const recipients: { state: string; credentialId?: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+      const { status, body: page } = await call('GET', `/batches/${batchId}${query}`, {
+        token: admin(),
+      });
+      expect(status).toBe(200);
+      recipients.push(...(page.recipients as typeof recipients));
+      cursor = page.cursor as string | undefined;
+    } while (cursor !== undefined);
     const byState = (name: string) => recipients.filter((r) => r.state === name).length;
-    expect(page.cursor).toBeUndefined();
     expect(recipients).toHaveLength(RECIPIENTS);
     expect(byState('pending')).toBe(0);
     expect(byState('issued') + byState('failed')).toBe(RECIPIENTS);
