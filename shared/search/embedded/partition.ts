@@ -24,11 +24,37 @@ const exactOr = (value: string, ms: number): string | 0 =>
   Number.isFinite(ms) && new Date(ms).toISOString() === value ? 0 : value;
 
 /**
- * A badge's own values, as kept in its candidate's text: id, link, issue instant and expiry
- * (0 when the columns write them exactly: most instants are canonical), and its result's id
- * (-1 without one).
+ * A badge's own values, as kept in its candidate's text: id, link (or the id of its template,
+ * see {@link linkTemplate}), issue instant and expiry (0 when the columns write them exactly:
+ * most instants are canonical), and its result's id (-1 without one).
  */
-type BadgeRow = [string, string, string | 0, string | 0, number];
+type BadgeRow = [string, string | number, string | 0, string | 0, number];
+
+const HOLE = '\u0000';
+
+/**
+ * The verification link with the credential id (or the id's last `:` segment) cut out: links
+ * follow one pattern per deployment, so the templates of a tenant are few and the link costs
+ * a number instead of some 60 bytes. Undefined when the link holds neither (then it is kept
+ * whole).
+ */
+function linkTemplate(credentialId: string, link: string): string | undefined {
+  if (link.includes(HOLE)) return undefined;
+  const whole = link.indexOf(credentialId);
+  if (credentialId.length > 0 && whole >= 0)
+    return `I${link.slice(0, whole)}${HOLE}${link.slice(whole + credentialId.length)}`;
+  const tail = credentialId.slice(credentialId.lastIndexOf(':') + 1);
+  const at = tail.length > 0 ? link.indexOf(tail) : -1;
+  if (at < 0) return undefined;
+  return `T${link.slice(0, at)}${HOLE}${link.slice(at + tail.length)}`;
+}
+
+function fromTemplate(credentialId: string, template: string): string {
+  const hole = template.indexOf(HOLE);
+  const part =
+    template[0] === 'I' ? credentialId : credentialId.slice(credentialId.lastIndexOf(':') + 1);
+  return `${template.slice(1, hole)}${part}${template.slice(hole + 1)}`;
+}
 
 /** A candidate's text: display name, visibility, any other fields, badge rows by ordinal. */
 type CandidateText = [
@@ -65,7 +91,9 @@ export class Partition {
   readonly types = new Dictionary();
   readonly employers = new Dictionary();
   readonly terms = new Dictionary();
+  /** Results and link templates: values many badges repeat, kept once. */
   readonly results = new Dictionary();
+  readonly links = new Dictionary();
   readonly shapes = new BadgeShapes(this);
 
   // Badge columns, indexed by badge slot.
@@ -147,12 +175,12 @@ export class Partition {
 
   /** The document's badge at slot `b`, from its row, its shape's fields and its columns. */
   #badge(b: number, row: BadgeRow, fields: Readonly<Record<string, unknown>>): IndexedBadge {
-    const [credentialId, verifyUrl, issuedAt, validUntil, result] = row;
+    const [credentialId, link, issuedAt, validUntil, result] = row;
     const expiry = this.validUntil[b]!;
     return {
       ...(fields as Omit<IndexedBadge, 'credentialId'>),
       credentialId,
-      verifyUrl,
+      verifyUrl: typeof link === 'number' ? fromTemplate(credentialId, this.links.key(link)) : link,
       issuedAt: issuedAt === 0 ? new Date(this.issued[b]!).toISOString() : issuedAt,
       ...(validUntil !== 0
         ? { validUntil }
@@ -369,9 +397,10 @@ export class Partition {
     }
     badges.push(b);
     this.badgeCount = b + 1;
+    const template = linkTemplate(badge.credentialId, badge.verifyUrl);
     return [
       badge.credentialId,
-      badge.verifyUrl,
+      template === undefined ? badge.verifyUrl : this.links.intern(template),
       exactOr(badge.issuedAt, issued),
       badge.validUntil === undefined ? 0 : exactOr(badge.validUntil, expiry),
       badge.result === undefined ? -1 : this.results.intern(JSON.stringify(badge.result)),
