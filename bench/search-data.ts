@@ -85,18 +85,27 @@ interface Issuer {
 }
 
 export interface SearchBenchData {
-  readonly documents: readonly CandidateDocument[];
+  readonly candidates: number;
   readonly queries: readonly SearchQuery[];
   readonly badgeCount: number;
+  /**
+   * The candidates, identical on every call, in chunks of `size`: each call generates them
+   * anew, so nothing holds them between uses and an engine's build is measured with only
+   * what it keeps itself.
+   */
+  documents(size?: number): Generator<CandidateDocument[]>;
 }
 
-/**
- * Builds the documents and queries for a scale, identically on every run.
- *
- * @example
- * const { documents, queries } = generateSearchData(FULL_SCALE);
- */
-export function generateSearchData(scale: SearchBenchScale, seed = 20260601): SearchBenchData {
+/** The seeded catalogue every pass over the candidates starts from. */
+interface World {
+  readonly rng: Rng;
+  readonly skills: readonly IndexedSkill[];
+  readonly issuers: readonly Issuer[];
+  readonly issuerRank: (rng: Rng) => number;
+  readonly skillRank: (rng: Rng) => number;
+}
+
+function makeWorld(scale: SearchBenchScale, seed: number): World {
   const rng = mulberry32(seed);
   const skillRank = zipf(scale.skills, 1.0);
   const issuerRank = zipf(scale.issuers, 0.8);
@@ -128,25 +137,37 @@ export function generateSearchData(scale: SearchBenchScale, seed = 20260601): Se
       catalogue,
     };
   });
+  return { rng, skills, issuers, issuerRank, skillRank };
+}
 
-  // Every learner holds at least one badge; the rest are shared out by random weights, so
-  // holdings vary (1 to about twice the mean) and add up to exactly `scale.badges`.
+/**
+ * The candidates in order, each with the issuer and achievement index of its badges (for the
+ * queries). Every learner holds at least one badge; the rest are shared out by random weights,
+ * so holdings vary (1 to about twice the mean) and add up to exactly `scale.badges`.
+ */
+function* candidates(
+  scale: SearchBenchScale,
+  world: World,
+): Generator<{ document: CandidateDocument; picks: number[] }> {
+  const { rng, issuers, issuerRank } = world;
   const weights = Array.from({ length: scale.candidates }, () => rng());
   const weightSum = weights.reduce((sum, w) => sum + w, 0);
   const spare = scale.badges - scale.candidates;
   let cumulative = 0;
-  const documents: CandidateDocument[] = [];
-  let badgeCount = 0;
   for (let c = 0; c < scale.candidates; c += 1) {
     const learnerId = `learner-${c.toString().padStart(6, '0')}`;
-    const home = issuers[issuerRank(rng)]!;
+    const homeIndex = issuerRank(rng);
     const from = Math.round((cumulative / weightSum) * spare);
     cumulative += weights[c]!;
     const count = 1 + Math.round((cumulative / weightSum) * spare) - from;
     const badges: IndexedBadge[] = [];
+    const picks: number[] = [];
     for (let b = 0; b < count; b += 1) {
-      const issuer = rng() < 0.6 ? home : issuers[issuerRank(rng)]!;
-      const achievement = issuer.catalogue[Math.floor(rng() * issuer.catalogue.length)]!;
+      const issuerIndex = rng() < 0.6 ? homeIndex : issuerRank(rng);
+      const issuer = issuers[issuerIndex]!;
+      const achievementIndex = Math.floor(rng() * issuer.catalogue.length);
+      const achievement = issuer.catalogue[achievementIndex]!;
+      picks.push(issuerIndex, achievementIndex);
       const id = `${c}-${b}`;
       const issuedMs = NOW_MS - Math.floor(rng() * 5 * 365 * DAY_MS);
       const level = rng() < 0.5 ? 40 + Math.floor(rng() * 61) : undefined;
@@ -159,7 +180,8 @@ export function generateSearchData(scale: SearchBenchScale, seed = 20260601): Se
         achievementId: achievement.id,
         achievementName: achievement.name,
         achievementType: achievement.type,
-        skills: achievement.skills,
+        // A copy per badge, as documents read from storage carry: no two share an array.
+        skills: achievement.skills.map((skill) => ({ ...skill })),
         issuedAt: new Date(issuedMs).toISOString(),
         ...(rng() < 0.2
           ? { validUntil: new Date(NOW_MS + Math.floor(rng() * 900) * DAY_MS).toISOString() }
@@ -167,16 +189,64 @@ export function generateSearchData(scale: SearchBenchScale, seed = 20260601): Se
         ...(level !== undefined ? { result: { value: `${level}%`, level } } : {}),
       });
     }
-    badgeCount += badges.length;
-    documents.push({
-      tenantId: TENANT,
-      learnerId,
-      displayName: `Learner ${c}`,
-      visibility: visibility(rng),
-      badges,
-      version: 1,
-    });
+    yield {
+      document: {
+        tenantId: TENANT,
+        learnerId,
+        displayName: `Learner ${c}`,
+        visibility: visibility(rng),
+        badges,
+        version: 1,
+      },
+      picks,
+    };
   }
+}
+
+/** What a query draws from a learner: their badges' issuers and skills. */
+interface Profile {
+  readonly badges: readonly {
+    readonly issuerId: string;
+    readonly skills: readonly IndexedSkill[];
+  }[];
+}
+
+/**
+ * Builds the queries for a scale, and the means to generate its candidates, identically on
+ * every run.
+ *
+ * @example
+ * const data = generateSearchData(FULL_SCALE);
+ * for (const chunk of data.documents()) for (const document of chunk) await index.upsert(document);
+ */
+export function generateSearchData(scale: SearchBenchScale, seed = 20260601): SearchBenchData {
+  const world = makeWorld(scale, seed);
+  const { rng, skills, issuers, issuerRank, skillRank } = world;
+  // One pass keeps, per candidate, only its badges' issuer and achievement indexes: what the
+  // queries read of a learner.
+  const offsets = new Int32Array(scale.candidates + 1);
+  let picks = new Int32Array(scale.badges * 2);
+  let badgeCount = 0;
+  let c = 0;
+  for (const { document, picks: own } of candidates(scale, world)) {
+    if (badgeCount * 2 + own.length > picks.length) {
+      const grown = new Int32Array((badgeCount * 2 + own.length) * 2);
+      grown.set(picks);
+      picks = grown;
+    }
+    picks.set(own, badgeCount * 2);
+    badgeCount += document.badges.length;
+    c += 1;
+    offsets[c] = badgeCount;
+  }
+  const profileOf = (index: number): Profile => {
+    const badges = [];
+    for (let b = offsets[index]!; b < offsets[index + 1]!; b += 1) {
+      const issuer = issuers[picks[2 * b]!]!;
+      badges.push({ issuerId: issuer.id, skills: issuer.catalogue[picks[2 * b + 1]!]!.skills });
+    }
+    return { badges };
+  };
 
   const queries: SearchQuery[] = [];
   for (let q = 0; q < scale.queries; q += 1) {
@@ -184,7 +254,7 @@ export function generateSearchData(scale: SearchBenchScale, seed = 20260601): Se
     const wanted = 2 + Math.floor(rng() * 2);
     // Most employers ask for a combination some learner holds (drawn from one learner's
     // badges); the rest pick skills by popularity alone, and may find nobody.
-    const profile = rng() < 0.8 ? documents[Math.floor(rng() * documents.length)]! : undefined;
+    const profile = rng() < 0.8 ? profileOf(Math.floor(rng() * scale.candidates)) : undefined;
     let mustHave: string[];
     let filter: BadgeFilter;
     if (byIssuer) {
@@ -222,7 +292,22 @@ export function generateSearchData(scale: SearchBenchScale, seed = 20260601): Se
       facets: true,
     });
   }
-  return { documents, queries, badgeCount };
+  return {
+    candidates: scale.candidates,
+    queries,
+    badgeCount,
+    *documents(size = 1000) {
+      let chunk: CandidateDocument[] = [];
+      for (const { document } of candidates(scale, makeWorld(scale, seed))) {
+        chunk.push(document);
+        if (chunk.length === size) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    },
+  };
 }
 
 function pickDistinct(count: number, draw: (tries: number) => string): string[] {

@@ -4,8 +4,8 @@ import type { Partition } from './partition.ts';
 
 /**
  * A validated query resolved against one partition's dictionaries: filter lists become masks
- * over ids, skills become ids with their roles, and free text becomes the sorted list of badge
- * slots holding every word. Then {@link CompiledQuery.counts} decides, from columns alone,
+ * over ids, skills become ids with their roles, and free text becomes the set of badge shapes
+ * holding every word. Then {@link CompiledQuery.counts} decides, from columns alone,
  * whether a badge counts: alive, unexpired at `now`, and passing the filter.
  *
  * @example
@@ -29,8 +29,12 @@ export class CompiledQuery {
   /** Per skill id: 1 when any queried list names it (the recency term follows these). */
   readonly queried: Uint8Array;
   readonly anySkill: boolean;
-  /** Sorted badge slots holding every text word; undefined when the query has no text. */
-  readonly textBadges: Int32Array | undefined;
+  /**
+   * The badge shapes whose names hold every text word, as ids and as a mask over shape ids;
+   * undefined when the query has no text.
+   */
+  readonly textShapes: Int32Array | undefined;
+  readonly textMask: Uint8Array | undefined;
   /** The employer's id in the partition, -1 when no candidate ever named them. */
   readonly employer: number;
   /**
@@ -55,8 +59,9 @@ export class CompiledQuery {
   readonly #alive: Uint8Array;
   readonly #validUntil: Float64Array;
   readonly #issuer: Int32Array;
-  readonly #tier: Int32Array;
-  readonly #type: Int32Array;
+  readonly #shape: Int32Array;
+  readonly #shapeTier: Int32Array;
+  readonly #shapeType: Int32Array;
   readonly #issued: Float64Array;
   readonly #level: Float64Array;
   readonly #tierMask: Uint8Array | undefined;
@@ -92,10 +97,14 @@ export class CompiledQuery {
     });
     this.anySkill = query.mustHave.length + query.niceToHave.length + of.length > 0;
     const words = query.text === undefined ? [] : [...new Set(textTerms(query.text))];
-    this.textBadges = words.length > 0 ? textBadges(partition, words) : undefined;
+    this.textShapes = words.length > 0 ? textShapes(partition, words) : undefined;
+    if (this.textShapes) {
+      this.textMask = new Uint8Array(partition.shapes.size);
+      for (const shape of this.textShapes) this.textMask[shape] = 1;
+    }
     this.impossible =
       mustIds.some((id) => id < 0) ||
-      this.textBadges?.length === 0 ||
+      this.textShapes?.length === 0 ||
       this.atLeastN > this.atLeastOf.filter((id) => id >= 0).length;
 
     const { filter } = query;
@@ -123,8 +132,9 @@ export class CompiledQuery {
     this.#alive = partition.alive;
     this.#validUntil = partition.validUntil;
     this.#issuer = partition.issuer;
-    this.#tier = partition.tier;
-    this.#type = partition.type;
+    this.#shape = partition.shape;
+    this.#shapeTier = partition.shapes.tier;
+    this.#shapeType = partition.shapes.type;
     this.#issued = partition.issued;
     this.#level = partition.level;
   }
@@ -146,16 +156,19 @@ export class CompiledQuery {
   /** The list and level conditions of the filter: issuers, types, tiers, minimum level. */
   passesLists(b: number): boolean {
     if (this.issuerMask !== undefined && this.issuerMask[this.#issuer[b]!] !== 1) return false;
-    if (this.#typeMask !== undefined && this.#typeMask[this.#type[b]!] !== 1) return false;
-    if (this.#tierMask !== undefined && this.#tierMask[this.#tier[b]!] !== 1) return false;
+    if (this.#typeMask !== undefined && this.#typeMask[this.#shapeType[this.#shape[b]!]!] !== 1)
+      return false;
+    if (this.#tierMask !== undefined && this.#tierMask[this.#shapeTier[this.#shape[b]!]!] !== 1)
+      return false;
     if (this.#minLevel !== undefined && !(this.#level[b]! >= this.#minLevel)) return false;
     return true;
   }
 }
 
-/** Intersects the sorted postings of every word, shortest first. */
-function textBadges(partition: Partition, words: readonly string[]): Int32Array {
-  const postings = words.map((word) => partition.termPostings[partition.terms.find(word)]);
+/** Intersects the sorted shape lists of every word, shortest first. */
+function textShapes(partition: Partition, words: readonly string[]): Int32Array {
+  const { termShapes } = partition.shapes;
+  const postings = words.map((word) => termShapes[partition.terms.find(word)]);
   if (postings.some((posting) => posting === undefined)) return new Int32Array(0);
   const lists = postings.map((posting) => posting!.view()).sort((a, b) => a.length - b.length);
   let result = lists[0]!.slice();
@@ -163,10 +176,10 @@ function textBadges(partition: Partition, words: readonly string[]): Int32Array 
     let kept = 0;
     let j = 0;
     for (let i = 0; i < result.length; i += 1) {
-      const slot = result[i]!;
-      while (j < list.length && list[j]! < slot) j += 1;
-      if (j < list.length && list[j] === slot) {
-        result[kept] = slot;
+      const shape = result[i]!;
+      while (j < list.length && list[j]! < shape) j += 1;
+      if (j < list.length && list[j] === shape) {
+        result[kept] = shape;
         kept += 1;
       }
     }

@@ -13,21 +13,17 @@ const newestFirst = (a: MatchedBadge, b: MatchedBadge): number =>
   Date.parse(b.issuedAt) - Date.parse(a.issuedAt) ||
   (a.credentialId < b.credentialId ? -1 : a.credentialId > b.credentialId ? 1 : 0);
 
-function contains(sorted: Int32Array, value: number): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const at = sorted[mid]!;
-    if (at === value) return true;
-    if (at < value) low = mid + 1;
-    else high = mid - 1;
-  }
+/** Whether badge `b` is aligned to a skill the query names (so a hit cites it). */
+function citesSkill(partition: Partition, compiled: CompiledQuery, b: number): boolean {
+  const { skillStart, skillPool } = partition.shapes;
+  const shape = partition.shape[b]!;
+  for (let i = skillStart[shape]!; i < skillStart[shape + 1]!; i += 1)
+    if (compiled.queried[skillPool.data[i]!] === 1) return true;
   return false;
 }
 
 /**
- * The reasons for one hit, read from the stored document: for every queried skill the counting
+ * The reasons for one hit, read from the partition: for every queried skill the counting
  * badges aligned to it (newest first, with issuer, date, result, verification link and any
  * crosswalk), the badges matching the text, and what is missing.
  *
@@ -41,7 +37,7 @@ export function explainHit(
   slot: number,
   score: number,
 ): SearchHit {
-  const document = partition.documents[slot]!;
+  const { displayName, badge: badgeAt } = partition.reader(slot);
   const lists = (keys: readonly SkillKey[]) =>
     new Map(keys.map((key) => [key, [] as MatchedBadge[]]));
   const must = lists(query.mustHave);
@@ -49,9 +45,12 @@ export function explainHit(
   const atLeast = lists(query.atLeast?.of ?? []);
   const text: MatchedBadge[] = [];
   const end = partition.badgeEnd[slot]!;
+  const { textMask } = compiled;
   for (let b = partition.badgeStart[slot]!; b < end; b += 1) {
     if (!compiled.counts(b)) continue;
-    const badge = document.badges[partition.ordinal[b]!]!;
+    const cited = textMask !== undefined && textMask[partition.shape[b]!] === 1;
+    if (!cited && !citesSkill(partition, compiled, b)) continue;
+    const badge = badgeAt(b);
     const seen = new Set<SkillKey>();
     for (const skill of badge.skills) {
       if (seen.has(skill.key)) continue;
@@ -59,8 +58,7 @@ export function explainHit(
       for (const list of [must, nice, atLeast])
         list.get(skill.key)?.push(matchedBadge(badge, skill.via));
     }
-    if (compiled.textBadges && contains(compiled.textBadges, b))
-      text.push(matchedBadge(badge, undefined));
+    if (cited) text.push(matchedBadge(badge, undefined));
   }
   const matches = (list: Map<SkillKey, MatchedBadge[]>): SkillMatch[] =>
     [...list]
@@ -69,8 +67,8 @@ export function explainHit(
   const missing = (list: Map<SkillKey, MatchedBadge[]>): SkillKey[] =>
     [...list].filter(([, badges]) => badges.length === 0).map(([skill]) => skill);
   return {
-    learnerId: document.learnerId,
-    displayName: document.displayName,
+    learnerId: partition.learnerIds[slot]!,
+    displayName,
     score,
     matched: {
       mustHave: matches(must),

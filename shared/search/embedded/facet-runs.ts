@@ -30,18 +30,6 @@ export function instantLow(ms: number): number {
   return ms - Math.floor(ms / LOW_SPAN) * LOW_SPAN;
 }
 
-/** A badge's facet codes met for the first time there (see {@link FacetRuns}). */
-export interface FacetBadge {
-  readonly issued: number;
-  readonly codes: readonly number[];
-}
-
-/** Badges of a run, newest first, all from `issuer` (or from any issuer when it is -1). */
-export interface FacetSegment {
-  readonly issuer: number;
-  readonly badges: readonly FacetBadge[];
-}
-
 /**
  * Everything the ranking pass needs about a candidate's run, in one contiguous block of one
  * `Int32Array`, so that a match costs a cache miss or two rather than one per column. A block
@@ -54,7 +42,11 @@ export interface FacetSegment {
  *
  * @example
  * const runs = new FacetRuns();
- * runs.write(0, Number.POSITIVE_INFINITY, segments);
+ * runs.open(0, Number.POSITIVE_INFINITY);
+ * runs.segment(-1);
+ * runs.badge(issuedMs, codes, codes.length);
+ * runs.closeSegment();
+ * runs.close(0);
  * const from = runs.range[0]; // candidate 0's block is stream.data[from .. range[1])
  */
 export class FacetRuns {
@@ -63,29 +55,43 @@ export class FacetRuns {
   range = new Int32Array(0);
   #dead = 0;
 
-  /** Replaces candidate `slot`'s block. */
-  write(slot: number, expiry: number, segments: readonly FacetSegment[]): void {
+  #from = 0;
+  #lengthAt = 0;
+
+  /** Starts candidate `slot`'s new block (dropping its old one), with its run's earliest expiry. */
+  open(slot: number, expiry: number): void {
     this.clear(slot);
+    this.#from = this.stream.length;
+    this.stream.push(instantHigh(expiry));
+    this.stream.push(instantLow(expiry));
+  }
+
+  /** Starts a segment of the block: badges all from `issuer` (-1: from any issuer). */
+  segment(issuer: number): void {
+    this.stream.push(issuer);
+    this.#lengthAt = this.stream.length;
+    this.stream.push(0);
+  }
+
+  /** Appends a badge issued at `issued` with `codes[0 .. n)`; a badge meeting nothing new is left out. */
+  badge(issued: number, codes: Int32Array, n: number): void {
+    if (n === 0) return;
     const stream = this.stream;
-    const from = stream.length;
-    stream.push(instantHigh(expiry));
-    stream.push(instantLow(expiry));
-    for (const segment of segments) {
-      stream.push(segment.issuer);
-      const lengthAt = stream.length;
-      stream.push(0);
-      for (const badge of segment.badges) {
-        if (badge.codes.length === 0) continue;
-        stream.push(instantHigh(badge.issued));
-        stream.push(instantLow(badge.issued));
-        stream.push(badge.codes.length);
-        for (const code of badge.codes) stream.push(code);
-      }
-      stream.data[lengthAt] = stream.length - lengthAt - 1;
-    }
+    stream.push(instantHigh(issued));
+    stream.push(instantLow(issued));
+    stream.push(n);
+    for (let i = 0; i < n; i += 1) stream.push(codes[i]!);
+  }
+
+  closeSegment(): void {
+    this.stream.data[this.#lengthAt] = this.stream.length - this.#lengthAt - 1;
+  }
+
+  /** Ends candidate `slot`'s block. */
+  close(slot: number): void {
     this.range = grow(this.range, 2 * slot + 2, Int32Array);
-    this.range[2 * slot] = from;
-    this.range[2 * slot + 1] = stream.length;
+    this.range[2 * slot] = this.#from;
+    this.range[2 * slot + 1] = this.stream.length;
   }
 
   /** Drops candidate `slot`'s block (its space is reclaimed by the next {@link compact}). */

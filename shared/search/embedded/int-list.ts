@@ -17,7 +17,9 @@ export class IntList {
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(Math.max(4, this.data.length * 2));
+      // Growing by half keeps the spare room of large lists (postings, facet streams) at a
+      // third of their size on average rather than a half.
+      const grown = new Int32Array(Math.max(4, this.data.length + (this.data.length >> 1)));
       grown.set(this.data);
       this.data = grown;
     }

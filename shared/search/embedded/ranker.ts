@@ -52,9 +52,9 @@ export class Ranker {
     matches: Int32Array,
     options: RankOptions,
   ): Ranked {
-    const { badgeStart, badgeEnd, issued, issuer, type, learnerIds, validUntil } = partition;
-    const skillStart = partition.badgeSkills.start;
-    const skillPool = partition.badgeSkills.pool.data;
+    const { badgeStart, badgeEnd, issued, issuer, shape, learnerIds, validUntil } = partition;
+    const { skillStart, type } = partition.shapes;
+    const skillPool = partition.shapes.skillPool.data;
     const facets = options.facets;
     const codes =
       Math.max(partition.skills.size, partition.issuers.size, partition.types.size) << FACET_SHIFT;
@@ -135,8 +135,9 @@ export class Ranker {
           if (at <= issuedAfter) break;
           if (validUntil[b]! < now || (hasLists && !query.passesLists(b))) continue;
           if (!anySkill && at > newest) newest = at;
-          const to = skillStart[b + 1]!;
-          for (let i = skillStart[b]!; i < to; i += 1) {
+          const s = shape[b]!;
+          const to = skillStart[s + 1]!;
+          for (let i = skillStart[s]!; i < to; i += 1) {
             const skill = skillPool[i]!;
             const code = (skill << FACET_SHIFT) | FACET_KIND.skill;
             if (queried[skill] === 1 && at > newest) newest = at;
@@ -151,7 +152,7 @@ export class Ranker {
               seen[i] = stamp;
               counts[i]! += 1;
             }
-            const t = (type[b]! << FACET_SHIFT) | FACET_KIND.type;
+            const t = (type[s]! << FACET_SHIFT) | FACET_KIND.type;
             if (seen[t] !== stamp) {
               seen[t] = stamp;
               counts[t]! += 1;

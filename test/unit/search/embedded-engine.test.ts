@@ -229,3 +229,81 @@ describe('EmbeddedSearchIndex unknown tenants and skills', () => {
     expect(unknownNice.hits[0]?.missing.niceToHave).toEqual(['ESCO:nowhere']);
   });
 });
+
+describe('EmbeddedSearchIndex document storage', () => {
+  // The index keeps no document object: it rebuilds documents from badge shapes, columns and a
+  // compact per-candidate text, so every value must come back exactly as written.
+  const jsonText = fc.string({ unit: 'binary', maxLength: 12 });
+  const instant = fc.oneof(
+    fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+    fc.constantFrom('2026-02-30T00:00:00.000Z', '2026-01-01T10:00:00Z', 'not a date', ''),
+  );
+  const badgeArb = fc.record(
+    {
+      credentialId: jsonText,
+      verifyUrl: fc.oneof(
+        jsonText,
+        jsonText.map((id) => `https://x.example/credentials/${id}/verify`),
+      ),
+      issuerId: fc.constantFrom('did:web:a.example', 'did:web:b.example'),
+      issuerName: jsonText,
+      issuerTier: fc.constantFrom('accredited', 'known'),
+      achievementId: fc.constantFrom('urn:ach:1', 'urn:ach:2'),
+      achievementName: jsonText,
+      achievementType: fc.constantFrom('Badge', 'Course'),
+      skills: fc.array(
+        fc.record(
+          {
+            key: fc.constantFrom(SKILL, OTHER),
+            framework: fc.constantFrom('ONET', 'ESCO'),
+            code: jsonText,
+            name: jsonText,
+            via: fc.constantFrom(SKILL, OTHER),
+          },
+          { requiredKeys: ['key', 'framework', 'code'], noNullPrototype: true },
+        ),
+        { maxLength: 3 },
+      ),
+      issuedAt: instant,
+      validUntil: instant,
+      result: fc.record(
+        { value: jsonText, level: fc.integer({ min: 0, max: 100 }) },
+        { requiredKeys: ['value'], noNullPrototype: true },
+      ),
+      credits: fc.integer({ min: 0, max: 30 }),
+    },
+    {
+      noNullPrototype: true,
+      requiredKeys: [
+        'credentialId',
+        'verifyUrl',
+        'issuerId',
+        'issuerName',
+        'achievementId',
+        'achievementName',
+        'achievementType',
+        'skills',
+        'issuedAt',
+      ],
+    },
+  );
+
+  it('gives back every document exactly as written, badges in their order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(badgeArb, { maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        async (holdings) => {
+          const index = new EmbeddedSearchIndex();
+          const documents = holdings.map((badges, i) => ({
+            ...candidate(`learner-${i}`, badges),
+            visibility: i % 2 === 0 ? { employers: 'all' as const } : { employers: ['e1'] },
+          }));
+          for (const document of documents) await index.upsert(document);
+          for (const document of documents)
+            expect(await index.get(TENANT, document.learnerId)).toStrictEqual(document);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
