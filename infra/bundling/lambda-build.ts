@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
@@ -75,14 +76,36 @@ const DEFERRED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   'node:process': ['stdin'],
 };
 
+let pristineExports: Readonly<Record<string, readonly string[]>> | undefined;
+
+/**
+ * The export names of every Node built-in as a fresh `node` process sees them. Read in this
+ * process they would depend on what ran before (a test runner patches some built-ins), and a
+ * different set of names gives different minified names: the bundle would not be the bytes
+ * the CDK construct ships. One child process per build, asked once.
+ */
+function builtinExports(): Readonly<Record<string, readonly string[]>> {
+  if (pristineExports !== undefined) return pristineExports;
+  const script =
+    "const m=require('node:module');const o={};for(const n of m.builtinModules){const s=n.startsWith('node:')?n:'node:'+n;try{o[s]=Object.keys(require(s))}catch{}}process.stdout.write(JSON.stringify(o))";
+  const result = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.status !== 0)
+    throw new Error(`listing the exports of Node built-ins failed: ${result.stderr}`);
+  pristineExports = JSON.parse(result.stdout) as Record<string, readonly string[]>;
+  return pristineExports;
+}
+
 /** Source of a module that re-exports a built-in taken through `require`, getters deferred. */
 function builtinThroughRequire(specifier: string): string {
-  const require = createRequire(import.meta.url);
-  const loaded = require(specifier) as Record<string, unknown>;
+  const exported = builtinExports()[specifier];
+  if (exported === undefined) throw new Error(`not a Node built-in: ${specifier}`);
   const deferred = new Set(DEFERRED_EXPORTS[specifier] ?? []);
-  const names = Object.keys(loaded).filter(
-    (name) => name !== 'default' && !deferred.has(name) && /^[A-Za-z_$][\w$]*$/.test(name),
-  );
+  const names = exported
+    .filter((name) => name !== 'default' && !deferred.has(name) && /^[A-Za-z_$][\w$]*$/.test(name))
+    .sort();
   return [
     `const builtin = require(${JSON.stringify(specifier)});`,
     'export default builtin;',
