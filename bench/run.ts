@@ -266,3 +266,12 @@ async function report(
 }
 
 await main();
+
+// Every part closes what it started; should something still hold the process open once the
+// report is written, the run ends anyway and names what was left open rather than hanging.
+setTimeout(() => {
+  process.stderr.write(
+    `bench: still open after the report: ${process.getActiveResourcesInfo().join(', ')}\n`,
+  );
+  process.exit(process.exitCode ?? 0);
+}, 5_000).unref();
