@@ -12,54 +12,19 @@ import { fixedClock } from '#shared/core/clock.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { decodeCompactJws } from '#shared/credentials/proof/vc-jwt-verify.ts';
-import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
 import { measureIssuance } from './issuance.ts';
 import { type BenchRow, compareRates, formatRate, targetMet } from './measure.ts';
 import { pathwayRows } from './pathways.ts';
+import { credentialInput, ISSUER_DID } from './sample-credential.ts';
 
 /**
  * `npm run bench`: each figure next to a baseline measured in the same run, on one core.
  * Results go to stdout and to bench/RESULTS.md (with the date and the machine).
  */
 
-const ISSUER_DID = `did:web:${DEMO_ISSUER_DOMAIN}`;
-const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
 const clock = fixedClock('2026-06-01T12:00:00Z');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000);
-
-/**
- * A badge of the size the benchmark is specified for (about 2 KB of credential JSON): the
- * demo achievement without its long prose, a hashed-email subject, a status entry.
- */
-function credentialInput(index: number, status: boolean) {
-  const {
-    resultDescription: _prose,
-    tag: _tags,
-    ...achievement
-  } = DEMO_ACHIEVEMENTS[index % DEMO_ACHIEVEMENTS.length]!;
-  const { description: _about, email: _email, image: _logo, ...issuer } = demoIssuer(ISSUER_DID);
-  return {
-    id: `https://${DEMO_ISSUER_DOMAIN}/credentials/${index.toString().padStart(8, '0')}`,
-    description: `${achievement.name}, awarded by Northfield Technical College.`,
-    issuer,
-    recipient: { email: `learner${index}@mail.example`, salt: `salt-${index}` },
-    achievement,
-    creditsEarned: achievement.creditsAvailable,
-    validFrom: '2026-01-15T09:00:00Z',
-    ...(status
-      ? {
-          credentialStatus: {
-            id: `${STATUS_URL}#${1000 + index}`,
-            type: 'BitstringStatusListEntry',
-            statusPurpose: 'revocation',
-            statusListIndex: String(1000 + index),
-            statusListCredential: STATUS_URL,
-          },
-        }
-      : {}),
-  };
-}
 
 /** The Data Integrity rows (bench/verification-di.ts) on the benchmark's credentials. */
 const diRows = async () =>
@@ -69,10 +34,9 @@ const diRows = async () =>
     clock,
     issuerDid: ISSUER_DID,
     credential: (i) =>
-      buildOpenBadgeCredential(credentialInput(i, false), { clock }) as unknown as Record<
-        string,
-        unknown
-      >,
+      buildOpenBadgeCredential(credentialInput(i, ISSUER_DID, false), {
+        clock,
+      }) as unknown as Record<string, unknown>,
   });
 
 /**
@@ -113,7 +77,7 @@ async function main(): Promise<void> {
     const decoded = [
       decodeCompactJws(
         await signVcJwt(
-          buildOpenBadgeCredential(credentialInput(0, true), { clock }) as never,
+          buildOpenBadgeCredential(credentialInput(0, ISSUER_DID, true), { clock }) as never,
           es256,
           { kid: es256Kid },
         ),

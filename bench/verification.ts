@@ -28,8 +28,9 @@ import { onboardIssuer } from '#shared/domain/issuers.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { selfFetcher } from '#shared/domain/self-fetcher.ts';
-import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN, demoIssuer } from '../samples/demo-catalog.ts';
+import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN } from '../samples/demo-catalog.ts';
 import { type BenchRow, compareRates } from './measure.ts';
+import { credentialInput, ISSUER_DID, STATUS_URL } from './sample-credential.ts';
 
 /**
  * ES256 VC-JWT verification, three ways, each next to a baseline measured in the same run:
@@ -52,8 +53,6 @@ import { type BenchRow, compareRates } from './measure.ts';
  */
 
 const CREDENTIALS = 1000;
-const ISSUER_DID = `did:web:${DEMO_ISSUER_DOMAIN}`;
-const STATUS_URL = `https://${DEMO_ISSUER_DOMAIN}/status/1`;
 const ADMIN: Principal = { subject: 'bench', roles: ['platform-admin'] };
 /** Own credentials of shapes the term check has seen (issued with the same template). */
 const OWN_SEEN = 900;
@@ -78,39 +77,6 @@ function didDocument(kid: string, jwk: object): object {
       { id: kid, type: 'JsonWebKey', controller: ISSUER_DID, publicKeyJwk: jwk },
     ],
     assertionMethod: [kid],
-  };
-}
-
-/**
- * A badge of the size the benchmark is specified for (about 2 KB of credential JSON): the
- * demo achievement without its long prose, a hashed-email subject, a status entry.
- */
-function credentialInput(index: number, issuerId: string, status: boolean) {
-  const {
-    resultDescription: _prose,
-    tag: _tags,
-    ...achievement
-  } = DEMO_ACHIEVEMENTS[index % DEMO_ACHIEVEMENTS.length]!;
-  const { description: _about, email: _email, image: _logo, ...issuer } = demoIssuer(issuerId);
-  return {
-    id: `https://${DEMO_ISSUER_DOMAIN}/credentials/${index.toString().padStart(8, '0')}`,
-    description: `${achievement.name}, awarded by Northfield Technical College.`,
-    issuer,
-    recipient: { email: `learner${index}@mail.example`, salt: `salt-${index}` },
-    achievement,
-    creditsEarned: achievement.creditsAvailable,
-    validFrom: '2026-01-15T09:00:00Z',
-    ...(status
-      ? {
-          credentialStatus: {
-            id: `${STATUS_URL}#${1000 + index}`,
-            type: 'BitstringStatusListEntry',
-            statusPurpose: 'revocation',
-            statusListIndex: String(1000 + index),
-            statusListCredential: STATUS_URL,
-          },
-        }
-      : {}),
   };
 }
 
