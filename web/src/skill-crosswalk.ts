@@ -10,6 +10,16 @@ const FRAMEWORK_NAMES: Record<SkillSuggestion['framework'], string> = {
 };
 
 /**
+ * The framework a skill key belongs to, as people name it ("O*NET", "ESCO"), or undefined for
+ * a key of neither. Facets list both sides of a crosswalk ("Data Scientists", "data
+ * scientist"); naming the framework shows they are two vocabularies, not a duplicate.
+ */
+export function frameworkOf(key: string): string | undefined {
+  const prefix = key.slice(0, key.indexOf(':')).toUpperCase();
+  return prefix === 'ONET' || prefix === 'ESCO' ? FRAMEWORK_NAMES[prefix] : undefined;
+}
+
+/**
  * What a suggestion is and what it stands for in the other framework, e.g.
  * "O*NET occupation 15-2051.00 · ESCO: data scientist (also matched)". Search indexes each
  * badge's skills with their crosswalk equivalents (one hop), so picking a skill also matches

@@ -4,7 +4,7 @@ import { api, fieldError, type Problem } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
 import { session } from '../auth.ts';
 import { useSignal } from '../signal.ts';
-import { crosswalkText } from '../skill-crosswalk.ts';
+import { crosswalkText, frameworkOf } from '../skill-crosswalk.ts';
 import { date, download, ErrorNote, Loaded, Page, useLoad } from '../ui.tsx';
 
 type Query = NonNullable<
@@ -343,7 +343,9 @@ function FacetList(props: {
               aria-pressed={props.active(b.key) ? 'true' : 'false'}
               onClick={() => props.toggle(b.key)}
             >
-              {b.label ?? props.names.get(b.key) ?? b.key} <span class="count">{b.count}</span>
+              {b.label ?? props.names.get(b.key) ?? b.key}
+              {frameworkOf(b.key) && ` · ${frameworkOf(b.key)}`}{' '}
+              <span class="count">{b.count}</span>
               <span class="visually-hidden"> candidates</span>
             </button>
           </li>
@@ -651,11 +653,16 @@ function Search() {
           <select
             id="sort"
             value={form.sort}
+            aria-describedby="sort-hint"
             onChange={(e) => set({ sort: e.currentTarget.value as 'relevance' | 'recent' })}
           >
-            <option value="relevance">Best match (must-haves, then nice-to-haves)</option>
+            <option value="relevance">Best match</option>
             <option value="recent">Most recent badges</option>
           </select>
+          {/* The explanation sits under the control: inside the option it was cut off on phones. */}
+          <small id="sort-hint" class="muted">
+            Best match ranks must-haves first, then nice-to-haves.
+          </small>
         </div>
         <div class="row">
           <button type="submit" disabled={busy}>
