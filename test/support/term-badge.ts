@@ -3,12 +3,13 @@ import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.t
 /**
  * The smallest Open Badge whose every term the OB 3.0 and VC 2.0 contexts define: the term
  * check's tests start from it and add one unknown key, type or shape at a time, so any term
- * they find stands out against a credential known to be clean.
+ * they find stands out against a credential known to be clean; the Data Integrity proof
+ * tests sign it (with a subject of their own).
  *
  * @example
  * await findUndefinedTerms(termBadge({ favouriteColour: 'green' }));
  */
-export function termBadge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function termBadge(overrides: Record<string, unknown> = {}) {
   return {
     '@context': [VC_V2_CONTEXT, OB_CONTEXT],
     id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
