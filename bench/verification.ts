@@ -2,13 +2,7 @@ import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:cr
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import type { HttpLambdaHandler } from '#functions/http/router.ts';
-import { buildLocalApp } from '#local/app.ts';
-import { ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
-import { startHttpBridge } from '#local/http-bridge.ts';
 import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
 import { generateLocalKey, type LocalSigner } from '#shared/adapters/key-files/local-signer.ts';
@@ -29,6 +23,7 @@ import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { Principal } from '#shared/domain/principal.ts';
 import { selfFetcher } from '#shared/domain/self-fetcher.ts';
 import { DEMO_ACHIEVEMENTS, DEMO_ISSUER_DOMAIN } from '../samples/demo-catalog.ts';
+import { benchIssuer, withLocalService } from './local-service.ts';
 import { type BenchRow, compareRates } from './measure.ts';
 import { credentialInput, ISSUER_DID, STATUS_URL } from './sample-credential.ts';
 
@@ -303,117 +298,79 @@ async function ownRow(dir: string, options: VerificationBenchOptions): Promise<B
 }
 
 async function httpRows(dir: string): Promise<BenchRow[]> {
-  const db = await startDynamoDbLocal();
-  const client = new DynamoDBClient(db.clientConfig);
-  try {
-    const documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
+  // `npm start`'s app: the verifier is the pool of worker threads (one worker on 2 cores). The
+  // bench sends no tokens: every request is the public verification route.
+  return withLocalService({ name: 'verify-http' }, async (service) => {
+    const { app } = service;
+    const { issuer, achievement } = await benchIssuer(service, {
+      id: 'bench-college',
+      name: 'Bench College',
     });
-    await ensureTable(client, 'bench');
-    let route: HttpLambdaHandler | undefined;
-    const bridge = await startHttpBridge({
-      port: 0,
-      handler: (event) => {
-        if (!route) throw new Error('the service is still starting');
-        return route(event);
-      },
-    });
-    // `npm start`'s app: the verifier is the pool of worker threads (one worker on 2 cores).
-    const app = buildLocalApp({
-      documents,
-      tableName: 'bench',
-      vault: new LocalKeyVault({ dir: join(dir, 'http-keys') }),
-      baseUrl: bridge.url,
-      clock: systemClock,
-      tokenVerifier: {
-        verify: async () => {
-          throw new Error('the verification bench sends no tokens');
-        },
-      },
-      network: new StaticFetcher({}),
-      health: async () => ({ ok: true }),
-      logger: { log: () => {} },
-    });
-    route = app.handler;
-    try {
-      const issuer = await onboardIssuer(app.ctx, ADMIN, {
-        id: 'bench-college',
-        name: 'Bench College',
+    const own = await issueOwn(app.ctx, issuer.id, achievement.id, 100);
+    const listId = (await app.ctx.credentials.listByIssuer(issuer.id)).items[0]!.status.listId;
+    const didJwk = await didJwkCredentials(dir, 100);
+    const post = async (jwt: string) => {
+      const response = await fetch(`${service.url}/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ verifiableCredential: jwt }),
       });
-      const { id: _id, ...definition } = DEMO_ACHIEVEMENTS[0]!;
-      const achievement = await createAchievement(app.ctx, ADMIN, issuer.id, { definition });
-      const own = await issueOwn(app.ctx, issuer.id, achievement.id, 100);
-      const listId = (await app.ctx.credentials.listByIssuer(issuer.id)).items[0]!.status.listId;
-      const didJwk = await didJwkCredentials(dir, 100);
-      const post = async (jwt: string) => {
-        const response = await fetch(`${bridge.url}/credentials/verify`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ verifiableCredential: jwt }),
-        });
-        const body = (await response.json()) as { verified?: boolean; errors?: unknown };
-        if (response.status !== 200 || body.verified !== true)
-          throw new Error(
-            `POST /credentials/verify answered ${response.status}: ${JSON.stringify(body.errors ?? body)}`,
-          );
-      };
-      /** Operations per second with HTTP_CONCURRENCY callers. */
-      const rate = async (op: (i: number) => Promise<unknown>) => {
-        let next = 0;
-        const start = performance.now();
-        await Promise.all(
-          Array.from({ length: HTTP_CONCURRENCY }, async () => {
-            while (next < HTTP_REQUESTS) {
-              const i = next;
-              next += 1;
-              await op(i);
-            }
-          }),
+      const body = (await response.json()) as { verified?: boolean; errors?: unknown };
+      if (response.status !== 200 || body.verified !== true)
+        throw new Error(
+          `POST /credentials/verify answered ${response.status}: ${JSON.stringify(body.errors ?? body)}`,
         );
-        return (HTTP_REQUESTS / (performance.now() - start)) * 1000;
-      };
-      const verifyOwn = (i: number) => post(own[i % own.length]!);
-      const verifyJwk = (i: number) => post(didJwk[i % didJwk.length]!);
-      // The one table read an own verification makes (the list's revision), alone: the ceiling
-      // DynamoDB Local puts on the own rate.
-      const readRevision = async () => {
-        if ((await app.ctx.statusLists.revision(listId)) === undefined)
-          throw new Error('the bench status list has no revision');
-      };
-      // Warm every path (worker start, schema compile, key and context caches), then alternate.
-      for (const op of [verifyOwn, verifyJwk, readRevision]) await rate(op);
-      const ownRates: number[] = [];
-      const jwkRates: number[] = [];
-      const readRates: number[] = [];
-      for (let round = 0; round < 3; round += 1) {
-        ownRates.push(await rate(verifyOwn));
-        jwkRates.push(await rate(verifyJwk));
-        readRates.push(await rate(readRevision));
-      }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
-      return [
-        {
-          metric: `POST /credentials/verify, own ES256 VC-JWT (did:web, status list read from DynamoDB Local per request; ${HTTP_CONCURRENCY} concurrent clients, every answer checked)`,
-          value: median(ownRates),
-          baselineName: 'the same with did:jwk VC-JWTs (no status)',
-          baseline: median(jwkRates),
-          target: '≥ 50%',
-        },
-        {
-          metric: `POST /credentials/verify, own ES256 VC-JWT (reference: against its one table read)`,
-          value: median(ownRates),
-          baselineName: `DynamoDB Local reads of the list revision alone, ${HTTP_CONCURRENCY} concurrent`,
-          baseline: median(readRates),
-        },
-      ];
-    } finally {
-      await app.close();
-      await bridge.close();
+    };
+    /** Operations per second with HTTP_CONCURRENCY callers. */
+    const rate = async (op: (i: number) => Promise<unknown>) => {
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: HTTP_CONCURRENCY }, async () => {
+          while (next < HTTP_REQUESTS) {
+            const i = next;
+            next += 1;
+            await op(i);
+          }
+        }),
+      );
+      return (HTTP_REQUESTS / (performance.now() - start)) * 1000;
+    };
+    const verifyOwn = (i: number) => post(own[i % own.length]!);
+    const verifyJwk = (i: number) => post(didJwk[i % didJwk.length]!);
+    // The one table read an own verification makes (the list's revision), alone: the ceiling
+    // DynamoDB Local puts on the own rate.
+    const readRevision = async () => {
+      if ((await app.ctx.statusLists.revision(listId)) === undefined)
+        throw new Error('the bench status list has no revision');
+    };
+    // Warm every path (worker start, schema compile, key and context caches), then alternate.
+    for (const op of [verifyOwn, verifyJwk, readRevision]) await rate(op);
+    const ownRates: number[] = [];
+    const jwkRates: number[] = [];
+    const readRates: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      ownRates.push(await rate(verifyOwn));
+      jwkRates.push(await rate(verifyJwk));
+      readRates.push(await rate(readRevision));
     }
-  } finally {
-    client.destroy();
-    await db.stop();
-  }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+    return [
+      {
+        metric: `POST /credentials/verify, own ES256 VC-JWT (did:web, status list read from DynamoDB Local per request; ${HTTP_CONCURRENCY} concurrent clients, every answer checked)`,
+        value: median(ownRates),
+        baselineName: 'the same with did:jwk VC-JWTs (no status)',
+        baseline: median(jwkRates),
+        target: '≥ 50%',
+      },
+      {
+        metric: `POST /credentials/verify, own ES256 VC-JWT (reference: against its one table read)`,
+        value: median(ownRates),
+        baselineName: `DynamoDB Local reads of the list revision alone, ${HTTP_CONCURRENCY} concurrent`,
+        baseline: median(readRates),
+      },
+    ];
+  });
 }
 
 /** ES256 VC-JWTs issued by a did:jwk (the key is the issuer), without a status entry. */

@@ -386,6 +386,66 @@ describe('the web app', () => {
     expect(await page.locator('#achievement-type').inputValue()).toBe('');
     await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
 
+    // A skill facet adds the same named chip a picked suggestion does (never its raw key in the
+    // box), by keyboard too, and searches again with that skill as a must-have.
+    const skillFacets = page.getByRole('list', { name: 'Filter by skills' });
+    const mustHaveBox = page.getByLabel('Must have', { exact: true });
+    const chips = page.getByRole('list', { name: 'Must have: picked skills' });
+    // Data Scientists is typed as a key by searchTwoSkills: its facet is pressed already.
+    const unpicked = skillFacets.locator('button[aria-pressed="false"]').first();
+    const facetName = String(await unpicked.textContent())
+      .replace(/\s*\d+\s*candidates\s*$/, '')
+      .trim();
+    const [skillName, framework] = facetName.split(' · ');
+    expect(framework).toMatch(/^(O\*NET|ESCO)$/);
+    const rerun = page.waitForRequest(
+      (request) => request.url().endsWith('/candidates/search') && request.method() === 'POST',
+    );
+    await unpicked.focus();
+    await page.keyboard.press('Enter');
+    const sent = (await rerun).postDataJSON() as { mustHave: string[] };
+    // The search ran again with the facet's skill beside the two already asked for.
+    expect(sent.mustHave).toHaveLength(3);
+    expect(sent.mustHave).toContain(DATA_SCIENTISTS);
+    const facetKey = String(
+      sent.mustHave.find(
+        (k) => k !== DATA_SCIENTISTS && k !== 'ESCO:598de5b0-5b58-4ea7-8058-a4bc4d18c742',
+      ),
+    );
+    expect(facetKey).toMatch(/^(ONET|ESCO):/);
+    // The chip carries the name the suggestions give that key, and its framework.
+    const lookup = await fetch(`${base}/skills?q=${encodeURIComponent(facetKey)}`);
+    const suggested = (
+      (await lookup.json()) as { items: { key: string; label: string }[] }
+    ).items.find((item) => item.key === facetKey);
+    expect(suggested?.label).toBe(skillName);
+    const chip = chips.getByRole('listitem').filter({ hasText: String(skillName) });
+    await chip.waitFor();
+    expect((await chip.textContent())?.replace('×', '').trim()).toBe(`${skillName} · ${framework}`);
+    const remove = chips.getByRole('button', { name: `Remove ${skillName} (${framework})` });
+    expect(await remove.count()).toBe(1);
+    // Nothing typed into the box: it still holds only the key searchTwoSkills typed.
+    expect(await mustHaveBox.inputValue()).toBe(DATA_SCIENTISTS);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Must have: Added ${skillName} (${framework}).` })
+      .waitFor({ state: 'attached' });
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+    const pressedSkill = skillFacets
+      .getByRole('button')
+      .filter({ hasText: `${skillName} · ${framework}` });
+    expect(await pressedSkill.first().getAttribute('aria-pressed')).toBe('true');
+    await shoot('employer-search-skill-facet');
+    // Pressed again, the facet takes the chip away and searches without it.
+    const rerunWithout = page.waitForRequest(
+      (request) => request.url().endsWith('/candidates/search') && request.method() === 'POST',
+    );
+    await pressedSkill.first().click();
+    const without = (await rerunWithout).postDataJSON() as { mustHave: string[] };
+    expect(without.mustHave).not.toContain(facetKey);
+    await chip.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: /^\d+ candidates?$/ }).waitFor();
+
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
@@ -561,10 +621,35 @@ describe('the web app', () => {
     });
     expect(revoked.status).toBe(200);
     await page.goto(`${base}/app/badges/${encodeURIComponent(badge.id)}`);
-    await page.getByText(/^Revoked: the issuer has withdrawn this badge/).waitFor();
-    await page.getByText(/^This badge did not verify/).waitFor();
+    // In plain words: who withdrew it, and that it is not valid.
+    await page
+      .getByText(/^This badge was revoked by Northfield Technical College\. It is no longer valid/)
+      .waitFor();
+    await page.getByText('No: the issuer has revoked it', { exact: false }).waitFor();
+    await page.getByText(/^Sharing is off/).waitFor();
     expect(await page.getByText(/This badge is genuine|^Valid: checked/).count()).toBe(0);
+    // Nothing offers it as proof: no LinkedIn, no link to share, no baked images.
+    expect(await page.getByRole('link', { name: 'Add to LinkedIn profile' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Public verification page' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: /^Badge image with the credential/ }).count()).toBe(
+      0,
+    );
+    expect(await page.getByRole('heading', { name: 'Share and download' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Credential (JSON)' }).waitFor();
+    // The checks' technical reasons (the status list's address and entry) stay folded away.
+    const technical = page.getByText(/^This badge did not verify/);
+    expect(await technical.isVisible()).toBe(false);
+    expect(
+      await page
+        .getByText(/statusList|#\d+/)
+        .filter({ visible: true })
+        .count(),
+    ).toBe(0);
     await shoot('learner-badge-revoked');
+    // Opened by keyboard, the details give the checks' reasons for whoever wants them.
+    await page.getByText('Technical details', { exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await technical.waitFor();
   });
 
   it('keeps tokens out of localStorage', async () => {

@@ -4,13 +4,10 @@ import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
 import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
 import { CredstackError } from '#shared/core/errors.ts';
 import type { Signer } from '#shared/credentials/crypto/signer.ts';
-import type {
-  BatchRecipientRecord,
-  CredentialRepository,
-  KeyVault,
-} from '#shared/domain/ports/repositories.ts';
+import type { CredentialRepository, KeyVault } from '#shared/domain/ports/repositories.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { CredentialRecord } from '#shared/domain/records/records.ts';
+import { allPages } from '#test/support/pages.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**
@@ -143,19 +140,8 @@ async function queueBatch(issuerId: string, achievementId: string, count: number
 /** The job, its recipients and the issuer's stored credentials, as they are now. */
 async function snapshot(ctx: ServiceContext, jobId: string, issuerId: string) {
   const job = await ctx.batchJobs.get(jobId);
-  const recipients: BatchRecipientRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.batchJobs.recipients(jobId, cursor);
-    recipients.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  const stored: CredentialRecord[] = [];
-  do {
-    const page = await ctx.credentials.listByIssuer(issuerId, cursor);
-    stored.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  const recipients = await allPages((cursor) => ctx.batchJobs.recipients(jobId, cursor));
+  const stored = await allPages((cursor) => ctx.credentials.listByIssuer(issuerId, cursor));
   stored.sort((a, b) => a.id.localeCompare(b.id));
   return { job, recipients, stored };
 }

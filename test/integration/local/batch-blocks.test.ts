@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { processBatch } from '#shared/domain/batches.ts';
 import { derivedCredentialId } from '#shared/domain/issuance.ts';
 import type {
-  BatchRecipientRecord,
   CredentialRepository,
   StatusListRepository,
 } from '#shared/domain/ports/repositories.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { CredentialRecord, StatusAssignment } from '#shared/domain/records/records.ts';
+import { allPages } from '#test/support/pages.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**
@@ -122,13 +122,7 @@ async function queue(ctx: ServiceContext, count: number, run: string): Promise<s
 }
 
 async function everything(ctx: ServiceContext, jobId: string) {
-  const recipients: BatchRecipientRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.batchJobs.recipients(jobId, cursor);
-    recipients.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  const recipients = await allPages((cursor) => ctx.batchJobs.recipients(jobId, cursor));
   const stored: CredentialRecord[] = [];
   for (const recipient of recipients) {
     const record = await ctx.credentials.get(derivedCredentialId(`${jobId}:${recipient.index}`));

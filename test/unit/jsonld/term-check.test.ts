@@ -2,27 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDocumentLoader } from '#shared/credentials/jsonld/document-loader.ts';
 import { findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
 import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
-
-function badge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    '@context': [VC_V2_CONTEXT, OB_CONTEXT],
-    id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: 'https://issuer.example', type: ['Profile'], name: 'Issuer' },
-    validFrom: '2024-01-01T00:00:00Z',
-    name: 'Badge',
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      achievement: {
-        id: 'https://issuer.example/achievements/1',
-        type: ['Achievement'],
-        name: 'Achievement',
-        criteria: { narrative: 'Do the thing.' },
-      },
-    },
-    ...overrides,
-  };
-}
+import { termBadge as badge } from '#test/support/term-badge.ts';
 
 const proof = {
   type: 'DataIntegrityProof',

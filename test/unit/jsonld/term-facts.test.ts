@@ -3,7 +3,7 @@ import jsonld from 'jsonld';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from '#shared/credentials/jsonld/document-loader.ts';
 import { cachedUndefinedTerms, findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
-import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
+import { termBadge as badge } from '#test/support/term-badge.ts';
 
 /**
  * The term check's second cache: a credential of a new shape whose every term fact (frame,
@@ -12,26 +12,6 @@ import { OB_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.t
  */
 
 type Json = Record<string, unknown>;
-
-function badge(): Json {
-  return {
-    '@context': [VC_V2_CONTEXT, OB_CONTEXT],
-    id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: 'https://issuer.example', type: ['Profile'], name: 'Issuer' },
-    validFrom: '2024-01-01T00:00:00Z',
-    name: 'Badge',
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      achievement: {
-        id: 'https://issuer.example/achievements/1',
-        type: ['Achievement'],
-        name: 'Achievement',
-        criteria: { narrative: 'Do the thing.' },
-      },
-    },
-  };
-}
 
 function withEvidence(...entries: Json[]): Json {
   return { ...badge(), evidence: entries.map((entry) => ({ type: ['Evidence'], ...entry })) };

@@ -13,7 +13,7 @@ import {
   DATA_INTEGRITY_V2_CONTEXT_URL,
   ED25519_2020_CONTEXT_URL,
 } from '#shared/credentials/jsonld/contexts.ts';
-import { OB_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from '#shared/credentials/model/constants.ts';
+import { OB_CONTEXT, VC_V1_CONTEXT } from '#shared/credentials/model/constants.ts';
 import {
   createEddsaRdfc2022Proof,
   type VerificationKeyResolver,
@@ -24,6 +24,7 @@ import {
   proofConfigCanon,
   transformDocument,
 } from '#shared/credentials/proof/di-eddsa.ts';
+import { termBadge } from '#test/support/term-badge.ts';
 
 /** A throwaway Signer over a node:crypto Ed25519 key (the real adapters live elsewhere). */
 function testSigner(privateKey: KeyObject): Signer {
@@ -41,13 +42,7 @@ const verificationMethod = `did:key:${publicKeyToMultikey(issuerKeys.publicKey)}
 const resolveKey: VerificationKeyResolver = async () => issuerKeys.publicKey;
 const options = { verificationMethod, created: '2024-01-01T00:00:00Z' };
 
-const credential = {
-  '@context': [VC_V2_CONTEXT, OB_CONTEXT],
-  id: 'urn:uuid:00000000-0000-4000-8000-000000000001',
-  type: ['VerifiableCredential', 'OpenBadgeCredential'],
-  issuer: { id: 'https://issuer.example', type: ['Profile'], name: 'Issuer' },
-  validFrom: '2024-01-01T00:00:00Z',
-  name: 'Badge',
+const credential = termBadge({
   credentialSubject: {
     id: 'did:example:learner',
     type: ['AchievementSubject'],
@@ -59,7 +54,7 @@ const credential = {
       criteria: { narrative: 'Do the thing.' },
     },
   },
-};
+});
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api, fieldError, type Problem } from '../api/client.ts';
 import type { paths } from '../api/schema.d.ts';
@@ -45,6 +45,25 @@ function pickedKeys(picked: Picked): string[] {
   return [...picked.skills.map((s) => s.key), ...keys(picked.text)];
 }
 
+/** A picked skill as a chip and a screen reader name it: "Data Scientists (O*NET)". */
+function chipName(s: Skill): string {
+  const framework = frameworkOf(s.key);
+  return framework ? `${s.label} (${framework})` : s.label;
+}
+
+/**
+ * The skill a facet key stands for, as the suggestions give it (GET /skills finds a key as
+ * well as a name), so a facet adds the same named chip a picked suggestion does. A key the
+ * lookup does not know (or a lookup that fails) still gets a chip, named as the facet names it.
+ */
+async function skillOfKey(key: string, label: string | undefined): Promise<Skill> {
+  const { data } = await api.GET('/skills', { params: { query: { q: key } } });
+  const known = data?.items.find((s) => s.key === key);
+  if (known) return known;
+  const framework = key.slice(0, key.indexOf(':')).toUpperCase() === 'ESCO' ? 'ESCO' : 'ONET';
+  return { key, label: label ?? key, framework, kind: 'skill', crosswalk: [], equivalents: [] };
+}
+
 /**
  * A skill picker: type a few letters of a skill or occupation, pick it from the suggestions
  * (GET /skills), or paste skill keys. Picked skills show as removable chips.
@@ -59,6 +78,23 @@ function SkillPicker(props: {
 }) {
   const [suggestions, setSuggestions] = useState<readonly Skill[]>([]);
   const { skills, text } = props.value;
+  const input = useRef<HTMLInputElement>(null);
+  // What changed in the chips, said once in a polite live region: a pick from the suggestions
+  // and a skill facet pressed under the results add or remove chips the same way, and a screen
+  // reader hears the same words for both.
+  const [said, setSaid] = useState('');
+  const previous = useRef<readonly Skill[]>(skills);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = skills;
+    const added = skills.filter((s) => !before.some((b) => b.key === s.key));
+    const removed = before.filter((b) => !skills.some((s) => s.key === b.key));
+    const words = [
+      ...added.map((s) => `Added ${chipName(s)}`),
+      ...removed.map((s) => `Removed ${chipName(s)}`),
+    ];
+    if (words.length > 0) setSaid(`${props.label}: ${words.join('; ')}.`);
+  }, [skills, props.label]);
   async function suggest(next: string) {
     props.onChange({ skills, text: next });
     const q = next.trim();
@@ -76,11 +112,12 @@ function SkillPicker(props: {
         <ul class="chips" aria-label={`${props.label}: picked skills`}>
           {skills.map((s) => (
             <li key={s.key}>
-              {s.label}{' '}
+              {s.label}
+              {frameworkOf(s.key) && <span class="muted"> · {frameworkOf(s.key)}</span>}{' '}
               <button
                 type="button"
                 class="link"
-                aria-label={`Remove ${s.label}`}
+                aria-label={`Remove ${chipName(s)}`}
                 onClick={() =>
                   props.onChange({ skills: skills.filter((p) => p.key !== s.key), text })
                 }
@@ -93,6 +130,7 @@ function SkillPicker(props: {
       )}
       <input
         id={props.id}
+        ref={input}
         value={text}
         autocomplete="off"
         onInput={(e) => void suggest(e.currentTarget.value)}
@@ -110,6 +148,8 @@ function SkillPicker(props: {
                 onClick={() => {
                   props.onChange({ skills: [...skills, s], text: '' });
                   setSuggestions([]);
+                  // The button goes with the list: the keyboard carries on from the box.
+                  input.current?.focus();
                 }}
               >
                 Add {s.label}
@@ -124,6 +164,9 @@ function SkillPicker(props: {
       <small id={`${props.id}-hint`} class="muted">
         {props.hint}
       </small>
+      <span class="visually-hidden" role="status">
+        {said}
+      </span>
       {props.error && (
         <small id={`${props.id}-error`} class="error">
           {props.error}
@@ -327,7 +370,7 @@ function FacetList(props: {
   buckets: readonly { key: string; count: number; label?: string }[] | undefined;
   names: Map<string, string>;
   active: (key: string) => boolean;
-  toggle: (key: string) => void;
+  toggle: (key: string, label: string | undefined) => void;
 }) {
   const buckets = props.buckets ?? [];
   if (buckets.length === 0) return null;
@@ -341,7 +384,7 @@ function FacetList(props: {
               type="button"
               class="facet"
               aria-pressed={props.active(b.key) ? 'true' : 'false'}
-              onClick={() => props.toggle(b.key)}
+              onClick={() => props.toggle(b.key, b.label ?? props.names.get(b.key))}
             >
               {b.label ?? props.names.get(b.key) ?? b.key}
               {frameworkOf(b.key) && ` · ${frameworkOf(b.key)}`}{' '}
@@ -525,6 +568,23 @@ function Search() {
   const toggle = (list: readonly string[], key: string) =>
     list.includes(key) ? list.filter((k) => k !== key) : [...list, key];
   const mustKeys = pickedKeys(form.mustHave);
+  /**
+   * A skill facet adds the skill to the must-haves as a named chip, as a picked suggestion
+   * does, or takes it out again (chip or typed key), then searches again.
+   */
+  async function toggleSkill(key: string, label: string | undefined) {
+    const { skills, text } = form.mustHave;
+    if (mustKeys.includes(key))
+      return refine({
+        mustHave: {
+          skills: skills.filter((s) => s.key !== key),
+          text: keys(text)
+            .filter((k) => k !== key)
+            .join(', '),
+        },
+      });
+    refine({ mustHave: { skills: [...skills, await skillOfKey(key, label)], text } });
+  }
   return (
     <Page title="Find candidates">
       <SavedSearches employerId={employerId} version={savedVersion} open={openSaved} />
@@ -702,21 +762,7 @@ function Search() {
                 buckets={facets.skills}
                 names={names}
                 active={(key) => mustKeys.includes(key)}
-                toggle={(key) =>
-                  refine({
-                    mustHave: mustKeys.includes(key)
-                      ? {
-                          skills: form.mustHave.skills.filter((s) => s.key !== key),
-                          text: keys(form.mustHave.text)
-                            .filter((k) => k !== key)
-                            .join(', '),
-                        }
-                      : {
-                          ...form.mustHave,
-                          text: [...keys(form.mustHave.text), key].join(', '),
-                        },
-                  })
-                }
+                toggle={(key, label) => void toggleSkill(key, label)}
               />
               <FacetList
                 title="Issuers"

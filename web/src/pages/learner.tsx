@@ -139,20 +139,23 @@ function Badges(props: { learnerId: string }) {
 
 /**
  * The badge's standing in one line at the top: never "valid" unless the issuer's record says
- * active and the verification just run passed; revoked, suspended, failed or unchecked say so.
+ * active and the verification just run passed; revoked, suspended, failed or unchecked say so,
+ * in words a learner reads (who withdrew it), not the status list's address and entry.
  */
-function BadgeStanding(props: { state: string; check: Load<VerifyResponse> }) {
+function BadgeStanding(props: { state: string; issuer: string; check: Load<VerifyResponse> }) {
+  // The learner's credential list has no date for the change, so the sentence names none.
   if (props.state === 'revoked')
     return (
       <p class="verdict bad" role="alert">
-        Revoked: the issuer has withdrawn this badge. It is not valid and should not be shared as
+        This badge was revoked by {props.issuer}. It is no longer valid, so it cannot be shared as
         proof.
       </p>
     );
   if (props.state === 'suspended')
     return (
       <p class="verdict bad" role="alert">
-        Suspended: the issuer has put this badge on hold. It is not valid until they reinstate it.
+        This badge was suspended by {props.issuer}. It is not valid until they reinstate it, so it
+        cannot be shared for now.
       </p>
     );
   if (props.check.state === 'loading')
@@ -171,9 +174,33 @@ function BadgeStanding(props: { state: string; check: Load<VerifyResponse> }) {
     <p class="verdict ok">Valid: checked just now.</p>
   ) : (
     <p class="verdict bad" role="alert">
-      Not valid: this badge did not verify (see why below).
+      Not valid: this badge did not verify, so it cannot be shared as proof.
     </p>
   );
+}
+
+/** Why a badge did not verify, as a learner would say it; the check's own reasons sit below. */
+function notGenuine(state: string, result: VerifyResponse): string {
+  const report = result.report as { checks?: { id: string; outcome: string }[] } | undefined;
+  const failed = new Set(
+    (report?.checks ?? []).filter((c) => c.outcome === 'failed').map((c) => c.id),
+  );
+  if (failed.has('status'))
+    return state === 'suspended'
+      ? 'No: the issuer has suspended it, and the check of their records says so.'
+      : 'No: the issuer has revoked it, and the check of their records says so.';
+  if (failed.has('expiration')) return 'No: it has expired.';
+  if (failed.has('proof')) return 'No: its signature does not match, so it may have been changed.';
+  return 'No: it did not pass every check; the technical details say which and why.';
+}
+
+/**
+ * Whether the badge may be offered for sharing: only when the issuer's record says active and
+ * the verification just run passed. A revoked, suspended, failing or unchecked badge is not
+ * put on a profile or sent as a link, even while the check is still running.
+ */
+function shareable(state: string, check: Load<VerifyResponse>): boolean {
+  return state === 'active' && check.state === 'ok' && check.data.verified;
 }
 
 function Badge(props: { learnerId: string }) {
@@ -213,7 +240,7 @@ function Badge(props: { learnerId: string }) {
         );
         return (
           <Page title={c.achievement.name ?? 'Badge'}>
-            <BadgeStanding state={c.state} check={check} />
+            <BadgeStanding state={c.state} issuer={c.issuer.name ?? c.issuer.id} check={check} />
             <div class="badge-head">
               <img src={c.links.svg} alt={c.achievement.name ?? 'Badge'} width={160} height={160} />
               <dl>
@@ -233,7 +260,21 @@ function Badge(props: { learnerId: string }) {
             </div>
             <h2>Is it genuine?</h2>
             <Loaded load={check} what="the verification">
-              {(result) => <VerificationResult result={result} />}
+              {(result) =>
+                result.verified ? (
+                  <VerificationResult result={result} />
+                ) : (
+                  // The verdict above says it in words; the checks' reasons (the status list's
+                  // address, its entry, key ids) are for whoever asks, folded away.
+                  <>
+                    <p>{notGenuine(c.state, result)}</p>
+                    <details class="technical">
+                      <summary>Technical details</summary>
+                      <VerificationResult result={result} />
+                    </details>
+                  </>
+                )
+              }
             </Loaded>
             <h2>Results</h2>
             {document.state === 'loading' ? (
@@ -273,54 +314,80 @@ function Badge(props: { learnerId: string }) {
             ) : document.state === 'loading' ? null : (
               <p class="muted">No evidence is attached to this badge.</p>
             )}
-            <h2>Share and download</h2>
-            <ul class="links">
-              <li>
-                <a href={c.links.verify}>Public verification page</a> (the link to share)
-              </li>
-              <li>
-                <a
-                  href={linkedInUrl({
-                    name: c.achievement.name ?? 'Badge',
-                    organisation: c.issuer.name ?? c.issuer.id,
-                    issuedAt: c.issuedAt,
-                    ...(c.validUntil ? { validUntil: c.validUntil } : {}),
-                    url: c.links.verify,
-                    id: c.id,
-                  })}
-                  rel="noopener noreferrer"
-                  target="_blank"
-                >
-                  Add to LinkedIn profile
-                </a>
-              </li>
-              <li>
-                <a href={c.links.png} download>
-                  Badge image with the credential inside (PNG)
-                </a>
-              </li>
-              <li>
-                <a href={c.links.svg} download>
-                  Badge image with the credential inside (SVG)
-                </a>
-              </li>
-              <li>
-                <a href={c.links.json} download>
-                  Credential (JSON)
-                </a>
-              </li>
-              {c.links.jwt && (
-                <li>
-                  <a href={c.links.jwt} download>
-                    Credential (JWT)
-                  </a>
-                </li>
-              )}
-            </ul>
+            {shareable(c.state, check) ? (
+              <>
+                <h2>Share and download</h2>
+                <ul class="links">
+                  <li>
+                    <a href={c.links.verify}>Public verification page</a> (the link to share)
+                  </li>
+                  <li>
+                    <a
+                      href={linkedInUrl({
+                        name: c.achievement.name ?? 'Badge',
+                        organisation: c.issuer.name ?? c.issuer.id,
+                        issuedAt: c.issuedAt,
+                        ...(c.validUntil ? { validUntil: c.validUntil } : {}),
+                        url: c.links.verify,
+                        id: c.id,
+                      })}
+                      rel="noopener noreferrer"
+                      target="_blank"
+                    >
+                      Add to LinkedIn profile
+                    </a>
+                  </li>
+                  <li>
+                    <a href={c.links.png} download>
+                      Badge image with the credential inside (PNG)
+                    </a>
+                  </li>
+                  <li>
+                    <a href={c.links.svg} download>
+                      Badge image with the credential inside (SVG)
+                    </a>
+                  </li>
+                  <CredentialDownloads links={c.links} />
+                </ul>
+              </>
+            ) : (
+              <>
+                <h2>Your copy</h2>
+                <p class="muted">
+                  {check.state !== 'ok' && c.state === 'active'
+                    ? 'Sharing is offered once the check above passes.'
+                    : 'Sharing is off: a badge that does not verify is not offered as proof.'}{' '}
+                  You can still keep the credential file for your records.
+                </p>
+                <ul class="links">
+                  <CredentialDownloads links={c.links} />
+                </ul>
+              </>
+            )}
           </Page>
         );
       }}
     </Loaded>
+  );
+}
+
+/** The credential's own files: a learner's record, kept whatever the badge's standing. */
+function CredentialDownloads(props: { links: Credential['links'] }) {
+  return (
+    <>
+      <li>
+        <a href={props.links.json} download>
+          Credential (JSON)
+        </a>
+      </li>
+      {props.links.jwt && (
+        <li>
+          <a href={props.links.jwt} download>
+            Credential (JWT)
+          </a>
+        </li>
+      )}
+    </>
   );
 }
 
