@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { batchJobsHandler } from '#functions/streams/batch-jobs.ts';
@@ -62,7 +62,7 @@ export async function batchIssuanceRows(): Promise<BenchRow[]> {
   const client = new DynamoDBClient(db.clientConfig);
   const table = 'bench';
   try {
-    const documents = DynamoDBDocumentClient.from(client, {
+    const documents = DynamoDBDocument.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     await ensureTable(client, table);

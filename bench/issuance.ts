@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp } from '#local/app.ts';
@@ -49,7 +49,7 @@ export async function measureIssuance(
   const db = await startDynamoDbLocal();
   const client = new DynamoDBClient(db.clientConfig);
   try {
-    const documents = DynamoDBDocumentClient.from(client, {
+    const documents = DynamoDBDocument.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     await ensureTable(client, 'bench');

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp } from '#local/app.ts';
@@ -306,7 +306,7 @@ async function httpRows(dir: string): Promise<BenchRow[]> {
   const db = await startDynamoDbLocal();
   const client = new DynamoDBClient(db.clientConfig);
   try {
-    const documents = DynamoDBDocumentClient.from(client, {
+    const documents = DynamoDBDocument.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     await ensureTable(client, 'bench');
