@@ -89,6 +89,19 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The DynamoDB store suites and the API suites again, the stores on the SDK-free
+          // client the deployed functions use (CREDSTACK_TEST_DYNAMODB_CLIENT,
+          // test/support/dynamodb.ts): both clients must pass the very same tests.
+          name: 'integration-lite',
+          include: ['test/integration/store/**/*.test.ts', 'test/integration/api/**/*.test.ts'],
+          env: { POWERTOOLS_METRICS_DISABLED: 'true', CREDSTACK_TEST_DYNAMODB_CLIENT: 'lite' },
+          globalSetup: ['test/support/dynamodb-global-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
       ...(clusterTier
         ? [
             {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { dynamoServiceContext } from '#functions/service-context.ts';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -167,7 +167,7 @@ export async function startColdStartWorld(dir: string): Promise<ColdStartWorld> 
   try {
     const client = new DynamoDBClient(db.clientConfig);
     await ensureTable(client, TABLE_NAME);
-    const documents = DynamoDBDocumentClient.from(client, {
+    const documents = DynamoDBDocument.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     const ctx = dynamoServiceContext({

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp, type LocalApp, type LocalVerification } from '#local/app.ts';
@@ -34,7 +34,7 @@ export interface LocalService {
   readonly url: string;
   readonly app: LocalApp;
   readonly db: DynamoDbLocal;
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: DynamoDBDocument;
   readonly tableName: string;
   /** Signs bearer tokens the service accepts (the development token issuer). */
   readonly tokens: DevIssuer;
@@ -60,7 +60,7 @@ export async function withLocalService<T>(
   const db = await startDynamoDbLocal();
   const client = new DynamoDBClient(db.clientConfig);
   try {
-    const documents = DynamoDBDocumentClient.from(client, {
+    const documents = DynamoDBDocument.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     await ensureTable(client, BENCH_TABLE);

@@ -1,9 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAchievementStore } from '#shared/adapters/dynamodb/achievement-store.ts';
 import { DynamoBatchJobStore } from '#shared/adapters/dynamodb/batch-job-store.ts';
 import { DynamoCandidateSourceStore } from '#shared/adapters/dynamodb/candidate-source-store.ts';
 import { DynamoConsentStore } from '#shared/adapters/dynamodb/consent-store.ts';
 import { DynamoCredentialStore } from '#shared/adapters/dynamodb/credential-store.ts';
+import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
 import { DynamoEmployerListStore } from '#shared/adapters/dynamodb/employer-list-store.ts';
 import { raiseStoreUnavailable } from '#shared/adapters/dynamodb/errors.ts';
 import { DynamoIdempotencyStore } from '#shared/adapters/dynamodb/idempotency-store.ts';
@@ -33,7 +33,8 @@ import { measuredVerifier } from './observability.ts';
  * const ctx = dynamoServiceContext({ documents, tableName, vault, baseUrl, clock: systemClock });
  */
 export function dynamoServiceContext(options: {
-  readonly documents: DynamoDBDocumentClient;
+  /** The SDK's `DynamoDBDocument` or the SDK-free client (shared/adapters/dynamodb/lite/). */
+  readonly documents: DynamoDocuments;
   readonly tableName: string;
   readonly vault: KeyVault;
   readonly baseUrl: string;
@@ -45,8 +46,10 @@ export function dynamoServiceContext(options: {
   readonly images?: ImageRepository;
 }): ServiceContext {
   // Every store then reports an unreachable table as UNAVAILABLE (503 with Retry-After).
-  raiseStoreUnavailable(options.documents);
-  const table = { documents: options.documents, tableName: options.tableName };
+  const table = {
+    documents: raiseStoreUnavailable(options.documents),
+    tableName: options.tableName,
+  };
   return {
     baseUrl: options.baseUrl.replace(/\/$/, ''),
     clock: options.clock,

@@ -76,19 +76,20 @@ export interface FunctionSpec {
 /** What every function should fit in: it loads and starts fast. */
 export const TARGET_BUDGET_KB = 300;
 
-// What the API functions share and cannot drop: the DynamoDB client with the SDK core
-// (about 180 KB), Ajv (about 150 KB with its formats and URI parser: it compiles the request
-// schemas, and the Open Badges or pathway rule schema, which every API function also checks),
-// jose and middy. Ajv's standalone code is larger than Ajv for these schemas (docs/deploy.md).
-// Budgets leave about 15 % of headroom over the measured size.
-const API_BASE =
-  'DynamoDB client and SDK core (~180 KB), Ajv schema validation (~150 KB) and the Powertools logger and metrics (~35 KB)';
-// The S3 client with its XML protocol, checksums and S3 signing: about 170 KB more (measured
-// on api-public-read: 641.6 KB without it, 809.7 KB with it).
-const S3_CLIENT = 'the S3 client of the uploaded badge images (~170 KB)';
-// What every function that issues credentials carries besides the SDK clients.
+// What the API functions share and cannot drop: Ajv (about 150 KB with its formats and URI
+// parser: it compiles the request schemas, and the Open Badges or pathway rule schema, which
+// every API function also checks), jose and middy. The table is reached through the SDK-free
+// DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item converter), not the
+// SDK's (~180 KB with its core). Ajv's standalone code is larger than Ajv for these schemas
+// (docs/deploy.md). Budgets leave up to 15 % of headroom over the measured size.
+const API_BASE = 'Ajv schema validation (~150 KB) and the Powertools logger and metrics (~35 KB)';
+// The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings: about
+// 275 KB (measured on api-public-read: 749 KB with it, of which 279 KB SDK).
+const S3_CLIENT = 'the S3 client of the uploaded badge images with the SDK core (~275 KB)';
+// The KMS client with the SDK core (~160 KB) and what every function that issues credentials
+// carries besides it.
 const ISSUING =
-  'the DynamoDB and KMS clients with the SDK core, credential building with its Ajv schema check, and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
+  'the KMS client with the SDK core (~160 KB), credential building with its Ajv schema check, and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -106,8 +107,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 920,
-    budgetReason: `${API_BASE}; the KMS client; ${S3_CLIENT}; credential and pathway rule validation`,
+    budgetKb: 880,
+    budgetReason: `${API_BASE}; ${S3_CLIENT}; the KMS client (~45 KB more over the same core); credential and pathway rule validation`,
   },
   'api-issuance': {
     entry: 'functions/lambda/api-issuance.ts',
@@ -116,7 +117,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
     budgetKb: 840,
-    budgetReason: `${API_BASE}; the KMS client; jsonld, RDF canonicalization and the JSON-LD contexts (~180 KB) that Data Integrity proofs are signed over`,
+    budgetReason: `${API_BASE}; the KMS client with the SDK core (~160 KB); jsonld, RDF canonicalization and the JSON-LD contexts (~180 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
     entry: 'functions/lambda/api-verification.ts',
@@ -127,7 +128,7 @@ export const FUNCTIONS = {
     // Anyone may call it, and a verification may cost up to its time budget of CPU: a flood
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
-    budgetKb: 870,
+    budgetKb: 780,
     budgetReason: `${API_BASE}; the whole verifier: jsonld, RDF canonicalization, the JSON-LD contexts and the Open Badges schema, with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
@@ -135,7 +136,7 @@ export const FUNCTIONS = {
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 930,
+    budgetKb: 870,
     budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
@@ -143,7 +144,7 @@ export const FUNCTIONS = {
     description: "A learner's credentials and pathway progress",
     trigger: { kind: 'http', group: 'learners' },
     access: { table: 'read', keys: 'none' },
-    budgetKb: 560,
+    budgetKb: 420,
     budgetReason: `${API_BASE}; the pathway evaluation engine`,
   },
   'api-system': {
@@ -151,7 +152,7 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 960,
+    budgetKb: 880,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -161,7 +162,7 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 940,
+    budgetKb: 870,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (jsonld, the JSON-LD contexts, the Open Badges schema)`,
   },
   'batch-jobs': {
@@ -230,9 +231,9 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', internet: true },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 750,
+    budgetKb: 630,
     budgetReason:
-      'the DynamoDB client and SDK core, and the whole verifier: Ajv with the Open Badges schema, jsonld, RDF canonicalization, the JSON-LD contexts',
+      'the whole verifier: Ajv with the Open Badges schema, jsonld, RDF canonicalization, the JSON-LD contexts',
   },
   'search-indexer': {
     entry: 'functions/lambda/search-indexer.ts',
@@ -250,9 +251,9 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', search: 'write' },
     memoryMb: 1024,
     timeoutSeconds: 120,
-    budgetKb: 420,
-    budgetReason:
-      'the DynamoDB client and SDK core (~180 KB), the OpenSearch client with its SigV4 signer and JSON parser (~75 KB), and the Powertools logger, metrics and batch processor (~45 KB)',
+    // The OpenSearch client with its SigV4 signer and JSON parser (~75 KB), the Powertools
+    // logger, metrics and batch processor (~45 KB).
+    budgetKb: 250,
   },
   'search-setup': {
     entry: 'functions/lambda/search-setup.ts',

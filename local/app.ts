@@ -1,9 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appRoutes } from '#functions/api/app.ts';
 import type { Logger } from '#functions/http/logging.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '#functions/http/router.ts';
 import type { HealthReport } from '#functions/http/system-routes.ts';
 import { dynamoServiceContext, serviceVerifier } from '#functions/service-context.ts';
+import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
 import { MemoryImageStore } from '#shared/adapters/memory/image-store.ts';
 import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import type { Clock } from '#shared/core/clock.ts';
@@ -48,7 +48,7 @@ export type LocalVerification =
  * const { ctx, handler } = buildLocalApp({ documents, tableName, vault, baseUrl, clock, tokenVerifier, network, health });
  */
 export function buildLocalApp(options: {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: DynamoDocuments;
   readonly tableName: string;
   readonly vault: KeyVault;
   readonly baseUrl: string;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { serviceVerifier } from '#functions/service-context.ts';
 import { FileImageStore } from '#shared/adapters/files/image-store.ts';
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
   startup.started(() => db.stop());
   const client = new DynamoDBClient(db.clientConfig);
   startup.started(async () => client.destroy());
-  const documents = DynamoDBDocumentClient.from(client, {
+  const documents = DynamoDBDocument.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
   const tableCreated = await ensureTable(client, TABLE);

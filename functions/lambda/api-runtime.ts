@@ -1,6 +1,5 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { type LiteDynamoDb, liteDynamoDb } from '#shared/adapters/dynamodb/lite/documents.ts';
 import { createJwtTokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import { systemClock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
@@ -24,24 +23,24 @@ import { dynamoServiceContext } from '../service-context.ts';
  * {@link NO_VERIFIER}, so neither the KMS client nor the verifier is bundled into it.
  */
 
-/** The table's clients; region and credentials come from the Lambda environment. */
+/**
+ * The table's client: the SDK-free one (shared/adapters/dynamodb/lite/), a few KB where the
+ * SDK's client and core weigh about 200 KB in every bundle and take a cold start's first call
+ * to set up (docs/deploy.md, "Cold starts and the AWS SDK"). Region, endpoint and credentials
+ * come from the Lambda environment.
+ */
 export interface LambdaTable {
-  readonly dynamodb: DynamoDBClient;
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: LiteDynamoDb;
 }
 
 /**
- * Builds the DynamoDB clients of a function, once per cold start.
+ * Builds the DynamoDB client of a function, once per cold start.
  *
  * @example
- * const { dynamodb, documents } = lambdaTable();
+ * const { documents } = lambdaTable();
  */
 export function lambdaTable(): LambdaTable {
-  const dynamodb = new DynamoDBClient({});
-  const documents = DynamoDBDocumentClient.from(dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return { dynamodb, documents };
+  return { documents: liteDynamoDb() };
 }
 
 // A route reaching one of these is in the wrong group: the failure is a 500 naming the cause.
@@ -64,15 +63,22 @@ export type TableHealth = () => Promise<HealthReport>;
 /** The service's table keeps serving reads and writes in both states. */
 const SERVING_STATES: ReadonlySet<string> = new Set(['ACTIVE', 'UPDATING']);
 
+/** What answers DescribeTable: the SDK-free client, or the SDK's aggregated `DynamoDB`. */
+export interface TableDescriber {
+  describeTable(input: {
+    readonly TableName: string;
+  }): Promise<{ readonly Table?: { readonly TableStatus?: string } }>;
+}
+
 /**
  * DescribeTable on the service's table: ok while it is ACTIVE or UPDATING.
  *
  * @example
- * const health = tableHealth(lambdaTable().dynamodb, config.tableName);
+ * const health = tableHealth(lambdaTable().documents, config.tableName);
  */
-export function tableHealth(dynamodb: DynamoDBClient, tableName: string): TableHealth {
+export function tableHealth(dynamodb: TableDescriber, tableName: string): TableHealth {
   return async () => {
-    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await dynamodb.describeTable({ TableName: tableName });
     return SERVING_STATES.has(Table?.TableStatus ?? '')
       ? { ok: true }
       : { ok: false, detail: 'the table is not available' };
@@ -84,7 +90,7 @@ export interface LambdaContextOptions {
   readonly vault?: KeyVault;
   /** The candidate index (search and indexing); default: none, search answers 503. */
   readonly searchIndex?: SearchIndex;
-  /** Default: new clients from {@link lambdaTable}. */
+  /** Default: a new client from {@link lambdaTable}. */
   readonly table?: LambdaTable;
   /** Uploaded badge images (functions/lambda/image-bucket.ts); default: none, uploads answer 503. */
   readonly images?: ImageRepository;

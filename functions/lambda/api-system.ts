@@ -10,7 +10,7 @@ import { apiFunction, lambdaTable, tableHealth } from './api-runtime.ts';
 
 const config = serviceConfig();
 const table = lambdaTable();
-const health = tableHealth(table.dynamodb, config.tableName);
+const health = tableHealth(table.documents, config.tableName);
 
 /** API Gateway HTTP API (payload 2.0) entry point of the `system` route group. */
 export const handler: HttpLambdaHandler = apiFunction(config, {

@@ -1,17 +1,22 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ServiceConfig } from '../config.ts';
-import { lambdaServiceContext, lambdaTable, type TableHealth, tableHealth } from './api-runtime.ts';
+import {
+  type LambdaTable,
+  lambdaServiceContext,
+  lambdaTable,
+  type TableHealth,
+  tableHealth,
+} from './api-runtime.ts';
 import { kmsKeyVault } from './kms-vault.ts';
 
 /**
- * The runtime of the stream consumers and scheduled runs that may sign: the table's clients and
- * the KMS key vault under the shared service context (functions/lambda/api-runtime.ts). Region
- * and credentials come from the Lambda environment through the SDK's default chain.
+ * The runtime of the stream consumers and scheduled runs that may sign: the table's SDK-free
+ * client and the KMS key vault under the shared service context (functions/lambda/api-runtime.ts).
+ * Region and credentials come from the Lambda environment.
  */
 export interface AwsServiceRuntime {
-  readonly dynamodb: DynamoDBClient;
+  readonly documents: LambdaTable['documents'];
   readonly kms: KMSClient;
   readonly ctx: ServiceContext;
   /** DescribeTable on the service's table: ok while it is ACTIVE or UPDATING. */
@@ -31,9 +36,9 @@ export function awsServiceRuntime(config: ServiceConfig): AwsServiceRuntime {
   const kms = new KMSClient({});
   const ctx = lambdaServiceContext(config, { table, vault: kmsKeyVault(config, kms) });
   return {
-    dynamodb: table.dynamodb,
+    documents: table.documents,
     kms,
     ctx,
-    health: tableHealth(table.dynamodb, config.tableName),
+    health: tableHealth(table.documents, config.tableName),
   };
 }

@@ -44,8 +44,8 @@ describe('function bundles', () => {
 
   it('fail the build gate when one outgrows its budget', () => {
     expect(
-      bundleBudgetViolations({ 'search-setup': 100 * 1024, 'api-learners': 561 * 1024 }),
-    ).toEqual(['api-learners: 561.0 KB > 560 KB']);
+      bundleBudgetViolations({ 'search-setup': 100 * 1024, 'api-learners': 421 * 1024 }),
+    ).toEqual(['api-learners: 421.0 KB > 420 KB']);
   });
 
   it('give a reason for every budget above the target', () => {

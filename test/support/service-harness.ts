@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
 import type { Logger } from '#functions/http/logging.ts';
@@ -19,7 +18,7 @@ import { systemClock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import type { KeyVault } from '#shared/domain/ports/repositories.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
-import { type TestTable, useDynamoDbLocal } from './dynamodb.ts';
+import { type TestDocuments, type TestTable, useDynamoDbLocal } from './dynamodb.ts';
 
 /**
  * The issuer service as `npm start` runs it — the same route table, middleware and DynamoDB
@@ -30,7 +29,7 @@ export interface ServiceHarness {
   readonly url: string;
   readonly ctx: ServiceContext;
   /** The table the service runs on, for tests that look at items the ports do not return. */
-  readonly table: { readonly documents: DynamoDBDocumentClient; readonly name: string };
+  readonly table: { readonly documents: TestDocuments; readonly name: string };
   readonly tokens: DevIssuer;
   /** JSON request helper: returns status, headers and the parsed body. */
   call(
@@ -59,7 +58,7 @@ export function useService(
      * The client the service's stores use (default: the test table's own), e.g. one reaching
      * DynamoDB Local through a relay the test can break.
      */
-    documents?: (db: TestTable) => Promise<DynamoDBDocumentClient>;
+    documents?: (db: TestTable) => Promise<TestDocuments>;
     /** Receives the service's log entries (default: dropped). */
     logger?: Logger;
   } = {},

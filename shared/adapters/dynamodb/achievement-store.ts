@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import type { AchievementRepository, Page } from '#shared/domain/ports/repositories.ts';
 import type { AchievementRecord } from '#shared/domain/records/records.ts';
@@ -28,13 +27,11 @@ export class DynamoAchievementStore extends DynamoStore implements AchievementRe
   }
 
   async get(issuerId: string, achievementId: string): Promise<AchievementRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: achievementKey(issuerId, achievementId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: achievementKey(issuerId, achievementId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<AchievementRecord>(Item);
   }
 

@@ -1,11 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import {
@@ -17,7 +9,8 @@ import {
   OUTCOME_BLOCK,
   type Page,
 } from '#shared/domain/ports/repositories.ts';
-import { isConditionFailure } from './errors.ts';
+import type { DynamoDocuments } from './documents.ts';
+import { cancellationCodes, isConditionFailure } from './errors.ts';
 import { recordOf } from './keys.ts';
 import { queryAll, queryPage } from './paging.ts';
 import { GSI2, KEY } from './table.ts';
@@ -54,11 +47,11 @@ const outcomeValue = (outcome: Omit<BatchOutcome, 'index'>) => ({
 });
 
 export class DynamoBatchJobStore implements BatchJobRepository {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #documents: DynamoDocuments;
   readonly #table: string;
   readonly #clock: Clock;
 
-  constructor(options: { documents: DynamoDBDocumentClient; tableName: string; clock?: Clock }) {
+  constructor(options: { documents: DynamoDocuments; tableName: string; clock?: Clock }) {
     this.#documents = options.documents;
     this.#table = options.tableName;
     this.#clock = options.clock ?? systemClock;
@@ -83,9 +76,9 @@ export class DynamoBatchJobStore implements BatchJobRepository {
           },
         }));
         for (let attempt = 0; requests.length > 0; attempt += 1) {
-          const result = await this.#documents.send(
-            new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
-          );
+          const result = await this.#documents.batchWrite({
+            RequestItems: { [this.#table]: requests },
+          });
           requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
           if (requests.length > 0) {
             if (attempt >= 8)
@@ -96,34 +89,33 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       }
     };
     await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, writer));
-    await this.#documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.#table,
-              Item: {
-                [KEY.pk]: `JOB#${job.id}`,
-                [KEY.sk]: META,
-                [KEY.gsi1pk]: `ISSUER#${job.issuerId}#JOBS`,
-                [KEY.gsi1sk]: `${job.createdAt}#${job.id}`,
-                [KEY.gsi2pk]: OPEN_BATCH_JOBS,
-                [KEY.gsi2sk]: `${job.createdAt}#${job.id}`,
-                ...job,
-              },
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': KEY.pk },
+    await this.#documents.transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.#table,
+            Item: {
+              [KEY.pk]: `JOB#${job.id}`,
+              [KEY.sk]: META,
+              [KEY.gsi1pk]: `ISSUER#${job.issuerId}#JOBS`,
+              [KEY.gsi1sk]: `${job.createdAt}#${job.id}`,
+              [KEY.gsi2pk]: OPEN_BATCH_JOBS,
+              [KEY.gsi2sk]: `${job.createdAt}#${job.id}`,
+              ...job,
             },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': KEY.pk },
           },
-        ],
-      }),
-    );
+        },
+      ],
+    });
   }
 
   async get(jobId: string): Promise<BatchJobRecord | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META } }),
-    );
+    const { Item } = await this.#documents.get({
+      TableName: this.#table,
+      Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+    });
     return Item ? recordOf<BatchJobRecord>(Item) : undefined;
   }
 
@@ -173,28 +165,26 @@ export class DynamoBatchJobStore implements BatchJobRepository {
   async setState(jobId: string, state: BatchJobState): Promise<void> {
     const done = state === 'done';
     try {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
-          // Done takes the job off the open-jobs index; nothing moves a done job back.
-          UpdateExpression: `SET #state = :state, #updatedAt = :now${done ? ' REMOVE #gsi2pk, #gsi2sk' : ''}`,
-          ConditionExpression: done
-            ? 'attribute_exists(#pk)'
-            : 'attribute_exists(#pk) AND #state <> :done',
-          ExpressionAttributeNames: {
-            '#state': 'state',
-            '#pk': KEY.pk,
-            '#updatedAt': 'updatedAt',
-            ...(done ? { '#gsi2pk': KEY.gsi2pk, '#gsi2sk': KEY.gsi2sk } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':state': state,
-            ':now': this.#clock.now().toISOString(),
-            ...(done ? {} : { ':done': 'done' }),
-          },
-        }),
-      );
+      await this.#documents.update({
+        TableName: this.#table,
+        Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+        // Done takes the job off the open-jobs index; nothing moves a done job back.
+        UpdateExpression: `SET #state = :state, #updatedAt = :now${done ? ' REMOVE #gsi2pk, #gsi2sk' : ''}`,
+        ConditionExpression: done
+          ? 'attribute_exists(#pk)'
+          : 'attribute_exists(#pk) AND #state <> :done',
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          '#pk': KEY.pk,
+          '#updatedAt': 'updatedAt',
+          ...(done ? { '#gsi2pk': KEY.gsi2pk, '#gsi2sk': KEY.gsi2sk } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':state': state,
+          ':now': this.#clock.now().toISOString(),
+          ...(done ? {} : { ':done': 'done' }),
+        },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       if (!(await this.get(jobId))) throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`);
@@ -220,50 +210,45 @@ export class DynamoBatchJobStore implements BatchJobRepository {
   ): Promise<boolean> {
     const counter = outcome.state === 'issued' ? 'issued' : 'failed';
     try {
-      await this.#documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // Pending on its own item: it exists, and no run from before block outcomes
-              // recorded it there.
-              ConditionCheck: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
-                ConditionExpression: '#state = :pending',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':pending': 'pending' },
-              },
+      await this.#documents.transactWrite({
+        TransactItems: [
+          {
+            // Pending on its own item: it exists, and no run from before block outcomes
+            // recorded it there.
+            ConditionCheck: {
+              TableName: this.#table,
+              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: recipientSk(index) },
+              ConditionExpression: '#state = :pending',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':pending': 'pending' },
             },
-            {
-              // Recorded where every outcome is, so one condition covers both ways to record.
-              Update: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
-                UpdateExpression: 'SET #outcome = :outcome',
-                ConditionExpression: 'attribute_not_exists(#outcome)',
-                ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
-                ExpressionAttributeValues: { ':outcome': outcomeValue(outcome) },
-              },
+          },
+          {
+            // Recorded where every outcome is, so one condition covers both ways to record.
+            Update: {
+              TableName: this.#table,
+              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(blockOf(index)) },
+              UpdateExpression: 'SET #outcome = :outcome',
+              ConditionExpression: 'attribute_not_exists(#outcome)',
+              ExpressionAttributeNames: { '#outcome': outcomeAttribute(index) },
+              ExpressionAttributeValues: { ':outcome': outcomeValue(outcome) },
             },
-            {
-              Update: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
-                UpdateExpression: 'ADD #counter :one SET #updatedAt = :now',
-                ExpressionAttributeNames: { '#counter': counter, '#updatedAt': 'updatedAt' },
-                ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
-              },
+          },
+          {
+            Update: {
+              TableName: this.#table,
+              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+              UpdateExpression: 'ADD #counter :one SET #updatedAt = :now',
+              ExpressionAttributeNames: { '#counter': counter, '#updatedAt': 'updatedAt' },
+              ExpressionAttributeValues: { ':one': 1, ':now': this.#clock.now().toISOString() },
             },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       return true;
     } catch (error) {
-      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
-      if (
-        codes?.[0]?.Code === 'ConditionalCheckFailed' ||
-        codes?.[1]?.Code === 'ConditionalCheckFailed'
-      )
+      const codes = cancellationCodes(error) ?? [];
+      if (codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed')
         return false;
       throw error;
     }
@@ -289,46 +274,44 @@ export class DynamoBatchJobStore implements BatchJobRepository {
     });
     const issued = outcomes.filter((outcome) => outcome.state === 'issued').length;
     try {
-      await this.#documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) },
-                UpdateExpression: `SET ${set.join(', ')}`,
-                ConditionExpression: conditions.join(' AND '),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
+      await this.#documents.transactWrite({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.#table,
+              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) },
+              UpdateExpression: `SET ${set.join(', ')}`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+          {
+            Update: {
+              TableName: this.#table,
+              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
+              UpdateExpression: 'ADD #issued :issued, #failed :failed SET #updatedAt = :now',
+              ConditionExpression: 'attribute_exists(#pk)',
+              ExpressionAttributeNames: {
+                '#pk': KEY.pk,
+                '#issued': 'issued',
+                '#failed': 'failed',
+                '#updatedAt': 'updatedAt',
+              },
+              ExpressionAttributeValues: {
+                ':issued': issued,
+                ':failed': outcomes.length - issued,
+                ':now': this.#clock.now().toISOString(),
               },
             },
-            {
-              Update: {
-                TableName: this.#table,
-                Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: META },
-                UpdateExpression: 'ADD #issued :issued, #failed :failed SET #updatedAt = :now',
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: {
-                  '#pk': KEY.pk,
-                  '#issued': 'issued',
-                  '#failed': 'failed',
-                  '#updatedAt': 'updatedAt',
-                },
-                ExpressionAttributeValues: {
-                  ':issued': issued,
-                  ':failed': outcomes.length - issued,
-                  ':now': this.#clock.now().toISOString(),
-                },
-              },
-            },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       return true;
     } catch (error) {
-      const codes = error instanceof TransactionCanceledException ? error.CancellationReasons : [];
-      if (codes?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      if (codes?.[1]?.Code === 'ConditionalCheckFailed')
+      const codes = cancellationCodes(error) ?? [];
+      if (codes[0] === 'ConditionalCheckFailed') return false;
+      if (codes[1] === 'ConditionalCheckFailed')
         throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`, { cause: error });
       throw error;
     }

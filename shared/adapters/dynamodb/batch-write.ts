@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/domain/errors.ts';
+import type { DynamoDocuments, WriteRequest } from './documents.ts';
 
 /**
  * BatchWriteItem and BatchGetItem to the end: requests in chunks of the API's limits, and what
@@ -17,10 +13,6 @@ const GET_CHUNK = 100;
 const ATTEMPTS = 8;
 const BASE_DELAY_MS = 20;
 
-type WriteRequest = NonNullable<
-  NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]
->[number];
-
 /**
  * Writes every request (puts and deletes) to `table`.
  *
@@ -28,7 +20,7 @@ type WriteRequest = NonNullable<
  * await batchWriteAll(documents, 'credstack', items.map((Item) => ({ PutRequest: { Item } })));
  */
 export async function batchWriteAll(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   table: string,
   requests: readonly WriteRequest[],
 ): Promise<void> {
@@ -37,9 +29,9 @@ export async function batchWriteAll(
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > ATTEMPTS) throw new ServiceError('UNAVAILABLE', 'the table is busy; try again');
       if (attempt > 1) await sleep(Math.random() * BASE_DELAY_MS * 2 ** attempt);
-      const { UnprocessedItems } = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-      );
+      const { UnprocessedItems } = await documents.batchWrite({
+        RequestItems: { [table]: pending },
+      });
       pending = (UnprocessedItems?.[table] ?? []) as WriteRequest[];
     }
   }
@@ -52,7 +44,7 @@ export async function batchWriteAll(
  * const items = await batchGetAll(documents, 'credstack', [{ PK: 'TENANT#t', SK: 'SKILL#ONET:15-2051.00' }]);
  */
 export async function batchGetAll(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   table: string,
   keys: readonly Record<string, string>[],
 ): Promise<Record<string, unknown>[]> {
@@ -62,9 +54,9 @@ export async function batchGetAll(
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > ATTEMPTS) throw new ServiceError('UNAVAILABLE', 'the table is busy; try again');
       if (attempt > 1) await sleep(Math.random() * BASE_DELAY_MS * 2 ** attempt);
-      const { Responses, UnprocessedKeys } = await documents.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
-      );
+      const { Responses, UnprocessedKeys } = await documents.batchGet({
+        RequestItems: { [table]: { Keys: pending } },
+      });
       items.push(...(Responses?.[table] ?? []));
       pending = UnprocessedKeys?.[table]?.Keys ?? [];
     }

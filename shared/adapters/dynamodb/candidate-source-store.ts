@@ -1,4 +1,3 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { CandidateSourceRepository } from '#shared/domain/ports/repositories.ts';
@@ -57,16 +56,14 @@ export function issuedCopyKey(learnerId: string, credentialId: string): ItemKey 
 export class DynamoCandidateSourceStore extends DynamoStore implements CandidateSourceRepository {
   async nextVersion(learnerId: string): Promise<number> {
     try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { PK: learnerPartition(learnerId), SK: INDEX_COUNTER_SK },
-          UpdateExpression: 'ADD #version :one',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':one': 1 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const { Attributes } = await this.documents.update({
+        TableName: this.table,
+        Key: { PK: learnerPartition(learnerId), SK: INDEX_COUNTER_SK },
+        UpdateExpression: 'ADD #version :one',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      });
       return Number(Attributes?.version);
     } catch (error) {
       return throwAsServiceError(error, `the index version of ${learnerId} could not move`);
@@ -75,18 +72,16 @@ export class DynamoCandidateSourceStore extends DynamoStore implements Candidate
 
   async putIssued(record: IssuedBadgeRecord): Promise<boolean> {
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...withoutUndefined(record),
-            ...issuedCopyKey(record.learnerId, record.credential.id),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #sequence < :sequence',
-          ExpressionAttributeNames: { '#pk': KEY.pk, '#sequence': 'sequence' },
-          ExpressionAttributeValues: { ':sequence': record.sequence },
-        }),
-      );
+      await this.documents.put({
+        TableName: this.table,
+        Item: {
+          ...withoutUndefined(record),
+          ...issuedCopyKey(record.learnerId, record.credential.id),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #sequence < :sequence',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#sequence': 'sequence' },
+        ExpressionAttributeValues: { ':sequence': record.sequence },
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

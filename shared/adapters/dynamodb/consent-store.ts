@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI1, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { ConsentRepository, Page } from '#shared/domain/ports/repositories.ts';
@@ -44,13 +43,11 @@ export function consentKey(learnerId: string, tenantId: string): ItemKey {
 
 export class DynamoConsentStore extends DynamoStore implements ConsentRepository {
   async get(learnerId: string, tenantId: string): Promise<ConsentRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: consentKey(learnerId, tenantId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: consentKey(learnerId, tenantId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<ConsentRecord>(Item);
   }
 
@@ -70,11 +67,9 @@ export class DynamoConsentStore extends DynamoStore implements ConsentRepository
       if (attempt > BATCH_ATTEMPTS)
         throw new ServiceError('UNAVAILABLE', 'the table is busy; try again');
       if (attempt > 1) await sleep(Math.random() * 20 * 2 ** attempt);
-      const { Responses, UnprocessedKeys } = await this.documents.send(
-        new BatchGetCommand({
-          RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
+      const { Responses, UnprocessedKeys } = await this.documents.batchGet({
+        RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+      });
       for (const item of Responses?.[this.table] ?? []) found.push(recordOf<ConsentRecord>(item));
       pending = UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
@@ -94,17 +89,15 @@ export class DynamoConsentStore extends DynamoStore implements ConsentRepository
 
   async put(record: ConsentRecord): Promise<void> {
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...withoutUndefined(record),
-            ...consentKey(record.learnerId, record.tenantId),
-            [KEY.gsi1pk]: CANDIDATES_GSI1PK,
-            [KEY.gsi1sk]: `${record.tenantId}#${record.learnerId}`,
-          },
-        }),
-      );
+      await this.documents.put({
+        TableName: this.table,
+        Item: {
+          ...withoutUndefined(record),
+          ...consentKey(record.learnerId, record.tenantId),
+          [KEY.gsi1pk]: CANDIDATES_GSI1PK,
+          [KEY.gsi1sk]: `${record.tenantId}#${record.learnerId}`,
+        },
+      });
     } catch (error) {
       throwAsServiceError(error, `consent of ${record.learnerId} changed meanwhile`);
     }

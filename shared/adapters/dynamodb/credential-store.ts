@@ -1,5 +1,5 @@
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GSI1, GSI2, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type {
@@ -70,13 +70,11 @@ export class DynamoCredentialStore extends DynamoStore implements CredentialRepo
   }
 
   async get(credentialId: string): Promise<CredentialRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: credentialKey(credentialId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: credentialKey(credentialId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<CredentialRecord>(Item);
   }
 

@@ -1,4 +1,3 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { EmployerListRepository, Page } from '#shared/domain/ports/repositories.ts';
@@ -62,15 +61,13 @@ export function savedSearchKey(tenantId: string, employerId: string, searchId: s
 export class DynamoEmployerListStore extends DynamoStore implements EmployerListRepository {
   async putShortlisted(entry: ShortlistEntryRecord): Promise<void> {
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...withoutUndefined(entry),
-            ...shortlistKey(entry.tenantId, entry.employerId, entry.learnerId),
-          },
-        }),
-      );
+      await this.documents.put({
+        TableName: this.table,
+        Item: {
+          ...withoutUndefined(entry),
+          ...shortlistKey(entry.tenantId, entry.employerId, entry.learnerId),
+        },
+      });
     } catch (error) {
       throwAsServiceError(error, `the shortlist entry of ${entry.learnerId} changed meanwhile`);
     }
@@ -134,20 +131,18 @@ export class DynamoEmployerListStore extends DynamoStore implements EmployerList
     seen: { readonly at: string; readonly learnerIds: readonly string[] },
   ): Promise<void> {
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: savedSearchKey(tenantId, employerId, searchId),
-          UpdateExpression: 'SET #at = :at, #ids = :ids',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: {
-            '#pk': KEY.pk,
-            '#at': 'lastSeenAt',
-            '#ids': 'seenLearnerIds',
-          },
-          ExpressionAttributeValues: { ':at': seen.at, ':ids': [...seen.learnerIds] },
-        }),
-      );
+      await this.documents.update({
+        TableName: this.table,
+        Key: savedSearchKey(tenantId, employerId, searchId),
+        UpdateExpression: 'SET #at = :at, #ids = :ids',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: {
+          '#pk': KEY.pk,
+          '#at': 'lastSeenAt',
+          '#ids': 'seenLearnerIds',
+        },
+        ExpressionAttributeValues: { ':at': seen.at, ':ids': [...seen.learnerIds] },
+      });
     } catch (error) {
       if (isConditionFailure(error))
         throw new ServiceError('NOT_FOUND', `no saved search ${searchId}`, { cause: error });
@@ -163,9 +158,11 @@ export class DynamoEmployerListStore extends DynamoStore implements EmployerList
   }
 
   async #get<T>(key: ItemKey): Promise<T | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: key,
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<T>(Item);
   }
 
@@ -187,14 +184,12 @@ export class DynamoEmployerListStore extends DynamoStore implements EmployerList
 
   async #delete(key: ItemKey, notFound: string): Promise<void> {
     try {
-      await this.documents.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: key,
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
+      await this.documents.delete({
+        TableName: this.table,
+        Key: key,
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.pk },
+      });
     } catch (error) {
       if (isConditionFailure(error))
         throw new ServiceError('NOT_FOUND', notFound, { cause: error });

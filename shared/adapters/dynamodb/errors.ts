@@ -1,21 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
+import type {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/domain/errors.ts';
+import type { DynamoDocuments } from './documents.ts';
 import { KEY } from './table.ts';
 
 /**
  * How DynamoDB failures become service errors. A failed condition means someone else got
  * there first (CONFLICT); the table being out of reach — throttling, a DynamoDB 5xx, a
- * refused or reset connection, a timeout — once the SDK's own retries are spent is
+ * refused or reset connection, a timeout — once the client's own retries are spent is
  * UNAVAILABLE (503 with Retry-After), classified here and nowhere else; anything else is a
  * fault and propagates unchanged.
  */
@@ -77,33 +73,40 @@ export function isStoreUnavailable(error: unknown): boolean {
 /** The one message a caller sees for an outage; the log keeps the cause. */
 export const STORE_UNAVAILABLE_MESSAGE = 'the data store is unavailable; try again shortly';
 
-/** The client middleware's name; adding it again replaces it. */
-const STORE_ERRORS_MIDDLEWARE = 'credstackStoreUnavailable';
+const OPERATIONS = [
+  'get',
+  'put',
+  'update',
+  'delete',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+] as const satisfies readonly (keyof DynamoDocuments)[];
 
 /**
- * Makes every command sent through `client` (and every DocumentClient over it: they share the
- * middleware stack) fail with ServiceError('UNAVAILABLE') when the store is out of reach, after
- * the SDK's retries. Other errors — failed conditions, cancelled transactions, validation —
- * pass unchanged for the stores to read. Safe to call again on the same client.
+ * The document operations of `documents`, each failing with ServiceError('UNAVAILABLE') when
+ * the store is out of reach once the client's own retries are spent. Other errors — failed
+ * conditions, cancelled transactions, validation — pass unchanged for the stores to read.
+ * Wrapping twice changes nothing (a ServiceError passes through).
  *
  * @example
- * raiseStoreUnavailable(documents);
+ * const stores = { documents: raiseStoreUnavailable(documents), tableName };
  */
-export function raiseStoreUnavailable(
-  client: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
-): void {
-  client.middlewareStack.add(
-    (next) => async (args) => {
+export function raiseStoreUnavailable(documents: DynamoDocuments): DynamoDocuments {
+  const reported = {} as Record<(typeof OPERATIONS)[number], (input: never) => Promise<unknown>>;
+  for (const operation of OPERATIONS) {
+    const send = (documents[operation] as (input: never) => Promise<unknown>).bind(documents);
+    reported[operation] = async (input) => {
       try {
-        return await next(args);
+        return await send(input);
       } catch (error) {
         if (error instanceof ServiceError || !isStoreUnavailable(error)) throw error;
         throw new ServiceError('UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE, { cause: error });
       }
-    },
-    // `initialize` wraps the retry step: only an outage that outlived the retries is reported.
-    { step: 'initialize', name: STORE_ERRORS_MIDDLEWARE, override: true },
-  );
+    };
+  }
+  return reported as unknown as DynamoDocuments;
 }
 
 /**
@@ -113,10 +116,8 @@ export function raiseStoreUnavailable(
  * if (isConditionFailure(error)) return undefined;
  */
 export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
+  // By name: the SDK's exception and the SDK-free client's error (./lite/) alike.
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -127,10 +128,7 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
  * cancellationCodes(error); // ['ConditionalCheckFailed', 'None']
  */
 export function cancellationCodes(error: unknown): readonly string[] | undefined {
-  const cancelled =
-    error instanceof TransactionCanceledException ||
-    (error instanceof Error && error.name === 'TransactionCanceledException');
-  if (!cancelled) return undefined;
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
 }
@@ -182,7 +180,7 @@ const RETRIED_CODES = new Set(['TransactionConflict', 'ThrottlingError']);
  * await transact(documents, { TransactItems: [...] });
  */
 export async function transact(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   input: TransactWriteCommandInput,
   options: TransactOptions = {},
 ): Promise<void> {
@@ -190,7 +188,7 @@ export async function transact(
   const base = options.baseDelayMs ?? 10;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await documents.send(new TransactWriteCommand(input));
+      await documents.transactWrite(input);
       return;
     } catch (error) {
       const codes = cancellationCodes(error) ?? [];
@@ -217,20 +215,18 @@ export async function transact(
  * await putNew(documents, tableName, { ...record, ...issuerKey(id) }, `issuer ${id} exists`);
  */
 export async function putNew(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   tableName: string,
   item: Record<string, unknown>,
   conflictMessage: string,
 ): Promise<void> {
   try {
-    await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': KEY.pk },
-      }),
-    );
+    await documents.put({
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': KEY.pk },
+    });
   } catch (error) {
     throwAsServiceError(error, conflictMessage);
   }

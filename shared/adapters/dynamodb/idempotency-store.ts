@@ -1,10 +1,3 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
@@ -12,6 +5,7 @@ import type {
   IdempotencyRecord,
   IdempotencyRepository,
 } from '#shared/domain/ports/repositories.ts';
+import type { DynamoDocuments } from './documents.ts';
 import { isConditionFailure, throwAsServiceError } from './errors.ts';
 import { idempotencyKey } from './keys.ts';
 
@@ -27,7 +21,7 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 export const IDEMPOTENCY_LEASE_SECONDS = 60;
 
 export interface DynamoIdempotencyStoreOptions {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: DynamoDocuments;
   readonly tableName: string;
   readonly clock?: Clock;
   readonly ttlSeconds?: number;
@@ -61,7 +55,7 @@ interface StoredIdempotency {
  * const previous = await idempotency.begin('issue:northfield', key, requestHash);
  */
 export class DynamoIdempotencyStore implements IdempotencyRepository {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #documents: DynamoDocuments;
   readonly #table: string;
   readonly #clock: Clock;
   readonly #ttlSeconds: number;
@@ -91,32 +85,30 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
       const now = this.#nowSeconds();
       try {
-        await this.#documents.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              ...itemKey,
-              key,
-              requestHash,
-              status: 'in-progress',
-              ...(claim === undefined ? {} : { claim }),
-              leaseUntil: now + this.#leaseSeconds,
-              [KEY.ttl]: now + this.#ttlSeconds,
-            },
-            // Free: never used, expired, or held by a request whose lease ran out (it died).
-            // An in-progress record from before leases existed has none: it is free too.
-            ConditionExpression:
-              'attribute_not_exists(#pk) OR #expiresAt <= :now OR ' +
-              '(#status = :inProgress AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now))',
-            ExpressionAttributeNames: {
-              '#pk': KEY.pk,
-              '#expiresAt': KEY.ttl,
-              '#status': 'status',
-              '#leaseUntil': 'leaseUntil',
-            },
-            ExpressionAttributeValues: { ':now': now, ':inProgress': 'in-progress' },
-          }),
-        );
+        await this.#documents.put({
+          TableName: this.#table,
+          Item: {
+            ...itemKey,
+            key,
+            requestHash,
+            status: 'in-progress',
+            ...(claim === undefined ? {} : { claim }),
+            leaseUntil: now + this.#leaseSeconds,
+            [KEY.ttl]: now + this.#ttlSeconds,
+          },
+          // Free: never used, expired, or held by a request whose lease ran out (it died).
+          // An in-progress record from before leases existed has none: it is free too.
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR #expiresAt <= :now OR ' +
+            '(#status = :inProgress AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now))',
+          ExpressionAttributeNames: {
+            '#pk': KEY.pk,
+            '#expiresAt': KEY.ttl,
+            '#status': 'status',
+            '#leaseUntil': 'leaseUntil',
+          },
+          ExpressionAttributeValues: { ':now': now, ':inProgress': 'in-progress' },
+        });
         return undefined;
       } catch (error) {
         if (!isConditionFailure(error))
@@ -146,29 +138,27 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
     claim?: string,
   ): Promise<void> {
     try {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: idempotencyKey(scope, key),
-          UpdateExpression: 'SET #status = :done, #response = :response REMOVE #leaseUntil',
-          ConditionExpression:
-            claim === undefined
-              ? 'attribute_exists(#pk)'
-              : 'attribute_exists(#pk) AND #claim = :claim AND #status = :inProgress',
-          ExpressionAttributeNames: {
-            '#pk': KEY.pk,
-            '#status': 'status',
-            '#response': 'response',
-            '#leaseUntil': 'leaseUntil',
-            ...(claim === undefined ? {} : { '#claim': 'claim' }),
-          },
-          ExpressionAttributeValues: {
-            ':done': 'done',
-            ':response': { statusCode: response.statusCode, body: response.body },
-            ...(claim === undefined ? {} : { ':claim': claim, ':inProgress': 'in-progress' }),
-          },
-        }),
-      );
+      await this.#documents.update({
+        TableName: this.#table,
+        Key: idempotencyKey(scope, key),
+        UpdateExpression: 'SET #status = :done, #response = :response REMOVE #leaseUntil',
+        ConditionExpression:
+          claim === undefined
+            ? 'attribute_exists(#pk)'
+            : 'attribute_exists(#pk) AND #claim = :claim AND #status = :inProgress',
+        ExpressionAttributeNames: {
+          '#pk': KEY.pk,
+          '#status': 'status',
+          '#response': 'response',
+          '#leaseUntil': 'leaseUntil',
+          ...(claim === undefined ? {} : { '#claim': 'claim' }),
+        },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':response': { statusCode: response.statusCode, body: response.body },
+          ...(claim === undefined ? {} : { ':claim': claim, ':inProgress': 'in-progress' }),
+        },
+      });
     } catch (error) {
       throwAsServiceError(error, `idempotency key ${key} is not claimed (expired or released)`);
     }
@@ -181,33 +171,33 @@ export class DynamoIdempotencyStore implements IdempotencyRepository {
    */
   async release(scope: string, key: string, claim?: string): Promise<void> {
     try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: idempotencyKey(scope, key),
-          ConditionExpression:
-            claim === undefined
-              ? '#status = :inProgress'
-              : '#status = :inProgress AND #claim = :claim',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...(claim === undefined ? {} : { '#claim': 'claim' }),
-          },
-          ExpressionAttributeValues: {
-            ':inProgress': 'in-progress',
-            ...(claim === undefined ? {} : { ':claim': claim }),
-          },
-        }),
-      );
+      await this.#documents.delete({
+        TableName: this.#table,
+        Key: idempotencyKey(scope, key),
+        ConditionExpression:
+          claim === undefined
+            ? '#status = :inProgress'
+            : '#status = :inProgress AND #claim = :claim',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(claim === undefined ? {} : { '#claim': 'claim' }),
+        },
+        ExpressionAttributeValues: {
+          ':inProgress': 'in-progress',
+          ...(claim === undefined ? {} : { ':claim': claim }),
+        },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
 
   async #read(itemKey: { PK: string; SK: string }): Promise<StoredIdempotency | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: itemKey, ConsistentRead: true }),
-    );
+    const { Item } = await this.#documents.get({
+      TableName: this.#table,
+      Key: itemKey,
+      ConsistentRead: true,
+    });
     return Item as StoredIdempotency | undefined;
   }
 

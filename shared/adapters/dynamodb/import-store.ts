@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI1, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { ImportRepository, Page } from '#shared/domain/ports/repositories.ts';
@@ -67,13 +66,11 @@ export class DynamoImportStore extends DynamoStore implements ImportRepository {
   }
 
   async get(learnerId: string, importId: string): Promise<ImportRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: importKey(learnerId, importId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: importKey(learnerId, importId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<ImportRecord>(Item);
   }
 
@@ -97,16 +94,14 @@ export class DynamoImportStore extends DynamoStore implements ImportRepository {
 
   async saveVerification(record: ImportRecord, previous: number): Promise<void> {
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item(record),
-          ConditionExpression: '#revision = :previous',
-          ExpressionAttributeNames: { '#revision': 'revision' },
-          ExpressionAttributeValues: { ':previous': previous },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.documents.put({
+        TableName: this.table,
+        Item: item(record),
+        ConditionExpression: '#revision = :previous',
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ExpressionAttributeValues: { ':previous': previous },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
     } catch (error) {
       if (isConditionFailure(error) && error.Item === undefined)
         throw new ServiceError('NOT_FOUND', `no import ${record.id}`, { cause: error });
@@ -116,14 +111,12 @@ export class DynamoImportStore extends DynamoStore implements ImportRepository {
 
   async delete(learnerId: string, importId: string): Promise<void> {
     try {
-      await this.documents.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: importKey(learnerId, importId),
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-        }),
-      );
+      await this.documents.delete({
+        TableName: this.table,
+        Key: importKey(learnerId, importId),
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.pk },
+      });
     } catch (error) {
       if (isConditionFailure(error))
         throw new ServiceError('NOT_FOUND', `no import ${importId}`, { cause: error });
@@ -135,16 +128,14 @@ export class DynamoImportStore extends DynamoStore implements ImportRepository {
     const shards = Array.from({ length: IMPORT_SHARDS }, (_, n) => `IMPORTS#${n}`);
     const pages = await Promise.all(
       shards.map((shard) =>
-        this.documents.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: GSI1,
-            KeyConditionExpression: '#pk = :pk AND #sk < :before',
-            ExpressionAttributeNames: { '#pk': KEY.gsi1pk, '#sk': KEY.gsi1sk },
-            ExpressionAttributeValues: { ':pk': shard, ':before': before },
-            Limit: limit,
-          }),
-        ),
+        this.documents.query({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': KEY.gsi1pk, '#sk': KEY.gsi1sk },
+          ExpressionAttributeValues: { ':pk': shard, ':before': before },
+          Limit: limit,
+        }),
       ),
     );
     return pages

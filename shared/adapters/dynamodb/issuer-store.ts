@@ -1,4 +1,3 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI1, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { IssuerRepository, Page } from '#shared/domain/ports/repositories.ts';
@@ -63,9 +62,11 @@ export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
   }
 
   async get(issuerId: string): Promise<IssuerRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.table, Key: issuerKey(issuerId), ConsistentRead: true }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: issuerKey(issuerId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<IssuerRecord>(Item);
   }
 
@@ -117,20 +118,18 @@ export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
    */
   async retireKey(issuerId: string, keyId: string, at: string): Promise<void> {
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: signingKeyKey(issuerId, keyId),
-          UpdateExpression: 'SET #status = :retired, #retiredAt = if_not_exists(#retiredAt, :at)',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: {
-            '#pk': KEY.pk,
-            '#status': 'status',
-            '#retiredAt': 'retiredAt',
-          },
-          ExpressionAttributeValues: { ':retired': 'retired', ':at': at },
-        }),
-      );
+      await this.documents.update({
+        TableName: this.table,
+        Key: signingKeyKey(issuerId, keyId),
+        UpdateExpression: 'SET #status = :retired, #retiredAt = if_not_exists(#retiredAt, :at)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: {
+          '#pk': KEY.pk,
+          '#status': 'status',
+          '#retiredAt': 'retiredAt',
+        },
+        ExpressionAttributeValues: { ':retired': 'retired', ':at': at },
+      });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ServiceError('NOT_FOUND', `issuer ${issuerId} has no key ${keyId}`, {
@@ -144,16 +143,14 @@ export class DynamoIssuerStore extends DynamoStore implements IssuerRepository {
   /** Replaces the profile, conditional on the issuer existing (NOT_FOUND otherwise). */
   async updateProfile(issuerId: string, profile: IssuerRecord['profile']): Promise<void> {
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: issuerKey(issuerId),
-          UpdateExpression: 'SET #profile = :profile',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY.pk, '#profile': 'profile' },
-          ExpressionAttributeValues: { ':profile': withoutUndefined(profile) },
-        }),
-      );
+      await this.documents.update({
+        TableName: this.table,
+        Key: issuerKey(issuerId),
+        UpdateExpression: 'SET #profile = :profile',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': KEY.pk, '#profile': 'profile' },
+        ExpressionAttributeValues: { ':profile': withoutUndefined(profile) },
+      });
     } catch (error) {
       if (isConditionFailure(error))
         throw new ServiceError('NOT_FOUND', `no issuer ${issuerId}`, { cause: error });

@@ -1,11 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { Page } from '#shared/domain/ports/repositories.ts';
+import type { Answer, DynamoDocuments } from './documents.ts';
 import { recordOf } from './keys.ts';
 import { GSI1, GSI2, KEY } from './table.ts';
 
@@ -50,7 +46,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** What every DynamoDB store is built with. */
 export interface DynamoStoreOptions {
   /** Injected: the caller owns endpoint, credentials and marshalling options. */
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: DynamoDocuments;
   readonly tableName: string;
   /** Items per listed page (default 50). */
   readonly pageSize?: number;
@@ -117,16 +113,16 @@ export function decodeCursor(
  * const page = await queryPage<AchievementRecord>(documents, input, cursor, { PK: pk });
  */
 export async function queryPage<T>(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   input: QueryCommandInput,
   cursor: string | undefined,
   expected: Readonly<Record<string, string>>,
 ): Promise<Page<T>> {
   const start = decodeCursor(cursor, expected, input.IndexName);
-  let result: QueryCommandOutput;
+  let result: Answer<QueryCommandOutput>;
   try {
-    result = await documents.send(
-      new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
+    result = await documents.query(
+      start === undefined ? input : { ...input, ExclusiveStartKey: start },
     );
   } catch (error) {
     // A well-formed cursor can still name a position outside the query's key condition (a sort
@@ -152,14 +148,14 @@ export async function queryPage<T>(
  * const items = await queryAll(documents, input);
  */
 export async function queryAll(
-  documents: DynamoDBDocumentClient,
+  documents: DynamoDocuments,
   input: QueryCommandInput,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const result = await documents.send(
-      new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }),
+    const result = await documents.query(
+      start === undefined ? input : { ...input, ExclusiveStartKey: start },
     );
     items.push(...(result.Items ?? []));
     start = result.LastEvaluatedKey;
@@ -172,7 +168,7 @@ export async function queryAll(
  * and the listing page size.
  */
 export abstract class DynamoStore {
-  protected readonly documents: DynamoDBDocumentClient;
+  protected readonly documents: DynamoDocuments;
   protected readonly table: string;
   protected readonly pageSize: number;
 

@@ -1,4 +1,3 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI2, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
@@ -77,9 +76,11 @@ export class DynamoPathwayJobStore extends DynamoStore implements PathwayJobRepo
   }
 
   async get(jobId: string): Promise<PathwayJobRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.table, Key: pathwayJobKey(jobId), ConsistentRead: true }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: pathwayJobKey(jobId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<PathwayJobRecord>(Item);
   }
 
@@ -162,16 +163,14 @@ export class DynamoPathwayJobStore extends DynamoStore implements PathwayJobRepo
     // (Every expression here begins with its SET clause.)
     const updateExpression = expression.replace(/^SET /, 'SET #updatedAt = :now, ');
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: pathwayJobKey(jobId),
-          UpdateExpression: updateExpression,
-          ConditionExpression: `attribute_exists(#pk)${condition ? ` AND ${condition}` : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':now': this.#clock.now().toISOString() },
-        }),
-      );
+      await this.documents.update({
+        TableName: this.table,
+        Key: pathwayJobKey(jobId),
+        UpdateExpression: updateExpression,
+        ConditionExpression: `attribute_exists(#pk)${condition ? ` AND ${condition}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ...values, ':now': this.#clock.now().toISOString() },
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) {

@@ -1,4 +1,3 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI1, KEY } from '#shared/adapters/dynamodb/table.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type {
@@ -112,13 +111,11 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
   }
 
   async getHead(issuerId: string, pathwayId: string): Promise<PathwayHeadRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: pathwayHeadKey(issuerId, pathwayId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: pathwayHeadKey(issuerId, pathwayId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<PathwayHeadRecord>(Item);
   }
 
@@ -127,13 +124,11 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
     pathwayId: string,
     version: number,
   ): Promise<PathwayVersionRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: pathwayVersionKey(issuerId, pathwayId, version),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: pathwayVersionKey(issuerId, pathwayId, version),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<PathwayVersionRecord>(Item);
   }
 
@@ -155,28 +150,26 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
 
   async publish(issuerId: string, pathwayId: string, version: number, at: string): Promise<void> {
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: pathwayHeadKey(issuerId, pathwayId),
-          // The GSI1 keys put a published head on the cross-issuer listing the stream
-          // consumers read to find the pathways a new credential can count for.
-          UpdateExpression: 'SET #published = :version, #gpk = :gpk, #gsk = :gsk',
-          ConditionExpression: 'attribute_exists(#pk) AND #latest >= :version',
-          ExpressionAttributeNames: {
-            '#pk': KEY.pk,
-            '#latest': 'latestVersion',
-            '#published': 'publishedVersion',
-            '#gpk': KEY.gsi1pk,
-            '#gsk': KEY.gsi1sk,
-          },
-          ExpressionAttributeValues: {
-            ':version': version,
-            ':gpk': PUBLISHED_PATHWAYS_GSI1PK,
-            ':gsk': `${issuerId}#${pathwayId}`,
-          },
-        }),
-      );
+      await this.documents.update({
+        TableName: this.table,
+        Key: pathwayHeadKey(issuerId, pathwayId),
+        // The GSI1 keys put a published head on the cross-issuer listing the stream
+        // consumers read to find the pathways a new credential can count for.
+        UpdateExpression: 'SET #published = :version, #gpk = :gpk, #gsk = :gsk',
+        ConditionExpression: 'attribute_exists(#pk) AND #latest >= :version',
+        ExpressionAttributeNames: {
+          '#pk': KEY.pk,
+          '#latest': 'latestVersion',
+          '#published': 'publishedVersion',
+          '#gpk': KEY.gsi1pk,
+          '#gsk': KEY.gsi1sk,
+        },
+        ExpressionAttributeValues: {
+          ':version': version,
+          ':gpk': PUBLISHED_PATHWAYS_GSI1PK,
+          ':gsk': `${issuerId}#${pathwayId}`,
+        },
+      });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ServiceError('NOT_FOUND', `pathway ${pathwayId} has no version ${version}`, {
@@ -187,16 +180,14 @@ export class DynamoPathwayStore extends DynamoStore implements PathwayRepository
     }
     // After the head: a version once published stays readable (awards cite it), even when an
     // older one is published again. Repeating a publish repairs a mark a crash left unwritten.
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: pathwayVersionKey(issuerId, pathwayId, version),
-        UpdateExpression: 'SET #publishedAt = if_not_exists(#publishedAt, :at)',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': KEY.pk, '#publishedAt': 'publishedAt' },
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+    await this.documents.update({
+      TableName: this.table,
+      Key: pathwayVersionKey(issuerId, pathwayId, version),
+      UpdateExpression: 'SET #publishedAt = if_not_exists(#publishedAt, :at)',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#publishedAt': 'publishedAt' },
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 
   /** GSI1 is eventually consistent: a pathway published a moment ago may be missing. */

@@ -1,4 +1,3 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { SearchSettingsRepository } from '#shared/domain/ports/repositories.ts';
 import type { KnownSkill, TenantSearchSettings } from '#shared/domain/records/search-records.ts';
@@ -45,23 +44,19 @@ export function knownSkillKey(tenantId: string, key: string): ItemKey {
 
 export class DynamoSearchSettingsStore extends DynamoStore implements SearchSettingsRepository {
   async get(tenantId: string): Promise<TenantSearchSettings | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: tenantSettingsKey(tenantId),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.documents.get({
+      TableName: this.table,
+      Key: tenantSettingsKey(tenantId),
+      ConsistentRead: true,
+    });
     return Item === undefined ? undefined : recordOf<TenantSearchSettings>(Item);
   }
 
   async put(settings: TenantSearchSettings): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...withoutUndefined(settings), ...tenantSettingsKey(settings.tenantId) },
-      }),
-    );
+    await this.documents.put({
+      TableName: this.table,
+      Item: { ...withoutUndefined(settings), ...tenantSettingsKey(settings.tenantId) },
+    });
   }
 
   async recordSkills(tenantId: string, skills: readonly KnownSkill[]): Promise<void> {

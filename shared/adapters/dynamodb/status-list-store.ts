@@ -1,17 +1,12 @@
 import { randomInt } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { KEY } from '#shared/adapters/dynamodb/table.ts';
 import { CredstackError } from '#shared/core/errors.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import type { StatusListRepository, StatusPurpose } from '#shared/domain/ports/repositories.ts';
 import type { StatusAssignment } from '#shared/domain/records/records.ts';
-import { cancellationCodes, throwAsServiceError, transact } from './errors.ts';
+import type { DynamoDocuments } from './documents.ts';
+import { cancellationCodes, isConditionFailure, throwAsServiceError, transact } from './errors.ts';
 import { IndexPermutation, newPermutationKey } from './index-permutation.ts';
 import {
   openListKey,
@@ -29,7 +24,7 @@ export const STATUS_LIST_SIZE = 131_072;
 export const STATUS_LIST_FILL_RATIO = 0.9;
 
 export interface DynamoStatusListStoreOptions {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: DynamoDocuments;
   readonly tableName: string;
   /** Entries of each new list (default 131072). Lists keep the size they were opened with. */
   readonly listSize?: number;
@@ -132,7 +127,7 @@ export function statusBitWrites(
  * await lists.setBit({ listId, index }, 'revocation', true);
  */
 export class DynamoStatusListStore implements StatusListRepository {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #documents: DynamoDocuments;
   readonly #table: string;
   readonly #listSize: number;
   readonly #capacity: number;
@@ -229,15 +224,13 @@ export class DynamoStatusListStore implements StatusListRepository {
 
   async getBit(assignment: StatusAssignment, purpose: StatusPurpose): Promise<boolean> {
     checkEntry(assignment, purpose);
-    const { Item } = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: statusBitsKey(assignment.listId, purpose, assignment.index),
-        ProjectionExpression: '#bits',
-        ExpressionAttributeNames: { '#bits': 'bits' },
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.#documents.get({
+      TableName: this.#table,
+      Key: statusBitsKey(assignment.listId, purpose, assignment.index),
+      ProjectionExpression: '#bits',
+      ExpressionAttributeNames: { '#bits': 'bits' },
+      ConsistentRead: true,
+    });
     const bits = Item?.bits;
     return (
       bits instanceof Set && (bits.has(assignment.index) || bits.has(String(assignment.index)))
@@ -245,15 +238,13 @@ export class DynamoStatusListStore implements StatusListRepository {
   }
 
   async revision(listId: string): Promise<number | undefined> {
-    const { Item: meta } = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: statusMetaKey(listId),
-        ProjectionExpression: '#pk, #revision',
-        ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision' },
-        ConsistentRead: true,
-      }),
-    );
+    const { Item: meta } = await this.#documents.get({
+      TableName: this.#table,
+      Key: statusMetaKey(listId),
+      ProjectionExpression: '#pk, #revision',
+      ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision' },
+      ConsistentRead: true,
+    });
     return meta === undefined ? undefined : Number(meta.revision ?? 0);
   }
 
@@ -267,9 +258,11 @@ export class DynamoStatusListStore implements StatusListRepository {
     if (!PURPOSES.has(purpose)) return undefined;
     // Meta before bits: bits read later are at least as new as the revision, so a list cached
     // under a revision is never older than that revision (at worst, newer).
-    const { Item: meta } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: statusMetaKey(listId), ConsistentRead: true }),
-    );
+    const { Item: meta } = await this.#documents.get({
+      TableName: this.#table,
+      Key: statusMetaKey(listId),
+      ConsistentRead: true,
+    });
     if (meta === undefined) return undefined;
     const chunks = await queryAll(this.#documents, {
       TableName: this.#table,
@@ -294,9 +287,11 @@ export class DynamoStatusListStore implements StatusListRepository {
   async #orderOf(listId: string, size: number): Promise<ListOrder> {
     const known = this.#orders.get(listId);
     if (known) return known;
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: statusMetaKey(listId), ConsistentRead: true }),
-    );
+    const { Item } = await this.#documents.get({
+      TableName: this.#table,
+      Key: statusMetaKey(listId),
+      ConsistentRead: true,
+    });
     if (Item === undefined)
       throw new ServiceError('UNAVAILABLE', `status list ${listId} has no meta item yet`);
     const order: ListOrder = {
@@ -323,21 +318,19 @@ export class DynamoStatusListStore implements StatusListRepository {
     let take = wanted;
     for (let attempt = 0; attempt < MAX_BLOCK_ATTEMPTS; attempt += 1) {
       try {
-        const { Attributes } = await this.#documents.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: statusMetaKey(listId),
-            UpdateExpression: 'ADD #allocated :take',
-            ConditionExpression: 'attribute_exists(#order) AND #allocated <= :most',
-            ExpressionAttributeNames: { '#allocated': 'allocated', '#order': 'order' },
-            ExpressionAttributeValues: { ':take': take, ':most': capacity - take },
-            ReturnValues: 'UPDATED_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+        const { Attributes } = await this.#documents.update({
+          TableName: this.#table,
+          Key: statusMetaKey(listId),
+          UpdateExpression: 'ADD #allocated :take',
+          ConditionExpression: 'attribute_exists(#order) AND #allocated <= :most',
+          ExpressionAttributeNames: { '#allocated': 'allocated', '#order': 'order' },
+          ExpressionAttributeValues: { ':take': take, ':most': capacity - take },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        });
         return { first: Number(Attributes?.allocated) - take, taken: take };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
         // The counter as it stood: what room is left (another allocator may have taken some).
         const raw = error.Item?.allocated as { N?: string } | undefined;
         const left = capacity - Number(raw?.N ?? Number.NaN);
@@ -393,9 +386,11 @@ export class DynamoStatusListStore implements StatusListRepository {
   }
 
   async #readOpenList(issuerId: string): Promise<OpenList | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: openListKey(issuerId), ConsistentRead: true }),
-    );
+    const { Item } = await this.#documents.get({
+      TableName: this.#table,
+      Key: openListKey(issuerId),
+      ConsistentRead: true,
+    });
     if (Item === undefined) return undefined;
     const list = { n: Number(Item.n), size: Number(Item.size) };
     if (this.#open.size >= MAX_CACHED_POINTERS) this.#open.clear();

@@ -1,12 +1,12 @@
 import { createServer } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_LEASE_SECONDS } from '#shared/adapters/dynamodb/idempotency-store.ts';
 import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
 import { ISSUER_ALGORITHMS } from '#shared/domain/issuers.ts';
 import { type DynamoProxy, startDynamoProxy } from '#test/support/dynamo-proxy.ts';
+import { storeDocuments } from '#test/support/dynamodb.ts';
 import { useService } from '#test/support/service-harness.ts';
 
 /**
@@ -40,10 +40,7 @@ const clock = { now: () => new Date(Date.now() + skewMs) };
 const service = useService({
   documents: async (db) => {
     proxy = await startDynamoProxy(db.endpoint);
-    const client = new DynamoDBClient({ ...db.clientConfig, endpoint: proxy.endpoint });
-    return DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    return storeDocuments(proxy.endpoint, db.documents);
   },
   // Every host is this machine: a key "published" at keys.unreachable.example is then a
   // refused connection to 127.0.0.1, the kind of detail a public report must not show.

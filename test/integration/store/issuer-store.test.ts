@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoIssuerStore } from '#shared/adapters/dynamodb/issuer-store.ts';
 import type { IssuerRecord } from '#shared/domain/records/records.ts';
@@ -32,7 +32,7 @@ describe('DynamoIssuerStore items', () => {
 
   it('writes records with undefined members through a client that keeps undefined values', async () => {
     const tableName = await db.newTable();
-    const strict = DynamoDBDocumentClient.from(db.client);
+    const strict = DynamoDBDocument.from(db.client);
     const store = new DynamoIssuerStore({ documents: strict, tableName });
 
     await store.create(record);

@@ -1,10 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
 import { DynamoStatusListStore } from '#shared/adapters/dynamodb/status-list-store.ts';
 import { statusListRepositoryContract } from '#test/contract/status-list-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
@@ -22,43 +19,55 @@ async function rawItem(tableName: string, PK: string, SK: string) {
 }
 
 /** A document client whose first `times` transactions DynamoDB "cancels" for a conflict. */
-function conflictingClient(documents: DynamoDBDocumentClient, times: number) {
+function conflictingClient(documents: DynamoDocuments, times: number) {
   let left = times;
   let sent = 0;
-  const client = new Proxy(documents, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command instanceof TransactWriteCommand) {
-          sent += 1;
-          if (left > 0) {
-            left -= 1;
-            throw new TransactionCanceledException({
-              message: 'Transaction cancelled [None, TransactionConflict]',
-              $metadata: {},
-              CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
-            });
-          }
-        }
-        return target.send(command as never);
-      };
+  const client: DynamoDocuments = {
+    ...bound(documents),
+    transactWrite: async (input) => {
+      sent += 1;
+      if (left > 0) {
+        left -= 1;
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled [None, TransactionConflict]',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+        });
+      }
+      return documents.transactWrite(input);
     },
-  });
+  };
   return { client, transactionsSent: () => sent };
 }
 
-/** A document client that notes the name of every command it sends. */
-function countingClient(documents: DynamoDBDocumentClient) {
+const OPERATIONS = [
+  'get',
+  'put',
+  'update',
+  'delete',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+] as const;
+
+/** The operations of `documents`, each bound to it, passing `note` the operation's name. */
+function bound(documents: DynamoDocuments, note: (operation: string) => void = () => {}) {
+  return Object.fromEntries(
+    OPERATIONS.map((operation) => [
+      operation,
+      (input: never) => {
+        note(operation);
+        return (documents[operation] as (input: never) => Promise<unknown>).call(documents, input);
+      },
+    ]),
+  ) as unknown as DynamoDocuments;
+}
+
+/** A document client that notes the name of every operation it sends. */
+function countingClient(documents: DynamoDocuments) {
   const names: string[] = [];
-  const client = new Proxy(documents, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        names.push(command.constructor.name);
-        return target.send(command as never);
-      };
-    },
-  });
+  const client = bound(documents, (operation) => names.push(operation));
   return { client, sent: () => [...names] };
 }
 
@@ -110,7 +119,7 @@ describe('DynamoStatusListStore items and retries', () => {
     ]);
 
     // The open-list pointer, the meta item (once per process), then one update.
-    expect(sent().slice(0, 3)).toEqual(['GetCommand', 'GetCommand', 'UpdateCommand']);
+    expect(sent().slice(0, 3)).toEqual(['get', 'get', 'update']);
     const all = [block, ...more].flat();
     expect(new Set(all.map((a) => a.listId))).toEqual(new Set(['northfield.1']));
     expect(new Set(all.map((a) => a.index)).size).toBe(300);

@@ -1,10 +1,9 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
+import { type FakeDynamoDb, startFakeDynamoDb } from '#test/support/fake-dynamodb.ts';
 import { gatewayEvent, jsonBody } from '#test/unit/http/http-test-kit.ts';
 
 const ENV = {
@@ -16,8 +15,14 @@ const ENV = {
   AWS_REGION: 'eu-west-1',
 };
 
-const dynamodb = mockClient(DynamoDBClient);
-const documents = mockClient(DynamoDBDocumentClient);
+// The functions' DynamoDB client is the SDK-free one: it reaches this endpoint over HTTP.
+let dynamodb: FakeDynamoDb;
+beforeAll(async () => {
+  dynamodb = await startFakeDynamoDb();
+});
+afterAll(async () => {
+  await dynamodb.close();
+});
 const kms = mockClient(KMSClient);
 const s3 = mockClient(S3Client);
 
@@ -33,6 +38,9 @@ const ROOTS = {
  */
 async function coldStart(root: keyof typeof ROOTS, env: Record<string, string | undefined> = ENV) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamodb.endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
   vi.resetModules();
   const { handler } = await ROOTS[root]();
   return handler as HttpLambdaHandler;
@@ -41,7 +49,6 @@ async function coldStart(root: keyof typeof ROOTS, env: Record<string, string | 
 describe('the API Lambda roots', () => {
   beforeEach(() => {
     dynamodb.reset();
-    documents.reset();
     kms.reset();
     s3.reset();
     // The request log line goes to stdout; it is not what these tests look at.
@@ -54,20 +61,30 @@ describe('the API Lambda roots', () => {
   });
 
   it('answers GET /health with 200 when DescribeTable finds the table active', async () => {
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
+    dynamodb.answer('DescribeTable', { body: { Table: { TableStatus: 'ACTIVE' } } });
     const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
 
     expect(result.statusCode).toBe(200);
     expect(jsonBody(result)).toEqual({ status: 'ok' });
-    expect(dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input).toEqual({
-      TableName: 'credstack-test',
-    });
+    expect(dynamodb.requests.map(({ operation, body }) => ({ operation, body }))).toEqual([
+      { operation: 'DescribeTable', body: { TableName: 'credstack-test' } },
+    ]);
+    // Signed with the execution role's credentials from the environment, for its region.
+    expect(dynamodb.requests[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, /,
+    );
   });
 
   it('answers GET /health with 503 problem+json when DescribeTable fails', async () => {
-    dynamodb.on(DescribeTableCommand).rejects(new Error('AccessDeniedException'));
+    dynamodb.answer('DescribeTable', {
+      status: 400,
+      body: {
+        __type: 'com.amazon.coral.service#AccessDeniedException',
+        message: 'AccessDenied: not authorized to perform dynamodb:DescribeTable',
+      },
+    });
     const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
@@ -78,7 +95,7 @@ describe('the API Lambda roots', () => {
   });
 
   it('answers GET /health with 503 while the table is being deleted', async () => {
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'DELETING' } });
+    dynamodb.answer('DescribeTable', { body: { Table: { TableStatus: 'DELETING' } } });
     const handler = await coldStart('system');
 
     const result = await handler(gatewayEvent({ path: '/health' }));
@@ -88,7 +105,6 @@ describe('the API Lambda roots', () => {
   });
 
   it('answers 404 problem+json for the DID document of an issuer the table does not hold', async () => {
-    documents.onAnyCommand().resolves({});
     const handler = await coldStart('publicRead');
 
     const result = await handler(gatewayEvent({ path: '/issuers/x/did.json' }));
@@ -96,9 +112,9 @@ describe('the API Lambda roots', () => {
     expect(result.statusCode).toBe(404);
     expect(result.headers?.['content-type']).toBe('application/problem+json');
     expect(jsonBody(result)).toMatchObject({ status: 404 });
-    const get = documents.commandCalls(GetCommand)[0]?.args[0].input;
+    const get = dynamodb.requests.find((request) => request.operation === 'GetItem')?.body;
     expect(get?.TableName).toBe('credstack-test');
-    expect(get?.Key).toEqual({ PK: 'ISSUER#x', SK: 'PROFILE' });
+    expect(get?.Key).toEqual({ PK: { S: 'ISSUER#x' }, SK: { S: 'PROFILE' } });
   });
 
   it('answers POST /issuers without a bearer token with 401 and touches no AWS service', async () => {
@@ -115,8 +131,7 @@ describe('the API Lambda roots', () => {
 
     expect(result.statusCode).toBe(401);
     expect(result.headers?.['content-type']).toBe('application/problem+json');
-    expect(dynamodb.calls()).toHaveLength(0);
-    expect(documents.calls()).toHaveLength(0);
+    expect(dynamodb.requests).toHaveLength(0);
     expect(kms.calls()).toHaveLength(0);
   });
 

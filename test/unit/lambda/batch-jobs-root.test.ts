@@ -1,11 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '#functions/config.ts';
 import { awsServiceRuntime } from '#functions/lambda/aws-context.ts';
+import { type FakeDynamoDb, startFakeDynamoDb } from '#test/support/fake-dynamodb.ts';
 
 const ENV = {
   TABLE_NAME: 'credstack-test',
@@ -17,8 +16,14 @@ const ENV = {
   AWS_REGION: 'eu-west-1',
 };
 
-const dynamodb = mockClient(DynamoDBClient);
-const documents = mockClient(DynamoDBDocumentClient);
+// The function's DynamoDB client is the SDK-free one: it reaches this endpoint over HTTP.
+let dynamodb: FakeDynamoDb;
+beforeAll(async () => {
+  dynamodb = await startFakeDynamoDb();
+});
+afterAll(async () => {
+  await dynamodb.close();
+});
 const kms = mockClient(KMSClient);
 
 function insert(pk: string, sk: string, sequenceNumber: string): DynamoDBRecord {
@@ -30,15 +35,17 @@ function insert(pk: string, sk: string, sequenceNumber: string): DynamoDBRecord 
 
 beforeEach(() => {
   dynamodb.reset();
-  documents.reset();
   kms.reset();
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamodb.endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 describe('the batch jobs Lambda root', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
   async function coldStart() {
     for (const [name, value] of Object.entries(ENV)) vi.stubEnv(name, value);
     vi.resetModules();
@@ -53,16 +60,22 @@ describe('the batch jobs Lambda root', () => {
     };
 
     expect(await handler(event)).toEqual({ batchItemFailures: [] });
-    expect(documents.calls()).toHaveLength(0);
+    expect(dynamodb.requests).toHaveLength(0);
   });
 
   it('reports a job whose processing fails as a batch item failure, read from the configured table', async () => {
-    documents.on(GetCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    dynamodb.answer('GetItem', {
+      status: 500,
+      body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'oops' },
+    });
+    // One attempt: the SDK-free client would retry a 500 (AWS_MAX_ATTEMPTS, as the SDK reads it).
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
     const handler = await coldStart();
     const event: DynamoDBStreamEvent = { Records: [insert('JOB#j1', 'META', '200')] };
 
     expect(await handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
-    expect(documents.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe('credstack-test');
+    expect(dynamodb.requests[0]?.operation).toBe('GetItem');
+    expect(dynamodb.requests[0]?.body.TableName).toBe('credstack-test');
   });
 });
 

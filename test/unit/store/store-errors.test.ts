@@ -5,13 +5,14 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   isStoreUnavailable,
   raiseStoreUnavailable,
   STORE_UNAVAILABLE_MESSAGE,
 } from '#shared/adapters/dynamodb/errors.ts';
+import { liteDynamoDb } from '#shared/adapters/dynamodb/lite/documents.ts';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/paging.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 
@@ -58,34 +59,37 @@ describe('isStoreUnavailable', () => {
 });
 
 describe('raiseStoreUnavailable', () => {
-  it('makes a client whose table is unreachable fail with UNAVAILABLE, the socket error as cause', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${address.port}`,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      maxAttempts: 1,
-    });
-    const documents = DynamoDBDocumentClient.from(client);
-    raiseStoreUnavailable(documents);
-    raiseStoreUnavailable(documents); // again: replaces, never stacks or throws
+  it.each(['sdk', 'lite'] as const)(
+    'makes the %s client fail with UNAVAILABLE when its table is unreachable, the socket error as cause',
+    async (kind) => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const config = {
+        endpoint: `http://127.0.0.1:${address.port}`,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      };
+      const client = kind === 'sdk' ? new DynamoDBClient(config) : undefined;
+      const documents = client ? DynamoDBDocument.from(client) : liteDynamoDb(config);
+      // Twice: the outer wrapper passes the inner one's ServiceError through unchanged.
+      const reported = raiseStoreUnavailable(raiseStoreUnavailable(documents));
 
-    const error = await documents
-      .send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } }))
-      .then(
+      const error = await reported.get({ TableName: 't', Key: { PK: 'a', SK: 'b' } }).then(
         () => undefined,
         (caught: unknown) => caught,
       );
-    client.destroy();
+      client?.destroy();
 
-    expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: STORE_UNAVAILABLE_MESSAGE });
-    expect(String((error as Error).cause)).toMatch(/ECONNREFUSED/);
-  });
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', message: STORE_UNAVAILABLE_MESSAGE });
+      expect((error as Error).cause).not.toBeInstanceOf(ServiceError);
+      expect(String((error as Error).cause)).toMatch(/ECONNREFUSED/);
+    },
+  );
 });
 
 describe('decodeCursor', () => {
