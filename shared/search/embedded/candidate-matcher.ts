@@ -45,6 +45,7 @@ class SlotList {
 export class CandidateMatcher {
   readonly #candidateStamps = new Stamps();
   readonly #list = new SlotList();
+  #bits = new Int32Array(0);
 
   /** The matching slots, as a view valid until the next call. */
   match(partition: Partition, query: CompiledQuery): Int32Array {
@@ -54,8 +55,9 @@ export class CandidateMatcher {
     const stamps = this.#candidateStamps;
     stamps.begin(partition.candidateCount);
     let textDone = false;
+    let ordered = false;
     if (query.must.length > 0) {
-      intersectMustHave(partition, query, stamps, list);
+      ordered = intersectMustHave(partition, query, stamps, list);
     } else if (query.textShapes) {
       const stamp = stamps.next();
       for (const shape of query.textShapes) {
@@ -74,33 +76,102 @@ export class CandidateMatcher {
     } else {
       for (let c = 0; c < partition.candidateCount; c += 1)
         if (hasCountingBadge(partition, query, c)) list.push(c);
+      ordered = true;
     }
-    const textMask = query.textMask;
-    list.retain(
-      (c) =>
+    const textMask = textDone ? undefined : query.textMask;
+    const data = list.data;
+    let kept = 0;
+    for (let i = 0; i < list.length; i += 1) {
+      const c = data[i]!;
+      if (
         visible(partition, query, c) &&
         (query.atLeastN === 0 || atLeastMet(partition, query, c)) &&
-        (textDone || textMask === undefined || hasTextBadge(partition, query, c, textMask)),
-    );
-    inSlotOrder(list, stamps, partition.candidateCount);
+        (textMask === undefined || hasTextBadge(partition, query, c, textMask))
+      ) {
+        data[kept] = c;
+        kept += 1;
+      }
+    }
+    list.length = kept;
+    if (!ordered) this.#inSlotOrder(list, partition.candidateCount);
     return list.data.subarray(0, list.length);
+  }
+
+  /**
+   * Puts a match list in slot order: the ranking pass then reads the candidates' blocks front
+   * to back, which the memory system streams, instead of jumping across the partition in
+   * posting order. A short list is sorted; a long one is set as bits over the slots and read
+   * back, 32 slots a word.
+   */
+  #inSlotOrder(list: SlotList, candidates: number): void {
+    if (list.length * 64 < candidates) {
+      list.data.subarray(0, list.length).sort();
+      return;
+    }
+    const words = (candidates + 31) >> 5;
+    if (this.#bits.length < words) this.#bits = new Int32Array(words * 2);
+    const bits = this.#bits;
+    bits.fill(0, 0, words);
+    const data = list.data;
+    for (let i = 0; i < list.length; i += 1) {
+      const c = data[i]!;
+      bits[c >> 5]! |= 1 << (c & 31);
+    }
+    let n = 0;
+    for (let w = 0; w < words; w += 1) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        // The lowest set bit, then cleared: slots come out in ascending order.
+        const low = word & -word;
+        data[n] = (w << 5) | (31 - Math.clz32(low));
+        n += 1;
+        word ^= low;
+      }
+    }
+    list.length = n;
   }
 }
 
+/**
+ * Leaves in `list` the candidates with a counting badge for every must-have: the rarest skill's
+ * postings give the first survivors, each further skill keeps those that also hold it. True
+ * when the list came out in slot order.
+ */
 function intersectMustHave(
   partition: Partition,
   query: CompiledQuery,
   stamps: Stamps,
   list: SlotList,
-): void {
+): boolean {
   const postings = Array.from(query.must, (skill) => postingsOf(partition, query, skill));
   const entries = (skill: number) => sumLengths(postings[query.must.indexOf(skill)]!);
-  const order = [...query.must].sort((a, b) => entries(a) - entries(b));
+  let order = [...query.must].sort((a, b) => entries(a) - entries(b));
+  // A skill's newest-badge column answers for a candidate in one read, but only without a
+  // list filter (the column spans every issuer, type and level).
+  const columns = query.hasLists ? [] : partition.newestWith;
   let stamp = stamps.next();
-  collectOwners(query, postings[query.must.indexOf(order[0]!)]!, stamps.marks, stamp, list);
+  let ordered = false;
+  const rarest = postings[query.must.indexOf(order[0]!)]!;
+  if (
+    columns[order[0]!] !== undefined &&
+    readAfter(rarest, query.issuedAfter) * DENSE_FACTOR >= partition.candidateCount
+  ) {
+    // Even the rarest skill is held by a good part of the tenant: reading the columns of every
+    // skill that has one, slot by slot, costs less than stepping through its postings and
+    // leaves the survivors in slot order.
+    const dense = order.filter((skill) => columns[skill] !== undefined);
+    denseMustHave(partition, query, dense, stamps.marks, stamp, list);
+    order = [-1, ...order.filter((skill) => columns[skill] === undefined)];
+    ordered = true;
+  } else collectOwners(query, rarest, stamps.marks, stamp, list);
   const badgesPerCandidate = partition.liveBadges / Math.max(1, partition.candidateCount);
   for (let k = 1; k < order.length && list.length > 0; k += 1) {
     const skill = order[k]!;
+    const column = columns[skill];
+    if (column) {
+      list.retain((c) => newestCounts(partition, query, column, c, skill));
+      continue;
+    }
     // Checking a survivor's own badges costs a few times more per badge than stepping over a
     // posting entry (a stamp test), hence the factor.
     if (list.length * badgesPerCandidate * 4 < entries(skill)) {
@@ -113,6 +184,7 @@ function intersectMustHave(
     const marks = stamps.marks;
     for (const posting of postings[query.must.indexOf(skill)]!) {
       const { owner, issued, sorted } = posting;
+      const fast = entriesCount(query, posting);
       for (let i = 0; i < posting.length; i += 1) {
         // Past the date filter in the sorted part: only the appended entries remain.
         if (issued[i]! <= query.issuedAfter) {
@@ -120,12 +192,67 @@ function intersectMustHave(
           continue;
         }
         const c = owner[i]!;
-        if (marks[c] === stamp && countingEntry(query, posting, i)) marks[c] = next;
+        if (marks[c] === stamp && (fast || query.counts(posting.slot[i]!))) marks[c] = next;
       }
     }
     list.retain((c) => marks[c] === next);
     stamp = next;
   }
+  return ordered;
+}
+
+/** A dense pass is taken when the rarest skill's entries to read reach 1/DENSE_FACTOR of the candidates. */
+const DENSE_FACTOR = 6;
+
+function readAfter(postings: readonly SkillPosting[], after: number): number {
+  let sum = 0;
+  for (const posting of postings) sum += posting.readAfter(after);
+  return sum;
+}
+
+/**
+ * Appends, in slot order and marked with `stamp`, the candidates holding a counting badge for
+ * every one of `skills` (all with a newest-badge column).
+ */
+function denseMustHave(
+  partition: Partition,
+  query: CompiledQuery,
+  skills: readonly number[],
+  marks: Int32Array,
+  stamp: number,
+  into: SlotList,
+): void {
+  const { issuedAfter, now } = query;
+  const { runExpiry } = partition;
+  const first = partition.newestWith[skills[0]!]!;
+  const rest = skills.slice(1).map((skill) => partition.newestWith[skill]!);
+  const n = partition.candidateCount;
+  next: for (let c = 0; c < n; c += 1) {
+    if (first[c]! <= issuedAfter) continue;
+    for (const column of rest) if (column[c]! <= issuedAfter) continue next;
+    // Something in the run has expired at `now`: the badges themselves decide.
+    if (runExpiry[c]! < now && !skills.every((skill) => hasSkill(partition, query, c, skill)))
+      continue;
+    marks[c] = stamp;
+    into.push(c);
+  }
+}
+
+/**
+ * Whether candidate `c` holds a counting badge for `skill`, from the skill's newest-badge
+ * column: none when its newest is too old; one when nothing in its run has expired at `now`
+ * (with no list filter, a live unexpired badge after the cutoff counts); otherwise its badges
+ * decide.
+ */
+function newestCounts(
+  partition: Partition,
+  query: CompiledQuery,
+  column: Float64Array,
+  c: number,
+  skill: number,
+): boolean {
+  if (column[c]! <= query.issuedAfter) return false;
+  return partition.runExpiry[c]! >= query.now || hasSkill(partition, query, c, skill);
 }
 
 /** The postings that can hold a counting badge for `skill`: only the filter's issuers'. */
@@ -157,13 +284,14 @@ function collectOwners(
 ): void {
   for (const posting of postings) {
     const { owner, issued, sorted } = posting;
+    const fast = entriesCount(query, posting);
     for (let i = 0; i < posting.length; i += 1) {
       if (issued[i]! <= query.issuedAfter) {
         if (i < sorted) i = sorted - 1;
         continue;
       }
       const c = owner[i]!;
-      if (marks[c] !== stamp && countingEntry(query, posting, i)) {
+      if (marks[c] !== stamp && (fast || query.counts(posting.slot[i]!))) {
         marks[c] = stamp;
         into.push(c);
       }
@@ -172,15 +300,13 @@ function collectOwners(
 }
 
 /**
- * Whether posting entry `i` is a counting badge (its posting being one of the filter's
- * issuers'), from the entry itself while the posting holds no dead entry, nothing expired at
- * `now`, and the filter lists nothing beside issuers.
+ * Whether every entry of `posting` issued after the filter's instant is a counting badge (the
+ * posting being one of the filter's issuers'): true while it holds no dead entry, nothing
+ * expired at `now`, and the filter lists nothing beside issuers. Otherwise each entry's badge
+ * is checked.
  */
-function countingEntry(query: CompiledQuery, posting: SkillPosting, i: number): boolean {
-  if (posting.issued[i]! <= query.issuedAfter) return false;
-  if (posting.dead === 0 && posting.soonestExpiry >= query.now && !query.listsBesideIssuers)
-    return true;
-  return query.counts(posting.slot[i]!);
+function entriesCount(query: CompiledQuery, posting: SkillPosting): boolean {
+  return posting.dead === 0 && posting.soonestExpiry >= query.now && !query.listsBesideIssuers;
 }
 
 function addOwner(
@@ -274,24 +400,6 @@ function atLeastMet(partition: Partition, query: CompiledQuery, c: number): bool
     }
   }
   return false;
-}
-
-/**
- * Puts a large match list in slot order: the ranking pass then reads the candidates' blocks
- * front to back, which the memory system streams, instead of jumping across the partition in
- * posting order. Over a few percent of the partition a pass over the stamps is cheaper than a
- * sort.
- */
-function inSlotOrder(list: SlotList, stamps: Stamps, candidates: number): void {
-  if (list.length * 16 < candidates) {
-    list.data.subarray(0, list.length).sort();
-    return;
-  }
-  const stamp = stamps.next();
-  const marks = stamps.marks;
-  for (let i = 0; i < list.length; i += 1) marks[list.data[i]!] = stamp;
-  list.length = 0;
-  for (let c = 0; c < candidates; c += 1) if (marks[c] === stamp) list.push(c);
 }
 
 function visible(partition: Partition, query: CompiledQuery, c: number): boolean {

@@ -9,7 +9,7 @@ import { CandidateMatcher } from './candidate-matcher.ts';
 import { CompiledQuery } from './compiled-query.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { explainHit } from './explain.ts';
-import { Partition } from './partition.ts';
+import { type HeavySkillThreshold, Partition } from './partition.ts';
 import { Ranker } from './ranker.ts';
 
 export interface EmbeddedSearchOptions {
@@ -18,6 +18,11 @@ export interface EmbeddedSearchOptions {
    * outnumber the live ones; the default keeps memory within twice the live data.
    */
   readonly compactAfterDead?: number;
+  /**
+   * When a skill gets a per-candidate "newest badge" column (see `Partition.newestWith`); the
+   * default suits large tenants, tests lower it to exercise that path on small ones.
+   */
+  readonly heavySkill?: HeavySkillThreshold;
 }
 
 /** Sizes of one tenant's partition, for tests and the benchmark. */
@@ -43,9 +48,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
   readonly #matcher = new CandidateMatcher();
   readonly #ranker = new Ranker();
   readonly #compactAfterDead: number;
+  readonly #heavySkill: HeavySkillThreshold | undefined;
 
   constructor(options: EmbeddedSearchOptions = {}) {
     this.#compactAfterDead = options.compactAfterDead ?? 4096;
+    this.#heavySkill = options.heavySkill;
   }
 
   async upsert(document: CandidateDocument): Promise<void> {
@@ -124,7 +131,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   #partition(tenantId: string): Partition {
     let partition = this.#partitions.get(tenantId);
     if (!partition) {
-      partition = new Partition();
+      partition = new Partition(this.#heavySkill);
       this.#partitions.set(tenantId, partition);
     }
     return partition;

@@ -65,6 +65,17 @@ type CandidateText = [
 ];
 
 /**
+ * When a skill's badges get a per-candidate column (see {@link Partition.newestWith}): once its
+ * postings hold at least `min` entries and one per `share` candidates.
+ */
+export interface HeavySkillThreshold {
+  readonly min: number;
+  readonly share: number;
+}
+
+const HEAVY_SKILL: HeavySkillThreshold = { min: 4096, share: 8 };
+
+/**
  * One tenant's index. Badges live in columns (typed arrays indexed by a badge slot); a
  * candidate's badges occupy one contiguous run of slots, newest first, appended at the end on
  * every write, so a replaced or removed candidate only marks its old run dead. Per-skill
@@ -124,6 +135,20 @@ export class Partition {
   /** -Infinity while the candidate holds no document (removed, or only a removal marker). */
   visibleUntil = new Float64Array(0);
   visibleTo: (Int32Array | undefined)[] = [];
+  /** The earliest `validUntil` of the candidate's run (+Infinity when nothing expires). */
+  runExpiry = new Float64Array(0);
+  /**
+   * Per skill id, for the skills many candidates hold: each candidate's newest badge with the
+   * skill (its issue instant; -Infinity without one). A must-have met by most of the tenant is
+   * then checked with one read per surviving candidate instead of a scan of its postings (the
+   * most popular skill's run to a quarter of all badges). Only true while the candidate's run
+   * holds nothing expired at the query's `now` and the filter lists nothing; otherwise the
+   * candidate's own badges decide.
+   */
+  readonly newestWith: (Float64Array | undefined)[] = [];
+  /** The skill ids holding a {@link newestWith} column, in the order they got it. */
+  readonly heavySkills: number[] = [];
+  readonly #heavy: HeavySkillThreshold;
   /** Each run's facet keys in first-met order, for the ranking pass (see {@link FacetRuns}). */
   readonly facetsInRun = new FacetRuns();
   /** The same per issuer: one segment per issuer of the run, for a filter on one issuer. */
@@ -135,6 +160,10 @@ export class Partition {
   #order = new Int32Array(64);
   #at = new Float64Array(64);
   #codes = new Int32Array(64);
+
+  constructor(heavy: HeavySkillThreshold = HEAVY_SKILL) {
+    this.#heavy = heavy;
+  }
 
   get liveBadges(): number {
     return this.badgeCount - this.deadBadges;
@@ -334,6 +363,8 @@ export class Partition {
     this.badgeEnd[slot] = 0;
     this.texts[slot] = undefined;
     this.visibleUntil[slot] = Number.NEGATIVE_INFINITY;
+    this.runExpiry[slot] = Number.POSITIVE_INFINITY;
+    for (const skill of this.heavySkills) this.newestWith[skill]![slot] = Number.NEGATIVE_INFINITY;
     this.facetsInRun.clear(slot);
     this.facetsByIssuer.clear(slot);
   }
@@ -348,6 +379,13 @@ export class Partition {
     this.visibleToAll = grow(this.visibleToAll, needed, Uint8Array);
     this.visibleUntil = grow(this.visibleUntil, needed, Float64Array);
     this.visibleUntil[slot] = Number.NEGATIVE_INFINITY;
+    this.runExpiry = grow(this.runExpiry, needed, Float64Array);
+    this.runExpiry[slot] = Number.POSITIVE_INFINITY;
+    for (const skill of this.heavySkills) {
+      const column = grow(this.newestWith[skill]!, needed, Float64Array);
+      column[slot] = Number.NEGATIVE_INFINITY;
+      this.newestWith[skill] = column;
+    }
     this.learnerIds.push(learnerId);
     this.texts.push(undefined);
     this.visibleTo.push(undefined);
@@ -389,6 +427,15 @@ export class Partition {
         this.skillPostings[skill] = postings;
       }
       postings.push(b, slot, issuer, issued, expiry);
+      const column = this.newestWith[skill];
+      // The run is written newest first: the first badge with the skill is its newest.
+      if (column) {
+        if (column[slot]! < issued) column[slot] = issued;
+      } else if (
+        postings.length >= this.#heavy.min &&
+        postings.length * this.#heavy.share >= this.candidateCount
+      )
+        this.#makeHeavy(skill, postings);
     }
     let badges = this.shapeBadges[shape];
     if (!badges) {
@@ -407,6 +454,19 @@ export class Partition {
     ];
   }
 
+  /** Gives `skill` its {@link newestWith} column, filled from its live posting entries. */
+  #makeHeavy(skill: number, postings: SkillPostings): void {
+    const column = new Float64Array(this.badgeStart.length).fill(Number.NEGATIVE_INFINITY);
+    for (const posting of postings.all)
+      for (let i = 0; i < posting.length; i += 1) {
+        if (this.alive[posting.slot[i]!] !== 1) continue;
+        const owner = posting.owner[i]!;
+        if (column[owner]! < posting.issued[i]!) column[owner] = posting.issued[i]!;
+      }
+    this.newestWith[skill] = column;
+    this.heavySkills.push(skill);
+  }
+
   /**
    * Writes candidate `slot`'s facet blocks from its run `[start, end)`: each badge with the
    * facet keys first met there, over the whole run and per issuer (issuers in first-met order).
@@ -415,6 +475,7 @@ export class Partition {
     let expiry = Number.POSITIVE_INFINITY;
     for (let b = start; b < end; b += 1)
       if (this.validUntil[b]! < expiry) expiry = this.validUntil[b]!;
+    this.runExpiry[slot] = expiry;
     const codeSpace = Math.max(this.skills.size, this.issuers.size, this.types.size) << FACET_SHIFT;
     const stamps = this.#codeStamps;
     stamps.begin(codeSpace);

@@ -40,6 +40,22 @@ export class SkillPosting {
     if (this.length - this.sorted > Math.max(MERGE_AFTER, this.sorted)) this.#merge();
   }
 
+  /**
+   * How many entries a scan under a date filter at `after` reads: the sorted entries issued
+   * after it (found by bisection) and every appended one.
+   */
+  readAfter(after: number): number {
+    const issued = this.issued;
+    let low = 0;
+    let high = this.sorted;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (issued[mid]! > after) low = mid + 1;
+      else high = mid;
+    }
+    return low + this.length - this.sorted;
+  }
+
   /** Sorts the appended entries (newest first) and merges them into the sorted ones. */
   #merge(): void {
     const tail = Array.from({ length: this.length - this.sorted }, (_, i) => this.sorted + i);

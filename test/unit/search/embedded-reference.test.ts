@@ -292,4 +292,75 @@ describe('embedded search engine against a brute-force reference', () => {
       { numRuns: 300 },
     );
   });
+
+  // Large tenants give their most held skills a per-candidate "newest badge" column, and a
+  // must-have held by much of the tenant is then matched slot by slot from the columns. Low
+  // thresholds put those paths under the same reference on small tenants, after a history of
+  // rewrites and removals (columns made mid-history, from postings holding dead entries).
+  it('answers alike through the per-candidate skill columns, after rewrites and removals', async () => {
+    // The columns serve only filters without lists (date alone, or none): mostly those here.
+    const columnQueryArb = fc
+      .tuple(queryArb, fc.integer({ min: 0, max: 3 }), skillList(3))
+      .map(([q, lists, must]) => ({
+        ...q,
+        mustHave: q.mustHave.length > 0 ? q.mustHave : must,
+        filter:
+          lists > 0
+            ? {
+                ...(q.filter.issuedAfter !== undefined
+                  ? { issuedAfter: q.filter.issuedAfter }
+                  : {}),
+              }
+            : q.filter,
+      }));
+    const thresholdArb = fc.constantFrom(
+      { min: 1, share: 1000 },
+      { min: 3, share: 1 },
+      { min: 6, share: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        tenantArb,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        thresholdArb,
+        columnQueryArb,
+        async (documents, earlier, removed, heavySkill, query) => {
+          const index = new EmbeddedSearchIndex({ heavySkill, compactAfterDead: 8 });
+          // Earlier versions first (some learners only ever have one), then some removals
+          // that later writes bring back, then the final documents; a few stay removed.
+          for (const document of earlier) await index.upsert(document);
+          for (const n of removed)
+            await index.remove(TENANT, `c${String(n % 40).padStart(2, '0')}`, 2);
+          const gone = new Set(
+            removed.slice(0, 2).map((n) => `c${String(n % 40).padStart(2, '0')}`),
+          );
+          const kept = documents.filter((document) => !gone.has(document.learnerId));
+          for (const document of kept) await index.upsert({ ...document, version: 3 });
+          for (const learnerId of gone) await index.remove(TENANT, learnerId, 4);
+          const stillThere = earlier.filter(
+            (document) =>
+              !gone.has(document.learnerId) &&
+              !removed.some((n) => `c${String(n % 40).padStart(2, '0')}` === document.learnerId) &&
+              !kept.some((k) => k.learnerId === document.learnerId),
+          );
+          const expected = reference([...kept, ...stillThere], query);
+          const result = await index.search({ ...query, size: 50 });
+          expect(
+            result.hits.map((hit) => ({ ...hit, score: Math.round(hit.score * 1e9) })),
+          ).toEqual(
+            expected.hits
+              .slice(0, 50)
+              .map((hit) => ({ ...hit, score: Math.round(hit.score * 1e9) })),
+          );
+          expect(result.total).toBe(expected.hits.length);
+          expect(result.facets).toEqual(expected.facets);
+          expect(index.matchAll(query).sort()).toEqual(
+            expected.hits.map((hit) => hit.learnerId).sort(),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
