@@ -297,7 +297,7 @@ async function ownRow(dir: string, options: VerificationBenchOptions): Promise<B
   };
 }
 
-async function httpRows(dir: string): Promise<BenchRow[]> {
+export async function httpRows(dir: string): Promise<BenchRow[]> {
   // `npm start`'s app: the verifier is the pool of worker threads (one worker on 2 cores). The
   // bench sends no tokens: every request is the public verification route.
   return withLocalService({ name: 'verify-http' }, async (service) => {
@@ -339,13 +339,23 @@ async function httpRows(dir: string): Promise<BenchRow[]> {
     const verifyOwn = (i: number) => post(own[i % own.length]!);
     const verifyJwk = (i: number) => post(didJwk[i % didJwk.length]!);
     // The one table read an own verification makes (the list's revision), alone: the ceiling
-    // DynamoDB Local puts on the own rate.
+    // DynamoDB Local puts on the own rate when every verification makes its own read.
+    const readStoreRevision = app.ctx.statusLists.revision.bind(app.ctx.statusLists);
     const readRevision = async () => {
-      if ((await app.ctx.statusLists.revision(listId)) === undefined)
+      if ((await readStoreRevision(listId)) === undefined)
         throw new Error('the bench status list has no revision');
     };
     // Warm every path (worker start, schema compile, key and context caches), then alternate.
     for (const op of [verifyOwn, verifyJwk, readRevision]) await rate(op);
+    // The table reads the own verifications make (the bench's own reads call the store's
+    // method directly): concurrent verifications of one list share revision reads, each
+    // still answered by a read sent after it arrived.
+    const statusLists = app.ctx.statusLists;
+    let ownReads = 0;
+    statusLists.revision = (id) => {
+      ownReads += 1;
+      return readStoreRevision(id);
+    };
     const ownRates: number[] = [];
     const jwkRates: number[] = [];
     const readRates: number[] = [];
@@ -355,16 +365,19 @@ async function httpRows(dir: string): Promise<BenchRow[]> {
       readRates.push(await rate(readRevision));
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+    const readsPerVerification = ownReads / (3 * HTTP_REQUESTS);
+    const note = `status list revision read from DynamoDB Local for every request (strongly consistent, sent after the request arrived; concurrent requests share reads): ${ownReads} reads for ${3 * HTTP_REQUESTS} own verifications (${readsPerVerification.toFixed(2)} a verification); status list signed once per revision; worker keys and shapes warm; every answer checked to say verified`;
     return [
       {
-        metric: `POST /credentials/verify, own ES256 VC-JWT (did:web, status list read from DynamoDB Local per request; ${HTTP_CONCURRENCY} concurrent clients, every answer checked)`,
+        metric: `POST /credentials/verify, own ES256 VC-JWT (did:web, status list revision read from DynamoDB Local per request; ${HTTP_CONCURRENCY} concurrent clients, every answer checked)`,
         value: median(ownRates),
         baselineName: 'the same with did:jwk VC-JWTs (no status)',
         baseline: median(jwkRates),
         target: '≥ 50%',
+        note,
       },
       {
-        metric: `POST /credentials/verify, own ES256 VC-JWT (reference: against its one table read)`,
+        metric: `POST /credentials/verify, own ES256 VC-JWT (reference: against one table read per request)`,
         value: median(ownRates),
         baselineName: `DynamoDB Local reads of the list revision alone, ${HTTP_CONCURRENCY} concurrent`,
         baseline: median(readRates),

@@ -84,6 +84,8 @@ export type WorkerReply =
       readonly id: number;
       readonly url: string;
       readonly options?: FetchOptions;
+      /** The job the fetch is made for. */
+      readonly job?: number;
     };
 
 export interface VerifierPoolOptions {
@@ -112,6 +114,11 @@ interface Job {
   readonly input: VerifierInput;
   readonly options: VerifyOptions;
   readonly resolve: (report: VerificationReport) => void;
+  /**
+   * When the pool was asked (`performance.now()` of this thread): the job's fetches of the
+   * service's own documents reflect every change committed before it (FetchOptions.freshSince).
+   */
+  readonly arrived: number;
   /** The asking request's diagnostic scope: the worker's details are logged there. */
   readonly scope?: DiagnosticScope;
   /**
@@ -252,7 +259,15 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
       const answered = () => {
         if (slot.worker === worker) slot.fetching -= 1;
       };
-      options.fetcher.fetch(message.url, message.options).then(
+      // Fresh as of the job's arrival, not of this later moment: a status list read for an
+      // earlier-arrived job, sent after this one arrived, answers it too. Only the pool's own
+      // record of the job sets it (a worker's clock is not this thread's, and a worker cannot
+      // ask for data older than its job); without one, the fetch is as fresh as its moment.
+      const { freshSince: _workerClock, ...requested } = message.options ?? {};
+      const asking = message.job === undefined ? undefined : slot.jobs.get(message.job)?.job;
+      const fetchOptions =
+        asking === undefined ? requested : { ...requested, freshSince: asking.arrived };
+      options.fetcher.fetch(message.url, fetchOptions).then(
         (resource) => {
           answered();
           worker.postMessage({
@@ -347,6 +362,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
         const scope = currentDiagnosticScope();
         queue.push({
           id: nextJob++,
+          arrived: performance.now(),
           input,
           options: verifyOptions,
           resolve,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '#shared/core/clock.ts';
 import { withDiagnostics } from '#shared/core/diagnostics.ts';
@@ -44,12 +45,22 @@ function withCause(message: string, code: string | undefined, cause: Error | und
     : new Error(message, options);
 }
 
+/** The job a fetch is made for: the main thread answers it as fresh as that job's arrival. */
+const jobs = new AsyncLocalStorage<number>();
+
 const fetcher: Fetcher = {
   fetch(url: string, options?: FetchOptions): Promise<FetchedResource> {
     const id = nextFetch++;
+    const job = jobs.getStore();
     return new Promise((resolve, reject) => {
       pendingFetches.set(id, { resolve, reject });
-      port.postMessage({ type: 'fetch', id, url, ...(options ? { options } : {}) });
+      port.postMessage({
+        type: 'fetch',
+        id,
+        url,
+        ...(options ? { options } : {}),
+        ...(job === undefined ? {} : { job }),
+      } satisfies WorkerReply);
     });
   },
 };
@@ -80,15 +91,20 @@ port.on('message', (message: WorkerRequest) => {
     log: (entry: Readonly<Record<string, unknown>>) =>
       port.postMessage({ type: 'diagnostic', id: message.id, entry } satisfies WorkerReply),
   };
-  withDiagnostics(diagnostics, () => verifier.verify(message.input, message.options)).then(
-    (report) => port.postMessage({ type: 'report', id: message.id, report } satisfies WorkerReply),
-    (error: unknown) =>
-      port.postMessage({
-        type: 'failed',
-        id: message.id,
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies WorkerReply),
-  );
+  jobs
+    .run(message.id, () =>
+      withDiagnostics(diagnostics, () => verifier.verify(message.input, message.options)),
+    )
+    .then(
+      (report) =>
+        port.postMessage({ type: 'report', id: message.id, report } satisfies WorkerReply),
+      (error: unknown) =>
+        port.postMessage({
+          type: 'failed',
+          id: message.id,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies WorkerReply),
+    );
 });
 
 /**

@@ -35,8 +35,12 @@ export function parseJsonSafely(text: string, limits?: JsonLimits): unknown {
   const maxDepth = limits?.maxDepth ?? DEFAULT_JSON_MAX_DEPTH;
 
   // UTF-8 never takes fewer bytes than UTF-16 code units, so the length alone can refuse
-  // a huge string without encoding it.
-  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) {
+  // a huge string without encoding it; nor more than three per code unit, so a text of a
+  // third of the limit or less is accepted without counting its bytes.
+  if (
+    text.length > maxBytes ||
+    (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)
+  ) {
     throw new CredstackError(
       'INPUT_TOO_LARGE',
       `JSON input is larger than the limit of ${maxBytes} bytes`,

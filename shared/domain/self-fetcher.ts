@@ -52,7 +52,12 @@ export function selfFetcher(ctx: ServiceContext, inner: Fetcher): Fetcher {
         if (match?.[1] && match[2]) {
           return answer(
             url,
-            await statusListCredential(ctx, match[1], match[2] as 'revocation' | 'suspension'),
+            await statusListCredential(
+              ctx,
+              match[1],
+              match[2] as 'revocation' | 'suspension',
+              options?.freshSince,
+            ),
             'application/vc+jwt',
           );
         }

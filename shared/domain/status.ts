@@ -1,9 +1,10 @@
+import { FreshReads } from '#shared/core/fresh-reads.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/status/bitstring.ts';
 import { ServiceError } from './errors.ts';
 import { credentialJson, requireCredential } from './issuance.ts';
 import { activeSigner, requireIssuer } from './issuers.ts';
-import type { StatusPurpose } from './ports/repositories.ts';
+import type { StatusListRepository, StatusPurpose } from './ports/repositories.ts';
 import { type ServiceContext, urls } from './ports/service-context.ts';
 import { type Principal, requireIssuerScope } from './principal.ts';
 import type { CredentialRecord, CredentialState, StateReason } from './records/records.ts';
@@ -105,8 +106,25 @@ async function raced(attempt: number, write: Promise<void>): Promise<boolean> {
 const signedLists = new Map<string, { readonly revision: number; readonly jwt: string }>();
 
 /**
+ * Revision reads, coalesced per list: a burst of verifications of one issuer's credentials
+ * shares reads, yet each is answered by a read sent after it arrived (see FreshReads), so a
+ * change committed before a verification arrives is always seen.
+ */
+const revisionReads = new FreshReads<StatusListRepository, number | undefined>();
+
+function currentRevision(
+  statusLists: StatusListRepository,
+  listId: string,
+  since: number | undefined,
+): Promise<number | undefined> {
+  return revisionReads.read(statusLists, listId, () => statusLists.revision(listId), since);
+}
+
+/**
  * The status list credential for `listId` and `purpose`, as a VC-JWT signed by the issuer's
- * active ES256 key. Signed once per revision of the list and cached.
+ * active ES256 key. Signed once per revision of the list and cached. It reflects every change
+ * committed before `freshSince` (`performance.now()` of this thread; default: the moment of
+ * the call), the moment the verification that asks for it arrived.
  *
  * @example
  * const jwt = await statusListCredential(ctx, 'northfield.1', 'revocation');
@@ -115,13 +133,19 @@ export async function statusListCredential(
   ctx: ServiceContext,
   listId: string,
   purpose: StatusPurpose,
+  freshSince?: number,
 ): Promise<string> {
   const issuerId = listId.slice(0, listId.lastIndexOf('.'));
   const cacheKey = `${ctx.baseUrl} ${listId} ${purpose}`;
   const cached = signedLists.get(cacheKey);
-  // Every request reads the revision (a strongly consistent read of one small item), so a
-  // change is served at once; only a changed list costs the read of its bits and a signature.
-  if (cached && issuerId !== '' && (await ctx.statusLists.revision(listId)) === cached.revision)
+  // Every request is answered by a read of the revision (a strongly consistent read of one
+  // small item) sent after it arrived, so a change is served at once; concurrent requests
+  // share such reads. Only a changed list costs the read of its bits and a signature.
+  if (
+    cached &&
+    issuerId !== '' &&
+    (await currentRevision(ctx.statusLists, listId, freshSince)) === cached.revision
+  )
     return cached.jwt;
   const list = await ctx.statusLists.read(listId, purpose);
   if (!list || issuerId === '') throw new ServiceError('NOT_FOUND', `no status list ${listId}`);

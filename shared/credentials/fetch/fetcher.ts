@@ -11,6 +11,13 @@ export interface FetchedResource {
 export interface FetchOptions {
   /** Accept header; defaults to JSON-ish media types. */
   readonly accept?: string;
+  /**
+   * The moment (`performance.now()` of the thread answering the fetch) the verification that
+   * asks arrived: a document the service answers from its own table (a status list) reflects
+   * every change committed before it. Set by a verifier pool for the jobs it hands out; other
+   * fetchers ignore it. Absent: the moment of the fetch.
+   */
+  readonly freshSince?: number;
 }
 
 /**

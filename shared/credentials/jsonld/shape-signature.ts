@@ -76,22 +76,34 @@ function scalarKind(value: unknown): string {
 }
 
 /**
- * Keys, kept values and context lists are written as small numbers: they repeat across every
- * credential of a template, and a short signature is what makes the cache lookup cheap
- * (hashing a long string costs more than building it). The table is bounded; past it a text is
- * written out in full, with a different prefix and its length, so the forms never collide.
+ * Keys, kept values and context lists are written as one character each: they repeat across
+ * every credential of a template, and a short signature is what makes the cache lookup cheap
+ * (hashing a long string costs more than building it). A token is a single UTF-16 code unit
+ * from U+0100 up, never a character the signature's own syntax uses (all of it ASCII: brackets,
+ * digits, kind letters, `=`, `|`, `!`), so where a token ends is never in doubt. The table is
+ * bounded; past it a text is written out in full, ASCII `k`, its length and `:` first, so the
+ * forms never collide.
  */
-const KEY_IDS = new Map<string, number>();
+const KEY_IDS = new Map<string, string>();
+const FIRST_TOKEN = 0x100;
 const MAX_INTERNED_KEYS = 50_000;
 
 function keyToken(key: string): string {
-  let id = KEY_IDS.get(key);
-  if (id === undefined && KEY_IDS.size < MAX_INTERNED_KEYS) {
-    id = KEY_IDS.size;
-    KEY_IDS.set(key, id);
+  let token = KEY_IDS.get(key);
+  if (token === undefined && KEY_IDS.size < MAX_INTERNED_KEYS) {
+    token = String.fromCharCode(FIRST_TOKEN + KEY_IDS.size);
+    KEY_IDS.set(key, token);
   }
-  return id === undefined ? `k${key.length}:${key}` : `#${id}:`;
+  return token ?? `k${key.length}:${key}`;
 }
+
+/**
+ * Scratch space for the signature's UTF-16 code units: one buffer for the process, since a
+ * signature is written synchronously from start to end (no callback can start another).
+ * Writing code units and making one flat string at the end costs less than a hundred string
+ * concatenations and the flattening of the resulting rope when the text is hashed.
+ */
+let scratch = new Uint16Array(1024);
 
 /**
  * Builds the signature text. Every key and kept scalar is length-prefixed, so that no crafted
@@ -100,43 +112,76 @@ function keyToken(key: string): string {
  * issuer share it, and a reordered document merely gets its own cache entry.
  */
 class SignatureWriter {
-  text = '';
+  #length = 0;
   readonly #sensitive: ReadonlySet<string>;
 
   constructor(sensitive: ReadonlySet<string>) {
     this.#sensitive = sensitive;
   }
 
+  get text(): string {
+    let text = '';
+    // Bounded slices: fromCharCode takes its code units as arguments.
+    for (let at = 0; at < this.#length; at += 8192)
+      text += String.fromCharCode.apply(
+        null,
+        scratch.subarray(at, Math.min(this.#length, at + 8192)) as unknown as number[],
+      );
+    return text;
+  }
+
+  #unit(code: number): void {
+    if (this.#length === scratch.length) {
+      const larger = new Uint16Array(scratch.length * 2);
+      larger.set(scratch);
+      scratch = larger;
+    }
+    scratch[this.#length++] = code;
+  }
+
+  #write(text: string): void {
+    for (let i = 0; i < text.length; i += 1) this.#unit(text.charCodeAt(i));
+  }
+
+  #token(text: string): void {
+    const token = keyToken(text);
+    if (token.length === 1) this.#unit(token.charCodeAt(0));
+    else this.#write(token);
+  }
+
   value(value: unknown, keepScalar: boolean): boolean {
     if (Array.isArray(value)) {
-      this.text += `[${value.length}`;
+      this.#unit(0x5b); // [
+      this.#write(String(value.length));
       for (const item of value) if (!this.value(item, keepScalar)) return false;
-      this.text += ']';
+      this.#unit(0x5d); // ]
       return true;
     }
     if (typeof value === 'object' && value !== null)
       return this.object(value as Record<string, unknown>);
     if (keepScalar) {
-      this.text += `=${keyToken(JSON.stringify(value))}`;
+      this.#unit(0x3d); // =
+      this.#token(JSON.stringify(value));
     } else {
-      this.text += scalarKind(value);
+      this.#unit(scalarKind(value).charCodeAt(0));
     }
     return true;
   }
 
   object(node: Record<string, unknown>): boolean {
-    this.text += '{';
+    this.#unit(0x7b); // {
     for (const key of Object.keys(node)) {
       const value = node[key];
-      this.text += keyToken(key);
+      this.#token(key);
       if (key === '@context') {
         if (!isContextReference(value)) return false;
-        this.text += `=${keyToken(JSON.stringify(value))}`;
+        this.#unit(0x3d); // =
+        this.#token(JSON.stringify(value));
       } else if (!this.value(value, this.#sensitive.has(key))) {
         return false;
       }
     }
-    this.text += '}';
+    this.#unit(0x7d); // }
     return true;
   }
 }

@@ -21,6 +21,7 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 export const JWT_REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const;
 
 const MAX_HEADER_BYTES = 16 * 1024;
+const REGISTERED_CLAIM_NAMES: ReadonlySet<string> = new Set(JWT_REGISTERED_CLAIMS);
 
 export interface DecodedJws {
   readonly header: Record<string, unknown>;
@@ -83,6 +84,38 @@ function decodeSegment(segment: string, what: string, maxBytes: number): Record<
 }
 
 /**
+ * Decoded headers by their text: an issuer signs every credential with the same header, so
+ * a bulk verification decodes it once. Kept headers are frozen (they are shared by every
+ * caller that meets the same text) and bounded in number and size; a text decoded afresh
+ * passes the same checks, and one that fails them is never kept.
+ */
+const headersByText = new Map<string, Record<string, unknown>>();
+const MAX_HEADERS_KEPT = 256;
+const MAX_HEADER_TEXT_KEPT = 2048;
+
+function decodeHeader(segment: string): Record<string, unknown> {
+  const known = headersByText.get(segment);
+  if (known !== undefined) return known;
+  const header = deepFreeze(decodeSegment(segment, 'header', MAX_HEADER_BYTES));
+  if (segment.length <= MAX_HEADER_TEXT_KEPT) {
+    if (headersByText.size >= MAX_HEADERS_KEPT) {
+      const oldest = headersByText.keys().next();
+      if (!oldest.done) headersByText.delete(oldest.value);
+    }
+    headersByText.set(segment, header);
+  }
+  return header;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
  * Splits and decodes a compact JWS without verifying it.
  *
  * @example
@@ -97,7 +130,7 @@ export function decodeCompactJws(jws: string, maxPayloadBytes = 1024 * 1024): De
       'a compact JWS has exactly three dot-separated parts',
     );
   }
-  const header = decodeSegment(jws.slice(0, first), 'header', MAX_HEADER_BYTES);
+  const header = decodeHeader(jws.slice(0, first));
   const payload = decodeSegment(jws.slice(first + 1, last), 'payload', maxPayloadBytes);
   return {
     header,
@@ -236,8 +269,8 @@ export function credentialFromJwtPayload(payload: Record<string, unknown>): JwtC
     return { credential: vc as Record<string, unknown>, form: 'vcdm1' };
   }
   const credential: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(payload)) {
-    if (!(JWT_REGISTERED_CLAIMS as readonly string[]).includes(name)) credential[name] = value;
+  for (const name of Object.keys(payload)) {
+    if (!REGISTERED_CLAIM_NAMES.has(name)) credential[name] = payload[name];
   }
   return { credential, form: 'vcdm2' };
 }

@@ -102,10 +102,19 @@ export async function fetchStatusDocument(
   return parseStatusDocument(resource.body, url);
 }
 
+/**
+ * Status URLs that passed the check below: many credentials name the same few lists, and the
+ * same text passes the same check, so a known one skips the URL parse. Bounded; only texts
+ * that passed are kept.
+ */
+const checkedStatusUrls = new Set<string>();
+const MAX_CHECKED_STATUS_URLS = 1024;
+
 /** A status document URL must be an absolute http(s) URL; anything else is not fetched. */
 export function checkStatusUrl(value: unknown, what: string): string {
   if (typeof value !== 'string')
     throw new CredstackError('STATUS_LIST_INVALID', `${what} is missing or not a string`);
+  if (checkedStatusUrls.has(value)) return value;
   // A prefix test and URL.canParse: no URL object is built on this per-credential path.
   if (!/^https?:\/\//i.test(value)) {
     const what2 = URL.canParse(value) ? 'is not an http(s) URL' : 'is not a URL';
@@ -116,5 +125,7 @@ export function checkStatusUrl(value: unknown, what: string): string {
       'STATUS_LIST_INVALID',
       `${what} ${JSON.stringify(value)} is not a URL`,
     );
+  if (checkedStatusUrls.size >= MAX_CHECKED_STATUS_URLS) checkedStatusUrls.clear();
+  checkedStatusUrls.add(value);
   return value;
 }
