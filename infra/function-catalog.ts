@@ -67,9 +67,17 @@ export interface FunctionSpec {
    * account's other functions (issuance above all) keep theirs.
    */
   readonly reservedConcurrency?: Readonly<Record<StageName, number>>;
-  /** Largest minified bundle allowed, in KiB (the source map is not counted). */
+  /**
+   * Largest minified bundle allowed, in KiB, every module shipped: the entry and all its
+   * chunks (source maps are not counted).
+   */
   readonly budgetKb: number;
-  /** Why the budget exceeds {@link TARGET_BUDGET_KB}, when it does. */
+  /**
+   * Largest part of it allowed to load at start, in KiB: the entry module and the chunks it
+   * imports statically (infra/bundling/lambda-build.ts); the rest loads on first need.
+   */
+  readonly startBudgetKb: number;
+  /** Why a budget exceeds {@link TARGET_BUDGET_KB}, when one does. */
   readonly budgetReason?: string;
 }
 
@@ -106,7 +114,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 920,
+    budgetKb: 960,
+    startBudgetKb: 690,
     budgetReason: `${API_BASE}; the KMS client; ${S3_CLIENT}; credential and pathway rule validation`,
   },
   'api-issuance': {
@@ -115,7 +124,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'issuance' },
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
-    budgetKb: 840,
+    budgetKb: 920,
+    startBudgetKb: 640,
     budgetReason: `${API_BASE}; the KMS client; jsonld, RDF canonicalization and the JSON-LD contexts (~180 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
@@ -127,7 +137,8 @@ export const FUNCTIONS = {
     // Anyone may call it, and a verification may cost up to its time budget of CPU: a flood
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
-    budgetKb: 870,
+    budgetKb: 900,
+    startBudgetKb: 680,
     budgetReason: `${API_BASE}; the whole verifier: jsonld, RDF canonicalization, the JSON-LD contexts and the Open Badges schema, with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
@@ -135,7 +146,8 @@ export const FUNCTIONS = {
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 930,
+    budgetKb: 920,
+    startBudgetKb: 730,
     budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
@@ -143,7 +155,8 @@ export const FUNCTIONS = {
     description: "A learner's credentials and pathway progress",
     trigger: { kind: 'http', group: 'learners' },
     access: { table: 'read', keys: 'none' },
-    budgetKb: 560,
+    budgetKb: 570,
+    startBudgetKb: 570,
     budgetReason: `${API_BASE}; the pathway evaluation engine`,
   },
   'api-system': {
@@ -151,7 +164,8 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 960,
+    budgetKb: 990,
+    startBudgetKb: 790,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -161,7 +175,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 940,
+    budgetKb: 970,
+    startBudgetKb: 760,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (jsonld, the JSON-LD contexts, the Open Badges schema)`,
   },
   'batch-jobs': {
@@ -175,7 +190,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 740,
+    budgetKb: 800,
+    startBudgetKb: 510,
     budgetReason: `${ISSUING}`,
   },
   'pathway-events': {
@@ -189,7 +205,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 300,
-    budgetKb: 790,
+    budgetKb: 860,
+    startBudgetKb: 570,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
@@ -208,7 +225,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 790,
+    budgetKb: 860,
+    startBudgetKb: 570,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   'pathway-sweep': {
@@ -219,7 +237,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 790,
+    budgetKb: 850,
+    startBudgetKb: 560,
     budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
   },
   reverify: {
@@ -230,7 +249,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', internet: true },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 750,
+    budgetKb: 760,
+    startBudgetKb: 550,
     budgetReason:
       'the DynamoDB client and SDK core, and the whole verifier: Ajv with the Open Badges schema, jsonld, RDF canonicalization, the JSON-LD contexts',
   },
@@ -251,6 +271,7 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 120,
     budgetKb: 420,
+    startBudgetKb: 420,
     budgetReason:
       'the DynamoDB client and SDK core (~180 KB), the OpenSearch client with its SigV4 signer and JSON parser (~75 KB), and the Powertools logger, metrics and batch processor (~45 KB)',
   },
@@ -261,6 +282,7 @@ export const FUNCTIONS = {
     access: { table: 'none', keys: 'none', search: 'admin' },
     timeoutSeconds: 300,
     budgetKb: 100,
+    startBudgetKb: 100,
   },
 } as const satisfies Readonly<Record<string, FunctionSpec>>;
 
@@ -276,19 +298,34 @@ export function functionEntries(): readonly (readonly [FunctionName, FunctionSpe
   return Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
 }
 
+/** A function's bundle size: what loads at start and everything shipped, in bytes. */
+export interface BundleSize {
+  readonly startBytes: number;
+  readonly totalBytes: number;
+}
+
 /**
- * The functions among `sizes` (name → minified bytes) whose bundle outgrows its budget, each
- * as a sentence naming both sizes; empty when all fit. The CDK build refuses to ship such a
- * bundle (infra/bundling/bundle-command.ts) and the bundle-budget test fails on it.
+ * The functions among `sizes` whose bundle outgrows a budget (everything shipped, or what
+ * loads at start), each as a sentence naming both sizes; empty when all fit. The CDK build
+ * refuses to ship such a bundle (infra/bundling/bundle-command.ts) and the bundle-budget test
+ * fails on it.
  *
  * @example
- * bundleBudgetViolations({ 'search-setup': 120 * 1024 }); // ['search-setup: 120.0 KB > 100 KB']
+ * bundleBudgetViolations({ 'search-setup': { startBytes: 120 * 1024, totalBytes: 120 * 1024 } });
+ * // ['search-setup: 120.0 KB at start > 100 KB', 'search-setup: 120.0 KB in all > 100 KB']
  */
-export function bundleBudgetViolations(sizes: Readonly<Record<string, number>>): string[] {
+export function bundleBudgetViolations(sizes: Readonly<Record<string, BundleSize>>): string[] {
   const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
-  return Object.entries(sizes)
-    .filter(([name, bytes]) => specs[name] !== undefined && bytes > specs[name].budgetKb * 1024)
-    .map(
-      ([name, bytes]) => `${name}: ${(bytes / 1024).toFixed(1)} KB > ${specs[name]!.budgetKb} KB`,
-    );
+  const over: string[] = [];
+  for (const [name, size] of Object.entries(sizes)) {
+    const spec = specs[name];
+    if (spec === undefined) continue;
+    if (size.startBytes > spec.startBudgetKb * 1024)
+      over.push(
+        `${name}: ${(size.startBytes / 1024).toFixed(1)} KB at start > ${spec.startBudgetKb} KB`,
+      );
+    if (size.totalBytes > spec.budgetKb * 1024)
+      over.push(`${name}: ${(size.totalBytes / 1024).toFixed(1)} KB in all > ${spec.budgetKb} KB`);
+  }
+  return over;
 }

@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ServiceConfig } from '../config.ts';
 import { lambdaServiceContext, lambdaTable, type TableHealth, tableHealth } from './api-runtime.ts';
@@ -7,12 +6,12 @@ import { kmsKeyVault } from './kms-vault.ts';
 
 /**
  * The runtime of the stream consumers and scheduled runs that may sign: the table's clients and
- * the KMS key vault under the shared service context (functions/lambda/api-runtime.ts). Region
+ * the KMS key vault under the shared service context (functions/lambda/api-runtime.ts). The
+ * KMS client is loaded and built on the vault's first use (functions/lambda/kms-vault.ts). Region
  * and credentials come from the Lambda environment through the SDK's default chain.
  */
 export interface AwsServiceRuntime {
   readonly dynamodb: DynamoDBClient;
-  readonly kms: KMSClient;
   readonly ctx: ServiceContext;
   /** DescribeTable on the service's table: ok while it is ACTIVE or UPDATING. */
   readonly health: TableHealth;
@@ -28,11 +27,9 @@ export interface AwsServiceRuntime {
  */
 export function awsServiceRuntime(config: ServiceConfig): AwsServiceRuntime {
   const table = lambdaTable();
-  const kms = new KMSClient({});
-  const ctx = lambdaServiceContext(config, { table, vault: kmsKeyVault(config, kms) });
+  const ctx = lambdaServiceContext(config, { table, vault: kmsKeyVault(config) });
   return {
     dynamodb: table.dynamodb,
-    kms,
     ctx,
     health: tableHealth(table.dynamodb, config.tableName),
   };
