@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   bundleFunctions,
@@ -36,7 +36,8 @@ import type { BenchRow } from './measure.ts';
  *
  * `BENCH_COLD_START_RUNS` (default 11) processes per function and SDK source; rounds
  * alternate functions so a burst of load elsewhere hits all alike. `BENCH_COLD_START_SDK`
- * (`bundled` or `runtime`) measures one SDK source only.
+ * (`bundled` or `runtime`) measures one SDK source only. `BENCH_COLD_START_PROFILE=<dir>` writes
+ * a CPU profile of every process under `<dir>/<function>/` (figures taken so are not comparable).
  */
 
 const BASELINE = 'empty-middy';
@@ -281,10 +282,20 @@ function timeOne(
 ): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [runner, pathToFileURL(bundle).href, eventFile], {
-      env: { ...env, PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // BENCH_COLD_START_PROFILE=<dir>: a CPU profile of each process, to see what a cold start
+    // spends (it slows the process: figures taken so are not comparable).
+    const profile = process.env.BENCH_COLD_START_PROFILE;
+    const flags = profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, basename(dirname(bundle)))}`]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [...flags, runner, pathToFileURL(bundle).href, eventFile],
+      {
+        env: { ...env, PATH: process.env.PATH ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let result: Timed | undefined;

@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { ob3StandaloneValidator } from './ob3-standalone.ts';
 
 /**
  * How every Lambda function is bundled: one set of esbuild options, used by the CDK construct
@@ -195,7 +196,7 @@ export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOpt
             '@smithy/core/event-streams': stub('no-event-streams.ts'),
           }),
     },
-    plugins: [projectModulesArePure(), builtinsThroughRequire()],
+    plugins: [projectModulesArePure(), builtinsThroughRequire(), ob3StandaloneValidator(REPO_ROOT)],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for
     // (every chunk gets its own, from its own URL).
     banner: {
