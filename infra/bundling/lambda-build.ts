@@ -160,10 +160,11 @@ export interface LambdaBuildSettings {
 }
 
 /**
- * The esbuild options of every function: minified ES modules (an entry, and with
- * {@link bundleFunctions} the chunks it loads on first need) with the AWS SDK bundled (its version pinned by the lockfile, not by the runtime), a linked source map without
- * sources, ES module entry points of dependencies preferred (they tree-shake), and three
- * dependencies replaced by stubs that cut what a Lambda function never runs.
+ * The esbuild options of every function: minified ES modules (an entry and, split by
+ * {@link bundleFunctions}, its chunks) with the AWS SDK bundled (its version pinned by the
+ * lockfile, not by the runtime), linked source maps without sources, ES module entry points of
+ * dependencies preferred (they tree-shake), three dependencies replaced by stubs that cut what
+ * a Lambda function never runs, and the lean Open Badges validator as standalone code.
  *
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
