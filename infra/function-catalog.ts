@@ -79,6 +79,13 @@ export interface FunctionSpec {
   readonly startBudgetKb: number;
   /** Why a budget exceeds {@link TARGET_BUDGET_KB}, when one does. */
   readonly budgetReason?: string;
+  /**
+   * Bundle the lean Open Badges validator as Ajv standalone code emitted at build time
+   * (infra/bundling/ob3-standalone.ts): for functions whose usual request verifies or issues a
+   * credential, which would otherwise compile the schema on their first one (100+ ms). Elsewhere
+   * it would be ~130 KB parsed at every start for a validator the function seldom runs.
+   */
+  readonly precompiledOb3Check?: boolean;
 }
 
 /** What every function should fit in: it loads and starts fast. */
@@ -87,9 +94,9 @@ export const TARGET_BUDGET_KB = 300;
 // What the API functions share and cannot drop: the DynamoDB client with the SDK core
 // (about 180 KB), Ajv (about 150 KB with its formats and URI parser: it compiles the request
 // schemas, and the Open Badges or pathway rule schema, which every API function also checks),
-// jose and middy. Where the Open Badges schema is bundled, its lean plain validator comes as
-// Ajv standalone code emitted at bundle time (~130 KB, loaded at start: compiling it cost the
-// first verification 100+ ms; docs/deploy.md). Parts a first request rarely needs are chunks
+// jose and middy. In the functions that verify or issue credentials the Open Badges schema's
+// lean plain validator comes as Ajv standalone code emitted at bundle time (~130 KB, loaded
+// at start: compiling it cost the first verification 100+ ms; docs/deploy.md). Parts a first request rarely needs are chunks
 // loaded on first need: the KMS and S3 clients, jsonld with RDF canonicalization and the
 // JSON-LD contexts (Data Integrity proofs, the term check). Budgets leave about 5 % of
 // headroom over the measured sizes, at start and in all.
@@ -100,7 +107,7 @@ const API_BASE =
 const S3_CLIENT = 'the S3 client of the uploaded badge images (~190 KB, loaded on first need)';
 // What every function that issues credentials carries besides the SDK clients.
 const ISSUING =
-  'the DynamoDB client with the SDK core, credential building with its Ajv schema check (the Open Badges lean validator as standalone code, ~130 KB), and, loaded on first need, the KMS client and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
+  'the DynamoDB client with the SDK core, credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~130 KB), and, loaded on first need, the KMS client and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -118,8 +125,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 1100,
-    startBudgetKb: 830,
+    budgetKb: 960,
+    startBudgetKb: 690,
     budgetReason: `${API_BASE}; the KMS client (loaded on first need); ${S3_CLIENT}; credential and pathway rule validation`,
   },
   'api-issuance': {
@@ -128,6 +135,7 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'issuance' },
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
+    precompiledOb3Check: true,
     budgetKb: 1060,
     startBudgetKb: 770,
     budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~130 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
@@ -141,6 +149,7 @@ export const FUNCTIONS = {
     // Anyone may call it, and a verification may cost up to its time budget of CPU: a flood
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
+    precompiledOb3Check: true,
     budgetKb: 1040,
     startBudgetKb: 820,
     budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~130 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
@@ -150,8 +159,8 @@ export const FUNCTIONS = {
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 1060,
-    startBudgetKb: 870,
+    budgetKb: 920,
+    startBudgetKb: 730,
     budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
@@ -168,8 +177,8 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 1130,
-    startBudgetKb: 920,
+    budgetKb: 990,
+    startBudgetKb: 790,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -179,8 +188,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 1110,
-    startBudgetKb: 890,
+    budgetKb: 970,
+    startBudgetKb: 760,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -194,6 +203,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 900,
+    precompiledOb3Check: true,
     budgetKb: 940,
     startBudgetKb: 650,
     budgetReason: `${ISSUING}`,
@@ -209,6 +219,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 300,
+    precompiledOb3Check: true,
     budgetKb: 1000,
     startBudgetKb: 710,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
@@ -229,6 +240,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     memoryMb: 1024,
     timeoutSeconds: 900,
+    precompiledOb3Check: true,
     budgetKb: 1000,
     startBudgetKb: 710,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
@@ -241,8 +253,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 990,
-    startBudgetKb: 700,
+    budgetKb: 850,
+    startBudgetKb: 560,
     budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
   },
   reverify: {
@@ -253,6 +265,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', internet: true },
     memoryMb: 1024,
     timeoutSeconds: 900,
+    precompiledOb3Check: true,
     budgetKb: 900,
     startBudgetKb: 690,
     budgetReason:

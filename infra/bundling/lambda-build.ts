@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { FUNCTIONS, type FunctionSpec } from '../function-catalog.ts';
 import { ob3StandaloneValidator } from './ob3-standalone.ts';
 
 /**
@@ -157,6 +158,12 @@ export type SdkSource = 'bundled' | 'runtime';
 export interface LambdaBuildSettings {
   /** Default `bundled`. */
   readonly sdk?: SdkSource;
+  /**
+   * The lean Open Badges validator as Ajv standalone code (infra/bundling/ob3-standalone.ts);
+   * default: none, the schema compiles on first use. {@link bundleFunctions} takes it from
+   * each function's catalog entry (`precompiledOb3Check`).
+   */
+  readonly precompiledOb3Check?: boolean;
 }
 
 /**
@@ -164,7 +171,8 @@ export interface LambdaBuildSettings {
  * {@link bundleFunctions}, its chunks) with the AWS SDK bundled (its version pinned by the
  * lockfile, not by the runtime), linked source maps without sources, ES module entry points of
  * dependencies preferred (they tree-shake), three dependencies replaced by stubs that cut what
- * a Lambda function never runs, and the lean Open Badges validator as standalone code.
+ * a Lambda function never runs, and, where asked, the lean Open Badges validator as standalone
+ * code.
  *
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
@@ -197,7 +205,11 @@ export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOpt
             '@smithy/core/event-streams': stub('no-event-streams.ts'),
           }),
     },
-    plugins: [projectModulesArePure(), builtinsThroughRequire(), ob3StandaloneValidator(REPO_ROOT)],
+    plugins: [
+      projectModulesArePure(),
+      builtinsThroughRequire(),
+      ...(settings.precompiledOb3Check ? [ob3StandaloneValidator(REPO_ROOT)] : []),
+    ],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for
     // (every chunk gets its own, from its own URL).
     banner: {
@@ -282,12 +294,15 @@ export async function bundleFunctions(
 ): Promise<BundleResult> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  const options = lambdaBuildOptions(settings);
+  const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
   const built = await Promise.all(
     Object.entries(entries).map(async ([name, entry]) => {
       const dir = resolve(outdir, name);
       const result = await build({
-        ...options,
+        ...lambdaBuildOptions({
+          precompiledOb3Check: specs[name]?.precompiledOb3Check ?? false,
+          ...settings,
+        }),
         entryPoints: { [BUNDLE_FILE.replace(/\.mjs$/, '')]: join(REPO_ROOT, entry) },
         outdir: dir,
         splitting: true,

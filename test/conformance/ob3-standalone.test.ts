@@ -51,7 +51,7 @@ if (requireOb3Data()) {
   beforeAll(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'credstack-ob3-standalone-'));
     await build({
-      ...lambdaBuildOptions(),
+      ...lambdaBuildOptions({ precompiledOb3Check: true }),
       entryPoints: { precompiled: 'shared/credentials/model/ob3-precompiled.ts' },
       outdir,
     });

@@ -90,6 +90,18 @@ describe('function bundles', () => {
     }
   });
 
+  it('carry the standalone Open Badges validator exactly where the catalog asks for it', () => {
+    for (const [name, spec] of functionEntries()) {
+      const standaloneBytes = Object.values(result.metafiles[name]!.outputs)
+        .flatMap((output) => Object.entries(output.inputs))
+        .filter(([input]) => input.endsWith('shared/credentials/model/ob3-precompiled.ts'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
+      // The generated code is over 100 KB; the source module is a one-line `undefined`.
+      expect(standaloneBytes > 100 * 1024, name).toBe(spec.precompiledOb3Check === true);
+    }
+  });
+
   it('load the KMS and S3 clients and the JSON-LD stack only on first need', () => {
     const lazy = [
       'node_modules/@aws-sdk/client-kms/',
