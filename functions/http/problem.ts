@@ -144,6 +144,12 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemCode, ProblemKind>> = {
     detail: 'A document the request depends on is larger than this service reads.',
   },
   STATUS_LIST_INVALID: { status: 502, title: 'Invalid status list' },
+  // A part of the function loaded on first need did not load: passing, like an outage.
+  PART_UNAVAILABLE: {
+    status: 503,
+    title: 'Service unavailable',
+    detail: 'A part of the service this request needs could not be loaded; retry later.',
+  },
   // Genuinely internal: the service's own keys or configuration failed.
   SIGNING_FAILED: { status: 500, title: 'Internal server error', detail: INTERNAL_DETAIL },
   CONFIG_INVALID: { status: 500, title: 'Internal server error', detail: INTERNAL_DETAIL },

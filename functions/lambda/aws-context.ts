@@ -1,4 +1,3 @@
-import { KMSClient } from '@aws-sdk/client-kms';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ServiceConfig } from '../config.ts';
 import {
@@ -13,11 +12,11 @@ import { kmsKeyVault } from './kms-vault.ts';
 /**
  * The runtime of the stream consumers and scheduled runs that may sign: the table's SDK-free
  * client and the KMS key vault under the shared service context (functions/lambda/api-runtime.ts).
+ * The KMS client is loaded and built on the vault's first use (functions/lambda/kms-vault.ts).
  * Region and credentials come from the Lambda environment.
  */
 export interface AwsServiceRuntime {
   readonly documents: LambdaTable['documents'];
-  readonly kms: KMSClient;
   readonly ctx: ServiceContext;
   /** DescribeTable on the service's table: ok while it is ACTIVE or UPDATING. */
   readonly health: TableHealth;
@@ -33,11 +32,9 @@ export interface AwsServiceRuntime {
  */
 export function awsServiceRuntime(config: ServiceConfig): AwsServiceRuntime {
   const table = lambdaTable();
-  const kms = new KMSClient({});
-  const ctx = lambdaServiceContext(config, { table, vault: kmsKeyVault(config, kms) });
+  const ctx = lambdaServiceContext(config, { table, vault: kmsKeyVault(config) });
   return {
     documents: table.documents,
-    kms,
     ctx,
     health: tableHealth(table.documents, config.tableName),
   };

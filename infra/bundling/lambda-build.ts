@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { FUNCTIONS, type FunctionSpec } from '../function-catalog.ts';
+import { ob3StandaloneValidator } from './ob3-standalone.ts';
 
 /**
  * How every Lambda function is bundled: one set of esbuild options, used by the CDK construct
@@ -156,13 +158,21 @@ export type SdkSource = 'bundled' | 'runtime';
 export interface LambdaBuildSettings {
   /** Default `bundled`. */
   readonly sdk?: SdkSource;
+  /**
+   * The lean Open Badges validator as Ajv standalone code (infra/bundling/ob3-standalone.ts);
+   * default: none, the schema compiles on first use. {@link bundleFunctions} takes it from
+   * each function's catalog entry (`precompiledOb3Check`).
+   */
+  readonly precompiledOb3Check?: boolean;
 }
 
 /**
- * The esbuild options of every function: one minified ES module per function with the AWS SDK
- * bundled (its version pinned by the lockfile, not by the runtime), a linked source map without
- * sources, ES module entry points of dependencies preferred (they tree-shake), and three
- * dependencies replaced by stubs that cut what a Lambda function never runs.
+ * The esbuild options of every function: minified ES modules (an entry and, split by
+ * {@link bundleFunctions}, its chunks) with the AWS SDK bundled (its version pinned by the
+ * lockfile, not by the runtime), linked source maps without sources, ES module entry points of
+ * dependencies preferred (they tree-shake), three dependencies replaced by stubs that cut what
+ * a Lambda function never runs, and, where asked, the lean Open Badges validator as standalone
+ * code.
  *
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
@@ -195,35 +205,87 @@ export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOpt
             '@smithy/core/event-streams': stub('no-event-streams.ts'),
           }),
     },
-    plugins: [projectModulesArePure(), builtinsThroughRequire()],
-    // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for.
+    plugins: [
+      projectModulesArePure(),
+      builtinsThroughRequire(),
+      ...(settings.precompiledOb3Check ? [ob3StandaloneValidator(REPO_ROOT)] : []),
+    ],
+    // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for
+    // (every chunk gets its own, from its own URL).
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   };
 }
 
-/** One function's bundle: `<outdir>/<name>/index.mjs` and its source map. */
+/** Where the chunks a function loads on first need are written, beside its entry module. */
+export const CHUNK_DIR = 'chunks';
+
+/**
+ * One function's bundle: `<outdir>/<name>/index.mjs`, the chunks under `chunks/`, each module
+ * with its source map. The entry module and the chunks it imports statically are what Node
+ * parses before the handler runs; the other chunks are parts a request loads on first need
+ * (`import()`: the KMS client, the S3 client, the JSON-LD stack, …).
+ */
 export interface FunctionBundle {
   readonly name: string;
   readonly dir: string;
   readonly file: string;
-  /** Size of the minified module, source map excluded: what Node parses at cold start. */
-  readonly bytes: number;
+  /**
+   * Minified bytes loaded at start, source maps excluded: the entry module and, transitively,
+   * every chunk it imports statically.
+   */
+  readonly startBytes: number;
+  /** Minified bytes of every module shipped (entry and all chunks), source maps excluded. */
+  readonly totalBytes: number;
+  /** The modules shipped, relative to {@link FunctionBundle.dir}, the entry first. */
+  readonly modules: readonly string[];
 }
 
 export interface BundleResult {
   readonly bundles: Readonly<Record<string, FunctionBundle>>;
+  /** The metafiles of every function's build, merged (output paths are distinct). */
   readonly metafile: Metafile;
+  /** Each function's own metafile. */
+  readonly metafiles: Readonly<Record<string, Metafile>>;
+}
+
+/**
+ * The outputs of one function's metafile that load at start: the entry and, transitively, the
+ * chunks imported with an import statement (a dynamic `import()` is not followed).
+ *
+ * @example
+ * const atStart = startOutputs(metafile, entryOutput);
+ */
+export function startOutputs(metafile: Metafile, entry: string): ReadonlySet<string> {
+  return reachableOutputs(metafile, entry, ['import-statement']);
+}
+
+/** The outputs `entry` reaches through imports of the given kinds, itself included. */
+function reachableOutputs(
+  metafile: Metafile,
+  entry: string,
+  kinds: readonly string[],
+): ReadonlySet<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const imported of metafile.outputs[next]?.imports ?? [])
+      if (kinds.includes(imported.kind) && !imported.external) pending.push(imported.path);
+  }
+  return seen;
 }
 
 /**
  * Bundles each entry (`name → path relative to the repository`) into `<outdir>/<name>/`,
- * replacing whatever was there.
+ * replacing whatever was there. Each function is its own esbuild run with code splitting, so
+ * its chunks are its own: the CDK ships `<outdir>/<name>/` whole as the function's asset.
  *
  * @example
  * const { bundles } = await bundleFunctions({ 'api-public': 'functions/lambda/api-public.ts' }, dir);
- * bundles['api-public'].bytes;
+ * bundles['api-public'].startBytes;
  */
 export async function bundleFunctions(
   entries: Readonly<Record<string, string>>,
@@ -232,21 +294,61 @@ export async function bundleFunctions(
 ): Promise<BundleResult> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  const entryPoints = Object.fromEntries(
-    Object.entries(entries).map(([name, entry]) => [`${name}/index`, join(REPO_ROOT, entry)]),
+  const specs: Readonly<Record<string, FunctionSpec>> = FUNCTIONS;
+  const built = await Promise.all(
+    Object.entries(entries).map(async ([name, entry]) => {
+      const dir = resolve(outdir, name);
+      const result = await build({
+        ...lambdaBuildOptions({
+          precompiledOb3Check: specs[name]?.precompiledOb3Check ?? false,
+          ...settings,
+        }),
+        entryPoints: { [BUNDLE_FILE.replace(/\.mjs$/, '')]: join(REPO_ROOT, entry) },
+        outdir: dir,
+        splitting: true,
+        chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+      });
+      if (result.metafile === undefined) throw new Error('esbuild returned no metafile');
+      return { name, dir, metafile: result.metafile };
+    }),
   );
-  const result = await build({ ...lambdaBuildOptions(settings), entryPoints, outdir });
-  const metafile = result.metafile;
-  if (metafile === undefined) throw new Error('esbuild returned no metafile');
   const bundles: Record<string, FunctionBundle> = {};
-  for (const name of Object.keys(entries)) {
-    const dir = join(outdir, name);
+  const metafiles: Record<string, Metafile> = {};
+  const merged: Metafile = { inputs: {}, outputs: {} };
+  for (const { name, dir, metafile } of built) {
+    metafiles[name] = metafile;
+    let modules = Object.keys(metafile.outputs).filter((path) => path.endsWith('.mjs'));
+    // Chunks of dynamic imports are entry points too: the function's entry is the one Lambda loads.
     const file = join(dir, BUNDLE_FILE);
-    const output = Object.entries(metafile.outputs).find(([path]) =>
-      resolve(REPO_ROOT, path).endsWith(`${sep}${name}${sep}${BUNDLE_FILE}`),
-    );
-    if (output === undefined) throw new Error(`esbuild wrote no bundle for ${name}`);
-    bundles[name] = { name, dir, file, bytes: output[1].bytes };
+    const entry = modules.find((path) => resolve(REPO_ROOT, path) === file);
+    if (entry === undefined) throw new Error(`esbuild wrote no bundle for ${name}`);
+    const atStart = startOutputs(metafile, entry);
+    // esbuild makes a chunk of every `import()` it reads, also in code it then drops (the
+    // signer's dynamic import in use cases a function does not use): no import reaches those
+    // chunks from the entry, so they are not shipped.
+    const reachable = reachableOutputs(metafile, entry, ['import-statement', 'dynamic-import']);
+    for (const path of modules.filter((module) => !reachable.has(module))) {
+      const absolute = resolve(REPO_ROOT, path);
+      await rm(absolute);
+      await rm(`${absolute}.map`, { force: true });
+      delete metafile.outputs[path];
+      delete metafile.outputs[`${path}.map`];
+    }
+    modules = modules.filter((module) => reachable.has(module));
+    const bytes = (paths: Iterable<string>) =>
+      [...paths].reduce((sum, path) => sum + (metafile.outputs[path]?.bytes ?? 0), 0);
+    Object.assign(merged.inputs, metafile.inputs);
+    Object.assign(merged.outputs, metafile.outputs);
+    bundles[name] = {
+      name,
+      dir,
+      file,
+      startBytes: bytes(atStart),
+      totalBytes: bytes(modules),
+      modules: [entry, ...modules.filter((path) => path !== entry).sort()].map((path) =>
+        relative(dir, resolve(REPO_ROOT, path)),
+      ),
+    };
   }
-  return { bundles, metafile };
+  return { bundles, metafile: merged, metafiles };
 }

@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   // A verification hit one of its work limits (values, array entries, terms, time,
   // canonicalization work): see credentials/verify/work-budget.ts.
   'WORK_BUDGET_EXCEEDED',
+  // A part of the service loaded on first need (a code chunk of a Lambda bundle) could not be
+  // loaded: the request is not served, and a later one tries the load again.
+  'PART_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,7 +5,7 @@ import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import type { EvidenceInput, ResultInput } from '#shared/credentials/model/build-input.ts';
 import { emailIdentity } from '#shared/credentials/model/identity.ts';
 import type { IdentityObject } from '#shared/credentials/model/types.ts';
-import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity.ts';
+import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity-on-need.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import {
   credentialFromJwtPayload,

