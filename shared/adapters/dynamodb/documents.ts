@@ -40,6 +40,18 @@ export interface DynamoDocuments {
   transactWrite(input: TransactWriteCommandInput): Promise<Answer<TransactWriteCommandOutput>>;
 }
 
+/** Every operation of {@link DynamoDocuments}: what a wrapper of the port must pass on. */
+export const DOCUMENT_OPERATIONS = [
+  'get',
+  'put',
+  'update',
+  'delete',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+] as const satisfies readonly (keyof DynamoDocuments)[];
+
 /** An operation's answer without the SDK's response metadata, which no store reads. */
 export type Answer<Output> = Omit<Output, '$metadata'>;
 

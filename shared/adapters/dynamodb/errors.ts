@@ -5,7 +5,7 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '#shared/domain/errors.ts';
-import type { DynamoDocuments } from './documents.ts';
+import { DOCUMENT_OPERATIONS, type DynamoDocuments } from './documents.ts';
 import { KEY } from './table.ts';
 
 /**
@@ -73,17 +73,6 @@ export function isStoreUnavailable(error: unknown): boolean {
 /** The one message a caller sees for an outage; the log keeps the cause. */
 export const STORE_UNAVAILABLE_MESSAGE = 'the data store is unavailable; try again shortly';
 
-const OPERATIONS = [
-  'get',
-  'put',
-  'update',
-  'delete',
-  'query',
-  'batchGet',
-  'batchWrite',
-  'transactWrite',
-] as const satisfies readonly (keyof DynamoDocuments)[];
-
 /**
  * The document operations of `documents`, each failing with ServiceError('UNAVAILABLE') when
  * the store is out of reach once the client's own retries are spent. Other errors — failed
@@ -94,8 +83,11 @@ const OPERATIONS = [
  * const stores = { documents: raiseStoreUnavailable(documents), tableName };
  */
 export function raiseStoreUnavailable(documents: DynamoDocuments): DynamoDocuments {
-  const reported = {} as Record<(typeof OPERATIONS)[number], (input: never) => Promise<unknown>>;
-  for (const operation of OPERATIONS) {
+  const reported = {} as Record<
+    (typeof DOCUMENT_OPERATIONS)[number],
+    (input: never) => Promise<unknown>
+  >;
+  for (const operation of DOCUMENT_OPERATIONS) {
     const send = (documents[operation] as (input: never) => Promise<unknown>).bind(documents);
     reported[operation] = async (input) => {
       try {

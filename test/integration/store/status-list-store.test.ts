@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
+import { DOCUMENT_OPERATIONS, type DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
 import { DynamoStatusListStore } from '#shared/adapters/dynamodb/status-list-store.ts';
 import { statusListRepositoryContract } from '#test/contract/status-list-repository-contract.ts';
 import { dynamoStoreTable } from '#test/support/dynamo-store-table.ts';
@@ -40,21 +40,10 @@ function conflictingClient(documents: DynamoDocuments, times: number) {
   return { client, transactionsSent: () => sent };
 }
 
-const OPERATIONS = [
-  'get',
-  'put',
-  'update',
-  'delete',
-  'query',
-  'batchGet',
-  'batchWrite',
-  'transactWrite',
-] as const;
-
 /** The operations of `documents`, each bound to it, passing `note` the operation's name. */
 function bound(documents: DynamoDocuments, note: (operation: string) => void = () => {}) {
   return Object.fromEntries(
-    OPERATIONS.map((operation) => [
+    DOCUMENT_OPERATIONS.map((operation) => [
       operation,
       (input: never) => {
         note(operation);
