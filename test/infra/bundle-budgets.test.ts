@@ -97,8 +97,8 @@ describe('function bundles', () => {
         .filter(([input]) => input.endsWith('shared/credentials/model/ob3-precompiled.ts'))
         .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
 
-      // The generated code is over 100 KB; the source module is a one-line `undefined`.
-      expect(standaloneBytes > 100 * 1024, name).toBe(spec.precompiledOb3Check === true);
+      // The generated code is about 100 KB; the source module is a one-line `undefined`.
+      expect(standaloneBytes > 64 * 1024, name).toBe(spec.precompiledOb3Check === true);
     }
   });
 
