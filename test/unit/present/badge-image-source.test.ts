@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
+import { prefersHtml } from '#shared/credentials/present/accept.ts';
 import {
   badgeImageFor,
   MAX_BADGE_IMAGE_BYTES,
 } from '#shared/credentials/present/badge-image-source.ts';
 import { readCredentialView } from '#shared/credentials/present/credential-view.ts';
-import { prefersHtml } from '#shared/credentials/present/not-found-page.ts';
 
 function viewWithImage(image?: string) {
   return readCredentialView({
