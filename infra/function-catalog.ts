@@ -83,7 +83,7 @@ export interface FunctionSpec {
    * Bundle the lean Open Badges validator as Ajv standalone code emitted at build time
    * (infra/bundling/ob3-standalone.ts): for functions whose usual request verifies or issues a
    * credential, which would otherwise compile the schema on their first one (100+ ms). Elsewhere
-   * it would be ~130 KB parsed at every start for a validator the function seldom runs.
+   * it would be ~100 KB parsed at every start for a validator the function seldom runs.
    */
   readonly precompiledOb3Check?: boolean;
 }
@@ -97,10 +97,13 @@ export const TARGET_BUDGET_KB = 300;
 // DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item converter), not the
 // SDK's (~180 KB with its core). In the functions that verify or issue credentials the Open
 // Badges schema's lean plain validator comes as Ajv standalone code emitted at bundle time
-// (~130 KB, loaded at start: compiling it cost the first verification 100+ ms;
+// (~100 KB, loaded at start: compiling it cost the first verification 100+ ms;
 // docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need: the KMS
 // and S3 clients with the SDK core they bring, jsonld with RDF canonicalization and the
-// JSON-LD contexts (Data Integrity proofs, the term check). Budgets leave about 5 % of
+// JSON-LD contexts (Data Integrity proofs, the term check), the HTML pages and the badge
+// images the public routes draw (functions/api/public-presentation.ts). The verification
+// function bundles only the VC-API verify route of the credential routes, not issuance and
+// batch awards (functions/api/verify-routes.ts). Budgets leave about 5 % of
 // headroom over the measured sizes, at start and in all.
 const API_BASE = 'Ajv schema validation (~150 KB) and the Powertools logger and metrics (~35 KB)';
 // The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings:
@@ -109,7 +112,7 @@ const S3_CLIENT =
   'the S3 client of the uploaded badge images with the SDK core (~275 KB, loaded on first need)';
 // What every function that issues credentials carries besides the table client.
 const ISSUING =
-  'credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~130 KB), and, loaded on first need, the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
+  'credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -138,9 +141,9 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
     precompiledOb3Check: true,
-    budgetKb: 1020,
-    startBudgetKb: 590,
-    budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~130 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
+    budgetKb: 980,
+    startBudgetKb: 520,
+    budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~100 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
     entry: 'functions/lambda/api-verification.ts',
@@ -152,9 +155,9 @@ export const FUNCTIONS = {
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
     precompiledOb3Check: true,
-    budgetKb: 860,
-    startBudgetKb: 640,
-    budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~130 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
+    budgetKb: 790,
+    startBudgetKb: 545,
+    budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~100 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
     entry: 'functions/lambda/api-public-read.ts',
@@ -162,8 +165,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
     budgetKb: 860,
-    startBudgetKb: 510,
-    budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
+    startBudgetKb: 475,
+    budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking (loaded on first need); pathway rule validation`,
   },
   'api-learners': {
     entry: 'functions/lambda/api-learners.ts',
@@ -180,7 +183,7 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
     budgetKb: 810,
-    startBudgetKb: 600,
+    startBudgetKb: 575,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -191,7 +194,7 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
     budgetKb: 800,
-    startBudgetKb: 580,
+    startBudgetKb: 575,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -206,8 +209,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 890,
-    startBudgetKb: 460,
+    budgetKb: 850,
+    startBudgetKb: 420,
     budgetReason: `${ISSUING}`,
   },
   'pathway-events': {
@@ -222,8 +225,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     precompiledOb3Check: true,
-    budgetKb: 950,
-    startBudgetKb: 520,
+    budgetKb: 910,
+    startBudgetKb: 485,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
@@ -243,8 +246,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 950,
-    startBudgetKb: 520,
+    budgetKb: 910,
+    startBudgetKb: 485,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   'pathway-sweep': {
@@ -268,8 +271,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 720,
-    startBudgetKb: 500,
+    budgetKb: 685,
+    startBudgetKb: 465,
     budgetReason:
       'the whole verifier: Ajv with the Open Badges schema and its standalone lean validator; jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need',
   },

@@ -15,6 +15,7 @@ import { publicRoutes } from './public-routes.ts';
 import { apiRoutes } from './routes.ts';
 import { searchRoutes } from './search-routes.ts';
 import { skillRoutes } from './skill-routes.ts';
+import { verifyRoutes } from './verify-routes.ts';
 
 /** The subtitle of the API reference: what the service does, all of it. */
 export const API_DESCRIPTION =
@@ -134,7 +135,7 @@ export function issuanceRoutes(deps: ApiDeps): RouteDefinition[] {
  * export const handler = createHttpHandler(verificationRoutes({ ctx, verifier }), { tokenVerifier });
  */
 export function verificationRoutes(deps: ApiDeps): RouteDefinition[] {
-  return routesOf('verification', [...credentialRoutes(deps), ...publicRoutes(deps)]);
+  return routesOf('verification', [...verifyRoutes(deps), ...publicRoutes(deps)]);
 }
 
 /**

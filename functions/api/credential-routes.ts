@@ -6,7 +6,6 @@ import { derivedCredentialId, type IssueInput, issueCredential } from '#shared/d
 import type { Principal } from '#shared/domain/principal.ts';
 import type { CredentialRecord } from '#shared/domain/records/records.ts';
 import { changeStatus } from '#shared/domain/status.ts';
-import { verifyCredential } from '#shared/domain/verification.ts';
 import { type BodyOf, defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotent } from './idempotency.ts';
@@ -16,9 +15,9 @@ import {
   csvCheckResponse,
   issuedResponse,
   statusResponse,
-  verifyResponse,
 } from './response-schemas.ts';
-import { batchSchema, csvBatchSchema, issueSchema, statusSchema, verifySchema } from './schemas.ts';
+import { batchSchema, csvBatchSchema, issueSchema, statusSchema } from './schemas.ts';
+import { verifyRoutes } from './verify-routes.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 
@@ -166,32 +165,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         });
       },
     }),
-    defineRoute({
-      method: 'POST',
-      path: '/credentials/verify',
-      operationId: 'verifyCredential',
-      group: 'verification',
-      summary: 'Verify any Open Badges 3.0 credential (VC-API); anyone may call it',
-      tags: ['credentials'],
-      auth: 'public',
-      body: verifySchema,
-      opaqueBody: true,
-      responses: {
-        200: {
-          description: 'checks, warnings, errors and the full report',
-          schema: verifyResponse,
-        },
-      },
-      handle: async (request) => {
-        const body = request.body;
-        return {
-          status: 200,
-          body: await verifyCredential(verifier, body.verifiableCredential, {
-            requireIssuerBinding: body.options?.requireIssuerBinding === true,
-          }),
-        };
-      },
-    }),
+    ...verifyRoutes({ ctx, verifier }),
     defineRoute({
       method: 'POST',
       path: '/credentials/status',
