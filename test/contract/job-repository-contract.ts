@@ -154,6 +154,39 @@ export function jobRepositoryContracts(name: string, newTable: NewStoreTable): v
       expect(await jobs.get('j1')).toMatchObject({ issued: 3, failed: 1 });
     });
 
+    it('records a block of outcomes beside ones of the block recorded one by one', async () => {
+      const jobs = (await newTable()).batchJobs(clock);
+      await jobs.create(
+        { ...batch('j1'), total: 4 },
+        [0, 1, 2, 3].map((i) => recipient('j1', i)),
+      );
+      const recordOutcomes = jobs.recordOutcomes?.bind(jobs);
+      if (!recordOutcomes) throw new Error('the store offers no block outcomes');
+
+      const single = await jobs.recordOutcome('j1', 1, { state: 'issued', credentialId: 'c1' });
+      // The block is partly recorded: the others of it are recorded still, each once.
+      const rest = await recordOutcomes('j1', [
+        { index: 0, state: 'issued', credentialId: 'c0' },
+        { index: 2, state: 'failed', error: 'no key' },
+      ]);
+      const again = await recordOutcomes('j1', [
+        { index: 2, state: 'issued', credentialId: 'c2' },
+        { index: 3, state: 'issued', credentialId: 'c3' },
+      ]);
+
+      expect([single, rest, again]).toEqual([true, true, false]);
+      expect(await jobs.get('j1')).toMatchObject({ issued: 2, failed: 1 });
+      expect((await jobs.recipients('j1')).items).toEqual([
+        { ...recipient('j1', 0), state: 'issued', credentialId: 'c0' },
+        { ...recipient('j1', 1), state: 'issued', credentialId: 'c1' },
+        { ...recipient('j1', 2), state: 'failed', error: 'no key' },
+        recipient('j1', 3),
+      ]);
+      await expect(
+        recordOutcomes('gone', [{ index: 0, state: 'issued', credentialId: 'c0' }]),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
     it('lists open jobs oldest first, and never reopens a done one', async () => {
       const jobs = (await newTable()).batchJobs(clock);
       await jobs.create(batch('late', '2026-01-03T00:00:00.000Z'), []);

@@ -1,3 +1,4 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import {
@@ -262,30 +263,69 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       throw new ServiceError('VALIDATION', `outcomes must be of one block of ${OUTCOME_BLOCK}`);
     if (new Set(outcomes.map((outcome) => outcome.index)).size !== outcomes.length)
       throw new ServiceError('VALIDATION', 'an outcome is given twice');
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const set: string[] = [];
-    const conditions: string[] = [];
-    outcomes.forEach((outcome, n) => {
-      names[`#o${n}`] = outcomeAttribute(outcome.index);
-      values[`:o${n}`] = outcomeValue(outcome);
-      set.push(`#o${n} = :o${n}`);
-      conditions.push(`attribute_not_exists(#o${n})`);
-    });
+    // A block is nearly always recorded whole by one write, before anything else of it: then
+    // its item is written new, conditional on there being none (so on none of its outcomes),
+    // which costs the table far less than one update clause and one condition per recipient.
+    // Where some of the block is recorded already, each outcome is conditional on its own.
+    return (
+      (await this.#recordBlock(jobId, block, outcomes, 'new')) ??
+      (await this.#recordBlock(jobId, block, outcomes, 'each')) ??
+      false
+    );
+  }
+
+  /**
+   * Records `outcomes` of `block` and counts them in one transaction: `new` writes the block's
+   * outcome item only where it does not exist yet, `each` adds each outcome only where it is
+   * absent. Undefined when the condition failed (nothing was written), NOT_FOUND without the
+   * job.
+   */
+  async #recordBlock(
+    jobId: string,
+    block: number,
+    outcomes: readonly BatchOutcome[],
+    write: 'new' | 'each',
+  ): Promise<true | undefined> {
+    const key = { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) };
+    let outcomeWrite: NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+    if (write === 'new') {
+      const item: Record<string, unknown> = { ...key };
+      for (const outcome of outcomes) item[outcomeAttribute(outcome.index)] = outcomeValue(outcome);
+      outcomeWrite = {
+        Put: {
+          TableName: this.#table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        },
+      };
+    } else {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const set: string[] = [];
+      const conditions: string[] = [];
+      outcomes.forEach((outcome, n) => {
+        names[`#o${n}`] = outcomeAttribute(outcome.index);
+        values[`:o${n}`] = outcomeValue(outcome);
+        set.push(`#o${n} = :o${n}`);
+        conditions.push(`attribute_not_exists(#o${n})`);
+      });
+      outcomeWrite = {
+        Update: {
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    }
     const issued = outcomes.filter((outcome) => outcome.state === 'issued').length;
     try {
       await this.#documents.transactWrite({
         TransactItems: [
-          {
-            Update: {
-              TableName: this.#table,
-              Key: { [KEY.pk]: `JOB#${jobId}`, [KEY.sk]: outcomeSk(block) },
-              UpdateExpression: `SET ${set.join(', ')}`,
-              ConditionExpression: conditions.join(' AND '),
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
+          outcomeWrite,
           {
             Update: {
               TableName: this.#table,
@@ -310,7 +350,7 @@ export class DynamoBatchJobStore implements BatchJobRepository {
       return true;
     } catch (error) {
       const codes = cancellationCodes(error) ?? [];
-      if (codes[0] === 'ConditionalCheckFailed') return false;
+      if (codes[0] === 'ConditionalCheckFailed') return undefined;
       if (codes[1] === 'ConditionalCheckFailed')
         throw new ServiceError('NOT_FOUND', `no batch job ${jobId}`, { cause: error });
       throw error;

@@ -23,6 +23,12 @@ export class IndexPermutation {
   readonly #half: number;
   readonly #mask: number;
   readonly #key: KeyObject;
+  /**
+   * Each round function's values, filled as they are first needed: a round's input is only
+   * `half` bits wide, so a list's whole life asks for at most ROUNDS × 2^half of them, while
+   * each allocation would otherwise cost ROUNDS HMACs per cycle-walking step.
+   */
+  readonly #rounds: (Float64Array | undefined)[] = [];
 
   constructor(key: string, size: number) {
     if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31)
@@ -57,6 +63,17 @@ export class IndexPermutation {
   }
 
   #round(round: number, value: number): number {
-    return createHmac('sha256', this.#key).update(`${round}:${value}`).digest().readUInt32BE(0);
+    // NaN marks a value not computed yet (an HMAC output is a whole number).
+    let known = this.#rounds[round];
+    if (known === undefined) {
+      known = new Float64Array(this.#mask + 1).fill(Number.NaN);
+      this.#rounds[round] = known;
+    }
+    let output = known[value] as number;
+    if (Number.isNaN(output)) {
+      output = createHmac('sha256', this.#key).update(`${round}:${value}`).digest().readUInt32BE(0);
+      known[value] = output;
+    }
+    return output;
   }
 }
