@@ -369,7 +369,7 @@ export async function httpRows(dir: string): Promise<BenchRow[]> {
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
     const ownReads = mainReads + (app.verifierPool?.tableReads() ?? 0) - workerReadsBefore;
     const readsPerVerification = ownReads / (3 * HTTP_REQUESTS);
-    const note = `status list revision read from DynamoDB Local for every request (strongly consistent, sent after the request arrived; concurrent requests share reads): ${ownReads} reads for ${3 * HTTP_REQUESTS} own verifications (${readsPerVerification.toFixed(2)} a verification); status list signed once per revision; worker keys and shapes warm; every answer checked to say verified`;
+    const note = `status list revision read from DynamoDB Local for every request, by the verification worker with its own client (strongly consistent, sent after the request arrived; concurrent requests share reads; the main thread is asked only for a changed list): ${ownReads} reads for ${3 * HTTP_REQUESTS} own verifications (${readsPerVerification.toFixed(2)} a verification); status list signed once per revision; worker keys and shapes warm; every answer checked to say verified`;
     return [
       {
         metric: `POST /credentials/verify, own ES256 VC-JWT (did:web, status list revision read from DynamoDB Local per request; ${HTTP_CONCURRENCY} concurrent clients, every answer checked)`,
