@@ -7,7 +7,12 @@ import { createLocalJWKSet } from 'jose';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp, type LocalApp, type LocalVerification } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
-import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import {
+  type DynamoDbLocal,
+  ensureTable,
+  localLiteOptions,
+  startDynamoDbLocal,
+} from '#local/dynamodb-local.ts';
 import { startHttpBridge } from '#local/http-bridge.ts';
 import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { LocalKeyVault } from '#shared/adapters/key-files/local-key-vault.ts';
@@ -90,6 +95,7 @@ export async function withLocalService<T>(
         network: new StaticFetcher({}),
         health: async () => ({ ok: true }),
         logger: { log: () => {} },
+        workerTable: localLiteOptions(db.endpoint),
         ...(options.verification ? { verification: options.verification } : {}),
       });
       route = app.handler;

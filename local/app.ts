@@ -4,6 +4,7 @@ import { createHttpHandler, type HttpLambdaHandler } from '#functions/http/route
 import type { HealthReport } from '#functions/http/system-routes.ts';
 import { dynamoServiceContext, serviceVerifier } from '#functions/service-context.ts';
 import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
+import type { LiteDynamoDbOptions } from '#shared/adapters/dynamodb/lite/transport.ts';
 import { MemoryImageStore } from '#shared/adapters/memory/image-store.ts';
 import type { TokenVerifier } from '#shared/adapters/oidc/token-verifier.ts';
 import type { Clock } from '#shared/core/clock.ts';
@@ -16,7 +17,7 @@ import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { selfFetcher } from '#shared/domain/self-fetcher.ts';
 import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-index.ts';
-import { createVerifierPool } from './verification-pool.ts';
+import { createVerifierPool, type VerifierPool } from './verification-pool.ts';
 
 export interface LocalApp {
   readonly ctx: ServiceContext;
@@ -29,6 +30,8 @@ export interface LocalApp {
   readonly rebuildSearchIndex: () => Promise<number>;
   /** Stops what the app runs besides the handler (the verification workers). */
   readonly close: () => Promise<void>;
+  /** The verification workers, unless the app verifies in process. */
+  readonly verifierPool?: VerifierPool;
 }
 
 /**
@@ -65,6 +68,13 @@ export function buildLocalApp(options: {
   readonly verification?: LocalVerification;
   /** Uploaded badge images; default: kept in memory (tests), `npm start` passes a folder. */
   readonly images?: ImageRepository;
+  /**
+   * How the verification workers reach the table themselves (the endpoint `documents` goes
+   * to): each reads its own status lists' revisions with a client of its own, and asks this
+   * thread only for a list that has changed (verification-pool.ts). Without it, every fetch of
+   * a worker goes through this thread.
+   */
+  readonly workerTable?: LiteDynamoDbOptions;
 }): LocalApp {
   const ctx = dynamoServiceContext({
     documents: options.documents,
@@ -85,6 +95,15 @@ export function buildLocalApp(options: {
           clock: options.clock,
           ...(verification.workers === undefined ? {} : { workers: verification.workers }),
           ...(verification.limits ? { limits: verification.limits } : {}),
+          ...(options.workerTable === undefined
+            ? {}
+            : {
+                statusReads: {
+                  baseUrl: ctx.baseUrl,
+                  tableName: options.tableName,
+                  client: options.workerTable,
+                },
+              }),
         });
   const verifier: Verifier = pool ?? serviceVerifier(ctx, options.network);
   const handler = createHttpHandler(
@@ -102,5 +121,6 @@ export function buildLocalApp(options: {
     handler,
     rebuildSearchIndex: () => reindexCandidates(ctx, undefined, { backfill: true }),
     close: async () => pool?.close(),
+    ...(pool === undefined ? {} : { verifierPool: pool }),
   };
 }

@@ -10,6 +10,7 @@ import {
   type DynamoDBClientConfig,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import type { LiteDynamoDbOptions } from '#shared/adapters/dynamodb/lite/transport.ts';
 import { tableDefinition } from '#shared/adapters/dynamodb/table.ts';
 import { freePort } from './free-port.ts';
 
@@ -75,6 +76,21 @@ function dynamoDbLocalArgs(port: number, dbPath: string | undefined): string[] {
  * new DynamoDBClient(localClientConfig('http://127.0.0.1:8000'));
  */
 export function localClientConfig(endpoint: string): DynamoDBClientConfig {
+  return {
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+/**
+ * The same settings for the SDK-free client (shared/adapters/dynamodb/lite/), plain data a
+ * worker thread can be started with.
+ *
+ * @example
+ * liteDynamoDb(localLiteOptions('http://127.0.0.1:8000'));
+ */
+export function localLiteOptions(endpoint: string): LiteDynamoDbOptions {
   return {
     endpoint,
     region: 'local',

@@ -17,7 +17,7 @@ import { prepareDataDir } from './data-dir.ts';
 import { demoUsers } from './demo-users.ts';
 import { appConfig, byIssuer, createDevOidcProvider } from './dev-oidc.ts';
 import { type DevToken, loadOrCreateDevIssuer, writeDevTokens } from './dev-tokens.ts';
-import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { ensureTable, localLiteOptions, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type FrontRouter, frontRouter } from './front.ts';
 import { type HttpHandler, startHttpBridge } from './http-bridge.ts';
 import { startJobResumer } from './job-resumer.ts';
@@ -141,6 +141,7 @@ async function start(): Promise<void> {
     network,
     searchIndex: search.searchIndex,
     images: new FileImageStore(join(dirs.root, 'images')),
+    workerTable: localLiteOptions(db.endpoint),
     health: async () => {
       await client.send(new DescribeTableCommand({ TableName: TABLE }));
       return { ok: true };

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { LiteDynamoDbOptions } from '#shared/adapters/dynamodb/lite/transport.ts';
 import { type Clock, systemClock } from '#shared/core/clock.ts';
 import {
   causeChain,
@@ -40,9 +41,21 @@ import { ServiceError } from '#shared/domain/errors.ts';
  * new thread is online, so no two of them ever overlap.
  */
 
+/**
+ * The table a worker reads its own status list revisions from (verification-worker.ts): the
+ * service's base URL (which lists are its own), the table and how to reach it.
+ */
+export interface WorkerStatusReads {
+  readonly baseUrl: string;
+  readonly tableName: string;
+  readonly client: LiteDynamoDbOptions;
+}
+
 /** What the worker is started with. */
 export interface WorkerData {
   readonly limits: Partial<WorkLimits>;
+  /** Without it, every fetch goes to the main thread. */
+  readonly statusReads?: WorkerStatusReads;
 }
 
 /** Main thread → worker. */
@@ -54,6 +67,13 @@ export type WorkerRequest =
       readonly options: VerifyOptions;
       /** The service clock's now, in epoch milliseconds. */
       readonly now: number;
+      /**
+       * How long the job had waited since it arrived, on this thread's monotonic clock, when
+       * it was handed over: the worker dates the job's arrival this long before it received
+       * it, which is never earlier than the true arrival (threads share one monotonic clock's
+       * rate, not its origin).
+       */
+      readonly waitedMs: number;
     }
   | { readonly type: 'fetched'; readonly id: number; readonly resource: FetchedResource }
   | {
@@ -71,7 +91,13 @@ export type WorkerRequest =
 export type WorkerReply =
   /** The verifier is loaded: the worker takes requests from now on. */
   | { readonly type: 'ready' }
-  | { readonly type: 'report'; readonly id: number; readonly report: VerificationReport }
+  | {
+      readonly type: 'report';
+      readonly id: number;
+      readonly report: VerificationReport;
+      /** Revision reads the worker sent to the table itself since its previous report. */
+      readonly tableReads?: number;
+    }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   /** A detail noted while verifying, for the log of the request that asked. */
   | {
@@ -79,6 +105,8 @@ export type WorkerReply =
       readonly id: number;
       readonly entry: Readonly<Record<string, unknown>>;
     }
+  /** How many of the worker's jobs wait for its own table reads now. */
+  | { readonly type: 'reading'; readonly jobs: number }
   | {
       readonly type: 'fetch';
       readonly id: number;
@@ -98,6 +126,12 @@ export interface VerifierPoolOptions {
   readonly maxQueued?: number;
   readonly limits?: Partial<WorkLimits>;
   /**
+   * Lets each worker read the revision of the service's own status lists itself, with a client
+   * of its own, and keep the lists it was sent (verification-worker.ts). Default: every fetch
+   * goes to the main thread.
+   */
+  readonly statusReads?: WorkerStatusReads;
+  /**
    * How long a worker may take on one verification before it is stopped and replaced
    * (default: the time budget plus 1 s, so the verifier's own budget speaks first).
    */
@@ -107,6 +141,8 @@ export interface VerifierPoolOptions {
 export interface VerifierPool extends Verifier {
   /** Stops the workers; pending verifications get a failed `input` check. */
   close(): Promise<void>;
+  /** Status list revision reads the workers have sent to the table themselves (`statusReads`). */
+  tableReads(): number;
 }
 
 interface Job {
@@ -137,6 +173,8 @@ interface Slot {
   readonly jobs: Map<number, { readonly job: Job; readonly timer: NodeJS.Timeout }>;
   /** Fetches the worker asked for that the main thread has not answered yet. */
   fetching: number;
+  /** Jobs waiting for the worker's own table reads, as the worker last told. */
+  reading: number;
 }
 
 /**
@@ -170,6 +208,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     options.hardTimeoutMs ?? (limits.timeBudgetMs ?? DEFAULT_WORK_LIMITS.timeBudgetMs) + 1000;
   const queue: Job[] = [];
   let nextJob = 0;
+  let tableReads = 0;
   let closed = false;
 
   /**
@@ -187,11 +226,16 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
 
   /** Puts a fresh worker in `slot`; done once its thread is online (or has failed to start). */
   function start(slot: Slot): Promise<void> {
-    const worker = new Worker(WORKER_URL, { workerData: { limits } satisfies WorkerData });
+    const workerData: WorkerData = {
+      limits,
+      ...(options.statusReads === undefined ? {} : { statusReads: options.statusReads }),
+    };
+    const worker = new Worker(WORKER_URL, { workerData });
     // The pool never keeps the process alive: the server does, while it runs.
     worker.unref();
     slot.worker = worker;
     slot.ready = false;
+    slot.reading = 0;
     worker.on('message', (message: WorkerReply) => onMessage(slot, worker, message));
     worker.on('error', (error) => replace(slot, worker, `the verifier failed: ${error.message}`));
     worker.on('exit', () => replace(slot, worker, 'the verifier stopped unexpectedly'));
@@ -203,7 +247,13 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
   }
 
   const slots = Array.from({ length: size }, () => {
-    const slot: Slot = { worker: undefined, ready: false, jobs: new Map(), fetching: 0 };
+    const slot: Slot = {
+      worker: undefined,
+      ready: false,
+      jobs: new Map(),
+      fetching: 0,
+      reading: 0,
+    };
     void serially(() => (closed ? Promise.resolve() : start(slot)));
     return slot;
   });
@@ -231,6 +281,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     slot.worker = undefined;
     slot.ready = false;
     slot.fetching = 0;
+    slot.reading = 0;
     void serially(async () => {
       await worker.terminate();
       if (!closed) await start(slot);
@@ -250,6 +301,11 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
     if (slot.worker !== worker) return;
     if (message.type === 'ready') {
       slot.ready = true;
+      dispatch();
+      return;
+    }
+    if (message.type === 'reading') {
+      slot.reading = message.jobs;
       dispatch();
       return;
     }
@@ -291,6 +347,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
       );
       return;
     }
+    if (message.type === 'report') tableReads += message.tableReads ?? 0;
     const held = slot.jobs.get(message.id);
     if (held === undefined) return;
     if (message.type === 'diagnostic') {
@@ -309,13 +366,14 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
 
   /**
    * Whether the slot's worker can take `job` now: it holds none, or it holds fewer than the
-   * most, all waiting for fetches, and neither `job` nor any held job must run alone.
+   * most, all waiting for fetches or for the worker's own table reads, and neither `job` nor
+   * any held job must run alone.
    */
   function canTake(slot: Slot, job: Job | undefined): boolean {
     if (!slot.ready || slot.worker === undefined) return false;
     if (slot.jobs.size === 0) return true;
     if (job?.alone || slot.jobs.size >= MAX_JOBS_PER_WORKER) return false;
-    if (slot.fetching < slot.jobs.size) return false;
+    if (slot.fetching + slot.reading < slot.jobs.size) return false;
     for (const held of slot.jobs.values()) if (held.job.alone) return false;
     return true;
   }
@@ -345,6 +403,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
         input: job.input,
         options: job.options,
         now: clock.now().getTime(),
+        waitedMs: performance.now() - job.arrived,
       } satisfies WorkerRequest);
     }
   }
@@ -371,6 +430,7 @@ export function createVerifierPool(options: VerifierPoolOptions): VerifierPool {
         dispatch();
       });
     },
+    tableReads: () => tableReads,
     async close(): Promise<void> {
       closed = true;
       for (const job of queue.splice(0)) job.resolve(stoppedReport('the verifier was shut down'));

@@ -103,7 +103,18 @@ async function raced(attempt: number, write: Promise<void>): Promise<boolean> {
   }
 }
 
-const signedLists = new Map<string, { readonly revision: number; readonly jwt: string }>();
+/** A status list credential and the revision of the list it was signed at. */
+export interface SignedStatusList {
+  /**
+   * The meta item's revision read before the bits were: the signed list holds every change up
+   * to it (and perhaps newer ones), so a later read of the same revision means it is current.
+   */
+  readonly revision: number;
+  /** The status list credential, a VC-JWT. */
+  readonly jwt: string;
+}
+
+const signedLists = new Map<string, SignedStatusList>();
 
 /**
  * Revision reads, coalesced per list: a burst of verifications of one issuer's credentials
@@ -112,10 +123,18 @@ const signedLists = new Map<string, { readonly revision: number; readonly jwt: s
  */
 const revisionReads = new FreshReads<StatusListRepository, number | undefined>();
 
-function currentRevision(
+/**
+ * The revision of list `listId` as a strongly consistent read sent after `since`
+ * (`performance.now()` of this thread; default: the moment of the call) reports it; undefined
+ * when the list does not exist. Concurrent callers of one list share reads (FreshReads).
+ *
+ * @example
+ * const revision = await freshStatusListRevision(ctx.statusLists, 'northfield.1', arrived);
+ */
+export function freshStatusListRevision(
   statusLists: StatusListRepository,
   listId: string,
-  since: number | undefined,
+  since?: number,
 ): Promise<number | undefined> {
   return revisionReads.read(statusLists, listId, () => statusLists.revision(listId), since);
 }
@@ -135,6 +154,22 @@ export async function statusListCredential(
   purpose: StatusPurpose,
   freshSince?: number,
 ): Promise<string> {
+  return (await signedStatusList(ctx, listId, purpose, freshSince)).jwt;
+}
+
+/**
+ * {@link statusListCredential} with the revision it was signed at, for a reader that keeps
+ * the list and later checks, with a revision read of its own, that it is still current.
+ *
+ * @example
+ * const { jwt, revision } = await signedStatusList(ctx, 'northfield.1', 'revocation');
+ */
+export async function signedStatusList(
+  ctx: ServiceContext,
+  listId: string,
+  purpose: StatusPurpose,
+  freshSince?: number,
+): Promise<SignedStatusList> {
   const issuerId = listId.slice(0, listId.lastIndexOf('.'));
   const cacheKey = `${ctx.baseUrl} ${listId} ${purpose}`;
   const cached = signedLists.get(cacheKey);
@@ -144,9 +179,9 @@ export async function statusListCredential(
   if (
     cached &&
     issuerId !== '' &&
-    (await currentRevision(ctx.statusLists, listId, freshSince)) === cached.revision
+    (await freshStatusListRevision(ctx.statusLists, listId, freshSince)) === cached.revision
   )
-    return cached.jwt;
+    return cached;
   const list = await ctx.statusLists.read(listId, purpose);
   if (!list || issuerId === '') throw new ServiceError('NOT_FOUND', `no status list ${listId}`);
   const issuer = await requireIssuer(ctx, issuerId);
@@ -174,6 +209,7 @@ export async function statusListCredential(
     signer,
     { kid: verificationMethod },
   );
-  signedLists.set(cacheKey, { revision: list.revision, jwt });
-  return jwt;
+  const signed = { revision: list.revision, jwt };
+  signedLists.set(cacheKey, signed);
+  return signed;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '#functions/http/logging.ts';
 import type { HttpLambdaHandler } from '#functions/http/router.ts';
 import { buildLocalApp, type LocalApp } from '#local/app.ts';
 import { type DevIssuer, loadOrCreateDevIssuer } from '#local/dev-tokens.ts';
+import { localLiteOptions } from '#local/dynamodb-local.ts';
 import { type HttpBridge, startHttpBridge } from '#local/http-bridge.ts';
 import { localStreamHandlers } from '#local/stream-handlers.ts';
 import { type StreamPoller, startStreamPoller } from '#local/stream-poller.ts';
@@ -102,6 +103,9 @@ export function useService(
       health: async () => ({ ok: true }),
       logger: options.logger ?? { log: () => {} },
       ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
+      // As `npm start`: the verification workers read their status lists' revisions
+      // themselves. A suite that brings its own client keeps every read on it.
+      ...(options.documents ? {} : { workerTable: localLiteOptions(db.endpoint) }),
     });
     const { ctx, handler } = app;
     route = handler;

@@ -1,8 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierPool, type VerifierPool } from '#local/verification-pool.ts';
+import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
 import { fixedClock } from '#shared/core/clock.ts';
 import { CredstackError } from '#shared/core/errors.ts';
 import type { Fetcher, FetchOptions } from '#shared/credentials/fetch/fetcher.ts';
+import { issueCredential } from '#shared/domain/issuance.ts';
+import { selfFetcher } from '#shared/domain/self-fetcher.ts';
+import { changeStatus } from '#shared/domain/status.ts';
+import { startFakeDynamoDb } from '#test/support/fake-dynamodb.ts';
 import {
   createIssuerFixture,
   FIXTURE_VALID_FROM,
@@ -10,6 +15,7 @@ import {
   type IssuerFixture,
   serveIssuers,
 } from '#test/support/issuer-fixture.ts';
+import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 /**
  * The local runtime's verifier pool: verification in worker threads, fetches answered by the
@@ -257,5 +263,77 @@ describe('verifier pool fetch freshness', () => {
     }
     // Fetches of one job carry the same moment: its arrival, not the moment of each fetch.
     expect(new Set(seen.map((options) => options?.freshSince)).size).toBe(1);
+  }, 60_000);
+});
+
+// With `statusReads`, a worker keeps the own status lists it was sent and reads their
+// revision itself (here from a scripted DynamoDB endpoint that mirrors the service's table):
+// the main thread is asked for a list only when its revision has changed.
+describe('verifier pool with its own status reads', () => {
+  const vaultDir = useVaultDir();
+
+  it('answers an unchanged own list in the worker and fetches a changed one', async () => {
+    const ctx = memoryService(vaultDir());
+    const ids = await seedIssuer(ctx, 'pooled', ['SQL']);
+    const { record } = await issueCredential(ctx, ADMIN, {
+      issuerId: 'pooled',
+      achievementId: ids.SQL as string,
+      recipient: { email: 'ada@mail.example' },
+    });
+    const table = await startFakeDynamoDb();
+    const listId = record.status.listId;
+    /** The table's answer to the worker's next revision read: the service's revision now. */
+    const mirror = async () =>
+      table.answer('GetItem', {
+        body: {
+          Item: {
+            PK: { S: `STATUS#${listId}` },
+            revision: { N: String(await ctx.statusLists.revision(listId)) },
+          },
+        },
+      });
+    const { fetcher, urls } = recording(selfFetcher(ctx, new StaticFetcher({})));
+    const statusFetches = () => urls.filter((url) => url.includes('/status/')).length;
+    try {
+      pool = createVerifierPool({
+        fetcher,
+        clock: ctx.clock,
+        workers: 1,
+        statusReads: {
+          baseUrl: ctx.baseUrl,
+          tableName: 'pooled',
+          client: {
+            endpoint: table.endpoint,
+            region: 'local',
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            maxAttempts: 1,
+          },
+        },
+      });
+      const verdict = async () => (await pool!.verify(record.signed)).verdict;
+
+      expect(await verdict()).toBe('valid');
+      expect([statusFetches(), table.requests.length]).toEqual([1, 0]);
+      await mirror();
+      expect(await verdict()).toBe('valid');
+      expect([statusFetches(), table.requests.length]).toEqual([1, 1]);
+      expect(table.requests[0]).toMatchObject({
+        operation: 'GetItem',
+        body: {
+          TableName: 'pooled',
+          Key: { PK: { S: `STATUS#${listId}` }, SK: { S: 'META' } },
+          ConsistentRead: true,
+        },
+      });
+
+      await changeStatus(ctx, ADMIN, record.id, 'revoked');
+      await mirror();
+      expect(await verdict()).toBe('invalid');
+      // The changed list came from the main thread, and the worker counted its two reads.
+      expect([statusFetches(), table.requests.length]).toEqual([2, 2]);
+      expect(pool.tableReads()).toBe(2);
+    } finally {
+      await table.close();
+    }
   }, 60_000);
 });
