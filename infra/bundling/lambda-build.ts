@@ -7,6 +7,7 @@ import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import type { RouteGroup } from '#functions/api/app.ts';
 import { FUNCTIONS, type FunctionSpec } from '../function-catalog.ts';
 import { ob3StandaloneValidator } from './ob3-standalone.ts';
+import { schemaCompilerOnNeed } from './schema-compiler-on-need.ts';
 import { standaloneValidators } from './standalone-validators.ts';
 
 /**
@@ -180,8 +181,8 @@ export interface LambdaBuildSettings {
  * lockfile, not by the runtime), linked source maps without sources, ES module entry points of
  * dependencies preferred (they tree-shake), three dependencies replaced by stubs that cut what
  * a Lambda function never runs, the pathway rule validator and, for an API function, its route
- * group's request validators as standalone code, and, where asked, the lean Open Badges
- * validator as standalone code.
+ * group's request validators as standalone code, the Open Badges schema compiler loaded on
+ * first need, and, where asked, the lean Open Badges validator as standalone code.
  *
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
@@ -219,6 +220,7 @@ export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOpt
       builtinsThroughRequire(),
       ...(settings.precompiledOb3Check ? [ob3StandaloneValidator(REPO_ROOT)] : []),
       standaloneValidators(REPO_ROOT, settings.routeGroup),
+      schemaCompilerOnNeed(REPO_ROOT),
     ],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for
     // (every chunk gets its own, from its own URL).
