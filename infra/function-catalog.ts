@@ -91,25 +91,29 @@ export interface FunctionSpec {
 /** What every function should fit in: it loads and starts fast. */
 export const TARGET_BUDGET_KB = 300;
 
-// What the API functions share and cannot drop: Ajv (about 150 KB with its formats and URI
-// parser: it compiles the request schemas, and the Open Badges or pathway rule schema, which
-// every API function also checks), jose and middy. The table is reached through the SDK-free
-// DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item converter), not the
-// SDK's (~180 KB with its core). In the functions that verify or issue credentials the Open
-// Badges schema's lean plain validator comes as Ajv standalone code emitted at bundle time
-// (~130 KB, loaded at start: compiling it cost the first verification 100+ ms;
-// docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need: the KMS
-// and S3 clients with the SDK core they bring, jsonld with RDF canonicalization and the
-// JSON-LD contexts (Data Integrity proofs, the term check). Budgets leave about 5 % of
-// headroom over the measured sizes, at start and in all.
-const API_BASE = 'Ajv schema validation (~150 KB) and the Powertools logger and metrics (~35 KB)';
+// What the API functions share: jose and middy, and Ajv's run-time helpers with the format
+// checks (~8 KB) that the validators generated at bundle time need: the request validators of
+// the function's route group and the pathway rule validator are Ajv standalone code
+// (infra/bundling/standalone-validators.ts), and Ajv's compiler (~145 KB with its formats and
+// URI parser) is a chunk loaded on first need (a credential that fails the lean Open Badges
+// check, an endorsement, a function without the precompiled validator). The table is reached
+// through the SDK-free DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item
+// converter), not the SDK's (~180 KB with its core). In the functions that verify or issue
+// credentials the Open Badges schema's lean plain validator comes as Ajv standalone code
+// emitted at bundle time (~130 KB, loaded at start: compiling it cost the first verification
+// 100+ ms; docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need:
+// Ajv's compiler, the KMS and S3 clients with the SDK core they bring, jsonld with RDF
+// canonicalization and the JSON-LD contexts (Data Integrity proofs, the term check). Budgets
+// leave about 5 % of headroom over the measured sizes, at start and in all.
+const API_BASE =
+  "request validators generated at bundle time (the pathway rule validator ~80 KB where carried) and Ajv's compiler (~145 KB, loaded on first need); the Powertools logger and metrics (~35 KB)";
 // The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings:
 // about 275 KB, a chunk loaded on the first image upload or read.
 const S3_CLIENT =
   'the S3 client of the uploaded badge images with the SDK core (~275 KB, loaded on first need)';
 // What every function that issues credentials carries besides the table client.
 const ISSUING =
-  'credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~130 KB), and, loaded on first need, the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
+  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~130 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)";
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -127,8 +131,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 920,
-    startBudgetKb: 460,
+    budgetKb: 1040,
+    startBudgetKb: 430,
     budgetReason: `${API_BASE}; the KMS client (loaded on first need); ${S3_CLIENT}; credential and pathway rule validation`,
   },
   'api-issuance': {
@@ -138,8 +142,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
     precompiledOb3Check: true,
-    budgetKb: 1020,
-    startBudgetKb: 590,
+    budgetKb: 1040,
+    startBudgetKb: 460,
     budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~130 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
@@ -152,8 +156,8 @@ export const FUNCTIONS = {
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
     precompiledOb3Check: true,
-    budgetKb: 860,
-    startBudgetKb: 640,
+    budgetKb: 850,
+    startBudgetKb: 480,
     budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~130 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
@@ -161,8 +165,8 @@ export const FUNCTIONS = {
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 860,
-    startBudgetKb: 510,
+    budgetKb: 930,
+    startBudgetKb: 420,
     budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
@@ -170,8 +174,8 @@ export const FUNCTIONS = {
     description: "A learner's credentials and pathway progress",
     trigger: { kind: 'http', group: 'learners' },
     access: { table: 'read', keys: 'none' },
-    budgetKb: 390,
-    startBudgetKb: 390,
+    budgetKb: 320,
+    startBudgetKb: 320,
     budgetReason: `${API_BASE}; the pathway evaluation engine`,
   },
   'api-system': {
@@ -179,8 +183,8 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 810,
-    startBudgetKb: 600,
+    budgetKb: 880,
+    startBudgetKb: 510,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -190,8 +194,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 800,
-    startBudgetKb: 580,
+    budgetKb: 840,
+    startBudgetKb: 470,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -207,7 +211,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 900,
     precompiledOb3Check: true,
     budgetKb: 890,
-    startBudgetKb: 460,
+    startBudgetKb: 310,
     budgetReason: `${ISSUING}`,
   },
   'pathway-events': {
@@ -222,8 +226,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     precompiledOb3Check: true,
-    budgetKb: 950,
-    startBudgetKb: 520,
+    budgetKb: 1020,
+    startBudgetKb: 440,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
@@ -243,8 +247,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 950,
-    startBudgetKb: 520,
+    budgetKb: 1020,
+    startBudgetKb: 450,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   'pathway-sweep': {
@@ -255,8 +259,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 800,
-    startBudgetKb: 380,
+    budgetKb: 870,
+    startBudgetKb: 290,
     budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
   },
   reverify: {
@@ -269,9 +273,9 @@ export const FUNCTIONS = {
     timeoutSeconds: 900,
     precompiledOb3Check: true,
     budgetKb: 720,
-    startBudgetKb: 500,
+    startBudgetKb: 350,
     budgetReason:
-      'the whole verifier: Ajv with the Open Badges schema and its standalone lean validator; jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need',
+      "the whole verifier: the Open Badges schema's standalone lean validator; Ajv's compiler, jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need",
   },
   'search-indexer': {
     entry: 'functions/lambda/search-indexer.ts',

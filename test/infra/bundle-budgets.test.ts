@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTableOfGroup } from '../../infra/api-routes.ts';
 import {
   type BundleResult,
   bundleFunctions,
@@ -123,6 +124,44 @@ describe('function bundles', () => {
         atStart.filter((input) => lazy.some((part) => input.includes(part))),
         name,
       ).toEqual([]);
+    }
+  });
+
+  it("load Ajv's compiler only on first need, request and pathway validators precompiled", () => {
+    // The compiler and what only it uses; the generated validators need just Ajv's run-time
+    // helpers (ajv/dist/runtime/) and the format checks (ajv-formats/dist/formats.js).
+    const compiler = [
+      /node_modules\/ajv\/dist\/(?!runtime\/)/,
+      /node_modules\/ajv-formats\/dist\/(?!formats\.js)/,
+      /node_modules\/fast-uri\//,
+      /node_modules\/json-schema-traverse\//,
+    ];
+    for (const [name, spec] of functionEntries()) {
+      const metafile = result.metafiles[name]!;
+      const entry = Object.keys(metafile.outputs).find((file) =>
+        file.endsWith(`/${name}/index.mjs`),
+      )!;
+      const atStart = [...startOutputs(metafile, entry)].flatMap((file) =>
+        Object.keys(metafile.outputs[file]!.inputs),
+      );
+      const shipped = Object.values(metafile.outputs).flatMap((output) =>
+        Object.keys(output.inputs),
+      );
+
+      expect(
+        atStart.filter((input) => compiler.some((part) => part.test(input))),
+        name,
+      ).toEqual([]);
+      // An API function's route schemas come as generated code, never through the compiler.
+      if (spec.trigger.kind === 'http')
+        expect(
+          shipped.some((input) => input.startsWith('credstack-standalone:route-')),
+          name,
+        ).toBe(
+          routeTableOfGroup(spec.trigger.group).some(
+            (route) => (route.body ?? route.query) !== undefined,
+          ),
+        );
     }
   });
 
