@@ -278,4 +278,37 @@ describe('function bundles', () => {
     expect(intact.outcome).toBe('status 200');
     expect(missing.outcome).toBe('status 503');
   });
+
+  it("answer 503, not a verdict, when Ajv's compiler cannot be loaded for a failing credential", async () => {
+    const bundle = result.bundles['api-verification']!;
+    const copy = join(outdir, 'api-verification-without-schema-compiler');
+    await cp(bundle.dir, copy, { recursive: true });
+    const compiler = bundle.modules.filter((module) =>
+      /\/schema-compiler-[^/]*\.mjs$/.test(module),
+    );
+    expect(compiler).toHaveLength(1);
+    await rm(join(copy, compiler[0]!));
+    // No achievement: the precompiled lean check fails, and explaining why needs the compiler.
+    const event = {
+      ...httpEvent('POST', '/credentials/verify'),
+      body: JSON.stringify({
+        verifiableCredential: {
+          '@context': [
+            'https://www.w3.org/ns/credentials/v2',
+            'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+          ],
+          type: ['VerifiableCredential', 'OpenBadgeCredential'],
+          issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
+          validFrom: '2026-01-01T00:00:00Z',
+          credentialSubject: { type: ['AchievementSubject'] },
+        },
+      }),
+    };
+
+    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
+    const missing = await runProbe(join(copy, 'index.mjs'), { event, expect: 'status 503' });
+
+    expect(intact.outcome).toBe('status 200');
+    expect(missing.outcome).toBe('status 503');
+  });
 });
