@@ -64,6 +64,16 @@ export function routesOfGroup(group: RouteGroup): readonly ApiRoute[] {
 }
 
 /**
+ * The route definitions one group's function serves, schemas included (no handler may run).
+ *
+ * @example
+ * routeTableOfGroup('issuance').filter((route) => route.body !== undefined);
+ */
+export function routeTableOfGroup(group: RouteGroup): readonly RouteDefinition[] {
+  return GROUPS[group](INERT);
+}
+
+/**
  * Every route of the full table (what `/openapi.json` documents).
  *
  * @example

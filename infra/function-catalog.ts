@@ -91,28 +91,32 @@ export interface FunctionSpec {
 /** What every function should fit in: it loads and starts fast. */
 export const TARGET_BUDGET_KB = 300;
 
-// What the API functions share and cannot drop: Ajv (about 150 KB with its formats and URI
-// parser: it compiles the request schemas, and the Open Badges or pathway rule schema, which
-// every API function also checks), jose and middy. The table is reached through the SDK-free
-// DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item converter), not the
-// SDK's (~180 KB with its core). In the functions that verify or issue credentials the Open
-// Badges schema's lean plain validator comes as Ajv standalone code emitted at bundle time
-// (~100 KB, loaded at start: compiling it cost the first verification 100+ ms;
-// docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need: the KMS
-// and S3 clients with the SDK core they bring, jsonld with RDF canonicalization and the
-// JSON-LD contexts (Data Integrity proofs, the term check), the HTML pages and the badge
-// images the public routes draw (functions/api/public-presentation.ts). The verification
-// function bundles only the VC-API verify route of the credential routes, not issuance and
-// batch awards (functions/api/verify-routes.ts). Budgets leave about 5 % of
+// What the API functions share: jose and middy, and Ajv's run-time helpers with the format
+// checks (~8 KB) that the validators generated at bundle time need: the request validators of
+// the function's route group and the pathway rule validator are Ajv standalone code
+// (infra/bundling/standalone-validators.ts), and Ajv's compiler (~145 KB with its formats and
+// URI parser) is a chunk loaded on first need (a credential that fails the lean Open Badges
+// check, an endorsement, a function without the precompiled validator). The table is reached
+// through the SDK-free DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item
+// converter), not the SDK's (~180 KB with its core). In the functions that verify or issue
+// credentials the Open Badges schema's lean plain validator comes as Ajv standalone code
+// emitted at bundle time (~100 KB, loaded at start: compiling it cost the first verification
+// 100+ ms; docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need:
+// Ajv's compiler, the KMS and S3 clients with the SDK core they bring, jsonld with RDF
+// canonicalization and the JSON-LD contexts (Data Integrity proofs, the term check), the HTML
+// pages and the badge images the public routes draw (functions/api/public-presentation.ts). The
+// verification function bundles only the VC-API verify route of the credential routes, not
+// issuance and batch awards (functions/api/verify-routes.ts). Budgets leave about 5 % of
 // headroom over the measured sizes, at start and in all.
-const API_BASE = 'Ajv schema validation (~150 KB) and the Powertools logger and metrics (~35 KB)';
+const API_BASE =
+  "request validators generated at bundle time (the pathway rule validator ~80 KB where carried) and Ajv's compiler (~145 KB, loaded on first need); the Powertools logger and metrics (~35 KB)";
 // The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings:
 // about 275 KB, a chunk loaded on the first image upload or read.
 const S3_CLIENT =
   'the S3 client of the uploaded badge images with the SDK core (~275 KB, loaded on first need)';
 // What every function that issues credentials carries besides the table client.
 const ISSUING =
-  'credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)';
+  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)";
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -130,8 +134,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 920,
-    startBudgetKb: 460,
+    budgetKb: 1040,
+    startBudgetKb: 430,
     budgetReason: `${API_BASE}; the KMS client (loaded on first need); ${S3_CLIENT}; credential and pathway rule validation`,
   },
   'api-issuance': {
@@ -141,8 +145,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
     precompiledOb3Check: true,
-    budgetKb: 980,
-    startBudgetKb: 520,
+    budgetKb: 1000,
+    startBudgetKb: 390,
     budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~100 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
@@ -156,7 +160,7 @@ export const FUNCTIONS = {
     reservedConcurrency: { dev: 10, prod: 50 },
     precompiledOb3Check: true,
     budgetKb: 790,
-    startBudgetKb: 545,
+    startBudgetKb: 390,
     budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~100 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
@@ -164,17 +168,17 @@ export const FUNCTIONS = {
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 860,
-    startBudgetKb: 475,
-    budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking (loaded on first need); pathway rule validation`,
+    budgetKb: 930,
+    startBudgetKb: 390,
+    budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
     entry: 'functions/lambda/api-learners.ts',
     description: "A learner's credentials and pathway progress",
     trigger: { kind: 'http', group: 'learners' },
     access: { table: 'read', keys: 'none' },
-    budgetKb: 390,
-    startBudgetKb: 390,
+    budgetKb: 320,
+    startBudgetKb: 320,
     budgetReason: `${API_BASE}; the pathway evaluation engine`,
   },
   'api-system': {
@@ -182,8 +186,8 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 810,
-    startBudgetKb: 575,
+    budgetKb: 890,
+    startBudgetKb: 490,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
   },
@@ -193,8 +197,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 800,
-    startBudgetKb: 575,
+    budgetKb: 840,
+    startBudgetKb: 470,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -210,7 +214,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 900,
     precompiledOb3Check: true,
     budgetKb: 850,
-    startBudgetKb: 420,
+    startBudgetKb: 270,
     budgetReason: `${ISSUING}`,
   },
   'pathway-events': {
@@ -225,8 +229,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     precompiledOb3Check: true,
-    budgetKb: 910,
-    startBudgetKb: 485,
+    budgetKb: 980,
+    startBudgetKb: 410,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
@@ -246,8 +250,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 910,
-    startBudgetKb: 485,
+    budgetKb: 990,
+    startBudgetKb: 410,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   'pathway-sweep': {
@@ -258,8 +262,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 800,
-    startBudgetKb: 380,
+    budgetKb: 870,
+    startBudgetKb: 290,
     budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
   },
   reverify: {
@@ -271,10 +275,10 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 685,
-    startBudgetKb: 465,
+    budgetKb: 690,
+    startBudgetKb: 320,
     budgetReason:
-      'the whole verifier: Ajv with the Open Badges schema and its standalone lean validator; jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need',
+      "the whole verifier: the Open Badges schema's standalone lean validator; Ajv's compiler, jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need",
   },
   'search-indexer': {
     entry: 'functions/lambda/search-indexer.ts',

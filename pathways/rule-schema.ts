@@ -1,5 +1,3 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ID_SCHEMA } from '#shared/core/ids.ts';
 import { ISO_DURATION_PATTERN } from './duration.ts';
 import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
@@ -155,63 +153,3 @@ export const PATHWAY_SCHEMA = {
     },
   },
 } as const;
-
-let validator: ValidateFunction | undefined;
-
-/** A schema problem: JSON pointer and message. */
-export interface SchemaProblem {
-  path: string;
-  message: string;
-}
-
-/**
- * Schema problems of `json`, empty when it conforms. The validator is compiled once.
- *
- * @example
- * schemaProblems({ format: 'x' }); // [{ path: '', message: "must have required property 'id'" }, ...]
- */
-export function schemaProblems(json: unknown): SchemaProblem[] {
-  validator ??= new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
-    // each cold start.
-    validateSchema: false,
-  }).compile(PATHWAY_SCHEMA);
-  if (validator(json)) return [];
-  const seen = new Set<string>();
-  const problems: SchemaProblem[] = [];
-  for (const error of validator.errors ?? []) {
-    const problem = describe(error);
-    if (!problem) continue;
-    const key = `${problem.path}\u0000${problem.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.push(problem);
-  }
-  return problems;
-}
-
-function describe(error: ErrorObject): SchemaProblem | undefined {
-  // `if` failures only say "must match then"; the branch's own errors are the useful ones.
-  if (error.keyword === 'if') return undefined;
-  // A oneOf branch's missing kind key is noise: the oneOf error itself says it better.
-  if (error.keyword === 'required' && /\/oneOf\/\d+\/required$/.test(error.schemaPath)) {
-    return undefined;
-  }
-  if (error.keyword === 'oneOf') {
-    const message = error.instancePath.endsWith('/issuers')
-      ? 'issuers must be { anyOf: [...] } or { trustList: name }'
-      : `a node must have exactly one of ${NODE_KINDS.join(', ')}`;
-    return { path: error.instancePath, message };
-  }
-  if (error.keyword === 'pattern' && error.instancePath.endsWith('/within')) {
-    return { path: error.instancePath, message: 'must be an ISO-8601 duration such as P2Y' };
-  }
-  if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return { path: error.instancePath, message: `unknown property "${extra}"` };
-  }
-  return { path: error.instancePath, message: error.message ?? error.keyword };
-}

@@ -1,4 +1,4 @@
-import { schemaProblems } from './rule-schema.ts';
+import { schemaProblems } from './rule-problems.ts';
 import type { Pathway, PathwayNode } from './rule-types.ts';
 import { nodeKind } from './rule-types.ts';
 

@@ -1,61 +1,15 @@
 import type { ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { HttpMiddleware } from './logging.ts';
 import { ajvErrorsToFields, type ProblemField, RequestValidationError } from './problem.ts';
 import { type CompiledRoute, type RequestState, requestState } from './request-state.ts';
-import type { JsonSchema, RouteDefinition } from './route.ts';
+import type { RouteDefinition } from './route.ts';
+import { routeValidator } from './route-validators.ts';
 
 /**
  * Request validation against the route's JSON Schemas (2020-12, as in OpenAPI 3.1). Each
- * schema is compiled once, when the handler is built; a request only runs the compiled code.
+ * schema is compiled once (route-validators.ts; in a Lambda bundle, at bundle time); a
+ * request only runs the compiled code.
  */
-
-// ajv-formats is CommonJS: under NodeNext the default import is its module object, and at
-// run time `module.exports` (the plugin) carries the same `default` property.
-const addFormats = addFormatsModule.default;
-
-// OpenAPI annotations Ajv does not know; accepted so route schemas can carry them.
-const OPENAPI_ANNOTATIONS = ['example', 'externalDocs', 'xml'];
-
-function createAjv(coerceTypes: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
-    // Every offending field in one answer; bodies are capped, and so is the error list.
-    allErrors: true,
-    strict: true,
-    // The schemas are checked against the meta-schema by a test (schema-meta.test.ts), not in
-    // every cold start, where compiling the meta-schema costs tens of milliseconds.
-    validateSchema: false,
-    strictTypes: false,
-    strictRequired: false,
-    allowUnionTypes: true,
-    // Query strings are text: `limit=5` must satisfy `type: integer`. Bodies are never coerced.
-    coerceTypes: coerceTypes ? 'array' : false,
-  });
-  addFormats(ajv);
-  ajv.addVocabulary(OPENAPI_ANNOTATIONS);
-  return ajv;
-}
-
-let bodyAjv: Ajv2020 | undefined;
-let queryAjv: Ajv2020 | undefined;
-// One compiled function per schema object, however many handlers share the route table.
-const bodyValidators = new WeakMap<JsonSchema, ValidateFunction>();
-const queryValidators = new WeakMap<JsonSchema, ValidateFunction>();
-
-function compile(
-  ajv: Ajv2020,
-  cache: WeakMap<JsonSchema, ValidateFunction>,
-  schema: JsonSchema,
-): ValidateFunction {
-  const cached = cache.get(schema);
-  if (cached !== undefined) return cached;
-  const id = schema.$id;
-  const known = typeof id === 'string' ? ajv.getSchema(id) : undefined;
-  const validate = known ?? ajv.compile(schema);
-  cache.set(schema, validate);
-  return validate;
-}
 
 /**
  * When a route's schemas compile: `eager` when the handler is built (a schema Ajv refuses
@@ -96,14 +50,10 @@ export function compileRoute(
   let validateBody: ValidateFunction | undefined;
   let validateQuery: ValidateFunction | undefined;
   try {
-    if (definition.body !== undefined) {
-      bodyAjv ??= createAjv(false);
-      validateBody = compile(bodyAjv, bodyValidators, definition.body);
-    }
-    if (definition.query !== undefined) {
-      queryAjv ??= createAjv(true);
-      validateQuery = compile(queryAjv, queryValidators, definition.query);
-    }
+    if (definition.body !== undefined)
+      validateBody = routeValidator('body', definition.operationId, definition.body);
+    if (definition.query !== undefined)
+      validateQuery = routeValidator('query', definition.operationId, definition.query);
   } catch (error) {
     throw new TypeError(`route ${definition.operationId} has an invalid schema`, { cause: error });
   }

@@ -4,8 +4,11 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import type { RouteGroup } from '#functions/api/app.ts';
 import { FUNCTIONS, type FunctionSpec } from '../function-catalog.ts';
 import { ob3StandaloneValidator } from './ob3-standalone.ts';
+import { schemaCompilerOnNeed } from './schema-compiler-on-need.ts';
+import { standaloneValidators } from './standalone-validators.ts';
 
 /**
  * How every Lambda function is bundled: one set of esbuild options, used by the CDK construct
@@ -164,6 +167,12 @@ export interface LambdaBuildSettings {
    * each function's catalog entry (`precompiledOb3Check`).
    */
   readonly precompiledOb3Check?: boolean;
+  /**
+   * The route group an API function serves: its request validators come as Ajv standalone
+   * code (infra/bundling/standalone-validators.ts). Default: none, the route schemas compile on
+   * first use. {@link bundleFunctions} takes it from each function's catalog trigger.
+   */
+  readonly routeGroup?: RouteGroup;
 }
 
 /**
@@ -171,8 +180,9 @@ export interface LambdaBuildSettings {
  * {@link bundleFunctions}, its chunks) with the AWS SDK bundled (its version pinned by the
  * lockfile, not by the runtime), linked source maps without sources, ES module entry points of
  * dependencies preferred (they tree-shake), three dependencies replaced by stubs that cut what
- * a Lambda function never runs, and, where asked, the lean Open Badges validator as standalone
- * code.
+ * a Lambda function never runs, the pathway rule validator and, for an API function, its route
+ * group's request validators as standalone code, the Open Badges schema compiler loaded on
+ * first need, and, where asked, the lean Open Badges validator as standalone code.
  *
  * @example
  * await build({ ...lambdaBuildOptions(), entryPoints: { 'api-public/index': entry }, outdir });
@@ -209,6 +219,8 @@ export function lambdaBuildOptions(settings: LambdaBuildSettings = {}): BuildOpt
       projectModulesArePure(),
       builtinsThroughRequire(),
       ...(settings.precompiledOb3Check ? [ob3StandaloneValidator(REPO_ROOT)] : []),
+      standaloneValidators(REPO_ROOT, settings.routeGroup),
+      schemaCompilerOnNeed(REPO_ROOT),
     ],
     // CommonJS dependencies `require` Node built-ins, which an ES module has no `require` for
     // (every chunk gets its own, from its own URL).
@@ -298,9 +310,11 @@ export async function bundleFunctions(
   const built = await Promise.all(
     Object.entries(entries).map(async ([name, entry]) => {
       const dir = resolve(outdir, name);
+      const trigger = specs[name]?.trigger;
       const result = await build({
         ...lambdaBuildOptions({
           precompiledOb3Check: specs[name]?.precompiledOb3Check ?? false,
+          ...(trigger?.kind === 'http' ? { routeGroup: trigger.group } : {}),
           ...settings,
         }),
         entryPoints: { [BUNDLE_FILE.replace(/\.mjs$/, '')]: join(REPO_ROOT, entry) },

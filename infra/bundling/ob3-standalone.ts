@@ -3,7 +3,7 @@ import type { Ajv2019 } from 'ajv/dist/2019.js';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import type { Plugin } from 'esbuild';
 import { achievementCredentialSchema } from '#shared/credentials/model/ob3-schema.ts';
-import { createAjv } from '#shared/credentials/model/schema-validator.ts';
+import { createAjv } from '#shared/credentials/model/schema-compiler.ts';
 
 /**
  * Ajv standalone code of the lean plain OB 3.0 achievement validator, emitted at bundle time.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isCredstackError } from '#shared/core/errors.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import type { AchievementInput } from '#shared/credentials/model/build-input.ts';
+import { withOb3Schema } from '#shared/credentials/model/schema-validator.ts';
 import { ServiceError } from './errors.ts';
 import { requireIssuer } from './issuers.ts';
 import type { Page } from './ports/repositories.ts';
@@ -70,13 +71,16 @@ export async function createAchievement(
   const issuer = await requireIssuer(ctx, issuerId);
   const id = randomUUID();
   try {
-    buildOpenBadgeCredential(
-      {
-        issuer: { id: issuer.did, ...issuer.profile },
-        recipient: { id: 'did:example:sample-recipient' },
-        achievement: { ...input.definition, id: urls.achievement(ctx.baseUrl, issuerId, id) },
-      },
-      { clock: ctx.clock },
+    // A Lambda bundle loads the schema compiler only if the sample credential needs it.
+    await withOb3Schema(() =>
+      buildOpenBadgeCredential(
+        {
+          issuer: { id: issuer.did, ...issuer.profile },
+          recipient: { id: 'did:example:sample-recipient' },
+          achievement: { ...input.definition, id: urls.achievement(ctx.baseUrl, issuerId, id) },
+        },
+        { clock: ctx.clock },
+      ),
     );
   } catch (error) {
     throw asValidationError(error, '/achievement', '/definition');

@@ -4,6 +4,7 @@ import type { Signer } from '#shared/credentials/crypto/signer.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/model/build.ts';
 import type { EvidenceInput, ResultInput } from '#shared/credentials/model/build-input.ts';
 import { emailIdentity } from '#shared/credentials/model/identity.ts';
+import { withOb3Schema } from '#shared/credentials/model/schema-validator.ts';
 import type { IdentityObject } from '#shared/credentials/model/types.ts';
 import { createEddsaRdfc2022Proof } from '#shared/credentials/proof/data-integrity-on-need.ts';
 import { signVcJwt } from '#shared/credentials/proof/vc-jwt-sign.ts';
@@ -176,31 +177,34 @@ export async function signCredential(
   const listUrl = urls.statusList(ctx.baseUrl, status.listId, purpose);
   let credential: Record<string, unknown>;
   try {
-    credential = buildOpenBadgeCredential(
-      {
-        id,
-        issuer: { id: issuer.did, ...issuer.profile },
-        recipient: input.recipient,
-        achievement: {
-          ...achievement.definition,
-          id: input.achievementUrl ?? urls.achievement(ctx.baseUrl, issuer.id, achievement.id),
+    // A Lambda bundle loads the schema compiler only if the built credential needs it.
+    credential = (await withOb3Schema(() =>
+      buildOpenBadgeCredential(
+        {
+          id,
+          issuer: { id: issuer.did, ...issuer.profile },
+          recipient: input.recipient,
+          achievement: {
+            ...achievement.definition,
+            id: input.achievementUrl ?? urls.achievement(ctx.baseUrl, issuer.id, achievement.id),
+          },
+          ...(input.result ? { result: input.result } : {}),
+          ...(input.creditsEarned !== undefined ? { creditsEarned: input.creditsEarned } : {}),
+          ...(input.evidence ? { evidence: input.evidence } : {}),
+          ...(input.validFrom ? { validFrom: input.validFrom } : {}),
+          ...(input.validUntil ? { validUntil: input.validUntil } : {}),
+          ...(input.awardedDate ? { awardedDate: input.awardedDate } : {}),
+          credentialStatus: {
+            id: `${listUrl}#${status.index}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: purpose,
+            statusListIndex: String(status.index),
+            statusListCredential: listUrl,
+          },
         },
-        ...(input.result ? { result: input.result } : {}),
-        ...(input.creditsEarned !== undefined ? { creditsEarned: input.creditsEarned } : {}),
-        ...(input.evidence ? { evidence: input.evidence } : {}),
-        ...(input.validFrom ? { validFrom: input.validFrom } : {}),
-        ...(input.validUntil ? { validUntil: input.validUntil } : {}),
-        ...(input.awardedDate ? { awardedDate: input.awardedDate } : {}),
-        credentialStatus: {
-          id: `${listUrl}#${status.index}`,
-          type: 'BitstringStatusListEntry',
-          statusPurpose: purpose,
-          statusListIndex: String(status.index),
-          statusListCredential: listUrl,
-        },
-      },
-      { clock: ctx.clock },
-    ) as unknown as Record<string, unknown>;
+        { clock: ctx.clock },
+      ),
+    )) as unknown as Record<string, unknown>;
   } catch (error) {
     throw asValidationError(error, '', '');
   }

@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { achievementCredentialSchema } from '#shared/credentials/model/ob3-schema.ts';
-import { createAjv } from '#shared/credentials/model/schema-validator.ts';
+import { createAjv } from '#shared/credentials/model/schema-compiler.ts';
 import { ob3DataDir } from '#test/support/ob3-data.ts';
 import { requireOb3Data } from '#test/support/require-ob3-data.ts';
 import { lambdaBuildOptions } from '../../infra/bundling/lambda-build.ts';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTableOfGroup } from '../../infra/api-routes.ts';
 import {
   type BundleResult,
   bundleFunctions,
@@ -128,6 +129,44 @@ describe('function bundles', () => {
     }
   });
 
+  it("load Ajv's compiler only on first need, request and pathway validators precompiled", () => {
+    // The compiler and what only it uses; the generated validators need just Ajv's run-time
+    // helpers (ajv/dist/runtime/) and the format checks (ajv-formats/dist/formats.js).
+    const compiler = [
+      /node_modules\/ajv\/dist\/(?!runtime\/)/,
+      /node_modules\/ajv-formats\/dist\/(?!formats\.js)/,
+      /node_modules\/fast-uri\//,
+      /node_modules\/json-schema-traverse\//,
+    ];
+    for (const [name, spec] of functionEntries()) {
+      const metafile = result.metafiles[name]!;
+      const entry = Object.keys(metafile.outputs).find((file) =>
+        file.endsWith(`/${name}/index.mjs`),
+      )!;
+      const atStart = [...startOutputs(metafile, entry)].flatMap((file) =>
+        Object.keys(metafile.outputs[file]!.inputs),
+      );
+      const shipped = Object.values(metafile.outputs).flatMap((output) =>
+        Object.keys(output.inputs),
+      );
+
+      expect(
+        atStart.filter((input) => compiler.some((part) => part.test(input))),
+        name,
+      ).toEqual([]);
+      // An API function's route schemas come as generated code, never through the compiler.
+      if (spec.trigger.kind === 'http')
+        expect(
+          shipped.some((input) => input.startsWith('credstack-standalone:route-')),
+          name,
+        ).toBe(
+          routeTableOfGroup(spec.trigger.group).some(
+            (route) => (route.body ?? route.query) !== undefined,
+          ),
+        );
+    }
+  });
+
   it('give a reason for every budget above the target', () => {
     const unexplained = functionEntries()
       .filter(([, spec]) => spec.budgetKb > TARGET_BUDGET_KB)
@@ -219,6 +258,39 @@ describe('function bundles', () => {
     expect(termCheck).toHaveLength(1);
     await rm(join(copy, termCheck[0]!));
     // A JSON credential: its term check is the first step that needs the JSON-LD stack.
+    const event = {
+      ...httpEvent('POST', '/credentials/verify'),
+      body: JSON.stringify({
+        verifiableCredential: {
+          '@context': [
+            'https://www.w3.org/ns/credentials/v2',
+            'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+          ],
+          type: ['VerifiableCredential', 'OpenBadgeCredential'],
+          issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
+          validFrom: '2026-01-01T00:00:00Z',
+          credentialSubject: { type: ['AchievementSubject'] },
+        },
+      }),
+    };
+
+    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
+    const missing = await runProbe(join(copy, 'index.mjs'), { event, expect: 'status 503' });
+
+    expect(intact.outcome).toBe('status 200');
+    expect(missing.outcome).toBe('status 503');
+  });
+
+  it("answer 503, not a verdict, when Ajv's compiler cannot be loaded for a failing credential", async () => {
+    const bundle = result.bundles['api-verification']!;
+    const copy = join(outdir, 'api-verification-without-schema-compiler');
+    await cp(bundle.dir, copy, { recursive: true });
+    const compiler = bundle.modules.filter((module) =>
+      /\/schema-compiler-[^/]*\.mjs$/.test(module),
+    );
+    expect(compiler).toHaveLength(1);
+    await rm(join(copy, compiler[0]!));
+    // No achievement: the precompiled lean check fails, and explaining why needs the compiler.
     const event = {
       ...httpEvent('POST', '/credentials/verify'),
       body: JSON.stringify({

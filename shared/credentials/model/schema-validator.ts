@@ -1,13 +1,9 @@
-import type { CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ENDORSEMENT_CREDENTIAL } from './constants.ts';
 import { precompiledPlainAchievementCheck } from './ob3-precompiled.ts';
-import {
-  achievementCredentialSchema,
-  endorsementCredentialSchema,
-  type SchemaVariant,
-} from './ob3-schema.ts';
+import type { SchemaVariant } from './ob3-schema.ts';
+import type { CredentialKind } from './schema-compiler.ts';
+import { loadedSchemaCompiler, loadSchemaCompiler } from './schema-compiler-loader.ts';
 import { hasType, isObject, pointer } from './values.ts';
 
 /**
@@ -30,27 +26,28 @@ export interface SchemaValidation {
   readonly warnings: readonly SchemaIssue[];
 }
 
-type CredentialKind = 'achievement' | 'endorsement';
-
-// ajv-formats is CommonJS: under NodeNext the default import is its module object, and at
-// run time `module.exports` (the plugin) carries the same `default` property.
-const addFormats = addFormatsModule.default;
-
-const SCHEMAS: Readonly<Record<CredentialKind, (variant: SchemaVariant) => object>> = {
-  achievement: achievementCredentialSchema,
-  endorsement: endorsementCredentialSchema,
-};
+/**
+ * Thrown by {@link validateOb3Schema} when answering needs the schema compiler and a Lambda
+ * bundle has not loaded it yet: callers make it ready first ({@link ob3SchemaReady}) or run
+ * again once it is ({@link withOb3Schema}). Never a verdict on the credential.
+ */
+export class SchemaCompilerNotLoaded extends Error {
+  override readonly name = 'SchemaCompilerNotLoaded';
+  constructor() {
+    super('the Open Badges schema compiler is not loaded yet');
+  }
+}
 
 /**
  * Two validators per schema, each compiled on first use: a lean one that only says whether a
  * credential conforms, and a verbose one (parentSchema on its errors lets messages quote the
  * schema's own descriptions) compiled only once a credential fails. Verbose code takes about
  * twice as long to compile, and the first verification of every cold start would pay it for
- * credentials that conform. Most processes only ever need the lean plain one.
+ * credentials that conform. Most processes only ever need the lean plain one, which a Lambda
+ * bundle carries precompiled; the compiler itself is loaded there on first need.
  */
 type Mode = 'check' | 'explain';
 
-const ajvs: Partial<Record<Mode, Ajv2019>> = {};
 const validators: Record<
   Mode,
   Record<CredentialKind, Partial<Record<SchemaVariant, ValidateFunction>>>
@@ -68,8 +65,9 @@ function validatorFor(kind: CredentialKind, variant: SchemaVariant, mode: Mode):
       validators.check.achievement.plain = precompiledPlainAchievementCheck;
       return precompiledPlainAchievementCheck;
     }
-  ajvs[mode] ??= createAjv(mode === 'explain');
-  const validate = ajvs[mode].compile(SCHEMAS[kind](variant));
+  const compiler = loadedSchemaCompiler();
+  if (compiler === undefined) throw new SchemaCompilerNotLoaded();
+  const validate = compiler.compileOb3Validator(kind, variant, mode === 'explain');
   validators[mode][kind][variant] = validate;
   return validate;
 }
@@ -81,50 +79,62 @@ function explain(kind: CredentialKind, variant: SchemaVariant, credential: unkno
   return describe(validate.errors);
 }
 
+function kindOf(credential: unknown): CredentialKind {
+  return isObject(credential) && hasType(credential.type, ENDORSEMENT_CREDENTIAL)
+    ? 'endorsement'
+    : 'achievement';
+}
+
 /**
- * The Ajv instance of a validator: `verbose` for the explaining one. `code` is for the build
- * step that emits the lean plain validator as standalone code with the very same options.
+ * `undefined` when {@link validateOb3Schema} can answer for `credential` now; otherwise the
+ * load of the schema compiler to await first (a `PART_UNAVAILABLE` error if it fails). No
+ * promise, and no wait, on the usual path: a conforming credential, or a loaded compiler.
  *
  * @example
- * const ajv = createAjv(false, { source: true, esm: true });
+ * const ready = ob3SchemaReady(credential);
+ * if (ready !== undefined) await ready;
+ * validateOb3Schema(credential);
  */
-export function createAjv(verbose: boolean, code?: CodeOptions): Ajv2019 {
-  const instance = new Ajv2019({
-    ...(code === undefined ? {} : { code }),
-    allErrors: false,
-    verbose,
-    // The lean validator only says pass or fail (the verbose one explains a failure): each
-    // $ref one shared function instead of a copy inlined at every use, and no message texts.
-    // Its standalone code in the bundles is a quarter smaller; it validates as fast.
-    inlineRefs: verbose,
-    messages: verbose,
-    strictSchema: true,
-    // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
-    // each cold start, where compiling the meta-schema costs tens of milliseconds.
-    validateSchema: false,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-  });
-  addFormats(instance, ['date-time', 'date']);
-  return instance;
+export function ob3SchemaReady(credential: unknown): Promise<unknown> | undefined {
+  if (loadedSchemaCompiler() !== undefined) return undefined;
+  // Until a credential fails, the precompiled check alone answers (run twice: a few
+  // microseconds, against a compiler parsed at every start).
+  if (kindOf(credential) === 'achievement' && precompiledPlainAchievementCheck?.(credential))
+    return undefined;
+  return loadSchemaCompiler();
+}
+
+/**
+ * Runs `build`, which validates with {@link validateOb3Schema}, and once more after loading the
+ * schema compiler when it needed it; `build` must be free of side effects.
+ *
+ * @example
+ * const credential = await withOb3Schema(() => buildOpenBadgeCredential(input, options));
+ */
+export async function withOb3Schema<T>(build: () => T): Promise<T> {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof SchemaCompilerNotLoaded)) throw error;
+    await loadSchemaCompiler();
+    return build();
+  }
 }
 
 const VALID: SchemaValidation = Object.freeze({ ok: true, errors: [], warnings: [] });
 
 /**
  * Validates an OpenBadgeCredential / AchievementCredential (or, by its `type`, an
- * EndorsementCredential) against credstack's OB 3.0 schema. Compiles on first use.
+ * EndorsementCredential) against credstack's OB 3.0 schema. Compiles on first use; in a
+ * Lambda bundle, throws {@link SchemaCompilerNotLoaded} when that needs the compiler and it is
+ * not loaded yet.
  *
  * @example
  * const { ok, errors } = validateOb3Schema(JSON.parse(text));
  * if (!ok) console.log(errors[0]?.path, errors[0]?.message);
  */
 export function validateOb3Schema(credential: unknown): SchemaValidation {
-  const kind =
-    isObject(credential) && hasType(credential.type, ENDORSEMENT_CREDENTIAL)
-      ? 'endorsement'
-      : 'achievement';
+  const kind = kindOf(credential);
   if (validatorFor(kind, 'plain', 'check')(credential)) return VALID;
   const plainIssue = explain(kind, 'plain', credential);
   if (validatorFor(kind, 'linked-data', 'check')(credential)) {

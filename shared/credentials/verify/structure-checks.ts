@@ -10,7 +10,7 @@ import {
   type RuleFinding,
   type RulesResult,
 } from '#shared/credentials/model/rules.ts';
-import { validateOb3Schema } from '#shared/credentials/model/schema-validator.ts';
+import { ob3SchemaReady, validateOb3Schema } from '#shared/credentials/model/schema-validator.ts';
 import { hasType } from '#shared/credentials/model/values.ts';
 import type { ReportBuilder } from './report-builder.ts';
 
@@ -50,7 +50,27 @@ function record(
 }
 
 /**
- * Records the structural checks of `credential` on `report`.
+ * `undefined` when {@link checkStructure} can run now; otherwise what to await first: the
+ * Open Badges schema compiler, which a Lambda bundle loads on first need (a credential that
+ * fails the precompiled check, an endorsement). Rejects with `PART_UNAVAILABLE` if it cannot
+ * be loaded.
+ *
+ * @example
+ * const ready = structureReady(credential, kind);
+ * if (ready !== undefined) await ready;
+ * checkStructure(credential, kind, report);
+ */
+export function structureReady(
+  credential: Record<string, unknown>,
+  kind: ExpectedKind,
+): Promise<unknown> | undefined {
+  // Status lists and CLRs are not checked against the Open Badges schema.
+  if (kind === 'status-list' || (kind === 'any' && isClrCredential(credential))) return undefined;
+  return ob3SchemaReady(credential);
+}
+
+/**
+ * Records the structural checks of `credential` on `report` (once {@link structureReady}).
  *
  * @example
  * checkStructure(credential, 'achievement', report);

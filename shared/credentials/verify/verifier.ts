@@ -26,7 +26,7 @@ import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
 import { assertObjectWithinLimits } from './object-limits.ts';
 import type { CheckId, IssuerBinding, VerificationReport } from './report.ts';
 import { ReportBuilder } from './report-builder.ts';
-import { checkStructure, type ExpectedKind } from './structure-checks.ts';
+import { checkStructure, type ExpectedKind, structureReady } from './structure-checks.ts';
 import {
   assertWithinWorkLimits,
   DEFAULT_WORK_LIMITS,
@@ -567,6 +567,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     depth: number,
     run: RunContext,
   ): Promise<void> {
+    // No wait on the usual path; a Lambda bundle may first load the schema compiler.
+    const ready = structureReady(credential, kind);
+    if (ready !== undefined) await ready;
     checkStructure(credential, kind, report);
     if (outOfTime(run, 'terms', 'the term check', report)) return;
     try {
