@@ -47,8 +47,18 @@ export function isDateTimeStamp(value: unknown): value is string {
   const month = Number(match[2]);
   const day = Number(match[3]);
   // Date.parse rolls 30 February over into March; the lexical space does not.
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (day > daysInMonth(year, month)) return false;
   return instantOf(value) !== null;
+}
+
+/**
+ * Days in `month` (1–12) of `year`, counted without a Date object. Years 0–99 are counted as
+ * Date.UTC counts them, as 1900–1999, so that no verdict on a date moves with this shortcut.
+ */
+function daysInMonth(year: number, month: number): number {
+  const y = year < 100 ? 1900 + year : year;
+  if (month === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
