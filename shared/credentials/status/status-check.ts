@@ -122,7 +122,11 @@ function parseIndex(value: unknown): number | undefined {
   return undefined;
 }
 
-async function verifyList(
+/**
+ * Not an async function: it hands back a promise it holds, and an async function returning a
+ * promise takes two more turns of the microtask queue, for every credential with a status.
+ */
+function verifyList(
   verify: VerifyStatusListCredential,
   document: StatusDocument,
   now: number,

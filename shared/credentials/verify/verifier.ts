@@ -17,6 +17,7 @@ import {
   credentialFromJwtPayload,
   type DecodedJws,
   decodeCompactJws,
+  type JwtAlgorithm,
   keyAlgorithmMismatch,
   verifyJwsSignature,
 } from '#shared/credentials/proof/vc-jwt-verify.ts';
@@ -199,17 +200,35 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { credential, decoded };
   }
 
-  async function checkJwtProof(
+  /**
+   * The JWS proof: answered synchronously when the key the header names is already resolved
+   * (the warm path of bulk verification), as a promise when it has to be looked up first.
+   */
+  function checkJwtProof(
     decoded: DecodedJws,
     credential: Record<string, unknown>,
     report: ReportBuilder,
     run: RunContext,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     const header = checkJwtHeader(decoded.header);
     if (!header.ok) {
       report.skip('proof', 'the JWS header was refused, so the signature was not checked');
       return false;
     }
+    const kid = decoded.header.kid;
+    const known = typeof kid === 'string' ? keys.settled?.(kid) : undefined;
+    if (known !== undefined)
+      return checkJwtSignature(decoded, credential, header.alg, known, report, run);
+    return resolveAndCheckJwt(decoded, credential, header.alg, report, run);
+  }
+
+  async function resolveAndCheckJwt(
+    decoded: DecodedJws,
+    credential: Record<string, unknown>,
+    alg: JwtAlgorithm,
+    report: ReportBuilder,
+    run: RunContext,
+  ): Promise<boolean> {
     let resolved: ResolvedKey;
     const kid = decoded.header.kid;
     const jwk = decoded.header.jwk;
@@ -230,22 +249,33 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
       return false;
     }
+    return checkJwtSignature(decoded, credential, alg, resolved, report, run);
+  }
+
+  function checkJwtSignature(
+    decoded: DecodedJws,
+    credential: Record<string, unknown>,
+    alg: JwtAlgorithm,
+    resolved: ResolvedKey,
+    report: ReportBuilder,
+    run: RunContext,
+  ): boolean {
     const key = resolved.key;
-    const mismatch = keyAlgorithmMismatch(key, header.alg);
+    const mismatch = keyAlgorithmMismatch(key, alg);
     if (mismatch !== undefined) {
-      report.fail('key', `the key named by the header cannot verify ${header.alg}: ${mismatch}`);
+      report.fail('key', `the key named by the header cannot verify ${alg}: ${mismatch}`);
       return false;
     }
     const binding = bindingFor(credential, resolved);
     if (!recordKey(binding, resolved, report, run)) return false;
-    if (!verifyJwsSignature(decoded, header.alg, key)) {
+    if (!verifyJwsSignature(decoded, alg, key)) {
       report.fail(
         'proof',
-        `the ${header.alg} signature does not match the header and payload: the JWT was altered or signed with another key`,
+        `the ${alg} signature does not match the header and payload: the JWT was altered or signed with another key`,
       );
       return false;
     }
-    report.pass('proof', `${header.alg} signature verified`);
+    report.pass('proof', `${alg} signature verified`);
     report.binding = binding;
     const claims = checkJwtClaims(decoded.payload, credential);
     if (claims.ok) {
@@ -596,10 +626,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
     }
     if (outOfTime(run, 'key', 'resolving the key', report)) return;
-    const proofOk =
-      jws === undefined
-        ? await checkEmbeddedProofs(credential, report, run)
-        : await checkJwtProof(jws, credential, report, run);
+    let proofOk: boolean;
+    if (jws === undefined) proofOk = await checkEmbeddedProofs(credential, report, run);
+    else {
+      const checked = checkJwtProof(jws, credential, report, run);
+      proofOk = typeof checked === 'boolean' ? checked : await checked;
+    }
     checkValidity(credential, report);
     if (kind !== 'status-list') {
       if (outOfTime(run, 'status', 'the status check', report)) return;
@@ -661,12 +693,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         report.fail('input', `the credential object cannot be verified: ${describeError(error)}`);
         return report.build();
       }
-      return verifyParsed(input, kind, 0, run);
+      return await verifyParsed(input, kind, 0, run);
     }
     // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
     // trip through bytes and format sniffing: it is the hot path of bulk verification.
+    // (Awaited, not returned: an async function that returns a promise takes two more turns
+    // of the microtask queue to settle, on every verification.)
     if (typeof input === 'string' && looksLikeJws(input) && input.length <= maxInputBytes) {
-      return verifyParsed(input, kind, 0, run);
+      return await verifyParsed(input, kind, 0, run);
     }
     const report = new ReportBuilder();
     let read: CredentialInput;
