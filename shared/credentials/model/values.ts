@@ -21,6 +21,15 @@ const DATE_TIME_STAMP =
   /^-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
 
 /**
+ * Texts that passed {@link isUri}: the contexts, issuer, achievement and status list of one
+ * issuer's credentials repeat in every one of them, and a set lookup costs less than the
+ * three expressions. Bounded in number and length; only texts that passed are kept.
+ */
+const KNOWN_URIS = new Set<string>();
+const MAX_KNOWN_URIS = 4096;
+const MAX_KNOWN_URI_LENGTH = 256;
+
+/**
  * True when `value` is an absolute URI (a URL, DID, URN…).
  *
  * @example
@@ -28,8 +37,14 @@ const DATE_TIME_STAMP =
  * isUri('https ://not-a-url'); // false
  */
 export function isUri(value: unknown): value is string {
-  if (typeof value !== 'string' || !ABSOLUTE_URI.test(value)) return false;
-  return !HTTP_SCHEME.test(value) || HTTP_URL.test(value);
+  if (typeof value !== 'string') return false;
+  if (KNOWN_URIS.has(value)) return true;
+  if (!ABSOLUTE_URI.test(value) || (HTTP_SCHEME.test(value) && !HTTP_URL.test(value))) return false;
+  if (value.length <= MAX_KNOWN_URI_LENGTH) {
+    if (KNOWN_URIS.size >= MAX_KNOWN_URIS) KNOWN_URIS.clear();
+    KNOWN_URIS.add(value);
+  }
+  return true;
 }
 
 /**
