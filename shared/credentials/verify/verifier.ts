@@ -94,9 +94,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+const NO_ENDORSEMENTS: readonly { path: string; value: unknown }[] = Object.freeze([]);
+
 /** The embedded endorsements (objects and compact JWSs) of a credential, its issuer and its achievement. */
-function endorsementsOf(credential: Record<string, unknown>): { path: string; value: unknown }[] {
+function endorsementsOf(
+  credential: Record<string, unknown>,
+): readonly { path: string; value: unknown }[] {
   const subject = credential.credentialSubject;
+  const achievement = isObject(subject) ? subject.achievement : undefined;
+  // Most credentials carry none: answered without building the lists below.
+  if (
+    !holdsEndorsements(credential) &&
+    !holdsEndorsements(credential.issuer) &&
+    !holdsEndorsements(achievement)
+  )
+    return NO_ENDORSEMENTS;
   const holders: [string, unknown][] = [
     ['', credential],
     ['/issuer', credential.issuer],
@@ -124,6 +136,12 @@ function looksLikeJws(text: string): boolean {
   );
 }
 
+function holdsEndorsements(holder: unknown): boolean {
+  return (
+    isObject(holder) && (holder.endorsement !== undefined || holder.endorsementJwt !== undefined)
+  );
+}
+
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -133,6 +151,30 @@ function issuerIdOf(credential: Record<string, unknown>): string | undefined {
   const issuer = credential.issuer;
   if (typeof issuer === 'string') return issuer;
   return isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : undefined;
+}
+
+/**
+ * Issuer bindings by resolved key, then issuer id: the binding is a function of the two, and
+ * a bulk verification meets the same pair on every credential. Kept per key object (a key
+ * resolved again is a new object, bound afresh), a few issuers each; the bindings are frozen,
+ * since every report that names the pair shares one.
+ */
+const bindingsByKey = new WeakMap<ResolvedKey, Map<string, IssuerBinding>>();
+const MAX_BINDINGS_PER_KEY = 16;
+
+function cachedBinding(issuerId: string, resolved: ResolvedKey): IssuerBinding {
+  let byIssuer = bindingsByKey.get(resolved);
+  if (byIssuer === undefined) {
+    byIssuer = new Map();
+    bindingsByKey.set(resolved, byIssuer);
+  }
+  let binding = byIssuer.get(issuerId);
+  if (binding === undefined) {
+    binding = Object.freeze(bindKeyToIssuer(issuerId, resolved));
+    if (byIssuer.size >= MAX_BINDINGS_PER_KEY) byIssuer.clear();
+    byIssuer.set(issuerId, binding);
+  }
+  return binding;
 }
 
 /**
@@ -302,7 +344,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         keyId: resolved.id,
         reason: 'the credential names no issuer id to bind the key to',
       };
-    return bindKeyToIssuer(issuerId, resolved);
+    return cachedBinding(issuerId, resolved);
   }
 
   /**
