@@ -21,7 +21,11 @@ import {
   keyAlgorithmMismatch,
   verifyJwsSignature,
 } from '#shared/credentials/proof/vc-jwt-verify.ts';
-import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
+import {
+  checkCredentialStatus,
+  type StatusResult,
+  settledCredentialStatus,
+} from '#shared/credentials/status/status-check.ts';
 import { type CredentialInput, readCredentialInput } from './input.ts';
 import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
 import { assertObjectWithinLimits } from './object-limits.ts';
@@ -515,10 +519,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     };
   }
 
-  async function checkStatus(
+  const statusOptions = { fetcher: options.fetcher, clock, verifyStatusListCredential };
+
+  /** Records the status check: synchronously when the lists and their verdicts are at hand. */
+  function checkStatus(
     credential: Record<string, unknown>,
     report: ReportBuilder,
-  ): Promise<void> {
+  ): undefined | Promise<void> {
     if (credential.credentialStatus === undefined) {
       report.pass('status', 'the credential has no status entry: it cannot be revoked');
       return;
@@ -531,11 +538,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
       report.skip('status', 'not fetched: the credential already failed verification');
       return;
     }
-    const results = await checkCredentialStatus(credential, {
-      fetcher: options.fetcher,
-      clock,
-      verifyStatusListCredential,
-    });
+    const settled = settledCredentialStatus(credential, statusOptions);
+    if (settled !== undefined) {
+      recordStatus(settled, report);
+      return;
+    }
+    return checkCredentialStatus(credential, statusOptions).then((results) =>
+      recordStatus(results, report),
+    );
+  }
+
+  function recordStatus(results: readonly StatusResult[], report: ReportBuilder): void {
     for (const result of results) {
       const what = `${result.type}${result.purpose ? ` (${result.purpose})` : ''}`;
       if (result.outcome === 'active') report.pass('status', `${what}: ${result.reason}`);
@@ -677,7 +690,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     checkValidity(credential, report);
     if (kind !== 'status-list') {
       if (outOfTime(run, 'status', 'the status check', report)) return;
-      await checkStatus(credential, report);
+      const pending = checkStatus(credential, report);
+      if (pending !== undefined) await pending;
     }
     if (proofOk && kind !== 'status-list') {
       const found = endorsementsOf(credential);
