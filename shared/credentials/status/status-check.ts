@@ -245,6 +245,49 @@ function readListQuery(
   return { entryType, entry, purpose, index, statusSize, url };
 }
 
+/** What a list document says for entries of one kind, read once per document and kind. */
+interface ListFacts {
+  readonly isList: boolean;
+  readonly subject: Record<string, unknown> | undefined;
+  readonly purposes: readonly string[];
+  readonly validFrom: unknown;
+  readonly validUntil: unknown;
+}
+
+const listFactsByDocument = new WeakMap<
+  StatusDocument,
+  Partial<Record<ListEntryType, ListFacts>>
+>();
+
+function listFactsOf(document: StatusDocument, entryType: ListEntryType): ListFacts {
+  let byType = listFactsByDocument.get(document);
+  if (byType === undefined) {
+    byType = {};
+    listFactsByDocument.set(document, byType);
+  }
+  let facts = byType[entryType];
+  if (facts === undefined) {
+    const format = LIST_FORMATS[entryType];
+    const { credential: list, from, until } = listCredentialOf(document);
+    const subjects = Array.isArray(list.credentialSubject)
+      ? list.credentialSubject
+      : [list.credentialSubject];
+    const subject = subjects.find(
+      (candidate): candidate is Record<string, unknown> =>
+        isObject(candidate) && typesOf(candidate.type).includes(format.subjectType),
+    );
+    facts = {
+      isList: typesOf(list.type).includes(format.credentialType),
+      subject,
+      purposes: subject === undefined ? [] : typesOf(subject.statusPurpose),
+      validFrom: list.validFrom ?? list.issuanceDate ?? from,
+      validUntil: list.validUntil ?? list.expirationDate ?? until,
+    };
+    byType[entryType] = facts;
+  }
+  return facts;
+}
+
 /** The list's own checks: its type, a subject of the entry's kind and purpose, its validity. */
 function listInView(
   query: ListQuery,
@@ -253,21 +296,21 @@ function listInView(
 ): ListInView | StatusResult {
   const { entryType, purpose, url } = query;
   const format = LIST_FORMATS[entryType];
-  const { credential: list, from, until } = listCredentialOf(document);
-  if (!typesOf(list.type).includes(format.credentialType))
+  // Read once per document: a list shared by many credentials is one document.
+  const {
+    isList,
+    subject,
+    purposes: listPurposes,
+    validFrom,
+    validUntil,
+  } = listFactsOf(document, entryType);
+  if (!isList)
     return resultOf(
       entryType,
       purpose,
       'error',
       `the document at ${url} is not a ${format.credentialType}`,
     );
-  const subjects = Array.isArray(list.credentialSubject)
-    ? list.credentialSubject
-    : [list.credentialSubject];
-  const subject = subjects.find(
-    (candidate): candidate is Record<string, unknown> =>
-      isObject(candidate) && typesOf(candidate.type).includes(format.subjectType),
-  );
   if (subject === undefined)
     return resultOf(
       entryType,
@@ -275,7 +318,6 @@ function listInView(
       'error',
       `the status list credential at ${url} has no ${format.subjectType} subject`,
     );
-  const listPurposes = typesOf(subject.statusPurpose);
   if (!listPurposes.includes(purpose))
     return resultOf(
       entryType,
@@ -285,8 +327,6 @@ function listInView(
     );
 
   const now = (options.clock ?? systemClock).now().getTime();
-  const validFrom = list.validFrom ?? list.issuanceDate ?? from;
-  const validUntil = list.validUntil ?? list.expirationDate ?? until;
   if (typeof validFrom === 'string' && Date.parse(validFrom) > now)
     return resultOf(
       entryType,
