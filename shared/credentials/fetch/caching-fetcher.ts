@@ -16,6 +16,8 @@ export interface CachingFetcherOptions {
 interface Entry {
   readonly expires: number;
   readonly value: Promise<FetchedResource>;
+  /** The response `value` fulfilled with (absent for a remembered failure). */
+  readonly resource?: FetchedResource;
 }
 
 /**
@@ -95,7 +97,7 @@ export class CachingFetcher implements Fetcher {
       (resource) => {
         this.#inFlight.delete(key);
         const ttl = freshnessMs(resource, this.#ttlMs, this.#maxTtlMs) ?? this.#ttlMs;
-        if (ttl > 0) this.#store(key, { expires: this.#now() + ttl, value: request });
+        if (ttl > 0) this.#store(key, { expires: this.#now() + ttl, value: request, resource });
       },
       () => {
         this.#inFlight.delete(key);
@@ -104,6 +106,16 @@ export class CachingFetcher implements Fetcher {
       },
     );
     return request;
+  }
+
+  settled(url: string, options: FetchOptions = {}): FetchedResource | undefined {
+    const key = `${options.accept ?? ''}\n${url}`;
+    const cached = this.#entries.get(key);
+    if (cached?.resource === undefined || cached.expires <= this.#now()) return undefined;
+    // A hit as through fetch: the entry becomes the most recently used.
+    this.#entries.delete(key);
+    this.#entries.set(key, cached);
+    return cached.resource;
   }
 
   /** Forgets every kept response. */

@@ -27,4 +27,10 @@ export interface FetchOptions {
  */
 export interface Fetcher {
   fetch(url: string, options?: FetchOptions): Promise<FetchedResource>;
+  /**
+   * The response `fetch` would answer with at once, when the fetcher already holds it (a
+   * cache); otherwise undefined (then call `fetch`). Lets bulk verification read a cached
+   * status list without a promise.
+   */
+  settled?(url: string, options?: FetchOptions): FetchedResource | undefined;
 }

@@ -21,6 +21,15 @@ const DATE_TIME_STAMP =
   /^-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
 
 /**
+ * Texts that passed {@link isUri}: the contexts, issuer, achievement and status list of one
+ * issuer's credentials repeat in every one of them, and a set lookup costs less than the
+ * three expressions. Bounded in number and length; only texts that passed are kept.
+ */
+const KNOWN_URIS = new Set<string>();
+const MAX_KNOWN_URIS = 4096;
+const MAX_KNOWN_URI_LENGTH = 256;
+
+/**
  * True when `value` is an absolute URI (a URL, DID, URN…).
  *
  * @example
@@ -28,8 +37,14 @@ const DATE_TIME_STAMP =
  * isUri('https ://not-a-url'); // false
  */
 export function isUri(value: unknown): value is string {
-  if (typeof value !== 'string' || !ABSOLUTE_URI.test(value)) return false;
-  return !HTTP_SCHEME.test(value) || HTTP_URL.test(value);
+  if (typeof value !== 'string') return false;
+  if (KNOWN_URIS.has(value)) return true;
+  if (!ABSOLUTE_URI.test(value) || (HTTP_SCHEME.test(value) && !HTTP_URL.test(value))) return false;
+  if (value.length <= MAX_KNOWN_URI_LENGTH) {
+    if (KNOWN_URIS.size >= MAX_KNOWN_URIS) KNOWN_URIS.clear();
+    KNOWN_URIS.add(value);
+  }
+  return true;
 }
 
 /**
@@ -47,8 +62,18 @@ export function isDateTimeStamp(value: unknown): value is string {
   const month = Number(match[2]);
   const day = Number(match[3]);
   // Date.parse rolls 30 February over into March; the lexical space does not.
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (day > daysInMonth(year, month)) return false;
   return instantOf(value) !== null;
+}
+
+/**
+ * Days in `month` (1–12) of `year`, counted without a Date object. Years 0–99 are counted as
+ * Date.UTC counts them, as 1900–1999, so that no verdict on a date moves with this shortcut.
+ */
+function daysInMonth(year: number, month: number): number {
+  const y = year < 100 ? 1900 + year : year;
+  if (month === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

@@ -209,25 +209,33 @@ const TYPED_ENTRIES = [
   { key: 'proof', idRequired: false },
 ] as const;
 
+function entryPath(key: string, value: unknown, index: number): string {
+  return Array.isArray(value) ? `/${key}/${index}` : `/${key}`;
+}
+
 function checkTypedEntries(credential: Record<string, unknown>, findings: Findings): void {
   for (const { key, idRequired } of TYPED_ENTRIES) {
     const value = credential[key];
     if (value === undefined) continue;
-    valuesOf(value).forEach((entry, i) => {
-      const path = Array.isArray(value) ? `/${key}/${i}` : `/${key}`;
+    const entries = valuesOf(value);
+    for (let i = 0; i < entries.length; i += 1) {
+      // Paths are written out only for a finding: this runs on every verified credential.
+      const entry = entries[i];
       if (!isObject(entry)) {
-        findings.problem('rules', path, 'must be an object');
-        return;
+        findings.problem('rules', entryPath(key, value, i), 'must be an object');
+        continue;
       }
       const types = valuesOf(entry.type);
-      if (types.length === 0) findings.problem('rules', `${path}/type`, 'is required');
+      if (types.length === 0)
+        findings.problem('rules', `${entryPath(key, value, i)}/type`, 'is required');
       else if (types.some((t) => typeof t !== 'string' || t === '')) {
-        findings.problem('rules', `${path}/type`, 'must be a type name');
+        findings.problem('rules', `${entryPath(key, value, i)}/type`, 'must be a type name');
       }
       // proof.id is a proof identifier, not a resource; only resources must be URLs.
-      if (key === 'proof') return;
-      if (entry.id !== undefined || idRequired) requireUriAt(entry.id, `${path}/id`, findings);
-    });
+      if (key === 'proof') continue;
+      if ((entry.id !== undefined || idRequired) && !isUri(entry.id))
+        requireUriAt(entry.id, `${entryPath(key, value, i)}/id`, findings);
+    }
   }
 }
 

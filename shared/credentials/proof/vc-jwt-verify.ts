@@ -152,6 +152,20 @@ export type HeaderCheck =
  * const check = checkJwtHeader({ alg: 'ES256', kid: 'did:web:example.com#key-1', typ: 'JWT' });
  */
 export function checkJwtHeader(header: Record<string, unknown>): HeaderCheck {
+  // A decoded header is frozen and shared by every JWS with the same header text (see
+  // decodeHeader), so its verdict cannot change and is worked out once.
+  if (!Object.isFrozen(header)) return headerCheck(header);
+  let check = headerChecks.get(header);
+  if (check === undefined) {
+    check = headerCheck(header);
+    headerChecks.set(header, check);
+  }
+  return check;
+}
+
+const headerChecks = new WeakMap<Record<string, unknown>, HeaderCheck>();
+
+function headerCheck(header: Record<string, unknown>): HeaderCheck {
   const alg = header.alg;
   if (typeof alg !== 'string') return { ok: false, reason: 'the JWS header has no alg' };
   if (alg.toLowerCase() === 'none') {

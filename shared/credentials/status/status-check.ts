@@ -12,6 +12,7 @@ import {
   checkStatusUrl,
   fetchStatusDocument,
   isObject,
+  parseStatusDocument,
   type StatusDocument,
 } from './status-document.ts';
 import type { StatusOutcome, StatusResult } from './status-result.ts';
@@ -61,13 +62,14 @@ const LIST_ACCEPT =
  * VERDICT_TTL_MS at most, so that a key withdrawn from the issuer's DID document stops
  * vouching for an unchanged list within the time a resolved key is trusted (key-lookup.ts).
  */
-const verifiedLists = new WeakMap<
-  VerifyStatusListCredential,
-  WeakMap<
-    object,
-    { readonly expires: number; readonly verdict: Promise<{ ok: boolean; reason: string }> }
-  >
->();
+interface ListVerdict {
+  readonly expires: number;
+  readonly verdict: Promise<{ ok: boolean; reason: string }>;
+  /** The verdict once it has settled as an answer (a rejection is never kept). */
+  settled?: { ok: boolean; reason: string };
+}
+
+const verifiedLists = new WeakMap<VerifyStatusListCredential, WeakMap<object, ListVerdict>>();
 const VERDICT_TTL_MS = 5 * 60 * 1000;
 const decodedLists = new WeakMap<object, Uint8Array>();
 
@@ -122,7 +124,11 @@ function parseIndex(value: unknown): number | undefined {
   return undefined;
 }
 
-async function verifyList(
+/**
+ * Not an async function: it hands back a promise it holds, and an async function returning a
+ * promise takes two more turns of the microtask queue, for every credential with a status.
+ */
+function verifyList(
   verify: VerifyStatusListCredential,
   document: StatusDocument,
   now: number,
@@ -135,12 +141,27 @@ async function verifyList(
   const known = byDocument.get(document);
   if (known !== undefined && known.expires > now) return known.verdict;
   const verdict = verify(document.kind === 'json' ? document.value : document.jwt);
-  const entry = { expires: now + VERDICT_TTL_MS, verdict };
+  const entry: ListVerdict = { expires: now + VERDICT_TTL_MS, verdict };
   byDocument.set(document, entry);
-  verdict.catch(() => {
-    if (byDocument.get(document) === entry) byDocument.delete(document);
-  });
+  verdict.then(
+    (settled) => {
+      entry.settled = settled;
+    },
+    () => {
+      if (byDocument.get(document) === entry) byDocument.delete(document);
+    },
+  );
   return verdict;
+}
+
+/** The verdict {@link verifyList} would answer with at once, when it has settled; else undefined. */
+function settledVerdict(
+  verify: VerifyStatusListCredential,
+  document: StatusDocument,
+  now: number,
+): { ok: boolean; reason: string } | undefined {
+  const known = verifiedLists.get(verify)?.get(document);
+  return known !== undefined && known.expires > now ? known.settled : undefined;
 }
 
 function statusMessageFor(entry: Record<string, unknown>, value: number): string | undefined {
@@ -153,22 +174,52 @@ function statusMessageFor(entry: Record<string, unknown>, value: number): string
   return undefined;
 }
 
-async function checkListEntry(
+/** What one list entry asks, read and checked from the entry itself. */
+interface ListQuery {
+  readonly entryType: ListEntryType;
+  readonly entry: Record<string, unknown>;
+  readonly purpose: string;
+  readonly index: number;
+  readonly statusSize: number;
+  readonly url: string;
+}
+
+/** The list's subject, once the list document was found to answer the query. */
+interface ListInView {
+  readonly subject: Record<string, unknown>;
+  readonly now: number;
+}
+
+function isResult(value: object): value is StatusResult {
+  return 'outcome' in value;
+}
+
+function resultOf(
   entryType: ListEntryType,
-  entry: Record<string, unknown>,
-  options: StatusCheckOptions,
-): Promise<StatusResult> {
-  const purpose = typeof entry.statusPurpose === 'string' ? entry.statusPurpose : undefined;
-  const result = (outcome: StatusOutcome, reason: string): StatusResult => ({
+  purpose: string | undefined,
+  outcome: StatusOutcome,
+  reason: string,
+): StatusResult {
+  return {
     type: entryType,
     ...(purpose !== undefined ? { purpose } : {}),
     outcome,
     reason,
-  });
-  if (purpose === undefined) return result('error', 'the status entry has no statusPurpose');
+  };
+}
+
+function readListQuery(
+  entryType: ListEntryType,
+  entry: Record<string, unknown>,
+): ListQuery | StatusResult {
+  const purpose = typeof entry.statusPurpose === 'string' ? entry.statusPurpose : undefined;
+  if (purpose === undefined)
+    return resultOf(entryType, purpose, 'error', 'the status entry has no statusPurpose');
   const index = parseIndex(entry.statusListIndex);
   if (index === undefined)
-    return result(
+    return resultOf(
+      entryType,
+      purpose,
       'error',
       `statusListIndex ${JSON.stringify(entry.statusListIndex)} is not a non-negative integer`,
     );
@@ -179,88 +230,146 @@ async function checkListEntry(
     statusSize < 1 ||
     statusSize > 8
   )
-    return result(
+    return resultOf(
+      entryType,
+      purpose,
       'error',
       `statusSize ${JSON.stringify(entry.statusSize)} is not an integer from 1 to 8`,
     );
-
   let url: string;
-  let document: StatusDocument;
   try {
     url = checkStatusUrl(entry.statusListCredential, 'statusListCredential');
   } catch (error) {
-    return result('error', describeError(error));
+    return resultOf(entryType, purpose, 'error', describeError(error));
   }
-  try {
-    document = await fetchStatusDocument(options.fetcher, url, LIST_ACCEPT);
-  } catch (error) {
-    return result(
-      'error',
-      reportReason(
-        error,
-        `the status list ${url}`,
-        (message) => `the status list ${url}: ${message}`,
-      ),
-    );
-  }
+  return { entryType, entry, purpose, index, statusSize, url };
+}
 
+/** What a list document says for entries of one kind, read once per document and kind. */
+interface ListFacts {
+  readonly isList: boolean;
+  readonly subject: Record<string, unknown> | undefined;
+  readonly purposes: readonly string[];
+  readonly validFrom: unknown;
+  readonly validUntil: unknown;
+}
+
+const listFactsByDocument = new WeakMap<
+  StatusDocument,
+  Partial<Record<ListEntryType, ListFacts>>
+>();
+
+function listFactsOf(document: StatusDocument, entryType: ListEntryType): ListFacts {
+  let byType = listFactsByDocument.get(document);
+  if (byType === undefined) {
+    byType = {};
+    listFactsByDocument.set(document, byType);
+  }
+  let facts = byType[entryType];
+  if (facts === undefined) {
+    const format = LIST_FORMATS[entryType];
+    const { credential: list, from, until } = listCredentialOf(document);
+    const subjects = Array.isArray(list.credentialSubject)
+      ? list.credentialSubject
+      : [list.credentialSubject];
+    const subject = subjects.find(
+      (candidate): candidate is Record<string, unknown> =>
+        isObject(candidate) && typesOf(candidate.type).includes(format.subjectType),
+    );
+    facts = {
+      isList: typesOf(list.type).includes(format.credentialType),
+      subject,
+      purposes: subject === undefined ? [] : typesOf(subject.statusPurpose),
+      validFrom: list.validFrom ?? list.issuanceDate ?? from,
+      validUntil: list.validUntil ?? list.expirationDate ?? until,
+    };
+    byType[entryType] = facts;
+  }
+  return facts;
+}
+
+/** The list's own checks: its type, a subject of the entry's kind and purpose, its validity. */
+function listInView(
+  query: ListQuery,
+  document: StatusDocument,
+  options: StatusCheckOptions,
+): ListInView | StatusResult {
+  const { entryType, purpose, url } = query;
   const format = LIST_FORMATS[entryType];
-  const { credential: list, from, until } = listCredentialOf(document);
-  if (!typesOf(list.type).includes(format.credentialType))
-    return result('error', `the document at ${url} is not a ${format.credentialType}`);
-  const subjects = Array.isArray(list.credentialSubject)
-    ? list.credentialSubject
-    : [list.credentialSubject];
-  const subject = subjects.find(
-    (candidate): candidate is Record<string, unknown> =>
-      isObject(candidate) && typesOf(candidate.type).includes(format.subjectType),
-  );
+  // Read once per document: a list shared by many credentials is one document.
+  const {
+    isList,
+    subject,
+    purposes: listPurposes,
+    validFrom,
+    validUntil,
+  } = listFactsOf(document, entryType);
+  if (!isList)
+    return resultOf(
+      entryType,
+      purpose,
+      'error',
+      `the document at ${url} is not a ${format.credentialType}`,
+    );
   if (subject === undefined)
-    return result(
+    return resultOf(
+      entryType,
+      purpose,
       'error',
       `the status list credential at ${url} has no ${format.subjectType} subject`,
     );
-  const listPurposes = typesOf(subject.statusPurpose);
   if (!listPurposes.includes(purpose))
-    return result(
+    return resultOf(
+      entryType,
+      purpose,
       'error',
       `the status list at ${url} is for ${listPurposes.map((p) => `"${p}"`).join(', ') || 'no stated purpose'}, but the entry asks about "${purpose}"`,
     );
 
   const now = (options.clock ?? systemClock).now().getTime();
-  const validFrom = list.validFrom ?? list.issuanceDate ?? from;
-  const validUntil = list.validUntil ?? list.expirationDate ?? until;
   if (typeof validFrom === 'string' && Date.parse(validFrom) > now)
-    return result('error', `the status list at ${url} is not valid until ${validFrom}`);
+    return resultOf(
+      entryType,
+      purpose,
+      'error',
+      `the status list at ${url} is not valid until ${validFrom}`,
+    );
   if (typeof validUntil === 'string' && Date.parse(validUntil) < now)
-    return result(
+    return resultOf(
+      entryType,
+      purpose,
       'error',
       `the status list at ${url} expired at ${validUntil}; a current list is needed`,
     );
+  return { subject, now };
+}
 
-  let verifiedNote = ' (the status list credential itself was not verified)';
-  if (options.verifyStatusListCredential !== undefined) {
-    let verdict: { ok: boolean; reason: string };
-    try {
-      verdict = await verifyList(options.verifyStatusListCredential, document, now);
-    } catch (error) {
-      return result(
-        'error',
-        reportReason(
-          error,
-          `the status list credential at ${url}`,
-          (message) => `the status list credential at ${url} could not be verified: ${message}`,
-        ),
-      );
-    }
-    if (!verdict.ok)
-      return result(
-        'error',
-        `the status list credential at ${url} failed verification: ${verdict.reason}`,
-      );
-    verifiedNote = '';
-  }
+const UNVERIFIED_NOTE = ' (the status list credential itself was not verified)';
 
+/** The failed verdict on the list credential as the entry's result; undefined when it passed. */
+function verdictFailure(
+  query: ListQuery,
+  verdict: { ok: boolean; reason: string },
+): StatusResult | undefined {
+  if (verdict.ok) return undefined;
+  return resultOf(
+    query.entryType,
+    query.purpose,
+    'error',
+    `the status list credential at ${query.url} failed verification: ${verdict.reason}`,
+  );
+}
+
+/** The entry's status read from the list's bits, once the list credential is trusted. */
+function answerFromList(
+  query: ListQuery,
+  subject: Record<string, unknown>,
+  verifiedNote: string,
+  options: StatusCheckOptions,
+): StatusResult {
+  const { entryType, entry, purpose, index, statusSize, url } = query;
+  const result = (outcome: StatusOutcome, reason: string) =>
+    resultOf(entryType, purpose, outcome, reason);
   let bits = decodedLists.get(subject);
   if (bits === undefined) {
     try {
@@ -313,6 +422,120 @@ async function checkListEntry(
     'unknown',
     `${where} holds ${value}, but the purpose "${purpose}" is not one this verifier acts on${verifiedNote}`,
   );
+}
+
+async function checkListEntry(
+  entryType: ListEntryType,
+  entry: Record<string, unknown>,
+  options: StatusCheckOptions,
+): Promise<StatusResult> {
+  const query = readListQuery(entryType, entry);
+  if (isResult(query)) return query;
+  const { purpose, url } = query;
+  let document: StatusDocument;
+  try {
+    document = await fetchStatusDocument(options.fetcher, url, LIST_ACCEPT);
+  } catch (error) {
+    return resultOf(
+      entryType,
+      purpose,
+      'error',
+      reportReason(
+        error,
+        `the status list ${url}`,
+        (message) => `the status list ${url}: ${message}`,
+      ),
+    );
+  }
+  const inView = listInView(query, document, options);
+  if (isResult(inView)) return inView;
+
+  if (options.verifyStatusListCredential === undefined)
+    return answerFromList(query, inView.subject, UNVERIFIED_NOTE, options);
+  let verdict: { ok: boolean; reason: string };
+  try {
+    verdict = await verifyList(options.verifyStatusListCredential, document, inView.now);
+  } catch (error) {
+    return resultOf(
+      entryType,
+      purpose,
+      'error',
+      reportReason(
+        error,
+        `the status list credential at ${url}`,
+        (message) => `the status list credential at ${url} could not be verified: ${message}`,
+      ),
+    );
+  }
+  return verdictFailure(query, verdict) ?? answerFromList(query, inView.subject, '', options);
+}
+
+/**
+ * {@link checkListEntry} without a promise, when the list is already held by the fetcher and
+ * the verdict on it already known (the warm path of bulk verification); undefined otherwise.
+ * The same checks in the same order, so it answers as the full path would.
+ */
+function settledListEntry(
+  entryType: ListEntryType,
+  entry: Record<string, unknown>,
+  options: StatusCheckOptions,
+): StatusResult | undefined {
+  const query = readListQuery(entryType, entry);
+  if (isResult(query)) return query;
+  const resource = options.fetcher.settled?.(query.url, { accept: LIST_ACCEPT });
+  if (resource === undefined) return undefined;
+  let document: StatusDocument;
+  try {
+    document = parseStatusDocument(resource.body, query.url);
+  } catch {
+    // The full path reports it.
+    return undefined;
+  }
+  const inView = listInView(query, document, options);
+  if (isResult(inView)) return inView;
+  if (options.verifyStatusListCredential === undefined)
+    return answerFromList(query, inView.subject, UNVERIFIED_NOTE, options);
+  const verdict = settledVerdict(options.verifyStatusListCredential, document, inView.now);
+  if (verdict === undefined) return undefined;
+  return verdictFailure(query, verdict) ?? answerFromList(query, inView.subject, '', options);
+}
+
+/**
+ * {@link checkCredentialStatus} answered without a promise, when every entry is a status list
+ * entry whose list the fetcher already holds and whose list credential's verdict is already
+ * known; undefined otherwise (then call checkCredentialStatus, which answers alike).
+ *
+ * @example
+ * const results = settledCredentialStatus(credential, options) ?? (await checkCredentialStatus(credential, options));
+ */
+export function settledCredentialStatus(
+  credential: Record<string, unknown>,
+  options: StatusCheckOptions,
+): StatusResult[] | undefined {
+  if (options.fetcher.settled === undefined) return undefined;
+  const status = credential.credentialStatus;
+  const entries = status === undefined ? [] : Array.isArray(status) ? status : [status];
+  const results: StatusResult[] = [];
+  try {
+    for (const entry of entries.slice(0, MAX_ENTRIES)) {
+      if (!isObject(entry)) return undefined;
+      const types = typesOf(entry.type);
+      const entryType: ListEntryType | undefined = types.includes('BitstringStatusListEntry')
+        ? 'BitstringStatusListEntry'
+        : types.includes('StatusList2021Entry')
+          ? 'StatusList2021Entry'
+          : undefined;
+      if (entryType === undefined) return undefined;
+      const result = settledListEntry(entryType, entry, options);
+      if (result === undefined) return undefined;
+      results.push(result);
+    }
+  } catch {
+    // The full path turns the failure into the entry's result.
+    return undefined;
+  }
+  if (entries.length > MAX_ENTRIES) return undefined;
+  return results;
 }
 
 /**

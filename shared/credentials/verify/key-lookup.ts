@@ -8,6 +8,12 @@ import { createKeyResolver, type ResolvedKey } from '#shared/credentials/keys/ke
  */
 export interface KeyLookup {
   resolve(verificationMethod: string): Promise<ResolvedKey>;
+  /**
+   * The key `resolve` would answer with at once, when it is already resolved and still
+   * trusted; otherwise undefined (then call `resolve`). Bulk verification meets the same few
+   * keys again and again, and takes them without a promise.
+   */
+  settled?(verificationMethod: string): ResolvedKey | undefined;
 }
 
 export interface KeyLookupOptions {
@@ -34,7 +40,12 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   const now = options.now ?? Date.now;
   const entries = new Map<
     string,
-    { readonly expires: number; readonly key: Promise<ResolvedKey> }
+    {
+      readonly expires: number;
+      readonly key: Promise<ResolvedKey>;
+      /** The key once `key` has fulfilled. */
+      value?: ResolvedKey;
+    }
   >();
 
   return {
@@ -46,11 +57,25 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
-      entries.set(verificationMethod, { expires: now() + ttlMs, key });
-      key.catch(() => {
-        if (entries.get(verificationMethod)?.key === key) entries.delete(verificationMethod);
-      });
+      const entry: { expires: number; key: Promise<ResolvedKey>; value?: ResolvedKey } = {
+        expires: now() + ttlMs,
+        key,
+      };
+      entries.set(verificationMethod, entry);
+      key.then(
+        (value) => {
+          entry.value = value;
+        },
+        () => {
+          if (entries.get(verificationMethod)?.key === key) entries.delete(verificationMethod);
+        },
+      );
       return key;
+    },
+
+    settled(verificationMethod: string): ResolvedKey | undefined {
+      const cached = entries.get(verificationMethod);
+      return cached !== undefined && cached.expires > now() ? cached.value : undefined;
     },
   };
 }

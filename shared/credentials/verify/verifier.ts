@@ -17,10 +17,15 @@ import {
   credentialFromJwtPayload,
   type DecodedJws,
   decodeCompactJws,
+  type JwtAlgorithm,
   keyAlgorithmMismatch,
   verifyJwsSignature,
 } from '#shared/credentials/proof/vc-jwt-verify.ts';
-import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
+import {
+  checkCredentialStatus,
+  type StatusResult,
+  settledCredentialStatus,
+} from '#shared/credentials/status/status-check.ts';
 import { type CredentialInput, readCredentialInput } from './input.ts';
 import { createKeyLookup, type KeyLookup } from './key-lookup.ts';
 import { assertObjectWithinLimits } from './object-limits.ts';
@@ -93,9 +98,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+const NO_ENDORSEMENTS: readonly { path: string; value: unknown }[] = Object.freeze([]);
+
 /** The embedded endorsements (objects and compact JWSs) of a credential, its issuer and its achievement. */
-function endorsementsOf(credential: Record<string, unknown>): { path: string; value: unknown }[] {
+function endorsementsOf(
+  credential: Record<string, unknown>,
+): readonly { path: string; value: unknown }[] {
   const subject = credential.credentialSubject;
+  const achievement = isObject(subject) ? subject.achievement : undefined;
+  // Most credentials carry none: answered without building the lists below.
+  if (
+    !holdsEndorsements(credential) &&
+    !holdsEndorsements(credential.issuer) &&
+    !holdsEndorsements(achievement)
+  )
+    return NO_ENDORSEMENTS;
   const holders: [string, unknown][] = [
     ['', credential],
     ['/issuer', credential.issuer],
@@ -123,6 +140,12 @@ function looksLikeJws(text: string): boolean {
   );
 }
 
+function holdsEndorsements(holder: unknown): boolean {
+  return (
+    isObject(holder) && (holder.endorsement !== undefined || holder.endorsementJwt !== undefined)
+  );
+}
+
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -132,6 +155,30 @@ function issuerIdOf(credential: Record<string, unknown>): string | undefined {
   const issuer = credential.issuer;
   if (typeof issuer === 'string') return issuer;
   return isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : undefined;
+}
+
+/**
+ * Issuer bindings by resolved key, then issuer id: the binding is a function of the two, and
+ * a bulk verification meets the same pair on every credential. Kept per key object (a key
+ * resolved again is a new object, bound afresh), a few issuers each; the bindings are frozen,
+ * since every report that names the pair shares one.
+ */
+const bindingsByKey = new WeakMap<ResolvedKey, Map<string, IssuerBinding>>();
+const MAX_BINDINGS_PER_KEY = 16;
+
+function cachedBinding(issuerId: string, resolved: ResolvedKey): IssuerBinding {
+  let byIssuer = bindingsByKey.get(resolved);
+  if (byIssuer === undefined) {
+    byIssuer = new Map();
+    bindingsByKey.set(resolved, byIssuer);
+  }
+  let binding = byIssuer.get(issuerId);
+  if (binding === undefined) {
+    binding = Object.freeze(bindKeyToIssuer(issuerId, resolved));
+    if (byIssuer.size >= MAX_BINDINGS_PER_KEY) byIssuer.clear();
+    byIssuer.set(issuerId, binding);
+  }
+  return binding;
 }
 
 /**
@@ -199,17 +246,35 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { credential, decoded };
   }
 
-  async function checkJwtProof(
+  /**
+   * The JWS proof: answered synchronously when the key the header names is already resolved
+   * (the warm path of bulk verification), as a promise when it has to be looked up first.
+   */
+  function checkJwtProof(
     decoded: DecodedJws,
     credential: Record<string, unknown>,
     report: ReportBuilder,
     run: RunContext,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     const header = checkJwtHeader(decoded.header);
     if (!header.ok) {
       report.skip('proof', 'the JWS header was refused, so the signature was not checked');
       return false;
     }
+    const kid = decoded.header.kid;
+    const known = typeof kid === 'string' ? keys.settled?.(kid) : undefined;
+    if (known !== undefined)
+      return checkJwtSignature(decoded, credential, header.alg, known, report, run);
+    return resolveAndCheckJwt(decoded, credential, header.alg, report, run);
+  }
+
+  async function resolveAndCheckJwt(
+    decoded: DecodedJws,
+    credential: Record<string, unknown>,
+    alg: JwtAlgorithm,
+    report: ReportBuilder,
+    run: RunContext,
+  ): Promise<boolean> {
     let resolved: ResolvedKey;
     const kid = decoded.header.kid;
     const jwk = decoded.header.jwk;
@@ -230,22 +295,33 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
       return false;
     }
+    return checkJwtSignature(decoded, credential, alg, resolved, report, run);
+  }
+
+  function checkJwtSignature(
+    decoded: DecodedJws,
+    credential: Record<string, unknown>,
+    alg: JwtAlgorithm,
+    resolved: ResolvedKey,
+    report: ReportBuilder,
+    run: RunContext,
+  ): boolean {
     const key = resolved.key;
-    const mismatch = keyAlgorithmMismatch(key, header.alg);
+    const mismatch = keyAlgorithmMismatch(key, alg);
     if (mismatch !== undefined) {
-      report.fail('key', `the key named by the header cannot verify ${header.alg}: ${mismatch}`);
+      report.fail('key', `the key named by the header cannot verify ${alg}: ${mismatch}`);
       return false;
     }
     const binding = bindingFor(credential, resolved);
     if (!recordKey(binding, resolved, report, run)) return false;
-    if (!verifyJwsSignature(decoded, header.alg, key)) {
+    if (!verifyJwsSignature(decoded, alg, key)) {
       report.fail(
         'proof',
-        `the ${header.alg} signature does not match the header and payload: the JWT was altered or signed with another key`,
+        `the ${alg} signature does not match the header and payload: the JWT was altered or signed with another key`,
       );
       return false;
     }
-    report.pass('proof', `${header.alg} signature verified`);
+    report.pass('proof', `${alg} signature verified`);
     report.binding = binding;
     const claims = checkJwtClaims(decoded.payload, credential);
     if (claims.ok) {
@@ -272,7 +348,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         keyId: resolved.id,
         reason: 'the credential names no issuer id to bind the key to',
       };
-    return bindKeyToIssuer(issuerId, resolved);
+    return cachedBinding(issuerId, resolved);
   }
 
   /**
@@ -443,10 +519,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     };
   }
 
-  async function checkStatus(
+  const statusOptions = { fetcher: options.fetcher, clock, verifyStatusListCredential };
+
+  /** Records the status check: synchronously when the lists and their verdicts are at hand. */
+  function checkStatus(
     credential: Record<string, unknown>,
     report: ReportBuilder,
-  ): Promise<void> {
+  ): undefined | Promise<void> {
     if (credential.credentialStatus === undefined) {
       report.pass('status', 'the credential has no status entry: it cannot be revoked');
       return;
@@ -459,11 +538,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
       report.skip('status', 'not fetched: the credential already failed verification');
       return;
     }
-    const results = await checkCredentialStatus(credential, {
-      fetcher: options.fetcher,
-      clock,
-      verifyStatusListCredential,
-    });
+    const settled = settledCredentialStatus(credential, statusOptions);
+    if (settled !== undefined) {
+      recordStatus(settled, report);
+      return;
+    }
+    return checkCredentialStatus(credential, statusOptions).then((results) =>
+      recordStatus(results, report),
+    );
+  }
+
+  function recordStatus(results: readonly StatusResult[], report: ReportBuilder): void {
     for (const result of results) {
       const what = `${result.type}${result.purpose ? ` (${result.purpose})` : ''}`;
       if (result.outcome === 'active') report.pass('status', `${what}: ${result.reason}`);
@@ -599,14 +684,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
       );
     }
     if (outOfTime(run, 'key', 'resolving the key', report)) return;
-    const proofOk =
-      jws === undefined
-        ? await checkEmbeddedProofs(credential, report, run)
-        : await checkJwtProof(jws, credential, report, run);
+    let proofOk: boolean;
+    if (jws === undefined) proofOk = await checkEmbeddedProofs(credential, report, run);
+    else {
+      const checked = checkJwtProof(jws, credential, report, run);
+      proofOk = typeof checked === 'boolean' ? checked : await checked;
+    }
     checkValidity(credential, report);
     if (kind !== 'status-list') {
       if (outOfTime(run, 'status', 'the status check', report)) return;
-      await checkStatus(credential, report);
+      const pending = checkStatus(credential, report);
+      if (pending !== undefined) await pending;
     }
     if (proofOk && kind !== 'status-list') {
       const found = endorsementsOf(credential);
@@ -664,12 +752,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         report.fail('input', `the credential object cannot be verified: ${describeError(error)}`);
         return report.build();
       }
-      return verifyParsed(input, kind, 0, run);
+      return await verifyParsed(input, kind, 0, run);
     }
     // A VC-JWT handed over as text goes straight to the strict JWS decoder, without a round
     // trip through bytes and format sniffing: it is the hot path of bulk verification.
+    // (Awaited, not returned: an async function that returns a promise takes two more turns
+    // of the microtask queue to settle, on every verification.)
     if (typeof input === 'string' && looksLikeJws(input) && input.length <= maxInputBytes) {
-      return verifyParsed(input, kind, 0, run);
+      return await verifyParsed(input, kind, 0, run);
     }
     const report = new ReportBuilder();
     let read: CredentialInput;

@@ -63,11 +63,28 @@ export function assertWithinWorkLimits(
   credential: unknown,
   limits: Pick<WorkLimits, 'maxValues' | 'maxObjects' | 'maxArrayEntries' | 'maxTerms'>,
 ): void {
+  // A credential with no more property names in all than maxTerms cannot have more distinct
+  // ones: names are only counted, not collected, until their count passes the limit. Then the
+  // walk starts over collecting them, so every limit is met in the same order, with the same
+  // error, as when names are collected from the start.
+  if (!walkWithinLimits(credential, limits, false)) walkWithinLimits(credential, limits, true);
+}
+
+/**
+ * The walk of {@link assertWithinWorkLimits}; false, without a verdict, when it does not
+ * collect names and meets more than maxTerms of them.
+ */
+function walkWithinLimits(
+  credential: unknown,
+  limits: Pick<WorkLimits, 'maxValues' | 'maxObjects' | 'maxArrayEntries' | 'maxTerms'>,
+  collectTerms: boolean,
+): boolean {
   // Values only, no paths: this walk runs on every verification, and building a path for
   // each of thousands of values cost more than the walk. The one message that names a place
   // (an array too long) finds its path again, once, when it is thrown.
   const pending: unknown[] = [credential];
   const terms = new Set<string>();
+  let names = 0;
   let values = 0;
   let objects = 0;
   while (pending.length > 0) {
@@ -101,17 +118,23 @@ export function assertWithinWorkLimits(
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
       if (key !== '@context') {
-        terms.add(key);
-        if (terms.size > limits.maxTerms) {
-          throw new CredstackError(
-            'WORK_BUDGET_EXCEEDED',
-            `the credential uses more than ${limits.maxTerms} distinct property names, the most one verification handles`,
-          );
+        if (!collectTerms) {
+          names += 1;
+          if (names > limits.maxTerms) return false;
+        } else {
+          terms.add(key);
+          if (terms.size > limits.maxTerms) {
+            throw new CredstackError(
+              'WORK_BUDGET_EXCEEDED',
+              `the credential uses more than ${limits.maxTerms} distinct property names, the most one verification handles`,
+            );
+          }
         }
       }
       pending.push(record[key]);
     }
   }
+  return true;
 }
 
 /**

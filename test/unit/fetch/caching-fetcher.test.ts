@@ -186,4 +186,25 @@ describe('CachingFetcher', () => {
 
     expect(inner.calls).toHaveLength(2);
   });
+
+  it('hands out a kept response at once, and nothing it would have to fetch', async () => {
+    const inner = countingFetcher();
+    const clock = fakeClock();
+    const cache = new CachingFetcher(inner.fetcher, { now: clock.now, failureTtlMs: 1000 });
+    const url = 'https://a.example/list';
+
+    inner.hold();
+    const pending = cache.fetch(url, { accept: 'application/jwt' });
+    expect(cache.settled(url, { accept: 'application/jwt' })).toBeUndefined();
+    inner.release();
+    const fetched = await pending;
+
+    expect(cache.settled(url, { accept: 'application/jwt' })).toBe(fetched);
+    expect(cache.settled(url, { accept: 'application/json' })).toBeUndefined();
+    await cache.fetch('https://fail.example/').catch(() => undefined);
+    expect(cache.settled('https://fail.example/')).toBeUndefined();
+    clock.advance(5 * 60 * 1000);
+    expect(cache.settled(url, { accept: 'application/jwt' })).toBeUndefined();
+    expect(inner.calls).toEqual([url, 'https://fail.example/']);
+  });
 });

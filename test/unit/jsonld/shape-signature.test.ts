@@ -75,6 +75,24 @@ describe('shapeSignature', () => {
     ).not.toBe(signature);
   });
 
+  it('tells a kept string from the number or boolean it spells', () => {
+    const signatures = ['1', 1, 'true', true].map((value) =>
+      shapeSignature({ ...doc, type: ['VerifiableCredential', value] }, sensitive),
+    );
+
+    expect(new Set(signatures).size).toBe(4);
+  });
+
+  it('keeps every code unit of a key, lone surrogates included', () => {
+    const keys = ['\ud800', '\udc00', '\ud800\udc00', '\ufeff'];
+    const signatures = keys.map((key) =>
+      shapeSignature({ ...doc, credentialSubject: { [key]: 1 } }, sensitive),
+    );
+
+    expect(new Set(signatures).size).toBe(keys.length);
+    expect(signatures.every((signature) => signature?.includes('\ufffd') === false)).toBe(true);
+  });
+
   it('refuses documents with an inline context anywhere', () => {
     const inline = variant((d) =>
       Object.assign(d.credentialSubject, { '@context': { score: 'https://example.org/score' } }),

@@ -2,8 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { StaticFetcher, type StaticResponse } from '#shared/adapters/https/static-fetcher.ts';
 import { fixedClock } from '#shared/core/clock.ts';
+import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
 import { createBitstring, encodeBitstring, setBit } from '#shared/credentials/status/bitstring.ts';
-import { checkCredentialStatus } from '#shared/credentials/status/status-check.ts';
+import {
+  checkCredentialStatus,
+  settledCredentialStatus,
+} from '#shared/credentials/status/status-check.ts';
 
 const LIST_URL = 'https://college.example/status/1';
 const clock = fixedClock('2026-03-01T00:00:00Z');
@@ -340,5 +344,69 @@ describe('checkCredentialStatus with a Bitstring Status List', () => {
     expect(results).toHaveLength(17);
     expect(results.at(-1)?.outcome).toBe('error');
     expect(fetcher.requests).toHaveLength(16);
+  });
+});
+
+describe('settledCredentialStatus', () => {
+  const verdicts = {
+    trusted: async () => ({ ok: true, reason: 'ok' }),
+    refused: async () => ({ ok: false, reason: 'bad signature' }),
+  };
+
+  it.each([
+    ['an active entry', listCredential({ set: [5] }), entry(), verdicts.trusted],
+    ['a revoked entry', listCredential({ set: [23] }), entry(), verdicts.trusted],
+    ['a list of another purpose', listCredential({ purpose: 'suspension' }), entry(), undefined],
+    [
+      'an expired list',
+      listCredential({ validUntil: '2026-02-01T00:00:00Z' }),
+      entry(),
+      verdicts.trusted,
+    ],
+    ['a list that fails verification', listCredential(), entry(), verdicts.refused],
+    ['an unverified list', listCredential({ set: [23] }), entry(), undefined],
+    [
+      'an index outside the list',
+      listCredential(),
+      entry({ statusListIndex: '200000' }),
+      verdicts.trusted,
+    ],
+    ['an entry without a purpose', listCredential(), entry({ statusPurpose: 7 }), undefined],
+  ])(
+    'answers %s as checkCredentialStatus does, once the list is at hand',
+    async (_what, list, listEntry, verify) => {
+      const fetcher = new CachingFetcher(serving(list));
+      const options = {
+        fetcher,
+        clock,
+        ...(verify ? { verifyStatusListCredential: verify } : {}),
+      };
+      const credential = credentialWith(listEntry);
+      const cold = settledCredentialStatus(credential, options);
+      const full = await checkCredentialStatus(credential, options);
+
+      expect(cold === undefined || listEntry.statusPurpose === 7).toBe(true);
+      expect(settledCredentialStatus(credential, options)).toEqual(full);
+    },
+  );
+
+  it('leaves to the full check what it cannot answer at once', async () => {
+    const fetcher = new CachingFetcher(serving(listCredential()));
+    const options = { fetcher, clock, verifyStatusListCredential: verdicts.trusted };
+    await checkCredentialStatus(credentialWith(entry()), options);
+
+    for (const status of [
+      { type: '1EdTechRevocationList', id: 'https://college.example/revocations' },
+      'not an object',
+      entry({ statusListCredential: 'https://college.example/status/2' }),
+      Array.from({ length: 17 }, () => entry()),
+    ])
+      expect(settledCredentialStatus(credentialWith(status), options)).toBeUndefined();
+    expect(
+      settledCredentialStatus(credentialWith(entry()), {
+        fetcher: serving(listCredential()),
+        clock,
+      }),
+    ).toBeUndefined();
   });
 });
