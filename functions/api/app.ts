@@ -1,3 +1,4 @@
+import { onFirstNeed } from '#shared/core/first-need.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { RouteDefinition } from '../http/route.ts';
@@ -20,6 +21,13 @@ import { verifyRoutes } from './verify-routes.ts';
 /** The subtitle of the API reference: what the service does, all of it. */
 export const API_DESCRIPTION =
   'Issue, verify, revoke and bake Open Badges 3.0 credentials signed with issuer keys; stack them into pathways that award themselves and show each learner their progress; let learners import badges from any issuer, export a signed CLR 2.0 and choose which employers may find them; let employers search candidates by verified skills.';
+
+// Only the OpenAPI document shows the response schemas: routes name them, and the system
+// function loads them when /openapi.json or /docs is first asked for.
+const responseSchemas = onFirstNeed(
+  'the OpenAPI response schemas',
+  () => import('./response-schemas.ts'),
+);
 
 /**
  * The full route table: the API plus /openapi.json, /docs and /health. The OpenAPI document is
@@ -45,13 +53,18 @@ export function appRoutes(
   ];
   let document: object | undefined;
   const system = systemRoutes({
-    openApi: () => {
-      document ??= buildOpenApi([...api, ...system], {
-        title: 'credstack',
-        version: options.version ?? '0.1.0',
-        serverUrl: deps.ctx.baseUrl,
-        description: API_DESCRIPTION,
-      });
+    openApi: async () => {
+      const named = await responseSchemas();
+      document ??= buildOpenApi(
+        [...api, ...system],
+        {
+          title: 'credstack',
+          version: options.version ?? '0.1.0',
+          serverUrl: deps.ctx.baseUrl,
+          description: API_DESCRIPTION,
+        },
+        named,
+      );
       return document;
     },
     health: options.health,
