@@ -29,6 +29,14 @@ const responseSchemas = onFirstNeed(
   () => import('./response-schemas.ts'),
 );
 
+/** What the full route table is built with, besides the dependencies of its routes. */
+export interface AppOptions {
+  readonly health: () => Promise<HealthReport>;
+  readonly version?: string;
+  /** Where credentials imported by URL are fetched (the SSRF-safe fetcher). */
+  readonly network?: Fetcher;
+}
+
 /**
  * The full route table: the API plus /openapi.json, /docs and /health. The OpenAPI document is
  * generated from the same table (and the same schemas that validate requests).
@@ -36,15 +44,24 @@ const responseSchemas = onFirstNeed(
  * @example
  * const routes = appRoutes({ ctx, verifier }, { health: async () => ({ ok: true }) });
  */
-export function appRoutes(
+export function appRoutes(deps: ApiDeps, options: AppOptions): RouteDefinition[] {
+  return appTable(deps, options).routes;
+}
+
+/**
+ * The OpenAPI document of the full route table, as its /openapi.json serves it.
+ *
+ * @example
+ * const document = await appDocument({ ctx, verifier }, { health: async () => ({ ok: true }) });
+ */
+export function appDocument(deps: ApiDeps, options: AppOptions): Promise<object> {
+  return appTable(deps, options).openApi();
+}
+
+function appTable(
   deps: ApiDeps,
-  options: {
-    readonly health: () => Promise<HealthReport>;
-    readonly version?: string;
-    /** Where credentials imported by URL are fetched (the SSRF-safe fetcher). */
-    readonly network?: Fetcher;
-  },
-): RouteDefinition[] {
+  options: AppOptions,
+): { readonly routes: RouteDefinition[]; readonly openApi: () => Promise<object> } {
   const api = [
     ...apiRoutes(deps),
     ...searchRoutes(deps),
@@ -52,24 +69,28 @@ export function appRoutes(
     ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
   ];
   let document: object | undefined;
-  const system = systemRoutes({
-    openApi: async () => {
-      const named = await responseSchemas();
-      document ??= buildOpenApi(
-        [...api, ...system],
-        {
-          title: 'credstack',
-          version: options.version ?? '0.1.0',
-          serverUrl: deps.ctx.baseUrl,
-          description: API_DESCRIPTION,
-        },
-        named,
-      );
-      return document;
-    },
-    health: options.health,
-  });
-  return [...api, ...system.map((route) => ({ ...route, group: 'system' satisfies RouteGroup }))];
+  const openApi = async (): Promise<object> => {
+    const named = await responseSchemas();
+    document ??= buildOpenApi(
+      [...api, ...system],
+      {
+        title: 'credstack',
+        version: options.version ?? '0.1.0',
+        serverUrl: deps.ctx.baseUrl,
+        description: API_DESCRIPTION,
+      },
+      named,
+    );
+    return document;
+  };
+  const system = systemRoutes({ openApi, health: options.health });
+  return {
+    routes: [
+      ...api,
+      ...system.map((route) => ({ ...route, group: 'system' satisfies RouteGroup })),
+    ],
+    openApi,
+  };
 }
 
 /**
@@ -176,20 +197,6 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
  */
 export function learnerReadRoutes(deps: ApiDeps): RouteDefinition[] {
   return routesOf('learners', [...learnerRoutes(deps), ...pathwayRoutes(deps)]);
-}
-
-/**
- * The OpenAPI document, its HTML page and the health check; the document describes the whole
- * API, so this group holds every route table (and serves only these three operations).
- *
- * @example
- * export const handler = createHttpHandler(systemRouteGroup({ ctx, verifier }, { health }), { tokenVerifier });
- */
-export function systemRouteGroup(
-  deps: ApiDeps,
-  options: { readonly health: () => Promise<HealthReport>; readonly version?: string },
-): RouteDefinition[] {
-  return routesOf('system', appRoutes(deps, options));
 }
 
 /**

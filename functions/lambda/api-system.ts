@@ -1,4 +1,4 @@
-import { systemRouteGroup } from '../api/app.ts';
+import { systemRouteGroup } from '../api/system-group.ts';
 import { serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';
 import { apiFunction, lambdaTable, tableHealth } from './api-runtime.ts';
@@ -6,7 +6,8 @@ import { SYSTEM_STORES } from './api-stores.ts';
 
 /**
  * The OpenAPI document, its HTML page and `/health`. The document describes the whole API, so
- * this function bundles every route table, but its role may only describe the table.
+ * this function bundles every route table, in a chunk loaded on the first request for the
+ * document; its role may only describe the table.
  */
 
 const config = serviceConfig();
