@@ -1,19 +1,5 @@
-import { DynamoAchievementStore } from '#shared/adapters/dynamodb/achievement-store.ts';
-import { DynamoBatchJobStore } from '#shared/adapters/dynamodb/batch-job-store.ts';
-import { DynamoCandidateSourceStore } from '#shared/adapters/dynamodb/candidate-source-store.ts';
-import { DynamoConsentStore } from '#shared/adapters/dynamodb/consent-store.ts';
-import { DynamoCredentialStore } from '#shared/adapters/dynamodb/credential-store.ts';
 import type { DynamoDocuments } from '#shared/adapters/dynamodb/documents.ts';
-import { DynamoEmployerListStore } from '#shared/adapters/dynamodb/employer-list-store.ts';
 import { raiseStoreUnavailable } from '#shared/adapters/dynamodb/errors.ts';
-import { DynamoIdempotencyStore } from '#shared/adapters/dynamodb/idempotency-store.ts';
-import { DynamoImportStore } from '#shared/adapters/dynamodb/import-store.ts';
-import { DynamoIssuerStore } from '#shared/adapters/dynamodb/issuer-store.ts';
-import { DynamoPathwayJobStore } from '#shared/adapters/dynamodb/pathway-job-store.ts';
-import { DynamoPathwayStore } from '#shared/adapters/dynamodb/pathway-store.ts';
-import { DynamoSearchAuditStore } from '#shared/adapters/dynamodb/search-audit-store.ts';
-import { DynamoSearchSettingsStore } from '#shared/adapters/dynamodb/search-settings-store.ts';
-import { DynamoStatusListStore } from '#shared/adapters/dynamodb/status-list-store.ts';
 import type { Clock } from '#shared/core/clock.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import { createVerifier, type Verifier } from '#shared/credentials/verify/verifier.ts';
@@ -22,17 +8,11 @@ import type { ImageRepository, KeyVault } from '#shared/domain/ports/repositorie
 import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import { selfFetcher } from '#shared/domain/self-fetcher.ts';
+import { ALL_STORES, type StoreBuilders, type StoreName } from './dynamo-stores.ts';
 import { measuredVerifier } from './observability.ts';
 
-/**
- * The service on DynamoDB: every repository over the one table. Both composition roots (the
- * Lambda entry and the local runtime) call this with their own client, vault and base URL, so
- * the two runtimes differ only in those three things.
- *
- * @example
- * const ctx = dynamoServiceContext({ documents, tableName, vault, baseUrl, clock: systemClock });
- */
-export function dynamoServiceContext(options: {
+/** What a DynamoDB service context is built from, besides its stores. */
+export interface DynamoContextOptions {
   /** The SDK's `DynamoDBDocument` or the SDK-free client (shared/adapters/dynamodb/lite/). */
   readonly documents: DynamoDocuments;
   readonly tableName: string;
@@ -44,36 +24,71 @@ export function dynamoServiceContext(options: {
   readonly searchIndex?: SearchIndex;
   /** Where uploaded badge images are kept; without one, uploads answer 503. */
   readonly images?: ImageRepository;
-}): ServiceContext {
+}
+
+/**
+ * The service on DynamoDB: every repository over the one table. Both composition roots (the
+ * Lambda entry and the local runtime) call this with their own client, vault and base URL, so
+ * the two runtimes differ only in those three things.
+ *
+ * @example
+ * const ctx = dynamoServiceContext({ documents, tableName, vault, baseUrl, clock: systemClock });
+ */
+export function dynamoServiceContext(options: DynamoContextOptions): ServiceContext {
+  return dynamoContextWith(options, ALL_STORES);
+}
+
+/**
+ * The service on DynamoDB with only the stores given: an API function passes those its route
+ * group uses (functions/lambda/api-stores.ts), so it does not bundle the others. A store not
+ * given fails every call with an error naming it (a 500: the function's store list is wrong).
+ *
+ * @example
+ * const ctx = dynamoContextWith(options, { issuers: issuerStore, credentials: credentialStore });
+ */
+export function dynamoContextWith(
+  options: DynamoContextOptions,
+  stores: StoreBuilders,
+): ServiceContext {
   // Every store then reports an unreachable table as UNAVAILABLE (503 with Retry-After).
   const table = {
     documents: raiseStoreUnavailable(options.documents),
     tableName: options.tableName,
+    clock: options.clock,
+    ...(options.statusListSize ? { statusListSize: options.statusListSize } : {}),
   };
+  const store = <Name extends StoreName>(name: Name): ServiceContext[Name] =>
+    stores[name]?.(table) ?? notWiredStore(name);
   return {
     baseUrl: options.baseUrl.replace(/\/$/, ''),
     clock: options.clock,
-    issuers: new DynamoIssuerStore(table),
-    achievements: new DynamoAchievementStore(table),
-    credentials: new DynamoCredentialStore(table),
-    statusLists: new DynamoStatusListStore({
-      ...table,
-      ...(options.statusListSize ? { listSize: options.statusListSize } : {}),
-    }),
-    idempotency: new DynamoIdempotencyStore({ ...table, clock: options.clock }),
-    batchJobs: new DynamoBatchJobStore({ ...table, clock: options.clock }),
-    pathways: new DynamoPathwayStore(table),
-    pathwayJobs: new DynamoPathwayJobStore({ ...table, clock: options.clock }),
+    issuers: store('issuers'),
+    achievements: store('achievements'),
+    credentials: store('credentials'),
+    statusLists: store('statusLists'),
+    idempotency: store('idempotency'),
+    batchJobs: store('batchJobs'),
+    pathways: store('pathways'),
+    pathwayJobs: store('pathwayJobs'),
     vault: options.vault,
-    imports: new DynamoImportStore(table),
-    consents: new DynamoConsentStore(table),
-    searchAudit: new DynamoSearchAuditStore(table),
-    searchSettings: new DynamoSearchSettingsStore(table),
-    employerLists: new DynamoEmployerListStore(table),
-    candidateSources: new DynamoCandidateSourceStore(table),
+    imports: store('imports'),
+    consents: store('consents'),
+    searchAudit: store('searchAudit'),
+    searchSettings: store('searchSettings'),
+    employerLists: store('employerLists'),
+    candidateSources: store('candidateSources'),
     searchIndex: options.searchIndex ?? unconfiguredSearchIndex,
     ...(options.images ? { images: options.images } : {}),
   };
+}
+
+/** Stands in for a store the function was not given: every method throws, naming the store. */
+function notWiredStore<T>(name: StoreName): T {
+  const fail = (): never => {
+    throw new Error(`the ${name} store is not wired into this function: check its store list`);
+  };
+  // `then` stays undefined, so awaiting the stand-in itself does not call it.
+  return new Proxy({}, { get: (_, key) => (key === 'then' ? undefined : fail) }) as T;
 }
 
 const searchUnavailable = (): never => {

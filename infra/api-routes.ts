@@ -6,10 +6,10 @@ import {
   publicReadRoutes,
   type RouteGroup,
   searchRouteGroup,
-  systemRouteGroup,
   verificationRoutes,
 } from '#functions/api/app.ts';
 import type { ApiDeps } from '#functions/api/deps.ts';
+import { systemRouteGroup } from '#functions/api/system-group.ts';
 import type { RouteDefinition } from '#functions/http/route.ts';
 import type { Verifier } from '#shared/credentials/verify/verifier.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';

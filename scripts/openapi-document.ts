@@ -1,5 +1,6 @@
 import { API_DESCRIPTION, appRoutes } from '#functions/api/app.ts';
 import type { ApiDeps } from '#functions/api/deps.ts';
+import * as responseSchemas from '#functions/api/response-schemas.ts';
 import { buildOpenApi } from '#functions/http/openapi.ts';
 
 /**
@@ -11,10 +12,14 @@ import { buildOpenApi } from '#functions/http/openapi.ts';
 export function openApiDocument(): Record<string, unknown> {
   const deps = { ctx: { baseUrl: 'http://127.0.0.1:3000' }, verifier: {} } as unknown as ApiDeps;
   const routes = appRoutes(deps, { health: async () => ({ ok: true }) });
-  return buildOpenApi(routes, {
-    title: 'credstack',
-    version: '0.1.0',
-    serverUrl: 'http://127.0.0.1:3000',
-    description: API_DESCRIPTION,
-  });
+  return buildOpenApi(
+    routes,
+    {
+      title: 'credstack',
+      version: '0.1.0',
+      serverUrl: 'http://127.0.0.1:3000',
+      description: API_DESCRIPTION,
+    },
+    responseSchemas,
+  );
 }

@@ -1,3 +1,4 @@
+import { onFirstNeed } from '#shared/core/first-need.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import { buildOpenApi } from '../http/openapi.ts';
 import type { RouteDefinition } from '../http/route.ts';
@@ -21,6 +22,21 @@ import { verifyRoutes } from './verify-routes.ts';
 export const API_DESCRIPTION =
   'Issue, verify, revoke and bake Open Badges 3.0 credentials signed with issuer keys; stack them into pathways that award themselves and show each learner their progress; let learners import badges from any issuer, export a signed CLR 2.0 and choose which employers may find them; let employers search candidates by verified skills.';
 
+// Only the OpenAPI document shows the response schemas: routes name them, and the system
+// function loads them when /openapi.json or /docs is first asked for.
+const responseSchemas = onFirstNeed(
+  'the OpenAPI response schemas',
+  () => import('./response-schemas.ts'),
+);
+
+/** What the full route table is built with, besides the dependencies of its routes. */
+export interface AppOptions {
+  readonly health: () => Promise<HealthReport>;
+  readonly version?: string;
+  /** Where credentials imported by URL are fetched (the SSRF-safe fetcher). */
+  readonly network?: Fetcher;
+}
+
 /**
  * The full route table: the API plus /openapi.json, /docs and /health. The OpenAPI document is
  * generated from the same table (and the same schemas that validate requests).
@@ -28,15 +44,24 @@ export const API_DESCRIPTION =
  * @example
  * const routes = appRoutes({ ctx, verifier }, { health: async () => ({ ok: true }) });
  */
-export function appRoutes(
+export function appRoutes(deps: ApiDeps, options: AppOptions): RouteDefinition[] {
+  return appTable(deps, options).routes;
+}
+
+/**
+ * The OpenAPI document of the full route table, as its /openapi.json serves it.
+ *
+ * @example
+ * const document = await appDocument({ ctx, verifier }, { health: async () => ({ ok: true }) });
+ */
+export function appDocument(deps: ApiDeps, options: AppOptions): Promise<object> {
+  return appTable(deps, options).openApi();
+}
+
+function appTable(
   deps: ApiDeps,
-  options: {
-    readonly health: () => Promise<HealthReport>;
-    readonly version?: string;
-    /** Where credentials imported by URL are fetched (the SSRF-safe fetcher). */
-    readonly network?: Fetcher;
-  },
-): RouteDefinition[] {
+  options: AppOptions,
+): { readonly routes: RouteDefinition[]; readonly openApi: () => Promise<object> } {
   const api = [
     ...apiRoutes(deps),
     ...searchRoutes(deps),
@@ -44,19 +69,28 @@ export function appRoutes(
     ...importRoutes({ ...deps, ...(options.network ? { network: options.network } : {}) }),
   ];
   let document: object | undefined;
-  const system = systemRoutes({
-    openApi: () => {
-      document ??= buildOpenApi([...api, ...system], {
+  const openApi = async (): Promise<object> => {
+    const named = await responseSchemas();
+    document ??= buildOpenApi(
+      [...api, ...system],
+      {
         title: 'credstack',
         version: options.version ?? '0.1.0',
         serverUrl: deps.ctx.baseUrl,
         description: API_DESCRIPTION,
-      });
-      return document;
-    },
-    health: options.health,
-  });
-  return [...api, ...system.map((route) => ({ ...route, group: 'system' satisfies RouteGroup }))];
+      },
+      named,
+    );
+    return document;
+  };
+  const system = systemRoutes({ openApi, health: options.health });
+  return {
+    routes: [
+      ...api,
+      ...system.map((route) => ({ ...route, group: 'system' satisfies RouteGroup })),
+    ],
+    openApi,
+  };
 }
 
 /**
@@ -163,20 +197,6 @@ export function publicReadRoutes(deps: ApiDeps): RouteDefinition[] {
  */
 export function learnerReadRoutes(deps: ApiDeps): RouteDefinition[] {
   return routesOf('learners', [...learnerRoutes(deps), ...pathwayRoutes(deps)]);
-}
-
-/**
- * The OpenAPI document, its HTML page and the health check; the document describes the whole
- * API, so this group holds every route table (and serves only these three operations).
- *
- * @example
- * export const handler = createHttpHandler(systemRouteGroup({ ctx, verifier }, { health }), { tokenVerifier });
- */
-export function systemRouteGroup(
-  deps: ApiDeps,
-  options: { readonly health: () => Promise<HealthReport>; readonly version?: string },
-): RouteDefinition[] {
-  return routesOf('system', appRoutes(deps, options));
 }
 
 /**

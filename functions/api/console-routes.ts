@@ -17,7 +17,7 @@ import {
 } from '#shared/domain/issuer-console.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
-import { achievementResponse, issuerResponse } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -197,7 +197,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ADMINS,
       body: issuerProfileSchema,
       responses: {
-        200: { description: 'The issuer with its keys', schema: issuerResponse },
+        200: { description: 'The issuer with its keys', schema: documented('issuerResponse') },
         404: { description: 'No such issuer' },
       },
       handle: async (request) => ({
@@ -222,7 +222,7 @@ export function consoleRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ADMINS,
       body: achievementSchema,
       responses: {
-        201: { description: 'The new version', schema: achievementResponse },
+        201: { description: 'The new version', schema: documented('achievementResponse') },
         404: { description: 'No such issuer or achievement' },
         409: { description: 'That version was already replaced' },
       },

@@ -9,13 +9,7 @@ import { changeStatus } from '#shared/domain/status.ts';
 import { type BodyOf, defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { idempotent } from './idempotency.ts';
-import {
-  batchAccepted,
-  batchStatusResponse,
-  csvCheckResponse,
-  issuedResponse,
-  statusResponse,
-} from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { batchSchema, csvBatchSchema, issueSchema, statusSchema } from './schemas.ts';
 import { verifyRoutes } from './verify-routes.ts';
 
@@ -112,7 +106,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
         201: {
           description:
             'The verifiable credential: a VC-JWT string or a JSON credential with a Data Integrity proof',
-          schema: issuedResponse,
+          schema: documented('issuedResponse'),
         },
         404: { description: 'No such issuer or achievement' },
         422: { description: 'The Idempotency-Key was used with another request' },
@@ -176,7 +170,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: statusSchema,
       responses: {
-        200: { description: 'The new state', schema: statusResponse },
+        200: { description: 'The new state', schema: documented('statusResponse') },
         404: { description: 'No such credential' },
         409: { description: 'The change is not allowed from the current state' },
       },
@@ -206,7 +200,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       responses: {
         202: {
           description: 'The queued job; follow its progress at /batches/{jobId}',
-          schema: batchAccepted,
+          schema: documented('batchAccepted'),
         },
       },
       handle: (request) =>
@@ -238,7 +232,10 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       body: csvBatchSchema,
       responses: {
-        200: { description: 'The check: valid, or the problems', schema: csvCheckResponse },
+        200: {
+          description: 'The check: valid, or the problems',
+          schema: documented('csvCheckResponse'),
+        },
         404: { description: 'No such issuer or achievement' },
       },
       handle: async (request) => ({
@@ -265,7 +262,7 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       responses: {
         202: {
           description: 'The queued job; follow its progress at /batches/{jobId}',
-          schema: batchAccepted,
+          schema: documented('batchAccepted'),
         },
         400: { description: 'The file has problems; nothing was queued' },
       },
@@ -297,7 +294,10 @@ export function credentialRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] 
       auth: ADMINS,
       query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
       responses: {
-        200: { description: 'The job and a page of recipients', schema: batchStatusResponse },
+        200: {
+          description: 'The job and a page of recipients',
+          schema: documented('batchStatusResponse'),
+        },
       },
       handle: async (request) => ({
         status: 200,

@@ -19,7 +19,7 @@ import {
   shortlistSchema,
 } from './employer-schemas.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
-import { csvText } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 
 const EMPLOYERS = ['employer'] as const;
 
@@ -104,7 +104,11 @@ export function employerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: EMPLOYERS,
       responses: {
-        200: { description: 'The shortlist', contentType: 'text/csv', schema: csvText },
+        200: {
+          description: 'The shortlist',
+          contentType: 'text/csv',
+          schema: documented('csvText'),
+        },
       },
       handle: async (request) => {
         const { csv } = await exportShortlist(

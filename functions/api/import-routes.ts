@@ -10,7 +10,7 @@ import {
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
-import { importPage, importPreviewResponse, importResponse } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { importSchema } from './search-schemas.ts';
 
 const LEARNER_OWNERS = ['learner', 'platform-admin'] as const;
@@ -47,7 +47,10 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       // The credential is kept as its signed text, never as table numbers.
       opaqueBody: true,
       responses: {
-        201: { description: 'The import with its verification report', schema: importResponse },
+        201: {
+          description: 'The import with its verification report',
+          schema: documented('importResponse'),
+        },
         400: { description: 'Not valid, or not bound to its issuer: the failed check is named' },
         409: { description: 'Already imported' },
       },
@@ -83,7 +86,10 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       body: importSchema,
       opaqueBody: true,
       responses: {
-        200: { description: 'What the import would do', schema: importPreviewResponse },
+        200: {
+          description: 'What the import would do',
+          schema: documented('importPreviewResponse'),
+        },
         400: { description: 'The input is not a credential, or could not be fetched' },
       },
       handle: async (request) => ({
@@ -107,7 +113,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of imports', schema: importPage } },
+      responses: { 200: { description: 'A page of imports', schema: documented('importPage') } },
       handle: privatePageHandler(ctx, listImports, 'learnerId'),
     }),
     defineRoute({
@@ -119,7 +125,7 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The import', schema: importResponse },
+        200: { description: 'The import', schema: documented('importResponse') },
         404: { description: 'No such import' },
       },
       handle: async (request) => ({
@@ -137,7 +143,10 @@ export function importRoutes({ ctx, verifier, network }: ImportRouteDeps): Route
       tags: ['imports', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The import with the new report', schema: importResponse },
+        200: {
+          description: 'The import with the new report',
+          schema: documented('importResponse'),
+        },
         404: { description: 'No such import' },
       },
       handle: async (request) => ({

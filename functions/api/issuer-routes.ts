@@ -15,12 +15,7 @@ import {
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE } from './private-pages.ts';
-import {
-  achievementPage,
-  achievementResponse,
-  issuerPage,
-  issuerResponse,
-} from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { achievementSchema, onboardIssuerSchema } from './schemas.ts';
 
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
@@ -38,7 +33,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ['platform-admin'],
       body: onboardIssuerSchema,
       responses: {
-        201: { description: 'The issuer, its DID and keys', schema: issuerResponse },
+        201: { description: 'The issuer, its DID and keys', schema: documented('issuerResponse') },
         409: { description: 'The id is taken' },
       },
       handle: async (request) => ({
@@ -56,7 +51,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ['platform-admin'],
       query: CURSOR_QUERY,
       responses: {
-        200: { description: 'A page of issuers', schema: issuerPage },
+        200: { description: 'A page of issuers', schema: documented('issuerPage') },
       },
       handle: async (request) => ({
         status: 200,
@@ -73,7 +68,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['issuers'],
       auth: ADMINS,
       responses: {
-        200: { description: 'The issuer', schema: issuerResponse },
+        200: { description: 'The issuer', schema: documented('issuerResponse') },
         404: { description: 'No such issuer' },
       },
       handle: async (request) => ({
@@ -90,7 +85,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['issuers'],
       auth: ADMINS,
       responses: {
-        200: { description: 'The issuer with its keys', schema: issuerResponse },
+        200: { description: 'The issuer with its keys', schema: documented('issuerResponse') },
         404: { description: 'No such issuer, or an algorithm it has no key for' },
       },
       handle: async (request) => {
@@ -113,7 +108,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ADMINS,
       body: achievementSchema,
       responses: {
-        201: { description: 'The achievement', schema: achievementResponse },
+        201: { description: 'The achievement', schema: documented('achievementResponse') },
         404: { description: 'No such issuer' },
       },
       handle: async (request) => {
@@ -140,7 +135,7 @@ export function issuerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: 'public',
       query: { type: 'object', properties: { cursor: { type: 'string', maxLength: 2000 } } },
       responses: {
-        200: { description: 'A page of achievements', schema: achievementPage },
+        200: { description: 'A page of achievements', schema: documented('achievementPage') },
         404: { description: 'No such issuer' },
       },
       handle: async (request) => ({

@@ -3,7 +3,7 @@ import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { LEARNER_READERS } from './learner-routes.ts';
 import { PRIVATE_NO_STORE } from './private-pages.ts';
-import { jwsText } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 
 /**
  * All of a learner's credentials as one signed CLR 2.0 ClrCredential. Its own table: the
@@ -28,7 +28,7 @@ export function learnerClrRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         200: {
           description: 'The signed ClrCredential',
           contentType: 'application/vc+jwt',
-          schema: jwsText,
+          schema: documented('jwsText'),
         },
         403: { description: "Another learner's record" },
         404: { description: 'The learner has no credentials' },

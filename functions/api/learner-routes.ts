@@ -2,7 +2,7 @@ import { listLearnerCredentials } from '#shared/domain/learners.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, privatePageHandler } from './private-pages.ts';
-import { learnerCredentialPage } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 
 /** Learners and platform admins; the use cases narrow a learner to their own data. */
 export const LEARNER_READERS = ['learner', 'platform-admin'] as const;
@@ -26,7 +26,7 @@ export function learnerRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: LEARNER_READERS,
       query: CURSOR_QUERY,
       responses: {
-        200: { description: 'A page of credentials', schema: learnerCredentialPage },
+        200: { description: 'A page of credentials', schema: documented('learnerCredentialPage') },
         403: { description: "Another learner's credentials" },
       },
       handle: privatePageHandler(ctx, listLearnerCredentials, 'learnerId'),

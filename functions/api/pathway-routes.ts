@@ -12,14 +12,8 @@ import {
 } from '#shared/domain/pathways.ts';
 import { defineRoute, type JsonSchema, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
-import {
-  PATHWAY_EXAMPLE,
-  pathwayJobResponse,
-  pathwayVersionResponse,
-  progressResponse,
-  publishedResponse,
-  whatIfResponse,
-} from './response-schemas.ts';
+import { PATHWAY_EXAMPLE } from './pathway-example.ts';
+import { documented } from './response-schema-names.ts';
 
 /** `GET /issuers/{issuerId}/pathways`: one summary per pathway. */
 const issuerPathwaysResponse: JsonSchema = {
@@ -170,7 +164,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: ADMINS,
       body: pathwayBody,
       responses: {
-        201: { description: 'The stored version', schema: pathwayVersionResponse },
+        201: { description: 'The stored version', schema: documented('pathwayVersionResponse') },
         400: { description: 'Invalid rule: each problem with a JSON pointer into it' },
         409: { description: 'Another save took the version first' },
       },
@@ -270,7 +264,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
         200: {
           description:
             'The published version, with `evaluationJob`: the retroactive evaluation of every learner who could qualify',
-          schema: publishedResponse,
+          schema: documented('publishedResponse'),
         },
         404: { description: 'No such version' },
       },
@@ -294,7 +288,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways'],
       auth: 'public',
       responses: {
-        200: { description: 'The published version', schema: pathwayVersionResponse },
+        200: { description: 'The published version', schema: documented('pathwayVersionResponse') },
         404: { description: 'No published version' },
       },
       handle: async (request) => ({
@@ -317,7 +311,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       auth: 'public',
       identifiesCaller: true,
       responses: {
-        200: { description: 'The version', schema: pathwayVersionResponse },
+        200: { description: 'The version', schema: documented('pathwayVersionResponse') },
         404: { description: 'No such public version' },
       },
       handle: async (request) => ({
@@ -345,7 +339,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: 'The job: state, learners, evaluated, awarded',
-          schema: pathwayJobResponse,
+          schema: documented('pathwayJobResponse'),
         },
         404: { description: 'No such job for this issuer' },
       },
@@ -368,7 +362,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       tags: ['pathways', 'learners'],
       auth: LEARNER_READERS,
       responses: {
-        200: { description: 'Progress per pathway', schema: progressResponse },
+        200: { description: 'Progress per pathway', schema: documented('progressResponse') },
         403: { description: "Another learner's progress" },
       },
       handle: async (request) => ({
@@ -391,7 +385,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: 'The hypothetical evaluation; nothing is written',
-          schema: whatIfResponse,
+          schema: documented('whatIfResponse'),
         },
         403: { description: "Another learner's progress" },
         404: { description: 'No published pathway' },

@@ -16,17 +16,11 @@ import {
   type HttpResult,
   type JsonSchema,
   type PathParams,
+  type ResponseSchema,
   type RouteDefinition,
 } from '../http/route.ts';
 import { type ApiDeps, credentialIdParam } from './deps.ts';
-import {
-  achievementResponse,
-  credentialDocument,
-  didDocumentResponse,
-  htmlText,
-  jwksResponse,
-  jwsText,
-} from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 
 /** PNG bytes: an image with the credential in an `iTXt` chunk `openbadgecredential`. */
 const BINARY_PNG: JsonSchema = { type: 'string', contentMediaType: 'image/png' };
@@ -220,7 +214,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
     readonly summary: string;
     readonly description: string;
     readonly contentType: string;
-    readonly schema: JsonSchema;
+    readonly schema: ResponseSchema;
     readonly cacheControl?: string;
     readonly load: (request: HttpRequest<PathParams<Path>>) => Promise<unknown>;
   }): RouteDefinition =>
@@ -257,7 +251,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       summary: "The issuer's did:web DID document (every key, retired ones included)",
       description: 'DID document',
       contentType: 'application/did+json',
-      schema: didDocumentResponse,
+      schema: documented('didDocumentResponse'),
       cacheControl: PUBLIC_CACHE,
       load: (request) => didDocument(ctx, request.pathParams.issuerId),
     }),
@@ -268,7 +262,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       summary: "The issuer's VC-JWT keys as a JWK set",
       description: 'JWK set',
       contentType: 'application/jwk-set+json',
-      schema: jwksResponse,
+      schema: documented('jwksResponse'),
       cacheControl: PUBLIC_CACHE,
       load: (request) => jwks(ctx, request.pathParams.issuerId),
     }),
@@ -279,7 +273,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       summary: 'An achievement definition',
       description: 'The achievement',
       contentType: 'application/json',
-      schema: achievementResponse,
+      schema: documented('achievementResponse'),
       cacheControl: PUBLIC_CACHE,
       load: async (request) =>
         achievementView(
@@ -298,7 +292,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       summary: 'A Bitstring Status List credential (VC-JWT)',
       description: 'The signed status list',
       contentType: 'application/vc+jwt',
-      schema: jwsText,
+      schema: documented('jwsText'),
       cacheControl: STATUS_CACHE,
       load: (request) => {
         const purpose = request.pathParams.purpose;
@@ -319,8 +313,8 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
         200: {
           description: 'The credential',
           contentType: 'application/vc+ld+json',
-          schema: credentialDocument,
-          alternatives: [{ contentType: 'application/vc+jwt', schema: jwsText }],
+          schema: documented('credentialDocument'),
+          alternatives: [{ contentType: 'application/vc+jwt', schema: documented('jwsText') }],
         },
       },
       handle: async (request) => {
@@ -338,7 +332,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       summary: 'A VC-JWT credential as its compact JWS',
       description: 'The compact JWS',
       contentType: 'application/vc+jwt',
-      schema: jwsText,
+      schema: documented('jwsText'),
       load: async (request) => {
         const record = await credentialOf(request);
         if (record.proofFormat !== 'vc-jwt')
@@ -391,7 +385,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       tags: ['public'],
       auth: 'public',
       responses: {
-        200: { description: 'HTML page', contentType: 'text/html', schema: htmlText },
+        200: { description: 'HTML page', contentType: 'text/html', schema: documented('htmlText') },
         404: { description: 'No such credential: an HTML page for browsers, else problem+json' },
       },
       handle: (request) => pageFor(request, (record) => verificationPage(record)),
@@ -406,7 +400,7 @@ export function publicRoutes({ ctx, verifier, network }: ApiDeps): RouteDefiniti
       tags: ['public'],
       auth: 'public',
       responses: {
-        200: { description: 'HTML page', contentType: 'text/html', schema: htmlText },
+        200: { description: 'HTML page', contentType: 'text/html', schema: documented('htmlText') },
         404: { description: 'No such credential: an HTML page for browsers, else problem+json' },
       },
       handle: (request) => pageFor(request, (record) => verificationPage(record, request)),

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../http/route.ts';
+import { PATHWAY_EXAMPLE } from './pathway-example.ts';
 
 /**
  * Response schemas (JSON Schema 2020-12) and examples of the API's answers. They describe what
@@ -347,38 +348,6 @@ export const credentialDocument: JsonSchema = object(
 export const jwsText: JsonSchema = { type: 'string', example: JWS };
 
 // ---------------------------------------------------------------- learners and pathways
-
-/** A pathway rule (credstack-pathway/1), as saved. */
-export const PATHWAY_EXAMPLE = {
-  format: 'credstack-pathway/1',
-  id: 'data-analyst-foundations',
-  version: 1,
-  name: 'Data Analyst Foundations',
-  policy: { onLapse: 'suspend' },
-  root: {
-    allOf: [
-      { label: 'sql', achievement: ACHIEVEMENT_UUID },
-      {
-        label: 'analysis',
-        nOf: {
-          n: 2,
-          of: [
-            { achievement: '3a9e1c5b-7d2f-4e8a-b6c4-1f0e9d8c7b6a', within: 'P2Y' },
-            { achievement: '6d4c2b1a-9e8f-4a7b-8c6d-5e4f3a2b1c0d', within: 'P2Y' },
-            { achievement: '9f8e7d6c-5b4a-4321-8fed-cba987654321', within: 'P2Y' },
-          ],
-        },
-      },
-      {
-        label: 'electives',
-        credits: {
-          atLeast: 6,
-          of: { anyOf: [{ skill: { framework: 'O*NET-SOC', code: '15-2051.00' } }] },
-        },
-      },
-    ],
-  },
-};
 
 const learnerCredentialExample = {
   id: CREDENTIAL_ID,

@@ -17,17 +17,7 @@ import {
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
 import { CURSOR_QUERY, PRIVATE_NO_STORE, privatePageHandler } from './private-pages.ts';
-import {
-  candidateCredentialResponse,
-  candidateResponse,
-  consentReceiptResponse,
-  consentResponse,
-  csvText,
-  searchActivityPage,
-  searchAuditPage,
-  searchResponse,
-  searchSettingsResponse,
-} from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { consentSchema, searchSchema, searchSettingsSchema } from './search-schemas.ts';
 
 const EMPLOYERS = ['employer'] as const;
@@ -56,7 +46,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: 'A page of candidates, facets when asked, and unknown skills',
-          schema: searchResponse,
+          schema: documented('searchResponse'),
         },
         400: { description: 'A skill in no known form, or a query beyond the caps' },
         403: { description: 'Not an employer' },
@@ -77,7 +67,11 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       auth: EMPLOYERS,
       body: searchSchema,
       responses: {
-        200: { description: 'The candidates', contentType: 'text/csv', schema: csvText },
+        200: {
+          description: 'The candidates',
+          contentType: 'text/csv',
+          schema: documented('csvText'),
+        },
       },
       handle: async (request) => {
         const { csv, truncated } = await exportCandidates(ctx, request.principal, request.body);
@@ -102,7 +96,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: EMPLOYERS,
       responses: {
-        200: { description: 'The candidate profile', schema: candidateResponse },
+        200: { description: 'The candidate profile', schema: documented('candidateResponse') },
         404: { description: 'No such candidate for this employer' },
       },
       handle: async (request) => ({
@@ -122,7 +116,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: 'The credential and a fresh verification report',
-          schema: candidateCredentialResponse,
+          schema: documented('candidateCredentialResponse'),
         },
         404: { description: 'No such candidate or badge for this employer' },
       },
@@ -147,7 +141,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search'],
       auth: ['employer', 'platform-admin'],
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of audit records', schema: searchAuditPage } },
+      responses: {
+        200: { description: 'A page of audit records', schema: documented('searchAuditPage') },
+      },
       handle: privatePageHandler(ctx, listEmployerSearches, 'employerId'),
     }),
     defineRoute({
@@ -160,7 +156,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       body: consentSchema,
-      responses: { 200: { description: 'The consent as stored', schema: consentResponse } },
+      responses: {
+        200: { description: 'The consent as stored', schema: documented('consentResponse') },
+      },
       handle: async (request) => ({
         status: 200,
         headers: PRIVATE_NO_STORE,
@@ -176,7 +174,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The consent', schema: consentResponse },
+        200: { description: 'The consent', schema: documented('consentResponse') },
         404: { description: 'Never given' },
       },
       handle: async (request) => ({
@@ -194,7 +192,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The withdrawn consent', schema: consentResponse },
+        200: { description: 'The withdrawn consent', schema: documented('consentResponse') },
         404: { description: 'Never given' },
       },
       handle: async (request) => ({
@@ -215,7 +213,7 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       responses: {
-        200: { description: 'The receipt', schema: consentReceiptResponse },
+        200: { description: 'The receipt', schema: documented('consentReceiptResponse') },
         404: { description: 'Never given' },
       },
       handle: async (request) => {
@@ -243,7 +241,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       tags: ['search', 'learners'],
       auth: LEARNER_OWNERS,
       query: CURSOR_QUERY,
-      responses: { 200: { description: 'A page of events', schema: searchActivityPage } },
+      responses: {
+        200: { description: 'A page of events', schema: documented('searchActivityPage') },
+      },
       handle: privatePageHandler(ctx, learnerSearchActivity, 'learnerId'),
     }),
     defineRoute({
@@ -256,7 +256,10 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       auth: ['platform-admin'],
       body: searchSettingsSchema,
       responses: {
-        200: { description: 'The settings as stored', schema: searchSettingsResponse },
+        200: {
+          description: 'The settings as stored',
+          schema: documented('searchSettingsResponse'),
+        },
       },
       handle: async (request) => ({
         status: 200,
@@ -276,7 +279,9 @@ export function searchRoutes({ ctx, verifier }: ApiDeps): RouteDefinition[] {
       summary: "A tenant's issuer trust tiers",
       tags: ['search'],
       auth: ['platform-admin'],
-      responses: { 200: { description: 'The settings', schema: searchSettingsResponse } },
+      responses: {
+        200: { description: 'The settings', schema: documented('searchSettingsResponse') },
+      },
       handle: async (request) => ({
         status: 200,
         body: await getSearchSettings(ctx, request.principal, request.pathParams.tenantId),

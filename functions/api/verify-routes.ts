@@ -1,7 +1,7 @@
 import { verifyCredential } from '#shared/domain/verification.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { ApiDeps } from './deps.ts';
-import { verifyResponse } from './response-schemas.ts';
+import { documented } from './response-schema-names.ts';
 import { verifySchema } from './schemas.ts';
 
 /**
@@ -26,7 +26,7 @@ export function verifyRoutes({ verifier }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: 'checks, warnings, errors and the full report',
-          schema: verifyResponse,
+          schema: documented('verifyResponse'),
         },
       },
       handle: async (request) => {

@@ -3,8 +3,10 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA } from './problem.ts';
 import {
   type JsonSchema,
   pathParamNames,
+  type ResponseSchema,
   type ResponseSpec,
   type RouteDefinition,
+  SchemaName,
 } from './route.ts';
 
 /**
@@ -23,6 +25,9 @@ export interface OpenApiInfo {
 }
 
 type Json = Record<string, unknown>;
+
+/** The response schemas routes give by name ({@link SchemaName}), keyed by that name. */
+export type NamedSchemas = Readonly<Record<string, JsonSchema>>;
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' } as const;
 
@@ -103,8 +108,17 @@ function layerStatuses(route: RouteDefinition): LayerStatus[] {
   return statuses;
 }
 
+/** The schema itself; a name missing from `named` is a defect of the route table. */
+function resolve(schema: ResponseSchema, named: NamedSchemas): JsonSchema {
+  if (!(schema instanceof SchemaName)) return schema;
+  const found = named[schema.name];
+  if (found === undefined) throw new TypeError(`no response schema is named ${schema.name}`);
+  return found;
+}
+
 /** A media type object: the schema and an example (the schema's own when none is given). */
-function media(schema: JsonSchema | undefined, example: unknown): Json {
+function media(given: ResponseSchema | undefined, example: unknown, named: NamedSchemas): Json {
+  const schema = given === undefined ? undefined : resolve(given, named);
   const shown = example ?? schema?.example;
   return {
     ...(schema === undefined ? {} : { schema: structuredClone(schema) }),
@@ -112,7 +126,7 @@ function media(schema: JsonSchema | undefined, example: unknown): Json {
   };
 }
 
-function response(status: number, spec: ResponseSpec): Json {
+function response(status: number, spec: ResponseSpec, named: NamedSchemas): Json {
   if (spec.schema === undefined && spec.contentType === undefined) {
     // An error response documented without a schema is still a problem document.
     return status >= 400
@@ -120,9 +134,9 @@ function response(status: number, spec: ResponseSpec): Json {
       : { description: spec.description };
   }
   const contentType = spec.contentType ?? 'application/json';
-  const content: Json = { [contentType]: media(spec.schema, spec.example) };
+  const content: Json = { [contentType]: media(spec.schema, spec.example, named) };
   for (const alternative of spec.alternatives ?? [])
-    content[alternative.contentType] = media(alternative.schema, alternative.example);
+    content[alternative.contentType] = media(alternative.schema, alternative.example, named);
   return { description: spec.description, content };
 }
 
@@ -153,10 +167,10 @@ function parameters(route: RouteDefinition): Json[] {
   return [...path, ...fromQuery];
 }
 
-function operation(route: RouteDefinition): Json {
+function operation(route: RouteDefinition, named: NamedSchemas): Json {
   const responses: Json = {};
   for (const [status, spec] of Object.entries(route.responses))
-    responses[status] = response(Number(status), spec);
+    responses[status] = response(Number(status), spec, named);
   for (const status of layerStatuses(route))
     responses[status] ??= { $ref: `#/components/responses/${LAYER_RESPONSES[status][0]}` };
   const params = parameters(route);
@@ -193,16 +207,24 @@ function operation(route: RouteDefinition): Json {
 }
 
 /**
- * Builds the OpenAPI 3.1 document of a route table.
+ * Builds the OpenAPI 3.1 document of a route table; `named` holds the response schemas its
+ * routes give by name.
  *
  * @example
  * const document = buildOpenApi(routes, { title: 'credstack', version: '0.1.0', serverUrl: baseUrl });
  */
-export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiInfo): Json {
+export function buildOpenApi(
+  routes: readonly RouteDefinition[],
+  info: OpenApiInfo,
+  named: NamedSchemas = {},
+): Json {
   const paths: Record<string, Json> = {};
   const tags = new Set<string>();
   for (const route of routes) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: operation(route, named),
+    };
     for (const tag of route.tags ?? []) tags.add(tag);
   }
   const components: Record<string, Json> = {

@@ -17,10 +17,25 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** `public`, or the roles of which the caller needs at least one. */
 export type RouteAuth = 'public' | readonly Role[];
 
+/**
+ * A response schema given by name: only the OpenAPI document shows response schemas, so a
+ * route table names them and the document's builder is handed the schemas themselves
+ * (`buildOpenApi` in openapi.ts). A function serving requests then never loads them.
+ */
+export class SchemaName {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+}
+
+/** A response schema, inline or by name. */
+export type ResponseSchema = JsonSchema | SchemaName;
+
 /** One documented response of a route. */
 export interface ResponseSpec {
   readonly description: string;
-  readonly schema?: JsonSchema;
+  readonly schema?: ResponseSchema;
   /** Media type of the body; `application/json` when a schema is given and this is not. */
   readonly contentType?: string;
   /** An example body; the schema's own `example` when not given. */
@@ -28,7 +43,7 @@ export interface ResponseSpec {
   /** Other media types the same status may answer with (content negotiation by `Accept`). */
   readonly alternatives?: readonly {
     readonly contentType: string;
-    readonly schema: JsonSchema;
+    readonly schema: ResponseSchema;
     readonly example?: unknown;
   }[];
 }

@@ -14,8 +14,11 @@ export interface HealthReport {
 }
 
 export interface SystemRoutesOptions {
-  /** The OpenAPI document (build it once; the docs page is rendered once per document). */
-  readonly openApi: () => object;
+  /**
+   * The OpenAPI document (build it once; the docs page is rendered once per document). It may
+   * be a promise: what it is built from can load on first need.
+   */
+  readonly openApi: () => object | Promise<object>;
   readonly health: () => Promise<HealthReport>;
 }
 
@@ -66,7 +69,7 @@ export function systemRoutes(options: SystemRoutesOptions): RouteDefinition[] {
           },
         },
       },
-      handle: async () => ok(options.openApi()),
+      handle: async () => ok(await options.openApi()),
     }),
     defineRoute({
       method: 'GET',
@@ -83,7 +86,9 @@ export function systemRoutes(options: SystemRoutesOptions): RouteDefinition[] {
         },
       },
       handle: async () =>
-        html(page(options.openApi()), { headers: { 'content-security-policy': DOCS_PAGE_CSP } }),
+        html(page(await options.openApi()), {
+          headers: { 'content-security-policy': DOCS_PAGE_CSP },
+        }),
     }),
     defineRoute({
       method: 'GET',

@@ -9,11 +9,12 @@ import type { SearchIndex } from '#shared/domain/ports/search-index.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { ApiDeps } from '../api/deps.ts';
 import type { ServiceConfig } from '../config.ts';
+import { ALL_STORES, type StoreBuilders } from '../dynamo-stores.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '../http/router.ts';
 import type { HealthReport } from '../http/system-routes.ts';
 import { measuredSearchIndex, observed, powertoolsLogger } from '../observability.ts';
-import { dynamoServiceContext } from '../service-context.ts';
+import { dynamoContextWith } from '../service-context.ts';
 
 /**
  * What the Lambda composition roots share: the table's clients, its health check and the
@@ -107,22 +108,37 @@ export function lambdaServiceContext(
   config: ServiceConfig,
   options: LambdaContextOptions = {},
 ): ServiceContext {
+  return lambdaContextWith(config, options, ALL_STORES);
+}
+
+// Apart from lambdaServiceContext so that an API function, which names its stores, does not
+// bundle all of them.
+function lambdaContextWith(
+  config: ServiceConfig,
+  options: LambdaContextOptions,
+  stores: StoreBuilders,
+): ServiceContext {
   const { documents } = options.table ?? lambdaTable();
-  return dynamoServiceContext({
-    documents,
-    tableName: config.tableName,
-    vault: options.vault ?? NO_KEYS,
-    baseUrl: config.baseUrl,
-    clock: systemClock,
-    // Each search is timed (SearchLatency) for the invocation's metrics.
-    ...(options.searchIndex ? { searchIndex: measuredSearchIndex(options.searchIndex) } : {}),
-    ...(options.images ? { images: options.images } : {}),
-  });
+  return dynamoContextWith(
+    {
+      documents,
+      tableName: config.tableName,
+      vault: options.vault ?? NO_KEYS,
+      baseUrl: config.baseUrl,
+      clock: systemClock,
+      // Each search is timed (SearchLatency) for the invocation's metrics.
+      ...(options.searchIndex ? { searchIndex: measuredSearchIndex(options.searchIndex) } : {}),
+      ...(options.images ? { images: options.images } : {}),
+    },
+    stores,
+  );
 }
 
 export interface ApiFunctionOptions extends LambdaContextOptions {
   /** The function's route group, e.g. `publicReadRoutes`. */
   readonly routes: (deps: ApiDeps) => RouteDefinition[];
+  /** The stores its routes use (functions/lambda/api-stores.ts); the others are not bundled. */
+  readonly stores: StoreBuilders;
   /** Built from the service context; default {@link NO_VERIFIER}. */
   readonly verifier?: (ctx: ServiceContext) => Verifier;
   /** The function's way to the internet (hosted badge images), when it has one. */
@@ -147,10 +163,10 @@ function lazyRemoteJwks(url: URL): JWTVerifyGetKey {
  * the configured OIDC issuer (jose fetches its JWKS on first use, not per request).
  *
  * @example
- * export const handler = apiFunction(serviceConfig(), { routes: publicReadRoutes });
+ * export const handler = apiFunction(serviceConfig(), { routes: publicReadRoutes, stores: PUBLIC_READ_STORES });
  */
 export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions): HttpLambdaHandler {
-  const ctx = lambdaServiceContext(config, options);
+  const ctx = lambdaContextWith(config, options, options.stores);
   const verifier = options.verifier?.(ctx) ?? NO_VERIFIER;
   const tokenVerifier = createJwtTokenVerifier({
     issuer: config.oidcIssuer,

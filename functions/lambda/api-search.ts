@@ -6,6 +6,7 @@ import { loadSearchConfig, serviceConfig } from '../config.ts';
 import type { HttpLambdaHandler } from '../http/router.ts';
 import { serviceVerifier } from '../service-context.ts';
 import { apiFunction } from './api-runtime.ts';
+import { SEARCH_STORES } from './api-stores.ts';
 import { openSearchIndex } from './search-runtime.ts';
 
 /**
@@ -21,6 +22,7 @@ const network = new CachingFetcher(new HttpsFetcher({ maxBytes: MAX_IMPORT_BYTES
 /** API Gateway HTTP API (payload 2.0) entry point of the `search` route group. */
 export const handler: HttpLambdaHandler = apiFunction(serviceConfig(), {
   routes: (deps) => searchRouteGroup(deps, { network }),
+  stores: SEARCH_STORES,
   verifier: (ctx) => serviceVerifier(ctx, network),
   searchIndex: openSearchIndex(loadSearchConfig(), { refresh: 'wait_for' }),
 });

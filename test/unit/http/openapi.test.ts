@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDocsPage } from '#functions/http/docs-page.ts';
 import { buildOpenApi } from '#functions/http/openapi.ts';
 import { ok } from '#functions/http/responses.ts';
-import { defineRoute, type RouteDefinition } from '#functions/http/route.ts';
+import { defineRoute, type RouteDefinition, SchemaName } from '#functions/http/route.ts';
 import { createHttpHandler } from '#functions/http/router.ts';
 import { type HealthReport, systemRoutes } from '#functions/http/system-routes.ts';
 import { escapeHtml } from '#shared/credentials/present/html.ts';
@@ -127,6 +127,36 @@ describe('buildOpenApi', () => {
       { name: 'credentials' },
       { name: 'system' },
     ]);
+  });
+
+  it('shows a schema given by name as the schema of that name, and refuses an unknown name', () => {
+    const named = defineRoute({
+      method: 'GET',
+      path: '/things',
+      operationId: 'listThings',
+      summary: 'Things',
+      auth: 'public',
+      responses: {
+        200: {
+          description: 'The things',
+          schema: new SchemaName('thing'),
+          alternatives: [{ contentType: 'text/plain', schema: new SchemaName('text') }],
+        },
+      },
+      handle: async () => ok(null),
+    });
+    const info = { title: 'credstack', version: '0.1.0', serverUrl: 'https://api.example.org' };
+    const text = { type: 'string', example: 'a thing' };
+
+    const document = buildOpenApi([named], info, { thing: ACHIEVEMENT, text });
+
+    expect(pick(document, 'paths', '/things', 'get', 'responses', '200', 'content')).toEqual({
+      'application/json': { schema: ACHIEVEMENT },
+      'text/plain': { schema: text, example: 'a thing' },
+    });
+    expect(() => buildOpenApi([named], info, { text })).toThrow(
+      'no response schema is named thing',
+    );
   });
 
   it('puts bearer security with the roles on non-public operations only', () => {
