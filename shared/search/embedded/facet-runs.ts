@@ -34,17 +34,18 @@ export function instantLow(ms: number): number {
  * Everything the ranking pass needs about a candidate's run, in one contiguous block of one
  * `Int32Array`, so that a match costs a cache miss or two rather than one per column. A block
  * is `[expiryHigh, expiryLow]` (the run's earliest `validUntil`), then segments
- * `[issuer, length, …badges]`, each badge `[issuedHigh, issuedLow, n, …codes]` newest first,
- * where the codes are the facet keys first met at that badge within its segment (badges
- * meeting nothing new are left out). When every badge of a segment's prefix counts, the facet
- * keys of that prefix are its codes concatenated, each once: nothing to de-duplicate at query
- * time.
+ * `[issuer, length, …badges]`, each badge `[issuedHigh, issuedLow, shape]` newest first. A
+ * badge whose facet keys (its shape's issuer, type and skills) were all met at newer badges of
+ * its segment is left out: any prefix of the segment holding it holds those too, so the keys
+ * of a counting prefix, and its newest badge with each skill, are the same without it. The
+ * keys themselves come from the shape (a few thousand per tenant, read from cache), which
+ * keeps the block at three words a badge instead of three plus one per new key.
  *
  * @example
  * const runs = new FacetRuns();
  * runs.open(0, Number.POSITIVE_INFINITY);
  * runs.segment(-1);
- * runs.badge(issuedMs, codes, codes.length);
+ * runs.badge(issuedMs, shape);
  * runs.closeSegment();
  * runs.close(0);
  * const from = runs.range[0]; // candidate 0's block is stream.data[from .. range[1])
@@ -73,14 +74,12 @@ export class FacetRuns {
     this.stream.push(0);
   }
 
-  /** Appends a badge issued at `issued` with `codes[0 .. n)`; a badge meeting nothing new is left out. */
-  badge(issued: number, codes: Int32Array, n: number): void {
-    if (n === 0) return;
+  /** Appends a badge issued at `issued` of shape `shape`. */
+  badge(issued: number, shape: number): void {
     const stream = this.stream;
     stream.push(instantHigh(issued));
     stream.push(instantLow(issued));
-    stream.push(n);
-    for (let i = 0; i < n; i += 1) stream.push(codes[i]!);
+    stream.push(shape);
   }
 
   closeSegment(): void {
