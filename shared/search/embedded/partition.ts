@@ -151,8 +151,8 @@ export class Partition {
   readonly #heavy: HeavySkillThreshold;
   /**
    * Per shape, its facet codes (issuer, type, then its skills): shape s's are
-   * `shapeCodes.data[shapeCodeStart[s] .. shapeCodeStart[s + 1])`, so the ranking pass reads a
-   * badge's keys from one short list.
+   * `shapeCodes.data[shapeCodeStart[s] .. shapeCodeStart[s + 1])`. A facet block marks a
+   * badge's new keys as positions in this list (see {@link FacetRuns}).
    */
   readonly shapeCodes = new IntList(256);
   shapeCodeStart = new Int32Array(65);
@@ -167,6 +167,7 @@ export class Partition {
   #codedShapes = 0;
   #order = new Int32Array(64);
   #at = new Float64Array(64);
+  #masks = new Int32Array(4);
 
   constructor(heavy: HeavySkillThreshold = HEAVY_SKILL) {
     this.#heavy = heavy;
@@ -530,19 +531,28 @@ export class Partition {
     byIssuer.close(slot);
   }
 
-  /** Writes badge `b` when its shape has a facet code not yet marked with `stamp` (marking them). */
+  /**
+   * Writes badge `b` with the codes of its shape's list not yet marked with `stamp` (marking
+   * them), unless it has none.
+   */
   #badgeCodes(runs: FacetRuns, b: number, stamp: number): void {
     const marks = this.#codeStamps.marks;
     const shape = this.shape[b]!;
     const codes = this.shapeCodes.data;
-    const to = this.shapeCodeStart[shape + 1]!;
+    const from = this.shapeCodeStart[shape]!;
+    const length = this.shapeCodeStart[shape + 1]! - from;
+    const words = (length + 31) >> 5;
+    if (this.#masks.length < words) this.#masks = new Int32Array(words * 2);
+    const masks = this.#masks;
+    masks.fill(0, 0, words);
     let fresh = false;
-    for (let i = this.shapeCodeStart[shape]!; i < to; i += 1) {
-      const code = codes[i]!;
+    for (let i = 0; i < length; i += 1) {
+      const code = codes[from + i]!;
       if (marks[code] === stamp) continue;
       marks[code] = stamp;
+      masks[i >> 5]! |= 1 << (i & 31);
       fresh = true;
     }
-    if (fresh) runs.badge(this.issued[b]!, shape);
+    if (fresh) runs.badge(this.issued[b]!, shape, masks, words);
   }
 }

@@ -34,8 +34,8 @@ export interface Ranked {
  * counts (a candidate once per key), and the page after `after` kept in a bounded heap, so a
  * page costs O(matches × badges + matches × log size) whatever its depth. When every badge a
  * candidate's run offers counts (no expiry before `now`, and no list filter or one issuer
- * only), it is read from the run's facet block: the badges of the counting prefix that meet
- * new keys, each with its shape's key list. Its buffers are reused from query to query (one query at a time).
+ * only), its facet keys are the ones its facet block marks on the counting prefix, with
+ * nothing to de-duplicate. Its buffers are reused from query to query (one query at a time).
  *
  * @example
  * const ranked = new Ranker().rank(partition, compiled, slots, { sort: 'relevance', size: 20, facets: true });
@@ -116,32 +116,38 @@ export class Ranker {
         p < blockEnd &&
         (expiryHigh > nowHigh || (expiryHigh === nowHigh && stream[p + 1]! >= nowLow))
       ) {
-        const stamp = seenStamps.next();
         for (p += 2; p < blockEnd; ) {
           const segmentEnd = p + 2 + stream[p + 1]!;
           if (byIssuer && stream[p] !== onlyIssuer) {
             p = segmentEnd;
             continue;
           }
-          for (p += 2; p < segmentEnd; p += 3) {
+          for (p += 2; p < segmentEnd; ) {
             const high = stream[p]!;
             const low = stream[p + 1]!;
             if (high < afterHigh || (high === afterHigh && low <= afterLow)) break;
             const s = stream[p + 2]!;
             const at = high * LOW_SPAN + low;
             if (!anySkill && at > newest) newest = at;
-            // A key first met at this badge; the first queried skill met is met at the newest
-            // badge holding one (the segment runs newest first), which sets `newest` for good.
-            const to = shapeCodeStart[s + 1]!;
-            for (let i = shapeCodeStart[s]!; i < to; i += 1) {
-              const code = shapeCodes[i]!;
-              if (seen[code] === stamp) continue;
-              seen[code] = stamp;
-              if (facets) counts[code]! += 1;
-              const role = roles[code]!;
-              if (role === 0) continue;
-              if (at > newest) newest = at;
-              if (role === NICE) nice += 1;
+            const from = shapeCodeStart[s]!;
+            const length = shapeCodeStart[s + 1]! - from;
+            p += 3;
+            // The keys first met at this badge, marked in its masks; the first queried skill
+            // met is met at the newest badge holding one (the segment runs newest first),
+            // which sets `newest` for good.
+            for (let base = 0; base < length; base += 32) {
+              let mask = stream[p]!;
+              p += 1;
+              while (mask !== 0) {
+                const bit = mask & -mask;
+                mask ^= bit;
+                const code = shapeCodes[from + base + 31 - Math.clz32(bit)]!;
+                if (facets) counts[code]! += 1;
+                const role = roles[code]!;
+                if (role === 0) continue;
+                if (at > newest) newest = at;
+                if (role === NICE) nice += 1;
+              }
             }
           }
           // Only one segment can pass: the run's single one, or the filter's issuer.
