@@ -34,17 +34,18 @@ export function instantLow(ms: number): number {
  * Everything the ranking pass needs about a candidate's run, in one contiguous block of one
  * `Int32Array`, so that a match costs a cache miss or two rather than one per column. A block
  * is `[expiryHigh, expiryLow]` (the run's earliest `validUntil`), then segments
- * `[issuer, length, …badges]`, each badge `[issuedHigh, issuedLow, n, …codes]` newest first,
- * where the codes are the facet keys first met at that badge within its segment (badges
- * meeting nothing new are left out). When every badge of a segment's prefix counts, the facet
- * keys of that prefix are its codes concatenated, each once: nothing to de-duplicate at query
- * time.
+ * `[issuer, length, …badges]`, each badge `[issuedHigh, issuedLow, shape, …masks]` newest
+ * first. The masks (one 32-bit word per 32 facet codes of the shape's list, see
+ * `Partition.shapeCodes`) mark the codes met *for the first time* at that badge within its
+ * segment; badges meeting nothing new are left out. When every badge of a segment's prefix
+ * counts, the facet keys of that prefix are the marked codes, each once: nothing to
+ * de-duplicate at query time, and a badge costs four words however many keys it brings.
  *
  * @example
  * const runs = new FacetRuns();
  * runs.open(0, Number.POSITIVE_INFINITY);
  * runs.segment(-1);
- * runs.badge(issuedMs, codes, codes.length);
+ * runs.badge(issuedMs, shape, masks, 1);
  * runs.closeSegment();
  * runs.close(0);
  * const from = runs.range[0]; // candidate 0's block is stream.data[from .. range[1])
@@ -73,14 +74,13 @@ export class FacetRuns {
     this.stream.push(0);
   }
 
-  /** Appends a badge issued at `issued` with `codes[0 .. n)`; a badge meeting nothing new is left out. */
-  badge(issued: number, codes: Int32Array, n: number): void {
-    if (n === 0) return;
+  /** Appends a badge issued at `issued` of shape `shape`, its new codes marked in `masks[0 .. words)`. */
+  badge(issued: number, shape: number, masks: Int32Array, words: number): void {
     const stream = this.stream;
     stream.push(instantHigh(issued));
     stream.push(instantLow(issued));
-    stream.push(n);
-    for (let i = 0; i < n; i += 1) stream.push(codes[i]!);
+    stream.push(shape);
+    for (let w = 0; w < words; w += 1) stream.push(masks[w]!);
   }
 
   closeSegment(): void {

@@ -149,7 +149,14 @@ export class Partition {
   /** The skill ids holding a {@link newestWith} column, in the order they got it. */
   readonly heavySkills: number[] = [];
   readonly #heavy: HeavySkillThreshold;
-  /** Each run's facet keys in first-met order, for the ranking pass (see {@link FacetRuns}). */
+  /**
+   * Per shape, its facet codes (issuer, type, then its skills): shape s's are
+   * `shapeCodes.data[shapeCodeStart[s] .. shapeCodeStart[s + 1])`. A facet block marks a
+   * badge's new keys as positions in this list (see {@link FacetRuns}).
+   */
+  readonly shapeCodes = new IntList(256);
+  shapeCodeStart = new Int32Array(65);
+  /** Each run's badges that meet new facet keys, for the ranking pass (see {@link FacetRuns}). */
   readonly facetsInRun = new FacetRuns();
   /** The same per issuer: one segment per issuer of the run, for a filter on one issuer. */
   readonly facetsByIssuer = new FacetRuns();
@@ -157,9 +164,10 @@ export class Partition {
   /** The tenant every document of this partition names. */
   #tenantId = '';
   readonly #codeStamps = new Stamps();
+  #codedShapes = 0;
   #order = new Int32Array(64);
   #at = new Float64Array(64);
-  #codes = new Int32Array(64);
+  #masks = new Int32Array(4);
 
   constructor(heavy: HeavySkillThreshold = HEAVY_SKILL) {
     this.#heavy = heavy;
@@ -408,6 +416,8 @@ export class Partition {
   #appendBadge(slot: number, badge: IndexedBadge, ordinal: number, issued: number): BadgeRow {
     const b = this.badgeCount;
     const shape = this.shapes.intern(badge);
+    if (shape + 1 >= this.shapeCodeStart.length || this.shapeCodeStart[shape + 1] === 0)
+      this.#codeShapes();
     const issuer = this.shapes.issuer[shape]!;
     const expiry = instant(badge.validUntil, Number.POSITIVE_INFINITY);
     this.owner[b] = slot;
@@ -452,6 +462,21 @@ export class Partition {
       badge.validUntil === undefined ? 0 : exactOr(badge.validUntil, expiry),
       badge.result === undefined ? -1 : this.results.intern(JSON.stringify(badge.result)),
     ];
+  }
+
+  /** Lists the facet codes of every shape made since the last call. */
+  #codeShapes(): void {
+    const { skillStart, skillPool, type, issuer } = this.shapes;
+    const codes = this.shapeCodes;
+    this.shapeCodeStart = grow(this.shapeCodeStart, this.shapes.size + 1, Int32Array);
+    for (let s = this.#codedShapes; s < this.shapes.size; s += 1) {
+      codes.push((issuer[s]! << FACET_SHIFT) | FACET_KIND.issuer);
+      codes.push((type[s]! << FACET_SHIFT) | FACET_KIND.type);
+      for (let i = skillStart[s]!; i < skillStart[s + 1]!; i += 1)
+        codes.push((skillPool.data[i]! << FACET_SHIFT) | FACET_KIND.skill);
+      this.shapeCodeStart[s + 1] = codes.length;
+    }
+    this.#codedShapes = this.shapes.size;
   }
 
   /** Gives `skill` its {@link newestWith} column, filled from its live posting entries. */
@@ -506,27 +531,28 @@ export class Partition {
     byIssuer.close(slot);
   }
 
-  /** Writes badge `b` with the facet codes not yet marked with `stamp` (marking them). */
+  /**
+   * Writes badge `b` with the codes of its shape's list not yet marked with `stamp` (marking
+   * them), unless it has none.
+   */
   #badgeCodes(runs: FacetRuns, b: number, stamp: number): void {
     const marks = this.#codeStamps.marks;
     const shape = this.shape[b]!;
-    const { skillStart, skillPool, type } = this.shapes;
-    if (this.#codes.length < 2 + skillStart[shape + 1]! - skillStart[shape]!)
-      this.#codes = new Int32Array(
-        this.#codes.length * 2 + skillStart[shape + 1]! - skillStart[shape]!,
-      );
-    const codes = this.#codes;
-    let n = 0;
-    const first = (code: number) => {
-      if (marks[code] === stamp) return;
+    const codes = this.shapeCodes.data;
+    const from = this.shapeCodeStart[shape]!;
+    const length = this.shapeCodeStart[shape + 1]! - from;
+    const words = (length + 31) >> 5;
+    if (this.#masks.length < words) this.#masks = new Int32Array(words * 2);
+    const masks = this.#masks;
+    masks.fill(0, 0, words);
+    let fresh = false;
+    for (let i = 0; i < length; i += 1) {
+      const code = codes[from + i]!;
+      if (marks[code] === stamp) continue;
       marks[code] = stamp;
-      codes[n] = code;
-      n += 1;
-    };
-    first((this.issuer[b]! << FACET_SHIFT) | FACET_KIND.issuer);
-    first((type[shape]! << FACET_SHIFT) | FACET_KIND.type);
-    for (let i = skillStart[shape]!; i < skillStart[shape + 1]!; i += 1)
-      first((skillPool.data[i]! << FACET_SHIFT) | FACET_KIND.skill);
-    runs.badge(this.issued[b]!, codes, n);
+      masks[i >> 5]! |= 1 << (i & 31);
+      fresh = true;
+    }
+    if (fresh) runs.badge(this.issued[b]!, shape, masks, words);
   }
 }

@@ -34,17 +34,33 @@ export interface Ranked {
  * counts (a candidate once per key), and the page after `after` kept in a bounded heap, so a
  * page costs O(matches × badges + matches × log size) whatever its depth. When every badge a
  * candidate's run offers counts (no expiry before `now`, and no list filter or one issuer
- * only), its facet keys come from the run's first-seen lists with nothing to de-duplicate.
- * Its buffers are reused from query to query (one query at a time).
+ * only), its facet keys are the ones its facet block marks on the counting prefix, with
+ * nothing to de-duplicate. Its buffers are reused from query to query (one query at a time).
  *
  * @example
  * const ranked = new Ranker().rank(partition, compiled, slots, { sort: 'relevance', size: 20, facets: true });
  */
 export class Ranker {
   #counts = new Int32Array(0);
+  #role = new Uint8Array(0);
   readonly #seen = new Stamps();
   /** What the look-ahead reads summed to: kept only so that they are not optimised away. */
   lookAhead = 0;
+
+  /**
+   * Per facet code, the query's use of it: {@link QUERIED} for a skill a list of the query
+   * names, {@link NICE} for a nice-to-have, 0 for anything else.
+   */
+  #roles(codes: number, query: CompiledQuery): Uint8Array {
+    if (this.#role.length < codes) this.#role = new Uint8Array(codes * 2);
+    const roles = this.#role;
+    roles.fill(0, 0, codes);
+    const { queried, niceIndex } = query;
+    for (let skill = 0; skill < queried.length; skill += 1)
+      if (queried[skill] === 1)
+        roles[(skill << FACET_SHIFT) | FACET_KIND.skill] = niceIndex[skill]! >= 0 ? NICE : QUERIED;
+    return roles;
+  }
 
   rank(
     partition: Partition,
@@ -64,9 +80,12 @@ export class Ranker {
     const seenStamps = this.#seen;
     seenStamps.begin(codes);
     const seen = seenStamps.marks;
+    const roles = this.#roles(codes, query);
+    const shapeCodes = partition.shapeCodes.data;
+    const shapeCodeStart = partition.shapeCodeStart;
     const { queried, niceIndex, anySkill, now, asOf, issuedAfter, hasLists, onlyIssuer } = query;
     // The facet stream answers a run whose badges all count once past the date cutoff: no
-    // list filter, or one issuer only (then its first-for-issuer lists apply).
+    // list filter, or one issuer only (then that issuer's segment of the block applies).
     const byIssuer = onlyIssuer >= 0;
     const streamed = !hasLists || byIssuer;
     const runs = byIssuer ? partition.facetsByIssuer : partition.facetsInRun;
@@ -107,20 +126,29 @@ export class Ranker {
             const high = stream[p]!;
             const low = stream[p + 1]!;
             if (high < afterHigh || (high === afterHigh && low <= afterLow)) break;
-            const to = p + 3 + stream[p + 2]!;
+            const s = stream[p + 2]!;
             const at = high * LOW_SPAN + low;
             if (!anySkill && at > newest) newest = at;
-            for (let i = p + 3; i < to; i += 1) {
-              const code: number = stream[i]!;
-              if (facets) counts[code]! += 1;
-              if ((code & FACET_MASK) !== FACET_KIND.skill) continue;
-              const skill = code >> FACET_SHIFT;
-              if (queried[skill] === 1) {
+            const from = shapeCodeStart[s]!;
+            const length = shapeCodeStart[s + 1]! - from;
+            p += 3;
+            // The keys first met at this badge, marked in its masks; the first queried skill
+            // met is met at the newest badge holding one (the segment runs newest first),
+            // which sets `newest` for good.
+            for (let base = 0; base < length; base += 32) {
+              let mask = stream[p]!;
+              p += 1;
+              while (mask !== 0) {
+                const bit = mask & -mask;
+                mask ^= bit;
+                const code = shapeCodes[from + base + 31 - Math.clz32(bit)]!;
+                if (facets) counts[code]! += 1;
+                const role = roles[code]!;
+                if (role === 0) continue;
                 if (at > newest) newest = at;
-                if (niceIndex[skill]! >= 0) nice += 1;
+                if (role === NICE) nice += 1;
               }
             }
-            p = to;
           }
           // Only one segment can pass: the run's single one, or the filter's issuer.
           break;
@@ -189,8 +217,9 @@ export class Ranker {
   }
 }
 
-const FACET_MASK = (1 << FACET_SHIFT) - 1;
 const AHEAD = 4;
+const QUERIED = 1;
+const NICE = 2;
 
 /**
  * The most frequent keys of one kind, ties by key, at most `SEARCH_LIMITS.facetSize` of them.
