@@ -1,4 +1,4 @@
-/** Appended entries are left unsorted until they outnumber this (or a quarter of the sorted ones). */
+/** Appended entries are left unsorted until they outnumber this (or the sorted ones). */
 const MERGE_AFTER = 32;
 
 /**
@@ -6,10 +6,8 @@ const MERGE_AFTER = 32;
  * test: its owner (candidate slot) and issue instant. A scan reads these parallel arrays front
  * to back instead of looking each badge up in the columns. The first `sorted` entries are in
  * issue order, newest first, so a date filter stops reading them at the first one too old;
- * later entries (appended since) are read in full, and are merged in once they outnumber a
- * quarter of the sorted ones: a date filter then reads, besides the entries past its cutoff,
- * at most a fifth of the posting, and the merges, every 25% of growth, still cost O(log n)
- * per entry. Two
+ * later entries (appended since) are read in full, and are merged in once they outnumber the
+ * sorted ones, which keeps the cost of sorting at O(log n) per entry. Two
  * summaries let a scan skip the remaining per-badge checks: `dead` (entries whose badge was
  * replaced or removed, dropped at compaction) and `soonestExpiry` (no entry expires before
  * it).
@@ -39,7 +37,7 @@ export class SkillPosting {
     this.issued[at] = issued;
     if (expiry < this.soonestExpiry) this.soonestExpiry = expiry;
     this.length = at + 1;
-    if (this.length - this.sorted > Math.max(MERGE_AFTER, this.sorted >> 2)) this.#merge();
+    if (this.length - this.sorted > Math.max(MERGE_AFTER, this.sorted)) this.#merge();
   }
 
   /**
