@@ -110,7 +110,19 @@ function variants(value: unknown, depth = 0): unknown[] {
 /** Inputs for a query schema: each parameter alone with values a query string may carry. */
 function queryInputs(schema: Record<string, unknown>): unknown[] {
   const properties = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
-  const values = ['', '0', '5', '-3', '1.5', '99999', 'abc', 'true', '2026-01-01', ['7'], ['1', '2']];
+  const values = [
+    '',
+    '0',
+    '5',
+    '-3',
+    '1.5',
+    '99999',
+    'abc',
+    'true',
+    '2026-01-01',
+    ['7'],
+    ['1', '2'],
+  ];
   return [
     ...HOSTILE_INPUTS,
     ...properties.flatMap((name) => values.map((value) => ({ [name]: value }))),
