@@ -275,8 +275,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 690,
-    startBudgetKb: 320,
+    budgetKb: 670,
+    startBudgetKb: 300,
     budgetReason:
       "the whole verifier: the Open Badges schema's standalone lean validator; Ajv's compiler, jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need",
   },

@@ -111,9 +111,14 @@ export function lambdaServiceContext(
   return lambdaContextWith(config, options, ALL_STORES);
 }
 
-// Apart from lambdaServiceContext so that an API function, which names its stores, does not
-// bundle all of them.
-function lambdaContextWith(
+/**
+ * {@link lambdaServiceContext} with only the stores given: a function that names its stores
+ * (functions/lambda/api-stores.ts) does not bundle the others.
+ *
+ * @example
+ * const ctx = lambdaContextWith(serviceConfig(), {}, REVERIFY_STORES);
+ */
+export function lambdaContextWith(
   config: ServiceConfig,
   options: LambdaContextOptions,
   stores: StoreBuilders,

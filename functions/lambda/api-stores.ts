@@ -17,9 +17,10 @@ import {
 } from '../dynamo-stores.ts';
 
 /**
- * The stores each API function builds: those its route group's code names, no more, so its
- * bundle holds no other store. test/infra/api-stores.test.ts checks each list against the
- * code its function bundles; a store left out fails its calls with a 500 naming it.
+ * The stores each API function (and the scheduled re-verification) builds: those its code
+ * names, no more, so its bundle holds no other store. test/infra/api-stores.test.ts checks
+ * each list against the code its function bundles; a store left out fails its calls with a
+ * 500 naming it.
  */
 
 // Each list is written out in full: esbuild keeps an object built with a spread (a spread may
@@ -87,4 +88,15 @@ export const SEARCH_STORES = {
   candidateSources: candidateSourceStore,
   searchAudit: searchAuditStore,
   employerLists: employerListStore,
+} satisfies StoreBuilders;
+
+/**
+ * The scheduled re-verification (functions/lambda/reverify.ts): the imports it re-verifies and
+ * what the service's verifier reads for its own credentials.
+ */
+export const REVERIFY_STORES = {
+  issuers: issuerStore,
+  credentials: credentialStore,
+  statusLists: statusListStore,
+  imports: importStore,
 } satisfies StoreBuilders;

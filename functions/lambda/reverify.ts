@@ -5,7 +5,8 @@ import { type ReverifyRun, reverifyDueImports } from '#shared/domain/imports.ts'
 import { loadReverifyConfig, serviceConfig } from '../config.ts';
 import { observed, powertoolsLogger } from '../observability.ts';
 import { serviceVerifier } from '../service-context.ts';
-import { lambdaServiceContext } from './api-runtime.ts';
+import { lambdaContextWith } from './api-runtime.ts';
+import { REVERIFY_STORES } from './api-stores.ts';
 
 /**
  * The scheduled re-verification of imported credentials (an EventBridge schedule, hourly):
@@ -17,7 +18,7 @@ import { lambdaServiceContext } from './api-runtime.ts';
 
 const config = serviceConfig();
 const reverify = loadReverifyConfig();
-const ctx = lambdaServiceContext(config);
+const ctx = lambdaContextWith(config, {}, REVERIFY_STORES);
 const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
 const logger = powertoolsLogger();
 

@@ -10,8 +10,9 @@ import { bundleFunctions } from '../../infra/bundling/lambda-build.ts';
 import { FUNCTIONS } from '../../infra/function-catalog.ts';
 
 /**
- * Each API function builds only the stores on its list (functions/lambda/api-stores.ts); a
- * store its code reaches but its list leaves out would fail requests with a 500. So each list
+ * Each API function, and reverify, builds only the stores on its list
+ * (functions/lambda/api-stores.ts); a store its code reaches but its list leaves out would
+ * fail requests with a 500. So each list
  * is checked against the code the function bundles, lazily loaded chunks included: every
  * store the code names (`ctx.credentials`, `{ credentials }`) must be on it. Naming is a
  * superset of use, so the check errs towards building a store too many.
@@ -24,6 +25,7 @@ const LISTS: Readonly<Record<string, StoreBuilders>> = {
   'api-public-read': apiStores.PUBLIC_READ_STORES,
   'api-learners': apiStores.LEARNER_STORES,
   'api-search': apiStores.SEARCH_STORES,
+  reverify: apiStores.REVERIFY_STORES,
 };
 
 const STORE_NAMES = Object.keys(ALL_STORES) as StoreName[];
@@ -87,7 +89,7 @@ afterAll(async () => {
   if (outdir !== '') await rm(outdir, { recursive: true, force: true });
 });
 
-describe('the stores of each API function', () => {
+describe('the stores of each function with a store list', () => {
   for (const [name, list] of Object.entries(LISTS))
     it(`${name} builds every store its code names`, () => {
       const missing = [...namedStores(metafiles[name]!)].filter((store) => !(store in list));
