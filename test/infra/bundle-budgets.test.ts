@@ -250,67 +250,52 @@ describe('function bundles', () => {
     expect(outcome).toBe('status 200');
   });
 
-  it('answer 503, not a verdict, when a chunk loaded on first need is missing', async () => {
+  // A JSON credential with no achievement: its term check is the first step that needs the
+  // JSON-LD stack, and the precompiled lean schema check fails it, so explaining why needs
+  // Ajv's compiler.
+  const jsonCredential = {
+    ...httpEvent('POST', '/credentials/verify'),
+    body: JSON.stringify({
+      verifiableCredential: {
+        '@context': [
+          'https://www.w3.org/ns/credentials/v2',
+          'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+        ],
+        type: ['VerifiableCredential', 'OpenBadgeCredential'],
+        issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
+        validFrom: '2026-01-01T00:00:00Z',
+        credentialSubject: { type: ['AchievementSubject'] },
+      },
+    }),
+  };
+
+  /** The verification bundle's answers to that credential, intact and without one chunk. */
+  async function withoutChunk(chunk: RegExp): Promise<{ intact: string; missing: string }> {
     const bundle = result.bundles['api-verification']!;
-    const copy = join(outdir, 'api-verification-without-term-check');
+    const copy = join(outdir, `api-verification-without-${chunk.source.replace(/\W+/g, '-')}`);
     await cp(bundle.dir, copy, { recursive: true });
-    const termCheck = bundle.modules.filter((module) => /\/term-check-[^/]*\.mjs$/.test(module));
-    expect(termCheck).toHaveLength(1);
-    await rm(join(copy, termCheck[0]!));
-    // A JSON credential: its term check is the first step that needs the JSON-LD stack.
-    const event = {
-      ...httpEvent('POST', '/credentials/verify'),
-      body: JSON.stringify({
-        verifiableCredential: {
-          '@context': [
-            'https://www.w3.org/ns/credentials/v2',
-            'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-          ],
-          type: ['VerifiableCredential', 'OpenBadgeCredential'],
-          issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
-          validFrom: '2026-01-01T00:00:00Z',
-          credentialSubject: { type: ['AchievementSubject'] },
-        },
-      }),
-    };
+    const found = bundle.modules.filter((module) => chunk.test(module));
+    expect(found).toHaveLength(1);
+    await rm(join(copy, found[0]!));
+    const intact = await runProbe(bundle.file, { event: jsonCredential, expect: 'status 200' });
+    const missing = await runProbe(join(copy, 'index.mjs'), {
+      event: jsonCredential,
+      expect: 'status 503',
+    });
+    return { intact: intact.outcome, missing: missing.outcome };
+  }
 
-    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
-    const missing = await runProbe(join(copy, 'index.mjs'), { event, expect: 'status 503' });
-
-    expect(intact.outcome).toBe('status 200');
-    expect(missing.outcome).toBe('status 503');
+  it('answer 503, not a verdict, when a chunk loaded on first need is missing', async () => {
+    expect(await withoutChunk(/\/term-check-[^/]*\.mjs$/)).toEqual({
+      intact: 'status 200',
+      missing: 'status 503',
+    });
   });
 
   it("answer 503, not a verdict, when Ajv's compiler cannot be loaded for a failing credential", async () => {
-    const bundle = result.bundles['api-verification']!;
-    const copy = join(outdir, 'api-verification-without-schema-compiler');
-    await cp(bundle.dir, copy, { recursive: true });
-    const compiler = bundle.modules.filter((module) =>
-      /\/schema-compiler-[^/]*\.mjs$/.test(module),
-    );
-    expect(compiler).toHaveLength(1);
-    await rm(join(copy, compiler[0]!));
-    // No achievement: the precompiled lean check fails, and explaining why needs the compiler.
-    const event = {
-      ...httpEvent('POST', '/credentials/verify'),
-      body: JSON.stringify({
-        verifiableCredential: {
-          '@context': [
-            'https://www.w3.org/ns/credentials/v2',
-            'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-          ],
-          type: ['VerifiableCredential', 'OpenBadgeCredential'],
-          issuer: { id: 'https://issuer.example/', type: ['Profile'], name: 'Example' },
-          validFrom: '2026-01-01T00:00:00Z',
-          credentialSubject: { type: ['AchievementSubject'] },
-        },
-      }),
-    };
-
-    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
-    const missing = await runProbe(join(copy, 'index.mjs'), { event, expect: 'status 503' });
-
-    expect(intact.outcome).toBe('status 200');
-    expect(missing.outcome).toBe('status 503');
+    expect(await withoutChunk(/\/schema-compiler-[^/]*\.mjs$/)).toEqual({
+      intact: 'status 200',
+      missing: 'status 503',
+    });
   });
 });
