@@ -28,6 +28,15 @@ import {
 let outdir = '';
 let result: BundleResult;
 
+/** The source files in what a function loads at start: its entry and the chunks it imports. */
+function inputsAtStart(name: string): string[] {
+  const metafile = result.metafiles[name]!;
+  const entry = Object.keys(metafile.outputs).find((file) => file.endsWith(`/${name}/index.mjs`))!;
+  return [...startOutputs(metafile, entry)].flatMap((file) =>
+    Object.keys(metafile.outputs[file]!.inputs),
+  );
+}
+
 beforeAll(async () => {
   outdir = await mkdtemp(join(tmpdir(), 'credstack-budgets-'));
   result = await bundleFunctions(
@@ -114,13 +123,7 @@ describe('function bundles', () => {
       'shared/credentials/present/not-found-page.ts',
     ];
     for (const [name] of functionEntries()) {
-      const metafile = result.metafiles[name]!;
-      const entry = Object.keys(metafile.outputs).find((file) =>
-        file.endsWith(`/${name}/index.mjs`),
-      )!;
-      const atStart = [...startOutputs(metafile, entry)].flatMap((file) =>
-        Object.keys(metafile.outputs[file]!.inputs),
-      );
+      const atStart = inputsAtStart(name);
 
       expect(
         atStart.filter((input) => lazy.some((part) => input.includes(part))),
@@ -140,12 +143,7 @@ describe('function bundles', () => {
     ];
     for (const [name, spec] of functionEntries()) {
       const metafile = result.metafiles[name]!;
-      const entry = Object.keys(metafile.outputs).find((file) =>
-        file.endsWith(`/${name}/index.mjs`),
-      )!;
-      const atStart = [...startOutputs(metafile, entry)].flatMap((file) =>
-        Object.keys(metafile.outputs[file]!.inputs),
-      );
+      const atStart = inputsAtStart(name);
       const shipped = Object.values(metafile.outputs).flatMap((output) =>
         Object.keys(output.inputs),
       );
