@@ -1,6 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signRequest } from '#shared/adapters/aws/sigv4.ts';
 import {
   cancellationCodes,
   isConditionFailure,
@@ -9,7 +10,6 @@ import {
   transact,
 } from '#shared/adapters/dynamodb/errors.ts';
 import { liteDynamoDb } from '#shared/adapters/dynamodb/lite/documents.ts';
-import { signRequest } from '#shared/adapters/dynamodb/lite/sigv4.ts';
 import { DynamoDbServiceError } from '#shared/adapters/dynamodb/lite/transport.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import { type FakeDynamoDb, startFakeDynamoDb } from '#test/support/fake-dynamodb.ts';

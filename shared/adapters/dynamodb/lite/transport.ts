@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AwsCredentials, signRequest } from './sigv4.ts';
+import { type AwsCredentials, signRequest } from '#shared/adapters/aws/sigv4.ts';
 
 /**
  * DynamoDB's JSON 1.0 protocol over node:https, without the AWS SDK: every operation is a POST

@@ -1,11 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * AWS Signature Version 4 for the SDK-free DynamoDB client (./transport.ts): the request's
- * method, path, query, signed headers and body hash are hashed into a canonical request, which
- * is signed with a key derived from the secret for the day, region and service. Only what a
- * JSON protocol call needs: the path and query are taken as given (already canonical: `/` and
- * empty for DynamoDB), headers are single-valued.
+ * AWS Signature Version 4 for the SDK-free clients (DynamoDB's, ../dynamodb/lite/transport.ts;
+ * OpenSearch's, ../opensearch/client.ts): the request's method, path, query, signed headers and
+ * body hash are hashed into a canonical request, which is signed with a key derived from the
+ * secret for the day, region and service. Only what a JSON call needs: the path and query are
+ * taken as given (the caller makes them canonical: `/` and empty for DynamoDB), headers are
+ * single-valued.
  */
 
 export interface AwsCredentials {
@@ -25,6 +26,8 @@ export interface SignableRequest {
   /** Headers to sign besides host, x-amz-date and x-amz-security-token. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The body's SHA-256 in hex, when the caller has it already (it also sends it as a header). */
+  readonly bodyHash?: string;
 }
 
 export interface SigningScope {
@@ -37,7 +40,7 @@ export interface SigningScope {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+export const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, data: string) =>
   createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -50,14 +53,18 @@ export function amzDate(date: Date): string {
 }
 
 // The signing key depends only on the secret, the day, region and service: a warm function
-// signs every request of the day with one key instead of four HMACs a request.
-let cachedKey: { readonly id: string; readonly key: Buffer } | undefined;
+// signs every request of the day with one key instead of four HMACs a request. One key per
+// service (a function may call DynamoDB and OpenSearch in turn); a new day or rotated
+// credentials start the cache afresh.
+const cachedKeys = new Map<string, Buffer>();
 
 function signingKey(secret: string, day: string, region: string, service: string): Buffer {
   const id = `${secret}\n${day}\n${region}\n${service}`;
-  if (cachedKey?.id === id) return cachedKey.key;
+  const cached = cachedKeys.get(id);
+  if (cached !== undefined) return cached;
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
-  cachedKey = { id, key };
+  if (cachedKeys.size >= 4) cachedKeys.clear();
+  cachedKeys.set(id, key);
   return key;
 }
 
@@ -90,7 +97,7 @@ export function signRequest(request: SignableRequest, scope: SigningScope): Reco
     ...names.map((name) => `${name}:${headers[name]}`),
     '',
     signedHeaders,
-    sha256Hex(request.body),
+    request.bodyHash ?? sha256Hex(request.body),
   ].join('\n');
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = [ALGORITHM, stamp, credentialScope, sha256Hex(canonicalRequest)].join('\n');
