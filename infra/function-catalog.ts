@@ -197,8 +197,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 830,
-    startBudgetKb: 440,
+    budgetKb: 750,
+    startBudgetKb: 360,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -296,10 +296,10 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', search: 'write' },
     memoryMb: 1024,
     timeoutSeconds: 120,
-    budgetKb: 230,
-    startBudgetKb: 230,
+    budgetKb: 150,
+    startBudgetKb: 150,
     budgetReason:
-      'the OpenSearch client with its SigV4 signer and JSON parser (~75 KB), and the Powertools logger, metrics and batch processor (~45 KB)',
+      'the SDK-free DynamoDB client (~48 KB), the Powertools logger, metrics and batch processor (~40 KB), and the OpenSearch client with its SigV4 signer (~12 KB)',
   },
   'search-setup': {
     entry: 'functions/lambda/search-setup.ts',

@@ -1,10 +1,10 @@
 import { CredstackError, describeError } from '#shared/core/errors.ts';
 
 /**
- * Transport failures as the credential core reports them. The client rejects with its own
- * error classes (`ResponseError` with the cluster's status and body, `ConnectionError`,
- * `TimeoutError`, …); they are recognised by name, not by class, so a transport from another
- * copy of the package (or a test double) maps the same way.
+ * Transport failures as the credential core reports them. The client (./client.ts) rejects
+ * with errors named `ResponseError` (with the cluster's status and body), `ConnectionError`,
+ * `TimeoutError` or `DeserializationError`; they are recognised by name, not by class, so any
+ * transport that names its failures so (a test double among them) maps the same way.
  */
 
 interface ErrorBody {

@@ -1,5 +1,5 @@
-import { ResponseError } from '@opensearch-project/opensearch/lib/errors.js';
 import { describe, expect, it } from 'vitest';
+import { ResponseError } from '#shared/adapters/opensearch/client.ts';
 import { ensureCandidateIndex } from '#shared/adapters/opensearch/ensure-index.ts';
 import {
   CANDIDATE_INDEX_MAPPINGS,
@@ -68,14 +68,8 @@ describe('ensureCandidateIndex', () => {
         body: { error: { type: 'illegal_argument_exception', reason: 'unknown setting' } },
       },
     );
-    const conflict = new ResponseError({
-      statusCode: 400,
-      body: {
-        error: { type: 'illegal_argument_exception', reason: 'mapper [x] cannot be changed' },
-      },
-      headers: {},
-      warnings: null,
-      meta: {} as never,
+    const conflict = new ResponseError(400, {
+      error: { type: 'illegal_argument_exception', reason: 'mapper [x] cannot be changed' },
     });
     const badMapping = new ScriptedTransport({ statusCode: 200, body: true }, conflict);
 

@@ -1,9 +1,9 @@
+import { describe, expect, it } from 'vitest';
 import {
   ConnectionError,
   ResponseError,
   TimeoutError,
-} from '@opensearch-project/opensearch/lib/errors.js';
-import { describe, expect, it } from 'vitest';
+} from '#shared/adapters/opensearch/client.ts';
 import {
   candidateDocumentId,
   OpenSearchIndex,
@@ -51,7 +51,7 @@ const QUERY: SearchQuery = {
 
 /** A failure as the client's transport reports it. */
 function responseError(statusCode: number, body: unknown): ResponseError {
-  return new ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never });
+  return new ResponseError(statusCode, body);
 }
 
 const indexOn = (transport: ScriptedTransport, refresh?: 'wait_for') =>
@@ -265,10 +265,8 @@ describe('OpenSearchIndex transport failures', () => {
   });
 
   it('maps a timeout to FETCH_TIMEOUT and a refused connection to FETCH_FAILED', async () => {
-    const timeout = new ScriptedTransport(new TimeoutError('Request timed out', {} as never));
-    const refused = new ScriptedTransport(
-      new ConnectionError('connect ECONNREFUSED 10.0.0.1:443', {} as never),
-    );
+    const timeout = new ScriptedTransport(new TimeoutError('no answer within 10000 ms'));
+    const refused = new ScriptedTransport(new ConnectionError('connect ECONNREFUSED 10.0.0.1:443'));
 
     await expect(indexOn(timeout).upsert(DOCUMENT)).rejects.toMatchObject({
       code: 'FETCH_TIMEOUT',
