@@ -3,9 +3,9 @@ import type { MetricSink } from '#shared/core/metrics.ts';
 /**
  * Business metrics as CloudWatch's embedded metric format (EMF): a JSON line on stdout that the
  * Lambda log group turns into metrics, with no call to CloudWatch on the request's path. The
- * documents are those the AWS Lambda Powertools metrics utility wrote before (the dashboards and
- * alarms read the same namespace, dimension, names and units), from a few lines of our own
- * instead of ~13 KB of Powertools at every function's start:
+ * documents are those the AWS Lambda Powertools metrics utility wrote before (same namespace,
+ * dimension, names and units, so any dashboard, alarm or query on them keeps working), from a
+ * few lines of our own instead of ~13 KB of Powertools at every function's start:
  *
  * ```json
  * {"_aws":{"Timestamp":1765152000000,"CloudWatchMetrics":[{"Namespace":"credstack/prod",
@@ -69,12 +69,12 @@ export class EmfMetrics {
   /** A store for one invocation's metrics: each invocation publishes only its own. */
   open(): EmfInvocation {
     return new EmfInvocation((metrics) => {
-      if (!this.disabled) this.#write(JSON.stringify(this.document(metrics)));
+      if (!this.disabled) this.#write(JSON.stringify(this.#document(metrics)));
     });
   }
 
   /** The EMF document of `metrics`, in the order they were first noted. */
-  document(metrics: ReadonlyMap<string, Noted>): Record<string, unknown> {
+  #document(metrics: ReadonlyMap<string, Noted>): Record<string, unknown> {
     const doc: Record<string, unknown> = {
       _aws: {
         Timestamp: this.#now(),
@@ -117,11 +117,6 @@ export class EmfInvocation implements MetricSink {
     }
     noted.values.push(value);
     if (noted.values.length >= MAX_VALUES) this.publish();
-  }
-
-  /** Whether anything was noted since the last publication. */
-  get empty(): boolean {
-    return this.#metrics.size === 0;
   }
 
   /** Writes what was noted as one document and forgets it; nothing when nothing was noted. */

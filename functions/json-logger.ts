@@ -4,8 +4,8 @@ import type { Context as LambdaContext } from 'aws-lambda';
  * The structured logger of every function: one JSON object per line, with the keys and
  * environment variables of the AWS Lambda Powertools logger the service used before, so the log
  * queries, metric filters and habits built on those lines keep working. It writes only what the
- * service uses (no log buffering, no custom formatters, no child loggers); in exchange it is a
- * few kilobytes at start instead of ~34 with Powertools' commons.
+ * service uses (no log buffering, no custom formatters, no child loggers); in exchange it is
+ * ~3 KB at every function's start instead of Powertools' ~21 KB.
  *
  * A line: `level`, `message`, `timestamp` (ISO 8601, UTC), `service`, in Lambda the function's
  * context (`cold_start`, `function_arn`, `function_memory_size`, `function_name`,
