@@ -25,8 +25,8 @@ if (!clusterTier)
 // (`npx vitest --project unit`) and the slow ones never hide inside the fast ones.
 export default defineConfig({
   test: {
-    // Lambda roots under test publish their invocation's metrics; Powertools keeps them off
-    // stdout with this (the metrics tests turn it off to read the EMF lines they check).
+    // Lambda roots under test publish their invocation's metrics; functions/emf-metrics.ts keeps
+    // them off stdout with this (the metrics tests turn it off to read the EMF lines they check).
     env: { POWERTOOLS_METRICS_DISABLED: 'true' },
     // `npm run coverage` (unit and conformance tiers): v8 counts what the fast tiers execute in
     // product code. Floors guard the credential library and the pathway engine, set a few points

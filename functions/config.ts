@@ -338,8 +338,10 @@ export function loadReverifyConfig(env: ConfigEnv = process.env): ReverifyConfig
 }
 
 /**
- * The variables of logging and metrics. Powertools also reads POWERTOOLS_LOG_LEVEL and
- * POWERTOOLS_METRICS_DISABLED itself (tests set the latter); these two name what is emitted.
+ * The variables of logging and metrics (named as AWS Lambda Powertools named them, which the
+ * service used before). The logger and the metrics publisher also read POWERTOOLS_LOG_LEVEL,
+ * POWERTOOLS_METRICS_DISABLED (tests set it) and the others functions/json-logger.ts and
+ * functions/emf-metrics.ts list themselves; these two name what is emitted.
  */
 export const OBSERVABILITY_CONFIG_VARIABLES = [
   'POWERTOOLS_SERVICE_NAME',

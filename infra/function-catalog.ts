@@ -109,14 +109,14 @@ export const TARGET_BUDGET_KB = 300;
 // issuance and batch awards (functions/api/verify-routes.ts). Budgets leave about 5 % of
 // headroom over the measured sizes, at start and in all.
 const API_BASE =
-  "request validators generated at bundle time (the pathway rule validator ~80 KB where carried) and Ajv's compiler (~145 KB, loaded on first need); the Powertools logger and metrics (~35 KB)";
+  "request validators generated at bundle time (the pathway rule validator ~80 KB where carried) and Ajv's compiler (~145 KB, loaded on first need); the structured logger and EMF metrics (~5 KB)";
 // The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings:
 // about 275 KB, a chunk loaded on the first image upload or read.
 const S3_CLIENT =
   'the S3 client of the uploaded badge images with the SDK core (~275 KB, loaded on first need)';
 // What every function that issues credentials carries besides the table client.
 const ISSUING =
-  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the Powertools logger and metrics, with the batch processor in stream consumers (~35–45 KB)";
+  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the structured logger and EMF metrics (~5 KB), with Powertools' batch processor in stream consumers (~10 KB)";
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -189,7 +189,7 @@ export const FUNCTIONS = {
     budgetKb: 850,
     startBudgetKb: 120,
     budgetReason:
-      'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the Powertools logger and metrics (~35 KB)',
+      'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the structured logger and EMF metrics (~5 KB)',
   },
   'api-search': {
     entry: 'functions/lambda/api-search.ts',
@@ -299,7 +299,7 @@ export const FUNCTIONS = {
     budgetKb: 150,
     startBudgetKb: 150,
     budgetReason:
-      'the SDK-free DynamoDB client (~48 KB), the Powertools logger, metrics and batch processor (~40 KB), and the OpenSearch client with its SigV4 signer (~12 KB)',
+      'the SDK-free DynamoDB client (~48 KB), the OpenSearch client with its SigV4 signer (~12 KB), the structured logger and EMF metrics (~5 KB) and the Powertools batch processor (~10 KB)',
   },
   'search-setup': {
     entry: 'functions/lambda/search-setup.ts',

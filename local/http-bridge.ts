@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { powertoolsLogger } from '#functions/observability.ts';
+import { structuredLogger } from '#functions/observability.ts';
 import { type GatewayReply, problemReply, toEvent, toReply } from '#local/api-gateway-mapping.ts';
 
 /**
@@ -137,7 +137,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   const report =
     options.onError ??
     ((error: unknown, event: APIGatewayProxyEventV2 | undefined) => {
-      powertoolsLogger().log({
+      structuredLogger().log({
         level: 'error',
         message: 'http-bridge: the handler failed',
         ...(event ? { method: event.requestContext.http.method, path: event.rawPath } : {}),

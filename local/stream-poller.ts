@@ -12,7 +12,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { powertoolsLogger } from '#functions/observability.ts';
+import { structuredLogger } from '#functions/observability.ts';
 import { type CheckpointFile, openCheckpointFile } from '#local/stream-checkpoints.ts';
 import { lambdaStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
 
@@ -125,7 +125,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const log =
     options.log ??
     ((message, error) =>
-      powertoolsLogger().log({
+      structuredLogger().log({
         level: 'error',
         message: `stream-poller: ${message}`,
         ...(error === undefined ? {} : { error }),

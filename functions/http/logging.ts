@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type Logger, structuredLogger } from '../observability.ts';
 import { openRequestState, requestState } from './request-state.ts';
 
 /**
@@ -40,7 +40,7 @@ export type RequestLogLine = {
 };
 
 /**
- * The default logger of the HTTP layer: the process's Powertools logger, one line of JSON per
+ * The default logger of the HTTP layer: the process's structured logger, one line of JSON per
  * entry (CloudWatch parses it as is), with the service name and, in Lambda, the
  * function's context.
  *
@@ -48,7 +48,7 @@ export type RequestLogLine = {
  * const logger = createJsonLogger();
  */
 export function createJsonLogger(): Logger {
-  return powertoolsLogger();
+  return structuredLogger();
 }
 
 export const CORRELATION_HEADER = 'x-correlation-id';

@@ -13,7 +13,7 @@ import { ALL_STORES, type StoreBuilders } from '../dynamo-stores.ts';
 import type { RouteDefinition } from '../http/route.ts';
 import { createHttpHandler, type HttpLambdaHandler } from '../http/router.ts';
 import type { HealthReport } from '../http/system-routes.ts';
-import { measuredSearchIndex, observed, powertoolsLogger } from '../observability.ts';
+import { measuredSearchIndex, observed, structuredLogger } from '../observability.ts';
 import { dynamoContextWith } from '../service-context.ts';
 
 /**
@@ -184,7 +184,7 @@ export function apiFunction(config: ServiceConfig, options: ApiFunctionOptions):
     createHttpHandler(
       options.routes({ ctx, verifier, ...(options.network ? { network: options.network } : {}) }),
       // A cold start compiles only the schemas of the request that woke it.
-      { tokenVerifier, logger: powertoolsLogger(), schemaCompilation: 'first-use' },
+      { tokenVerifier, logger: structuredLogger(), schemaCompilation: 'first-use' },
     ),
   );
 }

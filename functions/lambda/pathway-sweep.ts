@@ -1,6 +1,6 @@
 import { sweepPathwayAwards } from '#shared/domain/pathway-jobs.ts';
 import { serviceConfig } from '../config.ts';
-import { observed, powertoolsLogger } from '../observability.ts';
+import { observed, structuredLogger } from '../observability.ts';
 import { awsServiceRuntime } from './aws-context.ts';
 
 /**
@@ -10,7 +10,7 @@ import { awsServiceRuntime } from './aws-context.ts';
  */
 
 const { ctx } = awsServiceRuntime(serviceConfig());
-const logger = powertoolsLogger();
+const logger = structuredLogger();
 
 /** Scheduled entry point: returns how many learners' awards changed, for the logs. */
 export const handler = observed(async (): Promise<{ readonly changed: number }> => {

@@ -3,7 +3,7 @@ import { HttpsFetcher } from '#shared/adapters/https/https-fetcher.ts';
 import { CachingFetcher } from '#shared/credentials/fetch/caching-fetcher.ts';
 import { type ReverifyRun, reverifyDueImports } from '#shared/domain/imports.ts';
 import { loadReverifyConfig, serviceConfig } from '../config.ts';
-import { observed, powertoolsLogger } from '../observability.ts';
+import { observed, structuredLogger } from '../observability.ts';
 import { serviceVerifier } from '../service-context.ts';
 import { lambdaContextWith } from './api-runtime.ts';
 import { REVERIFY_STORES } from './api-stores.ts';
@@ -20,7 +20,7 @@ const config = serviceConfig();
 const reverify = loadReverifyConfig();
 const ctx = lambdaContextWith(config, {}, REVERIFY_STORES);
 const verifier = serviceVerifier(ctx, new CachingFetcher(new HttpsFetcher()));
-const logger = powertoolsLogger();
+const logger = structuredLogger();
 
 /** EventBridge schedule entry point; the run's counts are the function's result (and log). */
 export const handler = observed(async (_event: ScheduledEvent): Promise<ReverifyRun> => {

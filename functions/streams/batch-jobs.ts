@@ -1,7 +1,7 @@
 import { decodeStreamRecord } from '#shared/adapters/dynamodb/stream-images.ts';
 import { processBatch } from '#shared/domain/batches.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
-import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type Logger, structuredLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 
 /**
@@ -17,7 +17,7 @@ export function batchJobsHandler(
   ctx: ServiceContext,
   options: { readonly concurrency?: number; readonly logger?: Logger } = {},
 ): StreamConsumer {
-  const { logger = powertoolsLogger(), ...run } = options;
+  const { logger = structuredLogger(), ...run } = options;
   return streamConsumer({
     name: 'batch-jobs',
     logger,

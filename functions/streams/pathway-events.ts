@@ -4,7 +4,7 @@ import { type PublishedPathway, publishedPathways } from '#shared/domain/pathway
 import { runPathwayJob } from '#shared/domain/pathway-jobs.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
 import type { CredentialRecord } from '#shared/domain/records/records.ts';
-import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type Logger, structuredLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 
 /** The learner a credential record concerns and the credential as it now counts, if it matters. */
@@ -39,7 +39,7 @@ export function pathwayEventsHandler(
 ): StreamConsumer {
   return streamConsumer({
     name: 'pathway-events',
-    logger: options.logger ?? powertoolsLogger(),
+    logger: options.logger ?? structuredLogger(),
     batch: (records) => {
       // learner → (credential id → newest image), planned from the whole batch first.
       const changes = new Map<string, Map<string, CredentialRecord>>();
@@ -94,7 +94,7 @@ export function pathwayJobsHandler(
 ): StreamConsumer {
   return streamConsumer({
     name: 'pathway-jobs',
-    logger: options.logger ?? powertoolsLogger(),
+    logger: options.logger ?? structuredLogger(),
     batch: () => async (record) => {
       const change = decodeStreamRecord(record);
       if (change.entity !== 'pathway-job' || !change.inserted) return;

@@ -9,7 +9,7 @@ import {
 import { ServiceError } from '#shared/domain/errors.ts';
 import { isId } from '#shared/domain/ids.ts';
 import type { ServiceContext } from '#shared/domain/ports/service-context.ts';
-import { type Logger, powertoolsLogger } from '../observability.ts';
+import { type Logger, structuredLogger } from '../observability.ts';
 import { type StreamConsumer, streamConsumer } from './stream-consumer.ts';
 
 /**
@@ -101,7 +101,7 @@ export function searchIndexerHandler(
 ): StreamConsumer {
   return streamConsumer({
     name: 'search-indexer',
-    logger: options.logger ?? powertoolsLogger(),
+    logger: options.logger ?? structuredLogger(),
     batch: (records, log) => {
       const changes = new Map<DynamoDBRecord, { change: StreamChange; work: Work }>();
       // Each learner or tenant to re-index, with the last record of the batch that names it.

@@ -84,7 +84,8 @@ export class ServiceFunction extends NodejsFunction {
       role,
       environment: {
         NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
-        // Powertools (functions/observability.ts): the `service` of every log entry and metric,
+        // Logging and metrics (functions/observability.ts, under the variable names AWS Lambda
+        // Powertools defined): the `service` of every log entry and metric,
         // and one metrics namespace per stage so dev traffic never blends into prod's figures.
         POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: `${DEFAULT_SERVICE_NAME}/${props.stage.name}`,

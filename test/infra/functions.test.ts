@@ -72,7 +72,7 @@ describe('every function', () => {
     }
   });
 
-  it('names its service, and its stage as the metrics namespace, for Powertools', () => {
+  it('names its service, and its stage as the metrics namespace, for logs and metrics', () => {
     for (const [synthesized, stage] of [
       [dev, 'dev'],
       [prod, 'prod'],

@@ -1,12 +1,12 @@
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EmfMetrics } from '#functions/emf-metrics.ts';
+import { JsonLogger } from '#functions/json-logger.ts';
 import {
   measuredSearchIndex,
   type Observability,
   observed,
-  powertoolsLogger,
+  structuredLogger,
 } from '#functions/observability.ts';
 import { serviceVerifier } from '#functions/service-context.ts';
 import { StaticFetcher } from '#shared/adapters/https/static-fetcher.ts';
@@ -19,8 +19,8 @@ import { EmbeddedSearchIndex } from '#shared/search/embedded/embedded-search-ind
 import { ADMIN, memoryService, seedIssuer, useVaultDir } from '#test/support/memory-service.ts';
 
 /**
- * What the functions write to stdout: log entries as Powertools writes them (one JSON line
- * each) and the invocation's metrics as one line of CloudWatch's embedded metric format.
+ * What the functions write to stdout: log entries (one JSON line each) and the invocation's
+ * metrics as one line of CloudWatch's embedded metric format.
  */
 
 const vaultDir = useVaultDir();
@@ -28,7 +28,7 @@ let issuers = 0;
 
 /**
  * Every line written to stdout or stderr while `work` runs, parsed, in order, with its stream
- * (Powertools writes debug and info through console.log, warnings and errors through stderr).
+ * (debug and info go to stdout, warnings and errors to stderr).
  */
 async function outputLines(
   work: () => Promise<unknown>,
@@ -71,12 +71,12 @@ const LAMBDA_CONTEXT = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-/** Powertools with metrics on (the tests' environment turns them off) and a fresh store. */
+/** A logger and metrics with metrics on (the tests' environment turns them off). */
 function enabledObservability(): Observability {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   return {
-    logger: new PowertoolsLogger({ serviceName: 'credstack' }),
-    metrics: new Metrics({ namespace: 'credstack/test', serviceName: 'credstack' }),
+    logger: new JsonLogger({ serviceName: 'credstack' }),
+    metrics: new EmfMetrics({ namespace: 'credstack/test', serviceName: 'credstack' }),
   };
 }
 
@@ -108,7 +108,7 @@ afterEach(() => {
 
 describe('log entries', () => {
   it('are one JSON line each, with level, message, service, correlation id and the error with its cause', async () => {
-    const logger = powertoolsLogger(new PowertoolsLogger({ serviceName: 'credstack' }));
+    const logger = structuredLogger(new JsonLogger({ serviceName: 'credstack' }));
 
     const lines = await outputLines(async () => {
       logger.log({ level: 'info', message: 'request', status: 200, correlationId: 'c-1' });
@@ -141,7 +141,7 @@ describe('log entries', () => {
 
   it("carry the Lambda function's context inside an observed invocation", async () => {
     const observability = enabledObservability();
-    const logger = powertoolsLogger(observability.logger);
+    const logger = structuredLogger(observability.logger);
     const handler = observed(async (_event: unknown) => {
       logger.log({ level: 'info', message: 'inside' });
       return 'done';
