@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { compactStandaloneCode } from '../../infra/bundling/standalone-compact.ts';
+
+/**
+ * The compaction of Ajv standalone code (infra/bundling/standalone-compact.ts) rewrites only
+ * what it recognises: error literals of Ajv's four properties and the schema paths in their
+ * parameters. test/conformance/ob3-standalone.test.ts checks the bundled OB 3.0 validator
+ * still answers, errors included, as Ajv's compiled one.
+ */
+
+const SCHEMAS =
+  'const schema1 = {"properties":{"a":{"enum":["x","y"],"description":"a {brace}"}}};' +
+  'const schema2 = {"type":["string","object"]};';
+
+describe('compactStandaloneCode', () => {
+  it('turns error literals into calls building the same object and drops unread schemas', () => {
+    const code = `${SCHEMAS}function validate0(data, {instancePath=""}={}){if(data !== 1){validate0.errors = [{instancePath:instancePath+"/a",schemaPath:"#/properties/a/enum",keyword:"enum",params:{allowedValues: schema1.properties["a"].enum}}];return false;}validate0.errors = null;return true;}`;
+    const compact = compactStandaloneCode(code);
+
+    expect(compact).not.toContain('schema1');
+    expect(compact).not.toContain('schema2');
+    expect(compact).toContain(
+      'leanErrorObject(instancePath+"/a","#/properties/a/enum","enum",{allowedValues: ["x","y"]})',
+    );
+    const validate = new Function(`${compact}; return validate0;`)() as ((
+      data: unknown,
+    ) => boolean) & {
+      errors: unknown;
+    };
+    expect(validate(2)).toBe(false);
+    expect(validate.errors).toEqual([
+      {
+        instancePath: '/a',
+        schemaPath: '#/properties/a/enum',
+        keyword: 'enum',
+        params: { allowedValues: ['x', 'y'] },
+      },
+    ]);
+  });
+
+  it('leaves other object literals and schemas still read as they are', () => {
+    const code = `${SCHEMAS}function validate0(data, {instancePath=""}={}){validate1(data, {instancePath:instancePath+"/b",parentData:data});const t = schema2.type;return [{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m"}];}`;
+    const compact = compactStandaloneCode(code);
+
+    expect(compact).toContain('{instancePath:instancePath+"/b",parentData:data}');
+    expect(compact).toContain('{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m"}');
+    expect(compact).toContain('const schema2 = ');
+  });
+
+  it('refuses code that already defines its error function', () => {
+    expect(() => compactStandaloneCode('function leanErrorObject(){}')).toThrow(/already defined/);
+  });
+});
