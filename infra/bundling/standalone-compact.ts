@@ -1,7 +1,7 @@
 /**
  * Makes Ajv standalone code smaller without changing what it does. Ajv writes every error as
- * an object literal with its four property names spelled out (262 of them in the lean OB 3.0
- * validator, a third of its minified size), and the parameters of some errors as paths into
+ * an object literal with its property names spelled out (262 of them in the lean OB 3.0
+ * validator), and the parameters of some errors as paths into
  * copies of the whole schema, which keeps those copies — descriptions included — in the
  * bundle. Here each error literal becomes a call of one function building the same object,
  * and each schema path its value, so the schema copies no longer referenced are dropped.
@@ -101,9 +101,10 @@ function schemaDeclarations(code: string): [string, [number, number], string][] 
 function errorCall(literal: string, schemas: ReadonlyMap<string, unknown>): string | undefined {
   const values: string[] = [];
   const parts = splitTopLevel(literal.slice(1, -1));
-  if (parts.length !== ERROR_KEYS.length) return undefined;
+  if (parts.length !== ERROR_KEYS.length && parts.length !== ERROR_KEYS.length + 1)
+    return undefined;
   for (const [i, part] of parts.entries()) {
-    const key = ERROR_KEYS[i]!;
+    const key = ERROR_KEYS[i] ?? 'message';
     if (part === key) values.push(key);
     else if (part.startsWith(`${key}:`)) values.push(part.slice(key.length + 1));
     else return undefined;
@@ -142,6 +143,8 @@ export function compactStandaloneCode(code: string): string {
     const uses = out.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
     if (uses === 1) out = out.slice(0, start) + out.slice(end);
   }
-  const helper = `function ${ERROR_FUNCTION}(instancePath, schemaPath, keyword, params) {return {instancePath, schemaPath, keyword, params};}`;
+  // Ajv adds a message to every error or to none (its `messages` option); a message is a
+  // string, never undefined.
+  const helper = `function ${ERROR_FUNCTION}(instancePath, schemaPath, keyword, params, message) {return message === undefined ? {instancePath, schemaPath, keyword, params} : {instancePath, schemaPath, keyword, params, message};}`;
   return `${out}\n${helper}\n`;
 }

@@ -3,9 +3,10 @@ import { compactStandaloneCode } from '../../infra/bundling/standalone-compact.t
 
 /**
  * The compaction of Ajv standalone code (infra/bundling/standalone-compact.ts) rewrites only
- * what it recognises: error literals of Ajv's four properties and the schema paths in their
- * parameters. test/conformance/ob3-standalone.test.ts checks the bundled OB 3.0 validator
- * still answers, errors included, as Ajv's compiled one.
+ * what it recognises: error literals of Ajv's four properties (and a message) and the schema
+ * paths in their parameters. test/conformance/ob3-standalone.test.ts and
+ * standalone-validators.test.ts check the bundled validators still answer, errors included,
+ * as Ajv's compiled ones.
  */
 
 const SCHEMAS =
@@ -39,12 +40,35 @@ describe('compactStandaloneCode', () => {
   });
 
   it('leaves other object literals and schemas still read as they are', () => {
-    const code = `${SCHEMAS}function validate0(data, {instancePath=""}={}){validate1(data, {instancePath:instancePath+"/b",parentData:data});const t = schema2.type;return [{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m"}];}`;
+    const code = `${SCHEMAS}function validate0(data, {instancePath=""}={}){validate1(data, {instancePath:instancePath+"/b",parentData:data});const t = schema2.type;return [{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m",schema:schema2.type}];}`;
     const compact = compactStandaloneCode(code);
 
     expect(compact).toContain('{instancePath:instancePath+"/b",parentData:data}');
-    expect(compact).toContain('{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m"}');
+    expect(compact).toContain(
+      '{instancePath,schemaPath:"#/x",keyword:"k",params:{},message:"m",schema:schema2.type}',
+    );
     expect(compact).toContain('const schema2 = ');
+  });
+
+  it('keeps the message of errors that carry one', () => {
+    const code =
+      'function validate0(data, {instancePath=""}={}){validate0.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be " + "string"}];return false;}';
+    const compact = compactStandaloneCode(code);
+    const validate = new Function(`${compact}; return validate0;`)() as ((
+      data: unknown,
+    ) => boolean) & { errors: unknown };
+
+    expect(compact).not.toContain('[{instancePath');
+    expect(validate(1)).toBe(false);
+    expect(validate.errors).toStrictEqual([
+      {
+        instancePath: '',
+        schemaPath: '#/type',
+        keyword: 'type',
+        params: { type: 'string' },
+        message: 'must be string',
+      },
+    ]);
   });
 
   it('refuses code that already defines its error function', () => {
