@@ -5,6 +5,7 @@ import type { Plugin } from 'esbuild';
 import { achievementCredentialSchema } from '#shared/credentials/model/ob3-schema.ts';
 import { createAjv } from '#shared/credentials/model/schema-compiler.ts';
 import { compactStandaloneCode } from './standalone-compact.ts';
+import { ownDateFormats } from './standalone-formats.ts';
 
 /**
  * Ajv standalone code of the lean plain OB 3.0 achievement validator, emitted at bundle time.
@@ -33,7 +34,8 @@ const standaloneCode = (
 export function ob3PlainCheckSource(): string {
   const ajv = createAjv(false, { source: true, esm: true });
   const validate = ajv.compile(achievementCredentialSchema('plain'));
-  return `${compactStandaloneCode(standaloneCode(ajv, validate))}\nexport const precompiledPlainAchievementCheck = validate;\n`;
+  const code = ownDateFormats(compactStandaloneCode(standaloneCode(ajv, validate)));
+  return `${code}\nexport const precompiledPlainAchievementCheck = validate;\n`;
 }
 
 const PRECOMPILED = /[\\/]shared[\\/]credentials[\\/]model[\\/]ob3-precompiled\.ts$/;

@@ -8,6 +8,7 @@ import { PATHWAY_SCHEMA } from '#pathways/rule-schema.ts';
 import { createPathwayAjv } from '#pathways/rule-validator.ts';
 import { routeTableOfGroup } from '../api-routes.ts';
 import { compactStandaloneCode } from './standalone-compact.ts';
+import { ownDateFormats } from './standalone-formats.ts';
 
 /**
  * The request validators of a function's route group and the pathway rule validator as Ajv
@@ -67,7 +68,9 @@ function partValidators(group: RouteGroup, part: RoutePart): PartValidators {
     exports[route.operationId] = name;
   }
   const source =
-    Object.keys(refs).length === 0 ? '' : compactStandaloneCode(standaloneCode(ajv, refs));
+    Object.keys(refs).length === 0
+      ? ''
+      : ownDateFormats(compactStandaloneCode(standaloneCode(ajv, refs)));
   return { source, exports };
 }
 
@@ -118,7 +121,8 @@ export function routeValidatorsSource(group: RouteGroup): {
 export function pathwayRuleValidatorSource(): string {
   const ajv = createPathwayAjv({ source: true, esm: true });
   const validate = ajv.compile(PATHWAY_SCHEMA);
-  return `${compactStandaloneCode(standaloneCode(ajv, validate))}\nexport function pathwayRuleValidator() { return validate; }\n`;
+  const code = ownDateFormats(compactStandaloneCode(standaloneCode(ajv, validate)));
+  return `${code}\nexport function pathwayRuleValidator() { return validate; }\n`;
 }
 
 const ROUTE_VALIDATORS = /[\\/]functions[\\/]http[\\/]route-validators\.ts$/;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactStandaloneCode } from '../../infra/bundling/standalone-compact.ts';
+import { ownDateFormats } from '../../infra/bundling/standalone-formats.ts';
 
 /**
  * The compaction of Ajv standalone code (infra/bundling/standalone-compact.ts) rewrites only
@@ -73,5 +74,30 @@ describe('compactStandaloneCode', () => {
 
   it('refuses code that already defines its error function', () => {
     expect(() => compactStandaloneCode('function leanErrorObject(){}')).toThrow(/already defined/);
+  });
+});
+
+describe('ownDateFormats', () => {
+  it("takes date and date-time from credstack's module and every other format from ajv-formats", () => {
+    const code =
+      'const formats0 = require("ajv-formats/dist/formats").fullFormats.date;' +
+      'const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];' +
+      'const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;' +
+      'const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time-x"];';
+    const own = ownDateFormats(code);
+
+    expect(own).toContain('const formats0 = credstackDateFormats.date;');
+    expect(own).toContain('const formats2 = credstackDateFormats.dateTime;');
+    expect(own).toContain('const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;');
+    expect(own).toContain('fullFormats["date-time-x"]');
+    expect(own).toContain(
+      'import * as credstackDateFormats from "#shared/credentials/model/date-formats.ts";',
+    );
+  });
+
+  it('leaves code without those formats as it is', () => {
+    const code = 'const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;';
+
+    expect(ownDateFormats(code)).toBe(code);
   });
 });
