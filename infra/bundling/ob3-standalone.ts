@@ -11,7 +11,7 @@ import { ownDateFormats } from './standalone-formats.ts';
  * Ajv standalone code of the lean plain OB 3.0 achievement validator, emitted at bundle time.
  * A cold start's first verification spent most of its time compiling that schema (measured on
  * the shared 2-core machine: 108–270 ms compiling, 4–15 ms loading the generated code, 97 KB
- * minified with the lean options of schema-validator.ts, 78 KB compacted by
+ * minified with the lean options of schema-validator.ts, 72 KB compacted by
  * standalone-compact.ts); the verbose validator, the linked-data variant and the endorsement
  * schema stay compiled on first need, as they serve only failing or rarer credentials.
  */

@@ -1,12 +1,14 @@
 /**
  * Makes Ajv standalone code smaller without changing what it does. Ajv writes every error as
  * an object literal with its property names spelled out (262 of them in the lean OB 3.0
- * validator), and the parameters of some errors as paths into
- * copies of the whole schema, which keeps those copies — descriptions included — in the
- * bundle. Here each error literal becomes a call of one function building the same object,
- * and each schema path its value, so the schema copies no longer referenced are dropped.
- * Verdicts and errors stay equal (test/conformance/ob3-standalone.test.ts compares both with
- * Ajv's compiled validator); a literal or path this does not recognise is left as Ajv wrote it.
+ * validator) and reads the parameters of some errors from copies of the whole schema, which
+ * keeps those copies (descriptions included) in the bundle; its 2019-09 and 2020-12 classes
+ * also make every function record the properties it evaluated, for keywords the schemas do
+ * not use. Here each error literal becomes a call of one function building the same object,
+ * each schema path its value (the copies no longer read are dropped), and the records go.
+ * Verdicts and errors stay equal (test/conformance/ob3-standalone.test.ts and
+ * standalone-validators.test.ts compare both with Ajv's compiled validators); what this does
+ * not recognise is left as Ajv wrote it.
  */
 
 const ERROR_FUNCTION = 'leanErrorObject';
@@ -113,9 +115,34 @@ function errorCall(literal: string, schemas: ReadonlyMap<string, unknown>): stri
   return `${ERROR_FUNCTION}(${values.join(',')})`;
 }
 
+const EVALUATED_RESET =
+  /const (evaluated\d+) = validate\d+\.evaluated;if\(\1\.dynamicProps\)\{\1\.props = undefined;\}if\(\1\.dynamicItems\)\{\1\.items = undefined;\}/g;
+const EVALUATED_RESULT = /evaluated\d+\.(?:props|items) = (?:props|items)\d+;/g;
+const EVALUATED_DECLARATION = /validate\d+\.evaluated = /g;
+
 /**
- * `code` (Ajv standalone code, ESM) with its error literals as calls of one function and the
- * schema copies nothing reads any longer removed.
+ * `code` without the record each function keeps of the properties and items it evaluated:
+ * Ajv's 2019-09 and 2020-12 classes always write it, and only the `unevaluatedProperties` and
+ * `unevaluatedItems` keywords read it. When the code reads it anywhere else (or may: any
+ * other mention of `evaluated` is left), the code is returned as it is.
+ */
+function withoutEvaluatedRecords(code: string): string {
+  let out = code.replace(EVALUATED_RESET, '').replace(EVALUATED_RESULT, '');
+  let stripped = '';
+  let from = 0;
+  for (const match of out.matchAll(EVALUATED_DECLARATION)) {
+    if (match.index < from) continue;
+    const end = skipBalanced(out, match.index + match[0].length);
+    stripped += out.slice(from, match.index);
+    from = out[end] === ';' ? end + 1 : end;
+  }
+  out = stripped + out.slice(from);
+  return out.includes('evaluated') ? code : out;
+}
+
+/**
+ * `code` (Ajv standalone code, ESM) with its error literals as calls of one function, the
+ * schema copies nothing reads any longer removed and no record of evaluated properties.
  *
  * @example
  * const compact = compactStandaloneCode(standaloneCode(ajv, validate));
@@ -125,6 +152,7 @@ export function compactStandaloneCode(code: string): string {
   const schemas = new Map<string, unknown>();
   for (const [name, , value] of schemaDeclarations(code)) schemas.set(name, JSON.parse(value));
 
+  code = withoutEvaluatedRecords(code);
   let out = '';
   let from = 0;
   for (let at = code.indexOf('{instancePath', from); at !== -1; ) {

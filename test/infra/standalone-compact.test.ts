@@ -72,6 +72,22 @@ describe('compactStandaloneCode', () => {
     ]);
   });
 
+  it('drops the records of evaluated properties that nothing reads', () => {
+    const code =
+      'function validate3(data){let errors = 0;const evaluated0 = validate3.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const props0 = {};evaluated0.props = props0;return errors === 0;}validate3.evaluated = {"props":{"id":true},"dynamicProps":true,"dynamicItems":false};';
+    const compact = compactStandaloneCode(code);
+
+    expect(compact).not.toContain('evaluated');
+    expect(new Function(`${compact}; return validate3;`)()({})).toBe(true);
+  });
+
+  it('keeps every record of evaluated properties when the code reads one', () => {
+    const code =
+      'function validate3(data){const evaluated0 = validate3.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}return validate5.evaluated.props === true;}validate3.evaluated = {"dynamicProps":false,"dynamicItems":false};';
+
+    expect(compactStandaloneCode(code)).toContain(code);
+  });
+
   it('refuses code that already defines its error function', () => {
     expect(() => compactStandaloneCode('function leanErrorObject(){}')).toThrow(/already defined/);
   });
