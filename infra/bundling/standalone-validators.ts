@@ -7,6 +7,8 @@ import { createRouteAjv, type RoutePart } from '#functions/http/route-validators
 import { PATHWAY_SCHEMA } from '#pathways/rule-schema.ts';
 import { createPathwayAjv } from '#pathways/rule-validator.ts';
 import { routeTableOfGroup } from '../api-routes.ts';
+import { compactStandaloneCode } from './standalone-compact.ts';
+import { ownDateFormats } from './standalone-formats.ts';
 
 /**
  * The request validators of a function's route group and the pathway rule validator as Ajv
@@ -14,7 +16,8 @@ import { routeTableOfGroup } from '../api-routes.ts';
  * (about 150 KB with its formats and URI parser) into what every API function loads at start;
  * the generated code needs only Ajv's small run-time helpers (ajv/dist/runtime/*) and the
  * format checks it uses. Each plugin replaces one source module, which keeps compiling with
- * Ajv outside bundles, by a module with the same exports.
+ * Ajv outside bundles, by a module with the same exports. The code is compacted
+ * (standalone-compact.ts): the same verdicts and errors in less code.
  */
 
 // ajv's standalone module is CommonJS: its exports are the function, which also carries itself
@@ -64,7 +67,10 @@ function partValidators(group: RouteGroup, part: RoutePart): PartValidators {
     }
     exports[route.operationId] = name;
   }
-  const source = Object.keys(refs).length === 0 ? '' : standaloneCode(ajv, refs);
+  const source =
+    Object.keys(refs).length === 0
+      ? ''
+      : ownDateFormats(compactStandaloneCode(standaloneCode(ajv, refs)));
   return { source, exports };
 }
 
@@ -115,7 +121,8 @@ export function routeValidatorsSource(group: RouteGroup): {
 export function pathwayRuleValidatorSource(): string {
   const ajv = createPathwayAjv({ source: true, esm: true });
   const validate = ajv.compile(PATHWAY_SCHEMA);
-  return `${standaloneCode(ajv, validate)}\nexport function pathwayRuleValidator() { return validate; }\n`;
+  const code = ownDateFormats(compactStandaloneCode(standaloneCode(ajv, validate)));
+  return `${code}\nexport function pathwayRuleValidator() { return validate; }\n`;
 }
 
 const ROUTE_VALIDATORS = /[\\/]functions[\\/]http[\\/]route-validators\.ts$/;

@@ -4,6 +4,7 @@ import {
   isCredstackError,
   reportReason,
 } from '#shared/core/errors.ts';
+import { isPartUnavailable } from '#shared/core/first-need.ts';
 import { noteMetric } from '#shared/core/metrics.ts';
 import type { Fetcher } from '#shared/credentials/fetch/fetcher.ts';
 import { hashIdentity, matchesIdentity } from '#shared/credentials/model/identity.ts';
@@ -191,11 +192,12 @@ async function inputBytes(
   }
 }
 
-function readInput(bytes: Uint8Array, pointer: string): CredentialInput {
+async function readInput(bytes: Uint8Array, pointer: string): Promise<CredentialInput> {
   try {
-    return readCredentialInput(bytes, { maxBytes: MAX_IMPORT_BYTES });
+    return await readCredentialInput(bytes, { maxBytes: MAX_IMPORT_BYTES });
   } catch (error) {
-    if (error instanceof CredstackError)
+    // An image reader that did not load is the service's fault (503), not the input's.
+    if (error instanceof CredstackError && !isPartUnavailable(error))
       refuse(pointer, `the "input" check failed: ${error.message}`, [
         { pointer, detail: `input: ${error.message}` },
       ]);
@@ -312,7 +314,7 @@ export async function importCredential(
 ): Promise<ImportView> {
   requireLearnerScope(principal, learnerId);
   const { bytes, pointer, url } = await inputBytes(input, deps);
-  const read = readInput(bytes, pointer);
+  const read = await readInput(bytes, pointer);
   if (read.text.length > MAX_SIGNED_CHARS) {
     const detail = `the credential is ${read.text.length} characters, more than the ${MAX_SIGNED_CHARS} kept`;
     throw new ServiceError('PAYLOAD_TOO_LARGE', detail, { fields: [{ pointer, detail }] });
@@ -375,7 +377,7 @@ export async function previewImport(
 ): Promise<ImportPreview> {
   requireLearnerScope(principal, learnerId);
   const { bytes, pointer } = await inputBytes(input, deps);
-  const read = readInput(bytes, pointer);
+  const read = await readInput(bytes, pointer);
   if (read.text.length > MAX_SIGNED_CHARS) {
     const detail = `the credential is ${read.text.length} characters, more than the ${MAX_SIGNED_CHARS} kept`;
     throw new ServiceError('PAYLOAD_TOO_LARGE', detail, { fields: [{ pointer, detail }] });

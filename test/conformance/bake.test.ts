@@ -40,7 +40,7 @@ if (requireOb3Data()) {
     it.each(CASES)('$file carries a $kind credential with id $id', async ({ file, kind, id }) => {
       const bytes = new Uint8Array(await readFile(ob3Path(...FIXTURES, file)));
 
-      const input = readCredentialInput(bytes, { filename: file });
+      const input = await readCredentialInput(bytes, { filename: file });
 
       expect(input.format).toBe(file.slice(-3));
       expect(input.embedded).toBe(kind);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bakeSvg } from '#shared/credentials/bake/svg.ts';
 import { routeTableOfGroup } from '../../infra/api-routes.ts';
 import {
   type BundleResult,
@@ -267,17 +268,31 @@ describe('function bundles', () => {
     }),
   };
 
-  /** The verification bundle's answers to that credential, intact and without one chunk. */
-  async function withoutChunk(chunk: RegExp): Promise<{ intact: string; missing: string }> {
+  // The same credential baked into an SVG: reading it needs the SVG reader, a chunk of its own.
+  const bakedCredential = {
+    ...jsonCredential,
+    body: JSON.stringify({
+      verifiableCredential: bakeSvg(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>',
+        JSON.stringify(JSON.parse(jsonCredential.body).verifiableCredential),
+      ),
+    }),
+  };
+
+  /** The verification bundle's answers to `event`, intact and without one chunk. */
+  async function withoutChunk(
+    chunk: RegExp,
+    event: typeof jsonCredential = jsonCredential,
+  ): Promise<{ intact: string; missing: string }> {
     const bundle = result.bundles['api-verification']!;
     const copy = join(outdir, `api-verification-without-${chunk.source.replace(/\W+/g, '-')}`);
     await cp(bundle.dir, copy, { recursive: true });
     const found = bundle.modules.filter((module) => chunk.test(module));
     expect(found).toHaveLength(1);
     await rm(join(copy, found[0]!));
-    const intact = await runProbe(bundle.file, { event: jsonCredential, expect: 'status 200' });
+    const intact = await runProbe(bundle.file, { event, expect: 'status 200' });
     const missing = await runProbe(join(copy, 'index.mjs'), {
-      event: jsonCredential,
+      event,
       expect: 'status 503',
     });
     return { intact: intact.outcome, missing: missing.outcome };
@@ -285,6 +300,13 @@ describe('function bundles', () => {
 
   it('answer 503, not a verdict, when a chunk loaded on first need is missing', async () => {
     expect(await withoutChunk(/\/term-check-[^/]*\.mjs$/)).toEqual({
+      intact: 'status 200',
+      missing: 'status 503',
+    });
+  });
+
+  it('answer 503, not a verdict, when the reader of a baked image cannot be loaded', async () => {
+    expect(await withoutChunk(/\/svg-[^/]*\.mjs$/, bakedCredential)).toEqual({
       intact: 'status 200',
       missing: 'status 503',
     });

@@ -116,3 +116,18 @@ export function thrownBy(action: () => unknown): unknown {
   }
   return undefined;
 }
+
+/**
+ * The reason `promise` rejects with, or `undefined` when it fulfils.
+ *
+ * @example
+ * expect(await rejectionOf(readCredentialInput(bytes))).toEqual(expect.objectContaining({ code: 'INPUT_TOO_LARGE' }));
+ */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

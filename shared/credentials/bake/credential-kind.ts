@@ -1,3 +1,15 @@
+/** The 8-byte signature every PNG starts with. */
+export const PNG_SIGNATURE: Readonly<Uint8Array> = Uint8Array.of(
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+);
+
 /** Largest credential text a baked image may carry by default: 1 MiB of UTF-8. */
 export const DEFAULT_BAKED_TEXT_MAX_BYTES = 1024 * 1024;
 

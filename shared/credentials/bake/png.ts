@@ -4,25 +4,21 @@
  */
 import { crc32, inflateSync } from 'node:zlib';
 import { CredstackError } from '#shared/core/errors.ts';
-import { credentialTextKind, DEFAULT_BAKED_TEXT_MAX_BYTES } from './credential-kind.ts';
+import {
+  credentialTextKind,
+  DEFAULT_BAKED_TEXT_MAX_BYTES,
+  PNG_SIGNATURE,
+} from './credential-kind.ts';
+
+// Defined with the credential kinds, which a reader of input sniffing formats loads without
+// this module (shared/credentials/verify/input.ts).
+export { PNG_SIGNATURE };
 
 /** Largest PNG accepted by default: 10 MiB. */
 export const DEFAULT_PNG_MAX_BYTES = 10 * 1024 * 1024;
 
 /** The iTXt keyword that names the baked credential. */
 export const PNG_CREDENTIAL_KEYWORD = 'openbadgecredential';
-
-/** The 8-byte signature every PNG starts with. */
-export const PNG_SIGNATURE: Readonly<Uint8Array> = Uint8Array.of(
-  0x89,
-  0x50,
-  0x4e,
-  0x47,
-  0x0d,
-  0x0a,
-  0x1a,
-  0x0a,
-);
 
 /** Caps for reading a PNG. */
 export interface PngLimits {

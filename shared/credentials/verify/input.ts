@@ -4,11 +4,26 @@
  */
 
 import { CredstackError } from '#shared/core/errors.ts';
-import { credentialTextKind, isCompactJws } from '#shared/credentials/bake/credential-kind.ts';
-import { extractFromPng, PNG_SIGNATURE } from '#shared/credentials/bake/png.ts';
-import { extractFromSvg } from '#shared/credentials/bake/svg.ts';
+import { onFirstNeed } from '#shared/core/first-need.ts';
+import {
+  credentialTextKind,
+  isCompactJws,
+  PNG_SIGNATURE,
+} from '#shared/credentials/bake/credential-kind.ts';
 
 export { isCompactJws };
+
+// The readers of baked images load on the first image: most inputs are JSON or a VC-JWT, and
+// in a Lambda bundle the readers (the SVG scanner above all) are then chunks that a cold
+// start does not parse. One that cannot load is a `PART_UNAVAILABLE` error, never a verdict.
+const pngReader = onFirstNeed(
+  'the PNG credential reader',
+  () => import('#shared/credentials/bake/png.ts'),
+);
+const svgReader = onFirstNeed(
+  'the SVG credential reader',
+  () => import('#shared/credentials/bake/svg.ts'),
+);
 
 /** The input as read: its format and the credential text (extracted, for images). */
 export type CredentialInput = {
@@ -33,15 +48,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Detects the format of a credential input by its content and returns the credential text:
  * a PNG or SVG is unbaked, JSON and JWT text are returned trimmed of a BOM and whitespace.
+ * Rejects with `PART_UNAVAILABLE` when the reader of an image could not be loaded.
  *
  * @example
- * const input = readCredentialInput(new Uint8Array(await readFile('badge.png')));
+ * const input = await readCredentialInput(new Uint8Array(await readFile('badge.png')));
  * // { format: 'png', embedded: 'jwt', text: 'eyJhbGciOi…' }
  */
-export function readCredentialInput(
+export async function readCredentialInput(
   bytes: Uint8Array,
   options?: ReadInputOptions,
-): CredentialInput {
+): Promise<CredentialInput> {
   const maxBytes = options?.maxBytes ?? DEFAULT_INPUT_MAX_BYTES;
   const where = options?.filename === undefined ? 'the input' : options.filename;
   if (bytes.length > maxBytes) {
@@ -51,6 +67,7 @@ export function readCredentialInput(
     );
   }
   if (startsWith(bytes, PNG_SIGNATURE)) {
+    const { extractFromPng } = await pngReader();
     const text = extractFromPng(bytes, { maxBytes });
     return { format: 'png', text, embedded: embeddedKind(text, `${where} (PNG)`) };
   }
@@ -62,6 +79,7 @@ export function readCredentialInput(
   const decoded = decodeUtf8(bytes, where, first === LT || first === OPEN_BRACE);
   const text = decoded.trim();
   if (text.startsWith('<')) {
+    const { extractFromSvg } = await svgReader();
     const baked = extractFromSvg(text, { maxBytes });
     return { format: 'svg', text: baked, embedded: embeddedKind(baked, `${where} (SVG)`) };
   }

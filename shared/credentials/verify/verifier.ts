@@ -765,8 +765,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     let read: CredentialInput;
     try {
       const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-      read = readCredentialInput(bytes, { maxBytes: maxInputBytes });
+      read = await readCredentialInput(bytes, { maxBytes: maxInputBytes });
     } catch (error) {
+      // The image reader's code did not load: the service is at fault, not the input.
+      if (isPartUnavailable(error)) throw error;
       report.fail('input', `the input cannot be read as a credential: ${describeError(error)}`);
       return report.build();
     }

@@ -5,9 +5,9 @@ import { isCompactJws, readCredentialInput } from '#shared/credentials/verify/in
 import {
   concatBytes,
   itxtChunk,
+  rejectionOf,
   SAMPLE_JSON,
   SAMPLE_JWS,
-  thrownBy,
   tinyPng,
 } from '#test/support/bake-fixtures.ts';
 
@@ -19,60 +19,64 @@ function bytesOf(text: string): Uint8Array {
 }
 
 describe('readCredentialInput', () => {
-  it('reads a PNG baked with a JWS', () => {
-    const input = readCredentialInput(bakePng(tinyPng(), SAMPLE_JWS));
+  it('reads a PNG baked with a JWS', async () => {
+    const input = await readCredentialInput(bakePng(tinyPng(), SAMPLE_JWS));
 
     expect(input).toEqual({ format: 'png', text: SAMPLE_JWS, embedded: 'jwt' });
   });
 
-  it('reads a PNG baked with JSON', () => {
-    const input = readCredentialInput(bakePng(tinyPng(), SAMPLE_JSON));
+  it('reads a PNG baked with JSON', async () => {
+    const input = await readCredentialInput(bakePng(tinyPng(), SAMPLE_JSON));
 
     expect(input).toEqual({ format: 'png', text: SAMPLE_JSON, embedded: 'json' });
   });
 
-  it('reads an SVG after a BOM and whitespace, whatever the credential form', () => {
+  it('reads an SVG after a BOM and whitespace, whatever the credential form', async () => {
     const withJws = bytesOf(`\ufeff \n${bakeSvg(SVG, SAMPLE_JWS)}`);
     const withJson = bytesOf(bakeSvg(SVG, SAMPLE_JSON));
 
-    expect(readCredentialInput(withJws)).toEqual({
+    expect(await readCredentialInput(withJws)).toEqual({
       format: 'svg',
       text: SAMPLE_JWS,
       embedded: 'jwt',
     });
-    expect(readCredentialInput(withJson)).toEqual({
+    expect(await readCredentialInput(withJson)).toEqual({
       format: 'svg',
       text: SAMPLE_JSON,
       embedded: 'json',
     });
   });
 
-  it('reads JSON text without its BOM and surrounding whitespace', () => {
-    const input = readCredentialInput(bytesOf(`\ufeff\r\n${SAMPLE_JSON}\r\n`));
+  it('reads JSON text without its BOM and surrounding whitespace', async () => {
+    const input = await readCredentialInput(bytesOf(`\ufeff\r\n${SAMPLE_JSON}\r\n`));
 
     expect(input).toEqual({ format: 'json', text: SAMPLE_JSON });
   });
 
-  it('reads a compact JWS with a trailing newline', () => {
-    expect(readCredentialInput(bytesOf(`${SAMPLE_JWS}\n`))).toEqual({
+  it('reads a compact JWS with a trailing newline', async () => {
+    expect(await readCredentialInput(bytesOf(`${SAMPLE_JWS}\n`))).toEqual({
       format: 'jwt',
       text: SAMPLE_JWS,
     });
   });
 
-  it('decides a .1ob file by its content, JSON or JWT', () => {
-    expect(readCredentialInput(bytesOf(SAMPLE_JSON), { filename: 'badge.1ob' }).format).toBe(
-      'json',
+  it('decides a .1ob file by its content, JSON or JWT', async () => {
+    expect(
+      (await readCredentialInput(bytesOf(SAMPLE_JSON), { filename: 'badge.1ob' })).format,
+    ).toBe('json');
+    expect((await readCredentialInput(bytesOf(SAMPLE_JWS), { filename: 'badge.1ob' })).format).toBe(
+      'jwt',
     );
-    expect(readCredentialInput(bytesOf(SAMPLE_JWS), { filename: 'badge.1ob' }).format).toBe('jwt');
   });
 
-  it('decides by content even when the name says otherwise', () => {
-    expect(readCredentialInput(bytesOf(SAMPLE_JWS), { filename: 'badge.png' }).format).toBe('jwt');
+  it('decides by content even when the name says otherwise', async () => {
+    expect((await readCredentialInput(bytesOf(SAMPLE_JWS), { filename: 'badge.png' })).format).toBe(
+      'jwt',
+    );
   });
 
-  it('refuses text of no known format, naming the file', () => {
-    const error = thrownBy(() =>
+  it('refuses text of no known format, naming the file', async () => {
+    const error = await rejectionOf(
       readCredentialInput(bytesOf('https://example.com/assertions/1'), { filename: 'badge.txt' }),
     );
 
@@ -84,19 +88,19 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('refuses empty input and a JSON array as UNSUPPORTED_FORMAT', () => {
-    expect(thrownBy(() => readCredentialInput(new Uint8Array(0)))).toEqual(
+  it('refuses empty input and a JSON array as UNSUPPORTED_FORMAT', async () => {
+    expect(await rejectionOf(readCredentialInput(new Uint8Array(0)))).toEqual(
       expect.objectContaining({ code: 'UNSUPPORTED_FORMAT' }),
     );
-    expect(thrownBy(() => readCredentialInput(bytesOf('[{"a":1}]')))).toEqual(
+    expect(await rejectionOf(readCredentialInput(bytesOf('[{"a":1}]')))).toEqual(
       expect.objectContaining({ code: 'UNSUPPORTED_FORMAT' }),
     );
   });
 
-  it('refuses binary formats other than PNG as UNSUPPORTED_FORMAT', () => {
+  it('refuses binary formats other than PNG as UNSUPPORTED_FORMAT', async () => {
     const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46);
 
-    expect(thrownBy(() => readCredentialInput(jpeg))).toEqual(
+    expect(await rejectionOf(readCredentialInput(jpeg))).toEqual(
       expect.objectContaining({
         code: 'UNSUPPORTED_FORMAT',
         message: expect.stringContaining('neither a PNG nor UTF-8 text'),
@@ -104,13 +108,13 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('refuses UTF-16 text as UNSUPPORTED_FORMAT', () => {
+  it('refuses UTF-16 text as UNSUPPORTED_FORMAT', async () => {
     const utf16 = concatBytes([
       Uint8Array.of(0xff, 0xfe),
       new Uint8Array(Buffer.from('{}', 'utf16le')),
     ]);
 
-    expect(thrownBy(() => readCredentialInput(utf16))).toEqual(
+    expect(await rejectionOf(readCredentialInput(utf16))).toEqual(
       expect.objectContaining({
         code: 'UNSUPPORTED_FORMAT',
         message: expect.stringContaining('UTF-16'),
@@ -118,22 +122,22 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('refuses JSON that is not valid UTF-8 as INPUT_MALFORMED', () => {
+  it('refuses JSON that is not valid UTF-8 as INPUT_MALFORMED', async () => {
     const bytes = Uint8Array.of(0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d);
 
-    expect(thrownBy(() => readCredentialInput(bytes))).toEqual(
+    expect(await rejectionOf(readCredentialInput(bytes))).toEqual(
       expect.objectContaining({ code: 'INPUT_MALFORMED', message: 'the input is not valid UTF-8' }),
     );
   });
 
-  it('refuses input above the size cap with INPUT_TOO_LARGE', () => {
-    expect(thrownBy(() => readCredentialInput(bytesOf(SAMPLE_JWS), { maxBytes: 10 }))).toEqual(
+  it('refuses input above the size cap with INPUT_TOO_LARGE', async () => {
+    expect(await rejectionOf(readCredentialInput(bytesOf(SAMPLE_JWS), { maxBytes: 10 }))).toEqual(
       expect.objectContaining({ code: 'INPUT_TOO_LARGE' }),
     );
   });
 
-  it('passes on the PNG reason when a baked image is broken', () => {
-    expect(thrownBy(() => readCredentialInput(tinyPng()))).toEqual(
+  it('passes on the PNG reason when a baked image is broken', async () => {
+    expect(await rejectionOf(readCredentialInput(tinyPng()))).toEqual(
       expect.objectContaining({
         code: 'INPUT_MALFORMED',
         message: expect.stringContaining('no iTXt chunk'),
@@ -141,8 +145,8 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('passes on the SVG reason when a baked image is broken', () => {
-    expect(thrownBy(() => readCredentialInput(bytesOf(SVG)))).toEqual(
+  it('passes on the SVG reason when a baked image is broken', async () => {
+    expect(await rejectionOf(readCredentialInput(bytesOf(SVG)))).toEqual(
       expect.objectContaining({
         code: 'INPUT_MALFORMED',
         message: expect.stringContaining('no credential element'),
@@ -150,10 +154,10 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('refuses an image whose baked text is neither JSON nor a JWS', () => {
+  it('refuses an image whose baked text is neither JSON nor a JWS', async () => {
     const png = tinyPng([itxtChunk(PNG_CREDENTIAL_KEYWORD, 'https://example.com/assertions/1')]);
 
-    expect(thrownBy(() => readCredentialInput(png, { filename: 'badge.png' }))).toEqual(
+    expect(await rejectionOf(readCredentialInput(png, { filename: 'badge.png' }))).toEqual(
       expect.objectContaining({
         code: 'UNSUPPORTED_FORMAT',
         message: 'the credential baked into badge.png (PNG) is neither JSON nor a compact JWS',
@@ -161,7 +165,7 @@ describe('readCredentialInput', () => {
     );
   });
 
-  it('re-exports isCompactJws', () => {
+  it('re-exports isCompactJws', async () => {
     expect(isCompactJws(SAMPLE_JWS)).toBe(true);
     expect(isCompactJws(SAMPLE_JSON)).toBe(false);
   });
