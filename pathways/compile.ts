@@ -1,9 +1,10 @@
 import { CredstackError } from '#shared/core/errors.ts';
 import { canonicalSkill } from '#shared/credentials/skills/skill-id.ts';
 import { type ParsedDuration, parseDuration } from './duration.ts';
+import { checkPathway, childEntries, type PathwayProblem } from './rule-checks.ts';
+import { ruleShapeProblem } from './rule-shape.ts';
 import type { LeafConstraints, NodeKind, Pathway, PathwayNode } from './rule-types.ts';
 import { nodeKind } from './rule-types.ts';
-import { childEntries, validatePathway } from './validate.ts';
 
 /** One node of a compiled pathway, with what matching needs precomputed. */
 export interface CompiledNode {
@@ -60,15 +61,25 @@ export interface CompiledPathway {
   interest: PathwayInterest;
 }
 
+// What compiling checks of the schema: every document compiled was checked against it, with
+// every problem listed, when it was written (pathways/validate.ts). The hand check of its shape
+// gives the schema's verdict without loading the schema's validator where rules are only read;
+// a document that fails it (a corrupt store) is refused all the same, at its first problem.
+const shapeProblems = (json: unknown): PathwayProblem[] => {
+  const problem = ruleShapeProblem(json);
+  return problem === undefined ? [] : [problem];
+};
+
 /**
- * Validates and indexes a pathway once per version, for repeated evaluation.
- * Throws `INPUT_MALFORMED` listing the problems when the document is not valid.
+ * Checks and indexes a pathway once per version, for repeated evaluation: the checks a save
+ * makes without the catalogue, the schema's by its shape. Throws `INPUT_MALFORMED` naming the
+ * problems when the document is not valid.
  *
  * @example
  * const compiled = compilePathway(json);
  */
 export function compilePathway(pathway: unknown): CompiledPathway {
-  const checked = validatePathway(pathway);
+  const checked = checkPathway(pathway, {}, shapeProblems);
   if (!checked.ok) {
     const list = checked.problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');
     throw new CredstackError('INPUT_MALFORMED', `invalid pathway: ${list}`);

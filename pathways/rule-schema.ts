@@ -5,37 +5,16 @@ import { NODE_KINDS, PATHWAY_FORMAT } from './rule-types.ts';
 const id = { type: 'string', minLength: 1, maxLength: 512 } as const;
 // The pathway's own id and its issuer's are path parameters of the API: the service's id grammar.
 const key = ID_SCHEMA;
-const label = { type: 'string', minLength: 1, maxLength: 200 } as const;
+// Fragments used by several node kinds are `$defs` reached by `$ref`: compiled with Ajv's
+// `inlineRefs: false` (pathways/rule-validator.ts), each becomes one function the node kinds
+// share, instead of a copy per kind in the code generated for Lambda bundles.
+const label = { $ref: '#/$defs/label' } as const;
 /** A requirement in people's words, shown in evidence, explanations and next steps. */
-const title = { type: 'string', minLength: 1, maxLength: 300 } as const;
+const title = { $ref: '#/$defs/title' } as const;
 const constraints = {
-  minResult: {
-    type: 'object',
-    required: ['atLeast'],
-    additionalProperties: false,
-    properties: {
-      resultDescription: id,
-      atLeast: { type: 'string', minLength: 1 },
-      levels: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
-    },
-  },
-  issuers: {
-    oneOf: [
-      {
-        type: 'object',
-        required: ['anyOf'],
-        additionalProperties: false,
-        properties: { anyOf: { type: 'array', minItems: 1, items: id } },
-      },
-      {
-        type: 'object',
-        required: ['trustList'],
-        additionalProperties: false,
-        properties: { trustList: id },
-      },
-    ],
-  },
-  within: { type: 'string', pattern: ISO_DURATION_PATTERN },
+  minResult: { $ref: '#/$defs/minResult' },
+  issuers: { $ref: '#/$defs/issuers' },
+  within: { $ref: '#/$defs/within' },
   before: label,
 } as const;
 const children = { type: 'array', minItems: 1, items: { $ref: '#/$defs/node' } } as const;
@@ -70,6 +49,35 @@ export const PATHWAY_SCHEMA = {
     },
   },
   $defs: {
+    label: { type: 'string', minLength: 1, maxLength: 200 },
+    title: { type: 'string', minLength: 1, maxLength: 300 },
+    minResult: {
+      type: 'object',
+      required: ['atLeast'],
+      additionalProperties: false,
+      properties: {
+        resultDescription: id,
+        atLeast: { type: 'string', minLength: 1 },
+        levels: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+      },
+    },
+    issuers: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['anyOf'],
+          additionalProperties: false,
+          properties: { anyOf: { type: 'array', minItems: 1, items: id } },
+        },
+        {
+          type: 'object',
+          required: ['trustList'],
+          additionalProperties: false,
+          properties: { trustList: id },
+        },
+      ],
+    },
+    within: { type: 'string', pattern: ISO_DURATION_PATTERN },
     node: {
       type: 'object',
       oneOf: NODE_KINDS.map((k) => ({ required: [k] })),

@@ -22,6 +22,9 @@ export function createPathwayAjv(code?: CodeOptions): Ajv2020 {
     allErrors: true,
     strict: true,
     strictRequired: false,
+    // A `$ref` stays a call to the function of its `$defs` entry rather than a copy at each use:
+    // the node kinds share their fragments, which keeps the standalone code about a third smaller.
+    inlineRefs: false,
     // Checked against the meta-schema by a test (test/unit/http/schema-meta.test.ts), not at
     // each cold start.
     validateSchema: false,

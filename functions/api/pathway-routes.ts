@@ -15,44 +15,6 @@ import type { ApiDeps } from './deps.ts';
 import { PATHWAY_EXAMPLE } from './pathway-example.ts';
 import { documented } from './response-schema-names.ts';
 
-/** `GET /issuers/{issuerId}/pathways`: one summary per pathway. */
-const issuerPathwaysResponse: JsonSchema = {
-  type: 'object',
-  required: ['items'],
-  properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['issuerId', 'pathwayId', 'name', 'url'],
-        properties: {
-          issuerId: { type: 'string' },
-          pathwayId: { type: 'string' },
-          name: { type: 'string' },
-          publishedVersion: { type: 'integer', minimum: 1 },
-          latestVersion: {
-            type: 'integer',
-            minimum: 1,
-            description: "Only for the issuer's own admins",
-          },
-          url: { type: 'string', format: 'uri' },
-        },
-      },
-    },
-  },
-  example: {
-    items: [
-      {
-        issuerId: 'northfield',
-        pathwayId: 'data-analyst-foundations',
-        name: 'Data Analyst Foundations',
-        publishedVersion: 1,
-        url: 'https://badges.example.org/issuers/northfield/pathways/data-analyst-foundations',
-      },
-    ],
-  },
-};
-
 const ADMINS = ['platform-admin', 'issuer-admin'] as const;
 const LEARNER_READERS = ['learner', 'platform-admin'] as const;
 
@@ -239,7 +201,7 @@ export function pathwayRoutes({ ctx }: ApiDeps): RouteDefinition[] {
       responses: {
         200: {
           description: '`items`: id, name, published and (for its admins) latest version',
-          schema: issuerPathwaysResponse,
+          schema: documented('issuerPathwaysResponse'),
         },
         404: { description: 'No such issuer' },
       },

@@ -923,3 +923,41 @@ export const csvCheckResponse: JsonSchema = object(
     },
   },
 );
+
+/** `GET /issuers/{issuerId}/pathways`: one summary per pathway. */
+export const issuerPathwaysResponse: JsonSchema = {
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['issuerId', 'pathwayId', 'name', 'url'],
+        properties: {
+          issuerId: { type: 'string' },
+          pathwayId: { type: 'string' },
+          name: { type: 'string' },
+          publishedVersion: { type: 'integer', minimum: 1 },
+          latestVersion: {
+            type: 'integer',
+            minimum: 1,
+            description: "Only for the issuer's own admins",
+          },
+          url: { type: 'string', format: 'uri' },
+        },
+      },
+    },
+  },
+  example: {
+    items: [
+      {
+        issuerId: 'northfield',
+        pathwayId: 'data-analyst-foundations',
+        name: 'Data Analyst Foundations',
+        publishedVersion: 1,
+        url: 'https://badges.example.org/issuers/northfield/pathways/data-analyst-foundations',
+      },
+    ],
+  },
+};

@@ -31,6 +31,61 @@ const standaloneCode = (
 const NAMESPACE = 'credstack-standalone';
 const ROUTE_PARTS: readonly RoutePart[] = ['body', 'query'];
 
+// Keywords that only annotate a schema (for OpenAPI and people): no verdict or error reads them.
+const ANNOTATIONS = new Set([
+  'description',
+  'example',
+  'examples',
+  'externalDocs',
+  'title',
+  'xml',
+  '$comment',
+]);
+// Keywords whose value is a schema, a list of schemas or a map of names to schemas; any other
+// keyword's value (const, enum, default, required…) is data and stays as written.
+const SUBSCHEMA = new Set([
+  'additionalProperties',
+  'contains',
+  'else',
+  'if',
+  'items',
+  'not',
+  'propertyNames',
+  'then',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
+const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SUBSCHEMA_MAPS = new Set(['$defs', 'dependentSchemas', 'patternProperties', 'properties']);
+
+// One copy per schema object: routes sharing a schema keep sharing one validator.
+const stripped = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * `schema` without its annotations. The generated code keeps a schema object where it reads
+ * one (an `enum` for its error, a long property list), examples and all; the copy it is
+ * generated from carries only what validates.
+ */
+function withoutAnnotations(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  const known = stripped.get(schema);
+  if (known !== undefined) return known;
+  const out: Record<string, unknown> = {};
+  stripped.set(schema, out);
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(keyword)) continue;
+    if (SUBSCHEMA.has(keyword)) out[keyword] = withoutAnnotations(value);
+    else if (SUBSCHEMA_LISTS.has(keyword) && Array.isArray(value))
+      out[keyword] = value.map(withoutAnnotations);
+    else if (SUBSCHEMA_MAPS.has(keyword) && typeof value === 'object' && value !== null)
+      out[keyword] = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]),
+      );
+    else out[keyword] = value;
+  }
+  return out;
+}
+
 /** One request part's validators: the generated module and, per operationId, its export. */
 interface PartValidators {
   readonly source: string;
@@ -55,7 +110,7 @@ function partValidators(group: RouteGroup, part: RoutePart): PartValidators {
     let ref = typeof id === 'string' && ajv.getSchema(id) !== undefined ? id : undefined;
     if (ref === undefined) {
       ref = `urn:credstack:route:${part}:${route.operationId}`;
-      ajv.addSchema(schema, ref);
+      ajv.addSchema(withoutAnnotations(schema) as typeof schema, ref);
     }
     const validate = ajv.getSchema(ref);
     if (validate === undefined) throw new Error(`no validator for ${ref}`);

@@ -1,8 +1,9 @@
 import type { Evaluation } from '#pathways/evaluate.ts';
 import { newlySatisfiedPaths, nextSteps } from '#pathways/guidance.ts';
 import { indexLearner } from '#pathways/learner-index.ts';
+import { type CatalogueEntry, detectCycles } from '#pathways/rule-checks.ts';
 import type { EvaluatedCredential, Pathway } from '#pathways/rule-types.ts';
-import { type CatalogueEntry, detectCycles, validatePathway } from '#pathways/validate.ts';
+import { onFirstNeed } from '#shared/core/first-need.ts';
 import { ServiceError } from './errors.ts';
 import { requireIssuer } from './issuers.ts';
 import {
@@ -28,6 +29,15 @@ import type { PathwayJobRecord, PathwayVersionRecord } from './ports/repositorie
 import { type ServiceContext, urls } from './ports/service-context.ts';
 import { type Principal, requireIssuerScope, requireLearnerScope } from './principal.ts';
 import type { AchievementRecord, CredentialRecord } from './records/records.ts';
+
+// The rule schema's validator (its generated code is about 50 KB) is needed only where a rule
+// is saved or checked before saving; reading and evaluating rules compiles stored versions
+// without it (pathways/compile.ts). In a Lambda bundle it is then a chunk loaded by the first
+// save; one that cannot load is a `PART_UNAVAILABLE` error (503), never a verdict on the rule.
+const ruleValidation = onFirstNeed(
+  'the pathway rule validator',
+  () => import('#pathways/validate.ts'),
+);
 
 /**
  * Pathways in the issuer service: versioned definitions an issuer saves and publishes, and a
@@ -196,9 +206,10 @@ export async function preparePathway(
   const head = await ctx.pathways.getHead(issuerId, pathwayId);
   const previous = head?.latestVersion ?? 0;
   const version = previous + 1;
-  const [achievements, others] = await Promise.all([
+  const [achievements, others, { validatePathway }] = await Promise.all([
     issuerAchievements(ctx, issuerId),
     latestDefinitions(ctx, issuerId),
+    ruleValidation(),
   ]);
   const known = new Set(achievements.map((a) => a.id));
   const candidate = { ...withAchievementIds(ctx, issuerId, doc, known), issuerId, version };

