@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * AWS Signature Version 4 for the SDK-free DynamoDB client (./transport.ts): the request's
@@ -50,13 +50,17 @@ export function amzDate(date: Date): string {
 }
 
 // The signing key depends only on the secret, the day, region and service: a warm function
-// signs every request of the day with one key instead of four HMACs a request.
-let cachedKey: { readonly id: string; readonly key: Buffer } | undefined;
+// signs every request of the day with one key instead of four HMACs a request. It is kept as
+// a KeyObject: an HMAC keyed by a Buffer first probes whether the key is a KeyObject or a
+// CryptoKey, which costs several times the HMAC itself, on every request.
+let cachedKey: { readonly id: string; readonly key: KeyObject } | undefined;
 
-function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+function signingKey(secret: string, day: string, region: string, service: string): KeyObject {
   const id = `${secret}\n${day}\n${region}\n${service}`;
   if (cachedKey?.id === id) return cachedKey.key;
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
+  const key = createSecretKey(
+    hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request'),
+  );
   cachedKey = { id, key };
   return key;
 }
