@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * AWS Signature Version 4 for the SDK-free clients (DynamoDB's, ../dynamodb/lite/transport.ts;
@@ -55,14 +55,18 @@ export function amzDate(date: Date): string {
 // The signing key depends only on the secret, the day, region and service: a warm function
 // signs every request of the day with one key instead of four HMACs a request. One key per
 // service (a function may call DynamoDB and OpenSearch in turn); a new day or rotated
-// credentials start the cache afresh.
-const cachedKeys = new Map<string, Buffer>();
+// credentials start the cache afresh. Keys are kept as KeyObjects: an HMAC keyed by a Buffer
+// first probes whether the key is a KeyObject or a CryptoKey, which costs several times the
+// HMAC itself, on every request.
+const cachedKeys = new Map<string, KeyObject>();
 
-function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+function signingKey(secret: string, day: string, region: string, service: string): KeyObject {
   const id = `${secret}\n${day}\n${region}\n${service}`;
   const cached = cachedKeys.get(id);
   if (cached !== undefined) return cached;
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
+  const key = createSecretKey(
+    hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request'),
+  );
   if (cachedKeys.size >= 4) cachedKeys.clear();
   cachedKeys.set(id, key);
   return key;

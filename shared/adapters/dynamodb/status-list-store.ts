@@ -238,11 +238,13 @@ export class DynamoStatusListStore implements StatusListRepository {
   }
 
   async revision(listId: string): Promise<number | undefined> {
+    // The whole meta item, without a projection: it is a few small numbers and strings (one
+    // read unit either way), and every verification of an own credential waits for this read,
+    // so it stays the cheapest request to answer (DynamoDB Local parses a projection
+    // expression on every call, about a tenth of the read's latency there).
     const { Item: meta } = await this.#documents.get({
       TableName: this.#table,
       Key: statusMetaKey(listId),
-      ProjectionExpression: '#pk, #revision',
-      ExpressionAttributeNames: { '#pk': KEY.pk, '#revision': 'revision' },
       ConsistentRead: true,
     });
     return meta === undefined ? undefined : Number(meta.revision ?? 0);
