@@ -73,9 +73,9 @@ module.exports = {
     {
       name: 'cloud-sdk-in-adapters-only',
       severity: 'error',
-      comment: 'Only adapter code imports an AWS or OpenSearch SDK; the rest speaks to ports.',
+      comment: 'Only adapter code imports an AWS SDK; the rest speaks to ports.',
       from: { path: PRODUCT, pathNot: ADAPTERS },
-      to: { path: 'node_modules/(@aws-sdk|@opensearch-project)/' },
+      to: { path: 'node_modules/@aws-sdk/' },
     },
     {
       name: 'network-in-adapters-only',
