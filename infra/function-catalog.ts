@@ -83,7 +83,7 @@ export interface FunctionSpec {
    * Bundle the lean Open Badges validator as Ajv standalone code emitted at build time
    * (infra/bundling/ob3-standalone.ts): for functions whose usual request verifies or issues a
    * credential, which would otherwise compile the schema on their first one (100+ ms). Elsewhere
-   * it would be ~100 KB parsed at every start for a validator the function seldom runs.
+   * it would be ~70 KB parsed at every start for a validator the function seldom runs.
    */
   readonly precompiledOb3Check?: boolean;
 }
@@ -94,13 +94,15 @@ export const TARGET_BUDGET_KB = 300;
 // What the API functions share: jose and middy, and Ajv's run-time helpers with the format
 // checks (~8 KB) that the validators generated at bundle time need: the request validators of
 // the function's route group and the pathway rule validator are Ajv standalone code
-// (infra/bundling/standalone-validators.ts), and Ajv's compiler (~145 KB with its formats and
+// (infra/bundling/standalone-validators.ts, compacted by standalone-compact.ts; the rule
+// validator loads on a function's first pathway save, reading stored rules needs only the
+// hand check of pathways/rule-shape.ts), and Ajv's compiler (~145 KB with its formats and
 // URI parser) is a chunk loaded on first need (a credential that fails the lean Open Badges
 // check, an endorsement, a function without the precompiled validator). The table is reached
 // through the SDK-free DynamoDB client (shared/adapters/dynamodb/lite/, ~10 KB with its item
 // converter), not the SDK's (~180 KB with its core). In the functions that verify or issue
 // credentials the Open Badges schema's lean plain validator comes as Ajv standalone code
-// emitted at bundle time (~100 KB, loaded at start: compiling it cost the first verification
+// emitted at bundle time (~72 KB compacted, loaded at start: compiling it cost the first verification
 // 100+ ms; docs/deploy.md). Parts a first request rarely needs are chunks loaded on first need:
 // Ajv's compiler, the KMS and S3 clients with the SDK core they bring, jsonld with RDF
 // canonicalization and the JSON-LD contexts (Data Integrity proofs, the term check), the HTML
@@ -109,14 +111,14 @@ export const TARGET_BUDGET_KB = 300;
 // issuance and batch awards (functions/api/verify-routes.ts). Budgets leave about 5 % of
 // headroom over the measured sizes, at start and in all.
 const API_BASE =
-  "request validators generated at bundle time (the pathway rule validator ~80 KB where carried) and Ajv's compiler (~145 KB, loaded on first need); the structured logger and EMF metrics (~5 KB)";
+  "request validators generated at bundle time (the pathway rule validator ~50 KB, loaded on the first pathway save where carried) and Ajv's compiler (~145 KB, loaded on first need); the structured logger and EMF metrics (~5 KB)";
 // The S3 client with its XML protocol, checksums, S3 signing and the SDK core it brings:
 // about 275 KB, a chunk loaded on the first image upload or read.
 const S3_CLIENT =
   'the S3 client of the uploaded badge images with the SDK core (~275 KB, loaded on first need)';
 // What every function that issues credentials carries besides the table client.
 const ISSUING =
-  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~100 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the structured logger and EMF metrics (~5 KB), with Powertools' batch processor in stream consumers (~10 KB)";
+  "credential building with its Ajv schema check (where `precompiledOb3Check` says so, the Open Badges lean validator as standalone code, ~72 KB), and, loaded on first need, Ajv's compiler (~145 KB), the KMS client with the SDK core (~160 KB) and jsonld with the JSON-LD contexts that Data Integrity proofs are signed over; the structured logger and EMF metrics (~5 KB), with Powertools' batch processor in stream consumers (~10 KB)";
 
 /** Every change to an item: what a consumer that mirrors items must see. */
 const ALL_CHANGES = ['INSERT', 'MODIFY', 'REMOVE'] as const satisfies readonly StreamEventName[];
@@ -134,8 +136,8 @@ export const FUNCTIONS = {
     description: 'Issuer onboarding, key rotation, achievements and pathways',
     trigger: { kind: 'http', group: 'issuer-admin' },
     access: { table: 'read-write', keys: 'manage', images: 'read-write' },
-    budgetKb: 1030,
-    startBudgetKb: 400,
+    budgetKb: 950,
+    startBudgetKb: 280,
     budgetReason: `${API_BASE}; the KMS client (loaded on first need); ${S3_CLIENT}; credential and pathway rule validation`,
   },
   'api-issuance': {
@@ -145,9 +147,9 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'sign' },
     timeoutSeconds: 29,
     precompiledOb3Check: true,
-    budgetKb: 1000,
-    startBudgetKb: 370,
-    budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~100 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
+    budgetKb: 940,
+    startBudgetKb: 300,
+    budgetReason: `${API_BASE}; the Open Badges lean validator as standalone code (~72 KB); loaded on first need: the KMS client, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB) that Data Integrity proofs are signed over`,
   },
   'api-verification': {
     entry: 'functions/lambda/api-verification.ts',
@@ -159,17 +161,17 @@ export const FUNCTIONS = {
     // of worst-case inputs occupies at most these executions, never the issuers' share.
     reservedConcurrency: { dev: 10, prod: 50 },
     precompiledOb3Check: true,
-    budgetKb: 780,
-    startBudgetKb: 360,
-    budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~100 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
+    budgetKb: 720,
+    startBudgetKb: 280,
+    budgetReason: `${API_BASE}; the whole verifier: the Open Badges schema with its lean validator as standalone code (~72 KB), and, loaded on the first verification, jsonld, RDF canonicalization and the JSON-LD contexts (~200 KB), with the caches that make repeat verifications cheap (shared context copies, term facts)`,
   },
   'api-public-read': {
     entry: 'functions/lambda/api-public-read.ts',
     description: 'Public documents: DIDs, key sets, achievements, credentials, badges, pathways',
     trigger: { kind: 'http', group: 'public-read', fallback: true },
     access: { table: 'read', keys: 'none', images: 'read' },
-    budgetKb: 920,
-    startBudgetKb: 370,
+    budgetKb: 850,
+    startBudgetKb: 250,
     budgetReason: `${API_BASE}; ${S3_CLIENT}; badge images and baking; pathway rule validation`,
   },
   'api-learners': {
@@ -177,8 +179,8 @@ export const FUNCTIONS = {
     description: "A learner's credentials and pathway progress",
     trigger: { kind: 'http', group: 'learners' },
     access: { table: 'read', keys: 'none' },
-    budgetKb: 300,
-    startBudgetKb: 290,
+    budgetKb: 230,
+    startBudgetKb: 170,
     budgetReason: `${API_BASE}; the pathway evaluation engine`,
   },
   'api-system': {
@@ -186,8 +188,8 @@ export const FUNCTIONS = {
     description: 'OpenAPI document, API reference page, health check',
     trigger: { kind: 'http', group: 'system' },
     access: { table: 'describe', keys: 'none' },
-    budgetKb: 850,
-    startBudgetKb: 120,
+    budgetKb: 780,
+    startBudgetKb: 90,
     budgetReason:
       'the OpenAPI document is generated from the whole route table, so every route and its use cases are bundled (none can run: the role may only describe the table); the structured logger and EMF metrics (~5 KB)',
   },
@@ -197,8 +199,8 @@ export const FUNCTIONS = {
     trigger: { kind: 'http', group: 'search' },
     access: { table: 'read-write', keys: 'none', search: 'read', internet: true },
     timeoutSeconds: 29,
-    budgetKb: 750,
-    startBudgetKb: 360,
+    budgetKb: 710,
+    startBudgetKb: 300,
     budgetReason: `${API_BASE}; the OpenSearch client; the whole verifier for imported credentials (the Open Badges schema and its standalone lean validator; jsonld and the JSON-LD contexts loaded on first need)`,
   },
   'batch-jobs': {
@@ -213,8 +215,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 850,
-    startBudgetKb: 270,
+    budgetKb: 800,
+    startBudgetKb: 210,
     budgetReason: `${ISSUING}`,
   },
   'pathway-events': {
@@ -229,8 +231,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 300,
     precompiledOb3Check: true,
-    budgetKb: 990,
-    startBudgetKb: 410,
+    budgetKb: 850,
+    startBudgetKb: 260,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   // Retroactive evaluation runs long: its own consumer, one job at a time, so a big job
@@ -250,8 +252,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 990,
-    startBudgetKb: 410,
+    budgetKb: 850,
+    startBudgetKb: 260,
     budgetReason: `${ISSUING}; the pathway evaluation engine`,
   },
   'pathway-sweep': {
@@ -262,8 +264,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none' },
     memoryMb: 1024,
     timeoutSeconds: 900,
-    budgetKb: 880,
-    startBudgetKb: 290,
+    budgetKb: 760,
+    startBudgetKb: 170,
     budgetReason: `${ISSUING} (bundled with the award use cases, never signing here); the pathway evaluation engine`,
   },
   reverify: {
@@ -275,8 +277,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 900,
     precompiledOb3Check: true,
-    budgetKb: 670,
-    startBudgetKb: 300,
+    budgetKb: 610,
+    startBudgetKb: 220,
     budgetReason:
       "the whole verifier: the Open Badges schema's standalone lean validator; Ajv's compiler, jsonld, RDF canonicalization and the JSON-LD contexts loaded on first need",
   },
@@ -296,8 +298,8 @@ export const FUNCTIONS = {
     access: { table: 'read-write', keys: 'none', search: 'write' },
     memoryMb: 1024,
     timeoutSeconds: 120,
-    budgetKb: 150,
-    startBudgetKb: 150,
+    budgetKb: 120,
+    startBudgetKb: 120,
     budgetReason:
       'the SDK-free DynamoDB client (~48 KB), the OpenSearch client with its SigV4 signer (~12 KB), the structured logger and EMF metrics (~5 KB) and the Powertools batch processor (~10 KB)',
   },
