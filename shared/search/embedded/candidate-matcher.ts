@@ -224,18 +224,39 @@ function denseMustHave(
 ): void {
   const { issuedAfter, now } = query;
   const { runExpiry } = partition;
-  const first = partition.newestWith[skills[0]!]!;
-  const rest = skills.slice(1).map((skill) => partition.newestWith[skill]!);
   const n = partition.candidateCount;
-  next: for (let c = 0; c < n; c += 1) {
-    if (first[c]! <= issuedAfter) continue;
-    for (const column of rest) if (column[c]! <= issuedAfter) continue next;
+  // Branch-free filters: every slot is written at the list's end and the end moves on only
+  // for a survivor, so the outcome of a comparison, which the processor cannot predict on
+  // these columns, costs no mispredicted branch. The list holds room for every candidate.
+  const data = into.data;
+  const base = into.length;
+  let end = base;
+  const first = partition.newestWith[skills[0]!]!;
+  for (let c = 0; c < n; c += 1) {
+    data[end] = c;
+    end += Number(first[c]! > issuedAfter);
+  }
+  for (let k = 1; k < skills.length; k += 1) {
+    const column = partition.newestWith[skills[k]!]!;
+    let kept = base;
+    for (let i = base; i < end; i += 1) {
+      const c = data[i]!;
+      data[kept] = c;
+      kept += Number(column[c]! > issuedAfter);
+    }
+    end = kept;
+  }
+  let kept = base;
+  for (let i = base; i < end; i += 1) {
+    const c = data[i]!;
     // Something in the run has expired at `now`: the badges themselves decide.
     if (runExpiry[c]! < now && !skills.every((skill) => hasSkill(partition, query, c, skill)))
       continue;
     marks[c] = stamp;
-    into.push(c);
+    data[kept] = c;
+    kept += 1;
   }
+  into.length = kept;
 }
 
 /**
