@@ -1,9 +1,10 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSearchTransport, signOpenSearchRequest } from '#shared/adapters/opensearch/client.ts';
+import { NodeSha256 } from '#test/support/node-sha256.ts';
 
 /**
  * The OpenSearch client of our own (shared/adapters/opensearch/client.ts): what it puts on the
@@ -271,29 +272,6 @@ describe('openSearchTransport', () => {
 });
 
 describe('signOpenSearchRequest (Signature V4)', () => {
-  // node:crypto as the SDK signer's hash (it takes a constructor).
-  type Data = string | ArrayBuffer | ArrayBufferView;
-  const bytes = (data: Data): string | Uint8Array =>
-    typeof data === 'string'
-      ? data
-      : ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : new Uint8Array(data);
-  class NodeSha256 {
-    readonly #hash: Hash | Hmac;
-    constructor(secret?: Data) {
-      this.#hash =
-        secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-    }
-    update(data: Data) {
-      this.#hash.update(bytes(data));
-    }
-    async digest() {
-      return new Uint8Array(this.#hash.digest());
-    }
-    reset() {}
-  }
-
   it.each(['es', 'aoss'])(
     'signs a versioned write for %s exactly as the SDK signer does',
     async (service) => {

@@ -1,4 +1,3 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signRequest } from '#shared/adapters/aws/sigv4.ts';
@@ -13,6 +12,7 @@ import { liteDynamoDb } from '#shared/adapters/dynamodb/lite/documents.ts';
 import { DynamoDbServiceError } from '#shared/adapters/dynamodb/lite/transport.ts';
 import { ServiceError } from '#shared/domain/errors.ts';
 import { type FakeDynamoDb, startFakeDynamoDb } from '#test/support/fake-dynamodb.ts';
+import { NodeSha256 } from '#test/support/node-sha256.ts';
 
 /**
  * The SDK-free DynamoDB client the deployed functions use (shared/adapters/dynamodb/lite/):
@@ -49,28 +49,6 @@ describe('signRequest (Signature V4)', () => {
   });
 
   it('signs a DynamoDB call with a session token exactly as the SDK signer does', async () => {
-    // node:crypto as the SDK signer's hash (it takes a constructor).
-    type Data = string | ArrayBuffer | ArrayBufferView;
-    const bytes = (data: Data): string | Uint8Array =>
-      typeof data === 'string'
-        ? data
-        : ArrayBuffer.isView(data)
-          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-          : new Uint8Array(data);
-    class NodeSha256 {
-      readonly #hash: Hash | Hmac;
-      constructor(secret?: Data) {
-        this.#hash =
-          secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-      }
-      update(data: Data) {
-        this.#hash.update(bytes(data));
-      }
-      async digest() {
-        return new Uint8Array(this.#hash.digest());
-      }
-      reset() {}
-    }
     const credentials = {
       accessKeyId: 'ASIAEXAMPLE',
       secretAccessKey: 'c2VjcmV0LWtleS1mb3ItdGVzdHM',
