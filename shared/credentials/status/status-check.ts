@@ -424,6 +424,25 @@ function answerFromList(
   );
 }
 
+/**
+ * The error result of an entry whose list could not be fetched or verified: `what` names the
+ * list, and a message the report may show follows it after `joint`.
+ */
+function erroredEntry(
+  entryType: ListEntryType,
+  purpose: string | undefined,
+  error: unknown,
+  what: string,
+  joint: string,
+): StatusResult {
+  return resultOf(
+    entryType,
+    purpose,
+    'error',
+    reportReason(error, what, (message) => `${what}${joint}${message}`),
+  );
+}
+
 async function checkListEntry(
   entryType: ListEntryType,
   entry: Record<string, unknown>,
@@ -436,16 +455,7 @@ async function checkListEntry(
   try {
     document = await fetchStatusDocument(options.fetcher, url, LIST_ACCEPT);
   } catch (error) {
-    return resultOf(
-      entryType,
-      purpose,
-      'error',
-      reportReason(
-        error,
-        `the status list ${url}`,
-        (message) => `the status list ${url}: ${message}`,
-      ),
-    );
+    return erroredEntry(entryType, purpose, error, `the status list ${url}`, ': ');
   }
   const inView = listInView(query, document, options);
   if (isResult(inView)) return inView;
@@ -456,15 +466,12 @@ async function checkListEntry(
   try {
     verdict = await verifyList(options.verifyStatusListCredential, document, inView.now);
   } catch (error) {
-    return resultOf(
+    return erroredEntry(
       entryType,
       purpose,
-      'error',
-      reportReason(
-        error,
-        `the status list credential at ${url}`,
-        (message) => `the status list credential at ${url} could not be verified: ${message}`,
-      ),
+      error,
+      `the status list credential at ${url}`,
+      ' could not be verified: ',
     );
   }
   return verdictFailure(query, verdict) ?? answerFromList(query, inView.subject, '', options);
